@@ -1,0 +1,316 @@
+/*
+ * oxide/wasm.h — the Oxide WebAssembly engine's embedding API.
+ *
+ * The engine decodes, validates, compiles and runs WebAssembly 2.0 modules.
+ * It knows nothing of the Oxide kernel; any C program can embed it.
+ *
+ * Objects and who owns them
+ *   ox_engine    configuration shared by stores. Caller frees with
+ *                ox_engine_free() after every module and store made from it.
+ *   ox_module    a decoded, validated, compiled module. Immutable, so one
+ *                module may be instantiated in many stores on many threads.
+ *                Caller frees with ox_module_free(); instances keep their
+ *                own reference, so a module may be freed while its
+ *                instances live.
+ *   ox_store     owns every runtime object made in it: instances, functions,
+ *                memories, tables, globals. A store is used by one thread at
+ *                a time; separate stores run on separate threads at once.
+ *                ox_store_free() frees the store and everything it owns.
+ *   ox_linker    resolves imports by (module, name). Caller frees it; it
+ *                holds borrowed references to externs, not ownership.
+ *   ox_error     every fallible call returns an ox_error* (NULL on success)
+ *                the caller frees with ox_error_free(). Traps are errors of
+ *                code OX_ERR_TRAP carrying an ox_trap kind.
+ *
+ * Pointers returned by accessors (names, types) are borrowed and live as
+ * long as the object they came from.
+ */
+#ifndef OXIDE_WASM_H
+#define OXIDE_WASM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ox_engine ox_engine;
+typedef struct ox_module ox_module;
+typedef struct ox_store ox_store;
+typedef struct ox_instance ox_instance;
+typedef struct ox_linker ox_linker;
+typedef struct ox_func ox_func;
+typedef struct ox_memory ox_memory;
+typedef struct ox_table ox_table;
+typedef struct ox_global ox_global;
+typedef struct ox_error ox_error;
+typedef struct ox_caller ox_caller;
+
+/* ---- Types ------------------------------------------------------------ */
+
+/* Value types use their binary-format encodings. */
+typedef uint8_t ox_valtype;
+enum {
+    OX_I32 = 0x7F,
+    OX_I64 = 0x7E,
+    OX_F32 = 0x7D,
+    OX_F64 = 0x7C,
+    OX_V128 = 0x7B,
+    OX_FUNCREF = 0x70,
+    OX_EXTERNREF = 0x6F,
+};
+
+/* "i32", "funcref", ...; "?" for anything else. */
+const char *ox_valtype_name(ox_valtype t);
+
+typedef struct ox_functype {
+    uint32_t nparams, nresults;
+    const ox_valtype *params;  /* nparams entries */
+    const ox_valtype *results; /* nresults entries */
+} ox_functype;
+
+typedef struct ox_limits {
+    uint32_t min, max; /* max is meaningful only when has_max */
+    bool has_max;
+} ox_limits;
+
+typedef enum ox_extern_kind {
+    OX_EXTERN_FUNC = 0,
+    OX_EXTERN_TABLE = 1,
+    OX_EXTERN_MEMORY = 2,
+    OX_EXTERN_GLOBAL = 3,
+} ox_extern_kind;
+
+/* "func", "table", "memory", "global". */
+const char *ox_extern_kind_name(ox_extern_kind k);
+
+typedef struct ox_externtype {
+    ox_extern_kind kind;
+    union {
+        ox_functype func;
+        struct { ox_valtype elem; ox_limits limits; } table;
+        ox_limits memory; /* in 64 KiB pages */
+        struct { ox_valtype type; bool mutable_; } global;
+    } u;
+} ox_externtype;
+
+/* ---- Values ----------------------------------------------------------- */
+
+typedef struct ox_val {
+    ox_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        float f32;
+        double f64;
+        uint8_t v128[16];
+        ox_func *funcref;  /* NULL is ref.null func */
+        void *externref;   /* NULL is ref.null extern */
+    } of;
+} ox_val;
+
+static inline ox_val ox_val_i32(int32_t v) { ox_val r; r.type = OX_I32; r.of.i64 = 0; r.of.i32 = v; return r; }
+static inline ox_val ox_val_i64(int64_t v) { ox_val r; r.type = OX_I64; r.of.i64 = v; return r; }
+static inline ox_val ox_val_f32(float v) { ox_val r; r.type = OX_F32; r.of.i64 = 0; r.of.f32 = v; return r; }
+static inline ox_val ox_val_f64(double v) { ox_val r; r.type = OX_F64; r.of.f64 = v; return r; }
+
+/* ---- Errors and traps ------------------------------------------------- */
+
+typedef enum ox_errcode {
+    OX_OK = 0,
+    OX_ERR_MALFORMED,     /* the binary cannot be decoded */
+    OX_ERR_INVALID,       /* decoded but fails validation */
+    OX_ERR_LINK,          /* an import is missing or has the wrong type */
+    OX_ERR_TRAP,          /* execution trapped; see ox_error_trap() */
+    OX_ERR_EXIT,          /* the guest asked to exit; see ox_error_exit_status() */
+    OX_ERR_NOMEM,         /* out of host memory */
+    OX_ERR_LIMIT,         /* a configured resource limit was exceeded */
+    OX_ERR_ARG,           /* the embedder passed a bad argument */
+    OX_ERR_IO,            /* a file could not be read */
+    OX_ERR_NOTFOUND,      /* a name that was looked up does not exist */
+} ox_errcode;
+
+typedef enum ox_trap {
+    OX_TRAP_NONE = 0,
+    OX_TRAP_UNREACHABLE,          /* "unreachable" */
+    OX_TRAP_MEMORY_OOB,           /* "out of bounds memory access" */
+    OX_TRAP_TABLE_OOB,            /* "out of bounds table access" */
+    OX_TRAP_UNDEFINED_ELEMENT,    /* "undefined element" */
+    OX_TRAP_UNINITIALIZED_ELEMENT,/* "uninitialized element" */
+    OX_TRAP_INDIRECT_MISMATCH,    /* "indirect call type mismatch" */
+    OX_TRAP_DIV_ZERO,             /* "integer divide by zero" */
+    OX_TRAP_INT_OVERFLOW,         /* "integer overflow" */
+    OX_TRAP_INVALID_CONVERSION,   /* "invalid conversion to integer" */
+    OX_TRAP_STACK_EXHAUSTED,      /* "call stack exhausted" */
+    OX_TRAP_FUEL_EXHAUSTED,       /* "fuel exhausted" */
+    OX_TRAP_INTERRUPTED,          /* "interrupted" */
+    OX_TRAP_HOST,                 /* a host function failed */
+} ox_trap;
+
+/* The spec's wording for a trap kind. */
+const char *ox_trap_message(ox_trap t);
+
+ox_errcode ox_error_code(const ox_error *e);
+/* Human-readable, complete: e.g. "invalid module at byte 0x1f: type mismatch"
+   or "trap in function 3 (fac): integer divide by zero". */
+const char *ox_error_message(const ox_error *e);
+ox_trap ox_error_trap(const ox_error *e);        /* OX_TRAP_NONE unless a trap */
+int ox_error_exit_status(const ox_error *e);     /* for OX_ERR_EXIT */
+/* Byte offset in the module binary for MALFORMED/INVALID, else -1. */
+int64_t ox_error_offset(const ox_error *e);
+/* Name (from the name section) or "func[N]" of the function that trapped;
+   NULL when not a trap. */
+const char *ox_error_function(const ox_error *e);
+void ox_error_free(ox_error *e);
+
+/* For host functions and embedders: make an error with a printf message. */
+ox_error *ox_error_new(ox_errcode code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+ox_error *ox_error_exit(int status);
+
+/* ---- Engine ----------------------------------------------------------- */
+
+typedef struct ox_config {
+    uint32_t max_call_depth;      /* wasm frames per call; 0 = default (20000) */
+    uint32_t max_stack_slots;     /* value-stack slots per store; 0 = default (1M) */
+    uint32_t max_memory_pages;    /* per memory; 0 = no limit beyond 65536 */
+    uint32_t max_table_elems;     /* per table; 0 = default (10,000,000) */
+    uint64_t max_module_bytes;    /* host memory for decoding; 0 = default */
+} ox_config;
+
+/* cfg may be NULL for defaults. */
+ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out);
+void ox_engine_free(ox_engine *e);
+
+/* ---- Modules ---------------------------------------------------------- */
+
+/* Decode, validate and compile. The bytes are copied; the caller keeps
+   ownership of `bytes`. */
+ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_module **out);
+ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out);
+void ox_module_free(ox_module *m);
+
+size_t ox_module_import_count(const ox_module *m);
+void ox_module_import(const ox_module *m, size_t i, const char **module,
+                      const char **name, ox_externtype *type);
+size_t ox_module_export_count(const ox_module *m);
+/* Names may contain NUL bytes; *name_len (may be NULL) gets the length. */
+void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *name_len,
+                      ox_externtype *type);
+/* Function name from the name section, or NULL. Index in function index space. */
+const char *ox_module_func_name(const ox_module *m, uint32_t funcidx);
+
+/* ---- Stores and instances --------------------------------------------- */
+
+typedef struct ox_extern {
+    ox_extern_kind kind;
+    union {
+        ox_func *func;
+        ox_table *table;
+        ox_memory *memory;
+        ox_global *global;
+    } of;
+} ox_extern;
+
+ox_error *ox_store_new(ox_engine *e, ox_store **out);
+void ox_store_free(ox_store *s);
+/* Thread-safe: make the call running in this store (if any) trap with
+   "interrupted" at its next loop iteration or call. */
+void ox_store_interrupt(ox_store *s);
+
+/* Instantiate with imports given in the module's import order. Runs data and
+   element initialisation and the start function. On a trap during start the
+   error is returned and *out is NULL (the partially initialised memories and
+   tables that were shared through imports keep their writes, per the spec). */
+ox_error *ox_instance_new(ox_store *s, ox_module *m, const ox_extern *imports,
+                          size_t nimports, ox_instance **out);
+
+/* Look an export up by name; false if there is none. */
+bool ox_instance_export(const ox_instance *inst, const char *name, ox_extern *out);
+bool ox_instance_export_n(const ox_instance *inst, const char *name, size_t len, ox_extern *out);
+size_t ox_instance_export_count(const ox_instance *inst);
+void ox_instance_export_at(const ox_instance *inst, size_t i, const char **name,
+                           size_t *name_len, ox_extern *out);
+const ox_module *ox_instance_module(const ox_instance *inst);
+/* The instance's memory 0, or NULL. */
+ox_memory *ox_instance_memory(const ox_instance *inst);
+
+/* ---- Linker: imports by name ------------------------------------------ */
+
+ox_error *ox_linker_new(ox_linker **out);
+void ox_linker_free(ox_linker *l);
+/* Names are copied. A later definition of the same (module, name) replaces
+   the earlier one. */
+ox_error *ox_linker_define(ox_linker *l, const char *module, const char *name, ox_extern ext);
+/* Define every export of `inst` under module name `module`. */
+ox_error *ox_linker_define_instance(ox_linker *l, const char *module, const ox_instance *inst);
+ox_error *ox_linker_instantiate(ox_linker *l, ox_store *s, ox_module *m, ox_instance **out);
+
+/* ---- Functions -------------------------------------------------------- */
+
+/* A host function. args has type->nparams values, results room for
+   type->nresults, already tagged with their types. Return NULL on success or
+   an error (which becomes a trap of kind OX_TRAP_HOST, or an exit). */
+typedef ox_error *(*ox_host_fn)(ox_caller *caller, void *user, const ox_val *args,
+                                ox_val *results);
+
+/* `type` is copied. `finalize` (may be NULL) is called with `user` when the
+   store is freed. */
+ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, void *user,
+                           void (*finalize)(void *), ox_func **out);
+const ox_functype *ox_func_type(const ox_func *f);
+/* Call with nargs arguments (checked against the type) into nresults slots. */
+ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *results,
+                       size_t nresults);
+
+/* Inside a host function: the calling instance's memory 0 (NULL if none),
+   the store, and an export of the calling instance. */
+ox_memory *ox_caller_memory(ox_caller *c);
+ox_store *ox_caller_store(ox_caller *c);
+bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out);
+
+/* ---- Memories --------------------------------------------------------- */
+
+#define OX_PAGE_SIZE 65536u
+
+ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out);
+/* Base address; it does not move when the memory grows. */
+uint8_t *ox_memory_data(const ox_memory *m);
+size_t ox_memory_size(const ox_memory *m);    /* bytes */
+uint32_t ox_memory_pages(const ox_memory *m);
+ox_limits ox_memory_limits(const ox_memory *m);
+/* Grow by delta pages; *old_pages gets the previous size (may be NULL). */
+ox_error *ox_memory_grow(ox_memory *m, uint32_t delta, uint32_t *old_pages);
+/* Bounds-checked copies between host and linear memory. */
+ox_error *ox_memory_read(const ox_memory *m, uint64_t addr, void *dst, size_t len);
+ox_error *ox_memory_write(ox_memory *m, uint64_t addr, const void *src, size_t len);
+
+/* ---- Tables ----------------------------------------------------------- */
+
+ox_error *ox_table_new(ox_store *s, ox_valtype elem, ox_limits limits, ox_val init,
+                       ox_table **out);
+uint32_t ox_table_size(const ox_table *t);
+ox_valtype ox_table_elem_type(const ox_table *t);
+ox_limits ox_table_limits(const ox_table *t);
+ox_error *ox_table_get(const ox_table *t, uint32_t i, ox_val *out);
+ox_error *ox_table_set(ox_table *t, uint32_t i, ox_val v);
+ox_error *ox_table_grow(ox_table *t, uint32_t delta, ox_val init, uint32_t *old_size);
+
+/* ---- Globals ---------------------------------------------------------- */
+
+ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init,
+                        ox_global **out);
+ox_valtype ox_global_type(const ox_global *g);
+bool ox_global_mutable(const ox_global *g);
+ox_val ox_global_get(const ox_global *g);
+ox_error *ox_global_set(ox_global *g, ox_val v); /* error if immutable or mistyped */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,14 @@
+/* commands.h — the `oxide` subcommands. Each lives in its own cmd_*.c file
+   and returns the process exit status. argv[0] is the subcommand's name. */
+#ifndef OX_CLI_COMMANDS_H
+#define OX_CLI_COMMANDS_H
+
+int cmd_inspect(int argc, char **argv);   /* cmd_inspect.c */
+int cmd_invoke(int argc, char **argv);    /* cmd_invoke.c */
+int cmd_run(int argc, char **argv);       /* cmd_run.c */
+int cmd_exports(int argc, char **argv);   /* cmd_kernel.c */
+int cmd_call(int argc, char **argv);      /* cmd_kernel.c */
+int cmd_call_json(int argc, char **argv); /* cmd_kernel.c */
+int cmd_demo(int argc, char **argv);      /* cmd_demo.c */
+
+#endif

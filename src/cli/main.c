@@ -1,0 +1,47 @@
+/* main.c — `oxide`: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, "run a WASI program (wasm32-wasi command)"},
+    {"inspect", cmd_inspect, "print a module's imports and exports with their types"},
+    {"invoke", cmd_invoke, "call an export with typed arguments and print its results"},
+    {"exports", cmd_exports, "list a module's exported functions"},
+    {"call", cmd_call, "call an (i32)->i32 export through the kernel's executor"},
+    {"call-json", cmd_call_json, "call a guest through the JSON ABI (alloc/free/oxide_invoke)"},
+    {"demo", cmd_demo, "run the kernel demo: modules, bus, registry, in memory"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: oxide COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'oxide COMMAND --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "oxide: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

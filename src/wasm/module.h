@@ -1,0 +1,166 @@
+/*
+ * module.h — the decoded form of a WebAssembly module (internal).
+ *
+ * decode.c fills it from the binary, validate_module.c checks everything but
+ * function bodies, and the function compiler (compile.c) validates each body
+ * and attaches its pre-decoded code. After ox_module_new() returns, a module
+ * is immutable and may be shared by stores on several threads.
+ *
+ * Everything hangs off one arena-like ownership tree freed by
+ * ox_module_free(); `bytes` is the module's private copy of the binary, and
+ * byte spans (code bodies, constant expressions, data) point into it.
+ */
+#ifndef OX_MODULE_H
+#define OX_MODULE_H
+
+#include "oxide/wasm.h"
+
+/* A span of the module's own copy of the binary. */
+typedef struct ox_span {
+    uint32_t off, len; /* offset into ox_module.bytes */
+} ox_span;
+
+/* A name: NUL-terminated copy, but may contain NULs, so len is authoritative. */
+typedef struct ox_name {
+    char *str;
+    uint32_t len;
+} ox_name;
+
+typedef struct ox_import {
+    ox_name module, name;
+    ox_extern_kind kind;
+    union {
+        uint32_t typeidx;                                  /* func */
+        struct { ox_valtype elem; ox_limits limits; } table;
+        ox_limits memory;
+        struct { ox_valtype type; bool mutable_; } global;
+    } u;
+} ox_import;
+
+typedef struct ox_export {
+    ox_name name;
+    ox_extern_kind kind;
+    uint32_t index; /* in the kind's index space (imports first) */
+} ox_export;
+
+/* A constant expression, validated; evaluated at instantiation by
+   ox_const_eval(). `expr` covers the instructions and the final `end`. */
+typedef struct ox_constexpr {
+    ox_span expr;
+} ox_constexpr;
+
+typedef struct ox_globaldef {
+    ox_valtype type;
+    bool mutable_;
+    ox_constexpr init;
+} ox_globaldef;
+
+typedef struct ox_tabledef {
+    ox_valtype elem;
+    ox_limits limits;
+} ox_tabledef;
+
+typedef enum ox_segmode {
+    OX_SEG_ACTIVE,
+    OX_SEG_PASSIVE,
+    OX_SEG_DECLARATIVE,
+} ox_segmode;
+
+typedef struct ox_elemseg {
+    ox_segmode mode;
+    ox_valtype type;          /* funcref or externref */
+    uint32_t table;           /* active only */
+    ox_constexpr offset;      /* active only */
+    uint32_t count;
+    ox_constexpr *items;      /* count expressions yielding a reference, or
+                                 NULL when funcidx is used */
+    uint32_t *funcidx;        /* the compact encodings (a vector of function
+                                 indices): item i is ref.func funcidx[i] */
+} ox_elemseg;
+
+typedef struct ox_dataseg {
+    ox_segmode mode;          /* ACTIVE or PASSIVE */
+    uint32_t memory;          /* active only */
+    ox_constexpr offset;      /* active only */
+    ox_span data;
+} ox_dataseg;
+
+struct ox_code; /* compiled function body: owned by compile.c, see compile.h */
+
+typedef struct ox_funcdef {
+    uint32_t typeidx;
+    ox_span body;             /* the code entry: locals vector + expression */
+    struct ox_code *code;     /* set by the compiler; freed by ox_code_free */
+} ox_funcdef;
+
+struct ox_module {
+    ox_engine *engine;
+    uint32_t refcount;        /* atomic: instances hold references */
+    uint8_t *bytes;
+    size_t nbytes;
+
+    uint32_t ntypes;
+    ox_functype *types;       /* params/results point into typestore */
+    ox_valtype *typestore;
+
+    uint32_t nimports;
+    ox_import *imports;
+    /* Import counts per kind: these come first in each index space. */
+    uint32_t nimport_funcs, nimport_tables, nimport_mems, nimport_globals;
+
+    uint32_t nfuncs;          /* total, imports included */
+    uint32_t *functypes;      /* nfuncs: type index of every function */
+    ox_funcdef *funcs;        /* nfuncs - nimport_funcs defined functions */
+
+    uint32_t ntables;         /* total, imports included */
+    ox_tabledef *tables;      /* ntables: imported ones copied from imports */
+
+    uint32_t nmems;           /* total, imports included */
+    ox_limits *mems;          /* nmems */
+
+    uint32_t nglobals;        /* total, imports included */
+    ox_globaldef *globals;    /* nglobals: imported ones have empty init */
+
+    uint32_t nexports;
+    ox_export *exports;
+
+    bool has_start;
+    uint32_t start;
+
+    uint32_t nelems;
+    ox_elemseg *elems;
+
+    bool has_datacount;
+    uint32_t datacount;
+    uint32_t ndatas;
+    ox_dataseg *datas;
+
+    /* Functions that may be referenced by ref.func in function bodies:
+       those in exports, element segments or global initialisers (C.refs). */
+    uint8_t *func_declared;   /* nfuncs flags */
+
+    /* name section: function names, NULL where absent */
+    char **func_names;        /* nfuncs entries, or NULL if no name section */
+};
+
+/* decode.c: bytes → module (no body validation). On error returns an
+   OX_ERR_MALFORMED error with the offset. Takes ownership of `bytes`. */
+ox_error *ox_decode(ox_engine *e, uint8_t *bytes, size_t len, ox_module **out);
+
+/* validate_module.c: every rule outside function bodies (index spaces,
+   limits, constant expressions, export name uniqueness, start type, data
+   count, C.refs). Returns OX_ERR_INVALID errors. */
+ox_error *ox_validate_module(ox_module *m);
+
+/* Frees a module once its refcount falls to zero (or if it never got one). */
+void ox_module_destroy(ox_module *m);
+
+/* Internal helpers shared by the engine. */
+ox_error *ox_err_at(ox_errcode code, int64_t offset, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+bool ox_functype_equal(const ox_functype *a, const ox_functype *b);
+
+#endif

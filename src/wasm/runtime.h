@@ -1,0 +1,167 @@
+/*
+ * runtime.h — store objects as the interpreter sees them (internal).
+ *
+ * A store owns every function, memory, table, global and instance made in
+ * it; they are freed together by ox_store_free(). Nothing here is shared
+ * between stores, so stores on different threads never touch each other.
+ */
+#ifndef OX_RUNTIME_H
+#define OX_RUNTIME_H
+
+#include <stdatomic.h>
+
+#include "module.h"
+
+/* One value-stack cell. i32/f32 use the low half; refs are pointers
+   (funcref: ox_func*, externref: the embedder's void*), NULL is null. */
+typedef union ox_slot {
+    uint32_t i32;
+    uint64_t i64;
+    float f32;
+    double f64;
+    void *ref;
+} ox_slot;
+
+struct ox_engine {
+    ox_config cfg;            /* defaults filled in */
+};
+
+struct ox_func {
+    const ox_functype *type;  /* wasm: the module's type; host: own copy */
+    uint32_t type_id;         /* store-canonical: equal ids <=> equal types */
+    ox_instance *inst;        /* defining instance; NULL for host functions */
+    const struct ox_code *code; /* compiled body; NULL for host functions */
+    uint32_t funcidx;         /* index in the defining module */
+    ox_host_fn host;
+    void *user;
+    void (*finalize)(void *);
+};
+
+struct ox_memory {
+    uint8_t *data;            /* reserved once; never moves */
+    uint64_t size;            /* bytes accessible = pages * 64 KiB */
+    uint32_t pages;
+    ox_limits limits;
+    uint32_t max_pages;       /* effective maximum (limits, engine config) */
+    size_t reserved;          /* bytes of address space reserved */
+};
+
+struct ox_table {
+    void **elems;             /* size entries */
+    uint32_t size, cap;
+    ox_valtype elem;
+    ox_limits limits;
+    uint32_t max_elems;       /* effective maximum */
+};
+
+struct ox_global {
+    ox_slot val;
+    ox_valtype type;
+    bool mutable_;
+};
+
+/* An element segment after instantiation: its evaluated references. After
+   elem.drop (or for active and declarative segments once instantiated)
+   count is 0. */
+typedef struct ox_elemrefs {
+    uint32_t count;
+    void **refs;
+} ox_elemrefs;
+
+struct ox_instance {
+    ox_store *store;
+    ox_module *module;        /* holds a reference */
+    ox_func **funcs;          /* module->nfuncs */
+    ox_table **tables;        /* module->ntables */
+    ox_memory **mems;         /* module->nmems */
+    ox_global **globals;      /* module->nglobals */
+    uint32_t *type_ids;       /* module->ntypes: canonical ids */
+    ox_elemrefs *elems;       /* module->nelems */
+    uint8_t *data_dropped;    /* module->ndatas */
+    ox_func *own_funcs;       /* the defined functions' storage */
+};
+
+struct ox_caller {
+    ox_store *store;
+    ox_instance *inst;        /* instance of the wasm function that called */
+};
+
+struct ox_exec; /* interpreter state of a store: owned by interp.c */
+
+/* A growable array of pointers owned by the store, for freeing. */
+typedef struct ox_ptrvec {
+    void **v;
+    size_t n, cap;
+} ox_ptrvec;
+
+struct ox_store {
+    ox_engine *engine;
+    ox_ptrvec funcs, memories, tables, globals, instances;
+    ox_ptrvec types;          /* canonical ox_functype* (owned copies) */
+    struct ox_exec *exec;     /* created on first call */
+    atomic_uint interrupt;    /* set by ox_store_interrupt */
+    uint32_t host_depth;      /* host→wasm re-entries under way */
+};
+
+/* store.c */
+uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err);
+ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p);
+
+/* memory.c / table.c: growth as the instructions do it. Return the old
+   size, or -1 when the limits (or the host) refuse. */
+int64_t ox_memory_grow_raw(ox_memory *m, uint32_t delta);
+int64_t ox_table_grow_raw(ox_table *t, uint32_t delta, void *init);
+
+/* exec.h functions, implemented by the interpreter. */
+/* Call f with f->type->nparams args, writing nresults results. */
+ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *results);
+void ox_exec_free(struct ox_exec *x);
+
+/* compile.h functions, implemented by the compiler. */
+/* Validate and compile every function body of m (sets funcs[i].code). */
+ox_error *ox_compile_module(ox_module *m);
+void ox_code_free(struct ox_code *c);
+
+/* errors.c: a trap raised in function `funcidx` of `inst` (inst may be
+   NULL for host functions). */
+ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx);
+
+/* const_eval.c: evaluate a validated constant expression in an instance
+   under construction (globals and funcs already set). */
+ox_slot ox_const_eval(const ox_instance *inst, const ox_constexpr *ce);
+
+/* Conversions between tagged public values and raw slots. */
+static inline ox_slot ox_val_to_slot(const ox_val *v)
+{
+    ox_slot s;
+    s.i64 = 0;
+    switch (v->type) {
+    case OX_I32: s.i32 = (uint32_t)v->of.i32; break;
+    case OX_I64: s.i64 = (uint64_t)v->of.i64; break;
+    case OX_F32: s.f32 = v->of.f32; break;
+    case OX_F64: s.f64 = v->of.f64; break;
+    case OX_FUNCREF: s.ref = v->of.funcref; break;
+    case OX_EXTERNREF: s.ref = v->of.externref; break;
+    default: break;
+    }
+    return s;
+}
+
+static inline ox_val ox_slot_to_val(ox_slot s, ox_valtype t)
+{
+    ox_val v;
+    v.type = t;
+    v.of.i64 = 0;
+    switch (t) {
+    case OX_I32: v.of.i32 = (int32_t)s.i32; break;
+    case OX_I64: v.of.i64 = (int64_t)s.i64; break;
+    case OX_F32: v.of.f32 = s.f32; break;
+    case OX_F64: v.of.f64 = s.f64; break;
+    case OX_FUNCREF: v.of.funcref = (ox_func *)s.ref; break;
+    case OX_EXTERNREF: v.of.externref = s.ref; break;
+    default: break;
+    }
+    return v;
+}
+
+#endif
