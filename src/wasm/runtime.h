@@ -30,6 +30,7 @@ struct ox_func {
     const ox_functype *type;  /* wasm: the module's type; host: own copy */
     uint32_t type_id;         /* store-canonical: equal ids <=> equal types */
     ox_instance *inst;        /* defining instance; NULL for host functions */
+    ox_store *store;          /* the store that owns it */
     const struct ox_code *code; /* compiled body; NULL for host functions */
     uint32_t funcidx;         /* index in the defining module */
     ox_host_fn host;
@@ -96,7 +97,8 @@ typedef struct ox_ptrvec {
 
 struct ox_store {
     ox_engine *engine;
-    ox_ptrvec funcs, memories, tables, globals, instances;
+    ox_ptrvec funcs;          /* host functions (wasm ones live in instances) */
+    ox_ptrvec memories, tables, globals, instances;
     ox_ptrvec types;          /* canonical ox_functype* (owned copies) */
     struct ox_exec *exec;     /* created on first call */
     atomic_uint interrupt;    /* set by ox_store_interrupt */
@@ -104,6 +106,8 @@ struct ox_store {
 };
 
 /* store.c */
+/* A functype with its value types copied into one malloc'd block. */
+ox_functype *ox_functype_dup(const ox_functype *t);
 uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err);
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p);
 
@@ -122,9 +126,14 @@ void ox_exec_free(struct ox_exec *x);
 ox_error *ox_compile_module(ox_module *m);
 void ox_code_free(struct ox_code *c);
 
-/* errors.c: a trap raised in function `funcidx` of `inst` (inst may be
+/* error.c: a trap raised in function `funcidx` of `inst` (inst may be
    NULL for host functions). */
 ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx);
+
+/* error.c: a host function's error as it leaves the interpreter: exits
+   and traps pass through, anything else becomes an OX_TRAP_HOST trap that
+   keeps the host's message. Takes ownership. */
+ox_error *ox_trap_from_host(ox_error *host_err);
 
 /* const_eval.c: evaluate a validated constant expression in an instance
    under construction (globals and funcs already set). */
