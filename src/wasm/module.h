@@ -13,6 +13,8 @@
 #ifndef OX_MODULE_H
 #define OX_MODULE_H
 
+#include <stdatomic.h>
+
 #include "oxide/wasm.h"
 
 /* A span of the module's own copy of the binary. */
@@ -95,7 +97,7 @@ typedef struct ox_funcdef {
 
 struct ox_module {
     ox_engine *engine;
-    uint32_t refcount;        /* atomic: instances hold references */
+    atomic_uint refcount;     /* the embedder's reference + one per instance */
     uint8_t *bytes;
     size_t nbytes;
 

@@ -111,6 +111,10 @@ ox_functype *ox_functype_dup(const ox_functype *t);
 uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err);
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p);
 
+/* instance.c: free an instance's own arrays and its module reference (the
+   store frees the objects it made). */
+void ox_instance_destroy(ox_instance *inst);
+
 /* memory.c / table.c: growth as the instructions do it. Return the old
    size, or -1 when the limits (or the host) refuse. */
 int64_t ox_memory_grow_raw(ox_memory *m, uint32_t delta);
@@ -127,7 +131,7 @@ ox_error *ox_compile_module(ox_module *m);
 void ox_code_free(struct ox_code *c);
 
 /* error.c: a trap raised in function `funcidx` of `inst` (inst may be
-   NULL for host functions). */
+   NULL for host functions; funcidx UINT32_MAX means during instantiation). */
 ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx);
 
 /* error.c: a host function's error as it leaves the interpreter: exits

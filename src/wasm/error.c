@@ -1,0 +1,169 @@
+/*
+ * error.c — ox_error: a code for programs, a message for people.
+ *
+ * Errors are heap objects the caller frees. When even the error cannot be
+ * allocated we hand out a static, immutable out-of-memory error that
+ * ox_error_free() recognises and leaves alone, so no path loses the failure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+struct ox_error {
+    ox_errcode code;
+    ox_trap trap;
+    int exit_status;
+    int64_t offset;
+    char *func;
+    char *msg;
+};
+
+static struct ox_error oom_error = {
+    OX_ERR_NOMEM, OX_TRAP_NONE, 0, -1, NULL, (char *)"out of memory",
+};
+
+static ox_error *ox_err_at_prefixed(ox_error *e, const char *what);
+
+static ox_error *verr(ox_errcode code, int64_t offset, const char *fmt, va_list ap)
+{
+    ox_error *e = calloc(1, sizeof *e);
+    if (!e)
+        return &oom_error;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    e->msg = malloc(n > 0 ? (size_t)n + 1 : 1);
+    if (!e->msg) {
+        free(e);
+        return &oom_error;
+    }
+    vsnprintf(e->msg, (size_t)n + 1, fmt, ap);
+    e->code = code;
+    e->offset = offset;
+    return e;
+}
+
+static ox_error *ox_err_at_prefixed(ox_error *e, const char *what)
+{
+    size_t n = strlen(e->msg) + strlen(what) + 48;
+    char *m = malloc(n);
+    if (!m)
+        return e; /* keep the bare message rather than lose the error */
+    snprintf(m, n, "%s at byte 0x%llx: %s", what, (unsigned long long)e->offset, e->msg);
+    free(e->msg);
+    e->msg = m;
+    return e;
+}
+
+ox_error *ox_error_new(ox_errcode code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ox_error *e = verr(code, -1, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+/* Decoding and validation errors say where: "invalid module at byte 0x1f:
+   type mismatch". The bare reason stays available for comparisons. */
+ox_error *ox_err_at(ox_errcode code, int64_t offset, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ox_error *e = verr(code, offset, fmt, ap);
+    va_end(ap);
+    if (e == &oom_error || offset < 0)
+        return e;
+    const char *what = code == OX_ERR_MALFORMED ? "malformed module"
+                       : code == OX_ERR_INVALID ? "invalid module" : "module";
+    ox_error *full = ox_err_at_prefixed(e, what);
+    return full;
+}
+
+ox_error *ox_error_exit(int status)
+{
+    ox_error *e = ox_error_new(OX_ERR_EXIT, "exit with status %d", status);
+    if (e != &oom_error)
+        e->exit_status = status;
+    return e;
+}
+
+const char *ox_trap_message(ox_trap t)
+{
+    switch (t) {
+    case OX_TRAP_NONE: return "no trap";
+    case OX_TRAP_UNREACHABLE: return "unreachable";
+    case OX_TRAP_MEMORY_OOB: return "out of bounds memory access";
+    case OX_TRAP_TABLE_OOB: return "out of bounds table access";
+    case OX_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case OX_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case OX_TRAP_INDIRECT_MISMATCH: return "indirect call type mismatch";
+    case OX_TRAP_DIV_ZERO: return "integer divide by zero";
+    case OX_TRAP_INT_OVERFLOW: return "integer overflow";
+    case OX_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case OX_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+    case OX_TRAP_FUEL_EXHAUSTED: return "fuel exhausted";
+    case OX_TRAP_INTERRUPTED: return "interrupted";
+    case OX_TRAP_HOST: return "host function failed";
+    }
+    return "unknown trap";
+}
+
+/* "fac" from the name section, else "func[3]". */
+static char *func_label(const ox_instance *inst, uint32_t funcidx)
+{
+    const char *name = inst ? ox_module_func_name(inst->module, funcidx) : NULL;
+    char buf[32];
+    if (funcidx == UINT32_MAX)
+        return strdup("instantiation");
+    if (!name) {
+        snprintf(buf, sizeof buf, "func[%u]", funcidx);
+        name = buf;
+    }
+    return strdup(name);
+}
+
+ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
+{
+    char *func = inst ? func_label(inst, funcidx) : strdup("host");
+    ox_error *e = ox_error_new(OX_ERR_TRAP, "trap in %s: %s", func ? func : "?",
+                               ox_trap_message(kind));
+    if (e == &oom_error) {
+        free(func);
+        return e;
+    }
+    e->trap = kind;
+    e->func = func;
+    return e;
+}
+
+/* Wrap a host function's failure as a trap, keeping its message. */
+ox_error *ox_trap_from_host(ox_error *host_err)
+{
+    if (!host_err || host_err->code == OX_ERR_EXIT || host_err->code == OX_ERR_TRAP ||
+        host_err == &oom_error)
+        return host_err;
+    host_err->code = OX_ERR_TRAP;
+    host_err->trap = OX_TRAP_HOST;
+    return host_err;
+}
+
+ox_errcode ox_error_code(const ox_error *e) { return e ? e->code : OX_OK; }
+const char *ox_error_message(const ox_error *e) { return e ? e->msg : "ok"; }
+ox_trap ox_error_trap(const ox_error *e) { return e ? e->trap : OX_TRAP_NONE; }
+int ox_error_exit_status(const ox_error *e) { return e ? e->exit_status : 0; }
+int64_t ox_error_offset(const ox_error *e) { return e ? e->offset : -1; }
+const char *ox_error_function(const ox_error *e) { return e ? e->func : NULL; }
+
+void ox_error_free(ox_error *e)
+{
+    if (!e || e == &oom_error)
+        return;
+    free(e->func);
+    free(e->msg);
+    free(e);
+}

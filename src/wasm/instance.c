@@ -1,0 +1,295 @@
+/*
+ * instance.c — instantiation (spec §4.5.4) and exports.
+ *
+ * Order matters and is the spec's: check imports, allocate functions,
+ * globals, tables and memories, evaluate element segments, then apply the
+ * active element and data segments one by one (a trap stops there, and
+ * what was already written stays written), then run the start function.
+ * Once any write can have reached a shared table or memory, the instance
+ * belongs to the store even if instantiation then fails, because imported
+ * tables may now hold references to its functions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+/* Extern subtyping for limits (spec §4.5.2.2): the actual object's current
+   size and maximum must fit inside what the import declares. */
+static bool limits_match(uint32_t size, ox_limits actual, ox_limits want)
+{
+    if (size < want.min)
+        return false;
+    if (want.has_max && (!actual.has_max || actual.max > want.max))
+        return false;
+    return true;
+}
+
+static ox_error *check_import(const ox_module *m, uint32_t i, const ox_extern *ext)
+{
+    const ox_import *im = &m->imports[i];
+    const char *why = NULL;
+    if (ext->kind != im->kind || !ext->of.func) {
+        why = "incompatible import type";
+    } else {
+        switch (im->kind) {
+        case OX_EXTERN_FUNC:
+            if (!ox_functype_equal(ox_func_type(ext->of.func), &m->types[im->u.typeidx]))
+                why = "incompatible import type";
+            break;
+        case OX_EXTERN_TABLE: {
+            const ox_table *t = ext->of.table;
+            if (t->elem != im->u.table.elem || !limits_match(t->size, t->limits, im->u.table.limits))
+                why = "incompatible import type";
+            break;
+        }
+        case OX_EXTERN_MEMORY: {
+            const ox_memory *mem = ext->of.memory;
+            if (!limits_match(mem->pages, mem->limits, im->u.memory))
+                why = "incompatible import type";
+            break;
+        }
+        case OX_EXTERN_GLOBAL: {
+            const ox_global *g = ext->of.global;
+            if (g->type != im->u.global.type || g->mutable_ != im->u.global.mutable_)
+                why = "incompatible import type";
+            break;
+        }
+        }
+    }
+    if (why)
+        return ox_error_new(OX_ERR_LINK, "%s: import %u \"%s\" \"%s\" (%s)", why, i,
+                            im->module.str, im->name.str, ox_extern_kind_name(im->kind));
+    return NULL;
+}
+
+/* Arrays sized by the module; wasm functions get their ox_func here. */
+static ox_error *alloc_instance(ox_store *s, ox_module *m, ox_instance **out)
+{
+    ox_instance *inst = calloc(1, sizeof *inst);
+    if (!inst)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory");
+    inst->store = s;
+    inst->module = m;
+    atomic_fetch_add(&m->refcount, 1);
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    inst->funcs = calloc(m->nfuncs + 1, sizeof *inst->funcs);
+    inst->tables = calloc(m->ntables + 1, sizeof *inst->tables);
+    inst->mems = calloc(m->nmems + 1, sizeof *inst->mems);
+    inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);
+    inst->type_ids = calloc(m->ntypes + 1, sizeof *inst->type_ids);
+    inst->elems = calloc(m->nelems + 1, sizeof *inst->elems);
+    inst->data_dropped = calloc(m->ndatas + 1, 1);
+    inst->own_funcs = calloc(ndef + 1, sizeof *inst->own_funcs);
+    *out = inst;
+    if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->type_ids ||
+        !inst->elems || !inst->data_dropped || !inst->own_funcs)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory instantiating a module");
+    return NULL;
+}
+
+void ox_instance_destroy(ox_instance *inst)
+{
+    for (uint32_t i = 0; inst->elems && i < inst->module->nelems; i++)
+        free(inst->elems[i].refs);
+    free(inst->elems);
+    free(inst->funcs);
+    free(inst->tables);
+    free(inst->mems);
+    free(inst->globals);
+    free(inst->type_ids);
+    free(inst->data_dropped);
+    free(inst->own_funcs);
+    ox_module_free(inst->module);
+    free(inst);
+}
+
+static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern *imports)
+{
+    ox_module *m = inst->module;
+    ox_error *err = NULL;
+    for (uint32_t t = 0; t < m->ntypes; t++) {
+        inst->type_ids[t] = ox_store_type_id(s, &m->types[t], &err);
+        if (err)
+            return err;
+    }
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const ox_extern *x = &imports[i];
+        switch (x->kind) {
+        case OX_EXTERN_FUNC: inst->funcs[nf++] = x->of.func; break;
+        case OX_EXTERN_TABLE: inst->tables[nt++] = x->of.table; break;
+        case OX_EXTERN_MEMORY: inst->mems[nm++] = x->of.memory; break;
+        case OX_EXTERN_GLOBAL: inst->globals[ng++] = x->of.global; break;
+        }
+    }
+    for (uint32_t i = m->nimport_funcs; i < m->nfuncs; i++) {
+        ox_func *f = &inst->own_funcs[i - m->nimport_funcs];
+        uint32_t ti = m->functypes[i];
+        f->type = &m->types[ti];
+        f->type_id = inst->type_ids[ti];
+        f->inst = inst;
+        f->store = s;
+        f->code = m->funcs[i - m->nimport_funcs].code;
+        f->funcidx = i;
+        inst->funcs[i] = f;
+    }
+    /* Globals in order: an initialiser may read imported globals and take
+       references to any function. */
+    for (uint32_t i = m->nimport_globals; i < m->nglobals; i++) {
+        const ox_globaldef *gd = &m->globals[i];
+        ox_slot v = ox_const_eval(inst, &gd->init);
+        ox_val init = ox_slot_to_val(v, gd->type);
+        if ((err = ox_global_new(s, gd->type, gd->mutable_, init, &inst->globals[i])) != NULL)
+            return err;
+    }
+    for (uint32_t i = m->nimport_tables; i < m->ntables; i++) {
+        const ox_tabledef *td = &m->tables[i];
+        ox_val null = ox_slot_to_val((ox_slot){.ref = NULL}, td->elem);
+        if ((err = ox_table_new(s, td->elem, td->limits, null, &inst->tables[i])) != NULL)
+            return err;
+    }
+    for (uint32_t i = m->nimport_mems; i < m->nmems; i++)
+        if ((err = ox_memory_new(s, m->mems[i], &inst->mems[i])) != NULL)
+            return err;
+    /* Element segments become vectors of references now (spec: elem
+       instances), so table.init later copies from them. */
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const ox_elemseg *es = &m->elems[i];
+        ox_elemrefs *er = &inst->elems[i];
+        er->refs = calloc(es->count ? es->count : 1, sizeof *er->refs);
+        if (!er->refs)
+            return ox_error_new(OX_ERR_NOMEM, "out of memory for element segment %u", i);
+        for (uint32_t j = 0; j < es->count; j++)
+            er->refs[j] = es->funcidx ? (void *)inst->funcs[es->funcidx[j]]
+                                      : ox_const_eval(inst, &es->items[j]).ref;
+        er->count = es->count;
+    }
+    return NULL;
+}
+
+/* Active segments, in order (spec: table.init/memory.init then drop). */
+static ox_error *init_segments(ox_instance *inst)
+{
+    ox_module *m = inst->module;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const ox_elemseg *es = &m->elems[i];
+        ox_elemrefs *er = &inst->elems[i];
+        if (es->mode == OX_SEG_ACTIVE) {
+            ox_table *t = inst->tables[es->table];
+            uint32_t off = ox_const_eval(inst, &es->offset).i32;
+            if ((uint64_t)off + er->count > t->size)
+                return ox_trap_error(OX_TRAP_TABLE_OOB, inst, UINT32_MAX);
+            if (er->count)
+                memcpy(t->elems + off, er->refs, er->count * sizeof *er->refs);
+        }
+        if (es->mode != OX_SEG_PASSIVE)
+            er->count = 0; /* elem.drop */
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const ox_dataseg *ds = &m->datas[i];
+        if (ds->mode != OX_SEG_ACTIVE)
+            continue;
+        ox_memory *mem = inst->mems[ds->memory];
+        uint32_t off = ox_const_eval(inst, &ds->offset).i32;
+        if ((uint64_t)off + ds->data.len > mem->size)
+            return ox_trap_error(OX_TRAP_MEMORY_OOB, inst, UINT32_MAX);
+        if (ds->data.len)
+            memcpy(mem->data + off, m->bytes + ds->data.off, ds->data.len);
+        inst->data_dropped[i] = 1;
+    }
+    return NULL;
+}
+
+ox_error *ox_instance_new(ox_store *s, ox_module *m, const ox_extern *imports,
+                          size_t nimports, ox_instance **out)
+{
+    *out = NULL;
+    if (!s || !m)
+        return ox_error_new(OX_ERR_ARG, "ox_instance_new: missing store or module");
+    if (nimports != m->nimports)
+        return ox_error_new(OX_ERR_LINK, "module needs %u imports, %zu given", m->nimports,
+                            nimports);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        ox_error *err = check_import(m, i, &imports[i]);
+        if (err)
+            return err;
+    }
+    ox_instance *inst = NULL;
+    ox_error *err = alloc_instance(s, m, &inst);
+    if (err) {
+        if (inst)
+            ox_instance_destroy(inst);
+        return err;
+    }
+    /* From here on the store owns the instance: objects it creates are in
+       the store, and segments may publish its functions. */
+    if ((err = ox_ptrvec_push(&s->instances, inst)) != NULL) {
+        ox_instance_destroy(inst);
+        return err;
+    }
+    if ((err = define_objects(s, inst, imports)) != NULL)
+        return err;
+    if ((err = init_segments(inst)) != NULL)
+        return err;
+    if (m->has_start) {
+        ox_func *f = inst->funcs[m->start];
+        if ((err = ox_exec_call(s, f, NULL, NULL)) != NULL)
+            return err;
+    }
+    *out = inst;
+    return NULL;
+}
+
+/* ---- exports ---------------------------------------------------------- */
+
+static void export_extern(const ox_instance *inst, const ox_export *ex, ox_extern *out)
+{
+    out->kind = ex->kind;
+    switch (ex->kind) {
+    case OX_EXTERN_FUNC: out->of.func = inst->funcs[ex->index]; break;
+    case OX_EXTERN_TABLE: out->of.table = inst->tables[ex->index]; break;
+    case OX_EXTERN_MEMORY: out->of.memory = inst->mems[ex->index]; break;
+    case OX_EXTERN_GLOBAL: out->of.global = inst->globals[ex->index]; break;
+    }
+}
+
+bool ox_instance_export_n(const ox_instance *inst, const char *name, size_t len, ox_extern *out)
+{
+    const ox_module *m = inst->module;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const ox_export *ex = &m->exports[i];
+        if (ex->name.len == len && !memcmp(ex->name.str, name, len)) {
+            if (out)
+                export_extern(inst, ex, out);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ox_instance_export(const ox_instance *inst, const char *name, ox_extern *out)
+{
+    return ox_instance_export_n(inst, name, strlen(name), out);
+}
+
+size_t ox_instance_export_count(const ox_instance *inst) { return inst->module->nexports; }
+
+void ox_instance_export_at(const ox_instance *inst, size_t i, const char **name,
+                           size_t *name_len, ox_extern *out)
+{
+    const ox_export *ex = &inst->module->exports[i];
+    if (name)
+        *name = ex->name.str;
+    if (name_len)
+        *name_len = ex->name.len;
+    if (out)
+        export_extern(inst, ex, out);
+}
+
+const ox_module *ox_instance_module(const ox_instance *inst) { return inst->module; }
+
+ox_memory *ox_instance_memory(const ox_instance *inst)
+{
+    return inst->module->nmems ? inst->mems[0] : NULL;
+}

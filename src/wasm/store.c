@@ -1,0 +1,155 @@
+/*
+ * store.c — engines and stores.
+ *
+ * The engine is configuration only. A store owns every runtime object made
+ * in it (freed together, in reverse dependency order) and the interpreter's
+ * stacks, and interns function types so that call_indirect can compare
+ * signatures across modules with one integer comparison.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "runtime.h"
+
+enum {
+    DEFAULT_CALL_DEPTH = 20000,
+    DEFAULT_STACK_SLOTS = 1u << 20,
+    DEFAULT_TABLE_ELEMS = 10000000,
+};
+
+ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
+{
+    *out = NULL;
+    ox_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory creating an engine");
+    if (cfg)
+        e->cfg = *cfg;
+    if (!e->cfg.max_call_depth)
+        e->cfg.max_call_depth = DEFAULT_CALL_DEPTH;
+    if (!e->cfg.max_stack_slots)
+        e->cfg.max_stack_slots = DEFAULT_STACK_SLOTS;
+    if (!e->cfg.max_memory_pages || e->cfg.max_memory_pages > 65536)
+        e->cfg.max_memory_pages = 65536;
+    if (!e->cfg.max_table_elems)
+        e->cfg.max_table_elems = DEFAULT_TABLE_ELEMS;
+    *out = e;
+    return NULL;
+}
+
+void ox_engine_free(ox_engine *e) { free(e); }
+
+ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        void **nv = realloc(v->v, cap * sizeof *nv);
+        if (!nv)
+            return ox_error_new(OX_ERR_NOMEM, "out of memory");
+        v->v = nv;
+        v->cap = cap;
+    }
+    v->v[v->n++] = p;
+    return NULL;
+}
+
+ox_error *ox_store_new(ox_engine *e, ox_store **out)
+{
+    *out = NULL;
+    if (!e)
+        return ox_error_new(OX_ERR_ARG, "ox_store_new: no engine");
+    ox_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory creating a store");
+    s->engine = e;
+    atomic_init(&s->interrupt, 0);
+    *out = s;
+    return NULL;
+}
+
+void ox_store_interrupt(ox_store *s)
+{
+    atomic_store_explicit(&s->interrupt, 1, memory_order_relaxed);
+}
+
+bool ox_functype_equal(const ox_functype *a, const ox_functype *b)
+{
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           (a->nparams == 0 || !memcmp(a->params, b->params, a->nparams)) &&
+           (a->nresults == 0 || !memcmp(a->results, b->results, a->nresults));
+}
+
+/* A functype and its value types in one allocation. */
+static ox_functype *functype_copy(const ox_functype *t)
+{
+    ox_functype *c = malloc(sizeof *c + t->nparams + t->nresults);
+    if (!c)
+        return NULL;
+    ox_valtype *types = (ox_valtype *)(c + 1);
+    if (t->nparams)
+        memcpy(types, t->params, t->nparams);
+    if (t->nresults)
+        memcpy(types + t->nparams, t->results, t->nresults);
+    c->nparams = t->nparams;
+    c->nresults = t->nresults;
+    c->params = types;
+    c->results = types + t->nparams;
+    return c;
+}
+
+ox_functype *ox_functype_dup(const ox_functype *t) { return functype_copy(t); }
+
+uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err)
+{
+    *err = NULL;
+    for (size_t i = 0; i < s->types.n; i++)
+        if (ox_functype_equal(s->types.v[i], t))
+            return (uint32_t)i;
+    ox_functype *c = functype_copy(t);
+    if (!c || (*err = ox_ptrvec_push(&s->types, c)) != NULL) {
+        free(c);
+        if (!*err)
+            *err = ox_error_new(OX_ERR_NOMEM, "out of memory");
+        return 0;
+    }
+    return (uint32_t)(s->types.n - 1);
+}
+
+void ox_store_free(ox_store *s)
+{
+    if (!s)
+        return;
+    if (s->exec)
+        ox_exec_free(s->exec);
+    for (size_t i = 0; i < s->instances.n; i++)
+        ox_instance_destroy(s->instances.v[i]);
+    for (size_t i = 0; i < s->funcs.n; i++) {
+        ox_func *f = s->funcs.v[i];
+        if (f->finalize)
+            f->finalize(f->user);
+        free((void *)f->type);
+        free(f);
+    }
+    for (size_t i = 0; i < s->memories.n; i++) {
+        ox_memory *m = s->memories.v[i];
+        ox_os_release(m->data, m->reserved);
+        free(m);
+    }
+    for (size_t i = 0; i < s->tables.n; i++) {
+        ox_table *t = s->tables.v[i];
+        free(t->elems);
+        free(t);
+    }
+    for (size_t i = 0; i < s->globals.n; i++)
+        free(s->globals.v[i]);
+    for (size_t i = 0; i < s->types.n; i++)
+        free(s->types.v[i]);
+    free(s->instances.v);
+    free(s->funcs.v);
+    free(s->memories.v);
+    free(s->tables.v);
+    free(s->globals.v);
+    free(s->types.v);
+    free(s);
+}
