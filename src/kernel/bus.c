@@ -1,0 +1,341 @@
+/* bus.c — fan-out publish to bounded per-subscriber queues, capabilities. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kutil.h"
+#include "oxide/bus.h"
+
+/* One subscriber's queue. Shared by the bus (which enqueues) and the
+   subscription (which dequeues), hence the reference count: whichever side
+   lets go last frees it. */
+typedef struct queue {
+    atomic_int refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ox_envelope *ring[OX_BUS_QUEUE_CAP];
+    size_t head, len;
+    uint64_t dropped;
+    bool closed;      /* the subscriber let go: prune on next publish */
+    bool interrupted; /* wake one recv */
+    char id[OX_UUID_LEN + 1];
+} queue;
+
+struct ox_subscription {
+    queue *q;
+};
+
+typedef struct grant {
+    char *principal, *capability;
+} grant;
+
+struct ox_bus {
+    pthread_mutex_t mu; /* guards subs and grants */
+    queue **subs;
+    size_t nsubs, capsubs;
+    grant *grants;
+    size_t ngrants, capgrants;
+};
+
+static void queue_unref(queue *q)
+{
+    if (atomic_fetch_sub(&q->refs, 1) != 1)
+        return;
+    for (size_t i = 0; i < q->len; i++)
+        ox_envelope_unref(q->ring[(q->head + i) % OX_BUS_QUEUE_CAP]);
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+    free(q);
+}
+
+ox_kerr *ox_bus_new(ox_bus **out)
+{
+    ox_bus *b = calloc(1, sizeof *b);
+    if (!b)
+        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    pthread_mutex_init(&b->mu, NULL);
+    *out = b;
+    return NULL;
+}
+
+void ox_bus_free(ox_bus *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->nsubs; i++)
+        queue_unref(b->subs[i]);
+    for (size_t i = 0; i < b->ngrants; i++) {
+        free(b->grants[i].principal);
+        free(b->grants[i].capability);
+    }
+    free(b->subs);
+    free(b->grants);
+    pthread_mutex_destroy(&b->mu);
+    free(b);
+}
+
+ox_kerr *ox_bus_subscribe(ox_bus *b, ox_subscription **out)
+{
+    *out = NULL;
+    ox_subscription *s = calloc(1, sizeof *s);
+    queue *q = calloc(1, sizeof *q);
+    if (!s || !q) {
+        free(s);
+        free(q);
+        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    }
+    atomic_init(&q->refs, 2); /* the bus and the subscription */
+    pthread_mutex_init(&q->mu, NULL);
+    /* Timed waits use CLOCK_MONOTONIC so wall-clock jumps cannot stretch
+       or cut a timeout. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    ox_uuid_v4(q->id);
+    s->q = q;
+    pthread_mutex_lock(&b->mu);
+    if (b->nsubs == b->capsubs) {
+        size_t nc = b->capsubs ? b->capsubs * 2 : 8;
+        queue **ns = realloc(b->subs, nc * sizeof *ns);
+        if (!ns) {
+            pthread_mutex_unlock(&b->mu);
+            atomic_store(&q->refs, 1);
+            queue_unref(q);
+            free(s);
+            return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        }
+        b->subs = ns;
+        b->capsubs = nc;
+    }
+    b->subs[b->nsubs++] = q;
+    pthread_mutex_unlock(&b->mu);
+    *out = s;
+    return NULL;
+}
+
+size_t ox_bus_subscriber_count(ox_bus *b)
+{
+    pthread_mutex_lock(&b->mu);
+    size_t n = b->nsubs;
+    pthread_mutex_unlock(&b->mu);
+    return n;
+}
+
+size_t ox_bus_publish(ox_bus *b, ox_envelope *env)
+{
+    size_t delivered = 0, keep = 0;
+    /* The bus lock is held for the whole fan-out, as in the original: every
+       subscriber sees envelopes from concurrent publishers in the same
+       order. Queue locks nest inside it; recv never takes the bus lock. */
+    pthread_mutex_lock(&b->mu);
+    for (size_t i = 0; i < b->nsubs; i++) {
+        queue *q = b->subs[i];
+        pthread_mutex_lock(&q->mu);
+        bool closed = q->closed;
+        if (!closed) {
+            if (q->len == OX_BUS_QUEUE_CAP) {
+                q->dropped++; /* full: drop for this subscriber only */
+            } else {
+                q->ring[(q->head + q->len) % OX_BUS_QUEUE_CAP] = ox_envelope_ref(env);
+                q->len++;
+                delivered++;
+                pthread_cond_signal(&q->cv);
+            }
+        }
+        pthread_mutex_unlock(&q->mu);
+        if (closed)
+            queue_unref(q);
+        else
+            b->subs[keep++] = q;
+    }
+    b->nsubs = keep;
+    pthread_mutex_unlock(&b->mu);
+    return delivered;
+}
+
+static ox_kerr *send_msg(ox_bus *b, const char *source, const ox_message *m, bool command,
+                         char *id_out)
+{
+    if (m && ox_msg_is_command(m->type) != command)
+        return ox_kerr_new(OX_KERR_BUS, "`%s` is %s, not %s", ox_msg_type_name(m->type),
+                           command ? "an event" : "a command", command ? "a command" : "an event");
+    ox_envelope *env;
+    ox_kerr *err = ox_envelope_new(source, m, &env);
+    if (err)
+        return err;
+    if (id_out)
+        memcpy(id_out, ox_envelope_id(env), OX_UUID_LEN + 1);
+    ox_bus_publish(b, env);
+    ox_envelope_unref(env);
+    return NULL;
+}
+
+ox_kerr *ox_bus_send_command(ox_bus *b, const char *source, const ox_message *cmd,
+                             char *id_out)
+{
+    return send_msg(b, source, cmd, true, id_out);
+}
+
+ox_kerr *ox_bus_emit_event(ox_bus *b, const char *source, const ox_message *ev, char *id_out)
+{
+    return send_msg(b, source, ev, false, id_out);
+}
+
+/* ---- Capabilities (caller holds b->mu) --------------------------------- */
+
+static grant *find_grant(ox_bus *b, const char *principal, const char *capability)
+{
+    for (size_t i = 0; i < b->ngrants; i++)
+        if (!strcmp(b->grants[i].principal, principal) &&
+            !strcmp(b->grants[i].capability, capability))
+            return &b->grants[i];
+    return NULL;
+}
+
+ox_kerr *ox_bus_grant(ox_bus *b, const char *principal, const char *capability)
+{
+    if (!principal || !capability)
+        return ox_kerr_new(OX_KERR_BUS, "grant needs a principal and a capability");
+    ox_kerr *err = NULL;
+    pthread_mutex_lock(&b->mu);
+    if (!find_grant(b, principal, capability)) {
+        if (b->ngrants == b->capgrants) {
+            size_t nc = b->capgrants ? b->capgrants * 2 : 8;
+            grant *ng = realloc(b->grants, nc * sizeof *ng);
+            if (!ng) {
+                err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+                goto out;
+            }
+            b->grants = ng;
+            b->capgrants = nc;
+        }
+        grant g = {strdup(principal), strdup(capability)};
+        if (!g.principal || !g.capability) {
+            free(g.principal);
+            free(g.capability);
+            err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+            goto out;
+        }
+        b->grants[b->ngrants++] = g;
+    }
+out:
+    pthread_mutex_unlock(&b->mu);
+    return err;
+}
+
+bool ox_bus_revoke(ox_bus *b, const char *principal, const char *capability)
+{
+    if (!principal || !capability)
+        return false;
+    pthread_mutex_lock(&b->mu);
+    grant *g = find_grant(b, principal, capability);
+    if (g) {
+        free(g->principal);
+        free(g->capability);
+        *g = b->grants[--b->ngrants];
+    }
+    pthread_mutex_unlock(&b->mu);
+    return g != NULL;
+}
+
+bool ox_bus_has_capability(ox_bus *b, const char *principal, const char *capability)
+{
+    if (!principal || !capability)
+        return false;
+    pthread_mutex_lock(&b->mu);
+    bool ok = find_grant(b, principal, capability) != NULL;
+    pthread_mutex_unlock(&b->mu);
+    return ok;
+}
+
+ox_kerr *ox_bus_publish_guarded(ox_bus *b, ox_envelope *env, const char *capability)
+{
+    /* Check and publish are separate lock sections; a revoke racing with a
+       publish may let that one envelope through, which is the same outcome
+       as the revoke arriving a moment later. */
+    if (!ox_bus_has_capability(b, ox_envelope_source(env), capability))
+        return ox_kerr_denied(ox_envelope_source(env), capability ? capability : "");
+    ox_bus_publish(b, env);
+    return NULL;
+}
+
+/* ---- Subscriptions ----------------------------------------------------- */
+
+void ox_subscription_recv(ox_subscription *s, long timeout_ms, ox_envelope **out)
+{
+    queue *q = s->q;
+    *out = NULL;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    if (timeout_ms > 0) {
+        deadline.tv_sec += timeout_ms / 1000;
+        deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&q->mu);
+    while (q->len == 0 && !q->interrupted && timeout_ms != 0) {
+        int rc = timeout_ms < 0 ? pthread_cond_wait(&q->cv, &q->mu)
+                                : pthread_cond_timedwait(&q->cv, &q->mu, &deadline);
+        if (rc == ETIMEDOUT)
+            break;
+    }
+    if (q->len > 0) {
+        *out = q->ring[q->head];
+        q->head = (q->head + 1) % OX_BUS_QUEUE_CAP;
+        q->len--;
+    } else {
+        q->interrupted = false;
+    }
+    pthread_mutex_unlock(&q->mu);
+}
+
+void ox_subscription_interrupt(ox_subscription *s)
+{
+    pthread_mutex_lock(&s->q->mu);
+    s->q->interrupted = true;
+    pthread_cond_broadcast(&s->q->cv);
+    pthread_mutex_unlock(&s->q->mu);
+}
+
+uint64_t ox_subscription_dropped(ox_subscription *s)
+{
+    pthread_mutex_lock(&s->q->mu);
+    uint64_t n = s->q->dropped;
+    pthread_mutex_unlock(&s->q->mu);
+    return n;
+}
+
+size_t ox_subscription_pending(ox_subscription *s)
+{
+    pthread_mutex_lock(&s->q->mu);
+    size_t n = s->q->len;
+    pthread_mutex_unlock(&s->q->mu);
+    return n;
+}
+
+const char *ox_subscription_id(const ox_subscription *s) { return s->q->id; }
+
+void ox_subscription_close(ox_subscription *s)
+{
+    if (!s)
+        return;
+    queue *q = s->q;
+    pthread_mutex_lock(&q->mu);
+    q->closed = true;
+    /* Release queued envelopes now rather than at the next publish. */
+    for (size_t i = 0; i < q->len; i++)
+        ox_envelope_unref(q->ring[(q->head + i) % OX_BUS_QUEUE_CAP]);
+    q->len = 0;
+    pthread_mutex_unlock(&q->mu);
+    queue_unref(q);
+    free(s);
+}

@@ -1,0 +1,104 @@
+/* kutil.c — UUIDs, timestamps and JSON conventions shared by the kernel. */
+#define _GNU_SOURCE
+#include "kutil.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+void ox_uuid_v4(char out[OX_UUID_LEN + 1])
+{
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, out);
+}
+
+bool ox_uuid_valid(const char *s)
+{
+    if (!s || strlen(s) != OX_UUID_LEN)
+        return false;
+    for (int i = 0; i < OX_UUID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return true;
+}
+
+void ox_time_now(char out[OX_TIME_LEN + 1], bool zulu)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    /* Build in a roomy buffer (the compiler cannot prove the year has four
+       digits), then copy the fixed-width result. */
+    char buf[96];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof buf - n, ".%09ld%s", (long)(ts.tv_nsec % 1000000000L),
+             zulu ? "Z" : "+00:00");
+    buf[OX_TIME_LEN] = 0;
+    memcpy(out, buf, OX_TIME_LEN + 1);
+}
+
+static bool digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+bool ox_time_valid(const char *s)
+{
+    /* YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) */
+    if (!s || strlen(s) < 20)
+        return false;
+    if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2) || s[13] != ':' ||
+        !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+        return false;
+    int mon = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+    int hh = (s[11] - '0') * 10 + (s[12] - '0'), mi = (s[14] - '0') * 10 + (s[15] - '0');
+    int ss = (s[17] - '0') * 10 + (s[18] - '0');
+    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mi > 59 || ss > 60)
+        return false;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p))
+            return false;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    if ((*p == 'Z' || *p == 'z') && p[1] == 0)
+        return true;
+    if ((*p == '+' || *p == '-') && digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2) &&
+        p[6] == 0)
+        return true;
+    return false;
+}
+
+char *ox_json_dump(const json_t *v)
+{
+    /* JSON_ENCODE_ANY: scalars are valid payloads too (e.g. config value 8).
+       JSON_COMPACT: the same bytes the original's serde_json::to_vec gives.
+       JSON_PRESERVE_ORDER: keys stay in insertion order, so output is
+       deterministic and matches what the producer wrote. */
+    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+}
+
+ox_kerr *ox_json_parse(const char *text, size_t len, json_t **out)
+{
+    json_error_t err;
+    *out = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    if (!*out)
+        return ox_kerr_new(OX_KERR_SERDE, "%s at line %d column %d", err.text, err.line,
+                           err.column);
+    return NULL;
+}
+
+char *ox_strdup0(const char *s) { return s ? strdup(s) : NULL; }
