@@ -171,18 +171,23 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+/* The name a file goes by in messages and in known-failures.txt: the
+   .wast it came from (a --file script x.json is named x.wast). */
+static void script_name(const char *wast_path, const char *json, char *name, size_t len)
+{
+    snprintf(name, len, "%s", base_name(json ? json : wast_path));
+    char *dot = strrchr(name, '.');
+    if (json && dot && !strcmp(dot, ".json") && (size_t)(dot - name) + 6 <= len)
+        strcpy(dot, ".wast");
+}
+
 /* In the child: convert (unless `json` is given) and run one file. Returns
    false when the file could not be run at all. */
-static bool run_one(const cli *c, const char *wast_path, const char *json, st_counts *counts)
+static bool run_one(const cli *c, const char *wast_path, const char *json, const char *name,
+                    st_counts *counts)
 {
-    char name[256];
-    snprintf(name, sizeof name, "%s", base_name(json ? json : wast_path));
-    if (json) { /* name the script after its source: x.json -> x.wast */
-        char *dot = strrchr(name, '.');
-        if (dot && !strcmp(dot, ".json") && (size_t)(dot - name) + 6 <= sizeof name)
-            strcpy(dot, ".wast");
+    if (json)
         return st_run_script(json, name, &c->opt, counts);
-    }
     char *dir = make_tempdir();
     if (!dir) {
         printf("%s: cannot make a temp directory: %s\n", name, strerror(errno));
@@ -207,7 +212,8 @@ static bool run_one(const cli *c, const char *wast_path, const char *json, st_co
 static bool run_isolated(const cli *c, const char *wast_path, const char *json,
                          st_counts *counts)
 {
-    const char *name = base_name(json ? json : wast_path);
+    char name[256];
+    script_name(wast_path, json, name, sizeof name);
     int fds[2];
     if (pipe(fds) < 0) {
         printf("%s: pipe: %s\n", name, strerror(errno));
@@ -226,7 +232,7 @@ static bool run_isolated(const cli *c, const char *wast_path, const char *json,
         if (c->timeout)
             alarm(c->timeout); /* SIGALRM's default action ends a hung engine */
         st_counts mine = {0};
-        bool ok = run_one(c, wast_path, json, &mine);
+        bool ok = run_one(c, wast_path, json, name, &mine);
         if (ok) /* notes only: a stale entry does not fail the test */
             st_known_report_stale(c->opt.known, name, stdout);
         print_counts(name, &mine);
