@@ -1,0 +1,245 @@
+/*
+ * validate_module.c — every validation rule of WebAssembly 2.0 that lies
+ * outside function bodies (spec 3.2 "Types", 3.4 "Modules").
+ *
+ * Checks index spaces (types, functions, tables, memories, globals), limits,
+ * the single-memory rule of 2.0, constant expressions, element segment
+ * types, export names and indices, and the start function; and computes
+ * C.refs (the functions ref.func may name inside bodies) into
+ * func_declared. Function bodies are validated by the compiler.
+ *
+ * Errors are OX_ERR_INVALID with the spec's wording first (for the
+ * testsuite's assert_invalid texts) and the offending index after it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+
+#define TRY(call)                      \
+    do {                               \
+        ox_error *err_ = (call);       \
+        if (err_)                      \
+            return err_;               \
+    } while (0)
+
+#define MAX_PAGES 65536u /* 2^16 pages of 64 KiB: 4 GiB (3.2.7, memory types) */
+
+static ox_error *invalid(int64_t at, const char *msg)
+{
+    return ox_err_at(OX_ERR_INVALID, at, "%s", msg);
+}
+
+/* Constant expressions (3.3.10): validated in the context C' of 3.4.10, in
+   which global.get sees only the imported globals, and only immutable ones
+   are constant. `want` is the single result type. Marks ref.func targets
+   as declared (C.refs). */
+static ox_error *check_constexpr(ox_module *m, const ox_constexpr *ce, ox_valtype want)
+{
+    ox_reader r = ox_reader_make(m->bytes, ce->expr.off, (size_t)ce->expr.off + ce->expr.len,
+                                 OX_EOF_SECTION);
+    uint32_t depth = 0;
+    ox_valtype top = 0;
+    for (;;) {
+        size_t at = r.pos;
+        uint8_t op;
+        const uint8_t *p;
+        TRY(ox_rd_u8(&r, &op));
+        ox_valtype t = 0;
+        switch (op) {
+        case 0x0B:
+            if (depth != 1 || top != want)
+                return ox_err_at(OX_ERR_INVALID, (int64_t)at,
+                                 "type mismatch (constant expression must produce one %s)",
+                                 ox_valtype_name(want));
+            return NULL;
+        case 0x41: { int64_t v; TRY(ox_rd_sleb(&r, 32, &v)); t = OX_I32; break; }
+        case 0x42: { int64_t v; TRY(ox_rd_sleb(&r, 64, &v)); t = OX_I64; break; }
+        case 0x43: TRY(ox_rd_bytes(&r, 4, &p)); t = OX_F32; break;
+        case 0x44: TRY(ox_rd_bytes(&r, 8, &p)); t = OX_F64; break;
+        case 0xFD: {
+            uint32_t sub;
+            TRY(ox_rd_u32(&r, &sub));
+            if (sub != 12)
+                return invalid((int64_t)at, "constant expression required");
+            TRY(ox_rd_bytes(&r, 16, &p));
+            t = OX_V128;
+            break;
+        }
+        case 0xD0: TRY(ox_rd_u8(&r, &t)); break;
+        case 0xD2: {
+            uint32_t x;
+            TRY(ox_rd_u32(&r, &x));
+            if (x >= m->nfuncs)
+                return ox_err_at(OX_ERR_INVALID, (int64_t)at, "unknown function %u", x);
+            m->func_declared[x] = 1;
+            t = OX_FUNCREF;
+            break;
+        }
+        case 0x23: {
+            uint32_t x;
+            TRY(ox_rd_u32(&r, &x));
+            if (x >= m->nimport_globals)
+                return ox_err_at(OX_ERR_INVALID, (int64_t)at,
+                                 "unknown global %u (constant expressions may only read "
+                                 "imported globals)", x);
+            if (m->globals[x].mutable_)
+                return ox_err_at(OX_ERR_INVALID, (int64_t)at,
+                                 "constant expression required (global %u is mutable)", x);
+            t = m->globals[x].type;
+            break;
+        }
+        default:
+            return invalid((int64_t)at, "constant expression required");
+        }
+        if (depth < UINT32_MAX)
+            depth++;
+        top = t;
+    }
+}
+
+static ox_error *check_typeidx(const ox_module *m, uint32_t typeidx, const char *what,
+                               uint32_t i)
+{
+    if (typeidx >= m->ntypes)
+        return ox_err_at(OX_ERR_INVALID, -1, "unknown type %u (used by %s %u)", typeidx, what,
+                         i);
+    return NULL;
+}
+
+static ox_error *check_limits(const ox_limits *l, uint64_t bound, const char *toobig,
+                              const char *what, uint32_t i)
+{
+    if (l->min > bound || (l->has_max && l->max > bound))
+        return ox_err_at(OX_ERR_INVALID, -1, "%s (%s %u)", toobig, what, i);
+    if (l->has_max && l->min > l->max)
+        return ox_err_at(OX_ERR_INVALID, -1,
+                         "size minimum must not be greater than maximum (%s %u: %u > %u)", what,
+                         i, l->min, l->max);
+    return NULL;
+}
+
+static ox_error *check_types_and_limits(const ox_module *m)
+{
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        TRY(check_typeidx(m, m->functypes[i], "function", i));
+    /* Table sizes are 32-bit numbers, so any limits are in range. */
+    for (uint32_t i = 0; i < m->ntables; i++)
+        TRY(check_limits(&m->tables[i].limits, UINT32_MAX, "table size out of range", "table",
+                         i));
+    for (uint32_t i = 0; i < m->nmems; i++)
+        TRY(check_limits(&m->mems[i], MAX_PAGES,
+                         "memory size must be at most 65536 pages (4GiB)", "memory", i));
+    if (m->nmems > 1)
+        return ox_err_at(OX_ERR_INVALID, -1, "multiple memories (%u; WebAssembly 2.0 allows one)",
+                         m->nmems);
+    return NULL;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    const ox_name *x = *(const ox_name *const *)a, *y = *(const ox_name *const *)b;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->str, y->str, n) : 0;
+    if (c)
+        return c;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+static ox_error *check_exports(ox_module *m)
+{
+    static const char *const unknown[] = {"unknown function", "unknown table",
+                                          "unknown memory", "unknown global"};
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const ox_export *ex = &m->exports[i];
+        uint32_t count = ex->kind == OX_EXTERN_FUNC    ? m->nfuncs
+                         : ex->kind == OX_EXTERN_TABLE ? m->ntables
+                         : ex->kind == OX_EXTERN_MEMORY ? m->nmems
+                                                        : m->nglobals;
+        if (ex->index >= count)
+            return ox_err_at(OX_ERR_INVALID, -1, "%s %u (exported as \"%s\")", unknown[ex->kind],
+                             ex->index, ex->name.str);
+        if (ex->kind == OX_EXTERN_FUNC)
+            m->func_declared[ex->index] = 1;
+    }
+    if (m->nexports < 2)
+        return NULL;
+    /* Names must be unique (3.4.10): sort and compare neighbours. */
+    const ox_name **names = malloc(m->nexports * sizeof *names);
+    if (!names)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory validating exports");
+    for (uint32_t i = 0; i < m->nexports; i++)
+        names[i] = &m->exports[i].name;
+    qsort(names, m->nexports, sizeof *names, cmp_names);
+    ox_error *err = NULL;
+    for (uint32_t i = 1; i < m->nexports && !err; i++)
+        if (!cmp_names(&names[i - 1], &names[i]))
+            err = ox_err_at(OX_ERR_INVALID, -1, "duplicate export name \"%s\"", names[i]->str);
+    free(names);
+    return err;
+}
+
+static ox_error *check_elems(ox_module *m)
+{
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const ox_elemseg *s = &m->elems[i];
+        if (s->mode == OX_SEG_ACTIVE) {
+            if (s->table >= m->ntables)
+                return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
+                                 "unknown table %u (element segment %u)", s->table, i);
+            if (m->tables[s->table].elem != s->type)
+                return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
+                                 "type mismatch (element segment %u of %s for a table of %s)", i,
+                                 ox_valtype_name(s->type),
+                                 ox_valtype_name(m->tables[s->table].elem));
+            TRY(check_constexpr(m, &s->offset, OX_I32));
+        }
+        for (uint32_t k = 0; k < s->count; k++) {
+            if (s->items) {
+                TRY(check_constexpr(m, &s->items[k], s->type));
+            } else {
+                if (s->funcidx[k] >= m->nfuncs)
+                    return ox_err_at(OX_ERR_INVALID, -1,
+                                     "unknown function %u (element segment %u)", s->funcidx[k],
+                                     i);
+                m->func_declared[s->funcidx[k]] = 1;
+            }
+        }
+    }
+    return NULL;
+}
+
+static ox_error *check_datas(ox_module *m)
+{
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const ox_dataseg *s = &m->datas[i];
+        if (s->mode != OX_SEG_ACTIVE)
+            continue;
+        if (s->memory >= m->nmems)
+            return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
+                             "unknown memory %u (data segment %u)", s->memory, i);
+        TRY(check_constexpr(m, &s->offset, OX_I32));
+    }
+    return NULL;
+}
+
+ox_error *ox_validate_module(ox_module *m)
+{
+    TRY(check_types_and_limits(m));
+    for (uint32_t i = m->nimport_globals; i < m->nglobals; i++)
+        TRY(check_constexpr(m, &m->globals[i].init, m->globals[i].type));
+    TRY(check_exports(m));
+    if (m->has_start) {
+        if (m->start >= m->nfuncs)
+            return ox_err_at(OX_ERR_INVALID, -1, "unknown function %u (start function)",
+                             m->start);
+        const ox_functype *ft = &m->types[m->functypes[m->start]];
+        if (ft->nparams || ft->nresults)
+            return ox_err_at(OX_ERR_INVALID, -1,
+                             "start function %u must take no parameters and return nothing",
+                             m->start);
+    }
+    TRY(check_elems(m));
+    TRY(check_datas(m));
+    return NULL;
+}
