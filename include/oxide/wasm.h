@@ -223,6 +223,16 @@ void ox_store_free(ox_store *s);
    "interrupted" at its next loop iteration or call. */
 void ox_store_interrupt(ox_store *s);
 
+/* Fuel: a budget for the calls that follow. Each function entry and each
+   loop iteration costs one unit; when the budget is spent the call traps
+   with "fuel exhausted". 0 switches metering off (the default), and then it
+   costs nothing. ox_store_fuel() tells what is left. */
+void ox_store_set_fuel(ox_store *s, uint64_t fuel);
+uint64_t ox_store_fuel(const ox_store *s);
+/* Deadline: each outermost call may run `ms` milliseconds before it traps
+   with "interrupted"; 0 = no deadline (the default). */
+void ox_store_set_timeout(ox_store *s, uint64_t ms);
+
 /* Instantiate with imports given in the module's import order. Runs data and
    element initialisation and the start function. On a trap during start the
    error is returned and *out is NULL (the partially initialised memories and

@@ -216,7 +216,10 @@ ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *res
         if (args[i].type != t->params[i])
             return ox_error_new(OX_ERR_ARG, "argument %u has type %s, expected %s", i + 1,
                                 ox_valtype_name(args[i].type), ox_valtype_name(t->params[i]));
-    return ox_exec_call(f->store, f, args, results);
+    ox_store_call_begin(f->store);
+    ox_error *err = ox_exec_call(f->store, f, args, results);
+    ox_store_call_end(f->store);
+    return err;
 }
 
 /* ---- callers ---------------------------------------------------------- */

@@ -234,7 +234,10 @@ ox_error *ox_instance_new(ox_store *s, ox_module *m, const ox_extern *imports,
         return err;
     if (m->has_start) {
         ox_func *f = inst->funcs[m->start];
-        if ((err = ox_exec_call(s, f, NULL, NULL)) != NULL)
+        ox_store_call_begin(s);
+        err = ox_exec_call(s, f, NULL, NULL);
+        ox_store_call_end(s);
+        if (err)
             return err;
     }
     *out = inst;

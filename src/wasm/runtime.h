@@ -101,9 +101,31 @@ struct ox_store {
     ox_ptrvec memories, tables, globals, instances;
     ox_ptrvec types;          /* canonical ox_functype* (owned copies) */
     struct ox_exec *exec;     /* created on first call */
-    atomic_uint interrupt;    /* set by ox_store_interrupt */
+    /* Non-zero when the interpreter must look at the store at its next
+       check point (function entry, loop back-edge): bit 0 = interrupt
+       requested (any thread), bit 1 = metering (fuel or deadline) is on.
+       Zero keeps the check to one load and branch. */
+    atomic_uint interrupt;
     uint32_t host_depth;      /* host→wasm re-entries under way */
+    uint32_t calls_active;    /* ox_func_call nesting (0: none running) */
+    uint64_t fuel;            /* budget left while fuel_on */
+    bool fuel_on;
+    uint64_t timeout_ns;      /* per outermost call; 0 = none */
+    uint64_t deadline_ns;     /* CLOCK_MONOTONIC time of the running call's deadline */
+    uint32_t poll_count;
 };
+
+#define OX_POLL_INTERRUPT 1u
+#define OX_POLL_METER 2u
+
+/* store.c: the slow path of the interpreter's check point, taken when
+   store->interrupt is non-zero. Returns the trap to raise, or
+   OX_TRAP_NONE to go on. */
+ox_trap ox_store_poll(ox_store *s);
+/* store.c: bracket an outermost call (starts its deadline, forgets stale
+   interrupts) — called by ox_func_call and instantiation. */
+void ox_store_call_begin(ox_store *s);
+void ox_store_call_end(ox_store *s);
 
 /* store.c */
 /* A functype with its value types copied into one malloc'd block. */

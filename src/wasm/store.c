@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "platform.h"
 #include "runtime.h"
@@ -70,7 +71,74 @@ ox_error *ox_store_new(ox_engine *e, ox_store **out)
 
 void ox_store_interrupt(ox_store *s)
 {
-    atomic_store_explicit(&s->interrupt, 1, memory_order_relaxed);
+    atomic_fetch_or_explicit(&s->interrupt, OX_POLL_INTERRUPT, memory_order_relaxed);
+}
+
+static void update_meter_bit(ox_store *s)
+{
+    if (s->fuel_on || s->timeout_ns)
+        atomic_fetch_or_explicit(&s->interrupt, OX_POLL_METER, memory_order_relaxed);
+    else
+        atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_METER, memory_order_relaxed);
+}
+
+void ox_store_set_fuel(ox_store *s, uint64_t fuel)
+{
+    s->fuel = fuel;
+    s->fuel_on = fuel != 0;
+    update_meter_bit(s);
+}
+
+uint64_t ox_store_fuel(const ox_store *s) { return s->fuel; }
+
+void ox_store_set_timeout(ox_store *s, uint64_t ms)
+{
+    s->timeout_ns = ms > UINT64_MAX / 1000000 ? UINT64_MAX : ms * 1000000;
+    update_meter_bit(s);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void ox_store_call_begin(ox_store *s)
+{
+    if (s->calls_active++ > 0)
+        return;
+    /* An interrupt aimed at an earlier call must not kill this one. */
+    atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_INTERRUPT, memory_order_relaxed);
+    if (s->timeout_ns) {
+        uint64_t t = now_ns();
+        s->deadline_ns = t + s->timeout_ns < t ? UINT64_MAX : t + s->timeout_ns;
+    }
+}
+
+void ox_store_call_end(ox_store *s)
+{
+    if (s->calls_active)
+        s->calls_active--;
+}
+
+ox_trap ox_store_poll(ox_store *s)
+{
+    unsigned v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
+    if (v & OX_POLL_INTERRUPT) {
+        atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_INTERRUPT, memory_order_relaxed);
+        return OX_TRAP_INTERRUPTED;
+    }
+    if (s->fuel_on) {
+        if (s->fuel == 0)
+            return OX_TRAP_FUEL_EXHAUSTED;
+        s->fuel--;
+    }
+    /* Reading the clock costs tens of nanoseconds: look every 1024 checks,
+       which is still well under a millisecond of guest work. */
+    if (s->timeout_ns && (++s->poll_count & 1023) == 0 && now_ns() >= s->deadline_ns)
+        return OX_TRAP_INTERRUPTED;
+    return OX_TRAP_NONE;
 }
 
 bool ox_functype_equal(const ox_functype *a, const ox_functype *b)
