@@ -37,4 +37,7 @@ ox_kerr *ox_json_parse(const char *text, size_t len, json_t **out);
 /* strdup that accepts NULL. */
 char *ox_strdup0(const char *s);
 
+/* True if the len bytes are well-formed UTF-8 (no overlongs, surrogates or
+   code points above U+10FFFF). */
+bool ox_utf8_valid(const unsigned char *s, size_t len);
 #endif
