@@ -1,0 +1,98 @@
+/*
+ * code.h — the compiled ("pre-decoded") form of a function body (internal).
+ *
+ * compile.c validates a body and emits a stream of 8-byte cells; interp.c
+ * executes it. An instruction is one cell holding its handler (the address
+ * of a computed-goto label, or the op number for the switch build) followed
+ * by 32-bit operand words packed two per cell. Operands are frame slot
+ * indices, immediates, or branch offsets in cells relative to the
+ * instruction's first cell. Nothing is decoded at run time: no LEB128, no
+ * block scanning, no label search, no operand-stack pointer.
+ *
+ * Frame layout (slot = 8 bytes, ox_slot): params, then declared locals,
+ * then the operand stack, whose every position has a static slot because
+ * the validator knows the stack height at each instruction. A call's
+ * arguments sit at the top of the caller's operand stack, and the callee's
+ * frame starts right there, so arguments are passed without copying and
+ * results come back in the same slots.
+ */
+#ifndef OX_CODE_H
+#define OX_CODE_H
+
+#include <stdint.h>
+
+#include "ops.h"
+
+typedef union ox_cell {
+    const void *op;    /* handler address (or op number in the switch build) */
+    uint32_t w[2];     /* operand words */
+    uint64_t u64;
+} ox_cell;
+
+/* Internal instructions other than the numeric/memory ones from ops.h.
+   X(NAME, operand words): the words' meaning is documented at the handler
+   in interp.c and at the emitter in compile.c. */
+#define OX_IOPS_CONTROL(X) \
+    X(UNREACHABLE, 0)      /* trap */ \
+    X(BR, 1)               /* off */ \
+    X(BR_IF, 2)            /* cond, off: jump when cond != 0 */ \
+    X(BR_UNLESS, 2)        /* cond, off: jump when cond == 0 */ \
+    X(BR_TABLE, 2)         /* idx, n, then n+1 offsets (last = default) */ \
+    X(RETURN, 0)           /* results already in slots 0.. */ \
+    X(CALL, 2)             /* funcidx, base slot of args/results */ \
+    X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
+    X(LOOP_CHECK, 0)       /* interruption check at a loop header */ \
+    X(COPY, 2)             /* dst, src (whole slot) */ \
+    X(CONST32, 2)          /* dst, imm */ \
+    X(CONST64, 3)          /* dst, lo, hi */ \
+    X(SELECT, 4)           /* dst, a, b, cond */ \
+    X(GLOBAL_GET, 2)       /* dst, globalidx */ \
+    X(GLOBAL_SET, 2)       /* src, globalidx */ \
+    X(MEMORY_SIZE, 1)      /* dst */ \
+    X(MEMORY_GROW, 2)      /* dst, delta */ \
+    X(MEMORY_INIT, 4)      /* dataidx, d, s, n */ \
+    X(DATA_DROP, 1)        /* dataidx */ \
+    X(MEMORY_COPY, 3)      /* d, s, n */ \
+    X(MEMORY_FILL, 3)      /* d, val, n */ \
+    X(TABLE_GET, 3)        /* dst, idx, table */ \
+    X(TABLE_SET, 3)        /* table, idx, val */ \
+    X(TABLE_SIZE, 2)       /* dst, table */ \
+    X(TABLE_GROW, 4)       /* dst, init, n, table */ \
+    X(TABLE_FILL, 4)       /* table, i, val, n */ \
+    X(TABLE_COPY, 5)       /* dst table, src table, d, s, n */ \
+    X(TABLE_INIT, 5)       /* table, elemidx, d, s, n */ \
+    X(ELEM_DROP, 1)        /* elemidx */ \
+    X(REF_IS_NULL, 2)      /* dst, src */ \
+    X(REF_FUNC, 2)         /* dst, funcidx */
+
+/* The full internal op enumeration: control ops, then every ops.h op. */
+enum ox_iop {
+#define OX_X_CTL(name, nw) OXI_##name,
+#define OX_X_NUM(name, ...) OXI_##name,
+    OX_IOPS_CONTROL(OX_X_CTL)
+    OX_BINOPS(OX_X_NUM)
+    OX_TRAP_BINOPS(OX_X_NUM)
+    OX_UNOPS(OX_X_NUM)
+    OX_TRUNC_OPS(OX_X_NUM)
+    OX_SAT_OPS(OX_X_NUM)
+    OX_LOAD_OPS(OX_X_NUM)
+    OX_STORE_OPS(OX_X_NUM)
+#undef OX_X_CTL
+#undef OX_X_NUM
+    OXI_COUNT_
+};
+
+struct ox_code {
+    ox_cell *cells;
+    uint32_t ncells;
+    uint32_t nparams;     /* slots 0..nparams-1 */
+    uint32_t nlocals;     /* params + declared locals */
+    uint32_t frame_size;  /* nlocals + maximum operand-stack height */
+    uint32_t nresults;
+};
+
+/* interp.c: the handler table the compiler stores in the stream, indexed by
+   enum ox_iop. Read-only, shared by all threads. */
+const void *const *ox_interp_handlers(void);
+
+#endif

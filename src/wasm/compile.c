@@ -1,0 +1,1286 @@
+/*
+ * compile.c — validate each function body and compile it to slot code.
+ *
+ * One pass per body does both jobs (spec 3.3 "Instructions" and the
+ * validation algorithm of the spec's appendix A.3): an operand type stack
+ * and a control stack check typing, and because the height of the operand
+ * stack is known at every instruction, each stack position gets a fixed
+ * frame slot (code.h). Instructions are emitted with the slot numbers of
+ * their operands and result, branches with resolved offsets and the copies
+ * that move a branch's values into the target label's slots.
+ *
+ * Unreachable code (after br, return, unreachable, ...) is validated with
+ * the polymorphic stack of the spec but emits nothing: a control frame
+ * entered in dead code is "dead" and emits nothing either.
+ *
+ * Errors: ox_err_at(OX_ERR_MALFORMED or OX_ERR_INVALID, offset of the
+ * offending instruction, reason) with the reference interpreter's wording.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+#include "runtime.h"
+
+#define T_UNKNOWN 0 /* polymorphic-stack placeholder type */
+
+enum { CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE, CTL_FUNC };
+
+typedef struct ctl {
+    uint8_t kind;
+    bool unreachable;    /* stack is polymorphic until the frame ends */
+    bool dead;           /* entered in unreachable code: emit nothing */
+    uint32_t height;     /* type-stack height at entry, params excluded */
+    /* block type: a type index (has_type) or 0/1 result `single` */
+    bool has_type;
+    uint32_t typeidx;
+    ox_valtype single;   /* 0 = no result */
+    uint32_t loop_pc;    /* loop: cell index of its header */
+    int32_t patches;     /* forward branches to patch at end, -1 = none */
+    int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
+} ctl;
+
+typedef struct patch {
+    uint32_t insn;       /* cell index of the branching instruction */
+    uint32_t word;       /* operand word holding the offset */
+    int32_t next;
+} patch;
+
+typedef struct cc {
+    ox_module *m;
+    const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
+    ox_error *err;
+    const void *const *handlers;
+
+    uint32_t nparams, nlocals;
+    ox_valtype *ltypes;
+
+    ox_valtype *vs;      /* operand type stack */
+    uint32_t nvs, capvs, maxh;
+    ctl *cs;
+    uint32_t ncs, capcs;
+    ox_cell *code;
+    uint32_t ncode, capcode;
+    patch *pt;
+    uint32_t npt, cappt;
+    uint32_t *tmpw;      /* br_table operand words */
+    uint32_t captmpw;
+} cc;
+
+/* ---- errors and reading ------------------------------------------------ */
+
+static bool fail(cc *c, ox_errcode code, const char *msg)
+{
+    if (!c->err)
+        c->err = ox_err_at(code, (int64_t)(c->ip - c->m->bytes), "%s", msg);
+    return false;
+}
+static bool invalid(cc *c, const char *msg) { return fail(c, OX_ERR_INVALID, msg); }
+static bool malformed(cc *c, const char *msg) { return fail(c, OX_ERR_MALFORMED, msg); }
+static bool nomem(cc *c)
+{
+    if (!c->err)
+        c->err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling a function body");
+    return false;
+}
+
+static bool grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    uint32_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > UINT32_MAX / 2)
+            return nomem(c);
+        n *= 2;
+    }
+    void *p = realloc(*v, (size_t)n * elem);
+    if (!p)
+        return nomem(c);
+    *v = p;
+    *cap = n;
+    return true;
+}
+
+static bool rd_byte(cc *c, uint8_t *out)
+{
+    if (c->p >= c->end)
+        return malformed(c, "unexpected end");
+    *out = *c->p++;
+    return true;
+}
+
+/* Unsigned LEB128 of at most `bits` bits (spec 5.2.2). */
+static bool rd_uleb(cc *c, unsigned bits, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    for (;;) {
+        uint8_t b;
+        if (!rd_byte(c, &b))
+            return false;
+        if (shift + 7 >= bits) {
+            /* last permitted byte: no continuation, no bits beyond `bits` */
+            if (b & 0x80)
+                return malformed(c, "integer representation too long");
+            if ((b & 0x7f) >> (bits - shift))
+                return malformed(c, "integer too large");
+        }
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+        shift += 7;
+    }
+    *out = v;
+    return true;
+}
+
+static bool rd_u32(cc *c, uint32_t *out)
+{
+    uint64_t v;
+    if (!rd_uleb(c, 32, &v))
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Signed LEB128 of at most `bits` bits: the unused bits of the last byte
+   must be copies of the sign bit. */
+static bool rd_sleb(cc *c, unsigned bits, int64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    uint8_t b;
+    for (;;) {
+        if (!rd_byte(c, &b))
+            return false;
+        if (shift + 7 >= bits) {
+            if (b & 0x80)
+                return malformed(c, "integer representation too long");
+            unsigned used = bits - shift; /* 1..7 value bits in this byte */
+            /* bits from the sign bit (used-1) up to bit 6 must be equal */
+            int top = (b & 0x7f) >> (used - 1);
+            int allones = 0x7f >> (used - 1);
+            if (top != 0 && top != allones)
+                return malformed(c, "integer too large");
+        }
+        v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80))
+            break;
+    }
+    if (shift < 64 && (b & 0x40))
+        v |= ~(uint64_t)0 << shift;
+    *out = (int64_t)v;
+    return true;
+}
+
+static bool zero_byte(cc *c)
+{
+    uint8_t b;
+    if (!rd_byte(c, &b))
+        return false;
+    if (b != 0)
+        return malformed(c, "zero byte expected");
+    return true;
+}
+
+static bool is_valtype(uint8_t b)
+{
+    return b == OX_I32 || b == OX_I64 || b == OX_F32 || b == OX_F64 || b == OX_FUNCREF ||
+           b == OX_EXTERNREF;
+}
+static bool is_ref(ox_valtype t) { return t == OX_FUNCREF || t == OX_EXTERNREF; }
+
+/* ---- the operand type stack -------------------------------------------- */
+
+static ctl *top_ctl(cc *c) { return &c->cs[c->ncs - 1]; }
+static uint32_t slot_of(cc *c, uint32_t h) { return c->nlocals + h; }
+
+static bool push(cc *c, ox_valtype t)
+{
+    if (!grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1))
+        return false;
+    c->vs[c->nvs++] = t;
+    if (c->nvs > c->maxh)
+        c->maxh = c->nvs;
+    return true;
+}
+
+/* Pop any type; T_UNKNOWN at the bottom of an unreachable frame. */
+static bool pop(cc *c, ox_valtype *out)
+{
+    ctl *f = top_ctl(c);
+    if (c->nvs == f->height) {
+        if (f->unreachable) {
+            *out = T_UNKNOWN;
+            return true;
+        }
+        return invalid(c, "type mismatch");
+    }
+    *out = c->vs[--c->nvs];
+    return true;
+}
+
+static bool pop_expect(cc *c, ox_valtype want)
+{
+    ox_valtype t;
+    if (!pop(c, &t))
+        return false;
+    if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
+        return invalid(c, "type mismatch");
+    return true;
+}
+
+/* ---- block types and labels ------------------------------------------- */
+
+static uint32_t ctl_nparams(cc *c, const ctl *f)
+{
+    return f->has_type ? c->m->types[f->typeidx].nparams : 0;
+}
+static uint32_t ctl_nresults(cc *c, const ctl *f)
+{
+    if (f->has_type)
+        return c->m->types[f->typeidx].nresults;
+    return f->single ? 1 : 0;
+}
+static ox_valtype ctl_param(cc *c, const ctl *f, uint32_t k)
+{
+    return c->m->types[f->typeidx].params[k];
+}
+static ox_valtype ctl_result(cc *c, const ctl *f, uint32_t k)
+{
+    return f->has_type ? c->m->types[f->typeidx].results[k] : f->single;
+}
+/* A branch to a loop carries its params, to anything else its results. */
+static uint32_t label_arity(cc *c, const ctl *f)
+{
+    return f->kind == CTL_LOOP ? ctl_nparams(c, f) : ctl_nresults(c, f);
+}
+static ox_valtype label_type(cc *c, const ctl *f, uint32_t k)
+{
+    return f->kind == CTL_LOOP ? ctl_param(c, f, k) : ctl_result(c, f, k);
+}
+
+/* Pop the label's types (checking them), top first. */
+static bool pop_label(cc *c, const ctl *f)
+{
+    for (uint32_t k = label_arity(c, f); k-- > 0;)
+        if (!pop_expect(c, label_type(c, f, k)))
+            return false;
+    return true;
+}
+static bool push_label(cc *c, const ctl *f)
+{
+    uint32_t n = label_arity(c, f);
+    for (uint32_t k = 0; k < n; k++)
+        if (!push(c, label_type(c, f, k)))
+            return false;
+    return true;
+}
+
+static bool read_blocktype(cc *c, ctl *f)
+{
+    f->has_type = false;
+    f->single = 0;
+    if (c->p < c->end && *c->p == 0x40) {
+        c->p++;
+        return true;
+    }
+    if (c->p < c->end && is_valtype(*c->p)) {
+        f->single = *c->p++;
+        return true;
+    }
+    int64_t v;
+    if (!rd_sleb(c, 33, &v))
+        return false;
+    if (v < 0)
+        return malformed(c, "malformed value type");
+    if ((uint64_t)v >= c->m->ntypes)
+        return invalid(c, "unknown type");
+    f->has_type = true;
+    f->typeidx = (uint32_t)v;
+    return true;
+}
+
+/* ---- emission ---------------------------------------------------------- */
+
+static bool live(cc *c)
+{
+    const ctl *f = top_ctl(c);
+    return !f->unreachable && !f->dead;
+}
+
+/* Append an instruction; returns its cell index (UINT32_MAX when dead or
+   out of memory, in which case c->err says which). */
+static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
+{
+    if (!live(c))
+        return UINT32_MAX;
+    uint32_t need = 1 + (nw + 1) / 2;
+    if (c->ncode > UINT32_MAX - need - 1 ||
+        !grow(c, (void **)&c->code, &c->capcode, c->ncode + need, sizeof(ox_cell))) {
+        nomem(c);
+        return UINT32_MAX;
+    }
+    uint32_t at = c->ncode;
+    ox_cell *cell = &c->code[at];
+    cell[0].op = c->handlers[op];
+    for (uint32_t k = 1; k < need; k++)
+        cell[k].u64 = 0;
+    for (uint32_t k = 0; k < nw; k++)
+        cell[1 + k / 2].w[k % 2] = w[k];
+    c->ncode += need;
+    return at;
+}
+#define EMIT(c, op, ...) \
+    emit((c), (op), sizeof((uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t), (uint32_t[]){__VA_ARGS__})
+#define EMIT0(c, op) emit((c), (op), 0, NULL)
+
+static void set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)
+{
+    c->code[insn + 1 + word / 2].w[word % 2] = v;
+}
+
+/* Point operand `word` of `insn` at the label of frame f: loops are
+   already placed, forward labels are patched when the frame ends. */
+static bool target(cc *c, ctl *f, uint32_t insn, uint32_t word)
+{
+    if (insn == UINT32_MAX)
+        return c->err == NULL;
+    if (f->kind == CTL_LOOP) {
+        set_word(c, insn, word, (uint32_t)((int64_t)f->loop_pc - (int64_t)insn));
+        return true;
+    }
+    if (!grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
+        return false;
+    c->pt[c->npt] = (patch){insn, word, f->patches};
+    f->patches = (int32_t)c->npt++;
+    return true;
+}
+
+static void resolve(cc *c, int32_t list, uint32_t to)
+{
+    for (int32_t i = list; i >= 0; i = c->pt[i].next)
+        set_word(c, c->pt[i].insn, c->pt[i].word,
+                 (uint32_t)((int64_t)to - (int64_t)c->pt[i].insn));
+}
+
+/* Move the top `n` values (ending at type-stack height h) to slots dst.. */
+static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
+{
+    uint32_t src = slot_of(c, h - n);
+    if (src == dst)
+        return true;
+    for (uint32_t k = 0; k < n; k++)
+        if (EMIT(c, OXI_COPY, dst + k, src + k) == UINT32_MAX && c->err)
+            return false;
+    return true;
+}
+
+static bool emit_return(cc *c)
+{
+    if (!emit_moves(c, 0, c->nvs, c->cs[0].has_type ? ctl_nresults(c, &c->cs[0]) : 0))
+        return false;
+    return EMIT0(c, OXI_RETURN) != UINT32_MAX || !c->err;
+}
+
+/* The jump part of a branch to frame f with the label values on top of the
+   stack at height h: copies into the label's slots, then jump/return. */
+static bool emit_branch(cc *c, ctl *f)
+{
+    if (f == &c->cs[0])
+        return emit_return(c);
+    if (!emit_moves(c, slot_of(c, f->height), c->nvs, label_arity(c, f)))
+        return false;
+    return target(c, f, EMIT(c, OXI_BR, 0), 0);
+}
+
+static bool branch_needs_moves(cc *c, ctl *f)
+{
+    if (f == &c->cs[0])
+        return true;
+    uint32_t n = label_arity(c, f);
+    return n && slot_of(c, f->height) != slot_of(c, c->nvs - n);
+}
+
+/* ---- control instructions ---------------------------------------------- */
+
+static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
+{
+    bool dead = c->ncs ? !live(c) : false;
+    if (!grow(c, (void **)&c->cs, &c->capcs, c->ncs + 1, sizeof(ctl)))
+        return false;
+    ctl *f = &c->cs[c->ncs++];
+    *f = *bt;
+    f->kind = kind;
+    f->unreachable = false;
+    f->dead = dead;
+    f->height = c->nvs;
+    f->patches = -1;
+    f->else_patch = -1;
+    f->loop_pc = c->ncode;
+    return true;
+}
+
+/* block/loop/if: pop the params, open the frame, push the params back
+   (they stay in the same slots). */
+static bool op_block(cc *c, uint8_t kind)
+{
+    ctl bt;
+    memset(&bt, 0, sizeof bt);
+    if (!read_blocktype(c, &bt))
+        return false;
+    uint32_t cond = 0;
+    if (kind == CTL_IF) {
+        if (!pop_expect(c, OX_I32))
+            return false;
+        cond = slot_of(c, c->nvs);
+    }
+    uint32_t np = ctl_nparams(c, &bt);
+    for (uint32_t k = np; k-- > 0;)
+        if (!pop_expect(c, ctl_param(c, &bt, k)))
+            return false;
+    uint32_t skip = UINT32_MAX;
+    if (kind == CTL_IF)
+        skip = EMIT(c, OXI_BR_UNLESS, cond, 0);
+    if (c->err)
+        return false;
+    if (!push_ctl(c, kind, &bt))
+        return false;
+    ctl *f = top_ctl(c);
+    if (kind == CTL_IF && skip != UINT32_MAX) {
+        if (!grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
+            return false;
+        c->pt[c->npt] = (patch){skip, 1, -1};
+        f->else_patch = (int32_t)c->npt++;
+    }
+    if (kind == CTL_LOOP) {
+        /* Every back-edge lands here: one interruption check per iteration. */
+        f->loop_pc = c->ncode;
+        if (EMIT0(c, OXI_LOOP_CHECK) == UINT32_MAX && c->err)
+            return false;
+    }
+    for (uint32_t k = 0; k < np; k++)
+        if (!push(c, ctl_param(c, f, k)))
+            return false;
+    return true;
+}
+
+/* Check that the frame's stack holds exactly its results. */
+static bool check_results(cc *c, ctl *f)
+{
+    uint32_t n = ctl_nresults(c, f);
+    for (uint32_t k = n; k-- > 0;)
+        if (!pop_expect(c, ctl_result(c, f, k)))
+            return false;
+    if (c->nvs != f->height)
+        return invalid(c, "type mismatch");
+    return true;
+}
+
+static bool op_else(cc *c)
+{
+    ctl *f = top_ctl(c);
+    if (f->kind != CTL_IF)
+        return malformed(c, "END opcode expected");
+    if (!check_results(c, f))
+        return false;
+    /* then-arm falls through to the end: jump over the else-arm */
+    if (live(c) && !target(c, f, EMIT(c, OXI_BR, 0), 0))
+        return false;
+    if (f->else_patch >= 0) {
+        resolve(c, f->else_patch, c->ncode);
+        f->else_patch = -1;
+    }
+    f->kind = CTL_ELSE;
+    f->unreachable = false;
+    for (uint32_t k = 0; k < ctl_nparams(c, f); k++)
+        if (!push(c, ctl_param(c, f, k)))
+            return false;
+    return true;
+}
+
+static bool op_end(cc *c)
+{
+    ctl *f = top_ctl(c);
+    if (f->kind == CTL_IF) {
+        /* if without else: the implicit else passes params through, so
+           params and results must agree (spec 3.3.8.7). */
+        uint32_t np = ctl_nparams(c, f), nr = ctl_nresults(c, f);
+        bool ok = np == nr;
+        for (uint32_t k = 0; ok && k < np; k++)
+            ok = ctl_param(c, f, k) == ctl_result(c, f, k);
+        if (!ok)
+            return invalid(c, "type mismatch");
+    }
+    if (!check_results(c, f))
+        return false;
+    if (f->kind == CTL_FUNC) {
+        if (live(c)) {
+            c->nvs = ctl_nresults(c, f);
+            if (!emit_return(c))
+                return false;
+        }
+        c->ncs--;
+        return true;
+    }
+    resolve(c, f->else_patch, c->ncode);
+    resolve(c, f->patches, c->ncode);
+    ctl done = *f;
+    c->ncs--;
+    for (uint32_t k = 0; k < ctl_nresults(c, &done); k++)
+        if (!push(c, ctl_result(c, &done, k)))
+            return false;
+    return true;
+}
+
+static bool rd_label(cc *c, ctl **out)
+{
+    uint32_t l;
+    if (!rd_u32(c, &l))
+        return false;
+    if (l >= c->ncs)
+        return invalid(c, "unknown label");
+    *out = &c->cs[c->ncs - 1 - l];
+    return true;
+}
+
+static void set_unreachable(cc *c)
+{
+    ctl *f = top_ctl(c);
+    c->nvs = f->height;
+    f->unreachable = true;
+}
+
+static bool op_br(cc *c)
+{
+    ctl *f;
+    if (!rd_label(c, &f))
+        return false;
+    uint32_t h = c->nvs;
+    if (!pop_label(c, f))
+        return false;
+    if (live(c)) {
+        c->nvs = h; /* the values are still in their slots: move them */
+        if (!emit_branch(c, f))
+            return false;
+    }
+    set_unreachable(c);
+    return true;
+}
+
+static bool op_br_if(cc *c)
+{
+    ctl *f;
+    if (!rd_label(c, &f) || !pop_expect(c, OX_I32))
+        return false;
+    uint32_t cond = slot_of(c, c->nvs);
+    if (!pop_label(c, f) || !push_label(c, f))
+        return false;
+    if (!live(c))
+        return true;
+    if (!branch_needs_moves(c, f))
+        return target(c, f, EMIT(c, OXI_BR_IF, cond, 0), 0);
+    uint32_t skip = EMIT(c, OXI_BR_UNLESS, cond, 0);
+    if (skip == UINT32_MAX || !emit_branch(c, f))
+        return c->err == NULL;
+    set_word(c, skip, 1, c->ncode - skip);
+    return true;
+}
+
+static bool op_br_table(cc *c)
+{
+    uint32_t n;
+    if (!rd_u32(c, &n))
+        return false;
+    if (n > (uint32_t)(c->end - c->p)) /* each label takes at least a byte */
+        return malformed(c, "unexpected end");
+    if (!grow(c, (void **)&c->tmpw, &c->captmpw, n + 3, sizeof(uint32_t)))
+        return false;
+    uint32_t *lbl = c->tmpw + 2; /* label depths first, offsets later */
+    for (uint32_t k = 0; k <= n; k++) {
+        ctl *f;
+        if (!rd_label(c, &f))
+            return false;
+        lbl[k] = (uint32_t)(c->cs + c->ncs - 1 - f);
+    }
+    if (!pop_expect(c, OX_I32))
+        return false;
+    uint32_t idx = slot_of(c, c->nvs);
+    ctl *def = &c->cs[c->ncs - 1 - lbl[n]];
+    uint32_t arity = label_arity(c, def);
+    /* every target needs the same arity, and the operands must match each
+       label's types (checked separately: in dead code they may differ) */
+    for (uint32_t k = 0; k <= n; k++) {
+        ctl *f = &c->cs[c->ncs - 1 - lbl[k]];
+        if (label_arity(c, f) != arity)
+            return invalid(c, "type mismatch");
+        uint32_t save = c->nvs;
+        if (!pop_label(c, f))
+            return false;
+        c->nvs = save; /* pops do not erase types: the next label sees them */
+    }
+    if (live(c)) {
+        uint32_t h = c->nvs;
+        c->tmpw[0] = idx;
+        c->tmpw[1] = n;
+        uint32_t insn = emit(c, OXI_BR_TABLE, n + 3, c->tmpw);
+        if (insn == UINT32_MAX)
+            return false;
+        for (uint32_t k = 0; k <= n; k++) {
+            ctl *f = &c->cs[c->ncs - 1 - lbl[k]];
+            if (!branch_needs_moves(c, f)) {
+                if (!target(c, f, insn, 2 + k))
+                    return false;
+                continue;
+            }
+            /* a stub after the table moves the values, then branches */
+            set_word(c, insn, 2 + k, c->ncode - insn);
+            c->nvs = h;
+            if (!emit_branch(c, f))
+                return false;
+        }
+    }
+    set_unreachable(c);
+    return true;
+}
+
+static bool op_return(cc *c)
+{
+    uint32_t h = c->nvs;
+    if (!pop_label(c, &c->cs[0]))
+        return false;
+    if (live(c)) {
+        c->nvs = h;
+        if (!emit_return(c))
+            return false;
+    }
+    set_unreachable(c);
+    return true;
+}
+
+/* Calls: the args at the top of the stack become the callee's params in
+   place (its frame starts at `base`), its results land there too. */
+static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b,
+                    bool indirect)
+{
+    uint32_t idxslot = 0;
+    if (indirect) {
+        if (!pop_expect(c, OX_I32))
+            return false;
+        idxslot = slot_of(c, c->nvs);
+    }
+    for (uint32_t k = t->nparams; k-- > 0;)
+        if (!pop_expect(c, t->params[k]))
+            return false;
+    uint32_t base = slot_of(c, c->nvs);
+    uint32_t insn = indirect ? EMIT(c, op, a, b, base, idxslot) : EMIT(c, op, a, base);
+    if (insn == UINT32_MAX && c->err)
+        return false;
+    for (uint32_t k = 0; k < t->nresults; k++)
+        if (!push(c, t->results[k]))
+            return false;
+    return true;
+}
+
+/* ---- memory and tables -------------------------------------------------- */
+
+static bool need_memory(cc *c)
+{
+    if (c->m->nmems == 0)
+        return invalid(c, "unknown memory 0");
+    return true;
+}
+
+static bool rd_memarg(cc *c, unsigned natural, uint32_t *offset)
+{
+    uint32_t align;
+    if (!rd_u32(c, &align) || !rd_u32(c, offset))
+        return false;
+    if (!need_memory(c))
+        return false;
+    if (align > natural)
+        return invalid(c, "alignment must not be larger than natural");
+    return true;
+}
+
+static bool rd_table(cc *c, uint32_t *t)
+{
+    if (!rd_u32(c, t))
+        return false;
+    if (*t >= c->m->ntables)
+        return invalid(c, "unknown table");
+    return true;
+}
+
+static bool rd_elem(cc *c, uint32_t *e)
+{
+    if (!rd_u32(c, e))
+        return false;
+    if (*e >= c->m->nelems)
+        return invalid(c, "unknown elem segment");
+    return true;
+}
+
+static bool rd_data(cc *c, uint32_t *d)
+{
+    if (!rd_u32(c, d))
+        return false;
+    /* without a data count section the body cannot be validated in one
+       pass: the binary format makes this malformed (spec 5.5.16) */
+    if (!c->m->has_datacount)
+        return malformed(c, "data count section required");
+    if (*d >= c->m->datacount)
+        return invalid(c, "unknown data segment");
+    return true;
+}
+
+/* Pop n i32 operands (top first); return the slot of the lowest. */
+static bool pop_i32s(cc *c, unsigned n, uint32_t *first)
+{
+    for (unsigned k = 0; k < n; k++)
+        if (!pop_expect(c, OX_I32))
+            return false;
+    *first = slot_of(c, c->nvs);
+    return true;
+}
+
+/* 0xFC-prefixed instructions. */
+static bool op_prefixed(cc *c)
+{
+    uint32_t sub;
+    if (!rd_u32(c, &sub))
+        return false;
+    switch (sub) {
+#define X(name, code, ta, tr, expr) \
+    case code: { \
+        if (!pop_expect(c, OX_##ta)) return false; \
+        uint32_t s = slot_of(c, c->nvs); \
+        if (EMIT(c, OXI_##name, s, s) == UINT32_MAX && c->err) return false; \
+        return push(c, OX_##tr); \
+    }
+        OX_SAT_OPS(X)
+#undef X
+    case 8: { /* memory.init dataidx 0x00 */
+        uint32_t d, s;
+        if (!rd_data(c, &d) || !zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+            return false;
+        return EMIT(c, OXI_MEMORY_INIT, d, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+    }
+    case 9: { /* data.drop */
+        uint32_t d;
+        if (!rd_data(c, &d))
+            return false;
+        return EMIT(c, OXI_DATA_DROP, d) != UINT32_MAX || !c->err;
+    }
+    case 10: { /* memory.copy 0x00 0x00 */
+        uint32_t s;
+        if (!zero_byte(c) || !zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+            return false;
+        return EMIT(c, OXI_MEMORY_COPY, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+    }
+    case 11: { /* memory.fill 0x00 */
+        uint32_t s;
+        if (!zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+            return false;
+        return EMIT(c, OXI_MEMORY_FILL, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+    }
+    case 12: { /* table.init elemidx tableidx */
+        uint32_t e, t, s;
+        if (!rd_elem(c, &e) || !rd_table(c, &t))
+            return false;
+        if (c->m->tables[t].elem != c->m->elems[e].type)
+            return invalid(c, "type mismatch");
+        if (!pop_i32s(c, 3, &s))
+            return false;
+        return EMIT(c, OXI_TABLE_INIT, t, e, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+    }
+    case 13: { /* elem.drop */
+        uint32_t e;
+        if (!rd_elem(c, &e))
+            return false;
+        return EMIT(c, OXI_ELEM_DROP, e) != UINT32_MAX || !c->err;
+    }
+    case 14: { /* table.copy dst src */
+        uint32_t td, ts, s;
+        if (!rd_table(c, &td) || !rd_table(c, &ts))
+            return false;
+        if (c->m->tables[td].elem != c->m->tables[ts].elem)
+            return invalid(c, "type mismatch");
+        if (!pop_i32s(c, 3, &s))
+            return false;
+        return EMIT(c, OXI_TABLE_COPY, td, ts, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+    }
+    case 15: { /* table.grow: init n -> old size */
+        uint32_t t;
+        if (!rd_table(c, &t) || !pop_expect(c, OX_I32) ||
+            !pop_expect(c, c->m->tables[t].elem))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, OXI_TABLE_GROW, s, s, s + 1, t) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I32);
+    }
+    case 16: { /* table.size */
+        uint32_t t;
+        if (!rd_table(c, &t))
+            return false;
+        if (EMIT(c, OXI_TABLE_SIZE, slot_of(c, c->nvs), t) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I32);
+    }
+    case 17: { /* table.fill: i val n */
+        uint32_t t;
+        if (!rd_table(c, &t) || !pop_expect(c, OX_I32) ||
+            !pop_expect(c, c->m->tables[t].elem) || !pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        return EMIT(c, OXI_TABLE_FILL, t, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+    }
+    default:
+        return malformed(c, "illegal opcode");
+    }
+}
+
+/* ---- the instruction loop ----------------------------------------------- */
+
+enum { SH_NONE, SH_BIN, SH_UN, SH_LOAD, SH_STORE };
+typedef struct opinfo {
+    uint8_t shape, ta, tr, align;
+    uint16_t iop;
+} opinfo;
+
+static const opinfo simple_ops[256] = {
+#define XB(name, code, ta, tr, ...) [code] = {SH_BIN, OX_##ta, OX_##tr, 0, OXI_##name},
+#define XU(name, code, ta, tr, ...) [code] = {SH_UN, OX_##ta, OX_##tr, 0, OXI_##name},
+#define XL(name, code, t, al, ...) [code] = {SH_LOAD, OX_I32, OX_##t, al, OXI_##name},
+#define XS(name, code, t, al, ...) [code] = {SH_STORE, OX_I32, OX_##t, al, OXI_##name},
+    OX_BINOPS(XB) OX_TRAP_BINOPS(XB) OX_UNOPS(XU) OX_TRUNC_OPS(XU)
+    OX_LOAD_OPS(XL) OX_STORE_OPS(XS)
+#undef XB
+#undef XU
+#undef XL
+#undef XS
+};
+
+static bool rd_local(cc *c, uint32_t *x)
+{
+    if (!rd_u32(c, x))
+        return false;
+    if (*x >= c->nlocals)
+        return invalid(c, "unknown local");
+    return true;
+}
+
+static bool rd_global(cc *c, uint32_t *x)
+{
+    if (!rd_u32(c, x))
+        return false;
+    if (*x >= c->m->nglobals)
+        return invalid(c, "unknown global");
+    return true;
+}
+
+static bool instr(cc *c, uint8_t op)
+{
+    const opinfo *oi = &simple_ops[op];
+    switch (oi->shape) {
+    case SH_BIN: {
+        if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, (enum ox_iop)oi->iop, s, s, s + 1) == UINT32_MAX && c->err)
+            return false;
+        return push(c, oi->tr);
+    }
+    case SH_UN: {
+        if (!pop_expect(c, oi->ta))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, (enum ox_iop)oi->iop, s, s) == UINT32_MAX && c->err)
+            return false;
+        return push(c, oi->tr);
+    }
+    case SH_LOAD: {
+        uint32_t off;
+        if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, (enum ox_iop)oi->iop, s, s, off) == UINT32_MAX && c->err)
+            return false;
+        return push(c, oi->tr);
+    }
+    case SH_STORE: {
+        uint32_t off;
+        if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, oi->tr) ||
+            !pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        return EMIT(c, (enum ox_iop)oi->iop, s, s + 1, off) != UINT32_MAX || !c->err;
+    }
+    default:
+        break;
+    }
+
+    switch (op) {
+    case 0x00: /* unreachable */
+        if (EMIT0(c, OXI_UNREACHABLE) == UINT32_MAX && c->err)
+            return false;
+        set_unreachable(c);
+        return true;
+    case 0x01: /* nop */
+        return true;
+    case 0x02: return op_block(c, CTL_BLOCK);
+    case 0x03: return op_block(c, CTL_LOOP);
+    case 0x04: return op_block(c, CTL_IF);
+    case 0x05: return op_else(c);
+    case 0x0B: return op_end(c);
+    case 0x0C: return op_br(c);
+    case 0x0D: return op_br_if(c);
+    case 0x0E: return op_br_table(c);
+    case 0x0F: return op_return(c);
+    case 0x10: { /* call */
+        uint32_t x;
+        if (!rd_u32(c, &x))
+            return false;
+        if (x >= c->m->nfuncs)
+            return invalid(c, "unknown function");
+        return do_call(c, &c->m->types[c->m->functypes[x]], OXI_CALL, x, 0, false);
+    }
+    case 0x11: { /* call_indirect typeidx tableidx */
+        uint32_t ti, t;
+        if (!rd_u32(c, &ti) || !rd_u32(c, &t))
+            return false;
+        if (t >= c->m->ntables)
+            return invalid(c, "unknown table");
+        if (ti >= c->m->ntypes)
+            return invalid(c, "unknown type");
+        if (c->m->tables[t].elem != OX_FUNCREF)
+            return invalid(c, "type mismatch");
+        return do_call(c, &c->m->types[ti], OXI_CALL_INDIRECT, ti, t, true);
+    }
+    case 0x1A: { /* drop */
+        ox_valtype t;
+        return pop(c, &t);
+    }
+    case 0x1B:   /* select */
+    case 0x1C: { /* select t* */
+        ox_valtype want = T_UNKNOWN;
+        if (op == 0x1C) {
+            uint32_t n;
+            uint8_t b;
+            if (!rd_u32(c, &n))
+                return false;
+            if (n != 1)
+                return invalid(c, "invalid result arity");
+            if (!rd_byte(c, &b))
+                return false;
+            if (!is_valtype(b))
+                return malformed(c, "malformed value type");
+            want = b;
+        }
+        ox_valtype t1, t2;
+        if (!pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (!pop(c, &t2) || !pop(c, &t1))
+            return false;
+        if (op == 0x1C) {
+            if ((t1 != T_UNKNOWN && t1 != want) || (t2 != T_UNKNOWN && t2 != want))
+                return invalid(c, "type mismatch");
+        } else {
+            if (is_ref(t1) || is_ref(t2))
+                return invalid(c, "type mismatch");
+            if (t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2)
+                return invalid(c, "type mismatch");
+            want = t1 != T_UNKNOWN ? t1 : t2;
+        }
+        if (EMIT(c, OXI_SELECT, s - 2, s - 2, s - 1, s) == UINT32_MAX && c->err)
+            return false;
+        return push(c, want);
+    }
+    case 0x20: { /* local.get */
+        uint32_t x;
+        if (!rd_local(c, &x))
+            return false;
+        if (EMIT(c, OXI_COPY, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
+            return false;
+        return push(c, c->ltypes[x]);
+    }
+    case 0x21:   /* local.set */
+    case 0x22: { /* local.tee */
+        uint32_t x;
+        if (!rd_local(c, &x) || !pop_expect(c, c->ltypes[x]))
+            return false;
+        if (EMIT(c, OXI_COPY, x, slot_of(c, c->nvs)) == UINT32_MAX && c->err)
+            return false;
+        return op == 0x22 ? push(c, c->ltypes[x]) : true;
+    }
+    case 0x23: { /* global.get */
+        uint32_t x;
+        if (!rd_global(c, &x))
+            return false;
+        if (EMIT(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
+            return false;
+        return push(c, c->m->globals[x].type);
+    }
+    case 0x24: { /* global.set */
+        uint32_t x;
+        if (!rd_global(c, &x))
+            return false;
+        if (!c->m->globals[x].mutable_)
+            return invalid(c, "global is immutable");
+        if (!pop_expect(c, c->m->globals[x].type))
+            return false;
+        return EMIT(c, OXI_GLOBAL_SET, slot_of(c, c->nvs), x) != UINT32_MAX || !c->err;
+    }
+    case 0x25: { /* table.get */
+        uint32_t t;
+        if (!rd_table(c, &t) || !pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, OXI_TABLE_GET, s, s, t) == UINT32_MAX && c->err)
+            return false;
+        return push(c, c->m->tables[t].elem);
+    }
+    case 0x26: { /* table.set */
+        uint32_t t;
+        if (!rd_table(c, &t) || !pop_expect(c, c->m->tables[t].elem) ||
+            !pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        return EMIT(c, OXI_TABLE_SET, t, s, s + 1) != UINT32_MAX || !c->err;
+    }
+    case 0x3F: /* memory.size 0x00 */
+        if (!zero_byte(c) || !need_memory(c))
+            return false;
+        if (EMIT(c, OXI_MEMORY_SIZE, slot_of(c, c->nvs)) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I32);
+    case 0x40: { /* memory.grow 0x00 */
+        if (!zero_byte(c) || !need_memory(c) || !pop_expect(c, OX_I32))
+            return false;
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, OXI_MEMORY_GROW, s, s) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I32);
+    }
+    case 0x41: { /* i32.const */
+        int64_t v;
+        if (!rd_sleb(c, 32, &v))
+            return false;
+        if (EMIT(c, OXI_CONST32, slot_of(c, c->nvs), (uint32_t)v) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I32);
+    }
+    case 0x42: { /* i64.const */
+        int64_t v;
+        if (!rd_sleb(c, 64, &v))
+            return false;
+        uint64_t u = (uint64_t)v;
+        if (EMIT(c, OXI_CONST64, slot_of(c, c->nvs), (uint32_t)u, (uint32_t)(u >> 32)) ==
+                UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I64);
+    }
+    case 0x43: { /* f32.const: raw little-endian bits */
+        if (c->end - c->p < 4)
+            return malformed(c, "unexpected end");
+        uint32_t u;
+        memcpy(&u, c->p, 4);
+        c->p += 4;
+        if (EMIT(c, OXI_CONST32, slot_of(c, c->nvs), u) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_F32);
+    }
+    case 0x44: { /* f64.const */
+        if (c->end - c->p < 8)
+            return malformed(c, "unexpected end");
+        uint64_t u;
+        memcpy(&u, c->p, 8);
+        c->p += 8;
+        if (EMIT(c, OXI_CONST64, slot_of(c, c->nvs), (uint32_t)u, (uint32_t)(u >> 32)) ==
+                UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_F64);
+    }
+    case 0xD0: { /* ref.null t */
+        uint8_t t;
+        if (!rd_byte(c, &t))
+            return false;
+        if (!is_ref(t))
+            return malformed(c, "malformed reference type");
+        if (EMIT(c, OXI_CONST64, slot_of(c, c->nvs), 0, 0) == UINT32_MAX && c->err)
+            return false;
+        return push(c, t);
+    }
+    case 0xD1: { /* ref.is_null */
+        ox_valtype t;
+        if (!pop(c, &t))
+            return false;
+        if (t != T_UNKNOWN && !is_ref(t))
+            return invalid(c, "type mismatch");
+        uint32_t s = slot_of(c, c->nvs);
+        if (EMIT(c, OXI_REF_IS_NULL, s, s) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_I32);
+    }
+    case 0xD2: { /* ref.func */
+        uint32_t x;
+        if (!rd_u32(c, &x))
+            return false;
+        if (x >= c->m->nfuncs)
+            return invalid(c, "unknown function");
+        if (!c->m->func_declared || !c->m->func_declared[x])
+            return invalid(c, "undeclared function reference");
+        if (EMIT(c, OXI_REF_FUNC, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
+            return false;
+        return push(c, OX_FUNCREF);
+    }
+    case 0xFC:
+        return op_prefixed(c);
+    default:
+        return malformed(c, "illegal opcode");
+    }
+}
+
+/* ---- one function body --------------------------------------------------- */
+
+static bool read_locals(cc *c, const ox_functype *ft)
+{
+    uint32_t ngroups;
+    if (!rd_u32(c, &ngroups))
+        return false;
+    uint64_t total = ft->nparams;
+    const uint8_t *groups = c->p;
+    for (uint32_t g = 0; g < ngroups; g++) {
+        uint32_t n;
+        uint8_t t;
+        if (!rd_u32(c, &n) || !rd_byte(c, &t))
+            return false;
+        total += n;
+        if (total > UINT32_MAX)
+            return malformed(c, "too many locals");
+        if (!is_valtype(t))
+            return malformed(c, "malformed value type");
+    }
+    /* A frame must fit the value stack; refuse what could never run rather
+       than allocate gigabytes of local types. */
+    uint32_t limit = c->m->engine ? c->m->engine->cfg.max_stack_slots : 0;
+    if (limit == 0)
+        limit = 1u << 20;
+    if (total > limit)
+        return malformed(c, "too many locals");
+    c->nparams = ft->nparams;
+    c->nlocals = (uint32_t)total;
+    c->ltypes = malloc(total ? total : 1);
+    if (!c->ltypes)
+        return nomem(c);
+    memcpy(c->ltypes, ft->params, ft->nparams);
+    const uint8_t *save = c->p;
+    c->p = groups;
+    uint32_t at = ft->nparams;
+    for (uint32_t g = 0; g < ngroups; g++) {
+        uint32_t n = 0;
+        uint8_t t = 0;
+        rd_u32(c, &n);   /* already checked by the first pass */
+        rd_byte(c, &t);
+        memset(c->ltypes + at, t, n);
+        at += n;
+    }
+    c->p = save;
+    return true;
+}
+
+static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
+{
+    ox_module *m = c->m;
+    const ox_funcdef *fd = &m->funcs[defidx];
+    const ox_functype *ft = &m->types[fd->typeidx];
+    c->p = c->ip = m->bytes + fd->body.off;
+    c->end = c->p + fd->body.len;
+    c->nvs = c->maxh = c->ncs = c->ncode = c->npt = 0;
+    free(c->ltypes);
+    c->ltypes = NULL;
+    if (!read_locals(c, ft))
+        return false;
+
+    ctl fn;
+    memset(&fn, 0, sizeof fn);
+    fn.has_type = true;
+    fn.typeidx = fd->typeidx;
+    if (!push_ctl(c, CTL_FUNC, &fn))
+        return false;
+    while (c->ncs > 0) {
+        c->ip = c->p;
+        if (c->p >= c->end) {
+            /* the body ran out before its final `end` */
+            bool at_eof = c->end == m->bytes + m->nbytes;
+            return malformed(c, at_eof ? "unexpected end of section or function"
+                                       : "END opcode expected");
+        }
+        uint8_t op = *c->p++;
+        if (!instr(c, op))
+            return false;
+    }
+    if (c->p != c->end) {
+        c->ip = c->p;
+        return malformed(c, "section size mismatch");
+    }
+
+    struct ox_code *code = calloc(1, sizeof *code);
+    if (!code)
+        return nomem(c);
+    code->cells = malloc((c->ncode ? c->ncode : 1) * sizeof(ox_cell));
+    if (!code->cells) {
+        free(code);
+        return nomem(c);
+    }
+    memcpy(code->cells, c->code, c->ncode * sizeof(ox_cell));
+    code->ncells = c->ncode;
+    code->nparams = c->nparams;
+    code->nlocals = c->nlocals;
+    code->nresults = ft->nresults;
+    uint64_t fs = (uint64_t)c->nlocals + c->maxh;
+    if (fs < ft->nresults)
+        fs = ft->nresults;
+    if (fs > UINT32_MAX) {
+        ox_code_free(code);
+        return malformed(c, "too many locals");
+    }
+    code->frame_size = (uint32_t)fs;
+    *out = code;
+    return true;
+}
+
+ox_error *ox_compile_module(ox_module *m)
+{
+    cc c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.handlers = ox_interp_handlers();
+    uint32_t ndefs = m->nfuncs - m->nimport_funcs;
+    for (uint32_t i = 0; i < ndefs && !c.err; i++) {
+        struct ox_code *code = NULL;
+        if (compile_body(&c, i, &code))
+            m->funcs[i].code = code;
+        else if (!c.err)
+            nomem(&c);
+    }
+    free(c.ltypes);
+    free(c.vs);
+    free(c.cs);
+    free(c.code);
+    free(c.pt);
+    free(c.tmpw);
+    return c.err;
+}
+
+void ox_code_free(struct ox_code *code)
+{
+    if (!code)
+        return;
+    free(code->cells);
+    free(code);
+}

@@ -1,0 +1,610 @@
+/*
+ * interp.c — the interpreter: runs compiled slot code (code.h).
+ *
+ * Dispatch is threaded through computed goto when the compiler supports
+ * it (GNU C): each instruction's first cell holds its handler's label
+ * address, so moving to the next instruction is one indirect jump. The
+ * same handler source builds a plain `switch` loop elsewhere (vmdispatch /
+ * vmcase / vmnext below, after Lua's lvm.c).
+ *
+ * Wasm→wasm calls never recurse in C: frames live on an engine-owned stack
+ * in store->exec (a frame record array plus a value-slot array), both sized
+ * from the engine config and checked on every call, so deep recursion
+ * traps "call stack exhausted" instead of crashing the host. A host
+ * function may call back into wasm (ox_func_call → ox_exec_call): the
+ * nested run uses the same stacks above the caller's frame.
+ *
+ * Hot state lives in C locals: pc, fp (frame base), the current instance
+ * and the memory's base and size, reloaded after calls, returns and
+ * memory.grow (the base never moves; the size does).
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+#include "code_num.h"
+#include "runtime.h"
+
+static_assert(sizeof(ox_cell) == 8, "cells are 8 bytes");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the interpreter assumes a little-endian host (wasm memory is little-endian)"
+#endif
+
+#define OX_MAX_HOST_REENTRY 100
+
+typedef struct frame {
+    const ox_cell *pc; /* where to resume the caller; NULL marks a run's entry */
+    ox_slot *fp;
+    ox_func *fn;
+} frame;
+
+struct ox_exec {
+    ox_slot *stack, *stack_end;
+    ox_slot *top;          /* where the next outermost (or re-entrant) run starts */
+    frame *frames;
+    uint32_t depth, max_depth;
+};
+
+void ox_exec_free(struct ox_exec *x)
+{
+    if (!x)
+        return;
+    free(x->stack);
+    free(x->frames);
+    free(x);
+}
+
+static ox_error *exec_get(ox_store *s, struct ox_exec **out)
+{
+    if (!s->exec) {
+        const ox_config *cfg = &s->engine->cfg;
+        uint32_t slots = cfg->max_stack_slots ? cfg->max_stack_slots : 1u << 20;
+        uint32_t depth = cfg->max_call_depth ? cfg->max_call_depth : 20000;
+        struct ox_exec *x = calloc(1, sizeof *x);
+        if (!x)
+            return ox_error_new(OX_ERR_NOMEM, "out of memory for the interpreter state");
+        /* malloc, not calloc: the OS maps pages lazily, frames zero their
+           own locals */
+        x->stack = malloc((size_t)slots * sizeof(ox_slot));
+        x->frames = malloc(((size_t)depth + 2) * sizeof(frame));
+        if (!x->stack || !x->frames) {
+            ox_exec_free(x);
+            return ox_error_new(OX_ERR_NOMEM, "out of memory for a %u-slot value stack", slots);
+        }
+        x->stack_end = x->stack + slots;
+        x->top = x->stack;
+        x->max_depth = depth;
+        s->exec = x;
+    }
+    *out = s->exec;
+    return NULL;
+}
+
+/* ---- host calls ---------------------------------------------------------- */
+
+/* Call host function `f` with its args in slots[0..nparams), writing its
+   results to slots[0..nresults). `caller_inst` is the calling wasm
+   function's instance (NULL when called straight from the embedder). */
+static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox_slot *slots)
+{
+    const ox_functype *t = f->type;
+    ox_val small[16];
+    ox_val *args = small, *res = small + 8;
+    ox_val *heap = NULL;
+    if (t->nparams > 8 || t->nresults > 8) {
+        heap = malloc(((size_t)t->nparams + t->nresults + 1) * sizeof(ox_val));
+        if (!heap)
+            return ox_error_new(OX_ERR_NOMEM, "out of memory calling a host function");
+        args = heap;
+        res = heap + t->nparams;
+    }
+    for (uint32_t k = 0; k < t->nparams; k++)
+        args[k] = ox_slot_to_val(slots[k], t->params[k]);
+    for (uint32_t k = 0; k < t->nresults; k++)
+        res[k] = ox_slot_to_val((ox_slot){.i64 = 0}, t->results[k]);
+    ox_caller caller = {s, caller_inst};
+    ox_error *err = f->host(&caller, f->user, args, res);
+    if (!err) {
+        for (uint32_t k = 0; k < t->nresults; k++) {
+            res[k].type = t->results[k]; /* the type is the signature's, whatever the host did */
+            slots[k] = ox_val_to_slot(&res[k]);
+        }
+    }
+    free(heap);
+    return err ? ox_trap_from_host(err) : NULL;
+}
+
+/* ---- the dispatch loop --------------------------------------------------- */
+
+/* Slot field and C type per ops.h type name. */
+#define F_I32 i32
+#define F_I64 i64
+#define F_F32 f32
+#define F_F64 f64
+#define CT_I32 uint32_t
+#define CT_I64 uint64_t
+#define CT_F32 float
+#define CT_F64 double
+
+/* Instruction lengths in cells: the op cell plus operand words, two per cell. */
+#define LEN(nw) (1 + ((nw) + 1) / 2)
+
+/* Operand word k of the current instruction, and the slot it names. */
+#define W(k) (((const uint32_t *)(pc + 1))[k])
+#define S(k) fp[W(k)]
+
+#if defined(__GNUC__) && !defined(OX_NO_COMPUTED_GOTO)
+#define OX_THREADED 1
+#define vmdispatch() goto *pc->op;
+#define vmcase(name) op_##name:
+#define vmnext() goto *pc->op
+#else
+#define vmdispatch() dispatch: switch ((enum ox_iop)(uintptr_t)pc->op)
+#define vmcase(name) case OXI_##name:
+#define vmnext() goto dispatch
+#endif
+
+#define NEXT(ncells) do { pc += (ncells); vmnext(); } while (0)
+#define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
+
+/* Function entry and loop headers: one relaxed load; the slow path
+   (interrupt, fuel, deadline) lives in store.c. */
+#define POLL() \
+    do { \
+        if (atomic_load_explicit(&s->interrupt, memory_order_relaxed)) { \
+            ox_trap t_ = ox_store_poll(s); \
+            if (t_ != OX_TRAP_NONE) TRAP(t_); \
+        } \
+    } while (0)
+
+#define RELOAD_MEM() \
+    do { \
+        mem = inst->module->nmems ? inst->mems[0] : NULL; \
+        mbase = mem ? mem->data : NULL; \
+        msize = mem ? mem->size : 0; \
+    } while (0)
+
+/* Effective address of a load/store with its bounds check, in 64-bit
+   arithmetic so addr + offset + size cannot wrap. */
+#define EFFECTIVE(ea, addr, off, size) \
+    uint64_t ea = (uint64_t)(addr) + (off); \
+    if (ea + (size) > msize) TRAP(OX_TRAP_MEMORY_OOB)
+
+#ifndef OX_THREADED
+static const void *const op_numbers[OXI_COUNT_] = {
+#define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name,
+    OX_IOPS_CONTROL(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
+    OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+};
+#endif
+
+/* Run f with its arguments already in fp[0..nparams). With x == NULL, only
+   hand out the handler table (the labels exist only inside this function). */
+static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
+                     const void *const **table)
+{
+#ifdef OX_THREADED
+    static const void *const labels[OXI_COUNT_] = {
+#define OX_X(name, ...) &&op_##name,
+        OX_IOPS_CONTROL(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
+        OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+    };
+    if (!x) {
+        *table = labels;
+        return NULL;
+    }
+#else
+    if (!x) {
+        *table = op_numbers;
+        return NULL;
+    }
+#endif
+    ox_trap trap = OX_TRAP_NONE;
+    ox_error *err = NULL;
+    const uint32_t entry_depth = x->depth;
+    ox_func *fn = f;
+    ox_instance *inst = f->inst;
+    const ox_cell *pc;
+    ox_memory *mem;
+    uint8_t *mbase;
+    uint64_t msize;
+    ox_func *callee;
+    ox_slot *newfp;
+    const ox_cell *next_pc;
+
+    /* Enter f like a call whose return address is NULL: the RETURN that
+       finds NULL ends the run. */
+    callee = f;
+    newfp = fp;
+    next_pc = NULL;
+    goto enter;
+
+    {
+        vmdispatch() {
+
+        vmcase(UNREACHABLE) TRAP(OX_TRAP_UNREACHABLE);
+
+        vmcase(BR) NEXT((int32_t)W(0));
+        vmcase(BR_IF) {
+            if (S(0).i32)
+                NEXT((int32_t)W(1));
+            NEXT(LEN(2));
+        }
+        vmcase(BR_UNLESS) {
+            if (!S(0).i32)
+                NEXT((int32_t)W(1));
+            NEXT(LEN(2));
+        }
+        vmcase(BR_TABLE) {
+            uint32_t i = S(0).i32, n = W(1);
+            NEXT((int32_t)W(2 + (i < n ? i : n)));
+        }
+        vmcase(LOOP_CHECK) {
+            POLL();
+            NEXT(1);
+        }
+
+        vmcase(CALL) {
+            callee = inst->funcs[W(0)];
+            newfp = fp + W(1);
+            next_pc = pc + LEN(2);
+            goto enter;
+        }
+        vmcase(CALL_INDIRECT) {
+            ox_table *t = inst->tables[W(1)];
+            uint32_t i = S(3).i32;
+            if (i >= t->size)
+                TRAP(OX_TRAP_UNDEFINED_ELEMENT);
+            callee = (ox_func *)t->elems[i];
+            if (!callee)
+                TRAP(OX_TRAP_UNINITIALIZED_ELEMENT);
+            if (callee->type_id != inst->type_ids[W(0)])
+                TRAP(OX_TRAP_INDIRECT_MISMATCH);
+            newfp = fp + W(2);
+            next_pc = pc + LEN(4);
+            goto enter;
+        }
+        vmcase(RETURN) {
+            frame *fr = &x->frames[--x->depth];
+            if (!fr->pc)
+                goto done;
+            pc = fr->pc;
+            fp = fr->fp;
+            fn = fr->fn;
+            inst = fn->inst;
+            RELOAD_MEM();
+            vmnext();
+        }
+
+        vmcase(COPY) {
+            S(0) = S(1);
+            NEXT(LEN(2));
+        }
+        vmcase(CONST32) {
+            S(0).i64 = W(1);
+            NEXT(LEN(2));
+        }
+        vmcase(CONST64) {
+            S(0).i64 = (uint64_t)W(1) | (uint64_t)W(2) << 32;
+            NEXT(LEN(3));
+        }
+        vmcase(SELECT) {
+            S(0) = S(3).i32 ? S(1) : S(2);
+            NEXT(LEN(4));
+        }
+        vmcase(GLOBAL_GET) {
+            S(0) = inst->globals[W(1)]->val;
+            NEXT(LEN(2));
+        }
+        vmcase(GLOBAL_SET) {
+            inst->globals[W(1)]->val = S(0);
+            NEXT(LEN(2));
+        }
+
+        vmcase(MEMORY_SIZE) {
+            S(0).i64 = mem->pages;
+            NEXT(LEN(1));
+        }
+        vmcase(MEMORY_GROW) {
+            int64_t r = ox_memory_grow_raw(mem, S(1).i32);
+            S(0).i64 = (uint32_t)(int32_t)r;
+            msize = mem->size;
+            NEXT(LEN(2));
+        }
+        vmcase(MEMORY_INIT) {
+            const ox_module *m = inst->module;
+            uint32_t idx = W(0);
+            uint64_t d = S(1).i32, src = S(2).i32, n = S(3).i32;
+            uint64_t len = inst->data_dropped[idx] ? 0 : m->datas[idx].data.len;
+            if (src + n > len || d + n > msize)
+                TRAP(OX_TRAP_MEMORY_OOB);
+            if (n)
+                memcpy(mbase + d, m->bytes + m->datas[idx].data.off + src, n);
+            NEXT(LEN(4));
+        }
+        vmcase(DATA_DROP) {
+            inst->data_dropped[W(0)] = 1;
+            NEXT(LEN(1));
+        }
+        vmcase(MEMORY_COPY) {
+            uint64_t d = S(0).i32, src = S(1).i32, n = S(2).i32;
+            if (src + n > msize || d + n > msize)
+                TRAP(OX_TRAP_MEMORY_OOB);
+            if (n)
+                memmove(mbase + d, mbase + src, n);
+            NEXT(LEN(3));
+        }
+        vmcase(MEMORY_FILL) {
+            uint64_t d = S(0).i32, n = S(2).i32;
+            if (d + n > msize)
+                TRAP(OX_TRAP_MEMORY_OOB);
+            if (n)
+                memset(mbase + d, (int)(uint8_t)S(1).i32, n);
+            NEXT(LEN(3));
+        }
+
+        vmcase(TABLE_GET) {
+            ox_table *t = inst->tables[W(2)];
+            uint32_t i = S(1).i32;
+            if (i >= t->size)
+                TRAP(OX_TRAP_TABLE_OOB);
+            S(0).ref = t->elems[i];
+            NEXT(LEN(3));
+        }
+        vmcase(TABLE_SET) {
+            ox_table *t = inst->tables[W(0)];
+            uint32_t i = S(1).i32;
+            if (i >= t->size)
+                TRAP(OX_TRAP_TABLE_OOB);
+            t->elems[i] = S(2).ref;
+            NEXT(LEN(3));
+        }
+        vmcase(TABLE_SIZE) {
+            S(0).i64 = inst->tables[W(1)]->size;
+            NEXT(LEN(2));
+        }
+        vmcase(TABLE_GROW) {
+            int64_t r = ox_table_grow_raw(inst->tables[W(3)], S(2).i32, S(1).ref);
+            S(0).i64 = (uint32_t)(int32_t)r;
+            NEXT(LEN(4));
+        }
+        vmcase(TABLE_FILL) {
+            ox_table *t = inst->tables[W(0)];
+            uint64_t i = S(1).i32, n = S(3).i32;
+            void *v = S(2).ref;
+            if (i + n > t->size)
+                TRAP(OX_TRAP_TABLE_OOB);
+            for (uint64_t k = 0; k < n; k++)
+                t->elems[i + k] = v;
+            NEXT(LEN(4));
+        }
+        vmcase(TABLE_COPY) {
+            ox_table *td = inst->tables[W(0)], *ts = inst->tables[W(1)];
+            uint64_t d = S(2).i32, src = S(3).i32, n = S(4).i32;
+            if (src + n > ts->size || d + n > td->size)
+                TRAP(OX_TRAP_TABLE_OOB);
+            if (n)
+                memmove(td->elems + d, ts->elems + src, n * sizeof(void *));
+            NEXT(LEN(5));
+        }
+        vmcase(TABLE_INIT) {
+            ox_table *t = inst->tables[W(0)];
+            const ox_elemrefs *e = &inst->elems[W(1)];
+            uint64_t d = S(2).i32, src = S(3).i32, n = S(4).i32;
+            if (src + n > e->count || d + n > t->size)
+                TRAP(OX_TRAP_TABLE_OOB);
+            if (n)
+                memcpy(t->elems + d, e->refs + src, n * sizeof(void *));
+            NEXT(LEN(5));
+        }
+        vmcase(ELEM_DROP) {
+            inst->elems[W(0)].count = 0;
+            NEXT(LEN(1));
+        }
+        vmcase(REF_IS_NULL) {
+            S(0).i64 = S(1).ref == NULL;
+            NEXT(LEN(2));
+        }
+        vmcase(REF_FUNC) {
+            S(0).ref = inst->funcs[W(1)];
+            NEXT(LEN(2));
+        }
+
+        /* Numerics: operands in S(1), S(2); result in S(0). */
+#define OX_X(name, code, ta, tr, expr) \
+        vmcase(name) { \
+            CT_##ta a = S(1).F_##ta, b = S(2).F_##ta; \
+            S(0).F_##tr = (CT_##tr)(expr); \
+            NEXT(LEN(3)); \
+        }
+        OX_BINOPS(OX_X)
+#undef OX_X
+#define OX_X(name, code, ta, tr, expr) \
+        vmcase(name) { \
+            CT_##ta a = S(1).F_##ta; \
+            S(0).F_##tr = (CT_##tr)(expr); \
+            NEXT(LEN(2)); \
+        }
+        OX_UNOPS(OX_X)
+        OX_SAT_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, code, ta, tr, helper) \
+        vmcase(name) { \
+            CT_##tr r; \
+            ox_trap t_ = helper(S(1).F_##ta, &r); \
+            if (t_ != OX_TRAP_NONE) TRAP(t_); \
+            S(0).F_##tr = r; \
+            NEXT(LEN(2)); \
+        }
+        OX_TRUNC_OPS(OX_X)
+#undef OX_X
+
+        /* Division (spec 4.3.2): zero divisors and INT_MIN / -1 trap;
+           INT_MIN rem -1 is 0 (and undefined in C, so special-cased). */
+        vmcase(I32_DIV_S) {
+            int32_t a = (int32_t)S(1).i32, b = (int32_t)S(2).i32;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            if (a == INT32_MIN && b == -1) TRAP(OX_TRAP_INT_OVERFLOW);
+            S(0).i32 = (uint32_t)(a / b);
+            NEXT(LEN(3));
+        }
+        vmcase(I32_DIV_U) {
+            uint32_t a = S(1).i32, b = S(2).i32;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            S(0).i32 = a / b;
+            NEXT(LEN(3));
+        }
+        vmcase(I32_REM_S) {
+            int32_t a = (int32_t)S(1).i32, b = (int32_t)S(2).i32;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            S(0).i32 = b == -1 ? 0 : (uint32_t)(a % b);
+            NEXT(LEN(3));
+        }
+        vmcase(I32_REM_U) {
+            uint32_t a = S(1).i32, b = S(2).i32;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            S(0).i32 = a % b;
+            NEXT(LEN(3));
+        }
+        vmcase(I64_DIV_S) {
+            int64_t a = (int64_t)S(1).i64, b = (int64_t)S(2).i64;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            if (a == INT64_MIN && b == -1) TRAP(OX_TRAP_INT_OVERFLOW);
+            S(0).i64 = (uint64_t)(a / b);
+            NEXT(LEN(3));
+        }
+        vmcase(I64_DIV_U) {
+            uint64_t a = S(1).i64, b = S(2).i64;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            S(0).i64 = a / b;
+            NEXT(LEN(3));
+        }
+        vmcase(I64_REM_S) {
+            int64_t a = (int64_t)S(1).i64, b = (int64_t)S(2).i64;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            S(0).i64 = b == -1 ? 0 : (uint64_t)(a % b);
+            NEXT(LEN(3));
+        }
+        vmcase(I64_REM_U) {
+            uint64_t a = S(1).i64, b = S(2).i64;
+            if (b == 0) TRAP(OX_TRAP_DIV_ZERO);
+            S(0).i64 = a % b;
+            NEXT(LEN(3));
+        }
+
+        /* Loads [dst, addr, offset] and stores [addr, value, offset]:
+           memcpy keeps unaligned access defined. */
+#define OX_X(name, code, t, al, mt, conv) \
+        vmcase(name) { \
+            mt v; \
+            EFFECTIVE(ea, S(1).i32, W(2), sizeof(mt)); \
+            memcpy(&v, mbase + ea, sizeof(mt)); \
+            S(0).F_##t = (CT_##t)(conv); \
+            NEXT(LEN(3)); \
+        }
+        OX_LOAD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, code, t, al, mt) \
+        vmcase(name) { \
+            mt v = (mt)S(1).F_##t; \
+            EFFECTIVE(ea, S(0).i32, W(2), sizeof(mt)); \
+            memcpy(mbase + ea, &v, sizeof(mt)); \
+            NEXT(LEN(3)); \
+        }
+        OX_STORE_OPS(OX_X)
+#undef OX_X
+
+#ifndef OX_THREADED
+        default:
+            TRAP(OX_TRAP_UNREACHABLE);
+#endif
+        }
+    }
+
+enter:
+    /* Call `callee` with its args at newfp; resume at next_pc afterwards. */
+    if (callee->host) {
+        /* nested runs started by the host go above this frame */
+        ox_slot *save_top = x->top;
+        ox_slot *end = fn->code ? fp + fn->code->frame_size : newfp;
+        uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams
+                                                                          : callee->type->nresults;
+        if (end < newfp + need)
+            end = newfp + need;
+        x->top = end;
+        err = call_host(s, callee, inst, newfp);
+        x->top = save_top;
+        if (err)
+            goto unwind;
+        pc = next_pc;
+        RELOAD_MEM(); /* the host may have grown the memory */
+        vmnext();
+    }
+    {
+        const struct ox_code *code = callee->code;
+        if (x->depth >= x->max_depth || code->frame_size > (size_t)(x->stack_end - newfp)) {
+            trap = OX_TRAP_STACK_EXHAUSTED;
+            goto do_trap;
+        }
+        x->frames[x->depth++] = (frame){next_pc, fp, fn};
+        fp = newfp;
+        fn = callee;
+        inst = callee->inst;
+        memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * sizeof(ox_slot));
+        pc = code->cells;
+        RELOAD_MEM();
+        POLL();
+        vmnext();
+    }
+
+do_trap:
+    err = ox_trap_error(trap, fn->inst, fn->funcidx);
+unwind:
+    x->depth = entry_depth;
+    return err;
+done:
+    return NULL;
+}
+
+const void *const *ox_interp_handlers(void)
+{
+    const void *const *t = NULL;
+    run(NULL, NULL, NULL, NULL, &t);
+    return t;
+}
+
+ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *results)
+{
+    struct ox_exec *x = NULL;
+    ox_error *err = exec_get(s, &x);
+    if (err)
+        return err;
+    const ox_functype *t = f->type;
+    uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
+    bool reentry = x->depth > 0;
+    if (reentry && s->host_depth >= OX_MAX_HOST_REENTRY)
+        return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
+    ox_slot *fp = x->top;
+    if (need > (size_t)(x->stack_end - fp))
+        return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
+    for (uint32_t k = 0; k < t->nparams; k++)
+        fp[k] = ox_val_to_slot(&args[k]);
+    if (f->host) {
+        ox_slot *save_top = x->top;
+        x->top = fp + need;
+        err = call_host(s, f, NULL, fp);
+        x->top = save_top;
+    } else {
+        s->host_depth += reentry;
+        err = run(x, s, f, fp, NULL);
+        s->host_depth -= reentry;
+    }
+    if (err)
+        return err;
+    for (uint32_t k = 0; k < t->nresults; k++)
+        results[k] = ox_slot_to_val(fp[k], t->results[k]);
+    return NULL;
+}
