@@ -1,0 +1,76 @@
+/*
+ * oxide/manifest.h — `module.json`, the manifest a module ships with.
+ *
+ * Fields (JSON object; unknown keys are ignored):
+ *   id, name, version      string, required
+ *   kind                   "native" | "wasm", required
+ *   description, spec_kind, binary, skill, mcp, base_url   string or null
+ *   operations, capabilities                               array of strings (default [])
+ *   wasm      (new) path of the module's .wasm file, relative to the manifest's
+ *             directory; required when kind is "wasm"
+ *   sha256    (new, optional) hex SHA-256 of that file; loading refuses a
+ *             file whose digest differs
+ * Errors name the field at fault ("manifest: field `kind` must be …").
+ *
+ * Ownership: ox_manifest_free() / ox_resolved_manifest_free(); every string
+ * in them is owned by the struct.
+ */
+#ifndef OXIDE_MANIFEST_H
+#define OXIDE_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oxide/kerror.h"
+#include "oxide/modtypes.h"
+#include "oxide/registry.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ox_manifest {
+    char *id, *name, *version;
+    ox_module_kind kind;
+    char *description, *spec_kind, *binary, *skill, *mcp, *base_url; /* NULL when absent */
+    char *wasm, *sha256;                                              /* NULL when absent */
+    char **operations;
+    size_t noperations;
+    char **capabilities;
+    size_t ncapabilities;
+} ox_manifest;
+
+ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out);
+/* If path is a directory, read path/module.json, else path itself. A read
+   failure is "failed to read manifest <path>: <reason>". */
+ox_kerr *ox_manifest_load(const char *path, ox_manifest **out);
+void ox_manifest_free(ox_manifest *m);
+/* The module metadata the manifest describes (strings borrowed from m). */
+ox_module_meta ox_manifest_meta(const ox_manifest *m);
+
+/* A manifest with its relative paths joined to a base directory (an
+   absolute path in the manifest replaces the base). Paths are not
+   canonicalised and existence is not checked here. */
+typedef struct ox_resolved_manifest {
+    ox_manifest *manifest; /* owned */
+    char *base_dir;
+    char *binary_path, *skill_path, *mcp_path, *wasm_path; /* NULL when absent */
+} ox_resolved_manifest;
+
+/* Takes ownership of m (freed on error too). */
+ox_kerr *ox_manifest_resolve(ox_manifest *m, const char *base_dir, ox_resolved_manifest **out);
+void ox_resolved_manifest_free(ox_resolved_manifest *r);
+/* The directory a manifest path's relative paths start from: the path if
+   it is a directory, else its parent, else ".". Caller frees. */
+char *ox_manifest_base_dir(const char *path);
+
+/* Upsert the manifest's module into the registry with state loaded. */
+ox_kerr *ox_manifest_register_in_registry(ox_registry *r, const ox_manifest *m);
+
+/* Check bytes against the manifest's sha256 (no-op when it has none). */
+ox_kerr *ox_manifest_verify_digest(const ox_manifest *m, const uint8_t *bytes, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

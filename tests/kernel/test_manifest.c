@@ -1,0 +1,169 @@
+/* test_manifest.c — module.json: the reference's manifest tests, field
+   rules, path resolution, and the new wasm/sha256 fields. */
+#include <unistd.h>
+
+#include "check.h"
+#include "oxide/manifest.h"
+
+static const char PETSTORE[] =
+    "{\"id\":\"petstore\",\"name\":\"Petstore\",\"version\":\"1.0.0\",\"kind\":\"native\","
+    "\"description\":\"Pet store client\",\"spec_kind\":\"openapi\",\"binary\":\"petstore-cli\","
+    "\"skill\":\"SKILL.md\",\"mcp\":\"mcp.json\",\"base_url\":\"https://petstore.example\","
+    "\"operations\":[\"listPets\",\"createPet\",\"getPet\"],\"future_field\":{\"x\":1}}";
+
+static char tmpdir[64];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void parses_sample_manifest(void)
+{
+    ox_manifest *m;
+    OK(ox_manifest_from_json(PETSTORE, strlen(PETSTORE), &m));
+    CHECK_STR(m->id, "petstore");
+    CHECK(m->kind == OX_MODULE_NATIVE);
+    CHECK(m->noperations == 3);
+    CHECK_STR(m->operations[2], "getPet");
+    CHECK(m->ncapabilities == 0);
+    CHECK_STR(m->spec_kind, "openapi");
+    CHECK(m->wasm == NULL && m->sha256 == NULL);
+    ox_module_meta meta = ox_manifest_meta(m);
+    CHECK_STR(meta.description, "Pet store client");
+    ox_manifest_free(m);
+}
+
+static void registers_manifest_in_registry(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/module.json", tmpdir);
+    write_file(path, PETSTORE);
+    ox_manifest *m;
+    OK(ox_manifest_load(tmpdir, &m)); /* a directory means dir/module.json */
+    char *base = ox_manifest_base_dir(tmpdir);
+    CHECK_STR(base, tmpdir);
+    ox_registry *r;
+    OK(ox_registry_open_memory(&r));
+    OK(ox_manifest_register_in_registry(r, m));
+    ox_resolved_manifest *res;
+    OK(ox_manifest_resolve(m, base, &res));
+    CHECK_STR(res->manifest->id, "petstore");
+    char want[160];
+    snprintf(want, sizeof want, "%s/petstore-cli", tmpdir);
+    CHECK_STR(res->binary_path, want);
+    snprintf(want, sizeof want, "%s/SKILL.md", tmpdir);
+    CHECK_STR(res->skill_path, want);
+    bool found;
+    ox_module_record rec;
+    OK(ox_registry_get_module(r, "petstore", &found, &rec));
+    CHECK(found && rec.state == OX_STATE_LOADED);
+    CHECK_STR(rec.meta.version, "1.0.0");
+    ox_module_record_clear(&rec);
+    /* Loading the file itself gives the same; its base is the parent. */
+    free(base);
+    base = ox_manifest_base_dir(path);
+    CHECK_STR(base, tmpdir);
+    free(base);
+    base = ox_manifest_base_dir("module.json");
+    CHECK_STR(base, ".");
+    free(base);
+    ox_resolved_manifest_free(res);
+    ox_registry_free(r);
+}
+
+static void field_rules_are_enforced(void)
+{
+    struct {
+        const char *json, *needle;
+    } bad[] = {
+        {"[1]", "must be a JSON object"},
+        {"{\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\"}", "missing field `id`"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"python\"}", "\"python\""},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"binary\":3}",
+         "`binary` must be a string or null"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"operations\":[1]}",
+         "`operations[0]`"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"capabilities\":\"a\"}",
+         "`capabilities` must be an array"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"wasm\"}", "needs a `wasm` path"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"wasm\",\"wasm\":\"a.wasm\","
+         "\"sha256\":\"abc\"}", "64 hexadecimal"},
+        {"{\"id\":", "manifest"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ox_manifest *m = (ox_manifest *)1;
+        ox_kerr *e = ox_manifest_from_json(bad[i].json, strlen(bad[i].json), &m);
+        CHECK(e && ox_kerr_code_of(e) == OX_KERR_SERDE);
+        CHECK(m == NULL);
+        CHECK_CONTAINS(ox_kerr_message(e), bad[i].needle);
+        ox_kerr_free(e);
+    }
+    /* Nulls are accepted for optional fields. */
+    const char *ok = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+                     "\"binary\":null,\"description\":null}";
+    ox_manifest *m;
+    OK(ox_manifest_from_json(ok, strlen(ok), &m));
+    CHECK(m->binary == NULL && m->description == NULL);
+    ox_manifest_free(m);
+}
+
+static void missing_file_names_the_path(void)
+{
+    ox_manifest *m;
+    ox_kerr *e = EXPECT_ERR(ox_manifest_load("/no/such/dir/module.json", &m), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "failed to read manifest /no/such/dir/module.json");
+    ox_kerr_free(e);
+}
+
+static void wasm_path_and_digest(void)
+{
+    const char *j = "{\"id\":\"c\",\"name\":\"C\",\"version\":\"1\",\"kind\":\"wasm\","
+                    "\"wasm\":\"c.wasm\",\"capabilities\":[\"text:compress\"],\"sha256\":"
+                    "\"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\"}";
+    ox_manifest *m;
+    OK(ox_manifest_from_json(j, strlen(j), &m));
+    CHECK(m->kind == OX_MODULE_WASM);
+    CHECK(m->ncapabilities == 1);
+    /* sha256("abc"), compared case-insensitively */
+    OK(ox_manifest_verify_digest(m, (const uint8_t *)"abc", 3));
+    ox_kerr *e = EXPECT_ERR(ox_manifest_verify_digest(m, (const uint8_t *)"abd", 3),
+                            OX_KERR_MODULE);
+    CHECK_CONTAINS(ox_kerr_message(e), "digest mismatch");
+    ox_kerr_free(e);
+    ox_resolved_manifest *r;
+    OK(ox_manifest_resolve(m, "/opt/mods/", &r));
+    CHECK_STR(r->wasm_path, "/opt/mods/c.wasm");
+    CHECK(r->binary_path == NULL);
+    ox_resolved_manifest_free(r);
+    /* An absolute path replaces the base. */
+    const char *abs = "{\"id\":\"c\",\"name\":\"C\",\"version\":\"1\",\"kind\":\"wasm\","
+                      "\"wasm\":\"/srv/c.wasm\"}";
+    OK(ox_manifest_from_json(abs, strlen(abs), &m));
+    OK(ox_manifest_resolve(m, "/opt", &r));
+    CHECK_STR(r->wasm_path, "/srv/c.wasm");
+    OK(ox_manifest_verify_digest(r->manifest, (const uint8_t *)"", 0)); /* no digest: no check */
+    ox_resolved_manifest_free(r);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/oxman.XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return 1;
+    RUN(parses_sample_manifest);
+    RUN(registers_manifest_in_registry);
+    RUN(field_rules_are_enforced);
+    RUN(missing_file_names_the_path);
+    RUN(wasm_path_and_digest);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return CHECK_DONE();
+}
