@@ -345,9 +345,12 @@ void cli_format_name(const char *name, size_t name_len, char *buf, size_t len)
     if (!len)
         return;
     size_t n = 0;
-    for (size_t i = 0; i < name_len && n + 5 < len; i++) {
+    for (size_t i = 0; i < name_len; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (c >= 0x80 || (c >= 0x20 && c < 0x7f && c != '"' && c != '\\'))
+        bool plain = c >= 0x80 || (c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
+        if (n + (plain ? 1 : 3) >= len) /* keep room for the NUL; truncate */
+            break;
+        if (plain)
             buf[n++] = (char)c;
         else
             n += (size_t)snprintf(buf + n, len - n, "\\%02x", c);

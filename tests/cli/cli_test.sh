@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# cli_test.sh GROUP OXIDE WASMDIR — end-to-end checks of `oxide inspect` and
+# `oxide invoke` on modules wat2wasm built from tests/cli/*.wat. Each check
+# compares the exact stdout and exit status, and for errors looks for the
+# words that must appear in the message.
+set -u
+group=$1 oxide=$2 dir=$3
+failures=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ox-cli-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# expect RC STDOUT [STDERR-SUBSTRING...] -- ARGS...
+expect() {
+    local want_rc=$1 want_out=$2
+    shift 2
+    local needles=()
+    while [ "$1" != "--" ]; do needles+=("$1"); shift; done
+    shift
+    local out err rc
+    out=$("$oxide" "$@" 2>"$tmp/err")
+    rc=$?
+    err=$(cat "$tmp/err")
+    local ok=1
+    [ "$rc" = "$want_rc" ] || ok=0
+    [ "$out" = "$want_out" ] || ok=0
+    for n in "${needles[@]+"${needles[@]}"}"; do
+        case "$err" in *"$n"*) ;; *) ok=0 ;; esac
+    done
+    if [ $ok = 0 ]; then
+        failures=$((failures + 1))
+        echo "FAIL: oxide $*"
+        echo "  exit $rc (want $want_rc)"
+        echo "  stdout: $(printf '%s' "$out" | sed 's/$/\\n/' | tr -d '\n')"
+        echo "  want:   $(printf '%s' "$want_out" | sed 's/$/\\n/' | tr -d '\n')"
+        [ ${#needles[@]} = 0 ] || echo "  stderr: $err (want it to contain: ${needles[*]})"
+    fi
+}
+
+inspect_tests() {
+    expect 0 'export memory "mem" 1..2 pages
+export global "counter" mut i64
+export global "pi" f64
+export table "tab" funcref 2..
+export func "add" (i32, i32) -> (i32)
+export func "add64" (i64, i64) -> (i64)
+export func "div_s" (i32, i32) -> (i32)
+export func "fdiv" (f32, f32) -> (f32)
+export func "id_f32" (f32) -> (f32)
+export func "id_f64" (f64) -> (f64)
+export func "f32_bits" (i32) -> (f32)
+export func "f64_bits" (i64) -> (f64)
+export func "split" (i64) -> (i32, i32, f64)
+export func "nothing" () -> ()
+export func "null_ref" () -> (funcref)
+export func "crash" () -> ()
+export func "load" (i32) -> (i32)' -- inspect "$dir/arith.wasm"
+
+    expect 0 'import func env.log (i32, i64) -> (f32)
+import memory env.memory 1.. pages
+import global env.limit mut i32
+import table spectest.table funcref 10..20
+export func "run" () -> (f32)' -- inspect "$dir/imports.wasm"
+
+    expect 0 'export func "never" () -> (i32)' -- inspect "$dir/start_trap.wasm"
+
+    printf '\0asm\1\0\0\0\1' >"$tmp/truncated.wasm"
+    expect 2 '' "truncated.wasm" -- inspect "$tmp/truncated.wasm"
+    printf 'not a module' >"$tmp/text.wasm"
+    expect 2 '' "text.wasm" -- inspect "$tmp/text.wasm"
+    expect 2 '' "missing.wasm" -- inspect "$tmp/missing.wasm"
+    expect 2 '' "usage: oxide inspect" -- inspect
+    expect 2 '' "usage: oxide inspect" -- inspect a.wasm b.wasm
+    local help
+    help=$("$oxide" inspect --help)
+    case "$help" in "usage: oxide inspect"*) ;; *) failures=$((failures + 1)); echo "FAIL: inspect --help";; esac
+}
+
+invoke_tests() {
+    local m="$dir/arith.wasm"
+    # integers: signed decimal out, decimal/hex/unsigned in
+    expect 0 '3' -- invoke "$m" add 1 2
+    expect 0 '-2' -- invoke "$m" add -1 -1
+    expect 0 '0' -- invoke "$m" add 4294967295 1
+    expect 0 '-2147483648' -- invoke "$m" add 0x7fffffff 1
+    expect 0 '-9223372036854775808' -- invoke "$m" add64 9223372036854775807 1
+    expect 0 '-3' -- invoke "$m" div_s 7 -2
+    # floats: shortest round-trip text, signed zero, infinities, NaN payloads
+    expect 0 '0.33333334' -- invoke "$m" fdiv 1 3
+    expect 0 'inf' -- invoke "$m" fdiv 1 0
+    expect 0 '-inf' -- invoke "$m" fdiv -1 0
+    expect 0 '-0' -- invoke "$m" id_f32 -0
+    expect 0 '0.1' -- invoke "$m" id_f32 0.1
+    expect 0 '0.1' -- invoke "$m" id_f64 0.1
+    expect 0 '5e-324' -- invoke "$m" id_f64 0x1p-1074
+    expect 0 '1.5' -- invoke "$m" id_f64 0x1.8p0
+    expect 0 'nan:0x200000' -- invoke "$m" id_f32 nan:0x200000
+    expect 0 '-nan' -- invoke "$m" id_f64 -nan
+    expect 0 'nan' -- invoke "$m" f32_bits 0x7fc00000
+    expect 0 '-nan' -- invoke "$m" f32_bits 0xffc00000
+    expect 0 'nan:0x1' -- invoke "$m" f32_bits 0x7f800001
+    expect 0 '-inf' -- invoke "$m" f32_bits 0xff800000
+    expect 0 'nan:0x8000000000001' -- invoke "$m" f64_bits 0x7ff8000000000001
+    # several results, one per line; none; a reference
+    expect 0 '2
+1
+4294967298' -- invoke "$m" split 0x100000002
+    expect 0 '' -- invoke "$m" nothing
+    expect 0 'null' -- invoke "$m" null_ref
+    # traps: exit 1, the message and the function on stderr
+    expect 1 '' "div_s" "integer divide by zero" -- invoke "$m" div_s 1 0
+    expect 1 '' "div_s" "integer overflow" -- invoke "$m" div_s -2147483648 -1
+    expect 1 '' "crash" "unreachable" -- invoke "$m" crash
+    expect 1 '' "load" "out of bounds memory access" -- invoke "$m" load 65535
+    expect 1 '' "unreachable" -- invoke "$dir/start_trap.wasm" never
+    # usage and argument errors: exit 2, saying what was wrong
+    expect 2 '' "add takes 2 arguments" "(i32, i32) -> (i32)" "got 1" -- invoke "$m" add 1
+    expect 2 '' "argument 2 of add" "'x' is not an i32" -- invoke "$m" add 1 x
+    expect 2 '' "'4294967296' is out of range for i32" -- invoke "$m" add 1 4294967296
+    expect 2 '' "'1e39' is out of range for f32" -- invoke "$m" id_f32 1e39
+    expect 2 '' "'nan:0x0' is not an f32 NaN" -- invoke "$m" id_f32 nan:0x0
+    expect 2 '' 'no export named "nope"' '"add"' -- invoke "$m" nope
+    expect 2 '' 'export "mem" is a memory, not a function' -- invoke "$m" mem
+    expect 2 '' "env.log" "env.memory" "spectest.table" -- invoke "$dir/imports.wasm" run
+    expect 2 '' "missing.wasm" -- invoke "$tmp/missing.wasm" f
+    expect 2 '' "usage: oxide invoke" -- invoke "$m"
+    # "--" lets a function name or argument start with dashes
+    expect 0 '-5' -- invoke "$m" add -- -2 -3
+    local help
+    help=$("$oxide" invoke --help)
+    case "$help" in "usage: oxide invoke"*) ;; *) failures=$((failures + 1)); echo "FAIL: invoke --help";; esac
+}
+
+case "$group" in
+inspect) inspect_tests ;;
+invoke) invoke_tests ;;
+*) echo "unknown group $group"; exit 2 ;;
+esac
+if [ $failures != 0 ]; then
+    echo "$group: $failures check(s) failed"
+    exit 1
+fi
+echo "$group: all checks passed"
