@@ -1,0 +1,95 @@
+/*
+ * oxide/executor.h — runs one WebAssembly module for the kernel: load it,
+ * list its function exports, call exports with typed values, and call it as
+ * a JSON tool through the guest ABI:
+ *
+ *   memory                         exported linear memory named "memory"
+ *   alloc(size: i32) -> i32        a buffer of size bytes
+ *   free(ptr: i32, size: i32)      release a buffer from alloc
+ *   oxide_invoke(method_ptr, method_len, input_ptr, input_len: i32) -> i64
+ *       returns (out_ptr << 32) | out_len, both unsigned 32-bit
+ *
+ * The host writes the method's UTF-8 bytes and the compact JSON input into
+ * buffers from alloc, calls oxide_invoke, then frees method, input and output
+ * buffers (also on error paths, unlike the original). Every guest
+ * misbehaviour — missing or mistyped exports, alloc returning null or an
+ * out-of-bounds pointer, output out of bounds, output that is not UTF-8 or
+ * not JSON, a trap in any call — is an OTHER error naming what went wrong;
+ * the host is untouched and the instance stays usable. Guest state persists
+ * between calls.
+ *
+ * Built on the engine's public API only (oxide/wasm.h).
+ *
+ * Thread-safety: calls on one executor are serialised by its own mutex, so
+ * any thread may use it. Ownership: ox_executor_free() frees everything.
+ */
+#ifndef OXIDE_EXECUTOR_H
+#define OXIDE_EXECUTOR_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oxide/kerror.h"
+#include "oxide/wasm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ox_executor ox_executor;
+
+/* A host function offered to the guest as import (module, name). */
+typedef struct ox_host_import {
+    const char *module, *name;
+    ox_functype type;
+    ox_host_fn fn;
+    void *user;
+} ox_host_import;
+
+typedef struct ox_executor_options {
+    const ox_config *engine_config;  /* NULL: engine defaults */
+    const ox_host_import *imports;   /* copied by the engine */
+    size_t nimports;
+    /* Extra linking (e.g. WASI from oxide/wasi.h): called once with the
+       linker and the store before instantiation. May be NULL. */
+    ox_error *(*link)(void *user, ox_linker *linker, ox_store *store);
+    void *link_user;
+} ox_executor_options;
+
+/* opts may be NULL (no imports). Errors: "failed to read wasm artefact
+   <path>: <reason>", "wasm: <engine message>". */
+ox_kerr *ox_executor_from_path(const char *path, const ox_executor_options *opts,
+                               ox_executor **out);
+ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_executor_options *opts,
+                                ox_executor **out);
+void ox_executor_free(ox_executor *ex);
+
+/* Function exports in export order (memories, tables, globals excluded).
+   Names are borrowed from the executor. */
+size_t ox_executor_export_count(const ox_executor *ex);
+const char *ox_executor_export_name(const ox_executor *ex, size_t i);
+
+/* Call an (i32) -> i32 export. Missing or other type:
+   "wasm export `<name>` is not (i32) -> i32: …". */
+ox_kerr *ox_executor_call_i32(ox_executor *ex, const char *name, int32_t arg, int32_t *out);
+/* Call any function export; args are checked against its type. */
+ox_kerr *ox_executor_call(ox_executor *ex, const char *name, const ox_val *args, size_t nargs,
+                          ox_val *results, size_t nresults);
+/* The export's type, or false if name is not a function export. */
+bool ox_executor_func_type(ox_executor *ex, const char *name, ox_functype *out);
+
+/* JSON through the guest ABI. *out is a new reference. */
+ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t *input,
+                               json_t **out);
+
+/* Any thread: make the call now running trap with "interrupted". */
+void ox_executor_interrupt(ox_executor *ex);
+
+/* "(i32, i32) -> i64" into buf. */
+void ox_functype_format(const ox_functype *t, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

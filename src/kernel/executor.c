@@ -1,0 +1,443 @@
+/* executor.c — one Wasm instance behind a mutex: exports, typed calls and
+   the JSON guest ABI, against the engine's public API only. */
+#define _GNU_SOURCE
+#include "oxide/executor.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kutil.h"
+
+struct ox_executor {
+    pthread_mutex_t mu; /* a store is used by one thread at a time */
+    ox_engine *engine;
+    ox_module *module;
+    ox_store *store;
+    ox_instance *inst;
+    char **exports; /* function export names, export order */
+    size_t nexports;
+};
+
+void ox_functype_format(const ox_functype *t, char *buf, size_t size)
+{
+    size_t n = 0;
+#define PUT(...)                                                                          \
+    do {                                                                                  \
+        int w_ = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);                 \
+        if (w_ > 0)                                                                       \
+            n += (size_t)w_;                                                              \
+    } while (0)
+    if (size)
+        buf[0] = 0;
+    PUT("(");
+    for (uint32_t i = 0; i < t->nparams; i++)
+        PUT("%s%s", i ? ", " : "", ox_valtype_name(t->params[i]));
+    PUT(") -> ");
+    if (t->nresults != 1)
+        PUT("(");
+    for (uint32_t i = 0; i < t->nresults; i++)
+        PUT("%s%s", i ? ", " : "", ox_valtype_name(t->results[i]));
+    if (t->nresults != 1)
+        PUT(")");
+#undef PUT
+}
+
+/* Take an engine error, give a kernel error "prefix: message". */
+static ox_kerr *from_wasm(ox_error *e, const char *prefix)
+{
+    ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "%s: %s", prefix, ox_error_message(e));
+    ox_error_free(e);
+    return k;
+}
+
+void ox_executor_free(ox_executor *ex)
+{
+    if (!ex)
+        return;
+    for (size_t i = 0; i < ex->nexports; i++)
+        free(ex->exports[i]);
+    free(ex->exports);
+    ox_store_free(ex->store);
+    ox_module_free(ex->module);
+    ox_engine_free(ex->engine);
+    pthread_mutex_destroy(&ex->mu);
+    free(ex);
+}
+
+ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_executor_options *opts,
+                                ox_executor **out)
+{
+    *out = NULL;
+    ox_executor *ex = calloc(1, sizeof *ex);
+    if (!ex)
+        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    pthread_mutex_init(&ex->mu, NULL);
+    ox_linker *linker = NULL;
+    ox_error *e;
+    ox_kerr *err = NULL;
+    if ((e = ox_engine_new(opts ? opts->engine_config : NULL, &ex->engine)) ||
+        (e = ox_module_new(ex->engine, bytes, len, &ex->module)) ||
+        (e = ox_store_new(ex->engine, &ex->store)) || (e = ox_linker_new(&linker))) {
+        err = from_wasm(e, "wasm");
+        goto fail;
+    }
+    for (size_t i = 0; opts && i < opts->nimports; i++) {
+        const ox_host_import *im = &opts->imports[i];
+        ox_extern ext = {.kind = OX_EXTERN_FUNC};
+        if ((e = ox_func_new_host(ex->store, &im->type, im->fn, im->user, NULL, &ext.of.func)) ||
+            (e = ox_linker_define(linker, im->module, im->name, ext))) {
+            err = from_wasm(e, "wasm import");
+            goto fail;
+        }
+    }
+    if (opts && opts->link && (e = opts->link(opts->link_user, linker, ex->store))) {
+        err = from_wasm(e, "wasm link");
+        goto fail;
+    }
+    if ((e = ox_linker_instantiate(linker, ex->store, ex->module, &ex->inst))) {
+        err = from_wasm(e, "wasm");
+        goto fail;
+    }
+    ox_linker_free(linker);
+    linker = NULL;
+    size_t n = ox_module_export_count(ex->module);
+    ex->exports = calloc(n ? n : 1, sizeof *ex->exports);
+    if (!ex->exports) {
+        err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        size_t nlen;
+        ox_externtype t;
+        ox_module_export(ex->module, i, &name, &nlen, &t);
+        if (t.kind != OX_EXTERN_FUNC)
+            continue;
+        if (!(ex->exports[ex->nexports] = strndup(name, nlen))) {
+            err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+            goto fail;
+        }
+        ex->nexports++;
+    }
+    *out = ex;
+    return NULL;
+fail:
+    ox_linker_free(linker);
+    ox_executor_free(ex);
+    return err;
+}
+
+ox_kerr *ox_executor_from_path(const char *path, const ox_executor_options *opts,
+                               ox_executor **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
+                           strerror(errno));
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    ox_kerr *err = NULL;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = cap > (1u << 30) ? NULL : realloc(buf, cap);
+            if (!nb) {
+                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
+                                  cap > (1u << 30) ? "larger than 1 GiB" : "out of memory");
+                break;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
+                                  strerror(errno));
+            break;
+        }
+    }
+    fclose(f);
+    if (!err)
+        err = ox_executor_from_bytes(buf, len, opts, out);
+    free(buf);
+    return err;
+}
+
+size_t ox_executor_export_count(const ox_executor *ex) { return ex->nexports; }
+
+const char *ox_executor_export_name(const ox_executor *ex, size_t i)
+{
+    return i < ex->nexports ? ex->exports[i] : NULL;
+}
+
+static bool type_is(const ox_functype *t, uint32_t np, const ox_valtype *p, uint32_t nr,
+                    const ox_valtype *r)
+{
+    return t->nparams == np && t->nresults == nr && !memcmp(t->params, p, np) &&
+           !memcmp(t->results, r, nr);
+}
+
+/* Describe why `name` is not a function of the wanted type, or NULL when it
+   is; *f gets the function. Caller holds the mutex. */
+static char *check_func(ox_executor *ex, const char *name, const ox_functype *want, ox_func **f)
+{
+    ox_extern ext;
+    char *why = NULL, have[256];
+    if (!ox_instance_export(ex->inst, name, &ext)) {
+        if (asprintf(&why, "no such export") < 0)
+            why = NULL;
+    } else if (ext.kind != OX_EXTERN_FUNC) {
+        if (asprintf(&why, "it is a %s, not a function", ox_extern_kind_name(ext.kind)) < 0)
+            why = NULL;
+    } else {
+        *f = ext.of.func;
+        const ox_functype *t = ox_func_type(ext.of.func);
+        if (want && !type_is(t, want->nparams, want->params, want->nresults, want->results)) {
+            ox_functype_format(t, have, sizeof have);
+            if (asprintf(&why, "it has type %s", have) < 0)
+                why = NULL;
+        } else {
+            return NULL;
+        }
+    }
+    return why ? why : strdup("(out of memory)");
+}
+
+static const ox_valtype I32[] = {OX_I32, OX_I32, OX_I32, OX_I32};
+static const ox_valtype I64[] = {OX_I64};
+static const ox_functype T_I32_I32 = {1, 1, I32, I32};
+static const ox_functype T_FREE = {2, 0, I32, NULL};
+static const ox_functype T_INVOKE = {4, 1, I32, I64};
+
+ox_kerr *ox_executor_call_i32(ox_executor *ex, const char *name, int32_t arg, int32_t *out)
+{
+    pthread_mutex_lock(&ex->mu);
+    ox_func *f = NULL;
+    ox_kerr *err = NULL;
+    char *why = check_func(ex, name, &T_I32_I32, &f);
+    if (why) {
+        err = ox_kerr_new(OX_KERR_OTHER, "wasm export `%s` is not (i32) -> i32: %s", name, why);
+        free(why);
+    } else {
+        ox_val a = ox_val_i32(arg), r;
+        ox_error *e = ox_func_call(f, &a, 1, &r, 1);
+        if (e)
+            err = from_wasm(e, "wasm");
+        else
+            *out = r.of.i32;
+    }
+    pthread_mutex_unlock(&ex->mu);
+    return err;
+}
+
+ox_kerr *ox_executor_call(ox_executor *ex, const char *name, const ox_val *args, size_t nargs,
+                          ox_val *results, size_t nresults)
+{
+    pthread_mutex_lock(&ex->mu);
+    ox_func *f = NULL;
+    ox_kerr *err = NULL;
+    char *why = check_func(ex, name, NULL, &f);
+    if (why) {
+        err = ox_kerr_new(OX_KERR_OTHER, "wasm export `%s` cannot be called: %s", name, why);
+        free(why);
+    } else {
+        const ox_functype *t = ox_func_type(f);
+        char have[256];
+        ox_functype_format(t, have, sizeof have);
+        bool ok = nargs == t->nparams && nresults == t->nresults;
+        for (size_t i = 0; ok && i < nargs; i++)
+            ok = args[i].type == t->params[i];
+        if (!ok) {
+            err = ox_kerr_new(OX_KERR_OTHER,
+                              "wasm export `%s` has type %s; got %zu argument(s) and room for "
+                              "%zu result(s) of other types",
+                              name, have, nargs, nresults);
+        } else {
+            ox_error *e = ox_func_call(f, args, nargs, results, nresults);
+            if (e)
+                err = from_wasm(e, "wasm");
+        }
+    }
+    pthread_mutex_unlock(&ex->mu);
+    return err;
+}
+
+bool ox_executor_func_type(ox_executor *ex, const char *name, ox_functype *out)
+{
+    pthread_mutex_lock(&ex->mu);
+    ox_extern ext;
+    bool ok = ox_instance_export(ex->inst, name, &ext) && ext.kind == OX_EXTERN_FUNC;
+    if (ok)
+        *out = *ox_func_type(ext.of.func);
+    pthread_mutex_unlock(&ex->mu);
+    return ok;
+}
+
+void ox_executor_interrupt(ox_executor *ex) { ox_store_interrupt(ex->store); }
+
+/* ---- JSON ABI ---------------------------------------------------------- */
+
+typedef struct abi {
+    ox_func *alloc, *free, *invoke;
+    ox_memory *mem;
+} abi;
+
+static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
+{
+    static const struct {
+        const char *name, *label, *want;
+        const ox_functype *type;
+        size_t off;
+    } fns[] = {
+        {"alloc", "alloc export", "(i32) -> i32", &T_I32_I32, offsetof(abi, alloc)},
+        {"free", "free export", "(i32, i32) -> ()", &T_FREE, offsetof(abi, free)},
+        {"oxide_invoke", "oxide_invoke export", "(i32, i32, i32, i32) -> i64", &T_INVOKE,
+         offsetof(abi, invoke)},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        ox_func *f = NULL;
+        char *why = check_func(ex, fns[i].name, fns[i].type, &f);
+        if (why) {
+            ox_kerr *e = ox_kerr_new(OX_KERR_OTHER, "%s: `%s` must be %s, but %s", fns[i].label,
+                                     fns[i].name, fns[i].want, why);
+            free(why);
+            return e;
+        }
+        *(ox_func **)((char *)a + fns[i].off) = f;
+    }
+    ox_extern m;
+    if (!ox_instance_export(ex->inst, "memory", &m) || m.kind != OX_EXTERN_MEMORY)
+        return ox_kerr_new(OX_KERR_OTHER, "no `memory` export");
+    a->mem = m.of.memory;
+    return NULL;
+}
+
+/* alloc(len), check the pointer, copy bytes in. `what` is "method" or
+   "input". On success *ptr is a buffer the caller must free. */
+static ox_kerr *put_buffer(abi *a, const char *what, const void *bytes, uint32_t len,
+                           uint32_t *ptr)
+{
+    ox_val arg = ox_val_i32((int32_t)len), res;
+    ox_error *e = ox_func_call(a->alloc, &arg, 1, &res, 1);
+    if (e) {
+        ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "alloc %s: %s", what, ox_error_message(e));
+        ox_error_free(e);
+        return k;
+    }
+    uint32_t p = (uint32_t)res.of.i32; /* pointers are unsigned */
+    size_t size = ox_memory_size(a->mem);
+    if (p == 0 && len > 0)
+        return ox_kerr_new(OX_KERR_OTHER, "alloc %s: alloc(%u) returned a null pointer", what, len);
+    if ((uint64_t)p + len > size) {
+        ox_kerr *k = ox_kerr_new(OX_KERR_OTHER,
+                                 "%s OOB: alloc(%u) returned 0x%x, past the end of the %zu-byte "
+                                 "memory",
+                                 what, len, p, size);
+        /* The pointer came from alloc, so hand it back even though it is
+           useless: a guest that tracks allocations stays consistent. */
+        ox_val fa[2] = {ox_val_i32((int32_t)p), ox_val_i32((int32_t)len)};
+        ox_error_free(ox_func_call(a->free, fa, 2, NULL, 0));
+        return k;
+    }
+    if (len && (e = ox_memory_write(a->mem, p, bytes, len)))
+        return from_wasm(e, what);
+    *ptr = p;
+    return NULL;
+}
+
+/* free(ptr, len), ignoring a failing free as the reference does: the call's
+   answer is already decided, and the instance stays usable after a trap. */
+static void free_buffer(abi *a, uint32_t p, uint32_t len)
+{
+    ox_val fa[2] = {ox_val_i32((int32_t)p), ox_val_i32((int32_t)len)};
+    ox_error_free(ox_func_call(a->free, fa, 2, NULL, 0));
+}
+
+ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t *input,
+                               json_t **out)
+{
+    *out = NULL;
+    if (!method || !input)
+        return ox_kerr_new(OX_KERR_OTHER, "call_json needs a method and an input value");
+    size_t mlen = strlen(method);
+    char *in = ox_json_dump(input);
+    if (!in)
+        return ox_kerr_new(OX_KERR_SERDE, "input cannot be encoded as JSON");
+    size_t ilen = strlen(in);
+    if (mlen > INT32_MAX || ilen > INT32_MAX) {
+        free(in);
+        return ox_kerr_new(OX_KERR_OTHER, "method or input larger than 2 GiB");
+    }
+    pthread_mutex_lock(&ex->mu);
+    abi a;
+    uint32_t mptr = 0, iptr = 0;
+    bool have_m = false, have_i = false;
+    uint8_t *bytes = NULL;
+    ox_kerr *err = resolve_abi(ex, &a);
+    if (err)
+        goto out;
+    if ((err = put_buffer(&a, "method", method, (uint32_t)mlen, &mptr)))
+        goto out;
+    have_m = true;
+    if ((err = put_buffer(&a, "input", in, (uint32_t)ilen, &iptr)))
+        goto out;
+    have_i = true;
+    ox_val args[4] = {ox_val_i32((int32_t)mptr), ox_val_i32((int32_t)mlen),
+                      ox_val_i32((int32_t)iptr), ox_val_i32((int32_t)ilen)};
+    ox_val r;
+    ox_error *e = ox_func_call(a.invoke, args, 4, &r, 1);
+    if (e) {
+        err = from_wasm(e, "oxide_invoke");
+        goto out;
+    }
+    free_buffer(&a, mptr, (uint32_t)mlen);
+    free_buffer(&a, iptr, (uint32_t)ilen);
+    have_m = have_i = false;
+    uint64_t packed = (uint64_t)r.of.i64;
+    uint32_t optr = (uint32_t)(packed >> 32), olen = (uint32_t)packed;
+    size_t size = ox_memory_size(a.mem);
+    if ((uint64_t)optr + olen > size) {
+        /* Not freed: a pointer outside memory did not come from alloc. */
+        err = ox_kerr_new(OX_KERR_OTHER,
+                          "output OOB: oxide_invoke returned %u bytes at 0x%x, past the end of "
+                          "the %zu-byte memory",
+                          olen, optr, size);
+        goto out;
+    }
+    bytes = malloc(olen ? olen : 1);
+    if (!bytes) {
+        err = ox_kerr_new(OX_KERR_OTHER, "output: out of memory copying %u bytes", olen);
+        free_buffer(&a, optr, olen);
+        goto out;
+    }
+    if ((e = ox_memory_read(a.mem, optr, bytes, olen))) {
+        err = from_wasm(e, "output");
+        goto out;
+    }
+    free_buffer(&a, optr, olen);
+    if (!ox_utf8_valid(bytes, olen)) {
+        err = ox_kerr_new(OX_KERR_OTHER, "output is not valid UTF-8 (%u bytes)", olen);
+        goto out;
+    }
+    if ((err = ox_json_parse((const char *)bytes, olen, out))) {
+        ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "output JSON: %s", ox_kerr_detail(err));
+        ox_kerr_free(err);
+        err = k;
+    }
+out:
+    /* Unlike the original, buffers already handed to the guest are
+       returned on every error path. */
+    if (have_m)
+        free_buffer(&a, mptr, (uint32_t)mlen);
+    if (have_i)
+        free_buffer(&a, iptr, (uint32_t)ilen);
+    pthread_mutex_unlock(&ex->mu);
+    free(bytes);
+    free(in);
+    return err;
+}

@@ -1,0 +1,5 @@
+;; missing_alloc.wat — JSON ABI without `alloc`.
+(module
+  (memory (export "memory") 1)
+  (func (export "free") (param i32 i32))
+  (func (export "oxide_invoke") (param i32 i32 i32 i32) (result i64) (i64.const 0)))

@@ -1,0 +1,381 @@
+/* test_executor.c — the Wasm executor: the reference's wasm_exec tests, the
+   JSON ABI, every guest misbehaviour, host imports, and the example guests
+   (echo, compress). Guests come from examples/ and tests/kernel/guests/. */
+#include <pthread.h>
+
+#include "check.h"
+#include "oxide/executor.h"
+
+static ox_executor *load(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.wasm", dir, name);
+    ox_executor *ex = NULL;
+    OK(ox_executor_from_path(path, NULL, &ex));
+    return ex;
+}
+#define GUEST(n) load(OX_KGUEST_DIR, n)
+#define EXAMPLE(n) load(OX_EXAMPLES_DIR, n)
+
+static json_t *J(const char *text)
+{
+    json_error_t e;
+    json_t *v = json_loads(text, JSON_DECODE_ANY, &e);
+    if (!v) {
+        fprintf(stderr, "bad test JSON: %s\n", text);
+        exit(1);
+    }
+    return v;
+}
+
+/* call_json must fail; its message must contain needle. */
+static void json_fails(ox_executor *ex, const char *method, const char *input, const char *needle)
+{
+    json_t *in = J(input), *out = (json_t *)1;
+    ox_kerr *e = ox_executor_call_json(ex, method, in, &out);
+    CHECK(e != NULL);
+    CHECK(out == NULL);
+    if (e) {
+        CHECK(ox_kerr_code_of(e) == OX_KERR_OTHER);
+        CHECK_CONTAINS(ox_kerr_message(e), needle);
+    }
+    ox_kerr_free(e);
+    json_decref(in);
+}
+
+/* call_json must succeed and give exactly `want`. */
+static void json_gives(ox_executor *ex, const char *method, const char *input, const char *want)
+{
+    json_t *in = J(input), *w = J(want), *out = NULL;
+    ox_kerr *e = ox_executor_call_json(ex, method, in, &out);
+    if (e) {
+        fprintf(stderr, "  %s(%s) failed: %s\n", method, input, ox_kerr_message(e));
+        check_failures++;
+        ox_kerr_free(e);
+    } else if (!json_equal(out, w)) {
+        char *got = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
+        fprintf(stderr, "  %s(%s) = %s, want %s\n", method, input, got, want);
+        free(got);
+        check_failures++;
+    }
+    json_decref(in);
+    json_decref(w);
+    json_decref(out);
+}
+
+static int32_t call0(ox_executor *ex, const char *name, int32_t arg)
+{
+    int32_t r = -1;
+    OK(ox_executor_call_i32(ex, name, arg, &r));
+    return r;
+}
+
+static void executor_can_run_pure_i32_function(void)
+{
+    ox_executor *ex = EXAMPLE("add_one");
+    CHECK(ox_executor_export_count(ex) == 1);
+    CHECK_STR(ox_executor_export_name(ex, 0), "add_one");
+    CHECK(call0(ex, "add_one", 41) == 42);
+    CHECK(call0(ex, "add_one", 2147483647) == (int32_t)0x80000000); /* wraps like i32.add */
+    ox_executor_free(ex);
+}
+
+static void missing_export_errors(void)
+{
+    ox_executor *ex = EXAMPLE("add_one");
+    int32_t r;
+    ox_kerr *e = EXPECT_ERR(ox_executor_call_i32(ex, "nope", 1, &r), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "nope");
+    CHECK_CONTAINS(ox_kerr_message(e), "no such export");
+    ox_kerr_free(e);
+    ox_executor_free(ex);
+}
+
+static void call_json_round_trips_via_abi(void)
+{
+    ox_executor *ex = GUEST("accounting");
+    json_gives(ex, "echo", "{\"hello\":\"world\"}", "{\"ok\":true}");
+    ox_executor_free(ex);
+}
+
+static void load_errors_are_clear(void)
+{
+    ox_executor *ex;
+    ox_kerr *e = EXPECT_ERR(ox_executor_from_path("/no/such.wasm", NULL, &ex), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "failed to read wasm artefact /no/such.wasm");
+    ox_kerr_free(e);
+    const uint8_t junk[] = "\0asm\x02\0\0\0";
+    e = EXPECT_ERR(ox_executor_from_bytes(junk, 8, NULL, &ex), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "wasm: ");
+    ox_kerr_free(e);
+    e = EXPECT_ERR(ox_executor_from_bytes((const uint8_t *)"", 0, NULL, &ex), OX_KERR_OTHER);
+    ox_kerr_free(e);
+    /* pure.wat imports host.double: without it, linking fails by name. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/pure.wasm", OX_KGUEST_DIR);
+    e = EXPECT_ERR(ox_executor_from_path(path, NULL, &ex), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "double");
+    ox_kerr_free(e);
+}
+
+static ox_error *host_double(ox_caller *c, void *user, const ox_val *args, ox_val *results)
+{
+    (void)c;
+    int *calls = user;
+    (*calls)++;
+    if (args[0].of.i32 < 0)
+        return ox_error_new(OX_ERR_TRAP, "host refuses negative numbers");
+    results[0] = ox_val_i32(args[0].of.i32 * 2);
+    return NULL;
+}
+
+static ox_executor *load_pure(int *calls)
+{
+    static const ox_valtype i32[] = {OX_I32};
+    ox_host_import im = {"host", "double", {1, 1, i32, i32}, host_double, calls};
+    ox_executor_options o = {.imports = &im, .nimports = 1};
+    char path[512];
+    snprintf(path, sizeof path, "%s/pure.wasm", OX_KGUEST_DIR);
+    ox_executor *ex = NULL;
+    OK(ox_executor_from_path(path, &o, &ex));
+    return ex;
+}
+
+static void exports_typed_calls_imports_and_traps(void)
+{
+    int calls = 0;
+    ox_executor *ex = load_pure(&calls);
+    const char *want[] = {"add_one", "add", "div", "twice", "count"};
+    CHECK(ox_executor_export_count(ex) == 5); /* memory and global skipped */
+    for (size_t i = 0; i < 5; i++)
+        CHECK_STR(ox_executor_export_name(ex, i), want[i]);
+    ox_val args[2] = {ox_val_i64(40), ox_val_i64(2)}, res;
+    OK(ox_executor_call(ex, "add", args, 2, &res, 1));
+    CHECK(res.type == OX_I64 && res.of.i64 == 42);
+    /* wrong argument types are refused before the call */
+    ox_val bad[2] = {ox_val_i32(1), ox_val_i32(2)};
+    ox_kerr *e = EXPECT_ERR(ox_executor_call(ex, "add", bad, 2, &res, 1), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "(i64, i64) -> i64");
+    ox_kerr_free(e);
+    e = EXPECT_ERR(ox_executor_call(ex, "memory", NULL, 0, NULL, 0), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "memory");
+    ox_kerr_free(e);
+    int32_t r;
+    e = EXPECT_ERR(ox_executor_call_i32(ex, "add", 1, &r), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "wasm export `add` is not (i32) -> i32");
+    ox_kerr_free(e);
+    /* host import */
+    CHECK(call0(ex, "twice", 21) == 42);
+    CHECK(calls == 1);
+    e = EXPECT_ERR(ox_executor_call_i32(ex, "twice", -1, &r), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "negative");
+    ox_kerr_free(e);
+    /* a trap, then the instance is still usable and keeps its state */
+    CHECK(call0(ex, "count", 0) == 1);
+    ox_val d[2] = {ox_val_i32(1), ox_val_i32(0)};
+    e = EXPECT_ERR(ox_executor_call(ex, "div", d, 2, &res, 1), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "divide by zero");
+    ox_kerr_free(e);
+    CHECK(call0(ex, "count", 0) == 2);
+    ox_functype t;
+    CHECK(ox_executor_func_type(ex, "add", &t) && t.nparams == 2);
+    CHECK(!ox_executor_func_type(ex, "g", &t));
+    ox_executor_free(ex);
+}
+
+static void missing_or_mistyped_abi_exports(void)
+{
+    ox_executor *ex = GUEST("missing_alloc");
+    json_fails(ex, "m", "{}", "alloc export: `alloc` must be (i32) -> i32, but no such export");
+    ox_executor_free(ex);
+    ex = GUEST("mistyped_free");
+    json_fails(ex, "m", "{}", "free export: `free` must be (i32, i32) -> (), but it has type (i32) -> ()");
+    ox_executor_free(ex);
+    ex = GUEST("mistyped_invoke");
+    json_fails(ex, "m", "{}", "oxide_invoke export");
+    json_fails(ex, "m", "{}", "-> i32");
+    ox_executor_free(ex);
+    ex = GUEST("no_memory");
+    json_fails(ex, "m", "{}", "no `memory` export");
+    ox_executor_free(ex);
+    ex = EXAMPLE("add_one");
+    json_fails(ex, "m", "{}", "alloc export");
+    ox_executor_free(ex);
+}
+
+static void bad_pointers_from_the_guest(void)
+{
+    ox_executor *ex = GUEST("alloc_oob");
+    json_fails(ex, "m", "{}", "method OOB: alloc(1) returned 0xfffffff0");
+    ox_executor_free(ex);
+    ex = GUEST("alloc_null");
+    json_fails(ex, "m", "{}", "alloc method: alloc(1) returned a null pointer");
+    ox_executor_free(ex);
+    ex = GUEST("output_oob");
+    json_fails(ex, "m", "{}", "output OOB: oxide_invoke returned 16 bytes at 0xfffa");
+    ox_executor_free(ex);
+}
+
+static void bad_output_from_the_guest(void)
+{
+    ox_executor *ex = GUEST("output_not_utf8");
+    json_fails(ex, "m", "{}", "output is not valid UTF-8");
+    ox_executor_free(ex);
+    ex = GUEST("output_not_json");
+    json_fails(ex, "m", "{}", "output JSON: ");
+    ox_executor_free(ex);
+}
+
+static void traps_in_each_call(void)
+{
+    ox_executor *ex = GUEST("trap_alloc");
+    json_fails(ex, "m", "{}", "alloc method: ");
+    json_fails(ex, "m", "{}", "unreachable");
+    ox_executor_free(ex);
+    ex = GUEST("accounting");
+    CHECK(call0(ex, "set_mode", 1) == 0);
+    json_fails(ex, "m", "{}", "oxide_invoke: ");
+    json_fails(ex, "m", "{}", "unreachable");
+    ox_executor_free(ex);
+    /* a trapping free is ignored, as in the reference */
+    ex = GUEST("trap_free");
+    json_gives(ex, "m", "{}", "[1,2,3]");
+    json_gives(ex, "m", "{}", "[1,2,3]");
+    ox_executor_free(ex);
+}
+
+/* Fix: the original leaked method/input buffers on its early-exit paths. */
+static void buffers_are_freed_on_every_path(void)
+{
+    ox_executor *ex = GUEST("accounting");
+    json_gives(ex, "m", "{\"x\":1}", "{\"ok\":true}");
+    CHECK(call0(ex, "live", 0) == 0); /* method, input and output freed */
+    CHECK(call0(ex, "set_mode", 1) == 0);
+    json_fails(ex, "m", "{}", "unreachable");
+    CHECK(call0(ex, "live", 0) == 0);
+    CHECK(call0(ex, "set_mode", 2) == 0);
+    json_fails(ex, "m", "{}", "output OOB");
+    CHECK(call0(ex, "live", 0) == 0);
+    CHECK(call0(ex, "set_mode", 3) == 0);
+    json_fails(ex, "m", "{}", "input OOB");
+    CHECK(call0(ex, "live", 0) == 0);
+    /* and the instance still works, with its state */
+    CHECK(call0(ex, "set_mode", 0) == 0);
+    json_gives(ex, "m", "{}", "{\"ok\":true}");
+    CHECK(call0(ex, "calls", 0) == 4); /* invoke ran in modes 0, 1, 2 and 0 */
+    ox_executor_free(ex);
+}
+
+static void echo_guest_keeps_state(void)
+{
+    ox_executor *ex = EXAMPLE("echo");
+    json_gives(ex, "hello", "{\"a\":[1,2.5,\"\\u00e9\\n\"],\"b\":null}",
+               "{\"method\":\"hello\",\"input\":{\"a\":[1,2.5,\"\\u00e9\\n\"],\"b\":null},\"calls\":1}");
+    json_gives(ex, "", "7", "{\"method\":\"\",\"input\":7,\"calls\":2}"); /* alloc(0) */
+    json_gives(ex, "fail", "{}", "{\"error\":\"echo was asked to fail\"}");
+    json_gives(ex, "again", "\"x\"", "{\"method\":\"again\",\"input\":\"x\",\"calls\":4}");
+    ox_executor_free(ex);
+}
+
+static void compress_tools(void)
+{
+    ox_executor *ex = EXAMPLE("compress");
+    json_gives(ex, "select_fields",
+               "{\"data\":{\"id\":1,\"name\":\"a\",\"secret\":\"s\"},\"fields\":[\"id\",\"name\"]}",
+               "{\"id\":1,\"name\":\"a\"}");
+    json_gives(ex, "select_fields",
+               "{\"data\":[{\"id\":1,\"x\":2},{\"x\":3},{\"id\":4}],\"fields\":[\"id\"]}",
+               "[{\"id\":1},{},{\"id\":4}]");
+    json_gives(ex, "select_fields", "{\"data\":5,\"fields\":[]}",
+               "{\"error\":\"select_fields: `data` must be an object or an array of objects\"}");
+    json_gives(ex, "strip_metadata",
+               "{\"data\":{\"a\":1,\"_rev\":3,\"b\":null,\"c\":\"\",\"d\":[],\"e\":{\"_x\":1,"
+               "\"f\":{}},\"g\":[{\"_y\":1,\"h\":0}],\"i\":false}}",
+               "{\"a\":1,\"g\":[{\"h\":0}],\"i\":false}");
+    json_gives(ex, "chunk_text", "{\"text\":\"the quick brown fox jumps\",\"max_chars\":10}",
+               "[\"the quick\",\"brown fox\",\"jumps\"]");
+    json_gives(ex, "chunk_text",
+               "{\"text\":\"one two three four five\",\"max_chars\":13,\"overlap\":5}",
+               "[\"one two three\",\"three four\",\"four five\"]");
+    json_gives(ex, "chunk_text", "{\"text\":\"abcdefghij xy\",\"max_chars\":4}",
+               "[\"abcd\",\"efgh\",\"ij\",\"xy\"]");
+    /* characters, not bytes: é is one character */
+    json_gives(ex, "chunk_text", "{\"text\":\"\\u00e9\\u00e9\\u00e9 \\u00e9\",\"max_chars\":3}",
+               "[\"\\u00e9\\u00e9\\u00e9\",\"\\u00e9\"]");
+    json_gives(ex, "chunk_text", "{\"text\":\"   \",\"max_chars\":3}", "[]");
+    json_gives(ex, "chunk_text", "{\"text\":\"a b\",\"max_chars\":2,\"overlap\":2}",
+               "{\"error\":\"chunk_text: `overlap` must be smaller than `max_chars`\"}");
+    json_gives(ex, "chunk_text", "{\"text\":\"a\",\"max_chars\":0}",
+               "{\"error\":\"chunk_text: `max_chars` must be a positive integer\"}");
+    json_gives(ex, "nope", "{}",
+               "{\"error\":\"unknown method (expected select_fields, strip_metadata or chunk_text)\"}");
+    /* The allocator reuses freed memory: many calls with sizeable inputs
+       succeed (a bump allocator without free would run out). */
+    char *text = malloc(8200);
+    for (int i = 0; i < 8190; i++)
+        text[i] = i % 7 == 6 ? ' ' : 'a' + i % 26;
+    text[8190] = 0;
+    json_t *in = json_pack("{s:s,s:i,s:i}", "text", text, "max_chars", 40, "overlap", 10);
+    int good = 0;
+    for (int i = 0; i < 60; i++) {
+        json_t *out = NULL;
+        ox_kerr *e = ox_executor_call_json(ex, "chunk_text", in, &out);
+        good += !e && json_is_array(out) && json_array_size(out) > 200;
+        ox_kerr_free(e);
+        json_decref(out);
+    }
+    CHECK(good == 60);
+    json_decref(in);
+    free(text);
+    ox_executor_free(ex);
+}
+
+typedef struct {
+    ox_executor *ex;
+    int n, ok;
+} worker;
+
+static void *hammer(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < w->n; i++) {
+        int32_t r;
+        ox_kerr *e = ox_executor_call_i32(w->ex, "count", 0, &r);
+        w->ok += e == NULL;
+        ox_kerr_free(e);
+    }
+    return NULL;
+}
+
+static void calls_from_threads_are_serialised(void)
+{
+    int calls = 0;
+    ox_executor *ex = load_pure(&calls);
+    worker a = {ex, 200, 0}, b = {ex, 200, 0};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, hammer, &a);
+    pthread_create(&tb, NULL, hammer, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    CHECK(a.ok == 200 && b.ok == 200);
+    CHECK(call0(ex, "count", 0) == 401); /* no lost updates */
+    ox_executor_free(ex);
+}
+
+int main(void)
+{
+    RUN(executor_can_run_pure_i32_function);
+    RUN(missing_export_errors);
+    RUN(call_json_round_trips_via_abi);
+    RUN(load_errors_are_clear);
+    RUN(exports_typed_calls_imports_and_traps);
+    RUN(missing_or_mistyped_abi_exports);
+    RUN(bad_pointers_from_the_guest);
+    RUN(bad_output_from_the_guest);
+    RUN(traps_in_each_call);
+    RUN(buffers_are_freed_on_every_path);
+    RUN(echo_guest_keeps_state);
+    RUN(compress_tools);
+    RUN(calls_from_threads_are_serialised);
+    return CHECK_DONE();
+}
