@@ -53,6 +53,7 @@ typedef struct dec {
     ox_globaldef *def_globals;
     bool has_funcsec, has_codesec;
     uint32_t ncodes;
+    size_t sec_end;     /* end of the section being decoded */
     bool has_names;
     ox_span names;      /* payload of the "name" custom section, parsed last */
 } dec;
@@ -91,7 +92,11 @@ static ox_error *dalloc(dec *d, size_t n, size_t size, void *out)
 }
 
 /* A vector length: every entry takes at least `minsize` bytes, so a count
-   the remaining bytes cannot hold fails now, before anything is allocated. */
+   the remaining bytes cannot hold fails now, before anything is allocated.
+   Callers pass 1 even where entries are longer, so that a short section
+   fails at the same byte, with the same message, as reading it would
+   (e.g. "malformed import kind" rather than "unexpected end"); memory
+   stays linear in the input either way. */
 static ox_error *read_count(dec *d, size_t minsize, uint32_t *n)
 {
     TRY(ox_rd_u32(&d->r, n));
@@ -236,7 +241,7 @@ static ox_error *read_constexpr(dec *d, ox_constexpr *ce)
 static ox_error *sec_type(dec *d)
 {
     ox_module *m = d->m;
-    TRY(read_count(d, 3, &m->ntypes));
+    TRY(read_count(d, 1, &m->ntypes));
     TRY(dalloc(d, m->ntypes, sizeof *m->types, &m->types));
     /* Each value type is one byte of this section: its size bounds the store. */
     TRY(dalloc(d, ox_rd_left(&d->r), sizeof *m->typestore, &m->typestore));
@@ -266,7 +271,7 @@ static ox_error *sec_type(dec *d)
 static ox_error *sec_import(dec *d)
 {
     ox_module *m = d->m;
-    TRY(read_count(d, 4, &m->nimports));
+    TRY(read_count(d, 1, &m->nimports));
     TRY(dalloc(d, m->nimports, sizeof *m->imports, &m->imports));
     for (uint32_t i = 0; i < m->nimports; i++) {
         ox_import *im = &m->imports[i];
@@ -312,7 +317,7 @@ static ox_error *sec_function(dec *d)
 
 static ox_error *sec_table(dec *d)
 {
-    TRY(read_count(d, 3, &d->ndef_tables));
+    TRY(read_count(d, 1, &d->ndef_tables));
     TRY(dalloc(d, d->ndef_tables, sizeof *d->def_tables, &d->def_tables));
     for (uint32_t i = 0; i < d->ndef_tables; i++) {
         TRY(read_reftype(d, &d->def_tables[i].elem));
@@ -323,7 +328,7 @@ static ox_error *sec_table(dec *d)
 
 static ox_error *sec_memory(dec *d)
 {
-    TRY(read_count(d, 2, &d->ndef_mems));
+    TRY(read_count(d, 1, &d->ndef_mems));
     TRY(dalloc(d, d->ndef_mems, sizeof *d->def_mems, &d->def_mems));
     for (uint32_t i = 0; i < d->ndef_mems; i++)
         TRY(read_limits(d, &d->def_mems[i]));
@@ -332,7 +337,7 @@ static ox_error *sec_memory(dec *d)
 
 static ox_error *sec_global(dec *d)
 {
-    TRY(read_count(d, 3, &d->ndef_globals));
+    TRY(read_count(d, 1, &d->ndef_globals));
     TRY(dalloc(d, d->ndef_globals, sizeof *d->def_globals, &d->def_globals));
     for (uint32_t i = 0; i < d->ndef_globals; i++) {
         ox_globaldef *g = &d->def_globals[i];
@@ -345,7 +350,7 @@ static ox_error *sec_global(dec *d)
 static ox_error *sec_export(dec *d)
 {
     ox_module *m = d->m;
-    TRY(read_count(d, 3, &m->nexports));
+    TRY(read_count(d, 1, &m->nexports));
     TRY(dalloc(d, m->nexports, sizeof *m->exports, &m->exports));
     for (uint32_t i = 0; i < m->nexports; i++) {
         ox_export *ex = &m->exports[i];
@@ -420,7 +425,7 @@ static ox_error *read_elemseg(dec *d, ox_elemseg *s)
 static ox_error *sec_element(dec *d)
 {
     ox_module *m = d->m;
-    TRY(read_count(d, 3, &m->nelems));
+    TRY(read_count(d, 1, &m->nelems));
     TRY(dalloc(d, m->nelems, sizeof *m->elems, &m->elems));
     for (uint32_t i = 0; i < m->nelems; i++)
         TRY(read_elemseg(d, &m->elems[i]));
@@ -448,7 +453,7 @@ static ox_error *read_code(dec *d, ox_funcdef *f)
     ox_reader outer = d->r;
     d->r.end = d->r.pos + size;
     uint32_t ngroups;
-    TRY(read_count(d, 2, &ngroups));
+    TRY(read_count(d, 1, &ngroups));
     uint64_t total = 0;
     for (uint32_t i = 0; i < ngroups; i++) {
         size_t at = d->r.pos;
@@ -469,7 +474,7 @@ static ox_error *sec_code(dec *d)
 {
     d->has_codesec = true;
     size_t at = d->r.pos;
-    TRY(read_count(d, 2, &d->ncodes));
+    TRY(read_count(d, 1, &d->ncodes));
     if (d->ncodes != d->ndef_funcs)
         return ox_err_at(OX_ERR_MALFORMED, (int64_t)at,
                          "function and code section have inconsistent lengths (%u functions, "
@@ -509,7 +514,7 @@ static ox_error *sec_data(dec *d)
 {
     ox_module *m = d->m;
     size_t at = d->r.pos;
-    TRY(read_count(d, 2, &m->ndatas));
+    TRY(read_count(d, 1, &m->ndatas));
     if (m->has_datacount && m->datacount != m->ndatas)
         return ox_err_at(OX_ERR_MALFORMED, (int64_t)at,
                          "data count and data section have inconsistent lengths (%u, %u)",
@@ -532,12 +537,15 @@ static ox_error *sec_custom(dec *d)
     if (!ox_utf8_valid(s, len))
         return malformed(d->r.pos, "malformed UTF-8 encoding");
     d->r.pos += len;
+    if (d->r.pos > d->sec_end) /* the reference reads a negative-length payload */
+        return ox_err_at(OX_ERR_MALFORMED, (int64_t)d->sec_end, "%s (custom section name)",
+                         OX_EOF_SECTION);
     if (len == 4 && !memcmp(s, "name", 4) && !d->has_names) {
         d->has_names = true;
         d->names.off = (uint32_t)d->r.pos;
-        d->names.len = (uint32_t)ox_rd_left(&d->r);
+        d->names.len = (uint32_t)(d->sec_end - d->r.pos);
     }
-    d->r.pos = d->r.end;
+    d->r.pos = d->sec_end;
     return NULL;
 }
 
@@ -571,7 +579,7 @@ static ox_error *parse_func_names(dec *d)
             size_t end = d->r.end;
             d->r.end = next;
             uint32_t n;
-            TRY(read_count(d, 2, &n));
+            TRY(read_count(d, 1, &n));
             TRY(dalloc(d, m->nfuncs, sizeof *m->func_names, &m->func_names));
             for (uint32_t i = 0; i < n; i++) {
                 uint32_t idx;
@@ -691,7 +699,14 @@ static ox_error *decode_module(dec *d)
         }
         ox_reader top = d->r;
         size_t end = d->r.pos + size;
-        d->r = ox_reader_make(m->bytes, d->r.pos, end, OX_EOF_SECTION);
+        /* Like the reference interpreter, read up to the end of the file,
+           not of the section, and compare with the section's end after:
+           a count or LEB128 that runs over the end then fails as itself
+           ("integer representation too long", "length out of bounds")
+           where the testsuite expects, and the overrun as "section size
+           mismatch". */
+        d->r = ox_reader_make(m->bytes, d->r.pos, m->nbytes, OX_EOF_SECTION);
+        d->sec_end = end;
         switch (id) {
         case SEC_CUSTOM: TRY(sec_custom(d)); break;
         case SEC_TYPE: TRY(sec_type(d)); break;
