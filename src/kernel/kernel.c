@@ -1,0 +1,156 @@
+/* kernel.c — the façade: a bus, a module manager and a registry wired
+   together, and manifest-driven module loading. */
+#include "oxide/kernel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ox_kernel {
+    ox_bus *bus;
+    ox_registry *reg;
+    ox_modules *mods;
+};
+
+static ox_kerr *assemble(ox_registry *reg, ox_kernel **out)
+{
+    ox_kernel *k = calloc(1, sizeof *k);
+    ox_kerr *err = NULL;
+    if (!k) {
+        ox_registry_free(reg);
+        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    }
+    k->reg = reg;
+    if ((err = ox_bus_new(&k->bus)) || (err = ox_modules_new(k->bus, k->reg, &k->mods))) {
+        ox_kernel_free(k);
+        return err;
+    }
+    *out = k;
+    return NULL;
+}
+
+ox_kerr *ox_kernel_new(ox_kernel **out)
+{
+    *out = NULL;
+    ox_registry *reg;
+    ox_kerr *err = ox_registry_open_memory(&reg);
+    return err ? err : assemble(reg, out);
+}
+
+ox_kerr *ox_kernel_open(const char *path, const char *key, ox_kernel **out)
+{
+    *out = NULL;
+    ox_registry *reg;
+    ox_kerr *err = ox_registry_open(path, key, &reg);
+    return err ? err : assemble(reg, out);
+}
+
+void ox_kernel_free(ox_kernel *k)
+{
+    if (!k)
+        return;
+    ox_modules_free(k->mods); /* modules hold subscriptions on the bus */
+    ox_registry_free(k->reg);
+    ox_bus_free(k->bus);
+    free(k);
+}
+
+ox_bus *ox_kernel_bus(ox_kernel *k) { return k->bus; }
+ox_modules *ox_kernel_modules(ox_kernel *k) { return k->mods; }
+ox_registry *ox_kernel_registry(ox_kernel *k) { return k->reg; }
+
+/* A native module from a manifest: nothing to run in-process yet. */
+static ox_kerr *passive_start(void *self)
+{
+    (void)self;
+    return NULL;
+}
+static const ox_module_vtable passive_vtable = {NULL, passive_start, passive_start, NULL};
+
+static ox_kerr *read_all(const char *path, uint8_t **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    *buf = NULL;
+    *len = 0;
+    if (!f)
+        return ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
+                           strerror(errno));
+    size_t cap = 0;
+    ox_kerr *err = NULL;
+    for (;;) {
+        if (*len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = cap > (1u << 30) ? NULL : realloc(*buf, cap);
+            if (!nb) {
+                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: too large",
+                                  path);
+                break;
+            }
+            *buf = nb;
+        }
+        size_t got = fread(*buf + *len, 1, cap - *len, f);
+        *len += got;
+        if (!got) {
+            if (ferror(f))
+                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
+                                  strerror(errno));
+            break;
+        }
+    }
+    fclose(f);
+    if (err) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return err;
+}
+
+ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved_manifest **out)
+{
+    if (out)
+        *out = NULL;
+    ox_manifest *m;
+    ox_kerr *err = ox_manifest_load(path, &m);
+    if (err)
+        return err;
+    char *base = ox_manifest_base_dir(path);
+    ox_resolved_manifest *r;
+    err = ox_manifest_resolve(m, base, &r); /* takes m */
+    free(base);
+    if (err)
+        return err;
+    m = r->manifest;
+    ox_module_meta meta = ox_manifest_meta(m);
+    if (m->kind == OX_MODULE_WASM) {
+        uint8_t *bytes;
+        size_t len;
+        ox_executor *ex = NULL;
+        if (!(err = read_all(r->wasm_path, &bytes, &len))) {
+            /* Verify before the engine sees a single byte. */
+            if (!(err = ox_manifest_verify_digest(m, bytes, len)))
+                err = ox_executor_from_bytes(bytes, len, NULL, &ex);
+            free(bytes);
+        }
+        if (!err && (err = ox_modules_register_wasm(k->mods, &meta, ex)))
+            ox_executor_free(ex);
+    } else {
+        err = ox_modules_register(k->mods, &meta, &passive_vtable, NULL);
+    }
+    if (!err && (err = ox_modules_init(k->mods, m->id)))
+        ox_kerr_free(ox_modules_unload(k->mods, m->id));
+    for (size_t i = 0; !err && i < m->ncapabilities; i++)
+        err = ox_bus_grant(k->bus, m->id, m->capabilities[i]);
+    if (err) {
+        /* Name the manifest, except where the error already says it all. */
+        if (ox_kerr_code_of(err) != OX_KERR_DUPLICATE_MODULE)
+            err = ox_kerr_wrap(err, "manifest %s (module `%s`)", path, meta.id);
+        ox_resolved_manifest_free(r);
+        return err;
+    }
+    if (out)
+        *out = r;
+    else
+        ox_resolved_manifest_free(r);
+    return NULL;
+}
