@@ -243,8 +243,11 @@ static ox_error *sec_type(dec *d)
     ox_module *m = d->m;
     TRY(read_count(d, 1, &m->ntypes));
     TRY(dalloc(d, m->ntypes, sizeof *m->types, &m->types));
-    /* Each value type is one byte of this section: its size bounds the store. */
-    TRY(dalloc(d, ox_rd_left(&d->r), sizeof *m->typestore, &m->typestore));
+    /* Each value type is one byte of this section: its size bounds the store.
+       (Reading may run past the section's end, which is then a size
+       mismatch; the check below keeps that from overrunning the store.) */
+    size_t cap = d->r.pos < d->sec_end ? d->sec_end - d->r.pos : 0;
+    TRY(dalloc(d, cap + 1, sizeof *m->typestore, &m->typestore)); /* never NULL */
     size_t used = 0;
     for (uint32_t i = 0; i < m->ntypes; i++) {
         uint8_t form;
@@ -255,6 +258,8 @@ static ox_error *sec_type(dec *d)
         for (int pass = 0; pass < 2; pass++) {
             uint32_t n;
             TRY(read_count(d, 1, &n));
+            if (n > cap - used)
+                return malformed(d->r.pos, "section size mismatch (type section too short)");
             ox_valtype *vt = m->typestore + used;
             for (uint32_t k = 0; k < n; k++)
                 TRY(read_valtype(d, &vt[k]));

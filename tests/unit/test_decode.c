@@ -35,6 +35,10 @@ static const binary_case cases[] = {
     {H "010702600000", OX_ERR_MALFORMED, "length out of bounds"},
     {H "0affffffff0f", OX_ERR_MALFORMED, "length out of bounds"},
     {H "010701600000600000", OX_ERR_MALFORMED, "section size mismatch"},
+    /* contents running past the section's end */
+    {H "01030160027f7f00", OX_ERR_MALFORMED, "section size mismatch"},
+    {H "01030160037f7f7f00", OX_ERR_MALFORMED, "section size mismatch"},
+    {H "0101 ff", OX_ERR_MALFORMED, "unexpected end"},
     {H T0 T0, OX_ERR_MALFORMED, "unexpected content after last section"},
     {H F0 T0, OX_ERR_MALFORMED, "unexpected content after last section"},
     {H "0c0100 0c0100", OX_ERR_MALFORMED, "unexpected content after last section"},

@@ -22,9 +22,12 @@
 #include "test.h"
 #include "wasmfile.h"
 
-/* Cap per module and kind of damage, so large modules stay quick: beyond
-   it a deterministic stride samples the offsets. */
-#define MAX_VARIANTS 6000
+/* Modules up to FULL_BYTES get every truncation, bit flip and offset;
+   larger ones a deterministic stride giving about SAMPLE variants per kind
+   of damage, so that a 100 KiB module (each variant of which the compiler
+   may compile whole) stays at seconds. */
+#define FULL_BYTES 1024
+#define SAMPLE 2000
 
 static unsigned long nvariants, nloaded;
 
@@ -70,14 +73,14 @@ static void try_variant(ox_engine *e, const uint8_t *b, size_t len, const char *
     ox_error_free(err);
 }
 
-static size_t stride_for(size_t n)
+static size_t stride_for(size_t len, size_t n)
 {
-    return n <= MAX_VARIANTS ? 1 : n / MAX_VARIANTS + 1;
+    return len <= FULL_BYTES || n <= SAMPLE ? 1 : n / SAMPLE + 1;
 }
 
 static void truncations(ox_engine *e, const uint8_t *b, size_t len)
 {
-    size_t step = stride_for(len);
+    size_t step = stride_for(len, len);
     for (size_t n = 0; n < len; n += (n < 64 ? 1 : step))
         try_variant(e, b, n, "truncation", n);
 }
@@ -86,7 +89,7 @@ static void bit_flips(ox_engine *e, const uint8_t *b, size_t len)
 {
     uint8_t *v = malloc(len);
     memcpy(v, b, len);
-    size_t step = stride_for(len * 8);
+    size_t step = stride_for(len, len * 8);
     for (size_t bit = 0; bit < len * 8; bit += step) {
         v[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         try_variant(e, v, len, "bit flip", bit);
@@ -105,7 +108,7 @@ static const uint8_t huge_lebs[][5] = {
 static void huge_numbers(ox_engine *e, const uint8_t *b, size_t len)
 {
     uint8_t *v = malloc(len + 5);
-    size_t step = stride_for(len);
+    size_t step = stride_for(len, len * 2); /* 3 values x 2 ways: ~3 x SAMPLE */
     for (size_t k = 0; k < sizeof huge_lebs / sizeof huge_lebs[0]; k++) {
         for (size_t at = 8; at + 5 <= len; at += step) {
             memcpy(v, b, len);
