@@ -27,7 +27,7 @@
    of damage, so that a 100 KiB module (each variant of which the compiler
    may compile whole) stays at seconds. */
 #define FULL_BYTES 1024
-#define SAMPLE 2000
+#define SAMPLE 1000
 
 static unsigned long nvariants, nloaded;
 
