@@ -581,7 +581,7 @@ static bool op_br_if(cc *c)
     if (!live(c))
         return true;
     if (!branch_needs_moves(c, f))
-        return target(c, f, EMIT(c, OXI_BR_IF, cond, 0), 0);
+        return target(c, f, EMIT(c, OXI_BR_IF, cond, 0), 1);
     uint32_t skip = EMIT(c, OXI_BR_UNLESS, cond, 0);
     if (skip == UINT32_MAX || !emit_branch(c, f))
         return c->err == NULL;
