@@ -91,6 +91,22 @@ static inline double oxn_fmax64(double a, double b)
     return a > b ? a : b;
 }
 
+/* Rounding (spec 4.3.3 fceil, ffloor, ftrunc, fnearest): a NaN operand
+   must give an arithmetic (quiet) NaN, but libm may hand a signalling NaN
+   back unchanged, so NaNs are quieted by an addition first. nearbyint
+   rounds half to even in the default rounding mode, which is never changed. */
+#define OXN_ROUND(name, T, fn) \
+    static inline T name(T a) { return a != a ? a + a : fn(a); }
+OXN_ROUND(oxn_ceil32, float, ceilf)
+OXN_ROUND(oxn_floor32, float, floorf)
+OXN_ROUND(oxn_trunc32, float, truncf)
+OXN_ROUND(oxn_nearest32, float, nearbyintf)
+OXN_ROUND(oxn_ceil64, double, ceil)
+OXN_ROUND(oxn_floor64, double, floor)
+OXN_ROUND(oxn_trunc64, double, trunc)
+OXN_ROUND(oxn_nearest64, double, nearbyint)
+#undef OXN_ROUND
+
 /* Trapping truncations (spec 4.3.4 trunc): NaN is "invalid conversion",
    a value whose truncation does not fit is "integer overflow". The bounds
    are exact in double, and every f32 converts to double exactly. */

@@ -1215,10 +1215,15 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     while (c->ncs > 0) {
         c->ip = c->p;
         if (c->p >= c->end) {
-            /* the body ran out before its final `end` */
-            bool at_eof = c->end == m->bytes + m->nbytes;
-            return malformed(c, at_eof ? "unexpected end of section or function"
-                                       : "END opcode expected");
+            /* The body ran out before its final `end`. The reference
+               interpreter reads on into what follows, so its message
+               depends on what that is: the end of the file, the next
+               section (the last body), or the next body. */
+            if (c->end == m->bytes + m->nbytes)
+                return malformed(c, "unexpected end of section or function");
+            if (defidx + 1 == m->nfuncs - m->nimport_funcs)
+                return malformed(c, "section size mismatch");
+            return malformed(c, "END opcode expected");
         }
         uint8_t op = *c->p++;
         if (!instr(c, op))

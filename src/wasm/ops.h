@@ -110,17 +110,17 @@
     X(I64_POPCNT, 0x7B, I64, I64, (uint64_t)__builtin_popcountll(a)) \
     X(F32_ABS, 0x8B, F32, F32, oxn_abs32(a)) \
     X(F32_NEG, 0x8C, F32, F32, oxn_neg32(a)) \
-    X(F32_CEIL, 0x8D, F32, F32, ceilf(a)) \
-    X(F32_FLOOR, 0x8E, F32, F32, floorf(a)) \
-    X(F32_TRUNC, 0x8F, F32, F32, truncf(a)) \
-    X(F32_NEAREST, 0x90, F32, F32, nearbyintf(a)) \
+    X(F32_CEIL, 0x8D, F32, F32, oxn_ceil32(a)) \
+    X(F32_FLOOR, 0x8E, F32, F32, oxn_floor32(a)) \
+    X(F32_TRUNC, 0x8F, F32, F32, oxn_trunc32(a)) \
+    X(F32_NEAREST, 0x90, F32, F32, oxn_nearest32(a)) \
     X(F32_SQRT, 0x91, F32, F32, sqrtf(a)) \
     X(F64_ABS, 0x99, F64, F64, oxn_abs64(a)) \
     X(F64_NEG, 0x9A, F64, F64, oxn_neg64(a)) \
-    X(F64_CEIL, 0x9B, F64, F64, ceil(a)) \
-    X(F64_FLOOR, 0x9C, F64, F64, floor(a)) \
-    X(F64_TRUNC, 0x9D, F64, F64, trunc(a)) \
-    X(F64_NEAREST, 0x9E, F64, F64, nearbyint(a)) \
+    X(F64_CEIL, 0x9B, F64, F64, oxn_ceil64(a)) \
+    X(F64_FLOOR, 0x9C, F64, F64, oxn_floor64(a)) \
+    X(F64_TRUNC, 0x9D, F64, F64, oxn_trunc64(a)) \
+    X(F64_NEAREST, 0x9E, F64, F64, oxn_nearest64(a)) \
     X(F64_SQRT, 0x9F, F64, F64, sqrt(a)) \
     X(I32_WRAP_I64, 0xA7, I64, I32, (uint32_t)a) \
     X(F32_CONVERT_I32_S, 0xB2, I32, F32, (float)(int32_t)a) \
