@@ -79,7 +79,9 @@ static void usage(FILE *f)
             "                         %s)\n"
             "  --known-failures FILE  'FILE.wast:LINE reason' lines that may fail\n"
             "  --wast2json PATH       the converter (default %s)\n"
-            "  --timeout SECONDS      per file (default 300, 0 = none)\n"
+            "  --timeout SECONDS      per file: the child is killed (default 120, 0 = none)\n"
+            "  --command-timeout SEC  per engine call: the store is interrupted and the\n"
+            "                         command fails (default 10, 0 = none)\n"
             "  --report-only          exit 0 even when commands fail\n"
             "  --verbose              print every command, engine messages, print* calls\n"
             "\n"
@@ -229,6 +231,8 @@ static bool run_isolated(const cli *c, const char *wast_path, const char *json,
     }
     if (pid == 0) {
         close(fds[0]);
+        /* Line-buffered: what was printed survives a crash or the alarm. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
         if (c->timeout)
             alarm(c->timeout); /* SIGALRM's default action ends a hung engine */
         st_counts mine = {0};
@@ -317,7 +321,8 @@ static bool is_dir(const char *path)
 
 int main(int argc, char **argv)
 {
-    cli c = {.wast2json = OX_WAST2JSON, .timeout = 300, .known_path = OX_KNOWN_FAILURES_DEFAULT};
+    cli c = {.wast2json = OX_WAST2JSON, .timeout = 120, .known_path = OX_KNOWN_FAILURES_DEFAULT,
+             .opt.command_timeout = 10};
     const char *env = getenv("OX_TESTSUITE");
     c.suite = env && *env ? env : OX_TESTSUITE_DEFAULT;
     const char *json = NULL;
@@ -349,15 +354,17 @@ int main(int argc, char **argv)
             c.wast2json = argv[++i];
         } else if (has_next && !strcmp(a, "--file")) {
             json = argv[++i];
-        } else if (has_next && !strcmp(a, "--timeout")) {
+        } else if (has_next && (!strcmp(a, "--timeout") || !strcmp(a, "--command-timeout"))) {
             char *end;
             long t = strtol(argv[++i], &end, 10);
-            if (*end || t < 0 || t > 86400) {
-                fprintf(stderr, "ox_spectest: bad --timeout '%s' (seconds, 0..86400)\n",
-                        argv[i]);
+            if (!*argv[i] || *end || t < 0 || t > 86400) {
+                fprintf(stderr, "ox_spectest: bad %s '%s' (seconds, 0..86400)\n", a, argv[i]);
                 return 2;
             }
-            c.timeout = (unsigned)t;
+            if (!strcmp(a, "--timeout"))
+                c.timeout = (unsigned)t;
+            else
+                c.opt.command_timeout = (unsigned)t;
         } else if (a[0] == '-') {
             fprintf(stderr, "ox_spectest: unknown or incomplete option '%s'\n\n", a);
             usage(stderr);

@@ -33,6 +33,7 @@ typedef struct script {
     ox_engine *engine;
     ox_store *store;
     ox_linker *linker;
+    st_watchdog watchdog;
 
     ox_instance *current; /* NULL before the first module or after a failed one */
     int current_line;     /* line of the module that set `current` */
@@ -138,6 +139,25 @@ static ox_module *load_module(script *s, json_t *cmd, ox_error **err, char *why,
     return m;
 }
 
+/* Say why a call was interrupted: the engine only knows that it was. */
+static void note_timeout(script *s, ox_error **err)
+{
+    ox_error *e = ox_error_new(OX_ERR_LIMIT, "timed out after %u s (the runner interrupted it): %s",
+                               s->opt->command_timeout, ox_error_message(*err));
+    ox_error_free(*err);
+    *err = e;
+}
+
+/* Start functions run here, so they get the watchdog too. */
+static ox_error *instantiate(script *s, ox_module *m, ox_instance **inst)
+{
+    st_watchdog_arm(&s->watchdog);
+    ox_error *err = ox_linker_instantiate(s->linker, s->store, m, inst);
+    if (st_watchdog_disarm(&s->watchdog) && err)
+        note_timeout(s, &err);
+    return err;
+}
+
 static void remember(script *s, const char *name, ox_instance *inst, int line)
 {
     for (size_t i = 0; i < s->nnames; i++)
@@ -187,7 +207,7 @@ static void cmd_module(script *s, json_t *cmd, int line)
     ox_instance *inst = NULL;
     ox_module *m = load_module(s, cmd, &err, why, sizeof why);
     if (m) {
-        err = ox_linker_instantiate(s->linker, s->store, m, &inst);
+        err = instantiate(s, m, &inst);
         ox_module_free(m); /* the instance keeps its own reference */
         if (!err && !inst)
             snprintf(why, sizeof why, "ox_linker_instantiate returned no error and no instance");
@@ -310,7 +330,10 @@ static act_status run_action(script *s, json_t *action, act_result *r, char *why
     r->types = ft->results;
     for (size_t i = 0; i < r->n; i++)
         r->vals[i].type = ft->results[i];
+    st_watchdog_arm(&s->watchdog);
     r->err = ox_func_call(ext.of.func, args, nargs, r->vals, r->n);
+    if (st_watchdog_disarm(&s->watchdog) && r->err)
+        note_timeout(s, &r->err);
     return r->err ? ACT_ERROR : ACT_OK;
 }
 
@@ -430,7 +453,7 @@ static void cmd_reject(script *s, json_t *cmd, int line, const char *kind)
     if (m) {
         ox_instance *inst = NULL;
         if (link)
-            err = ox_linker_instantiate(s->linker, s->store, m, &inst);
+            err = instantiate(s, m, &inst);
         ox_module_free(m);
         if (!err) {
             fail(s, line, kind, "module was %s, expected \"%s\"",
@@ -470,7 +493,7 @@ static void cmd_uninstantiable(script *s, json_t *cmd, int line, const char *kin
         return;
     }
     ox_instance *inst = NULL;
-    err = ox_linker_instantiate(s->linker, s->store, m, &inst);
+    err = instantiate(s, m, &inst);
     ox_module_free(m);
     if (!err) {
         fail(s, line, kind, "module instantiated, expected trap \"%s\"", text);
@@ -526,6 +549,8 @@ static ox_error *setup(script *s)
         return err;
     if ((err = ox_linker_new(&s->linker)))
         return err;
+    if (!st_watchdog_start(&s->watchdog, s->store, s->opt->command_timeout))
+        return ox_error_new(OX_ERR_NOMEM, "cannot start the watchdog thread");
     return st_define_spectest(s->linker, s->store, s->opt->verbose);
 }
 
@@ -560,6 +585,7 @@ bool st_run_script(const char *json_path, const char *wast_name, const st_option
             run_command(&s, json_array_get(cmds, i));
     }
 
+    st_watchdog_stop(&s.watchdog);
     for (size_t i = 0; i < s.nnames; i++)
         free(s.names[i].name);
     free(s.names);

@@ -9,6 +9,7 @@
  *                     expected values (exact float bits, NaN patterns)
  *   host.c            the `spectest` host module every script may import
  *   known_failures.c  tests/spec/known-failures.txt
+ *   watchdog.c        interrupts a command that runs too long
  *   script.c          runs one JSON script and counts the outcomes
  *   main.c            command line, wast2json conversion, totals
  */
@@ -20,6 +21,8 @@
 #include <stdio.h>
 
 #include <jansson.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "oxide/wasm.h"
 
@@ -88,11 +91,33 @@ void st_known_passed(st_known *k, const char *wast, int line);
    Returns how many. */
 unsigned st_known_report_stale(st_known *k, const char *wast, FILE *out);
 
+/* ---- Watchdog (watchdog.c) --------------------------------------------- */
+
+/* Owned by the script that runs the store; fields are private to watchdog.c. */
+typedef struct st_watchdog {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ox_store *store;
+    unsigned seconds;
+    struct timespec deadline;
+    bool running, stop, armed, fired;
+} st_watchdog;
+
+/* seconds == 0 disables it. False if the thread cannot be started. */
+bool st_watchdog_start(st_watchdog *w, ox_store *store, unsigned seconds);
+/* Around each call into the engine: arm starts the clock, disarm stops it
+   and says whether the store was interrupted meanwhile. */
+void st_watchdog_arm(st_watchdog *w);
+bool st_watchdog_disarm(st_watchdog *w);
+void st_watchdog_stop(st_watchdog *w);
+
 /* ---- Running a script (script.c) ---------------------------------------- */
 
 typedef struct st_options {
     bool verbose;
-    st_known *known; /* may be NULL */
+    unsigned command_timeout; /* seconds per engine call; 0 = none */
+    st_known *known;          /* may be NULL */
 } st_options;
 
 /* Run every command of the wast2json script at `json_path` (its .wasm files
