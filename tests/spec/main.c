@@ -4,6 +4,7 @@
  *   ox_spectest [OPTIONS] NAME.wast...   run these files of the testsuite
  *   ox_spectest [OPTIONS] --file X.json  run a script wast2json already made
  *   ox_spectest [OPTIONS] --all [DIR]    every top-level .wast, grand total
+ *   ox_spectest [OPTIONS] --core         every non-SIMD top-level .wast
  *   ox_spectest [OPTIONS] --simd         every simd_*.wast, report only
  *
  * Each .wast is converted at run time with wast2json into a private temp
@@ -69,6 +70,7 @@ static void usage(FILE *f)
             "usage: ox_spectest [OPTIONS] NAME.wast...\n"
             "       ox_spectest [OPTIONS] --file SCRIPT.json\n"
             "       ox_spectest [OPTIONS] --all [DIR]\n"
+            "       ox_spectest [OPTIONS] --core\n"
             "       ox_spectest [OPTIONS] --simd\n"
             "\n"
             "Runs WebAssembly spec-test scripts against the Oxide engine. NAME.wast is\n"
@@ -276,8 +278,11 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The top-level .wast files of `dir` (sorted), all or only simd_*.wast. */
-static char **list_wast(const char *dir, bool simd_only, size_t *count)
+typedef enum which { ALL_FILES, SIMD_FILES, CORE_FILES } which;
+
+/* The top-level .wast files of `dir` (sorted): all, only simd_*.wast, or
+   all but those. */
+static char **list_wast(const char *dir, which w, size_t *count)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -289,7 +294,8 @@ static char **list_wast(const char *dir, bool simd_only, size_t *count)
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".wast"))
             continue;
-        if (simd_only && strncmp(e->d_name, "simd_", 5))
+        bool is_simd = strstr(e->d_name, "simd") != NULL;
+        if ((w == SIMD_FILES && !is_simd) || (w == CORE_FILES && is_simd))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
@@ -326,7 +332,7 @@ int main(int argc, char **argv)
     const char *env = getenv("OX_TESTSUITE");
     c.suite = env && *env ? env : OX_TESTSUITE_DEFAULT;
     const char *json = NULL;
-    bool all = false, simd = false;
+    bool all = false, simd = false, core = false;
     char **files = argv + 1;
     size_t nfiles = 0;
 
@@ -342,6 +348,8 @@ int main(int argc, char **argv)
             c.report_only = true;
         } else if (!strcmp(a, "--simd")) {
             simd = true;
+        } else if (!strcmp(a, "--core")) {
+            core = true;
         } else if (!strcmp(a, "--all")) {
             all = true;
             if (has_next && strncmp(argv[i + 1], "--", 2))
@@ -373,8 +381,9 @@ int main(int argc, char **argv)
             files[nfiles++] = argv[i]; /* compacts in place; never overtakes i */
         }
     }
-    if ((json != NULL) + all + simd + (nfiles > 0) != 1) {
-        fprintf(stderr, "ox_spectest: give exactly one of NAME.wast..., --file, --all, --simd\n\n");
+    if ((json != NULL) + all + simd + core + (nfiles > 0) != 1) {
+        fprintf(stderr, "ox_spectest: give exactly one of NAME.wast..., --file, --all, --simd, "
+                        "--core\n\n");
         usage(stderr);
         return 2;
     }
@@ -396,8 +405,8 @@ int main(int argc, char **argv)
     st_counts total = {0};
     bool ok = true;
     char **owned = NULL;
-    if (all || simd) {
-        owned = list_wast(c.suite, simd, &nfiles);
+    if (all || simd || core) {
+        owned = list_wast(c.suite, all ? ALL_FILES : simd ? SIMD_FILES : CORE_FILES, &nfiles);
         if (!owned) {
             printf("%s: cannot list: %s\n", c.suite, strerror(errno));
             st_known_free(c.opt.known);
@@ -424,7 +433,7 @@ int main(int argc, char **argv)
                 ok = false;
         }
     }
-    if (nfiles > 1 || all || simd)
+    if (nfiles > 1 || all || simd || core)
         print_counts("TOTAL", &total);
 
     for (size_t i = 0; owned && i < nfiles; i++)
