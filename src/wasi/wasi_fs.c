@@ -88,6 +88,12 @@ uint32_t w_path_open(wasi_call *c, const ox_val *a)
         flags |= O_NONBLOCK;
     int h = openat(r.dirfd, r.name, flags, 0666);
     int e = errno;
+    /* Directories cannot be opened for writing; a guest asking for every
+       right on one (as wasi-libc does for O_RDWR) still gets it to read. */
+    if (h < 0 && e == EISDIR && !(oflags & (W_O_CREAT | W_O_TRUNC))) {
+        h = openat(r.dirfd, r.name, (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY, 0);
+        e = errno;
+    }
     wasi_resolved_done(&r);
     if (h < 0)
         return wasi_errno_from_host(e);
