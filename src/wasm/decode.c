@@ -11,6 +11,12 @@
  * the testsuite's assert_malformed commands expect), sometimes followed by
  * detail in parentheses, and carry the byte offset of the offence.
  *
+ * Two things the decoder reports that are not "malformed": constant
+ * expressions are scanned here (to find their end) and an instruction that
+ * is legal but not constant is OX_ERR_INVALID "constant expression required"
+ * at once, since finding the end past it would need the whole instruction
+ * set; and max_module_bytes overruns are OX_ERR_LIMIT.
+ *
  * Memory: nothing is allocated from a declared count before the count is
  * checked against the bytes that remain (every vector entry takes at least
  * one byte), so the memory spent is proportional to the input size; on top
