@@ -175,6 +175,19 @@ lzpack)
     "$bin/wasi_native_lzpack" d "$tmp/w/corpus.txt.lz" "$tmp/cross" || fail "native unpack failed"
     same_output "$tmp/corpus.txt" "$tmp/cross" "natively unpacked wasm output"
     ;;
+garbage)
+    # Hostile arguments to every WASI function: the host must answer each
+    # with an errno (no crash, no trap) and change nothing outside the box.
+    mkdir -p "$tmp/box" "$tmp/outside"
+    echo keep >"$tmp/outside/keep.txt"
+    "$oxide" run --dir "$tmp/box::/box" --invoke run "$bin/wasi_garbage.wasm" 100000 \
+        </dev/null >"$tmp/out" 2>/dev/null
+    status=$?
+    [ "$status" = 0 ] || fail "oxide run exited $status"
+    [ "$(tail -c 7 "$tmp/out")" = "100000" ] || fail "the run did not complete 100000 calls"
+    [ "$(ls -A "$tmp/outside")" = keep.txt ] && [ "$(cat "$tmp/outside/keep.txt")" = keep ] \
+        || fail "something outside the preopen changed"
+    ;;
 *)
     fail "unknown case"
     ;;
