@@ -56,9 +56,12 @@ static bool check_no_imports(const ox_module *m, const char *path)
         const char *mod, *name;
         ox_externtype t;
         char type[1024];
+        char emod[256], ename[256];
         ox_module_import(m, i, &mod, &name, &t);
         cli_format_externtype(&t, type, sizeof type);
-        fprintf(stderr, "  import %s.%s: %s\n", mod, name, type);
+        cli_format_name(mod, strlen(mod), emod, sizeof emod);
+        cli_format_name(name, strlen(name), ename, sizeof ename);
+        fprintf(stderr, "  import %s.%s: %s\n", emod, ename, type);
     }
     return false;
 }
@@ -78,11 +81,12 @@ static ox_func *find_func(const ox_instance *inst, const char *path, const char 
     for (size_t i = 0; i < ox_instance_export_count(inst); i++) {
         const char *name;
         size_t len;
+        char ename[256];
         ox_instance_export_at(inst, i, &name, &len, &ext);
         if (ext.kind != OX_EXTERN_FUNC)
             continue;
-        fprintf(stderr, "%s\"%.*s\"", shown++ ? ", " : "; exported functions: ", (int)len,
-                name);
+        cli_format_name(name, len, ename, sizeof ename);
+        fprintf(stderr, "%s\"%s\"", shown++ ? ", " : "; exported functions: ", ename);
     }
     fprintf(stderr, "%s\n", shown ? "" : "; it exports no functions");
     return NULL;
