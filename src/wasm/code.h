@@ -65,11 +65,26 @@ typedef union ox_cell {
     X(REF_IS_NULL, 2)      /* dst, src */ \
     X(REF_FUNC, 2)         /* dst, funcidx */
 
+/* Compare-and-branch, fused by the compiler from an i32 comparison that
+   feeds br_if or if: X(NAME, condition on a, b). Words: a, b, off. */
+#define OX_BRCMP_OPS(X) \
+    X(BR_I32_EQ, a == b) \
+    X(BR_I32_NE, a != b) \
+    X(BR_I32_LT_S, (int32_t)a < (int32_t)b) \
+    X(BR_I32_LT_U, a < b) \
+    X(BR_I32_GT_S, (int32_t)a > (int32_t)b) \
+    X(BR_I32_GT_U, a > b) \
+    X(BR_I32_LE_S, (int32_t)a <= (int32_t)b) \
+    X(BR_I32_LE_U, a <= b) \
+    X(BR_I32_GE_S, (int32_t)a >= (int32_t)b) \
+    X(BR_I32_GE_U, a >= b)
+
 /* The full internal op enumeration: control ops, then every ops.h op. */
 enum ox_iop {
 #define OX_X_CTL(name, nw) OXI_##name,
 #define OX_X_NUM(name, ...) OXI_##name,
     OX_IOPS_CONTROL(OX_X_CTL)
+    OX_BRCMP_OPS(OX_X_NUM)
     OX_BINOPS(OX_X_NUM)
     OX_TRAP_BINOPS(OX_X_NUM)
     OX_UNOPS(OX_X_NUM)
@@ -82,12 +97,19 @@ enum ox_iop {
     OXI_COUNT_
 };
 
+/* Constants pooled per function: they live in frame slots right after the
+   locals, copied in at function entry, so instructions read them like any
+   other operand. */
+#define OX_MAX_CONSTS 128
+
 struct ox_code {
     ox_cell *cells;
+    uint64_t *consts;     /* nconsts slot images, copied to fp[nlocals..] */
+    uint32_t nconsts;
     uint32_t ncells;
     uint32_t nparams;     /* slots 0..nparams-1 */
     uint32_t nlocals;     /* params + declared locals */
-    uint32_t frame_size;  /* nlocals + maximum operand-stack height */
+    uint32_t frame_size;  /* nlocals + nconsts + maximum operand-stack height */
     uint32_t nresults;
 };
 

@@ -65,6 +65,23 @@ typedef struct cc {
     uint32_t npt, cappt;
     uint32_t *tmpw;      /* br_table operand words */
     uint32_t captmpw;
+
+    /* Operand folding. loc[h] is the slot the value at height h lives in:
+       its own stack slot, or (pending) a local's or a pooled constant's
+       slot, so local.get and constants cost no instruction. Pending
+       entries exist only in the innermost frame: every control boundary
+       materialises them, and local.set/tee first materialises pending
+       copies of the local it overwrites. */
+    uint32_t *loc;
+    uint32_t caploc;
+    uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
+    uint64_t consts[OX_MAX_CONSTS];
+    uint32_t nconsts;
+    bool consts_frozen;  /* second pass: the pool is laid out */
+    /* The last value-producing instruction, whose result slot (word 0)
+       local.set may retarget, or a compare that br_if/if may fuse with. */
+    uint32_t fold_insn, fold_end, label_pos;
+    enum ox_iop fold_op;
 } cc;
 
 /* ---- errors and reading ------------------------------------------------ */
@@ -195,17 +212,24 @@ static bool is_ref(ox_valtype t) { return t == OX_FUNCREF || t == OX_EXTERNREF; 
 /* ---- the operand type stack -------------------------------------------- */
 
 static ctl *top_ctl(cc *c) { return &c->cs[c->ncs - 1]; }
-static uint32_t slot_of(cc *c, uint32_t h) { return c->nlocals + h; }
+static uint32_t slot_of(cc *c, uint32_t h) { return c->stack_base + h; }
 
-static bool push(cc *c, ox_valtype t)
+/* Push a value living in slot `at`. */
+static bool push_at(cc *c, ox_valtype t, uint32_t at)
 {
-    if (!grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1))
+    if (!grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1) ||
+        !grow(c, (void **)&c->loc, &c->caploc, c->nvs + 1, sizeof(uint32_t)))
         return false;
+    c->loc[c->nvs] = at;
     c->vs[c->nvs++] = t;
     if (c->nvs > c->maxh)
         c->maxh = c->nvs;
     return true;
 }
+static bool push(cc *c, ox_valtype t) { return push_at(c, t, slot_of(c, c->nvs)); }
+
+/* The slot holding the value at height h (meaningful in live code only). */
+static uint32_t loc_of(cc *c, uint32_t h) { return h < c->caploc ? c->loc[h] : 0; }
 
 /* Pop any type; T_UNKNOWN at the bottom of an unreachable frame. */
 static bool pop(cc *c, ox_valtype *out)
@@ -337,6 +361,47 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     emit((c), (op), sizeof((uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t), (uint32_t[]){__VA_ARGS__})
 #define EMIT0(c, op) emit((c), (op), 0, NULL)
 
+/* Remember a value-producing instruction for folding (see cc.fold_*). */
+static void produced(cc *c, uint32_t insn, enum ox_iop op)
+{
+    if (insn == UINT32_MAX)
+        return;
+    c->fold_insn = insn;
+    c->fold_end = c->ncode;
+    c->fold_op = op;
+}
+
+/* The instruction that just wrote the value at height h, if it is the
+   last one emitted and no label lies between it and here. */
+static bool can_fold(cc *c, uint32_t h)
+{
+    return c->fold_end == c->ncode && c->label_pos != c->ncode && c->fold_insn != UINT32_MAX &&
+           loc_of(c, h) == slot_of(c, h) && c->code[c->fold_insn + 1].w[0] == slot_of(c, h);
+}
+
+static void place_label(cc *c) { c->label_pos = c->ncode; }
+
+/* Copy a pending value into its own stack slot. */
+static bool materialize(cc *c, uint32_t h)
+{
+    uint32_t at = loc_of(c, h);
+    if (at == slot_of(c, h) || !live(c))
+        return true;
+    if (emit(c, OXI_COPY, 2, (uint32_t[]){slot_of(c, h), at}) == UINT32_MAX && c->err)
+        return false;
+    c->loc[h] = slot_of(c, h);
+    return true;
+}
+
+/* Materialise the innermost frame's values (all that can be pending). */
+static bool materialize_frame(cc *c)
+{
+    for (uint32_t h = top_ctl(c)->height; h < c->nvs; h++)
+        if (!materialize(c, h))
+            return false;
+    return true;
+}
+
 static void set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)
 {
     c->code[insn + 1 + word / 2].w[word % 2] = v;
@@ -366,15 +431,27 @@ static void resolve(cc *c, int32_t list, uint32_t to)
                  (uint32_t)((int64_t)to - (int64_t)c->pt[i].insn));
 }
 
-/* Move the top `n` values (ending at type-stack height h) to slots dst.. */
+/* Move the top `n` values (ending at type-stack height h) to slots dst..
+   Canonical sources sit at or above their destinations, so ascending
+   copies are safe; a pending source inside the destination range (a
+   return into params) is materialised first so no copy clobbers it. */
 static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
 {
-    uint32_t src = slot_of(c, h - n);
-    if (src == dst)
-        return true;
-    for (uint32_t k = 0; k < n; k++)
-        if (EMIT(c, OXI_COPY, dst + k, src + k) == UINT32_MAX && c->err)
+    /* This is one path only (a branch): copy to the canonical slot but
+       leave loc[] alone, other paths may still see the value pending. */
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t at = loc_of(c, h - n + k), own = slot_of(c, h - n + k);
+        if (at != own && at >= dst && at < dst + n &&
+            EMIT(c, OXI_COPY, own, at) == UINT32_MAX && c->err)
             return false;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t src = loc_of(c, h - n + k);
+        if (src >= dst && src < dst + n)
+            src = slot_of(c, h - n + k);
+        if (src != dst + k && EMIT(c, OXI_COPY, dst + k, src) == UINT32_MAX && c->err)
+            return false;
+    }
     return true;
 }
 
@@ -401,7 +478,69 @@ static bool branch_needs_moves(cc *c, ctl *f)
     if (f == &c->cs[0])
         return true;
     uint32_t n = label_arity(c, f);
-    return n && slot_of(c, f->height) != slot_of(c, c->nvs - n);
+    for (uint32_t k = 0; k < n; k++)
+        if (loc_of(c, c->nvs - n + k) != slot_of(c, f->height + k))
+            return true;
+    return false;
+}
+
+/* Fused forms of an i32 comparison feeding a conditional branch: the
+   branch taken when the comparison holds, and when it does not. */
+static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_false)
+{
+    static const struct { enum ox_iop cmp, t, f; } map[] = {
+        {OXI_I32_EQ, OXI_BR_I32_EQ, OXI_BR_I32_NE},
+        {OXI_I32_NE, OXI_BR_I32_NE, OXI_BR_I32_EQ},
+        {OXI_I32_LT_S, OXI_BR_I32_LT_S, OXI_BR_I32_GE_S},
+        {OXI_I32_LT_U, OXI_BR_I32_LT_U, OXI_BR_I32_GE_U},
+        {OXI_I32_GT_S, OXI_BR_I32_GT_S, OXI_BR_I32_LE_S},
+        {OXI_I32_GT_U, OXI_BR_I32_GT_U, OXI_BR_I32_LE_U},
+        {OXI_I32_LE_S, OXI_BR_I32_LE_S, OXI_BR_I32_GT_S},
+        {OXI_I32_LE_U, OXI_BR_I32_LE_U, OXI_BR_I32_GT_U},
+        {OXI_I32_GE_S, OXI_BR_I32_GE_S, OXI_BR_I32_LT_S},
+        {OXI_I32_GE_U, OXI_BR_I32_GE_U, OXI_BR_I32_LT_U},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].cmp == cmp) {
+            *if_true = map[i].t;
+            *if_false = map[i].f;
+            return true;
+        }
+    return false;
+}
+
+/* Emit a branch taken when the i32 just popped from height h is non-zero
+   (when_true) or zero. When the comparison that produced it is the last
+   instruction, rewrite that into a compare-and-branch instead. Returns
+   the instruction and, in *word, its offset operand. */
+static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *word)
+{
+    enum ox_iop t, f;
+    if (live(c) && can_fold(c, h)) {
+        uint32_t insn = c->fold_insn;
+        ox_cell *cell = &c->code[insn];
+        if (fused_branch(c->fold_op, &t, &f)) {
+            /* [dst, a, b] becomes [a, b, off]: same size */
+            uint32_t a = cell[1].w[1], b = cell[2].w[0];
+            cell[0].op = c->handlers[when_true ? t : f];
+            cell[1].w[0] = a;
+            cell[1].w[1] = b;
+            cell[2].w[0] = 0;
+            c->fold_insn = UINT32_MAX;
+            *word = 2;
+            return insn;
+        }
+        if (c->fold_op == OXI_I32_EQZ) { /* [dst, a] becomes [a, off] */
+            cell[0].op = c->handlers[when_true ? OXI_BR_UNLESS : OXI_BR_IF];
+            cell[1].w[0] = cell[1].w[1];
+            cell[1].w[1] = 0;
+            c->fold_insn = UINT32_MAX;
+            *word = 1;
+            return insn;
+        }
+    }
+    *word = 1;
+    return EMIT(c, when_true ? OXI_BR_IF : OXI_BR_UNLESS, loc_of(c, h), 0);
 }
 
 /* ---- control instructions ---------------------------------------------- */
@@ -431,19 +570,24 @@ static bool op_block(cc *c, uint8_t kind)
     memset(&bt, 0, sizeof bt);
     if (!read_blocktype(c, &bt))
         return false;
-    uint32_t cond = 0;
+    uint32_t cond_h = 0;
     if (kind == CTL_IF) {
         if (!pop_expect(c, OX_I32))
             return false;
-        cond = slot_of(c, c->nvs);
+        cond_h = c->nvs;
     }
     uint32_t np = ctl_nparams(c, &bt);
     for (uint32_t k = np; k-- > 0;)
         if (!pop_expect(c, ctl_param(c, &bt, k)))
             return false;
-    uint32_t skip = UINT32_MAX;
+    /* A control boundary: the enclosing frame's values, params included,
+       move to their own slots (they are read from there on every path). */
+    for (uint32_t h = top_ctl(c)->height; live(c) && h < c->nvs + np; h++)
+        if (!materialize(c, h))
+            return false;
+    uint32_t skip = UINT32_MAX, word = 1;
     if (kind == CTL_IF)
-        skip = EMIT(c, OXI_BR_UNLESS, cond, 0);
+        skip = emit_cond_branch(c, cond_h, false, &word);
     if (c->err)
         return false;
     if (!push_ctl(c, kind, &bt))
@@ -452,12 +596,13 @@ static bool op_block(cc *c, uint8_t kind)
     if (kind == CTL_IF && skip != UINT32_MAX) {
         if (!grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
             return false;
-        c->pt[c->npt] = (patch){skip, 1, -1};
+        c->pt[c->npt] = (patch){skip, word, -1};
         f->else_patch = (int32_t)c->npt++;
     }
     if (kind == CTL_LOOP) {
         /* Every back-edge lands here: one interruption check per iteration. */
         f->loop_pc = c->ncode;
+        place_label(c);
         if (EMIT0(c, OXI_LOOP_CHECK) == UINT32_MAX && c->err)
             return false;
     }
@@ -484,7 +629,7 @@ static bool op_else(cc *c)
     ctl *f = top_ctl(c);
     if (f->kind != CTL_IF)
         return malformed(c, "END opcode expected");
-    if (!check_results(c, f))
+    if (!materialize_frame(c) || !check_results(c, f))
         return false;
     /* then-arm falls through to the end: jump over the else-arm */
     if (live(c) && !target(c, f, EMIT(c, OXI_BR, 0), 0))
@@ -493,6 +638,7 @@ static bool op_else(cc *c)
         resolve(c, f->else_patch, c->ncode);
         f->else_patch = -1;
     }
+    place_label(c);
     f->kind = CTL_ELSE;
     f->unreachable = false;
     for (uint32_t k = 0; k < ctl_nparams(c, f); k++)
@@ -514,6 +660,8 @@ static bool op_end(cc *c)
         if (!ok)
             return invalid(c, "type mismatch");
     }
+    if (f->kind != CTL_FUNC && !materialize_frame(c))
+        return false;
     if (!check_results(c, f))
         return false;
     if (f->kind == CTL_FUNC) {
@@ -527,6 +675,7 @@ static bool op_end(cc *c)
     }
     resolve(c, f->else_patch, c->ncode);
     resolve(c, f->patches, c->ncode);
+    place_label(c);
     ctl done = *f;
     c->ncs--;
     for (uint32_t k = 0; k < ctl_nresults(c, &done); k++)
@@ -575,17 +724,23 @@ static bool op_br_if(cc *c)
     ctl *f;
     if (!rd_label(c, &f) || !pop_expect(c, OX_I32))
         return false;
-    uint32_t cond = slot_of(c, c->nvs);
-    if (!pop_label(c, f) || !push_label(c, f))
-        return false;
+    uint32_t cond_h = c->nvs;
     if (!live(c))
-        return true;
-    if (!branch_needs_moves(c, f))
-        return target(c, f, EMIT(c, OXI_BR_IF, cond, 0), 1);
-    uint32_t skip = EMIT(c, OXI_BR_UNLESS, cond, 0);
+        return pop_label(c, f) && push_label(c, f);
+    /* the label's values keep their slots (pending ones stay pending) */
+    if (!pop_label(c, f))
+        return false;
+    c->nvs = cond_h;
+    uint32_t word = 1;
+    if (!branch_needs_moves(c, f)) {
+        uint32_t insn = emit_cond_branch(c, cond_h, true, &word);
+        return target(c, f, insn, word);
+    }
+    uint32_t skip = emit_cond_branch(c, cond_h, false, &word);
     if (skip == UINT32_MAX || !emit_branch(c, f))
         return c->err == NULL;
-    set_word(c, skip, 1, c->ncode - skip);
+    set_word(c, skip, word, c->ncode - skip);
+    place_label(c);
     return true;
 }
 
@@ -607,7 +762,7 @@ static bool op_br_table(cc *c)
     }
     if (!pop_expect(c, OX_I32))
         return false;
-    uint32_t idx = slot_of(c, c->nvs);
+    uint32_t idx = loc_of(c, c->nvs);
     ctl *def = &c->cs[c->ncs - 1 - lbl[n]];
     uint32_t arity = label_arity(c, def);
     /* every target needs the same arity, and the operands must match each
@@ -669,12 +824,16 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
     if (indirect) {
         if (!pop_expect(c, OX_I32))
             return false;
-        idxslot = slot_of(c, c->nvs);
+        idxslot = loc_of(c, c->nvs);
     }
     for (uint32_t k = t->nparams; k-- > 0;)
         if (!pop_expect(c, t->params[k]))
             return false;
     uint32_t base = slot_of(c, c->nvs);
+    /* the args must be where the callee's frame starts */
+    for (uint32_t k = 0; live(c) && k < t->nparams; k++)
+        if (!materialize(c, c->nvs + k))
+            return false;
     uint32_t insn = indirect ? EMIT(c, op, a, b, base, idxslot) : EMIT(c, op, a, base);
     if (insn == UINT32_MAX && c->err)
         return false;
@@ -736,13 +895,13 @@ static bool rd_data(cc *c, uint32_t *d)
     return true;
 }
 
-/* Pop n i32 operands (top first); return the slot of the lowest. */
+/* Pop n i32 operands (top first); return the height of the lowest. */
 static bool pop_i32s(cc *c, unsigned n, uint32_t *first)
 {
     for (unsigned k = 0; k < n; k++)
         if (!pop_expect(c, OX_I32))
             return false;
-    *first = slot_of(c, c->nvs);
+    *first = c->nvs; /* height of the lowest */
     return true;
 }
 
@@ -756,8 +915,9 @@ static bool op_prefixed(cc *c)
 #define X(name, code, ta, tr, expr) \
     case code: { \
         if (!pop_expect(c, OX_##ta)) return false; \
-        uint32_t s = slot_of(c, c->nvs); \
-        if (EMIT(c, OXI_##name, s, s) == UINT32_MAX && c->err) return false; \
+        uint32_t h = c->nvs; \
+        if (EMIT(c, OXI_##name, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err) \
+            return false; \
         return push(c, OX_##tr); \
     }
         OX_SAT_OPS(X)
@@ -766,7 +926,7 @@ static bool op_prefixed(cc *c)
         uint32_t d, s;
         if (!rd_data(c, &d) || !zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_MEMORY_INIT, d, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+        return EMIT(c, OXI_MEMORY_INIT, d, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
     }
     case 9: { /* data.drop */
         uint32_t d;
@@ -778,13 +938,13 @@ static bool op_prefixed(cc *c)
         uint32_t s;
         if (!zero_byte(c) || !zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_MEMORY_COPY, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+        return EMIT(c, OXI_MEMORY_COPY, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
     }
     case 11: { /* memory.fill 0x00 */
         uint32_t s;
         if (!zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_MEMORY_FILL, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+        return EMIT(c, OXI_MEMORY_FILL, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
     }
     case 12: { /* table.init elemidx tableidx */
         uint32_t e, t, s;
@@ -794,7 +954,7 @@ static bool op_prefixed(cc *c)
             return invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_TABLE_INIT, t, e, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+        return EMIT(c, OXI_TABLE_INIT, t, e, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
     }
     case 13: { /* elem.drop */
         uint32_t e;
@@ -810,15 +970,16 @@ static bool op_prefixed(cc *c)
             return invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_TABLE_COPY, td, ts, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+        return EMIT(c, OXI_TABLE_COPY, td, ts, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
     }
     case 15: { /* table.grow: init n -> old size */
         uint32_t t;
         if (!rd_table(c, &t) || !pop_expect(c, OX_I32) ||
             !pop_expect(c, c->m->tables[t].elem))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, OXI_TABLE_GROW, s, s, s + 1, t) == UINT32_MAX && c->err)
+        uint32_t s = c->nvs;
+        if (EMIT(c, OXI_TABLE_GROW, slot_of(c, s), loc_of(c, s), loc_of(c, s + 1), t) ==
+                UINT32_MAX && c->err)
             return false;
         return push(c, OX_I32);
     }
@@ -835,8 +996,9 @@ static bool op_prefixed(cc *c)
         if (!rd_table(c, &t) || !pop_expect(c, OX_I32) ||
             !pop_expect(c, c->m->tables[t].elem) || !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        return EMIT(c, OXI_TABLE_FILL, t, s, s + 1, s + 2) != UINT32_MAX || !c->err;
+        uint32_t s = c->nvs;
+        return EMIT(c, OXI_TABLE_FILL, t, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) !=
+                   UINT32_MAX || !c->err;
     }
     default:
         return malformed(c, "illegal opcode");
@@ -864,6 +1026,25 @@ static const opinfo simple_ops[256] = {
 #undef XS
 };
 
+/* A constant: a slot of the function's pool (code.h), or when the pool is
+   full an explicit CONST into the stack slot. */
+static bool push_const(cc *c, ox_valtype t, uint64_t bits)
+{
+    if (!live(c))
+        return push(c, t);
+    for (uint32_t k = 0; k < c->nconsts; k++)
+        if (c->consts[k] == bits)
+            return push_at(c, t, c->nlocals + k);
+    if (!c->consts_frozen && c->nconsts < OX_MAX_CONSTS) {
+        c->consts[c->nconsts++] = bits;
+        return push_at(c, t, c->nlocals + c->nconsts - 1);
+    }
+    uint32_t dst = slot_of(c, c->nvs);
+    if (EMIT(c, OXI_CONST64, dst, (uint32_t)bits, (uint32_t)(bits >> 32)) == UINT32_MAX && c->err)
+        return false;
+    return push(c, t);
+}
+
 static bool rd_local(cc *c, uint32_t *x)
 {
     if (!rd_u32(c, x))
@@ -889,26 +1070,32 @@ static bool instr(cc *c, uint8_t op)
     case SH_BIN: {
         if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, (enum ox_iop)oi->iop, s, s, s + 1) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
+        if (at == UINT32_MAX && c->err)
             return false;
+        produced(c, at, (enum ox_iop)oi->iop);
         return push(c, oi->tr);
     }
     case SH_UN: {
         if (!pop_expect(c, oi->ta))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, (enum ox_iop)oi->iop, s, s) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h));
+        if (at == UINT32_MAX && c->err)
             return false;
+        produced(c, at, (enum ox_iop)oi->iop);
         return push(c, oi->tr);
     }
     case SH_LOAD: {
         uint32_t off;
         if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, (enum ox_iop)oi->iop, s, s, off) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), off);
+        if (at == UINT32_MAX && c->err)
             return false;
+        produced(c, at, (enum ox_iop)oi->iop);
         return push(c, oi->tr);
     }
     case SH_STORE: {
@@ -916,8 +1103,9 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, oi->tr) ||
             !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        return EMIT(c, (enum ox_iop)oi->iop, s, s + 1, off) != UINT32_MAX || !c->err;
+        uint32_t h = c->nvs;
+        return EMIT(c, (enum ox_iop)oi->iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX ||
+               !c->err;
     }
     default:
         break;
@@ -983,7 +1171,7 @@ static bool instr(cc *c, uint8_t op)
         ox_valtype t1, t2;
         if (!pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
+        uint32_t hc = c->nvs;
         if (!pop(c, &t2) || !pop(c, &t1))
             return false;
         if (op == 0x1C) {
@@ -996,33 +1184,50 @@ static bool instr(cc *c, uint8_t op)
                 return invalid(c, "type mismatch");
             want = t1 != T_UNKNOWN ? t1 : t2;
         }
-        if (EMIT(c, OXI_SELECT, s - 2, s - 2, s - 1, s) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        uint32_t at = EMIT(c, OXI_SELECT, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1),
+                           loc_of(c, hc));
+        if (at == UINT32_MAX && c->err)
             return false;
+        produced(c, at, OXI_SELECT);
         return push(c, want);
     }
     case 0x20: { /* local.get */
         uint32_t x;
         if (!rd_local(c, &x))
             return false;
-        if (EMIT(c, OXI_COPY, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
-            return false;
-        return push(c, c->ltypes[x]);
+        return push_at(c, c->ltypes[x], x); /* pending: no instruction */
     }
     case 0x21:   /* local.set */
     case 0x22: { /* local.tee */
         uint32_t x;
         if (!rd_local(c, &x) || !pop_expect(c, c->ltypes[x]))
             return false;
-        if (EMIT(c, OXI_COPY, x, slot_of(c, c->nvs)) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        if (!live(c))
+            return op == 0x22 ? push(c, c->ltypes[x]) : true;
+        /* values still reading the local's old contents get their own copy */
+        for (uint32_t k = top_ctl(c)->height; k < h; k++)
+            if (c->loc[k] == x && !materialize(c, k))
+                return false;
+        uint32_t src = loc_of(c, h);
+        if (can_fold(c, h)) {
+            /* the instruction that computed the value writes the local */
+            set_word(c, c->fold_insn, 0, x);
+            c->fold_insn = UINT32_MAX;
+        } else if (src != x && EMIT(c, OXI_COPY, x, src) == UINT32_MAX && c->err) {
             return false;
-        return op == 0x22 ? push(c, c->ltypes[x]) : true;
+        }
+        return op == 0x22 ? push_at(c, c->ltypes[x], x) : true;
     }
     case 0x23: { /* global.get */
         uint32_t x;
         if (!rd_global(c, &x))
             return false;
-        if (EMIT(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
+        uint32_t at = EMIT(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), x);
+        if (at == UINT32_MAX && c->err)
             return false;
+        produced(c, at, OXI_GLOBAL_GET);
         return push(c, c->m->globals[x].type);
     }
     case 0x24: { /* global.set */
@@ -1033,14 +1238,14 @@ static bool instr(cc *c, uint8_t op)
             return invalid(c, "global is immutable");
         if (!pop_expect(c, c->m->globals[x].type))
             return false;
-        return EMIT(c, OXI_GLOBAL_SET, slot_of(c, c->nvs), x) != UINT32_MAX || !c->err;
+        return EMIT(c, OXI_GLOBAL_SET, loc_of(c, c->nvs), x) != UINT32_MAX || !c->err;
     }
     case 0x25: { /* table.get */
         uint32_t t;
         if (!rd_table(c, &t) || !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, OXI_TABLE_GET, s, s, t) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        if (EMIT(c, OXI_TABLE_GET, slot_of(c, h), loc_of(c, h), t) == UINT32_MAX && c->err)
             return false;
         return push(c, c->m->tables[t].elem);
     }
@@ -1049,8 +1254,8 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_table(c, &t) || !pop_expect(c, c->m->tables[t].elem) ||
             !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        return EMIT(c, OXI_TABLE_SET, t, s, s + 1) != UINT32_MAX || !c->err;
+        uint32_t h = c->nvs;
+        return EMIT(c, OXI_TABLE_SET, t, loc_of(c, h), loc_of(c, h + 1)) != UINT32_MAX || !c->err;
     }
     case 0x3F: /* memory.size 0x00 */
         if (!zero_byte(c) || !need_memory(c))
@@ -1061,8 +1266,8 @@ static bool instr(cc *c, uint8_t op)
     case 0x40: { /* memory.grow 0x00 */
         if (!zero_byte(c) || !need_memory(c) || !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, OXI_MEMORY_GROW, s, s) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        if (EMIT(c, OXI_MEMORY_GROW, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err)
             return false;
         return push(c, OX_I32);
     }
@@ -1070,19 +1275,13 @@ static bool instr(cc *c, uint8_t op)
         int64_t v;
         if (!rd_sleb(c, 32, &v))
             return false;
-        if (EMIT(c, OXI_CONST32, slot_of(c, c->nvs), (uint32_t)v) == UINT32_MAX && c->err)
-            return false;
-        return push(c, OX_I32);
+        return push_const(c, OX_I32, (uint32_t)v);
     }
     case 0x42: { /* i64.const */
         int64_t v;
         if (!rd_sleb(c, 64, &v))
             return false;
-        uint64_t u = (uint64_t)v;
-        if (EMIT(c, OXI_CONST64, slot_of(c, c->nvs), (uint32_t)u, (uint32_t)(u >> 32)) ==
-                UINT32_MAX && c->err)
-            return false;
-        return push(c, OX_I64);
+        return push_const(c, OX_I64, (uint64_t)v);
     }
     case 0x43: { /* f32.const: raw little-endian bits */
         if (c->end - c->p < 4)
@@ -1090,9 +1289,7 @@ static bool instr(cc *c, uint8_t op)
         uint32_t u;
         memcpy(&u, c->p, 4);
         c->p += 4;
-        if (EMIT(c, OXI_CONST32, slot_of(c, c->nvs), u) == UINT32_MAX && c->err)
-            return false;
-        return push(c, OX_F32);
+        return push_const(c, OX_F32, u);
     }
     case 0x44: { /* f64.const */
         if (c->end - c->p < 8)
@@ -1100,10 +1297,7 @@ static bool instr(cc *c, uint8_t op)
         uint64_t u;
         memcpy(&u, c->p, 8);
         c->p += 8;
-        if (EMIT(c, OXI_CONST64, slot_of(c, c->nvs), (uint32_t)u, (uint32_t)(u >> 32)) ==
-                UINT32_MAX && c->err)
-            return false;
-        return push(c, OX_F64);
+        return push_const(c, OX_F64, u);
     }
     case 0xD0: { /* ref.null t */
         uint8_t t;
@@ -1111,9 +1305,7 @@ static bool instr(cc *c, uint8_t op)
             return false;
         if (!is_ref(t))
             return malformed(c, "malformed reference type");
-        if (EMIT(c, OXI_CONST64, slot_of(c, c->nvs), 0, 0) == UINT32_MAX && c->err)
-            return false;
-        return push(c, t);
+        return push_const(c, t, 0); /* a null reference is a zero slot */
     }
     case 0xD1: { /* ref.is_null */
         ox_valtype t;
@@ -1121,8 +1313,8 @@ static bool instr(cc *c, uint8_t op)
             return false;
         if (t != T_UNKNOWN && !is_ref(t))
             return invalid(c, "type mismatch");
-        uint32_t s = slot_of(c, c->nvs);
-        if (EMIT(c, OXI_REF_IS_NULL, s, s) == UINT32_MAX && c->err)
+        uint32_t h = c->nvs;
+        if (EMIT(c, OXI_REF_IS_NULL, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err)
             return false;
         return push(c, OX_I32);
     }
@@ -1193,18 +1385,22 @@ static bool read_locals(cc *c, const ox_functype *ft)
     return true;
 }
 
-static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
+/* One pass over the body: validate and emit. */
+static bool body_pass(cc *c, uint32_t defidx)
 {
     ox_module *m = c->m;
     const ox_funcdef *fd = &m->funcs[defidx];
-    const ox_functype *ft = &m->types[fd->typeidx];
     c->p = c->ip = m->bytes + fd->body.off;
     c->end = c->p + fd->body.len;
     c->nvs = c->maxh = c->ncs = c->ncode = c->npt = 0;
+    c->fold_insn = c->label_pos = UINT32_MAX;
+    c->fold_end = 0;
     free(c->ltypes);
     c->ltypes = NULL;
-    if (!read_locals(c, ft))
+    if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
+    /* pass 1 leaves room for a full pool; pass 2 knows its size */
+    c->stack_base = c->nlocals + (c->consts_frozen ? c->nconsts : OX_MAX_CONSTS);
 
     ctl fn;
     memset(&fn, 0, sizeof fn);
@@ -1233,21 +1429,41 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
         c->ip = c->p;
         return malformed(c, "section size mismatch");
     }
+    return true;
+}
+
+/* Two passes: the first validates and collects the constant pool, the
+   second emits code with the pool laid out between locals and stack (the
+   stack's slots depend on the pool's size). Compile time is doubled for a
+   frame without gaps; a body is small next to what it runs. */
+static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
+{
+    const ox_functype *ft = &c->m->types[c->m->funcs[defidx].typeidx];
+    c->nconsts = 0;
+    c->consts_frozen = false;
+    if (!body_pass(c, defidx))
+        return false;
+    c->consts_frozen = true;
+    if (!body_pass(c, defidx))
+        return false;
 
     struct ox_code *code = calloc(1, sizeof *code);
     if (!code)
         return nomem(c);
     code->cells = malloc((c->ncode ? c->ncode : 1) * sizeof(ox_cell));
-    if (!code->cells) {
-        free(code);
+    code->consts = malloc((c->nconsts ? c->nconsts : 1) * sizeof(uint64_t));
+    if (!code->cells || !code->consts) {
+        ox_code_free(code);
         return nomem(c);
     }
     memcpy(code->cells, c->code, c->ncode * sizeof(ox_cell));
+    memcpy(code->consts, c->consts, c->nconsts * sizeof(uint64_t));
+    code->nconsts = c->nconsts;
     code->ncells = c->ncode;
     code->nparams = c->nparams;
     code->nlocals = c->nlocals;
     code->nresults = ft->nresults;
-    uint64_t fs = (uint64_t)c->nlocals + c->maxh;
+    uint64_t fs = (uint64_t)c->stack_base + c->maxh;
     if (fs < ft->nresults)
         fs = ft->nresults;
     if (fs > UINT32_MAX) {
@@ -1279,6 +1495,7 @@ ox_error *ox_compile_module(ox_module *m)
     free(c.code);
     free(c.pt);
     free(c.tmpw);
+    free(c.loc);
     return c.err;
 }
 
@@ -1287,5 +1504,6 @@ void ox_code_free(struct ox_code *code)
     if (!code)
         return;
     free(code->cells);
+    free(code->consts);
     free(code);
 }

@@ -174,7 +174,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name,
-    OX_IOPS_CONTROL(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
+    OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
     OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 };
@@ -188,7 +188,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #ifdef OX_THREADED
     static const void *const labels[OXI_COUNT_] = {
 #define OX_X(name, ...) &&op_##name,
-        OX_IOPS_CONTROL(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
+        OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
         OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
     };
@@ -242,6 +242,14 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             uint32_t i = S(0).i32, n = W(1);
             NEXT((int32_t)W(2 + (i < n ? i : n)));
         }
+#define OX_X(name, cond) \
+        vmcase(name) { \
+            uint32_t a = S(0).i32, b = S(1).i32; \
+            if (cond) NEXT((int32_t)W(2)); \
+            NEXT(LEN(3)); \
+        }
+        OX_BRCMP_OPS(OX_X)
+#undef OX_X
         vmcase(LOOP_CHECK) {
             POLL();
             NEXT(1);
@@ -554,6 +562,7 @@ enter:
         fn = callee;
         inst = callee->inst;
         memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * sizeof(ox_slot));
+        memcpy(fp + code->nlocals, code->consts, (size_t)code->nconsts * sizeof(ox_slot));
         pc = code->cells;
         RELOAD_MEM();
         POLL();
