@@ -30,6 +30,14 @@
  *
  * Threads: a context is used by one thread at a time (like a store). Two
  * contexts share nothing: each has its own descriptor table.
+ *
+ * Signals: a guest writing to a pipe whose reader is gone makes the host
+ * write() raise SIGPIPE, which kills the process unless the embedder
+ * ignores it (signal(SIGPIPE, SIG_IGN)); the guest then gets EPIPE. This
+ * library never changes process-wide signal dispositions itself.
+ *
+ * Blocking: fd_read on a pipe or terminal and poll_oneoff block in the
+ * host; ox_store_interrupt() takes effect when they return.
  */
 #ifndef OXIDE_WASI_H
 #define OXIDE_WASI_H

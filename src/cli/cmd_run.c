@@ -9,6 +9,7 @@
    export) returns; 134 after a trap (like a process killed by SIGABRT),
    with the trap message and function on stderr; 1 when the module cannot
    be loaded, linked or started; 2 for a usage error. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,11 @@ int cmd_run(int argc, char **argv)
     memset(&o, 0, sizeof o);
     int first = 0;
     int status = parse(argc, argv, &o, &first);
+    /* A program writing to a closed pipe gets EPIPE from fd_write and
+       decides what to do, as under other WASI runtimes, instead of the
+       signal killing the runtime around it. */
+    if (status < 0)
+        signal(SIGPIPE, SIG_IGN);
     if (status < 0)
         status = run(&o, argc - first, argv + first);
     for (size_t i = 0; i < o.ndirs; i++)
