@@ -39,6 +39,7 @@ typedef union ox_cell {
     X(BR_UNLESS, 2)        /* cond, off: jump when cond == 0 */ \
     X(BR_TABLE, 2)         /* idx, n, then n+1 offsets (last = default) */ \
     X(RETURN, 0)           /* results already in slots 0.. */ \
+    X(RETURN1, 1)          /* src: one result, copied to slot 0 */ \
     X(CALL, 2)             /* funcidx, base slot of args/results */ \
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
     X(LOOP_CHECK, 0)       /* interruption check at a loop header */ \

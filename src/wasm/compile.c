@@ -457,7 +457,10 @@ static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
 
 static bool emit_return(cc *c)
 {
-    if (!emit_moves(c, 0, c->nvs, c->cs[0].has_type ? ctl_nresults(c, &c->cs[0]) : 0))
+    uint32_t n = ctl_nresults(c, &c->cs[0]);
+    if (n == 1 && c->nvs >= 1 && loc_of(c, c->nvs - 1) != 0)
+        return EMIT(c, OXI_RETURN1, loc_of(c, c->nvs - 1)) != UINT32_MAX || !c->err;
+    if (!emit_moves(c, 0, c->nvs, n))
         return false;
     return EMIT0(c, OXI_RETURN) != UINT32_MAX || !c->err;
 }

@@ -206,14 +206,20 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
     ox_error *err = NULL;
     const uint32_t entry_depth = x->depth;
     ox_func *fn = f;
-    ox_instance *inst = f->inst;
+    ox_instance *inst = NULL; /* set on entry, with the memory */
     const ox_cell *pc;
-    ox_memory *mem;
-    uint8_t *mbase;
-    uint64_t msize;
+    ox_memory *mem = NULL;
+    uint8_t *mbase = NULL;
+    uint64_t msize = 0;
     ox_func *callee;
     ox_slot *newfp;
     const ox_cell *next_pc;
+    /* The frame stack's state in locals; x->depth is written back before
+       anything that may start a nested run (host calls) and on exit. */
+    frame *const frames = x->frames;
+    uint32_t depth = x->depth;
+    const uint32_t max_depth = x->max_depth;
+    ox_slot *const stack_end = x->stack_end;
 
     /* Enter f like a call whose return address is NULL: the RETURN that
        finds NULL ends the run. */
@@ -275,15 +281,22 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             next_pc = pc + LEN(4);
             goto enter;
         }
+        vmcase(RETURN1) {
+            fp[0] = S(0);
+            goto do_return;
+        }
         vmcase(RETURN) {
-            frame *fr = &x->frames[--x->depth];
+        do_return:;
+            frame *fr = &frames[--depth];
             if (!fr->pc)
                 goto done;
             pc = fr->pc;
             fp = fr->fp;
             fn = fr->fn;
-            inst = fn->inst;
-            RELOAD_MEM();
+            if (fn->inst != inst) {
+                inst = fn->inst;
+                RELOAD_MEM();
+            }
             vmnext();
         }
 
@@ -543,6 +556,7 @@ enter:
         if (end < newfp + need)
             end = newfp + need;
         x->top = end;
+        x->depth = depth;
         err = call_host(s, callee, inst, newfp);
         x->top = save_top;
         if (err)
@@ -553,18 +567,24 @@ enter:
     }
     {
         const struct ox_code *code = callee->code;
-        if (x->depth >= x->max_depth || code->frame_size > (size_t)(x->stack_end - newfp)) {
+        if (depth >= max_depth || code->frame_size > (size_t)(stack_end - newfp)) {
             trap = OX_TRAP_STACK_EXHAUSTED;
             goto do_trap;
         }
-        x->frames[x->depth++] = (frame){next_pc, fp, fn};
+        frames[depth++] = (frame){next_pc, fp, fn};
         fp = newfp;
         fn = callee;
-        inst = callee->inst;
-        memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * sizeof(ox_slot));
-        memcpy(fp + code->nlocals, code->consts, (size_t)code->nconsts * sizeof(ox_slot));
+        /* zero the declared locals, load the constant pool: usually a few
+           slots, so plain loops beat library calls */
+        for (uint32_t k = code->nparams; k < code->nlocals; k++)
+            fp[k].i64 = 0;
+        for (uint32_t k = 0; k < code->nconsts; k++)
+            fp[code->nlocals + k].i64 = code->consts[k];
         pc = code->cells;
-        RELOAD_MEM();
+        if (callee->inst != inst) {
+            inst = callee->inst;
+            RELOAD_MEM();
+        }
         POLL();
         vmnext();
     }
@@ -575,6 +595,7 @@ unwind:
     x->depth = entry_depth;
     return err;
 done:
+    x->depth = depth; /* == entry_depth */
     return NULL;
 }
 
