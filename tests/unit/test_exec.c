@@ -1,0 +1,263 @@
+/*
+ * test_exec.c — the interpreter through the public API, where the spec
+ * suite does not reach: host calls with mixed types, host→wasm re-entry and
+ * its bound, host errors and exits, interruption, call-stack limits from the
+ * engine config, memory growth by a host during a call, and the compiler's
+ * operand folding hazards. Also the body validator's error codes, messages
+ * and offsets. Input: exec.wasm (wat/exec.wat).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "oxide/wasm.h"
+#include "test.h"
+
+static ox_error *host_add3(ox_caller *c, void *user, const ox_val *a, ox_val *r)
+{
+    (void)c, (void)user;
+    r[0] = ox_val_f64((double)a[0].of.i32 + (double)a[1].of.i64 + a[2].of.f64);
+    return NULL;
+}
+
+/* Call the instance's export "down" again: wasm → host → wasm. */
+static ox_error *host_reenter(ox_caller *c, void *user, const ox_val *a, ox_val *r)
+{
+    (void)user;
+    ox_extern down;
+    if (!ox_caller_export(c, "down", &down))
+        return ox_error_new(OX_ERR_NOTFOUND, "no export down");
+    ox_val arg = ox_val_i32(a[0].of.i32);
+    return ox_func_call(down.of.func, &arg, 1, r, 1);
+}
+
+static ox_error *host_fail(ox_caller *c, void *user, const ox_val *a, ox_val *r)
+{
+    (void)c, (void)user, (void)r;
+    if (a[0].of.i32 == 0)
+        return ox_error_new(OX_ERR_IO, "disk on fire");
+    return ox_error_exit(7);
+}
+
+static ox_error *host_interrupt(ox_caller *c, void *user, const ox_val *a, ox_val *r)
+{
+    (void)user, (void)a, (void)r;
+    ox_store_interrupt(ox_caller_store(c));
+    return NULL;
+}
+
+static ox_error *host_grow(ox_caller *c, void *user, const ox_val *a, ox_val *r)
+{
+    (void)user, (void)a, (void)r;
+    return ox_memory_grow(ox_caller_memory(c), 1, NULL);
+}
+
+typedef struct fixture {
+    ox_engine *engine;
+    ox_module *module;
+    ox_store *store;
+    ox_instance *inst;
+} fixture;
+
+static bool setup(fixture *fx, const char *path, const ox_config *cfg)
+{
+    memset(fx, 0, sizeof *fx);
+    ox_error *err = ox_engine_new(cfg, &fx->engine);
+    if (!err)
+        err = ox_module_load_file(fx->engine, path, &fx->module);
+    if (!err)
+        err = ox_store_new(fx->engine, &fx->store);
+    static const ox_valtype p_add3[] = {OX_I32, OX_I64, OX_F64}, r_f64[] = {OX_F64};
+    static const ox_valtype i32[] = {OX_I32};
+    const ox_functype t_add3 = {3, 1, p_add3, r_f64}, t_ii = {1, 1, i32, i32},
+                      t_i = {1, 0, i32, NULL}, t_v = {0, 0, NULL, NULL};
+    struct { const ox_functype *t; ox_host_fn fn; } hosts[] = {
+        {&t_add3, host_add3}, {&t_ii, host_reenter}, {&t_i, host_fail},
+        {&t_v, host_interrupt}, {&t_v, host_grow},
+    };
+    ox_extern imports[5];
+    for (int i = 0; i < 5 && !err; i++) {
+        imports[i].kind = OX_EXTERN_FUNC;
+        err = ox_func_new_host(fx->store, hosts[i].t, hosts[i].fn, NULL, NULL, &imports[i].of.func);
+    }
+    if (!err)
+        err = ox_instance_new(fx->store, fx->module, imports, 5, &fx->inst);
+    if (err) {
+        fprintf(stderr, "setup: %s\n", ox_error_message(err));
+        ox_error_free(err);
+        return false;
+    }
+    return true;
+}
+
+static void teardown(fixture *fx)
+{
+    ox_store_free(fx->store);
+    ox_module_free(fx->module);
+    ox_engine_free(fx->engine);
+}
+
+/* Call an export; returns the error (caller frees) and fills results. */
+static ox_error *call(fixture *fx, const char *name, const ox_val *args, size_t nargs,
+                      ox_val *res, size_t nres)
+{
+    ox_extern e;
+    if (!ox_instance_export(fx->inst, name, &e) || e.kind != OX_EXTERN_FUNC)
+        return ox_error_new(OX_ERR_NOTFOUND, "no export %s", name);
+    return ox_func_call(e.of.func, args, nargs, res, nres);
+}
+
+static void expect_trap(ox_error *err, ox_trap kind, const char *needle)
+{
+    CHECK(err != NULL);
+    if (!err)
+        return;
+    CHECK_EQ(ox_error_code(err), OX_ERR_TRAP);
+    CHECK_EQ(ox_error_trap(err), kind);
+    if (needle && !strstr(ox_error_message(err), needle)) {
+        fprintf(stderr, "message \"%s\" lacks \"%s\"\n", ox_error_message(err), needle);
+        CHECK(!"trap message");
+    }
+    ox_error_free(err);
+}
+
+static void test_calls(const char *path)
+{
+    fixture fx;
+    if (!setup(&fx, path, NULL)) {
+        CHECK(!"setup");
+        return;
+    }
+    ox_val r[1];
+    ox_val a3[] = {ox_val_i32(-1), ox_val_i64(1LL << 40), ox_val_f64(0.5)};
+    CHECK(call(&fx, "call_add3", a3, 3, r, 1) == NULL);
+    CHECK(r[0].type == OX_F64 && r[0].of.f64 == (double)(1LL << 40) - 0.5);
+
+    /* re-entry works, and the same store runs again afterwards */
+    ox_val n = ox_val_i32(10);
+    CHECK(call(&fx, "down", &n, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 10);
+    n = ox_val_i32(100000); /* unbounded re-entry: a trap, not a crash */
+    expect_trap(call(&fx, "down", &n, 1, r, 1), OX_TRAP_STACK_EXHAUSTED, "call stack exhausted");
+    n = ox_val_i32(3);
+    CHECK(call(&fx, "down", &n, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 3);
+
+    /* host failures: an error becomes a host trap keeping its message; an
+       exit passes through untouched */
+    ox_val k = ox_val_i32(0);
+    expect_trap(call(&fx, "call_fail", &k, 1, NULL, 0), OX_TRAP_HOST, "disk on fire");
+    k = ox_val_i32(1);
+    ox_error *err = call(&fx, "call_fail", &k, 1, NULL, 0);
+    CHECK(err && ox_error_code(err) == OX_ERR_EXIT && ox_error_exit_status(err) == 7);
+    ox_error_free(err);
+
+    /* an interrupt stops an infinite loop at its back-edge, once */
+    expect_trap(call(&fx, "spin", NULL, 0, NULL, 0), OX_TRAP_INTERRUPTED, "interrupted");
+    CHECK(call(&fx, "call_add3", a3, 3, r, 1) == NULL);
+
+    expect_trap(call(&fx, "rec", &k, 1, r, 1), OX_TRAP_STACK_EXHAUSTED, NULL);
+
+    CHECK(call(&fx, "grow_then_load", NULL, 0, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 42);
+
+    ox_val ab[] = {ox_val_i32(10), ox_val_i32(3)};
+    CHECK(call(&fx, "swap_sub", ab, 2, r, 1) == NULL);
+    CHECK_EQ((uint32_t)r[0].of.i32, (uint32_t)-7);
+
+    ox_val five = ox_val_i32(5);
+    CHECK(call(&fx, "tee_hazard", &five, 1, r, 1) == NULL);
+    CHECK_EQ((uint32_t)r[0].of.i32, (uint32_t)-10);
+
+    ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
+    expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
+    ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};
+    expect_trap(call(&fx, "div", d2, 2, r, 1), OX_TRAP_INT_OVERFLOW, "integer overflow");
+    teardown(&fx);
+}
+
+/* Engine limits: a small frame count and a small value stack both trap. */
+static void test_limits(const char *path)
+{
+    ox_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_call_depth = 50;
+    fixture fx;
+    if (!setup(&fx, path, &cfg)) {
+        CHECK(!"setup");
+        return;
+    }
+    ox_val r[1], z = ox_val_i32(0), n = ox_val_i32(60);
+    expect_trap(call(&fx, "rec", &z, 1, r, 1), OX_TRAP_STACK_EXHAUSTED, NULL);
+    /* 60 re-entries take 61 wasm frames on the one frame stack: over 50 */
+    expect_trap(call(&fx, "down", &n, 1, r, 1), OX_TRAP_STACK_EXHAUSTED, NULL);
+    n = ox_val_i32(10);
+    CHECK(call(&fx, "down", &n, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 10);
+    teardown(&fx);
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_stack_slots = 2000;
+    if (!setup(&fx, path, &cfg)) {
+        CHECK(!"setup");
+        return;
+    }
+    expect_trap(call(&fx, "fat", &z, 1, r, 1), OX_TRAP_STACK_EXHAUSTED, NULL);
+    teardown(&fx);
+}
+
+/* The body validator: code, wording and offset of its errors. */
+static void expect_bad(const uint8_t *bytes, size_t len, ox_errcode code, const char *msg,
+                       int64_t offset)
+{
+    ox_engine *e = NULL;
+    ox_module *m = NULL;
+    CHECK(ox_engine_new(NULL, &e) == NULL);
+    ox_error *err = ox_module_new(e, bytes, len, &m);
+    CHECK(err != NULL);
+    if (err) {
+        CHECK_EQ(ox_error_code(err), code);
+        if (!strstr(ox_error_message(err), msg)) {
+            fprintf(stderr, "message \"%s\" lacks \"%s\"\n", ox_error_message(err), msg);
+            CHECK(!"validation message");
+        }
+        CHECK_EQ(ox_error_offset(err), offset);
+        ox_error_free(err);
+    }
+    ox_module_free(m);
+    ox_engine_free(e);
+}
+
+static void test_validation(void)
+{
+#define HEADER 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00
+#define TYPE_V_I32 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f /* () -> i32 */
+#define ONE_FUNC 0x03, 0x02, 0x01, 0x00
+    /* (func (result i32) i64.const 0): wrong type, found at `end` (byte 26) */
+    static const uint8_t mismatch[] = {HEADER, TYPE_V_I32, ONE_FUNC,
+                                       0x0a, 0x06, 0x01, 0x04, 0x00, 0x42, 0x00, 0x0b};
+    expect_bad(mismatch, sizeof mismatch, OX_ERR_INVALID, "type mismatch", 26);
+    /* opcode 0xff does not exist (byte 24) */
+    static const uint8_t illegal[] = {HEADER, TYPE_V_I32, ONE_FUNC,
+                                      0x0a, 0x05, 0x01, 0x03, 0x00, 0xff, 0x0b};
+    expect_bad(illegal, sizeof illegal, OX_ERR_MALFORMED, "illegal opcode", 24);
+    /* local.get 5 with no locals (byte 24) */
+    static const uint8_t local[] = {HEADER, TYPE_V_I32, ONE_FUNC,
+                                    0x0a, 0x06, 0x01, 0x04, 0x00, 0x20, 0x05, 0x0b};
+    expect_bad(local, sizeof local, OX_ERR_INVALID, "unknown local", 24);
+    /* br 1 at depth 0 */
+    static const uint8_t label[] = {HEADER, TYPE_V_I32, ONE_FUNC,
+                                    0x0a, 0x06, 0x01, 0x04, 0x00, 0x0c, 0x01, 0x0b};
+    expect_bad(label, sizeof label, OX_ERR_INVALID, "unknown label", 24);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_exec exec.wasm\n");
+        return 2;
+    }
+    test_calls(argv[1]);
+    test_limits(argv[1]);
+    test_validation();
+    return test_summary("exec");
+}

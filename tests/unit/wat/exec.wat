@@ -1,0 +1,61 @@
+;; Inputs for test_exec.c: host calls, re-entry, interruption, limits.
+(module
+  (import "host" "add3" (func $add3 (param i32 i64 f64) (result f64)))
+  (import "host" "reenter" (func $reenter (param i32) (result i32)))
+  (import "host" "fail" (func $fail (param i32)))
+  (import "host" "interrupt" (func $interrupt))
+  (import "host" "grow" (func $grow))
+  (memory (export "memory") 1)
+
+  ;; wasm -> host with mixed types
+  (func (export "call_add3") (param i32 i64 f64) (result f64)
+    (call $add3 (local.get 0) (local.get 1) (local.get 2)))
+
+  ;; n > 0: wasm -> host -> wasm ("down", n-1) ...; returns the depth reached
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $reenter (i32.sub (local.get 0) (i32.const 1)))))))
+
+  ;; the host fails in a way chosen by the argument
+  (func (export "call_fail") (param i32) (call $fail (local.get 0)))
+
+  ;; asks the host to interrupt the store, then spins forever
+  (func (export "spin")
+    (call $interrupt)
+    (loop $l (br $l)))
+
+  ;; plain recursion: exhausts the frame stack
+  (func $rec (export "rec") (param i32) (result i32)
+    (i32.add (call $rec (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+
+  ;; a frame with many locals: exhausts the value-stack slots sooner
+  (func $fat (export "fat") (param i32) (result i32)
+    (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (call $fat (local.get 0)))
+
+  ;; the host grows memory during the call: the load after it must see the
+  ;; new size (the interpreter caches it)
+  (func (export "grow_then_load") (result i32)
+    (call $grow)
+    (i32.store (i32.const 70000) (i32.const 42))
+    (i32.load (i32.const 70000)))
+
+  ;; multi-value through a call and a block
+  (func $swap (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+  (func (export "swap_sub") (param i32 i32) (result i32)
+    (local.get 0) (local.get 1)
+    (block (param i32 i32) (result i32 i32) (call $swap))
+    (i32.sub))
+
+  ;; local.tee/set while a copy of the old value is still on the stack
+  (func (export "tee_hazard") (param i32) (result i32)
+    (local.get 0)                               ;; old value, pending
+    (local.set 0 (i32.add (local.get 0) (i32.const 10)))
+    (local.get 0)
+    (i32.sub))                                  ;; old - new = -10
+
+  ;; division traps name the function
+  (func $divider (export "div") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+)
