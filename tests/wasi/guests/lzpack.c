@@ -208,18 +208,21 @@ int main(int argc, char **argv)
         return 2;
     }
     crc_init();
-    size_t n, m, k;
+    size_t n, m = 0, k = 0;
     uint8_t *in = read_file(argv[2], &n);
     if (!in)
         return 1;
-    uint8_t *out;
+    uint8_t *out = NULL, *packed = NULL, *orig = NULL;
+    int status = 1;
     switch (argv[1][0]) {
     case 'c':
         out = compress(in, n, &m);
-        return !out || write_file(argv[3], out, m) ? 1 : 0;
+        status = !out || write_file(argv[3], out, m) ? 1 : 0;
+        break;
     case 'd':
         out = decompress(in, n, &m);
-        return !out || write_file(argv[3], out, m) ? 1 : 0;
+        status = !out || write_file(argv[3], out, m) ? 1 : 0;
+        break;
     default: {
         char lz[1024], back[1024];
         const char *base = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
@@ -227,18 +230,23 @@ int main(int argc, char **argv)
         snprintf(back, sizeof back, "%s/%s.out", argv[3], base);
         out = compress(in, n, &m);
         if (!out || write_file(lz, out, m))
-            return 1;
-        free(out);
-        uint8_t *packed = read_file(lz, &m);
-        uint8_t *orig = packed ? decompress(packed, m, &k) : NULL;
+            break;
+        packed = read_file(lz, &m);
+        orig = packed ? decompress(packed, m, &k) : NULL;
         if (!orig || write_file(back, orig, k))
-            return 1;
+            break;
         int same = k == n && !memcmp(orig, in, n);
         printf("input %zu bytes crc %08x\n", n, crc32(in, n));
         printf("packed %zu bytes crc %08x (%.1f%%)\n", m, crc32(packed, m),
                n ? 100.0 * (double)m / (double)n : 0.0);
         printf("round trip %s\n", same ? "identical" : "DIFFERENT");
-        return same ? 0 : 1;
+        status = same ? 0 : 1;
+        break;
     }
     }
+    free(in);
+    free(out);
+    free(packed);
+    free(orig);
+    return status;
 }
