@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __wasi__
+#include <wasi/libc.h>
+#endif
 
 static const char *dir;
 
@@ -185,6 +188,68 @@ int main(int argc, char **argv)
 
     list(dir);
     list(P("sub"));
+
+    /* A listing larger than one readdir buffer: 150 entries with long
+       names (wasi-libc reads 4 KiB at a time, so entries get cut and
+       re-read from their cookie). */
+    CHECK(mkdir(P("many"), 0755) == 0);
+    for (int i = 0; i < 150; i++) {
+        char name[200];
+        snprintf(name, sizeof name, "many/entry-%03d-with-a-rather-long-name-to-fill-the-buffer-"
+                                    "quickly-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+        int e = open(P(name), O_WRONLY | O_CREAT, 0644);
+        CHECK(e >= 0);
+        close(e);
+    }
+    DIR *d = opendir(P("many"));
+    CHECK(d != NULL);
+    int seen = 0, sum = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int k;
+        if (sscanf(de->d_name, "entry-%d-", &k) == 1) {
+            seen++;
+            sum += k;
+        }
+    }
+    rewinddir(d);
+    int again = 0;
+    while ((de = readdir(d)))
+        again += !strncmp(de->d_name, "entry-", 6);
+    closedir(d);
+    printf("big listing: %d entries, index sum %d, after rewind %d\n", seen, sum, again);
+    for (int i = 0; i < 150; i++) {
+        char name[200];
+        snprintf(name, sizeof name, "many/entry-%03d-with-a-rather-long-name-to-fill-the-buffer-"
+                                    "quickly-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+        CHECK(unlink(P(name)) == 0);
+    }
+    CHECK(rmdir(P("many")) == 0);
+
+    /* descriptor flags, advice, allocation, renumbering */
+    fd = open(P("log.txt"), O_WRONLY);
+    CHECK(fd >= 0);
+    printf("append before: %d\n", (fcntl(fd, F_GETFL) & O_APPEND) != 0);
+    CHECK(fcntl(fd, F_SETFL, O_APPEND) == 0);
+    printf("append after: %d\n", (fcntl(fd, F_GETFL) & O_APPEND) != 0);
+    CHECK(write(fd, "three\n", 6) == 6);
+    CHECK(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) == 0);
+    CHECK(posix_fallocate(fd, 0, 4096) == 0);
+    CHECK(fstat(fd, &st) == 0);
+    printf("allocated size: %lld\n", (long long)st.st_size);
+    int fd2 = open(P("sub/renamed.txt"), O_RDONLY);
+    CHECK(fd2 >= 0);
+#ifdef __wasi__
+    CHECK(__wasilibc_fd_renumber(fd2, fd) == 0); /* fd_renumber: fd2 moves onto fd */
+#else
+    CHECK(dup2(fd2, fd) == fd);
+    CHECK(close(fd2) == 0);
+#endif
+    memset(buf, 0, sizeof buf);
+    CHECK(read(fd, buf, 8) == 8);
+    printf("after dup2 onto the log: %s\n", buf);
+    CHECK(close(fd) == 0);
+    printf("closed fd: %s\n", close(fd) < 0 && errno == EBADF ? "EBADF" : "wrong");
 
     /* delete everything again */
     CHECK(unlink(P("soft")) == 0);
