@@ -178,8 +178,9 @@ const char *ox_executor_export_name(const ox_executor *ex, size_t i)
 static bool type_is(const ox_functype *t, uint32_t np, const ox_valtype *p, uint32_t nr,
                     const ox_valtype *r)
 {
-    return t->nparams == np && t->nresults == nr && !memcmp(t->params, p, np) &&
-           !memcmp(t->results, r, nr);
+    /* memcmp with a NULL pointer is undefined even for length 0. */
+    return t->nparams == np && t->nresults == nr && (!np || !memcmp(t->params, p, np)) &&
+           (!nr || !memcmp(t->results, r, nr));
 }
 
 /* Describe why `name` is not a function of the wanted type, or NULL when it
