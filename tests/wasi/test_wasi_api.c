@@ -242,6 +242,76 @@ static void test_race(void)
     CHECK(refused > 0 || r.swaps < 10); /* and refuses while the symlink is */
 }
 
+/* ---- the resolver's answers, case by case ---- */
+
+static uint32_t resolve_name(int root, const char *path, bool follow, char *name)
+{
+    wasi_resolved r;
+    uint32_t err = wasi_resolve(root, path, strlen(path), follow, &r);
+    if (!err) {
+        strcpy(name, r.name);
+        wasi_resolved_done(&r);
+    }
+    return err;
+}
+
+static void test_resolve_cases(void)
+{
+    char root[128], p[256], name[256];
+    snprintf(root, sizeof root, "%s/cases", tmpdir);
+    CHECK(mkdir(root, 0755) == 0);
+    snprintf(p, sizeof p, "%s/dir", root);
+    CHECK(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/file", root);
+    CHECK(close(open(p, O_WRONLY | O_CREAT, 0644)) == 0);
+    snprintf(p, sizeof p, "%s/to_dir", root);
+    CHECK(symlink("dir", p) == 0);
+    /* chain0 -> chain1 -> ... -> chain44 -> file: more links than allowed */
+    for (int i = 0; i < 45; i++) {
+        char link[256], target[32];
+        snprintf(link, sizeof link, "%s/chain%d", root, i);
+        if (i == 44)
+            snprintf(target, sizeof target, "file");
+        else
+            snprintf(target, sizeof target, "chain%d", i + 1);
+        CHECK(symlink(target, link) == 0);
+    }
+    int fd = open(root, O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 0);
+    CHECK(resolve_name(fd, "file", false, name) == W_ESUCCESS && !strcmp(name, "file"));
+    CHECK(resolve_name(fd, "dir/", false, name) == W_ESUCCESS && !strcmp(name, "dir"));
+    CHECK(resolve_name(fd, "file/", false, name) == W_ENOTDIR);
+    CHECK(resolve_name(fd, ".", false, name) == W_ESUCCESS && !strcmp(name, "."));
+    CHECK(resolve_name(fd, "dir/..", false, name) == W_ESUCCESS && !strcmp(name, "."));
+    CHECK(resolve_name(fd, "dir//..//./file", false, name) == W_ESUCCESS && !strcmp(name, "file"));
+    CHECK(resolve_name(fd, "to_dir", false, name) == W_ESUCCESS && !strcmp(name, "to_dir"));
+    CHECK(resolve_name(fd, "to_dir", true, name) == W_ESUCCESS && !strcmp(name, "dir"));
+    CHECK(resolve_name(fd, "to_dir/../file", false, name) == W_ESUCCESS && !strcmp(name, "file"));
+    CHECK(resolve_name(fd, "new_name", true, name) == W_ESUCCESS && !strcmp(name, "new_name"));
+    CHECK(resolve_name(fd, "missing/x", true, name) == W_ENOENT);
+    CHECK(resolve_name(fd, "file/x", true, name) == W_ENOTDIR);
+    CHECK(resolve_name(fd, "chain40", true, name) == W_ESUCCESS && !strcmp(name, "file"));
+    CHECK(resolve_name(fd, "chain0", true, name) == W_ELOOP);
+    CHECK(resolve_name(fd, "chain0", false, name) == W_ESUCCESS && !strcmp(name, "chain0"));
+    CHECK(resolve_name(fd, "..", false, name) == W_ENOTCAPABLE);
+    CHECK(resolve_name(fd, "dir/../..", false, name) == W_ENOTCAPABLE);
+    CHECK(resolve_name(fd, "/", false, name) == W_ENOTCAPABLE);
+    CHECK(resolve_name(fd, "", false, name) == W_ENOENT);
+    char longname[300];
+    memset(longname, 'a', 256);
+    longname[256] = 0;
+    CHECK(resolve_name(fd, longname, false, name) == W_ENAMETOOLONG);
+    wasi_resolved r;
+    CHECK(wasi_resolve(fd, "fi\0le", 6, false, &r) == W_EINVAL);
+    char *huge = malloc(8000);
+    memset(huge, 'a', 7999);
+    for (int i = 1; i < 7999; i += 2)
+        huge[i] = '/';
+    CHECK(wasi_resolve(fd, huge, 7999, false, &r) == W_ENAMETOOLONG);
+    free(huge);
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -268,6 +338,7 @@ int main(int argc, char **argv)
     }
     ox_module_free(mod);
     ox_engine_free(eng);
+    test_resolve_cases();
     test_race();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
