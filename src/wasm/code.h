@@ -30,6 +30,8 @@ typedef union ox_cell {
 } ox_cell;
 
 /* Internal instructions other than the numeric/memory ones from ops.h.
+   Branch offsets <= 0 are loop back-edges, where the interpreter polls
+   for interruption (interp.c JUMP).
    X(NAME, operand words): the words' meaning is documented at the handler
    in interp.c and at the emitter in compile.c. */
 #define OX_IOPS_CONTROL(X) \
@@ -42,7 +44,6 @@ typedef union ox_cell {
     X(RETURN1, 1)          /* src: one result, copied to slot 0 */ \
     X(CALL, 2)             /* funcidx, base slot of args/results */ \
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
-    X(LOOP_CHECK, 0)       /* interruption check at a loop header */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
     X(CONST32, 2)          /* dst, imm */ \
     X(CONST64, 3)          /* dst, lo, hi */ \

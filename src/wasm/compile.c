@@ -603,11 +603,10 @@ static bool op_block(cc *c, uint8_t kind)
         f->else_patch = (int32_t)c->npt++;
     }
     if (kind == CTL_LOOP) {
-        /* Every back-edge lands here: one interruption check per iteration. */
+        /* Back-edges land here; they are the branches with offsets <= 0,
+           which poll for interruption (interp.c JUMP). */
         f->loop_pc = c->ncode;
         place_label(c);
-        if (EMIT0(c, OXI_LOOP_CHECK) == UINT32_MAX && c->err)
-            return false;
     }
     for (uint32_t k = 0; k < np; k++)
         if (!push(c, ctl_param(c, f, k)))

@@ -158,6 +158,16 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
         } \
     } while (0)
 
+/* A taken branch. Only loops branch backwards (or to themselves), so a
+   non-positive offset is a loop back-edge: the interruption check point,
+   a predictable compare on the taken path instead of an instruction. */
+#define JUMP(off) \
+    do { \
+        int32_t off_ = (off); \
+        if (off_ <= 0) POLL(); \
+        NEXT(off_); \
+    } while (0)
+
 #define RELOAD_MEM() \
     do { \
         mem = inst->module->nmems ? inst->mems[0] : NULL; \
@@ -233,33 +243,29 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 
         vmcase(UNREACHABLE) TRAP(OX_TRAP_UNREACHABLE);
 
-        vmcase(BR) NEXT((int32_t)W(0));
+        vmcase(BR) JUMP((int32_t)W(0));
         vmcase(BR_IF) {
             if (S(0).i32)
-                NEXT((int32_t)W(1));
+                JUMP((int32_t)W(1));
             NEXT(LEN(2));
         }
         vmcase(BR_UNLESS) {
             if (!S(0).i32)
-                NEXT((int32_t)W(1));
+                JUMP((int32_t)W(1));
             NEXT(LEN(2));
         }
         vmcase(BR_TABLE) {
             uint32_t i = S(0).i32, n = W(1);
-            NEXT((int32_t)W(2 + (i < n ? i : n)));
+            JUMP((int32_t)W(2 + (i < n ? i : n)));
         }
 #define OX_X(name, cond) \
         vmcase(name) { \
             uint32_t a = S(0).i32, b = S(1).i32; \
-            if (cond) NEXT((int32_t)W(2)); \
+            if (cond) JUMP((int32_t)W(2)); \
             NEXT(LEN(3)); \
         }
         OX_BRCMP_OPS(OX_X)
 #undef OX_X
-        vmcase(LOOP_CHECK) {
-            POLL();
-            NEXT(1);
-        }
 
         vmcase(CALL) {
             callee = inst->funcs[W(0)];
