@@ -92,6 +92,14 @@ static bool fail(cc *c, ox_errcode code, const char *msg)
         c->err = ox_err_at(code, (int64_t)(c->ip - c->m->bytes), "%s", msg);
     return false;
 }
+/* "unknown local 7": the reference's wording, with the index. */
+static bool unknown(cc *c, const char *what, uint64_t idx)
+{
+    if (!c->err)
+        c->err = ox_err_at(OX_ERR_INVALID, (int64_t)(c->ip - c->m->bytes), "unknown %s %llu",
+                           what, (unsigned long long)idx);
+    return false;
+}
 static bool invalid(cc *c, const char *msg) { return fail(c, OX_ERR_INVALID, msg); }
 static bool malformed(cc *c, const char *msg) { return fail(c, OX_ERR_MALFORMED, msg); }
 static bool nomem(cc *c)
@@ -321,7 +329,7 @@ static bool read_blocktype(cc *c, ctl *f)
     if (v < 0)
         return malformed(c, "malformed value type");
     if ((uint64_t)v >= c->m->ntypes)
-        return invalid(c, "unknown type");
+        return unknown(c, "type", (uint64_t)v);
     f->has_type = true;
     f->typeidx = (uint32_t)v;
     return true;
@@ -692,7 +700,7 @@ static bool rd_label(cc *c, ctl **out)
     if (!rd_u32(c, &l))
         return false;
     if (l >= c->ncs)
-        return invalid(c, "unknown label");
+        return unknown(c, "label", l);
     *out = &c->cs[c->ncs - 1 - l];
     return true;
 }
@@ -871,7 +879,7 @@ static bool rd_table(cc *c, uint32_t *t)
     if (!rd_u32(c, t))
         return false;
     if (*t >= c->m->ntables)
-        return invalid(c, "unknown table");
+        return unknown(c, "table", *t);
     return true;
 }
 
@@ -880,20 +888,21 @@ static bool rd_elem(cc *c, uint32_t *e)
     if (!rd_u32(c, e))
         return false;
     if (*e >= c->m->nelems)
-        return invalid(c, "unknown elem segment");
+        return unknown(c, "elem segment", *e);
     return true;
 }
 
-static bool rd_data(cc *c, uint32_t *d)
+static bool check_data(cc *c, uint32_t d)
 {
-    if (!rd_u32(c, d))
-        return false;
-    /* without a data count section the body cannot be validated in one
-       pass: the binary format makes this malformed (spec 5.5.16) */
+    /* Without a data count section a body using data indices cannot be
+       validated in one pass: the binary format makes that malformed (spec
+       5.5.16). An index no segment has is invalid either way, and the
+       text-format tests expect that reason. */
     if (!c->m->has_datacount)
-        return malformed(c, "data count section required");
-    if (*d >= c->m->datacount)
-        return invalid(c, "unknown data segment");
+        return d < c->m->ndatas ? malformed(c, "data count section required")
+                                : unknown(c, "data segment", d);
+    if (d >= c->m->datacount)
+        return unknown(c, "data segment", d);
     return true;
 }
 
@@ -926,13 +935,14 @@ static bool op_prefixed(cc *c)
 #undef X
     case 8: { /* memory.init dataidx 0x00 */
         uint32_t d, s;
-        if (!rd_data(c, &d) || !zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+        if (!rd_u32(c, &d) || !zero_byte(c) || !need_memory(c) || !check_data(c, d) ||
+            !pop_i32s(c, 3, &s))
             return false;
         return EMIT(c, OXI_MEMORY_INIT, d, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
     }
     case 9: { /* data.drop */
         uint32_t d;
-        if (!rd_data(c, &d))
+        if (!rd_u32(c, &d) || !check_data(c, d))
             return false;
         return EMIT(c, OXI_DATA_DROP, d) != UINT32_MAX || !c->err;
     }
@@ -950,8 +960,10 @@ static bool op_prefixed(cc *c)
     }
     case 12: { /* table.init elemidx tableidx */
         uint32_t e, t, s;
-        if (!rd_elem(c, &e) || !rd_table(c, &t))
+        if (!rd_u32(c, &e) || !rd_table(c, &t))
             return false;
+        if (e >= c->m->nelems) /* checked after the table, as the reference does */
+            return unknown(c, "elem segment", e);
         if (c->m->tables[t].elem != c->m->elems[e].type)
             return invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
@@ -1052,7 +1064,7 @@ static bool rd_local(cc *c, uint32_t *x)
     if (!rd_u32(c, x))
         return false;
     if (*x >= c->nlocals)
-        return invalid(c, "unknown local");
+        return unknown(c, "local", *x);
     return true;
 }
 
@@ -1061,7 +1073,7 @@ static bool rd_global(cc *c, uint32_t *x)
     if (!rd_u32(c, x))
         return false;
     if (*x >= c->m->nglobals)
-        return invalid(c, "unknown global");
+        return unknown(c, "global", *x);
     return true;
 }
 
@@ -1135,7 +1147,7 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_u32(c, &x))
             return false;
         if (x >= c->m->nfuncs)
-            return invalid(c, "unknown function");
+            return unknown(c, "function", x);
         return do_call(c, &c->m->types[c->m->functypes[x]], OXI_CALL, x, 0, false);
     }
     case 0x11: { /* call_indirect typeidx tableidx */
@@ -1143,9 +1155,9 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_u32(c, &ti) || !rd_u32(c, &t))
             return false;
         if (t >= c->m->ntables)
-            return invalid(c, "unknown table");
+            return unknown(c, "table", t);
         if (ti >= c->m->ntypes)
-            return invalid(c, "unknown type");
+            return unknown(c, "type", ti);
         if (c->m->tables[t].elem != OX_FUNCREF)
             return invalid(c, "type mismatch");
         return do_call(c, &c->m->types[ti], OXI_CALL_INDIRECT, ti, t, true);
@@ -1325,7 +1337,7 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_u32(c, &x))
             return false;
         if (x >= c->m->nfuncs)
-            return invalid(c, "unknown function");
+            return unknown(c, "function", x);
         if (!c->m->func_declared || !c->m->func_declared[x])
             return invalid(c, "undeclared function reference");
         if (EMIT(c, OXI_REF_FUNC, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
