@@ -1,4 +1,5 @@
-# ox_add_wasm_guest(NAME SOURCES src... [WASI] [EXPORTS sym...] [CFLAGS ...] [LDFLAGS ...])
+# ox_add_wasm_guest(NAME SOURCES src... [WASI] [EXPORTS sym...] [CFLAGS ...] [LDFLAGS ...]
+#                   [DEPENDS file...])   (DEPENDS: headers etc. that trigger a rebuild)
 #
 # Compiles C sources to ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm with Debian's
 # clang and lld at build time and adds a target NAME_wasm that builds it.
@@ -10,7 +11,7 @@ find_program(OX_WASM_CLANG NAMES clang clang-14)
 set(OX_WASI_SYSROOT "/usr" CACHE PATH "wasi-libc sysroot (Debian installs it under /usr)")
 
 function(ox_add_wasm_guest name)
-  cmake_parse_arguments(G "WASI;REACTOR" "" "SOURCES;EXPORTS;CFLAGS;LDFLAGS" ${ARGN})
+  cmake_parse_arguments(G "WASI;REACTOR" "" "SOURCES;EXPORTS;CFLAGS;LDFLAGS;DEPENDS" ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm)
   set(srcs)
   foreach(s ${G_SOURCES})
@@ -30,7 +31,7 @@ function(ox_add_wasm_guest name)
   endforeach()
   add_custom_command(OUTPUT ${out}
     COMMAND ${OX_WASM_CLANG} ${flags} ${srcs} ${G_LDFLAGS} -o ${out}
-    DEPENDS ${srcs}
+    DEPENDS ${srcs} ${G_DEPENDS}
     COMMENT "wasm32: ${name}.wasm"
     VERBATIM)
   add_custom_target(${name}_wasm ALL DEPENDS ${out})
