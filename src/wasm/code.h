@@ -67,19 +67,30 @@ typedef union ox_cell {
     X(REF_IS_NULL, 2)      /* dst, src */ \
     X(REF_FUNC, 2)         /* dst, funcidx */
 
-/* Compare-and-branch, fused by the compiler from an i32 comparison that
-   feeds br_if or if: X(NAME, condition on a, b). Words: a, b, off. */
+/* Compare-and-branch, fused by the compiler from an integer comparison
+   that feeds br_if or if: X(NAME, operand type, condition on a, b).
+   Words: a, b, off. */
 #define OX_BRCMP_OPS(X) \
-    X(BR_I32_EQ, a == b) \
-    X(BR_I32_NE, a != b) \
-    X(BR_I32_LT_S, (int32_t)a < (int32_t)b) \
-    X(BR_I32_LT_U, a < b) \
-    X(BR_I32_GT_S, (int32_t)a > (int32_t)b) \
-    X(BR_I32_GT_U, a > b) \
-    X(BR_I32_LE_S, (int32_t)a <= (int32_t)b) \
-    X(BR_I32_LE_U, a <= b) \
-    X(BR_I32_GE_S, (int32_t)a >= (int32_t)b) \
-    X(BR_I32_GE_U, a >= b)
+    X(BR_I32_EQ, I32, a == b) \
+    X(BR_I32_NE, I32, a != b) \
+    X(BR_I32_LT_S, I32, (int32_t)a < (int32_t)b) \
+    X(BR_I32_LT_U, I32, a < b) \
+    X(BR_I32_GT_S, I32, (int32_t)a > (int32_t)b) \
+    X(BR_I32_GT_U, I32, a > b) \
+    X(BR_I32_LE_S, I32, (int32_t)a <= (int32_t)b) \
+    X(BR_I32_LE_U, I32, a <= b) \
+    X(BR_I32_GE_S, I32, (int32_t)a >= (int32_t)b) \
+    X(BR_I32_GE_U, I32, a >= b) \
+    X(BR_I64_EQ, I64, a == b) \
+    X(BR_I64_NE, I64, a != b) \
+    X(BR_I64_LT_S, I64, (int64_t)a < (int64_t)b) \
+    X(BR_I64_LT_U, I64, a < b) \
+    X(BR_I64_GT_S, I64, (int64_t)a > (int64_t)b) \
+    X(BR_I64_GT_U, I64, a > b) \
+    X(BR_I64_LE_S, I64, (int64_t)a <= (int64_t)b) \
+    X(BR_I64_LE_U, I64, a <= b) \
+    X(BR_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
+    X(BR_I64_GE_U, I64, a >= b)
 
 /* The full internal op enumeration: control ops, then every ops.h op. */
 enum ox_iop {

@@ -495,7 +495,7 @@ static bool branch_needs_moves(cc *c, ctl *f)
     return false;
 }
 
-/* Fused forms of an i32 comparison feeding a conditional branch: the
+/* Fused forms of an integer comparison feeding a conditional branch: the
    branch taken when the comparison holds, and when it does not. */
 static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_false)
 {
@@ -510,6 +510,16 @@ static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_
         {OXI_I32_LE_U, OXI_BR_I32_LE_U, OXI_BR_I32_GT_U},
         {OXI_I32_GE_S, OXI_BR_I32_GE_S, OXI_BR_I32_LT_S},
         {OXI_I32_GE_U, OXI_BR_I32_GE_U, OXI_BR_I32_LT_U},
+        {OXI_I64_EQ, OXI_BR_I64_EQ, OXI_BR_I64_NE},
+        {OXI_I64_NE, OXI_BR_I64_NE, OXI_BR_I64_EQ},
+        {OXI_I64_LT_S, OXI_BR_I64_LT_S, OXI_BR_I64_GE_S},
+        {OXI_I64_LT_U, OXI_BR_I64_LT_U, OXI_BR_I64_GE_U},
+        {OXI_I64_GT_S, OXI_BR_I64_GT_S, OXI_BR_I64_LE_S},
+        {OXI_I64_GT_U, OXI_BR_I64_GT_U, OXI_BR_I64_LE_U},
+        {OXI_I64_LE_S, OXI_BR_I64_LE_S, OXI_BR_I64_GT_S},
+        {OXI_I64_LE_U, OXI_BR_I64_LE_U, OXI_BR_I64_GT_U},
+        {OXI_I64_GE_S, OXI_BR_I64_GE_S, OXI_BR_I64_LT_S},
+        {OXI_I64_GE_U, OXI_BR_I64_GE_U, OXI_BR_I64_LT_U},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (map[i].cmp == cmp) {

@@ -258,9 +258,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             uint32_t i = S(0).i32, n = W(1);
             JUMP((int32_t)W(2 + (i < n ? i : n)));
         }
-#define OX_X(name, cond) \
+#define OX_X(name, t, cond) \
         vmcase(name) { \
-            uint32_t a = S(0).i32, b = S(1).i32; \
+            CT_##t a = S(0).F_##t, b = S(1).F_##t; \
             if (cond) JUMP((int32_t)W(2)); \
             NEXT(LEN(3)); \
         }
