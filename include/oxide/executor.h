@@ -48,7 +48,13 @@ typedef struct ox_host_import {
 } ox_host_import;
 
 typedef struct ox_executor_options {
-    const ox_config *engine_config;  /* NULL: engine defaults */
+    const ox_config *engine_config;  /* NULL: engine defaults (e.g. max_memory_pages) */
+    /* Resource limits the original lacked. Each outermost guest call
+       (alloc, oxide_invoke, free and plain calls count separately) traps
+       with "interrupted" after timeout_ms, or with "fuel exhausted" after
+       `fuel` units (a function entry or loop iteration each). 0 = none. */
+    uint64_t timeout_ms;
+    uint64_t fuel;
     const ox_host_import *imports;   /* copied by the engine */
     size_t nimports;
     /* Extra linking (e.g. WASI from oxide/wasi.h): called once with the

@@ -25,6 +25,10 @@ extern "C" {
 
 typedef struct ox_kernel ox_kernel;
 
+/* Limits for Wasm modules whose manifest does not set them. */
+#define OX_KERNEL_DEFAULT_MAX_MEMORY_PAGES 4096u /* 256 MiB */
+#define OX_KERNEL_DEFAULT_TIMEOUT_MS 10000u      /* per guest call */
+
 /* Registry in memory. */
 ox_kerr *ox_kernel_new(ox_kernel **out);
 /* Registry in a SQLite file (WAL); key (may be NULL) encrypts config values. */
@@ -39,7 +43,8 @@ ox_registry *ox_kernel_registry(ox_kernel *k);
 /* Load a manifest (a module.json or a directory holding one), resolve its
    paths, and register the module with the manager (which records it in the
    registry, state loaded) and run its init hook. A wasm module is loaded
-   from its `wasm` path after its `sha256` (if any) is checked; a native
+   from its `wasm` path after its `sha256` (if any) is checked, with the
+   manifest's limits or the defaults below (the original had none); a native
    manifest registers a passive module (start/stop succeed, nothing runs:
    spawning its binary is future work). The manifest's capabilities are
    granted on the bus to this module's id only. *out (may be NULL) gets the

@@ -10,6 +10,9 @@
  *             directory; required when kind is "wasm"
  *   sha256    (new, optional) hex SHA-256 of that file; loading refuses a
  *             file whose digest differs
+ *   limits    (new, optional) {"max_memory_pages": n, "timeout_ms": n, "fuel": n},
+ *             non-negative integers; absent or 0 means the kernel's default
+ *             (see ox_kernel_register_manifest)
  * Errors name the field at fault ("manifest: field `kind` must be …").
  *
  * Ownership: ox_manifest_free() / ox_resolved_manifest_free(); every string
@@ -34,6 +37,8 @@ typedef struct ox_manifest {
     ox_module_kind kind;
     char *description, *spec_kind, *binary, *skill, *mcp, *base_url; /* NULL when absent */
     char *wasm, *sha256;                                              /* NULL when absent */
+    uint32_t max_memory_pages; /* limits; 0 when absent */
+    uint64_t timeout_ms, fuel;
     char **operations;
     size_t noperations;
     char **capabilities;

@@ -19,7 +19,17 @@ struct ox_executor {
     ox_instance *inst;
     char **exports; /* function export names, export order */
     size_t nexports;
+    uint64_t fuel; /* per outermost call; 0 = unmetered */
 };
+
+/* Every guest call goes through here so the fuel budget is per call. */
+static ox_error *run(ox_executor *ex, ox_func *f, const ox_val *args, size_t nargs,
+                     ox_val *results, size_t nresults)
+{
+    if (ex->fuel)
+        ox_store_set_fuel(ex->store, ex->fuel);
+    return ox_func_call(f, args, nargs, results, nresults);
+}
 
 void ox_functype_format(const ox_functype *t, char *buf, size_t size)
 {
@@ -93,10 +103,16 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
             goto fail;
         }
     }
+    if (opts && opts->timeout_ms)
+        ox_store_set_timeout(ex->store, opts->timeout_ms);
+    if (opts)
+        ex->fuel = opts->fuel;
     if (opts && opts->link && (e = opts->link(opts->link_user, linker, ex->store))) {
         err = from_wasm(e, "wasm link");
         goto fail;
     }
+    if (ex->fuel)
+        ox_store_set_fuel(ex->store, ex->fuel); /* the start function is metered too */
     if ((e = ox_linker_instantiate(linker, ex->store, ex->module, &ex->inst))) {
         err = from_wasm(e, "wasm");
         goto fail;
@@ -226,7 +242,7 @@ ox_kerr *ox_executor_call_i32(ox_executor *ex, const char *name, int32_t arg, in
         free(why);
     } else {
         ox_val a = ox_val_i32(arg), r;
-        ox_error *e = ox_func_call(f, &a, 1, &r, 1);
+        ox_error *e = run(ex, f, &a, 1, &r, 1);
         if (e)
             err = from_wasm(e, "wasm");
         else
@@ -259,7 +275,7 @@ ox_kerr *ox_executor_call(ox_executor *ex, const char *name, const ox_val *args,
                               "%zu result(s) of other types",
                               name, have, nargs, nresults);
         } else {
-            ox_error *e = ox_func_call(f, args, nargs, results, nresults);
+            ox_error *e = run(ex, f, args, nargs, results, nresults);
             if (e)
                 err = from_wasm(e, "wasm");
         }
@@ -284,6 +300,7 @@ void ox_executor_interrupt(ox_executor *ex) { ox_store_interrupt(ex->store); }
 /* ---- JSON ABI ---------------------------------------------------------- */
 
 typedef struct abi {
+    ox_executor *ex;
     ox_func *alloc, *free, *invoke;
     ox_memory *mem;
 } abi;
@@ -324,7 +341,7 @@ static ox_kerr *put_buffer(abi *a, const char *what, const void *bytes, uint32_t
                            uint32_t *ptr)
 {
     ox_val arg = ox_val_i32((int32_t)len), res;
-    ox_error *e = ox_func_call(a->alloc, &arg, 1, &res, 1);
+    ox_error *e = run(a->ex, a->alloc, &arg, 1, &res, 1);
     if (e) {
         ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "alloc %s: %s", what, ox_error_message(e));
         ox_error_free(e);
@@ -342,7 +359,7 @@ static ox_kerr *put_buffer(abi *a, const char *what, const void *bytes, uint32_t
         /* The pointer came from alloc, so hand it back even though it is
            useless: a guest that tracks allocations stays consistent. */
         ox_val fa[2] = {ox_val_i32((int32_t)p), ox_val_i32((int32_t)len)};
-        ox_error_free(ox_func_call(a->free, fa, 2, NULL, 0));
+        ox_error_free(run(a->ex, a->free, fa, 2, NULL, 0));
         return k;
     }
     if (len && (e = ox_memory_write(a->mem, p, bytes, len)))
@@ -356,7 +373,7 @@ static ox_kerr *put_buffer(abi *a, const char *what, const void *bytes, uint32_t
 static void free_buffer(abi *a, uint32_t p, uint32_t len)
 {
     ox_val fa[2] = {ox_val_i32((int32_t)p), ox_val_i32((int32_t)len)};
-    ox_error_free(ox_func_call(a->free, fa, 2, NULL, 0));
+    ox_error_free(run(a->ex, a->free, fa, 2, NULL, 0));
 }
 
 ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t *input,
@@ -375,7 +392,7 @@ ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t
         return ox_kerr_new(OX_KERR_OTHER, "method or input larger than 2 GiB");
     }
     pthread_mutex_lock(&ex->mu);
-    abi a;
+    abi a = {.ex = ex};
     uint32_t mptr = 0, iptr = 0;
     bool have_m = false, have_i = false;
     uint8_t *bytes = NULL;
@@ -391,7 +408,7 @@ ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t
     ox_val args[4] = {ox_val_i32((int32_t)mptr), ox_val_i32((int32_t)mlen),
                       ox_val_i32((int32_t)iptr), ox_val_i32((int32_t)ilen)};
     ox_val r;
-    ox_error *e = ox_func_call(a.invoke, args, 4, &r, 1);
+    ox_error *e = run(ex, a.invoke, args, 4, &r, 1);
     if (e) {
         err = from_wasm(e, "oxide_invoke");
         goto out;

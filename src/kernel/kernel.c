@@ -128,8 +128,16 @@ ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved
         ox_executor *ex = NULL;
         if (!(err = read_all(r->wasm_path, &bytes, &len))) {
             /* Verify before the engine sees a single byte. */
+            ox_config cfg = {0};
+            cfg.max_memory_pages =
+                m->max_memory_pages ? m->max_memory_pages : OX_KERNEL_DEFAULT_MAX_MEMORY_PAGES;
+            ox_executor_options opts = {
+                .engine_config = &cfg,
+                .timeout_ms = m->timeout_ms ? m->timeout_ms : OX_KERNEL_DEFAULT_TIMEOUT_MS,
+                .fuel = m->fuel,
+            };
             if (!(err = ox_manifest_verify_digest(m, bytes, len)))
-                err = ox_executor_from_bytes(bytes, len, NULL, &ex);
+                err = ox_executor_from_bytes(bytes, len, &opts, &ex);
             free(bytes);
         }
         if (!err && (err = ox_modules_register_wasm(k->mods, &meta, ex)))

@@ -66,6 +66,34 @@ static ox_kerr *get_list(const json_t *o, const char *key, char ***out, size_t *
     return NULL;
 }
 
+/* "limits": an object of optional non-negative integers. */
+static ox_kerr *get_limits(const json_t *o, ox_manifest *m)
+{
+    json_t *l = json_object_get(o, "limits");
+    if (!l || json_is_null(l))
+        return NULL;
+    if (!json_is_object(l))
+        return ox_kerr_new(OX_KERR_SERDE, "manifest: field `limits` must be an object");
+    static const char *const keys[] = {"max_memory_pages", "timeout_ms", "fuel"};
+    uint64_t vals[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(l, keys[i]);
+        if (!v)
+            continue;
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return ox_kerr_new(OX_KERR_SERDE,
+                               "manifest: `limits.%s` must be a non-negative integer", keys[i]);
+        vals[i] = (uint64_t)json_integer_value(v);
+    }
+    if (vals[0] > 65536)
+        return ox_kerr_new(OX_KERR_SERDE,
+                           "manifest: `limits.max_memory_pages` is above 65536 (4 GiB)");
+    m->max_memory_pages = (uint32_t)vals[0];
+    m->timeout_ms = vals[1];
+    m->fuel = vals[2];
+    return NULL;
+}
+
 static bool hex64(const char *s)
 {
     if (strlen(s) != 64)
@@ -105,7 +133,8 @@ ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out)
         (err = get_str(o, "wasm", false, &m->wasm)) ||
         (err = get_str(o, "sha256", false, &m->sha256)) ||
         (err = get_list(o, "operations", &m->operations, &m->noperations)) ||
-        (err = get_list(o, "capabilities", &m->capabilities, &m->ncapabilities)))
+        (err = get_list(o, "capabilities", &m->capabilities, &m->ncapabilities)) ||
+        (err = get_limits(o, m)))
         goto out;
     if (!ox_module_kind_parse(kind, &m->kind)) {
         err = ox_kerr_new(OX_KERR_SERDE,

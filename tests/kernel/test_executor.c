@@ -330,6 +330,45 @@ static void compress_tools(void)
     ox_executor_free(ex);
 }
 
+static ox_executor *load_with(const char *name, const ox_executor_options *o)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.wasm", OX_KGUEST_DIR, name);
+    ox_executor *ex = NULL;
+    OK(ox_executor_from_path(path, o, &ex));
+    return ex;
+}
+
+/* Fix: the original had no fuel, no timeout and no memory limit. */
+static void resource_limits_stop_runaway_guests(void)
+{
+    ox_executor_options o = {.timeout_ms = 100};
+    ox_executor *ex = load_with("spin", &o);
+    int32_t r;
+    ox_kerr *e = EXPECT_ERR(ox_executor_call_i32(ex, "spin", 0, &r), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "interrupted");
+    ox_kerr_free(e);
+    CHECK(call0(ex, "ok", 1) == 2); /* usable afterwards */
+    ox_executor_free(ex);
+
+    o = (ox_executor_options){.fuel = 10000};
+    ex = load_with("spin", &o);
+    e = EXPECT_ERR(ox_executor_call_i32(ex, "spin", 0, &r), OX_KERR_OTHER);
+    CHECK_CONTAINS(ox_kerr_message(e), "fuel exhausted");
+    ox_kerr_free(e);
+    CHECK(call0(ex, "ok", 1) == 2); /* the budget is per call */
+    CHECK(call0(ex, "ok", 2) == 3);
+    ox_executor_free(ex);
+
+    ox_config cfg = {.max_memory_pages = 4};
+    o = (ox_executor_options){.engine_config = &cfg};
+    ex = load_with("spin", &o);
+    CHECK(call0(ex, "grow", 2) == 1);   /* 1 -> 3 pages */
+    CHECK(call0(ex, "grow", 10) == -1); /* refused, not a crash or a trap */
+    CHECK(call0(ex, "grow", 1) == 3);   /* up to the limit */
+    ox_executor_free(ex);
+}
+
 typedef struct {
     ox_executor *ex;
     int n, ok;
@@ -377,5 +416,6 @@ int main(void)
     RUN(echo_guest_keeps_state);
     RUN(compress_tools);
     RUN(calls_from_threads_are_serialised);
+    RUN(resource_limits_stop_runaway_guests);
     return CHECK_DONE();
 }

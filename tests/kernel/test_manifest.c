@@ -95,6 +95,12 @@ static void field_rules_are_enforced(void)
         {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"wasm\",\"wasm\":\"a.wasm\","
          "\"sha256\":\"abc\"}", "64 hexadecimal"},
         {"{\"id\":", "manifest"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"limits\":[]}",
+         "`limits` must be an object"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"limits\":"
+         "{\"fuel\":-1}}", "`limits.fuel` must be a non-negative integer"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"limits\":"
+         "{\"max_memory_pages\":70000}}", "above 65536"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ox_manifest *m = (ox_manifest *)1;
@@ -110,6 +116,12 @@ static void field_rules_are_enforced(void)
     ox_manifest *m;
     OK(ox_manifest_from_json(ok, strlen(ok), &m));
     CHECK(m->binary == NULL && m->description == NULL);
+    CHECK(m->max_memory_pages == 0 && m->timeout_ms == 0 && m->fuel == 0);
+    ox_manifest_free(m);
+    const char *lim = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+                      "\"limits\":{\"max_memory_pages\":16,\"timeout_ms\":250,\"fuel\":1000000}}";
+    OK(ox_manifest_from_json(lim, strlen(lim), &m));
+    CHECK(m->max_memory_pages == 16 && m->timeout_ms == 250 && m->fuel == 1000000);
     ox_manifest_free(m);
 }
 
