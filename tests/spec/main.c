@@ -245,7 +245,9 @@ static bool run_isolated(const cli *c, const char *wast_path, const char *json,
         fflush(stdout);
         if (write(fds[1], &mine, sizeof mine) != (ssize_t)sizeof mine)
             _exit(3);
-        _exit(ok ? 0 : 4);
+        /* exit, not _exit: LeakSanitizer checks at exit in sanitizer builds. */
+        st_known_free(c->opt.known);
+        exit(ok ? 0 : 4);
     }
     close(fds[1]);
     st_counts got;
@@ -268,7 +270,18 @@ static bool run_isolated(const cli *c, const char *wast_path, const char *json,
         return false;
     }
     st_counts_add(counts, &got);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 4))
+        return WEXITSTATUS(status) == 0;
+    /* The script ran, but the child ended badly afterwards: a sanitizer
+       report (leaks, usually; see stderr) or a crash while cleaning up. */
+    if (WIFSIGNALED(status))
+        printf("%s: FAIL: the runner died of signal %d after the script\n", name,
+               WTERMSIG(status));
+    else
+        printf("%s: FAIL: the runner exited with status %d after the script (sanitizer "
+               "report on stderr?)\n", name, WEXITSTATUS(status));
+    counts->failed++;
+    return false;
 }
 
 /* ---- File lists ----------------------------------------------------------- */

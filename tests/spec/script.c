@@ -52,7 +52,10 @@ static void pass(script *s, int line, const char *kind)
 }
 
 static void fail(script *s, int line, const char *kind, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 static void fail(script *s, int line, const char *kind, const char *fmt, ...)
 {
