@@ -43,6 +43,8 @@ typedef struct cli {
     const char *suite;   /* testsuite directory */
     const char *known_path;
     const char *wast2json;
+    const char *flags[16]; /* extra wast2json arguments, e.g. --enable-tail-call */
+    int nflags;
     unsigned timeout;    /* seconds per file; 0 = none */
     bool report_only;
     st_options opt;
@@ -81,6 +83,8 @@ static void usage(FILE *f)
             "                         %s)\n"
             "  --known-failures FILE  'FILE.wast:LINE reason' lines that may fail\n"
             "  --wast2json PATH       the converter (default %s)\n"
+            "  --wast2json-flag FLAG  pass FLAG to wast2json (repeatable), e.g.\n"
+            "                         --enable-tail-call for proposals/tail-call\n"
             "  --timeout SECONDS      per file: the child is killed (default 120, 0 = none)\n"
             "  --command-timeout SEC  per engine call: the store is interrupted and the\n"
             "                         command fails (default 10, 0 = none)\n"
@@ -145,7 +149,16 @@ static bool convert(const cli *c, const char *wast, const char *out, const char 
             dup2(fd, 2);
             close(fd);
         }
-        execlp(c->wast2json, c->wast2json, wast, "-o", out, (char *)NULL);
+        char *args[16 + 5];
+        int n = 0;
+        args[n++] = (char *)c->wast2json;
+        for (int i = 0; i < c->nflags; i++)
+            args[n++] = (char *)c->flags[i];
+        args[n++] = (char *)wast;
+        args[n++] = "-o";
+        args[n++] = (char *)out;
+        args[n] = NULL;
+        execvp(c->wast2json, args);
         fprintf(stderr, "cannot run %s: %s\n", c->wast2json, strerror(errno));
         _exit(127);
     }
@@ -241,6 +254,8 @@ static bool run_isolated(const cli *c, const char *wast_path, const char *json,
         bool ok = run_one(c, wast_path, json, name, &mine);
         if (ok) /* notes only: a stale entry does not fail the test */
             st_known_report_stale(c->opt.known, name, stdout);
+        else /* the file could not be run at all: that counts too */
+            mine.failed++;
         print_counts(name, &mine);
         fflush(stdout);
         if (write(fds[1], &mine, sizeof mine) != (ssize_t)sizeof mine)
@@ -373,6 +388,12 @@ int main(int argc, char **argv)
             c.known_path = argv[++i];
         } else if (has_next && !strcmp(a, "--wast2json")) {
             c.wast2json = argv[++i];
+        } else if (has_next && !strcmp(a, "--wast2json-flag")) {
+            if (c.nflags == (int)(sizeof c.flags / sizeof c.flags[0])) {
+                fprintf(stderr, "ox_spectest: too many --wast2json-flag options\n");
+                return 2;
+            }
+            c.flags[c.nflags++] = argv[++i];
         } else if (has_next && !strcmp(a, "--file")) {
             json = argv[++i];
         } else if (has_next && (!strcmp(a, "--timeout") || !strcmp(a, "--command-timeout"))) {
