@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 /* wasm_module.c — the glue the original lacked: a module whose behaviour
    is a Wasm guest. It serves `invoke` commands for its id from the bus
    through the executor's JSON ABI and answers with custom events. */
@@ -5,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "oxide/modules.h"
 
@@ -65,7 +67,8 @@ static void *serve(void *arg)
         if (!env)
             continue; /* interrupted: look at the stop flag */
         const ox_message *m = ox_envelope_message(env);
-        if (m->type == OX_CMD_INVOKE && !strcmp(m->module_id, w->id))
+        if (m->type == OX_CMD_INVOKE && !strcmp(m->module_id, w->id) &&
+            !atomic_load(&w->stopping))
             answer(w, env);
         ox_envelope_unref(env);
     }
@@ -103,12 +106,22 @@ static ox_kerr *wm_stop(void *self)
         return NULL;
     atomic_store(&w->stopping, true);
     ox_subscription_interrupt(w->sub);
-    /* A guest stuck in a loop would block the join: interrupt it. (If the
-       call ends just before, the interrupt hits nothing or the next call,
-       which then fails with "interrupted" — the module is stopping anyway.) */
-    if (atomic_load(&w->in_call))
-        ox_executor_interrupt(w->ex);
-    pthread_join(w->thread, NULL);
+    /* A guest stuck in a loop would block the join, so interrupt calls in
+       progress. The engine drops an interrupt that lands between calls (it
+       must not kill the next one), so keep checking until the thread ends. */
+    for (;;) {
+        if (atomic_load(&w->in_call))
+            ox_executor_interrupt(w->ex);
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 20 * 1000000L;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        if (pthread_timedjoin_np(w->thread, NULL, &t) == 0)
+            break;
+    }
     w->thread_live = false;
     return NULL;
 }

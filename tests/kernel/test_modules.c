@@ -2,6 +2,7 @@
    enforced lifecycle, registry sync, hooks without locks, and Wasm modules
    serving invoke commands over the bus. */
 #include <pthread.h>
+#include <time.h>
 
 #include "check.h"
 #include "oxide/modules.h"
@@ -375,6 +376,47 @@ static void wasm_module_serves_invoke_over_the_bus(void)
     teardown(&f);
 }
 
+/* Stopping a module whose guest is stuck in a loop interrupts the guest
+   instead of hanging; the pending invoke is answered with an error. */
+static void stop_interrupts_a_busy_guest(void)
+{
+    fixture f = setup(false);
+    ox_executor *ex;
+    char path[512];
+    snprintf(path, sizeof path, "%s/spin.wasm", OX_KGUEST_DIR);
+    OK(ox_executor_from_path(path, NULL, &ex)); /* no timeout: only stop can end it */
+    ox_module_meta m = meta("spinner");
+    OK(ox_modules_register_wasm(f.mgr, &m, ex));
+    OK(ox_modules_init(f.mgr, "spinner"));
+    OK(ox_modules_start(f.mgr, "spinner"));
+    ox_subscription *s;
+    OK(ox_bus_subscribe(f.bus, &s));
+    ox_message cmd = {.type = OX_CMD_INVOKE, .module_id = "spinner", .method = "loop"};
+    OK(ox_bus_send_command(f.bus, "tester", &cmd, NULL));
+    struct timespec nap = {0, 100 * 1000000L};
+    nanosleep(&nap, NULL); /* let the guest start spinning */
+    OK(ox_modules_stop(f.mgr, "spinner"));
+    CHECK(state_of(f.mgr, "spinner") == OX_STATE_STOPPED);
+    bool answered = false;
+    for (int i = 0; i < 5; i++) {
+        ox_envelope *e;
+        ox_subscription_recv(s, 1000, &e);
+        if (!e)
+            break;
+        const ox_message *msg = ox_envelope_message(e);
+        if (msg->type == OX_EV_CUSTOM) {
+            CHECK_STR(msg->kind, "loop.err");
+            json_t *err = json_object_get(msg->payload, "error");
+            CHECK(json_is_string(err) && strstr(json_string_value(err), "interrupted"));
+            answered = true;
+        }
+        ox_envelope_unref(e);
+    }
+    CHECK(answered);
+    ox_subscription_close(s);
+    teardown(&f);
+}
+
 typedef struct {
     ox_modules *mgr;
     int ok;
@@ -423,5 +465,6 @@ int main(void)
     RUN(list_is_sorted_by_id);
     RUN(wasm_module_serves_invoke_over_the_bus);
     RUN(concurrent_starts_run_the_hook_once);
+    RUN(stop_interrupts_a_busy_guest);
     return CHECK_DONE();
 }
