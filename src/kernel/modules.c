@@ -92,7 +92,10 @@ static bool allowed(ox_module_state from, ox_module_state to)
 }
 
 /* Move e to `to` if the lifecycle allows it, then mirror it in the
-   registry. The registry write happens outside the manager lock. */
+   registry (outside the manager lock). If the registry write fails:
+   entering starting/stopping is undone, so the module is not left busy
+   with no hook running; after a hook ran, the new state stands (it is the
+   truth) and the error says the registry is stale. */
 static ox_kerr *transition(ox_modules *m, entry *e, ox_module_state to)
 {
     pthread_mutex_lock(&m->mu);
@@ -105,13 +108,23 @@ static ox_kerr *transition(ox_modules *m, entry *e, ox_module_state to)
         return ox_kerr_new(OX_KERR_TRANSITION,
                            "invalid state transition for module `%s`: %s -> %s", e->meta.id,
                            ox_module_state_name(from), ox_module_state_name(to));
-    if (m->reg) {
-        ox_kerr *err = ox_registry_set_module_state(m->reg, e->meta.id, to);
-        if (err)
-            return ox_kerr_wrap(err, "module `%s` is %s but the registry was not updated",
-                                e->meta.id, ox_module_state_name(to));
+    ox_kerr *err = m->reg ? ox_registry_set_module_state(m->reg, e->meta.id, to) : NULL;
+    if (!err)
+        return NULL;
+    ox_kerr *out;
+    if (to == OX_STATE_STARTING || to == OX_STATE_STOPPING) {
+        pthread_mutex_lock(&m->mu);
+        e->state = from;
+        pthread_mutex_unlock(&m->mu);
+        out = ox_kerr_new(OX_KERR_REGISTRY, "module `%s` stays %s: cannot record %s: %s",
+                          e->meta.id, ox_module_state_name(from), ox_module_state_name(to),
+                          ox_kerr_message(err));
+    } else {
+        out = ox_kerr_new(OX_KERR_REGISTRY, "module `%s` is %s but the registry is stale: %s",
+                          e->meta.id, ox_module_state_name(to), ox_kerr_message(err));
     }
-    return NULL;
+    ox_kerr_free(err);
+    return out;
 }
 
 static ox_kerr *add(ox_modules *m, const ox_module_meta *meta, const ox_module_vtable *vt,
@@ -201,8 +214,7 @@ ox_kerr *ox_modules_start(ox_modules *m, const char *id)
     if (err)
         return err;
     if ((err = transition(m, e, OX_STATE_STARTING))) {
-        /* a refused transition changed nothing; a registry failure did */
-        entry_unref(m, e);
+        entry_unref(m, e); /* nothing changed */
         return err;
     }
     ox_kerr *hook = e->vt.start(e->self);

@@ -257,6 +257,26 @@ static void registry_follows_every_state_change(void)
     teardown(&f);
 }
 
+/* If the registry cannot follow, start fails without leaving the module
+   stuck in `starting` and without running the hook. */
+static void registry_failure_does_not_wedge_a_module(void)
+{
+    fixture f = setup(true);
+    counter c = {0};
+    ox_module_meta m = meta("wedge");
+    OK(ox_modules_register(f.mgr, &m, &counter_vt, &c));
+    OK(ox_registry_delete_module(f.reg, "wedge", NULL)); /* behind the manager's back */
+    ox_kerr *e = EXPECT_ERR(ox_modules_start(f.mgr, "wedge"), OX_KERR_REGISTRY);
+    CHECK_STR(ox_kerr_message(e), "registry error: module `wedge` stays loaded: cannot record "
+                                  "starting: unknown module: wedge");
+    ox_kerr_free(e);
+    CHECK(c.starts == 0 && state_of(f.mgr, "wedge") == OX_STATE_LOADED);
+    OK(ox_registry_upsert_module(f.reg, &m, OX_STATE_LOADED)); /* repaired */
+    OK(ox_modules_start(f.mgr, "wedge"));
+    CHECK(state_of(f.mgr, "wedge") == OX_STATE_RUNNING);
+    teardown(&f);
+}
+
 /* No lock is held while a hook runs: the hook can ask the manager. */
 static void hooks_may_call_back_into_the_manager(void)
 {
@@ -461,6 +481,7 @@ int main(void)
     RUN(invalid_transitions_are_errors);
     RUN(failing_hooks_leave_failed);
     RUN(registry_follows_every_state_change);
+    RUN(registry_failure_does_not_wedge_a_module);
     RUN(hooks_may_call_back_into_the_manager);
     RUN(list_is_sorted_by_id);
     RUN(wasm_module_serves_invoke_over_the_bus);
