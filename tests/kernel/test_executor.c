@@ -309,6 +309,17 @@ static void compress_tools(void)
                "{\"error\":\"chunk_text: `max_chars` must be a positive integer\"}");
     json_gives(ex, "nope", "{}",
                "{\"error\":\"unknown method (expected select_fields, strip_metadata or chunk_text)\"}");
+    /* Hostile nesting gets an answer, not a guest stack overflow. */
+    char deep[1200];
+    size_t n = 0;
+    n += (size_t)snprintf(deep, sizeof deep, "{\"data\":");
+    for (int i = 0; i < 500; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 500; i++)
+        deep[n++] = ']';
+    deep[n++] = '}';
+    deep[n] = 0;
+    json_gives(ex, "strip_metadata", deep, "{\"error\":\"nesting too deep\"}");
     /* The allocator reuses freed memory: many calls with sizeable inputs
        succeed (a bump allocator without free would run out). */
     char *text = malloc(8200);
