@@ -449,13 +449,13 @@ static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
        leave loc[] alone, other paths may still see the value pending. */
     for (uint32_t k = 0; k < n; k++) {
         uint32_t at = loc_of(c, h - n + k), own = slot_of(c, h - n + k);
-        if (at != own && at >= dst && at < dst + n &&
+        if (at != own && at != dst + k && at >= dst && at < dst + n &&
             EMIT(c, OXI_COPY, own, at) == UINT32_MAX && c->err)
             return false;
     }
     for (uint32_t k = 0; k < n; k++) {
         uint32_t src = loc_of(c, h - n + k);
-        if (src >= dst && src < dst + n)
+        if (src != dst + k && src >= dst && src < dst + n)
             src = slot_of(c, h - n + k);
         if (src != dst + k && EMIT(c, OXI_COPY, dst + k, src) == UINT32_MAX && c->err)
             return false;
