@@ -163,6 +163,34 @@ static void wasm_path_and_digest(void)
     ox_resolved_manifest_free(r);
 }
 
+/* Bad input never crashes: mutated manifests parse or give SERDE errors. */
+static void mutated_manifests_never_crash(void)
+{
+    size_t len = strlen(PETSTORE);
+    char *buf = malloc(len + 1);
+    uint32_t seed = 777;
+    int rejected = 0;
+    for (int i = 0; i < 3000; i++) {
+        memcpy(buf, PETSTORE, len + 1);
+        for (int k = 0; k < 1 + i % 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            seed = seed * 1103515245u + 12345u;
+            buf[at] = (char)(seed >> 16);
+        }
+        ox_manifest *m = NULL;
+        ox_kerr *e = ox_manifest_from_json(buf, len, &m);
+        if (e) {
+            rejected++;
+            CHECK(ox_kerr_code_of(e) == OX_KERR_SERDE && m == NULL);
+            ox_kerr_free(e);
+        }
+        ox_manifest_free(m);
+    }
+    CHECK(rejected > 0);
+    free(buf);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/oxman.XXXXXX");
@@ -173,6 +201,7 @@ int main(void)
     RUN(field_rules_are_enforced);
     RUN(missing_file_names_the_path);
     RUN(wasm_path_and_digest);
+    RUN(mutated_manifests_never_crash);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
