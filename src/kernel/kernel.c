@@ -145,10 +145,18 @@ ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved
     } else {
         err = ox_modules_register(k->mods, &meta, &passive_vtable, NULL);
     }
-    if (!err && (err = ox_modules_init(k->mods, m->id)))
+    bool registered = !err;
+    if (!err)
+        err = ox_modules_init(k->mods, m->id);
+    size_t granted = 0;
+    for (; !err && granted < m->ncapabilities; granted++)
+        err = ox_bus_grant(k->bus, m->id, m->capabilities[granted]);
+    if (err && registered) {
+        /* Leave nothing half-registered: no grants, no module, no row. */
+        for (size_t i = 0; i < granted; i++)
+            ox_bus_revoke(k->bus, m->id, m->capabilities[i]);
         ox_kerr_free(ox_modules_unload(k->mods, m->id));
-    for (size_t i = 0; !err && i < m->ncapabilities; i++)
-        err = ox_bus_grant(k->bus, m->id, m->capabilities[i]);
+    }
     if (err) {
         /* Name the manifest, except where the error already says it all. */
         if (ox_kerr_code_of(err) != OX_KERR_DUPLICATE_MODULE)
