@@ -458,12 +458,12 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_UNOPS(OX_X)
         OX_SAT_OPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, ta, tr, helper) \
+#define OX_X(name, code, ta, tr, helper, rt) \
         vmcase(name) { \
-            CT_##tr r; \
+            rt r; \
             ox_trap t_ = helper(S(1).F_##ta, &r); \
             if (t_ != OX_TRAP_NONE) TRAP(t_); \
-            S(0).F_##tr = r; \
+            S(0).F_##tr = (CT_##tr)r; \
             NEXT(LEN(2)); \
         }
         OX_TRUNC_OPS(OX_X)
