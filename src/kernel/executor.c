@@ -150,36 +150,13 @@ ox_kerr *ox_executor_from_path(const char *path, const ox_executor_options *opts
                                ox_executor **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    uint8_t *buf;
+    size_t len;
+    int rc = ox_read_file(path, (size_t)1 << 30, &buf, &len);
+    if (rc)
         return ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
-                           strerror(errno));
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    ox_kerr *err = NULL;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = cap > (1u << 30) ? NULL : realloc(buf, cap);
-            if (!nb) {
-                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
-                                  cap > (1u << 30) ? "larger than 1 GiB" : "out of memory");
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
-                                  strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (!err)
-        err = ox_executor_from_bytes(buf, len, opts, out);
+                           rc == EFBIG ? "larger than 1 GiB" : strerror(rc));
+    ox_kerr *err = ox_executor_from_bytes(buf, len, opts, out);
     free(buf);
     return err;
 }

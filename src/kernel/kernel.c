@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kutil.h"
+
 struct ox_kernel {
     ox_bus *bus;
     ox_registry *reg;
@@ -68,44 +70,6 @@ static ox_kerr *passive_start(void *self)
 }
 static const ox_module_vtable passive_vtable = {NULL, passive_start, passive_start, NULL};
 
-static ox_kerr *read_all(const char *path, uint8_t **buf, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    *buf = NULL;
-    *len = 0;
-    if (!f)
-        return ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
-                           strerror(errno));
-    size_t cap = 0;
-    ox_kerr *err = NULL;
-    for (;;) {
-        if (*len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = cap > (1u << 30) ? NULL : realloc(*buf, cap);
-            if (!nb) {
-                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: too large",
-                                  path);
-                break;
-            }
-            *buf = nb;
-        }
-        size_t got = fread(*buf + *len, 1, cap - *len, f);
-        *len += got;
-        if (!got) {
-            if (ferror(f))
-                err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
-                                  strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (err) {
-        free(*buf);
-        *buf = NULL;
-    }
-    return err;
-}
-
 ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved_manifest **out)
 {
     if (out)
@@ -126,7 +90,11 @@ ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved
         uint8_t *bytes;
         size_t len;
         ox_executor *ex = NULL;
-        if (!(err = read_all(r->wasm_path, &bytes, &len))) {
+        int rc = ox_read_file(r->wasm_path, (size_t)1 << 30, &bytes, &len);
+        if (rc) {
+            err = ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", r->wasm_path,
+                              rc == EFBIG ? "larger than 1 GiB" : strerror(rc));
+        } else {
             /* Verify before the engine sees a single byte. */
             ox_config cfg = {0};
             cfg.max_memory_pages =

@@ -3,6 +3,7 @@
 #include "kutil.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,49 @@ ox_kerr *ox_json_parse(const char *text, size_t len, json_t **out)
 }
 
 char *ox_strdup0(const char *s) { return s ? strdup(s) : NULL; }
+
+int ox_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno;
+    size_t cap = 0;
+    int rc = 0;
+    for (;;) {
+        if (*len + 1 >= cap) {
+            size_t nc = cap ? cap * 2 : 65536;
+            if (cap > max + 1) {
+                rc = EFBIG;
+                break;
+            }
+            uint8_t *nb = realloc(*buf, nc);
+            if (!nb) {
+                rc = ENOMEM;
+                break;
+            }
+            *buf = nb;
+            cap = nc;
+        }
+        size_t got = fread(*buf + *len, 1, cap - *len - 1, f);
+        *len += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(f);
+    if (!rc && *len > max)
+        rc = EFBIG;
+    if (rc) {
+        free(*buf);
+        *buf = NULL;
+        *len = 0;
+    }
+    return rc;
+}
 
 bool ox_utf8_valid(const unsigned char *s, size_t len)
 {

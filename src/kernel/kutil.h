@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "oxide/kerror.h"
 
@@ -33,6 +34,11 @@ char *ox_json_dump(const json_t *v);
 /* Parse any JSON value from len bytes; on failure a SERDE error naming
    what is wrong and where. */
 ox_kerr *ox_json_parse(const char *text, size_t len, json_t **out);
+
+/* Read a whole file into a malloc'd buffer (*buf, *len; one spare byte
+   past the end so text callers may NUL-terminate). Returns 0, or an errno
+   value: the open/read error, EFBIG when larger than max, ENOMEM. */
+int ox_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 
 /* strdup that accepts NULL. */
 char *ox_strdup0(const char *s);

@@ -187,44 +187,13 @@ ox_kerr *ox_manifest_load(const char *path, ox_manifest **out)
     char *file = is_dir(path) ? join(path, "module.json") : strdup(path);
     if (!file)
         return ox_kerr_new(OX_KERR_OTHER, "out of memory");
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        ox_kerr *e = ox_kerr_new(OX_KERR_OTHER, "failed to read manifest %s: %s", file,
-                                 strerror(errno));
-        free(file);
-        return e;
-    }
+    uint8_t *buf;
+    size_t len;
     /* Manifests are small; refuse anything absurd rather than read it all. */
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    ox_kerr *err = NULL;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            if (cap > (16u << 20)) {
-                err = ox_kerr_new(OX_KERR_OTHER, "failed to read manifest %s: larger than 16 MiB",
-                                  file);
-                break;
-            }
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                err = ox_kerr_new(OX_KERR_OTHER, "failed to read manifest %s: %s", file,
-                                  strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (!err)
-        err = ox_manifest_from_json(buf, len, out);
+    int rc = ox_read_file(file, 16u << 20, &buf, &len);
+    ox_kerr *err = rc ? ox_kerr_new(OX_KERR_OTHER, "failed to read manifest %s: %s", file,
+                                    rc == EFBIG ? "larger than 16 MiB" : strerror(rc))
+                      : ox_manifest_from_json((const char *)buf, len, out);
     free(buf);
     free(file);
     return err;
