@@ -3,7 +3,9 @@
  * does, printing the same lines, so scripts/difftest can compare Oxide with
  * binaryen's interpreter on random modules from `wasm-opt -ttf`.
  *
- * Every exported function is called in export order with zero arguments.
+ * Every exported function is called in export order with zero arguments,
+ * after resetting the hang limit (binaryen calls the module's
+ * `hangLimitInitializer` export before each call).
  * The `fuzzing-support` imports log their argument. A trap prints
  * "[trap MESSAGE]" and the run goes on with the next export, as binaryen's
  * does. Any other import is refused.
@@ -83,11 +85,16 @@ static void call_export(ox_func *f, const char *name)
         ox_error_free(err);
         return;
     }
-    if (t->nresults == 1) {
-        printf("[fuzz-exec] note result: %s => ", name);
-        print_val(&results[0]);
-        printf("\n");
+    if (t->nresults == 0)
+        return;
+    /* One result prints bare, several as binaryen's tuple "(a, b)". */
+    printf("[fuzz-exec] note result: %s => %s", name, t->nresults > 1 ? "(" : "");
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        if (i)
+            printf(", ");
+        print_val(&results[i]);
     }
+    printf("%s\n", t->nresults > 1 ? ")" : "");
 }
 
 int main(int argc, char **argv)
@@ -116,12 +123,20 @@ int main(int argc, char **argv)
     err = ox_linker_instantiate(l, s, m, &inst);
     if (err)
         goto out;
+    ox_extern hang;
+    bool has_hang = ox_instance_export(inst, "hangLimitInitializer", &hang) &&
+                    hang.kind == OX_EXTERN_FUNC;
     for (size_t i = 0; i < ox_instance_export_count(inst); i++) {
         const char *name;
         ox_extern x;
         ox_instance_export_at(inst, i, &name, NULL, &x);
-        if (x.kind == OX_EXTERN_FUNC)
-            call_export(x.of.func, name);
+        if (x.kind != OX_EXTERN_FUNC)
+            continue;
+        if (has_hang) {
+            ox_error *herr = ox_func_call(hang.of.func, NULL, 0, NULL, 0);
+            ox_error_free(herr);
+        }
+        call_export(x.of.func, name);
     }
     rc = 0;
 out:
