@@ -92,10 +92,14 @@ typedef union ox_cell {
     X(BR_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
     X(BR_I64_GE_U, I64, a >= b)
 
-/* The full internal op enumeration: control ops, then every ops.h op. */
+/* The full internal op enumeration: control ops, then every ops.h op, then
+   the indexed ("_IX") form of every load and store, fused by the compiler
+   from an i32.add computing the address: loads [dst, a, b, offset] and
+   stores [a, b, value, offset] access a + b (wrapping) + offset. */
 enum ox_iop {
 #define OX_X_CTL(name, nw) OXI_##name,
 #define OX_X_NUM(name, ...) OXI_##name,
+#define OX_X_IX(name, ...) OXI_##name##_IX,
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
     OX_BINOPS(OX_X_NUM)
@@ -105,8 +109,11 @@ enum ox_iop {
     OX_SAT_OPS(OX_X_NUM)
     OX_LOAD_OPS(OX_X_NUM)
     OX_STORE_OPS(OX_X_NUM)
+    OX_LOAD_OPS(OX_X_IX)
+    OX_STORE_OPS(OX_X_IX)
 #undef OX_X_CTL
 #undef OX_X_NUM
+#undef OX_X_IX
     OXI_COUNT_
 };
 

@@ -1116,6 +1116,16 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
+        if (live(c) && can_fold(c, h) && c->fold_op == OXI_I32_ADD) {
+            /* the address is an i32.add just emitted: [dst, a, b] becomes
+               the indexed load [dst, a, b, offset] in place */
+            uint32_t at = c->fold_insn;
+            enum ox_iop ix = (enum ox_iop)(oi->iop + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
+            c->code[at].op = c->handlers[ix];
+            set_word(c, at, 3, off);
+            produced(c, at, ix);
+            return push(c, oi->tr);
+        }
         uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), off);
         if (at == UINT32_MAX && c->err)
             return false;
@@ -1128,6 +1138,21 @@ static bool instr(cc *c, uint8_t op)
             !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
+        if (live(c) && can_fold(c, h) && c->fold_op == OXI_I32_ADD) {
+            /* nothing was emitted for the value (a local or constant), so
+               the address's i32.add is last: [dst, a, b] becomes the
+               indexed store [a, b, value, offset] */
+            uint32_t at = c->fold_insn;
+            ox_cell *cell = &c->code[at];
+            uint32_t a = cell[1].w[1], b = cell[2].w[0];
+            cell[0].op = c->handlers[oi->iop + (OXI_I32_STORE_IX - OXI_I32_STORE)];
+            cell[1].w[0] = a;
+            cell[1].w[1] = b;
+            cell[2].w[0] = loc_of(c, h + 1);
+            cell[2].w[1] = off;
+            c->fold_insn = UINT32_MAX;
+            return true;
+        }
         return EMIT(c, (enum ox_iop)oi->iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX ||
                !c->err;
     }

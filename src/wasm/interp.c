@@ -187,6 +187,9 @@ static const void *const op_numbers[OXI_COUNT_] = {
     OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
     OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
+#define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_IX,
+    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
 };
 #endif
 
@@ -200,6 +203,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #define OX_X(name, ...) &&op_##name,
         OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
         OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, ...) &&op_##name##_IX,
+        OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
     };
     if (!x) {
@@ -540,6 +546,26 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             EFFECTIVE(ea, S(0).i32, W(2), sizeof(mt)); \
             memcpy(mbase + ea, &v, sizeof(mt)); \
             NEXT(LEN(3)); \
+        }
+        OX_STORE_OPS(OX_X)
+#undef OX_X
+        /* Indexed forms: the address is the wrapped i32 sum of two slots. */
+#define OX_X(name, code, t, al, mt, conv) \
+        vmcase(name##_IX) { \
+            mt v; \
+            EFFECTIVE(ea, (uint32_t)(S(1).i32 + S(2).i32), W(3), sizeof(mt)); \
+            memcpy(&v, mbase + ea, sizeof(mt)); \
+            S(0).F_##t = (CT_##t)(conv); \
+            NEXT(LEN(4)); \
+        }
+        OX_LOAD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, code, t, al, mt) \
+        vmcase(name##_IX) { \
+            mt v = (mt)S(2).F_##t; \
+            EFFECTIVE(ea, (uint32_t)(S(0).i32 + S(1).i32), W(3), sizeof(mt)); \
+            memcpy(mbase + ea, &v, sizeof(mt)); \
+            NEXT(LEN(4)); \
         }
         OX_STORE_OPS(OX_X)
 #undef OX_X
