@@ -68,7 +68,8 @@ typedef union ox_cell {
     X(REF_FUNC, 2)         /* dst, funcidx */
 
 /* Compare-and-branch, fused by the compiler from an integer comparison
-   that feeds br_if or if: X(NAME, operand type, condition on a, b).
+   (or a bit test, i32.and) that feeds br_if or if: X(NAME, operand type,
+   condition on a, b).
    Words: a, b, off. */
 #define OX_BRCMP_OPS(X) \
     X(BR_I32_EQ, I32, a == b) \
@@ -90,7 +91,9 @@ typedef union ox_cell {
     X(BR_I64_LE_S, I64, (int64_t)a <= (int64_t)b) \
     X(BR_I64_LE_U, I64, a <= b) \
     X(BR_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
-    X(BR_I64_GE_U, I64, a >= b)
+    X(BR_I64_GE_U, I64, a >= b) \
+    X(BR_I32_AND_NZ, I32, (a & b) != 0) \
+    X(BR_I32_AND_Z, I32, (a & b) == 0)
 
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler

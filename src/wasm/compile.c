@@ -520,6 +520,7 @@ static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_
         {OXI_I64_LE_U, OXI_BR_I64_LE_U, OXI_BR_I64_GT_U},
         {OXI_I64_GE_S, OXI_BR_I64_GE_S, OXI_BR_I64_LT_S},
         {OXI_I64_GE_U, OXI_BR_I64_GE_U, OXI_BR_I64_LT_U},
+        {OXI_I32_AND, OXI_BR_I32_AND_NZ, OXI_BR_I32_AND_Z},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (map[i].cmp == cmp) {
