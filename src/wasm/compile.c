@@ -19,196 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "code.h"
-#include "runtime.h"
+#include "compile.h"
 
-#define T_UNKNOWN 0 /* polymorphic-stack placeholder type */
-
-enum { CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE, CTL_FUNC };
-
-typedef struct ctl {
-    uint8_t kind;
-    bool unreachable;    /* stack is polymorphic until the frame ends */
-    bool dead;           /* entered in unreachable code: emit nothing */
-    uint32_t height;     /* type-stack height at entry, params excluded */
-    /* block type: a type index (has_type) or 0/1 result `single` */
-    bool has_type;
-    uint32_t typeidx;
-    ox_valtype single;   /* 0 = no result */
-    uint32_t loop_pc;    /* loop: cell index of its header */
-    int32_t patches;     /* forward branches to patch at end, -1 = none */
-    int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
-} ctl;
-
-typedef struct patch {
-    uint32_t insn;       /* cell index of the branching instruction */
-    uint32_t word;       /* operand word holding the offset */
-    int32_t next;
-} patch;
-
-typedef struct cc {
-    ox_module *m;
-    const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
-    ox_error *err;
-    const void *const *handlers;
-
-    uint32_t nparams, nlocals;
-    ox_valtype *ltypes;
-
-    ox_valtype *vs;      /* operand type stack */
-    uint32_t nvs, capvs, maxh;
-    ctl *cs;
-    uint32_t ncs, capcs;
-    ox_cell *code;
-    uint32_t ncode, capcode;
-    patch *pt;
-    uint32_t npt, cappt;
-    uint32_t *tmpw;      /* br_table operand words */
-    uint32_t captmpw;
-
-    /* Operand folding. loc[h] is the slot the value at height h lives in:
-       its own stack slot, or (pending) a local's or a pooled constant's
-       slot, so local.get and constants cost no instruction. Pending
-       entries exist only in the innermost frame: every control boundary
-       materialises them, and local.set/tee first materialises pending
-       copies of the local it overwrites. */
-    uint32_t *loc;
-    uint32_t caploc;
-    uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
-    uint64_t consts[OX_MAX_CONSTS];
-    uint32_t nconsts;
-    bool consts_frozen;  /* second pass: the pool is laid out */
-    /* The last value-producing instruction, whose result slot (word 0)
-       local.set may retarget, or a compare that br_if/if may fuse with. */
-    uint32_t fold_insn, fold_end, label_pos;
-    enum ox_iop fold_op;
-} cc;
-
-/* ---- errors and reading ------------------------------------------------ */
-
-static bool fail(cc *c, ox_errcode code, const char *msg)
-{
-    if (!c->err)
-        c->err = ox_err_at(code, (int64_t)(c->ip - c->m->bytes), "%s", msg);
-    return false;
-}
-/* "unknown local 7": the reference's wording, with the index. */
-static bool unknown(cc *c, const char *what, uint64_t idx)
-{
-    if (!c->err)
-        c->err = ox_err_at(OX_ERR_INVALID, (int64_t)(c->ip - c->m->bytes), "unknown %s %llu",
-                           what, (unsigned long long)idx);
-    return false;
-}
-static bool invalid(cc *c, const char *msg) { return fail(c, OX_ERR_INVALID, msg); }
-static bool malformed(cc *c, const char *msg) { return fail(c, OX_ERR_MALFORMED, msg); }
-static bool nomem(cc *c)
-{
-    if (!c->err)
-        c->err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling a function body");
-    return false;
-}
-
-static bool grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    uint32_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > UINT32_MAX / 2)
-            return nomem(c);
-        n *= 2;
-    }
-    void *p = realloc(*v, (size_t)n * elem);
-    if (!p)
-        return nomem(c);
-    *v = p;
-    *cap = n;
-    return true;
-}
-
-static bool rd_byte(cc *c, uint8_t *out)
-{
-    if (c->p >= c->end)
-        return malformed(c, "unexpected end");
-    *out = *c->p++;
-    return true;
-}
-
-/* Unsigned LEB128 of at most `bits` bits (spec 5.2.2). */
-static bool rd_uleb(cc *c, unsigned bits, uint64_t *out)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        uint8_t b;
-        if (!rd_byte(c, &b))
-            return false;
-        if (shift + 7 >= bits) {
-            /* last permitted byte: no continuation, no bits beyond `bits` */
-            if (b & 0x80)
-                return malformed(c, "integer representation too long");
-            if ((b & 0x7f) >> (bits - shift))
-                return malformed(c, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            break;
-        shift += 7;
-    }
-    *out = v;
-    return true;
-}
-
-static bool rd_u32(cc *c, uint32_t *out)
-{
-    uint64_t v;
-    if (!rd_uleb(c, 32, &v))
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-/* Signed LEB128 of at most `bits` bits: the unused bits of the last byte
-   must be copies of the sign bit. */
-static bool rd_sleb(cc *c, unsigned bits, int64_t *out)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    for (;;) {
-        if (!rd_byte(c, &b))
-            return false;
-        if (shift + 7 >= bits) {
-            if (b & 0x80)
-                return malformed(c, "integer representation too long");
-            unsigned used = bits - shift; /* 1..7 value bits in this byte */
-            /* bits from the sign bit (used-1) up to bit 6 must be equal */
-            int top = (b & 0x7f) >> (used - 1);
-            int allones = 0x7f >> (used - 1);
-            if (top != 0 && top != allones)
-                return malformed(c, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-        if (!(b & 0x80))
-            break;
-    }
-    if (shift < 64 && (b & 0x40))
-        v |= ~(uint64_t)0 << shift;
-    *out = (int64_t)v;
-    return true;
-}
-
-static bool zero_byte(cc *c)
-{
-    uint8_t b;
-    if (!rd_byte(c, &b))
-        return false;
-    if (b != 0)
-        return malformed(c, "zero byte expected");
-    return true;
-}
 
 static bool is_valtype(uint8_t b)
 {
@@ -225,8 +37,8 @@ static uint32_t slot_of(cc *c, uint32_t h) { return c->stack_base + h; }
 /* Push a value living in slot `at`. */
 static bool push_at(cc *c, ox_valtype t, uint32_t at)
 {
-    if (!grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1) ||
-        !grow(c, (void **)&c->loc, &c->caploc, c->nvs + 1, sizeof(uint32_t)))
+    if (!oxc_grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1) ||
+        !oxc_grow(c, (void **)&c->loc, &c->caploc, c->nvs + 1, sizeof(uint32_t)))
         return false;
     c->loc[c->nvs] = at;
     c->vs[c->nvs++] = t;
@@ -248,7 +60,7 @@ static bool pop(cc *c, ox_valtype *out)
             *out = T_UNKNOWN;
             return true;
         }
-        return invalid(c, "type mismatch");
+        return oxc_invalid(c, "type mismatch");
     }
     *out = c->vs[--c->nvs];
     return true;
@@ -256,11 +68,11 @@ static bool pop(cc *c, ox_valtype *out)
 
 static bool pop_expect(cc *c, ox_valtype want)
 {
-    ox_valtype t;
+    ox_valtype t = T_UNKNOWN;
     if (!pop(c, &t))
         return false;
     if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
-        return invalid(c, "type mismatch");
+        return oxc_invalid(c, "type mismatch");
     return true;
 }
 
@@ -324,12 +136,12 @@ static bool read_blocktype(cc *c, ctl *f)
         return true;
     }
     int64_t v;
-    if (!rd_sleb(c, 33, &v))
+    if (!oxc_rd_sleb(c, 33, &v))
         return false;
     if (v < 0)
-        return malformed(c, "malformed value type");
+        return oxc_malformed(c, "malformed value type");
     if ((uint64_t)v >= c->m->ntypes)
-        return unknown(c, "type", (uint64_t)v);
+        return oxc_unknown(c, "type", (uint64_t)v);
     f->has_type = true;
     f->typeidx = (uint32_t)v;
     return true;
@@ -351,8 +163,8 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
         return UINT32_MAX;
     uint32_t need = 1 + (nw + 1) / 2;
     if (c->ncode > UINT32_MAX - need - 1 ||
-        !grow(c, (void **)&c->code, &c->capcode, c->ncode + need, sizeof(ox_cell))) {
-        nomem(c);
+        !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + need, sizeof(ox_cell))) {
+        oxc_nomem(c);
         return UINT32_MAX;
     }
     uint32_t at = c->ncode;
@@ -425,7 +237,7 @@ static bool target(cc *c, ctl *f, uint32_t insn, uint32_t word)
         set_word(c, insn, word, (uint32_t)((int64_t)f->loop_pc - (int64_t)insn));
         return true;
     }
-    if (!grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
+    if (!oxc_grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
         return false;
     c->pt[c->npt] = (patch){insn, word, f->patches};
     f->patches = (int32_t)c->npt++;
@@ -570,7 +382,7 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
 static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
 {
     bool dead = c->ncs ? !live(c) : false;
-    if (!grow(c, (void **)&c->cs, &c->capcs, c->ncs + 1, sizeof(ctl)))
+    if (!oxc_grow(c, (void **)&c->cs, &c->capcs, c->ncs + 1, sizeof(ctl)))
         return false;
     ctl *f = &c->cs[c->ncs++];
     *f = *bt;
@@ -616,7 +428,7 @@ static bool op_block(cc *c, uint8_t kind)
         return false;
     ctl *f = top_ctl(c);
     if (kind == CTL_IF && skip != UINT32_MAX) {
-        if (!grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
+        if (!oxc_grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
             return false;
         c->pt[c->npt] = (patch){skip, word, -1};
         f->else_patch = (int32_t)c->npt++;
@@ -641,7 +453,7 @@ static bool check_results(cc *c, ctl *f)
         if (!pop_expect(c, ctl_result(c, f, k)))
             return false;
     if (c->nvs != f->height)
-        return invalid(c, "type mismatch");
+        return oxc_invalid(c, "type mismatch");
     return true;
 }
 
@@ -649,7 +461,7 @@ static bool op_else(cc *c)
 {
     ctl *f = top_ctl(c);
     if (f->kind != CTL_IF)
-        return malformed(c, "END opcode expected");
+        return oxc_malformed(c, "END opcode expected");
     if (!materialize_frame(c) || !check_results(c, f))
         return false;
     /* then-arm falls through to the end: jump over the else-arm */
@@ -679,7 +491,7 @@ static bool op_end(cc *c)
         for (uint32_t k = 0; ok && k < np; k++)
             ok = ctl_param(c, f, k) == ctl_result(c, f, k);
         if (!ok)
-            return invalid(c, "type mismatch");
+            return oxc_invalid(c, "type mismatch");
     }
     if (f->kind != CTL_FUNC && !materialize_frame(c))
         return false;
@@ -708,10 +520,10 @@ static bool op_end(cc *c)
 static bool rd_label(cc *c, ctl **out)
 {
     uint32_t l;
-    if (!rd_u32(c, &l))
+    if (!oxc_rd_u32(c, &l))
         return false;
     if (l >= c->ncs)
-        return unknown(c, "label", l);
+        return oxc_unknown(c, "label", l);
     *out = &c->cs[c->ncs - 1 - l];
     return true;
 }
@@ -768,11 +580,11 @@ static bool op_br_if(cc *c)
 static bool op_br_table(cc *c)
 {
     uint32_t n;
-    if (!rd_u32(c, &n))
+    if (!oxc_rd_u32(c, &n))
         return false;
     if (n > (uint32_t)(c->end - c->p)) /* each label takes at least a byte */
-        return malformed(c, "unexpected end");
-    if (!grow(c, (void **)&c->tmpw, &c->captmpw, n + 3, sizeof(uint32_t)))
+        return oxc_malformed(c, "unexpected end");
+    if (!oxc_grow(c, (void **)&c->tmpw, &c->captmpw, n + 3, sizeof(uint32_t)))
         return false;
     uint32_t *lbl = c->tmpw + 2; /* label depths first, offsets later */
     for (uint32_t k = 0; k <= n; k++) {
@@ -791,7 +603,7 @@ static bool op_br_table(cc *c)
     for (uint32_t k = 0; k <= n; k++) {
         ctl *f = &c->cs[c->ncs - 1 - lbl[k]];
         if (label_arity(c, f) != arity)
-            return invalid(c, "type mismatch");
+            return oxc_invalid(c, "type mismatch");
         uint32_t save = c->nvs;
         if (!pop_label(c, f))
             return false;
@@ -869,37 +681,37 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
 static bool need_memory(cc *c)
 {
     if (c->m->nmems == 0)
-        return invalid(c, "unknown memory 0");
+        return oxc_invalid(c, "unknown memory 0");
     return true;
 }
 
 static bool rd_memarg(cc *c, unsigned natural, uint32_t *offset)
 {
     uint32_t align;
-    if (!rd_u32(c, &align) || !rd_u32(c, offset))
+    if (!oxc_rd_u32(c, &align) || !oxc_rd_u32(c, offset))
         return false;
     if (!need_memory(c))
         return false;
     if (align > natural)
-        return invalid(c, "alignment must not be larger than natural");
+        return oxc_invalid(c, "alignment must not be larger than natural");
     return true;
 }
 
 static bool rd_table(cc *c, uint32_t *t)
 {
-    if (!rd_u32(c, t))
+    if (!oxc_rd_u32(c, t))
         return false;
     if (*t >= c->m->ntables)
-        return unknown(c, "table", *t);
+        return oxc_unknown(c, "table", *t);
     return true;
 }
 
 static bool rd_elem(cc *c, uint32_t *e)
 {
-    if (!rd_u32(c, e))
+    if (!oxc_rd_u32(c, e))
         return false;
     if (*e >= c->m->nelems)
-        return unknown(c, "elem segment", *e);
+        return oxc_unknown(c, "elem segment", *e);
     return true;
 }
 
@@ -910,12 +722,15 @@ static bool check_data(cc *c, uint32_t d)
        5.5.16). An index no segment has is invalid either way, and the
        text-format tests expect that reason. */
     if (!c->m->has_datacount)
-        return d < c->m->ndatas ? malformed(c, "data count section required")
-                                : unknown(c, "data segment", d);
+        return d < c->m->ndatas ? oxc_malformed(c, "data count section required")
+                                : oxc_unknown(c, "data segment", d);
     if (d >= c->m->datacount)
-        return unknown(c, "data segment", d);
+        return oxc_unknown(c, "data segment", d);
     return true;
 }
+
+/* After an emit(): true unless it failed (dead code emits nothing). */
+static bool emitted(cc *c, uint32_t insn) { return insn != UINT32_MAX || !c->err; }
 
 /* Pop n i32 operands (top first); return the height of the lowest. */
 static bool pop_i32s(cc *c, unsigned n, uint32_t *first)
@@ -931,7 +746,7 @@ static bool pop_i32s(cc *c, unsigned n, uint32_t *first)
 static bool op_prefixed(cc *c)
 {
     uint32_t sub;
-    if (!rd_u32(c, &sub))
+    if (!oxc_rd_u32(c, &sub))
         return false;
     switch (sub) {
 #define X(name, code, ta, tr, expr) \
@@ -946,40 +761,44 @@ static bool op_prefixed(cc *c)
 #undef X
     case 8: { /* memory.init dataidx 0x00 */
         uint32_t d, s;
-        if (!rd_u32(c, &d) || !zero_byte(c) || !need_memory(c) || !check_data(c, d) ||
+        if (!oxc_rd_u32(c, &d) || !oxc_zero_byte(c) || !need_memory(c) || !check_data(c, d) ||
             !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_MEMORY_INIT, d, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, OXI_MEMORY_INIT, d, loc_of(c, s), loc_of(c, s + 1),
+                               loc_of(c, s + 2)));
     }
     case 9: { /* data.drop */
         uint32_t d;
-        if (!rd_u32(c, &d) || !check_data(c, d))
+        if (!oxc_rd_u32(c, &d) || !check_data(c, d))
             return false;
         return EMIT(c, OXI_DATA_DROP, d) != UINT32_MAX || !c->err;
     }
     case 10: { /* memory.copy 0x00 0x00 */
         uint32_t s;
-        if (!zero_byte(c) || !zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+        if (!oxc_zero_byte(c) || !oxc_zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_MEMORY_COPY, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, OXI_MEMORY_COPY, loc_of(c, s), loc_of(c, s + 1),
+                               loc_of(c, s + 2)));
     }
     case 11: { /* memory.fill 0x00 */
         uint32_t s;
-        if (!zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+        if (!oxc_zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_MEMORY_FILL, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, OXI_MEMORY_FILL, loc_of(c, s), loc_of(c, s + 1),
+                               loc_of(c, s + 2)));
     }
     case 12: { /* table.init elemidx tableidx */
         uint32_t e, t, s;
-        if (!rd_u32(c, &e) || !rd_table(c, &t))
+        if (!oxc_rd_u32(c, &e) || !rd_table(c, &t))
             return false;
         if (e >= c->m->nelems) /* checked after the table, as the reference does */
-            return unknown(c, "elem segment", e);
+            return oxc_unknown(c, "elem segment", e);
         if (c->m->tables[t].elem != c->m->elems[e].type)
-            return invalid(c, "type mismatch");
+            return oxc_invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_TABLE_INIT, t, e, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, OXI_TABLE_INIT, t, e, loc_of(c, s), loc_of(c, s + 1),
+                               loc_of(c, s + 2)));
     }
     case 13: { /* elem.drop */
         uint32_t e;
@@ -992,10 +811,11 @@ static bool op_prefixed(cc *c)
         if (!rd_table(c, &td) || !rd_table(c, &ts))
             return false;
         if (c->m->tables[td].elem != c->m->tables[ts].elem)
-            return invalid(c, "type mismatch");
+            return oxc_invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_TABLE_COPY, td, ts, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, OXI_TABLE_COPY, td, ts, loc_of(c, s), loc_of(c, s + 1),
+                               loc_of(c, s + 2)));
     }
     case 15: { /* table.grow: init n -> old size */
         uint32_t t;
@@ -1026,7 +846,7 @@ static bool op_prefixed(cc *c)
                    UINT32_MAX || !c->err;
     }
     default:
-        return malformed(c, "illegal opcode");
+        return oxc_malformed(c, "illegal opcode");
     }
 }
 
@@ -1072,19 +892,19 @@ static bool push_const(cc *c, ox_valtype t, uint64_t bits)
 
 static bool rd_local(cc *c, uint32_t *x)
 {
-    if (!rd_u32(c, x))
+    if (!oxc_rd_u32(c, x))
         return false;
     if (*x >= c->nlocals)
-        return unknown(c, "local", *x);
+        return oxc_unknown(c, "local", *x);
     return true;
 }
 
 static bool rd_global(cc *c, uint32_t *x)
 {
-    if (!rd_u32(c, x))
+    if (!oxc_rd_u32(c, x))
         return false;
     if (*x >= c->m->nglobals)
-        return unknown(c, "global", *x);
+        return oxc_unknown(c, "global", *x);
     return true;
 }
 
@@ -1180,26 +1000,26 @@ static bool instr(cc *c, uint8_t op)
     case 0x0F: return op_return(c);
     case 0x10: { /* call */
         uint32_t x;
-        if (!rd_u32(c, &x))
+        if (!oxc_rd_u32(c, &x))
             return false;
         if (x >= c->m->nfuncs)
-            return unknown(c, "function", x);
+            return oxc_unknown(c, "function", x);
         return do_call(c, &c->m->types[c->m->functypes[x]], OXI_CALL, x, 0, false);
     }
     case 0x11: { /* call_indirect typeidx tableidx */
         uint32_t ti, t;
-        if (!rd_u32(c, &ti) || !rd_u32(c, &t))
+        if (!oxc_rd_u32(c, &ti) || !oxc_rd_u32(c, &t))
             return false;
         if (t >= c->m->ntables)
-            return unknown(c, "table", t);
+            return oxc_unknown(c, "table", t);
         if (ti >= c->m->ntypes)
-            return unknown(c, "type", ti);
+            return oxc_unknown(c, "type", ti);
         if (c->m->tables[t].elem != OX_FUNCREF)
-            return invalid(c, "type mismatch");
+            return oxc_invalid(c, "type mismatch");
         return do_call(c, &c->m->types[ti], OXI_CALL_INDIRECT, ti, t, true);
     }
     case 0x1A: { /* drop */
-        ox_valtype t;
+        ox_valtype t = T_UNKNOWN;
         return pop(c, &t);
     }
     case 0x1B:   /* select */
@@ -1207,18 +1027,18 @@ static bool instr(cc *c, uint8_t op)
         ox_valtype want = T_UNKNOWN;
         if (op == 0x1C) {
             uint32_t n;
-            uint8_t b;
-            if (!rd_u32(c, &n))
+            uint8_t b = 0;
+            if (!oxc_rd_u32(c, &n))
                 return false;
             if (n != 1)
-                return invalid(c, "invalid result arity");
-            if (!rd_byte(c, &b))
+                return oxc_invalid(c, "invalid result arity");
+            if (!oxc_rd_byte(c, &b))
                 return false;
             if (!is_valtype(b))
-                return malformed(c, "malformed value type");
+                return oxc_malformed(c, "malformed value type");
             want = b;
         }
-        ox_valtype t1, t2;
+        ox_valtype t1 = T_UNKNOWN, t2 = T_UNKNOWN;
         if (!pop_expect(c, OX_I32))
             return false;
         uint32_t hc = c->nvs;
@@ -1226,12 +1046,12 @@ static bool instr(cc *c, uint8_t op)
             return false;
         if (op == 0x1C) {
             if ((t1 != T_UNKNOWN && t1 != want) || (t2 != T_UNKNOWN && t2 != want))
-                return invalid(c, "type mismatch");
+                return oxc_invalid(c, "type mismatch");
         } else {
             if (is_ref(t1) || is_ref(t2))
-                return invalid(c, "type mismatch");
+                return oxc_invalid(c, "type mismatch");
             if (t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2)
-                return invalid(c, "type mismatch");
+                return oxc_invalid(c, "type mismatch");
             want = t1 != T_UNKNOWN ? t1 : t2;
         }
         uint32_t h = c->nvs;
@@ -1285,7 +1105,7 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_global(c, &x))
             return false;
         if (!c->m->globals[x].mutable_)
-            return invalid(c, "global is immutable");
+            return oxc_invalid(c, "global is immutable");
         if (!pop_expect(c, c->m->globals[x].type))
             return false;
         return EMIT(c, OXI_GLOBAL_SET, loc_of(c, c->nvs), x) != UINT32_MAX || !c->err;
@@ -1308,13 +1128,13 @@ static bool instr(cc *c, uint8_t op)
         return EMIT(c, OXI_TABLE_SET, t, loc_of(c, h), loc_of(c, h + 1)) != UINT32_MAX || !c->err;
     }
     case 0x3F: /* memory.size 0x00 */
-        if (!zero_byte(c) || !need_memory(c))
+        if (!oxc_zero_byte(c) || !need_memory(c))
             return false;
         if (EMIT(c, OXI_MEMORY_SIZE, slot_of(c, c->nvs)) == UINT32_MAX && c->err)
             return false;
         return push(c, OX_I32);
     case 0x40: { /* memory.grow 0x00 */
-        if (!zero_byte(c) || !need_memory(c) || !pop_expect(c, OX_I32))
+        if (!oxc_zero_byte(c) || !need_memory(c) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
         if (EMIT(c, OXI_MEMORY_GROW, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err)
@@ -1323,19 +1143,19 @@ static bool instr(cc *c, uint8_t op)
     }
     case 0x41: { /* i32.const */
         int64_t v;
-        if (!rd_sleb(c, 32, &v))
+        if (!oxc_rd_sleb(c, 32, &v))
             return false;
         return push_const(c, OX_I32, (uint32_t)v);
     }
     case 0x42: { /* i64.const */
         int64_t v;
-        if (!rd_sleb(c, 64, &v))
+        if (!oxc_rd_sleb(c, 64, &v))
             return false;
         return push_const(c, OX_I64, (uint64_t)v);
     }
     case 0x43: { /* f32.const: raw little-endian bits */
         if (c->end - c->p < 4)
-            return malformed(c, "unexpected end");
+            return oxc_malformed(c, "unexpected end");
         uint32_t u;
         memcpy(&u, c->p, 4);
         c->p += 4;
@@ -1343,26 +1163,26 @@ static bool instr(cc *c, uint8_t op)
     }
     case 0x44: { /* f64.const */
         if (c->end - c->p < 8)
-            return malformed(c, "unexpected end");
+            return oxc_malformed(c, "unexpected end");
         uint64_t u;
         memcpy(&u, c->p, 8);
         c->p += 8;
         return push_const(c, OX_F64, u);
     }
     case 0xD0: { /* ref.null t */
-        uint8_t t;
-        if (!rd_byte(c, &t))
+        uint8_t t = 0;
+        if (!oxc_rd_byte(c, &t))
             return false;
         if (!is_ref(t))
-            return malformed(c, "malformed reference type");
+            return oxc_malformed(c, "malformed reference type");
         return push_const(c, t, 0); /* a null reference is a zero slot */
     }
     case 0xD1: { /* ref.is_null */
-        ox_valtype t;
+        ox_valtype t = T_UNKNOWN;
         if (!pop(c, &t))
             return false;
         if (t != T_UNKNOWN && !is_ref(t))
-            return invalid(c, "type mismatch");
+            return oxc_invalid(c, "type mismatch");
         uint32_t h = c->nvs;
         if (EMIT(c, OXI_REF_IS_NULL, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err)
             return false;
@@ -1370,12 +1190,12 @@ static bool instr(cc *c, uint8_t op)
     }
     case 0xD2: { /* ref.func */
         uint32_t x;
-        if (!rd_u32(c, &x))
+        if (!oxc_rd_u32(c, &x))
             return false;
         if (x >= c->m->nfuncs)
-            return unknown(c, "function", x);
+            return oxc_unknown(c, "function", x);
         if (!c->m->func_declared || !c->m->func_declared[x])
-            return invalid(c, "undeclared function reference");
+            return oxc_invalid(c, "undeclared function reference");
         if (EMIT(c, OXI_REF_FUNC, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
             return false;
         return push(c, OX_FUNCREF);
@@ -1383,7 +1203,7 @@ static bool instr(cc *c, uint8_t op)
     case 0xFC:
         return op_prefixed(c);
     default:
-        return malformed(c, "illegal opcode");
+        return oxc_malformed(c, "illegal opcode");
     }
 }
 
@@ -1392,20 +1212,20 @@ static bool instr(cc *c, uint8_t op)
 static bool read_locals(cc *c, const ox_functype *ft)
 {
     uint32_t ngroups;
-    if (!rd_u32(c, &ngroups))
+    if (!oxc_rd_u32(c, &ngroups))
         return false;
     uint64_t total = ft->nparams;
     const uint8_t *groups = c->p;
     for (uint32_t g = 0; g < ngroups; g++) {
         uint32_t n;
-        uint8_t t;
-        if (!rd_u32(c, &n) || !rd_byte(c, &t))
+        uint8_t t = 0;
+        if (!oxc_rd_u32(c, &n) || !oxc_rd_byte(c, &t))
             return false;
         total += n;
         if (total > UINT32_MAX)
-            return malformed(c, "too many locals");
+            return oxc_malformed(c, "too many locals");
         if (!is_valtype(t))
-            return malformed(c, "malformed value type");
+            return oxc_malformed(c, "malformed value type");
     }
     /* A frame must fit the value stack; refuse what could never run rather
        than allocate gigabytes of local types. */
@@ -1413,12 +1233,12 @@ static bool read_locals(cc *c, const ox_functype *ft)
     if (limit == 0)
         limit = 1u << 20;
     if (total > limit)
-        return malformed(c, "too many locals");
+        return oxc_malformed(c, "too many locals");
     c->nparams = ft->nparams;
     c->nlocals = (uint32_t)total;
     c->ltypes = malloc(total ? total : 1);
     if (!c->ltypes)
-        return nomem(c);
+        return oxc_nomem(c);
     memcpy(c->ltypes, ft->params, ft->nparams);
     const uint8_t *save = c->p;
     c->p = groups;
@@ -1426,8 +1246,8 @@ static bool read_locals(cc *c, const ox_functype *ft)
     for (uint32_t g = 0; g < ngroups; g++) {
         uint32_t n = 0;
         uint8_t t = 0;
-        rd_u32(c, &n);   /* already checked by the first pass */
-        rd_byte(c, &t);
+        oxc_rd_u32(c, &n);   /* already checked by the first pass */
+        oxc_rd_byte(c, &t);
         memset(c->ltypes + at, t, n);
         at += n;
     }
@@ -1466,10 +1286,10 @@ static bool body_pass(cc *c, uint32_t defidx)
                depends on what that is: the end of the file, the next
                section (the last body), or the next body. */
             if (c->end == m->bytes + m->nbytes)
-                return malformed(c, "unexpected end of section or function");
+                return oxc_malformed(c, "unexpected end of section or function");
             if (defidx + 1 == m->nfuncs - m->nimport_funcs)
-                return malformed(c, "section size mismatch");
-            return malformed(c, "END opcode expected");
+                return oxc_malformed(c, "section size mismatch");
+            return oxc_malformed(c, "END opcode expected");
         }
         uint8_t op = *c->p++;
         if (!instr(c, op))
@@ -1477,7 +1297,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     }
     if (c->p != c->end) {
         c->ip = c->p;
-        return malformed(c, "section size mismatch");
+        return oxc_malformed(c, "section size mismatch");
     }
     return true;
 }
@@ -1499,12 +1319,12 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
 
     struct ox_code *code = calloc(1, sizeof *code);
     if (!code)
-        return nomem(c);
+        return oxc_nomem(c);
     code->cells = malloc((c->ncode ? c->ncode : 1) * sizeof(ox_cell));
     code->consts = malloc((c->nconsts ? c->nconsts : 1) * sizeof(uint64_t));
     if (!code->cells || !code->consts) {
         ox_code_free(code);
-        return nomem(c);
+        return oxc_nomem(c);
     }
     memcpy(code->cells, c->code, c->ncode * sizeof(ox_cell));
     memcpy(code->consts, c->consts, c->nconsts * sizeof(uint64_t));
@@ -1518,7 +1338,7 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
         fs = ft->nresults;
     if (fs > UINT32_MAX) {
         ox_code_free(code);
-        return malformed(c, "too many locals");
+        return oxc_malformed(c, "too many locals");
     }
     code->frame_size = (uint32_t)fs;
     *out = code;
@@ -1537,7 +1357,7 @@ ox_error *ox_compile_module(ox_module *m)
         if (compile_body(&c, i, &code))
             m->funcs[i].code = code;
         else if (!c.err)
-            nomem(&c);
+            oxc_nomem(&c);
     }
     free(c.ltypes);
     free(c.vs);

@@ -1,0 +1,87 @@
+/*
+ * compile.h — the function-body compiler's shared state (internal to
+ * compile.c and compile_read.c; see compile.c for how the pass works).
+ */
+#ifndef OX_COMPILE_H
+#define OX_COMPILE_H
+
+#include "code.h"
+#include "runtime.h"
+
+#define T_UNKNOWN 0 /* polymorphic-stack placeholder type */
+
+enum { CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE, CTL_FUNC };
+
+typedef struct ctl {
+    uint8_t kind;
+    bool unreachable;    /* stack is polymorphic until the frame ends */
+    bool dead;           /* entered in unreachable code: emit nothing */
+    uint32_t height;     /* type-stack height at entry, params excluded */
+    /* block type: a type index (has_type) or 0/1 result `single` */
+    bool has_type;
+    uint32_t typeidx;
+    ox_valtype single;   /* 0 = no result */
+    uint32_t loop_pc;    /* loop: cell index of its header */
+    int32_t patches;     /* forward branches to patch at end, -1 = none */
+    int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
+} ctl;
+
+typedef struct patch {
+    uint32_t insn;       /* cell index of the branching instruction */
+    uint32_t word;       /* operand word holding the offset */
+    int32_t next;
+} patch;
+
+typedef struct cc {
+    ox_module *m;
+    const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
+    ox_error *err;
+    const void *const *handlers;
+
+    uint32_t nparams, nlocals;
+    ox_valtype *ltypes;
+
+    ox_valtype *vs;      /* operand type stack */
+    uint32_t nvs, capvs, maxh;
+    ctl *cs;
+    uint32_t ncs, capcs;
+    ox_cell *code;
+    uint32_t ncode, capcode;
+    patch *pt;
+    uint32_t npt, cappt;
+    uint32_t *tmpw;      /* br_table operand words */
+    uint32_t captmpw;
+
+    /* Operand folding. loc[h] is the slot the value at height h lives in:
+       its own stack slot, or (pending) a local's or a pooled constant's
+       slot, so local.get and constants cost no instruction. Pending
+       entries exist only in the innermost frame: every control boundary
+       materialises them, and local.set/tee first materialises pending
+       copies of the local it overwrites. */
+    uint32_t *loc;
+    uint32_t caploc;
+    uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
+    uint64_t consts[OX_MAX_CONSTS];
+    uint32_t nconsts;
+    bool consts_frozen;  /* second pass: the pool is laid out */
+    /* The last value-producing instruction, whose result slot (word 0)
+       local.set may retarget, or a compare that br_if/if may fuse with. */
+    uint32_t fold_insn, fold_end, label_pos;
+    enum ox_iop fold_op;
+} cc;
+
+/* compile_read.c: errors and reading the body. Each returns false after
+   recording the first error in c->err (offset: the current instruction). */
+bool oxc_fail(cc *c, ox_errcode code, const char *msg);
+bool oxc_unknown(cc *c, const char *what, uint64_t idx);
+bool oxc_invalid(cc *c, const char *msg);
+bool oxc_malformed(cc *c, const char *msg);
+bool oxc_nomem(cc *c);
+bool oxc_grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem);
+bool oxc_rd_byte(cc *c, uint8_t *out);
+bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
+bool oxc_rd_u32(cc *c, uint32_t *out);
+bool oxc_rd_sleb(cc *c, unsigned bits, int64_t *out);
+bool oxc_zero_byte(cc *c);
+
+#endif
