@@ -13,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_limits.h"
 #include "cli_util.h"
 #include "commands.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: oxide invoke FILE.wasm FUNC [ARGS...]\n"
+            "usage: oxide invoke [OPTIONS] FILE.wasm FUNC [ARGS...]\n"
             "\n"
             "Instantiate a module that has no imports, call its exported function FUNC and\n"
             "print each result on its own line.\n"
@@ -34,7 +35,9 @@ static void usage(FILE *f)
             "to the same bits, NaNs as nan (canonical) or nan:0xPAYLOAD.\n"
             "\n"
             "Exit status: 0 ok, 1 trap, 2 usage or bad module, export or argument.\n"
-            "Use -- before FUNC or the arguments if one starts with '--'.\n");
+            "Use -- before FUNC or the arguments if one starts with '--'.\n"
+            "\n"
+            "options (before FILE.wasm):\n" CLI_LIMITS_HELP);
 }
 
 static void print_types(FILE *f, const ox_functype *t)
@@ -99,6 +102,18 @@ int cmd_invoke(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* Limits come before FILE, so an argument like "--fuel" after it is
+       still an argument. */
+    cli_limits lim = {0};
+    for (;;) {
+        if (i >= argc)
+            break;
+        int r = cli_limits_parse("invoke", argc, argv, &i, &lim);
+        if (r < 0)
+            return 2;
+        if (r == 0)
+            break;
+    }
     /* Positional: FILE FUNC ARGS...; "--" may separate them, and "-5" is a
        number, not an option, so nothing else is parsed as one. */
     const char *pos[2];
@@ -126,7 +141,8 @@ int cmd_invoke(int argc, char **argv)
     ox_store *store = NULL;
     ox_instance *inst = NULL;
     ox_val *vals = NULL, *results = NULL;
-    ox_error *err = ox_engine_new(NULL, &engine);
+    ox_config cfg = {.max_memory_pages = lim.max_memory_pages};
+    ox_error *err = ox_engine_new(&cfg, &engine);
     if (!err)
         err = ox_module_load_file(engine, path, &m);
     if (err) {
@@ -137,6 +153,9 @@ int cmd_invoke(int argc, char **argv)
         goto out;
     if ((err = ox_store_new(engine, &store)))
         goto report;
+    /* One budget for the start function and the call together. */
+    ox_store_set_fuel(store, lim.fuel);
+    ox_store_set_timeout(store, lim.timeout_ms);
     if ((err = ox_instance_new(store, m, NULL, 0, &inst))) {
         /* A trap in the start function or a segment: the module ran. */
         if (ox_error_code(err) == OX_ERR_TRAP)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_limits.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "oxide/executor.h"
@@ -28,10 +29,35 @@ static int fail(const char *cmd, ox_kerr *e)
     return 1;
 }
 
-static ox_executor *open_module(const char *cmd, const char *path)
+/* Consume leading --max-memory/--fuel/--timeout: argv is shifted so that
+   argv[1] is the module again. Returns -1 on a bad option (printed). */
+static int take_limits(const char *cmd, int *argc, char ***argv, cli_limits *l)
+{
+    int i = 1;
+    for (;;) {
+        if (i >= *argc)
+            break;
+        int r = cli_limits_parse(cmd, *argc, *argv, &i, l);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+    }
+    /* Keep argv[0] (the command name) in front of what is left. */
+    (*argv)[i - 1] = (*argv)[0];
+    *argv += i - 1;
+    *argc -= i - 1;
+    return 0;
+}
+
+static ox_executor *open_module(const char *cmd, const char *path, const cli_limits *l)
 {
     ox_executor *ex;
-    ox_kerr *e = ox_executor_from_path(path, NULL, &ex);
+    ox_config cfg = {.max_memory_pages = l ? l->max_memory_pages : 0};
+    ox_executor_options opts = {.engine_config = &cfg,
+                                .fuel = l ? l->fuel : 0,
+                                .timeout_ms = l ? l->timeout_ms : 0};
+    ox_kerr *e = ox_executor_from_path(path, &opts, &ex);
     if (e) {
         fail(cmd, e);
         return NULL;
@@ -47,7 +73,7 @@ int cmd_exports(int argc, char **argv)
                 "List the module's exported functions, one per line, in export order.\n");
         return argc == 2 ? 0 : 2;
     }
-    ox_executor *ex = open_module(argv[0], argv[1]);
+    ox_executor *ex = open_module(argv[0], argv[1], NULL);
     if (!ex)
         return 2;
     for (size_t i = 0; i < ox_executor_export_count(ex); i++) {
@@ -62,16 +88,19 @@ int cmd_exports(int argc, char **argv)
 
 int cmd_call(int argc, char **argv)
 {
+    cli_limits lim = {0};
+    if (take_limits(argv[0], &argc, &argv, &lim) < 0)
+        return 2;
     if (wants_help(argc, argv) || argc < 3) {
         fprintf(argc >= 3 ? stdout : stderr,
-                "usage: oxide call FILE.wasm FUNC [ARGS...]\n"
+                "usage: oxide call [OPTIONS] FILE.wasm FUNC [ARGS...]\n"
                 "Call an exported function and print its results, one per line. Arguments\n"
                 "are read as the function's parameter types (e.g. `oxide call add_one.wasm\n"
-                "add_one 41` prints 42).\n");
+                "add_one 41` prints 42).\n\noptions (before FILE.wasm):\n" CLI_LIMITS_HELP);
         return argc >= 3 ? 0 : 2;
     }
     const char *cmd = argv[0], *func = argv[2];
-    ox_executor *ex = open_module(cmd, argv[1]);
+    ox_executor *ex = open_module(cmd, argv[1], &lim);
     if (!ex)
         return 2;
     int status = 2;
@@ -126,14 +155,18 @@ out:
 
 int cmd_call_json(int argc, char **argv)
 {
+    cli_limits lim = {0};
+    if (take_limits(argv[0], &argc, &argv, &lim) < 0)
+        return 2;
     if (wants_help(argc, argv) || argc != 4) {
         fprintf(argc == 4 ? stdout : stderr,
-                "usage: oxide call-json FILE.wasm METHOD JSON\n"
+                "usage: oxide call-json [OPTIONS] FILE.wasm METHOD JSON\n"
                 "Call the guest through the JSON ABI (memory, alloc, free, oxide_invoke) and\n"
                 "print the result as compact JSON. Exits 1 when the call fails or the guest\n"
                 "answers {\"error\": ...}.\n"
                 "example: oxide call-json compress.wasm chunk_text "
-                "'{\"text\":\"a b c\",\"max_chars\":3}'\n");
+                "'{\"text\":\"a b c\",\"max_chars\":3}'\n\noptions (before FILE.wasm):\n"
+                CLI_LIMITS_HELP);
         return argc == 4 ? 0 : 2;
     }
     const char *cmd = argv[0];
@@ -143,7 +176,7 @@ int cmd_call_json(int argc, char **argv)
         fprintf(stderr, "oxide %s: JSON argument: %s at column %d\n", cmd, je.text, je.column);
         return 2;
     }
-    ox_executor *ex = open_module(cmd, argv[1]);
+    ox_executor *ex = open_module(cmd, argv[1], &lim);
     if (!ex) {
         json_decref(in);
         return 2;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_limits.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "oxide/wasi.h"
@@ -29,7 +30,7 @@ typedef struct run_opts {
     const char **env;
     size_t nenv;
     const char *invoke;   /* export to call instead of _start, or NULL */
-    ox_config engine;     /* resource limits (--max-memory etc. go here) */
+    cli_limits limits;    /* --max-memory, --fuel, --timeout */
 } run_opts;
 
 typedef struct run_option {
@@ -113,6 +114,7 @@ static void usage(FILE *f)
                  options[i].metavar ? options[i].metavar : "");
         fprintf(f, "  %-24s%s\n", head, options[i].help);
     }
+    fputs(CLI_LIMITS_HELP, f);
     fprintf(f, "  %-24s%s\n", "-h, --help", "show this help");
     fprintf(f, "\nexit status: the program's proc_exit code, 0 when it returns, %d after a\n"
                "trap (message on stderr), %d if it cannot be loaded or linked, %d on bad usage.\n",
@@ -136,6 +138,11 @@ static int parse(int argc, char **argv, run_opts *o, int *first)
         }
         if (a[0] != '-' || a[1] == 0)
             break;
+        int lim = cli_limits_parse("run", argc, argv, &i, &o->limits);
+        if (lim < 0)
+            return EXIT_USAGE;
+        if (lim > 0)
+            continue;
         const run_option *opt = NULL;
         const char *value = NULL;
         for (size_t k = 0; k < NOPTIONS && !opt; k++) {
@@ -242,13 +249,19 @@ static int run(const run_opts *o, int argc, char **argv)
     ox_linker *linker = NULL;
     ox_wasi *wasi = NULL;
     ox_instance *inst = NULL;
-    ox_error *e = ox_engine_new(&o->engine, &engine);
+    ox_config cfg = {.max_memory_pages = o->limits.max_memory_pages};
+    ox_error *e = ox_engine_new(&cfg, &engine);
     if (!e)
         e = ox_module_load_file(engine, program, &module);
     if (!e)
         e = ox_store_new(engine, &store);
-    if (!e)
+    if (!e) {
+        /* One fuel budget for the whole run, start function included; the
+           deadline applies to each outermost call. */
+        ox_store_set_fuel(store, o->limits.fuel);
+        ox_store_set_timeout(store, o->limits.timeout_ms);
         e = ox_linker_new(&linker);
+    }
     if (!e) {
         ox_wasi_config cfg;
         ox_wasi_config_init(&cfg);

@@ -1,0 +1,45 @@
+/*
+ * cli_limits.h — the resource-limit options shared by `oxide run`,
+ * `oxide invoke`, `oxide call` and `oxide call-json`:
+ *
+ *   --max-memory BYTES   linear memory per memory; K/M/G suffixes (powers
+ *                        of 1024); rounded down to whole 64 KiB pages
+ *   --fuel N             instruction budget (function entries and loop
+ *                        iterations); running out traps "fuel exhausted"
+ *   --timeout MS         wall-clock limit per call; traps "interrupted"
+ *
+ * Each takes its value as the next argument or after '='. A bad value is a
+ * usage error whose message names the option and the value.
+ */
+#ifndef OX_CLI_LIMITS_H
+#define OX_CLI_LIMITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct cli_limits {
+    uint32_t max_memory_pages; /* 0: no limit given */
+    uint64_t fuel;             /* 0: unmetered */
+    uint64_t timeout_ms;       /* 0: no deadline */
+} cli_limits;
+
+/* Help lines for the three options, each indented two spaces and padded to
+   the given column, ending in a newline. */
+#define CLI_LIMITS_HELP                                                                   \
+    "  --max-memory BYTES      cap each linear memory (K/M/G suffixes; rounded down to\n" \
+    "                          whole 64 KiB pages): memory.grow past it returns -1 and a\n" \
+    "                          module whose minimum is larger does not instantiate\n"    \
+    "  --fuel N                instruction budget (one unit per function entry and loop\n" \
+    "                          iteration); when spent the call traps \"fuel exhausted\"\n"  \
+    "  --timeout MS            each call traps \"interrupted\" after MS milliseconds\n"
+
+/* If argv[*i] is one of the options above, consume it (and its value),
+   record it in *l and return 1; return 0 if it is not one of them; on a bad
+   or missing value print "oxide CMD: ..." to stderr and return -1. */
+int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits *l);
+
+/* "64K", "1M", "65536" → bytes. False (with *why set to a static reason)
+   for an empty string, junk, a negative number or overflow. */
+bool cli_parse_bytes(const char *s, uint64_t *out, const char **why);
+
+#endif
