@@ -1,7 +1,7 @@
 /*
  * compile.c — validate each function body and compile it to slot code.
  *
- * One pass per body does both jobs (spec 3.3 "Instructions" and the
+ * Each pass over a body does both jobs (spec 3.3 "Instructions" and the
  * validation algorithm of the spec's appendix A.3): an operand type stack
  * and a control stack check typing, and because the height of the operand
  * stack is known at every instruction, each stack position gets a fixed
@@ -13,6 +13,15 @@
  * the polymorphic stack of the spec but emits nothing: a control frame
  * entered in dead code is "dead" and emits nothing either.
  *
+ * Cheap code comes from folding, all decided here so the interpreter stays
+ * simple: local.get and constants emit nothing (operands name the local's
+ * or the constant pool's slot, cc.loc), local.set/tee retarget the result
+ * slot of the instruction that computed the value, and a comparison or
+ * bit test feeding br_if/if, or an i32.add feeding a load/store address,
+ * is rewritten in place into one fused instruction. Every body is compiled
+ * twice: the first pass validates and collects the constant pool, whose
+ * size fixes where the operand stack's slots start for the second.
+ *
  * Errors: ox_err_at(OX_ERR_MALFORMED or OX_ERR_INVALID, offset of the
  * offending instruction, reason) with the reference interpreter's wording.
  */
@@ -20,7 +29,6 @@
 #include <string.h>
 
 #include "compile.h"
-
 
 static bool is_valtype(uint8_t b)
 {

@@ -148,7 +148,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define NEXT(ncells) do { pc += (ncells); vmnext(); } while (0)
 #define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
 
-/* Function entry and loop headers: one relaxed load; the slow path
+/* Function entry and loop back-edges: one relaxed load; the slow path
    (interrupt, fuel, deadline) lives in store.c. */
 #define POLL() \
     do { \
