@@ -39,6 +39,9 @@ void ox_kernel_free(ox_kernel *k);
 ox_bus *ox_kernel_bus(ox_kernel *k);
 ox_modules *ox_kernel_modules(ox_kernel *k);
 ox_registry *ox_kernel_registry(ox_kernel *k);
+/* The decision log in the kernel's registry; Wasm modules record their
+   failed invocations in it (see modules.h). */
+ox_decision_log *ox_kernel_decisions(ox_kernel *k);
 
 /* Load a manifest (a module.json or a directory holding one), resolve its
    paths, and register the module with the manager (which records it in the

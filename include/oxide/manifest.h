@@ -10,9 +10,10 @@
  *             directory; required when kind is "wasm"
  *   sha256    (new, optional) hex SHA-256 of that file; loading refuses a
  *             file whose digest differs
- *   limits    (new, optional) {"max_memory_pages": n, "timeout_ms": n, "fuel": n},
- *             non-negative integers; absent or 0 means the kernel's default
- *             (see ox_kernel_register_manifest)
+ *   max_memory_pages, timeout_ms, fuel   (new, optional) non-negative
+ *             integers, at the top level or inside a "limits" object (not
+ *             both); absent or 0 means the kernel's default (see
+ *             ox_kernel_register_manifest)
  * Errors name the field at fault ("manifest: field `kind` must be …").
  *
  * Ownership: ox_manifest_free() / ox_resolved_manifest_free(); every string

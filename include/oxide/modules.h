@@ -38,6 +38,7 @@
 #include <stddef.h>
 
 #include "oxide/bus.h"
+#include "oxide/decisions.h"
 #include "oxide/executor.h"
 #include "oxide/kerror.h"
 #include "oxide/modtypes.h"
@@ -60,6 +61,11 @@ typedef struct ox_modules ox_modules;
 ox_kerr *ox_modules_new(ox_bus *bus, ox_registry *registry, ox_modules **out);
 /* Stops running modules (errors ignored), destroys every module. */
 void ox_modules_free(ox_modules *m);
+
+/* Where Wasm modules registered after this call record failed invocations
+   (NULL: nowhere). Borrowed: the log must outlive the manager. */
+void ox_modules_set_decision_log(ox_modules *m, ox_decision_log *log);
+ox_decision_log *ox_modules_decision_log(ox_modules *m);
 
 /* State loaded. On success the manager owns `self`; on error the caller
    keeps it. DUPLICATE_MODULE if the id is taken. meta is copied. */

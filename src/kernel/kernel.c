@@ -13,6 +13,7 @@ struct ox_kernel {
     ox_bus *bus;
     ox_registry *reg;
     ox_modules *mods;
+    ox_decision_log *log;
 };
 
 static ox_kerr *assemble(ox_registry *reg, ox_kernel **out)
@@ -24,10 +25,12 @@ static ox_kerr *assemble(ox_registry *reg, ox_kernel **out)
         return ox_kerr_new(OX_KERR_OTHER, "out of memory");
     }
     k->reg = reg;
-    if ((err = ox_bus_new(&k->bus)) || (err = ox_modules_new(k->bus, k->reg, &k->mods))) {
+    if ((err = ox_bus_new(&k->bus)) || (err = ox_modules_new(k->bus, k->reg, &k->mods)) ||
+        (err = ox_decision_log_open(k->reg, &k->log))) {
         ox_kernel_free(k);
         return err;
     }
+    ox_modules_set_decision_log(k->mods, k->log);
     *out = k;
     return NULL;
 }
@@ -53,6 +56,7 @@ void ox_kernel_free(ox_kernel *k)
     if (!k)
         return;
     ox_modules_free(k->mods); /* modules hold subscriptions on the bus */
+    ox_decision_log_free(k->log); /* after the modules that write to it */
     ox_registry_free(k->reg);
     ox_bus_free(k->bus);
     free(k);
@@ -61,6 +65,7 @@ void ox_kernel_free(ox_kernel *k)
 ox_bus *ox_kernel_bus(ox_kernel *k) { return k->bus; }
 ox_modules *ox_kernel_modules(ox_kernel *k) { return k->mods; }
 ox_registry *ox_kernel_registry(ox_kernel *k) { return k->reg; }
+ox_decision_log *ox_kernel_decisions(ox_kernel *k) { return k->log; }
 
 /* A native module from a manifest: nothing to run in-process yet. */
 static ox_kerr *passive_start(void *self)

@@ -66,28 +66,39 @@ static ox_kerr *get_list(const json_t *o, const char *key, char ***out, size_t *
     return NULL;
 }
 
-/* "limits": an object of optional non-negative integers. */
+/* Limits: the fields max_memory_pages, timeout_ms and fuel, non-negative
+   integers, either at the top level (the names issue 6 gives) or inside a
+   "limits" object (the earlier form); the same field in both places is an
+   error rather than a silent choice. */
 static ox_kerr *get_limits(const json_t *o, ox_manifest *m)
 {
     json_t *l = json_object_get(o, "limits");
-    if (!l || json_is_null(l))
-        return NULL;
-    if (!json_is_object(l))
+    if (l && json_is_null(l))
+        l = NULL;
+    if (l && !json_is_object(l))
         return ox_kerr_new(OX_KERR_SERDE, "manifest: field `limits` must be an object");
     static const char *const keys[] = {"max_memory_pages", "timeout_ms", "fuel"};
     uint64_t vals[3] = {0, 0, 0};
     for (int i = 0; i < 3; i++) {
-        json_t *v = json_object_get(l, keys[i]);
+        json_t *top = json_object_get(o, keys[i]);
+        json_t *in = l ? json_object_get(l, keys[i]) : NULL;
+        if (top && json_is_null(top))
+            top = NULL;
+        if (top && in)
+            return ox_kerr_new(OX_KERR_SERDE,
+                               "manifest: `%s` is given both at the top level and in `limits`",
+                               keys[i]);
+        json_t *v = top ? top : in;
         if (!v)
             continue;
         if (!json_is_integer(v) || json_integer_value(v) < 0)
-            return ox_kerr_new(OX_KERR_SERDE,
-                               "manifest: `limits.%s` must be a non-negative integer", keys[i]);
+            return ox_kerr_new(OX_KERR_SERDE, "manifest: `%s%s` must be a non-negative integer",
+                               top ? "" : "limits.", keys[i]);
         vals[i] = (uint64_t)json_integer_value(v);
     }
     if (vals[0] > 65536)
         return ox_kerr_new(OX_KERR_SERDE,
-                           "manifest: `limits.max_memory_pages` is above 65536 (4 GiB)");
+                           "manifest: `max_memory_pages` is above 65536 (4 GiB)");
     m->max_memory_pages = (uint32_t)vals[0];
     m->timeout_ms = vals[1];
     m->fuel = vals[2];

@@ -21,6 +21,7 @@ struct ox_modules {
     pthread_mutex_t mu; /* guards the array, states and refs — never held in a hook */
     ox_bus *bus;
     ox_registry *reg;
+    ox_decision_log *log; /* borrowed; set before registrations, read-only after */
     entry **v;
     size_t n, cap;
 };
@@ -38,6 +39,21 @@ ox_kerr *ox_modules_new(ox_bus *bus, ox_registry *reg, ox_modules **out)
     m->reg = reg;
     *out = m;
     return NULL;
+}
+
+void ox_modules_set_decision_log(ox_modules *m, ox_decision_log *log)
+{
+    pthread_mutex_lock(&m->mu);
+    m->log = log;
+    pthread_mutex_unlock(&m->mu);
+}
+
+ox_decision_log *ox_modules_decision_log(ox_modules *m)
+{
+    pthread_mutex_lock(&m->mu);
+    ox_decision_log *log = m->log;
+    pthread_mutex_unlock(&m->mu);
+    return log;
 }
 
 static void entry_unref(ox_modules *m, entry *e)

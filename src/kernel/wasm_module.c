@@ -13,6 +13,7 @@
 typedef struct wasm_module {
     char *id;
     ox_executor *ex;
+    ox_decision_log *log;   /* borrowed; NULL: failures are not recorded */
     ox_bus *bus;            /* set by init */
     ox_subscription *sub;   /* set by init */
     pthread_t thread;
@@ -28,6 +29,32 @@ static bool is_guest_error(const json_t *v)
            json_is_string(json_object_get(v, "error"));
 }
 
+/* A failed call is a decision the kernel took on the guest's behalf (it
+   answered .err instead of a result): record what was asked and why it
+   failed, so a runaway or crashing tool leaves a trace. Best effort: a
+   full disk must not stop the module serving. */
+static void record_failure(wasm_module *w, const ox_envelope *cmd, const char *why)
+{
+    if (!w->log)
+        return;
+    const ox_message *m = ox_envelope_message(cmd);
+    ox_decision d;
+    ox_kerr *e = ox_decision_init(&d, w->id, "wasm_invoke_failed", why);
+    if (e) {
+        ox_kerr_free(e);
+        return;
+    }
+    json_t *in = json_pack("{s:s, s:O?, s:s}", "method", m->method, "payload", m->payload,
+                           "command_id", ox_envelope_id(cmd));
+    json_t *out = json_pack("{s:s}", "error", why);
+    ox_decision_set_inputs(&d, in);
+    ox_decision_set_output(&d, out);
+    json_decref(in);
+    json_decref(out);
+    ox_kerr_free(ox_decision_log_append(w->log, &d, NULL));
+    ox_decision_clear(&d);
+}
+
 static void answer(wasm_module *w, const ox_envelope *cmd)
 {
     const ox_message *m = ox_envelope_message(cmd);
@@ -37,6 +64,8 @@ static void answer(wasm_module *w, const ox_envelope *cmd)
     atomic_store(&w->in_call, false);
     bool failed = err || is_guest_error(result);
     json_t *payload = err ? json_pack("{s:s}", "error", ox_kerr_message(err)) : result;
+    if (err)
+        record_failure(w, cmd, ox_kerr_message(err));
     ox_kerr_free(err);
     size_t klen = strlen(m->method) + 5;
     char *kind = malloc(klen);
@@ -148,6 +177,7 @@ ox_kerr *ox_modules_register_wasm(ox_modules *m, const ox_module_meta *meta, ox_
         return ox_kerr_new(OX_KERR_OTHER, "out of memory");
     }
     w->ex = ex;
+    w->log = ox_modules_decision_log(m);
     ox_module_meta wm = *meta;
     wm.kind = OX_MODULE_WASM;
     ox_kerr *err = ox_modules_register(m, &wm, &wasm_vtable, w);

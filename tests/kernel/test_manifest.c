@@ -101,6 +101,14 @@ static void field_rules_are_enforced(void)
          "{\"fuel\":-1}}", "`limits.fuel` must be a non-negative integer"},
         {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"limits\":"
          "{\"max_memory_pages\":70000}}", "above 65536"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"timeout_ms\":"
+         "\"5\"}", "`timeout_ms` must be a non-negative integer"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"fuel\":1.5}",
+         "`fuel` must be a non-negative integer"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\",\"fuel\":1,"
+         "\"limits\":{\"fuel\":2}}", "`fuel` is given both at the top level and in `limits`"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"max_memory_pages\":65537}", "above 65536"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ox_manifest *m = (ox_manifest *)1;
@@ -122,6 +130,12 @@ static void field_rules_are_enforced(void)
                       "\"limits\":{\"max_memory_pages\":16,\"timeout_ms\":250,\"fuel\":1000000}}";
     OK(ox_manifest_from_json(lim, strlen(lim), &m));
     CHECK(m->max_memory_pages == 16 && m->timeout_ms == 250 && m->fuel == 1000000);
+    ox_manifest_free(m);
+    /* The form: the same three fields at the top level. */
+    const char *top = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+                      "\"max_memory_pages\":8,\"timeout_ms\":99,\"fuel\":7,\"limits\":null}";
+    OK(ox_manifest_from_json(top, strlen(top), &m));
+    CHECK(m->max_memory_pages == 8 && m->timeout_ms == 99 && m->fuel == 7);
     ox_manifest_free(m);
 }
 

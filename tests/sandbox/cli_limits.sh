@@ -88,10 +88,10 @@ expect 2 '' "--fuel 'x'" -- invoke --fuel x "$w" count 1
 "$oxide" invoke --help | grep -q -- '--timeout MS' || { echo "FAIL: invoke --help"; failures=$((failures + 1)); }
 
 # --- call and call-json --------------------------------------------------
-expect 1 '' 'interrupted' -- call-json --timeout 100 "$w" spin '{}'
-within 5 call-json --timeout 100 "$w" spin '{}'
+expect 1 '' 'interrupted' -- call-json --timeout 100 "$w" forever '{}'
+within 5 call-json --timeout 100 "$w" forever '{}'
 expect 0 '{"ok":true}' -- call-json --timeout 100 "$w" ok '{}'
-expect 1 '' 'fuel exhausted' -- call-json --fuel 1000 "$w" spin '{}'
+expect 1 '' 'fuel exhausted' -- call-json --fuel 1000 "$w" forever '{}'
 expect 0 '{"ok":true}' -- call-json --fuel 1000 "$w" ok '{}'
 expect 2 '' 'memory' -- call-json --max-memory 1M "$b" x '{}'
 expect 2 '' "--timeout 'soon'" -- call-json --timeout soon "$w" ok '{}'

@@ -1,5 +1,6 @@
 ;; json_spin.wat — a JSON-ABI guest with no imports: method "ok" answers
-;; {"ok":true}, any other method loops for ever (for call-json limits).
+;; {"ok":true}, "trap" hits unreachable, any other method loops for ever
+;; (for call-json limits and kernel modules with limits).
 (module
   (memory (export "memory") 1)
   (data (i32.const 16) "{\"ok\":true}")
@@ -8,6 +9,7 @@
   (func (export "oxide_invoke") (param i32 i32 i32 i32) (result i64)
     (if (i32.eq (local.get 1) (i32.const 2))
       (then (return (i64.or (i64.shl (i64.const 16) (i64.const 32)) (i64.const 11)))))
+    (if (i32.eq (local.get 1) (i32.const 4)) (then (unreachable)))
     (loop $forever (br $forever))
     (i64.const 0))
   (func (export "spin") (param i32) (result i32)
