@@ -15,6 +15,8 @@
  * misbehaviour — missing or mistyped exports, alloc returning null or an
  * out-of-bounds pointer, output out of bounds, output that is not UTF-8 or
  * not JSON, a trap in any call — is an OTHER error naming what went wrong;
+ * A module exporting `_initialize` (a WASI reactor) has it called once right
+ * after instantiation, as WASI requires before any other export.
  * the host is untouched and the instance stays usable. Guest state persists
  * between calls.
  *
@@ -61,6 +63,10 @@ typedef struct ox_executor_options {
        linker and the store before instantiation. May be NULL. */
     ox_error *(*link)(void *user, ox_linker *linker, ox_store *store);
     void *link_user;
+    /* Called once with link_user when the executor is freed, after its
+       store (so host functions never outlive their context), and when
+       creation fails. May be NULL. E.g. ox_wasi_free for a WASI context. */
+    void (*link_free)(void *user);
 } ox_executor_options;
 
 /* opts may be NULL (no imports). Errors: "failed to read wasm artefact

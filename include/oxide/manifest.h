@@ -14,6 +14,12 @@
  *             integers, at the top level or inside a "limits" object (not
  *             both); absent or 0 means the kernel's default (see
  *             ox_kernel_register_manifest)
+ *   wasi      (new, optional) WASI preview 1 for a Wasm module:
+ *             {"dirs": [{"host": "data", "guest": "/data", "read_only": true}],
+ *              "args": ["tool", "-v"], "env": {"NAME": "value"}}
+ *             all three optional; a relative host path is relative to the
+ *             manifest's directory (resolved by ox_manifest_resolve). Without
+ *             this field a module gets no WASI imports at all.
  * Errors name the field at fault ("manifest: field `kind` must be …").
  *
  * Ownership: ox_manifest_free() / ox_resolved_manifest_free(); every string
@@ -22,6 +28,7 @@
 #ifndef OXIDE_MANIFEST_H
 #define OXIDE_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +39,22 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* One directory a module may use through WASI. */
+typedef struct ox_manifest_dir {
+    char *host;  /* as written in the manifest */
+    char *guest; /* the path the guest sees */
+    bool read_only;
+} ox_manifest_dir;
+
+typedef struct ox_manifest_wasi {
+    ox_manifest_dir *dirs;
+    size_t ndirs;
+    char **args; /* argv, args[0] included if the manifest gives one */
+    size_t nargs;
+    char **env; /* "NAME=VALUE", in the manifest's key order */
+    size_t nenv;
+} ox_manifest_wasi;
 
 typedef struct ox_manifest {
     char *id, *name, *version;
@@ -44,6 +67,7 @@ typedef struct ox_manifest {
     size_t noperations;
     char **capabilities;
     size_t ncapabilities;
+    ox_manifest_wasi *wasi; /* NULL when the manifest has no `wasi` */
 } ox_manifest;
 
 ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out);
@@ -61,6 +85,8 @@ typedef struct ox_resolved_manifest {
     ox_manifest *manifest; /* owned */
     char *base_dir;
     char *binary_path, *skill_path, *mcp_path, *wasm_path; /* NULL when absent */
+    char **wasi_dir_paths; /* host directories joined to base_dir, one per
+                              manifest->wasi->dirs entry; NULL without wasi */
 } ox_resolved_manifest;
 
 /* Takes ownership of m (freed on error too). */

@@ -20,6 +20,8 @@ struct ox_executor {
     char **exports; /* function export names, export order */
     size_t nexports;
     uint64_t fuel; /* per outermost call; 0 = unmetered */
+    void (*link_free)(void *user);
+    void *link_user;
 };
 
 /* Every guest call goes through here so the fuel budget is per call. */
@@ -71,6 +73,8 @@ void ox_executor_free(ox_executor *ex)
         free(ex->exports[i]);
     free(ex->exports);
     ox_store_free(ex->store);
+    if (ex->link_free)
+        ex->link_free(ex->link_user); /* after the store: its host functions use it */
     ox_module_free(ex->module);
     ox_engine_free(ex->engine);
     pthread_mutex_destroy(&ex->mu);
@@ -82,9 +86,17 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
 {
     *out = NULL;
     ox_executor *ex = calloc(1, sizeof *ex);
-    if (!ex)
+    if (!ex) {
+        if (opts && opts->link_free)
+            opts->link_free(opts->link_user);
         return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    }
     pthread_mutex_init(&ex->mu, NULL);
+    if (opts) {
+        /* Owned from here on, so every failure below releases it. */
+        ex->link_free = opts->link_free;
+        ex->link_user = opts->link_user;
+    }
     ox_linker *linker = NULL;
     ox_error *e;
     ox_kerr *err = NULL;
@@ -119,6 +131,12 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
     }
     ox_linker_free(linker);
     linker = NULL;
+    ox_extern init;
+    if (ox_instance_export(ex->inst, "_initialize", &init) && init.kind == OX_EXTERN_FUNC &&
+        (e = run(ex, init.of.func, NULL, 0, NULL, 0))) {
+        err = from_wasm(e, "wasm _initialize");
+        goto fail;
+    }
     size_t n = ox_module_export_count(ex->module);
     ex->exports = calloc(n ? n : 1, sizeof *ex->exports);
     if (!ex->exports) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kutil.h"
+#include "oxide/wasi.h"
 
 struct ox_kernel {
     ox_bus *bus;
@@ -75,6 +76,48 @@ static ox_kerr *passive_start(void *self)
 }
 static const ox_module_vtable passive_vtable = {NULL, passive_start, passive_start, NULL};
 
+/* The executor's link callback: WASI preview 1 from the module's context. */
+static ox_error *link_wasi(void *user, ox_linker *linker, ox_store *store)
+{
+    return ox_wasi_define(user, linker, store);
+}
+
+static void free_wasi(void *user) { ox_wasi_free(user); }
+
+/* A WASI context with exactly what the manifest grants: its directories
+   (host paths already joined to the manifest's directory), args and env.
+   No stdin or stdout — a kernel module talks through the bus, and its
+   stdout must not mix into the kernel's — but stderr is inherited so a
+   tool's diagnostics are not lost. */
+static ox_kerr *make_wasi(const ox_resolved_manifest *r, ox_wasi **out)
+{
+    const ox_manifest_wasi *mw = r->manifest->wasi;
+    ox_wasi_preopen *pre = calloc(mw->ndirs + 1, sizeof *pre);
+    if (!pre)
+        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    for (size_t i = 0; i < mw->ndirs; i++)
+        pre[i] = (ox_wasi_preopen){.host_path = r->wasi_dir_paths[i],
+                                   .guest_path = mw->dirs[i].guest,
+                                   .read_only = mw->dirs[i].read_only};
+    ox_wasi_config cfg;
+    ox_wasi_config_init(&cfg);
+    cfg.argc = mw->nargs;
+    cfg.argv = (const char *const *)mw->args;
+    cfg.envc = mw->nenv;
+    cfg.env = (const char *const *)mw->env;
+    cfg.npreopens = mw->ndirs;
+    cfg.preopens = pre;
+    cfg.stdin_fd = -1;
+    cfg.stdout_fd = -1;
+    ox_error *e = ox_wasi_new(&cfg, out);
+    free(pre);
+    if (!e)
+        return NULL;
+    ox_kerr *k = ox_kerr_new(OX_KERR_MODULE, "wasi: %s", ox_error_message(e));
+    ox_error_free(e);
+    return k;
+}
+
 ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved_manifest **out)
 {
     if (out)
@@ -109,7 +152,14 @@ ox_kerr *ox_kernel_register_manifest(ox_kernel *k, const char *path, ox_resolved
                 .timeout_ms = m->timeout_ms ? m->timeout_ms : OX_KERNEL_DEFAULT_TIMEOUT_MS,
                 .fuel = m->fuel,
             };
-            if (!(err = ox_manifest_verify_digest(m, bytes, len)))
+            ox_wasi *wasi = NULL;
+            if (!(err = ox_manifest_verify_digest(m, bytes, len)) && m->wasi &&
+                !(err = make_wasi(r, &wasi))) {
+                opts.link = link_wasi;
+                opts.link_user = wasi;
+                opts.link_free = free_wasi; /* the executor owns it now */
+            }
+            if (!err)
                 err = ox_executor_from_bytes(bytes, len, &opts, &ex);
             free(bytes);
         }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "kutil.h"
+#include "manifest_internal.h"
 
 void ox_manifest_free(ox_manifest *m)
 {
@@ -26,6 +27,7 @@ void ox_manifest_free(ox_manifest *m)
         free(m->capabilities[i]);
     free(m->operations);
     free(m->capabilities);
+    ox_manifest_wasi_free(m->wasi);
     free(m);
 }
 
@@ -145,7 +147,7 @@ ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out)
         (err = get_str(o, "sha256", false, &m->sha256)) ||
         (err = get_list(o, "operations", &m->operations, &m->noperations)) ||
         (err = get_list(o, "capabilities", &m->capabilities, &m->ncapabilities)) ||
-        (err = get_limits(o, m)))
+        (err = get_limits(o, m)) || (err = ox_manifest_wasi_parse(o, &m->wasi)))
         goto out;
     if (!ox_module_kind_parse(kind, &m->kind)) {
         err = ox_kerr_new(OX_KERR_SERDE,
@@ -238,6 +240,10 @@ void ox_resolved_manifest_free(ox_resolved_manifest *r)
     free(r->skill_path);
     free(r->mcp_path);
     free(r->wasm_path);
+    /* NULL-terminated (calloc'd with one spare slot). */
+    for (size_t i = 0; r->wasi_dir_paths && r->wasi_dir_paths[i]; i++)
+        free(r->wasi_dir_paths[i]);
+    free(r->wasi_dir_paths);
     free(r);
 }
 
@@ -255,8 +261,16 @@ ox_kerr *ox_manifest_resolve(ox_manifest *m, const char *base_dir, ox_resolved_m
     r->skill_path = join(r->base_dir ? r->base_dir : ".", m->skill);
     r->mcp_path = join(r->base_dir ? r->base_dir : ".", m->mcp);
     r->wasm_path = join(r->base_dir ? r->base_dir : ".", m->wasm);
+    bool dirs_ok = true;
+    if (m->wasi) {
+        r->wasi_dir_paths = calloc(m->wasi->ndirs + 1, sizeof *r->wasi_dir_paths);
+        dirs_ok = r->wasi_dir_paths != NULL;
+        for (size_t i = 0; dirs_ok && i < m->wasi->ndirs; i++)
+            dirs_ok = (r->wasi_dir_paths[i] =
+                           join(r->base_dir ? r->base_dir : ".", m->wasi->dirs[i].host)) != NULL;
+    }
     if (!r->base_dir || (m->binary && !r->binary_path) || (m->skill && !r->skill_path) ||
-        (m->mcp && !r->mcp_path) || (m->wasm && !r->wasm_path)) {
+        (m->mcp && !r->mcp_path) || (m->wasm && !r->wasm_path) || !dirs_ok) {
         ox_resolved_manifest_free(r);
         return ox_kerr_new(OX_KERR_OTHER, "out of memory");
     }

@@ -109,6 +109,24 @@ static void field_rules_are_enforced(void)
          "\"limits\":{\"fuel\":2}}", "`fuel` is given both at the top level and in `limits`"},
         {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
          "\"max_memory_pages\":65537}", "above 65536"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":[]}", "field `wasi` must be an object"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"dirs\":{}}}", "`wasi.dirs` must be an array"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"dirs\":[{\"host\":\"a\",\"guest\":\"/a\"},{\"host\":\"b\"}]}}", "`wasi.dirs[1].guest` must be a non-empty string"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"dirs\":[{\"host\":\"\",\"guest\":\"/a\"}]}}", "`wasi.dirs[0].host` must be a non-empty string"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"dirs\":[{\"host\":\"a\\u0000b\",\"guest\":\"/a\"}]}}", "`wasi.dirs[0].host`"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"dirs\":[{\"host\":\"a\",\"guest\":\"/a\",\"read_only\":1}]}}", "`wasi.dirs[0].read_only` must be true or false"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"args\":[\"a\",2]}}", "`wasi.args[1]`"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"env\":{\"A=B\":\"c\"}}}", "without '='"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"wasi\":{\"env\":{\"A\":3}}}", "`wasi.env.A` must be a string"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ox_manifest *m = (ox_manifest *)1;
@@ -136,7 +154,24 @@ static void field_rules_are_enforced(void)
                       "\"max_memory_pages\":8,\"timeout_ms\":99,\"fuel\":7,\"limits\":null}";
     OK(ox_manifest_from_json(top, strlen(top), &m));
     CHECK(m->max_memory_pages == 8 && m->timeout_ms == 99 && m->fuel == 7);
+    CHECK(m->wasi == NULL);
     ox_manifest_free(m);
+    const char *wasi = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+                       "\"wasi\":{\"dirs\":[{\"host\":\"d\",\"guest\":\"/g\",\"read_only\":true},"
+                       "{\"host\":\"/abs\",\"guest\":\"/h\"}],\"args\":[\"a\"],"
+                       "\"env\":{\"K\":\"v=w\"}}}";
+    OK(ox_manifest_from_json(wasi, strlen(wasi), &m));
+    CHECK(m->wasi && m->wasi->ndirs == 2 && m->wasi->nargs == 1 && m->wasi->nenv == 1);
+    if (m->wasi && m->wasi->ndirs == 2 && m->wasi->nenv == 1) {
+        CHECK_STR(m->wasi->dirs[0].guest, "/g");
+        CHECK(m->wasi->dirs[0].read_only && !m->wasi->dirs[1].read_only);
+        CHECK_STR(m->wasi->env[0], "K=v=w");
+    }
+    ox_resolved_manifest *r;
+    OK(ox_manifest_resolve(m, "/base", &r)); /* takes m */
+    CHECK_STR(r->wasi_dir_paths[0], "/base/d");
+    CHECK_STR(r->wasi_dir_paths[1], "/abs");
+    ox_resolved_manifest_free(r);
 }
 
 static void missing_file_names_the_path(void)

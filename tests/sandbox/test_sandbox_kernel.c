@@ -2,12 +2,15 @@
    manifest (issue 6): a bus invocation that traps, runs out of fuel or
    times out answers `<method>.err` naming the reason, is recorded in the
    decision log, and the module serves the next call; a module whose memory
-   minimum is over its manifest's max_memory_pages does not load. */
+   minimum is over its manifest's max_memory_pages does not load. And
+   kernel WASI (issue 5): a module gets the directories, args and env its
+   manifest's `wasi` lists, and nothing outside them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "oxide/kernel.h"
@@ -150,6 +153,163 @@ static void memory_limit_from_the_manifest(void)
     ox_kernel_free(k);
 }
 
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+#ifdef OX_SBX_WASI_TOOL
+/* The answer's payload member `key` (a string) — or "" — into out. */
+static void answer_string(ox_envelope *e, const char *suffix, const char *key, char *out,
+                          size_t n)
+{
+    out[0] = 0;
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    const ox_message *m = ox_envelope_message(e);
+    const char *dot = strrchr(m->kind, '.');
+    CHECK(dot && !strcmp(dot + 1, suffix));
+    const char *v = json_string_value(json_object_get(m->payload, key));
+    if (v)
+        snprintf(out, n, "%s", v);
+    else
+        fprintf(stderr, "  answer %s has no string `%s`\n", m->kind, key);
+    ox_envelope_unref(e);
+}
+
+static ox_envelope *invoke_with(ox_kernel *k, ox_subscription *s, const char *id,
+                                const char *method, const char *path)
+{
+    json_t *in = json_string(path);
+    ox_message cmd = {.type = OX_CMD_INVOKE, .module_id = id, .method = method, .payload = in};
+    char cid[37];
+    OK(ox_bus_send_command(ox_kernel_bus(k), "kernel", &cmd, cid));
+    json_decref(in);
+    double end = now_s() + 10;
+    while (now_s() < end) {
+        ox_envelope *e = NULL;
+        ox_subscription_recv(s, 1000, &e);
+        if (!e)
+            continue;
+        const char *corr = ox_envelope_correlation_id(e);
+        if (ox_envelope_message(e)->type == OX_EV_CUSTOM && corr && !strcmp(corr, cid))
+            return e;
+        ox_envelope_unref(e);
+    }
+    return NULL;
+}
+
+static void wasi_module_sees_only_its_directories(void)
+{
+    /* tmpdir/tool/module.json, tmpdir/tool/data/hello.txt (granted, read-
+       only, as /data), tmpdir/tool/out/ (granted, writable, as /out) and
+       tmpdir/secret.txt (not granted). */
+    char dir[256], path[512];
+    snprintf(dir, sizeof dir, "%s/tool", tmpdir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/data", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/out", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/data/hello.txt", dir);
+    write_text(path, "hello \"kernel\"\n");
+    snprintf(path, sizeof path, "%s/secret.txt", tmpdir);
+    write_text(path, "top secret");
+    snprintf(path, sizeof path, "%s/module.json", dir);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"id\":\"tool\",\"name\":\"t\",\"version\":\"1\",\"kind\":\"wasm\","
+             "\"wasm\":\"%s\",\"wasi\":{\"dirs\":[{\"host\":\"data\",\"guest\":\"/data\","
+             "\"read_only\":true},{\"host\":\"out\",\"guest\":\"/out\"}],"
+             "\"args\":[\"tool\",\"-v\",\"x\"],\"env\":{\"GREETING\":\"hi there\"}}}",
+             OX_SBX_WASI_TOOL);
+    write_text(path, text);
+
+    ox_kernel *k;
+    OK(ox_kernel_new(&k));
+    OK(ox_kernel_register_manifest(k, dir, NULL));
+    OK(ox_modules_start(ox_kernel_modules(k), "tool"));
+    ox_subscription *s;
+    OK(ox_bus_subscribe(ox_kernel_bus(k), &s));
+    char got[512];
+
+    answer_string(invoke_with(k, s, "tool", "read", "/data/hello.txt"), "ok", "content", got,
+                  sizeof got);
+    CHECK_STR(got, "hello \"kernel\"\n");
+    /* Out of the preopen by .., by absolute path, and a path no preopen
+       covers: all refused, none reads the secret. */
+    answer_string(invoke_with(k, s, "tool", "read", "/data/../../secret.txt"), "err", "error",
+                  got, sizeof got);
+    CHECK_CONTAINS(got, "open /data/../../secret.txt: ");
+    snprintf(path, sizeof path, "%s/secret.txt", tmpdir);
+    answer_string(invoke_with(k, s, "tool", "read", path), "err", "error", got, sizeof got);
+    CHECK_CONTAINS(got, "open ");
+    answer_string(invoke_with(k, s, "tool", "read", "/etc/passwd"), "err", "error", got,
+                  sizeof got);
+    CHECK_CONTAINS(got, "open /etc/passwd: ");
+    /* Read-only stays read-only; the writable directory takes a file. */
+    answer_string(invoke_with(k, s, "tool", "write", "/data/new.txt"), "err", "error", got,
+                  sizeof got);
+    CHECK_CONTAINS(got, "create /data/new.txt: ");
+    snprintf(path, sizeof path, "%s/data/new.txt", dir);
+    CHECK(access(path, F_OK) != 0);
+    ox_envelope *e = invoke_with(k, s, "tool", "write", "/out/new.txt");
+    CHECK(e && !strcmp(ox_envelope_message(e)->kind, "write.ok"));
+    ox_envelope_unref(e);
+    snprintf(path, sizeof path, "%s/out/new.txt", dir);
+    CHECK(access(path, F_OK) == 0);
+    /* Args and env from the manifest, nothing from the host. */
+    e = invoke_with(k, s, "tool", "env", "");
+    CHECK(e && !strcmp(ox_envelope_message(e)->kind, "env.ok"));
+    if (e) {
+        const json_t *p = ox_envelope_message(e)->payload;
+        CHECK(json_integer_value(json_object_get(p, "argc")) == 3);
+        CHECK_STR(json_string_value(json_object_get(p, "greeting")), "hi there");
+    }
+    ox_envelope_unref(e);
+    ox_subscription_close(s);
+    ox_kernel_free(k);
+}
+
+static void wasi_needs_the_manifest_field(void)
+{
+    /* The same module without `wasi`: its imports are not provided. */
+    char dir[256], path[512], text[512];
+    snprintf(dir, sizeof dir, "%s/nowasi", tmpdir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/module.json", dir);
+    snprintf(text, sizeof text,
+             "{\"id\":\"nowasi\",\"name\":\"t\",\"version\":\"1\",\"kind\":\"wasm\","
+             "\"wasm\":\"%s\"}", OX_SBX_WASI_TOOL);
+    write_text(path, text);
+    ox_kernel *k;
+    OK(ox_kernel_new(&k));
+    ox_kerr *e = ox_kernel_register_manifest(k, dir, NULL);
+    CHECK(e != NULL);
+    if (e)
+        CHECK_CONTAINS(ox_kerr_message(e), "wasi_snapshot_preview1");
+    ox_kerr_free(e);
+    /* A granted directory that does not exist is named. */
+    snprintf(text, sizeof text,
+             "{\"id\":\"nodir\",\"name\":\"t\",\"version\":\"1\",\"kind\":\"wasm\","
+             "\"wasm\":\"%s\",\"wasi\":{\"dirs\":[{\"host\":\"missing\",\"guest\":\"/m\"}]}}",
+             OX_SBX_WASI_TOOL);
+    write_text(path, text);
+    e = ox_kernel_register_manifest(k, dir, NULL);
+    CHECK(e != NULL);
+    if (e)
+        CHECK_CONTAINS(ox_kerr_message(e), "missing");
+    ox_kerr_free(e);
+    ox_kernel_free(k);
+}
+#endif
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/oxsbx.XXXXXX");
@@ -157,6 +317,12 @@ int main(void)
         return 1;
     RUN(failures_answer_err_are_logged_and_the_module_serves_on);
     RUN(memory_limit_from_the_manifest);
+#ifdef OX_SBX_WASI_TOOL
+    RUN(wasi_module_sees_only_its_directories);
+    RUN(wasi_needs_the_manifest_field);
+#else
+    fprintf(stderr, "skip wasi tests: no wasm32-wasi toolchain\n");
+#endif
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
