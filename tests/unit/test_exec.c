@@ -168,6 +168,19 @@ static void test_calls(const char *path)
     CHECK(call(&fx, "tee_hazard", &five, 1, r, 1) == NULL);
     CHECK_EQ((uint32_t)r[0].of.i32, (uint32_t)-10);
 
+    CHECK(call(&fx, "wrap_store_load", NULL, 0, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 77);
+    ox_val base = ox_val_i32(0);
+    expect_trap(call(&fx, "ix_oob", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
+
+    /* odd → 1, even below 10 → 2, even from 100 → 3, other evens → 4 */
+    const int32_t in[] = {7, 4, 200, 40, -2}, want[] = {1, 2, 3, 4, 4};
+    for (int i = 0; i < 5; i++) {
+        ox_val v = ox_val_i32(in[i]);
+        CHECK(call(&fx, "classify", &v, 1, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i32, want[i]);
+    }
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

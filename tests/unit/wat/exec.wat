@@ -55,6 +55,24 @@
     (local.get 0)
     (i32.sub))                                  ;; old - new = -10
 
+  ;; fused indexed access: the i32.add of the address wraps at 2^32 before
+  ;; the offset is added (0xfffffffc + 8 = 4), and the offset does not wrap
+  (func (export "wrap_store_load") (result i32)
+    (i32.store (i32.add (i32.const 0xfffffffc) (i32.const 8)) (i32.const 77))
+    (i32.load (i32.add (i32.const 0xfffffff0) (i32.const 0x14))))
+  (func (export "ix_oob") (param i32)
+    (drop (i32.load offset=0xfffffff0 (i32.add (local.get 0) (i32.const 0x20)))))
+
+  ;; a bit test and comparisons fused into branches, both senses
+  (func (export "classify") (param i32) (result i32)
+    (if (i32.and (local.get 0) (i32.const 1))
+      (then (return (i32.const 1))))
+    (br_if 0 (i32.const 2) (i32.lt_u (local.get 0) (i32.const 10)))
+    (drop)
+    (if (result i32) (i64.ge_s (i64.extend_i32_s (local.get 0)) (i64.const 100))
+      (then (i32.const 3))
+      (else (i32.const 4))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
