@@ -45,6 +45,7 @@ typedef union ox_cell {
     X(CALL, 2)             /* funcidx, base slot of args/results */ \
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
+    X(COPY2, 4)            /* dst1, src1, dst2, src2: two COPYs, in order */ \
     X(CONST32, 2)          /* dst, imm */ \
     X(CONST64, 3)          /* dst, lo, hi */ \
     X(SELECT, 4)           /* dst, a, b, cond */ \

@@ -170,6 +170,21 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     if (!live(c))
         return UINT32_MAX;
     uint32_t need = 1 + (nw + 1) / 2;
+    if (op == OXI_COPY && c->copy_end == c->ncode && c->label_pos != c->ncode &&
+        c->copy_insn != UINT32_MAX) {
+        /* Two moves in a row (branch values, call arguments, a local
+           shuffle) cost one dispatch: the previous COPY becomes a COPY2
+           by growing one cell. No label lies between them. */
+        if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
+            return UINT32_MAX;
+        uint32_t at = c->copy_insn;
+        c->code[at].op = c->handlers[OXI_COPY2];
+        c->code[c->ncode].w[0] = w[0];
+        c->code[c->ncode].w[1] = w[1];
+        c->ncode++;
+        c->copy_insn = UINT32_MAX;
+        return at;
+    }
     if (c->ncode > UINT32_MAX - need - 1 ||
         !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + need, sizeof(ox_cell))) {
         oxc_nomem(c);
@@ -183,6 +198,10 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     for (uint32_t k = 0; k < nw; k++)
         cell[1 + k / 2].w[k % 2] = w[k];
     c->ncode += need;
+    if (op == OXI_COPY) {
+        c->copy_insn = at;
+        c->copy_end = c->ncode;
+    }
     return at;
 }
 #define EMIT(c, op, ...) \
@@ -1271,8 +1290,8 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->p = c->ip = m->bytes + fd->body.off;
     c->end = c->p + fd->body.len;
     c->nvs = c->maxh = c->ncs = c->ncode = c->npt = 0;
-    c->fold_insn = c->label_pos = UINT32_MAX;
-    c->fold_end = 0;
+    c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
+    c->fold_end = c->copy_end = 0;
     free(c->ltypes);
     c->ltypes = NULL;
     if (!read_locals(c, &m->types[fd->typeidx]))

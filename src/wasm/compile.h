@@ -68,6 +68,8 @@ typedef struct cc {
        local.set may retarget, or a compare that br_if/if may fuse with. */
     uint32_t fold_insn, fold_end, label_pos;
     enum ox_iop fold_op;
+    /* The last COPY, which a COPY right after it joins into a COPY2. */
+    uint32_t copy_insn, copy_end;
 } cc;
 
 /* compile_read.c: errors and reading the body. Each returns false after

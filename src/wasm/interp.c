@@ -316,6 +316,11 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             S(0) = S(1);
             NEXT(LEN(2));
         }
+        vmcase(COPY2) {
+            S(0) = S(1);
+            S(2) = S(3);
+            NEXT(LEN(4));
+        }
         vmcase(CONST32) {
             S(0).i64 = W(1);
             NEXT(LEN(2));
