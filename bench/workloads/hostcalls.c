@@ -13,8 +13,8 @@ const char bench_name[] = "hostcalls";
 
 uint64_t bench_run(void)
 {
-    const uint32_t clock_calls = BENCH_PICK(6000000, 600000);
-    const uint32_t write_calls = BENCH_PICK(500000, 50000);
+    const uint32_t clock_calls = BENCH_PICK(15000000, 1500000);
+    const uint32_t write_calls = BENCH_PICK(1250000, 125000);
     uint64_t backwards = 0, ok_clock = 0, ok_write = 0;
     struct timespec prev = {0, 0}, now;
     for (uint32_t i = 0; i < clock_calls; i++) {

@@ -63,7 +63,7 @@ static uint64_t splitmix(uint64_t *s)
 
 uint64_t bench_run(void)
 {
-    volatile uint32_t count = BENCH_PICK(2000000, 200000);
+    volatile uint32_t count = BENCH_PICK(5000000, 500000);
     uint64_t s = 42, h = 0, primes = 0, acc = 0x0123456789abcdefull;
     for (uint32_t i = 0; i < count; i++) {
         uint64_t r = splitmix(&s);

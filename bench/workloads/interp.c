@@ -78,7 +78,7 @@ static const insn program[] = {
 
 uint64_t bench_run(void)
 {
-    volatile int32_t limit = BENCH_PICK(160000, 35000);
+    volatile int32_t limit = BENCH_PICK(220000, 48000);
     int32_t vars[8] = {0};
     vars[1] = limit;
     uint32_t steps = run(program, vars);

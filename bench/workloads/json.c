@@ -195,7 +195,7 @@ static void parse_value(parser *ps)
 uint64_t bench_run(void)
 {
     const uint32_t records = 20000;
-    const uint32_t rounds = BENCH_PICK(90, 9);
+    const uint32_t rounds = BENCH_PICK(180, 18);
     char *doc = malloc(records * 200 + 16);
     if (!doc)
         return 0;

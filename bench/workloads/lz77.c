@@ -109,7 +109,7 @@ uint64_t bench_run(void)
                                   "bus", "registry", "sandbox", "memory", "table",
                                   "the", "of", "and", "call", "return", "value"};
     const uint32_t n = 4u << 20;
-    const uint32_t rounds = BENCH_PICK(14, 2);
+    const uint32_t rounds = BENCH_PICK(28, 3);
     uint8_t *text = malloc(n);
     uint8_t *packed = malloc(n + n / 64 + 64);
     uint8_t *back = malloc(n);

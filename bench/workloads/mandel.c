@@ -6,7 +6,7 @@ const char bench_name[] = "mandel";
 
 uint64_t bench_run(void)
 {
-    volatile uint32_t size = BENCH_PICK(1400, 440); /* pixels per side */
+    volatile uint32_t size = BENCH_PICK(2200, 700); /* pixels per side */
     const uint32_t max_iter = 200;
     uint64_t h = 0, total = 0;
     for (uint32_t py = 0; py < size; py++) {

@@ -10,7 +10,7 @@ const char bench_name[] = "matmul";
 
 uint64_t bench_run(void)
 {
-    const uint32_t rounds = BENCH_PICK(40, 4);
+    const uint32_t rounds = BENCH_PICK(80, 8);
     double *a = malloc(sizeof(double) * N * N);
     double *b = malloc(sizeof(double) * N * N);
     double *c = malloc(sizeof(double) * N * N);

@@ -11,7 +11,7 @@ const char bench_name[] = "memcopy";
 uint64_t bench_run(void)
 {
     const uint32_t arena = 16u << 20;
-    const uint32_t ops = BENCH_PICK(1200000, 120000);
+    const uint32_t ops = BENCH_PICK(2400000, 240000);
     uint8_t *a = malloc(arena);
     if (!a)
         return 0;

@@ -79,7 +79,7 @@ uint64_t bench_run(void)
     b[0].vz = -pz / SOLAR_MASS;
 
     /* volatile: the step count must not be known at compile time. */
-    volatile uint32_t steps = BENCH_PICK(3000000, 300000);
+    volatile uint32_t steps = BENCH_PICK(4000000, 400000);
     uint64_t h = bench_mix(0, (uint64_t)(int64_t)(energy(b) * 1e15));
     for (uint32_t s = 0; s < steps; s++)
         advance(b, 0.01);

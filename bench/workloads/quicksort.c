@@ -56,7 +56,7 @@ static void quicksort(int32_t *a, int32_t n)
 uint64_t bench_run(void)
 {
     const int32_t n = 1 << 20;
-    const uint32_t rounds = BENCH_PICK(5, 1);
+    const uint32_t rounds = BENCH_PICK(10, 1);
     int32_t *a = malloc(sizeof(int32_t) * (uint32_t)n);
     if (!a)
         return 0;

@@ -82,7 +82,7 @@ static void sha256(const uint8_t *msg, uint32_t len, uint8_t out[32])
 uint64_t bench_run(void)
 {
     const uint32_t len = 1u << 20;
-    const uint32_t rounds = BENCH_PICK(80, 8);
+    const uint32_t rounds = BENCH_PICK(160, 16);
     uint8_t *buf = malloc(len);
     if (!buf)
         return 0;

@@ -10,7 +10,7 @@ const char bench_name[] = "sieve";
 uint64_t bench_run(void)
 {
     const uint32_t n = 8u << 20; /* 8 Mi candidates: larger than L2 */
-    const uint32_t rounds = BENCH_PICK(12, 1);
+    const uint32_t rounds = BENCH_PICK(30, 3);
     uint8_t *composite = malloc(n + 1);
     if (!composite)
         return 0;
