@@ -283,6 +283,16 @@ ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *res
 ox_memory *ox_caller_memory(ox_caller *c);
 ox_store *ox_caller_store(ox_caller *c);
 bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out);
+/* Inside a host function: NULL while the running call may go on, else a new
+   "interrupted" trap (OX_TRAP_INTERRUPTED) for the host function to return,
+   which ends the call as if the guest had been interrupted at a check
+   point: another thread called ox_store_interrupt(), or the call's deadline
+   (ox_store_set_timeout) has passed. Host functions that block (sleep,
+   poll, read a pipe) should wait in short slices and check between them,
+   or a deadline cannot end a guest stuck in them. Costs an atomic load and,
+   with a deadline set, a clock read. The caller frees a non-NULL result
+   (usually by returning it). */
+ox_error *ox_caller_interrupted(ox_caller *c);
 
 /* ---- Memories --------------------------------------------------------- */
 

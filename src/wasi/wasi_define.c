@@ -70,6 +70,7 @@ static ox_error *trampoline(ox_caller *caller, void *user, const ox_val *args, o
         .mem = m ? ox_memory_data(m) : NULL,
         .mem_size = m ? ox_memory_size(m) : 0,
         .err = NULL,
+        .caller = caller,
     };
     uint32_t err = b->desc->impl(&c, args);
     if (c.err)

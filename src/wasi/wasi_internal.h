@@ -54,6 +54,7 @@ struct wasi_call {
     uint8_t *mem;
     uint64_t mem_size;
     ox_error *err;   /* set by proc_exit/proc_raise; becomes the call's error */
+    ox_caller *caller; /* for blocking calls to notice an interrupt or deadline */
 };
 
 /* ---- guest memory (wasi_mem.c-free: all inline) ---- */

@@ -3,7 +3,10 @@
    cannot be waited for (bad fd, missing right, unknown clock) becomes an
    event carrying its error, and then nothing blocks. Clock deadlines are
    converted to the monotonic clock so an interrupted wait resumes with
-   the right remaining time. */
+   the right remaining time. A blocking wait sleeps in slices of at most
+   POLL_SLICE_NS and looks at ox_caller_interrupted() between them, so a
+   deadline or ox_store_interrupt() ends a guest parked here within a slice
+   (the engine's own check points never run while the host blocks). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -27,6 +30,8 @@ typedef struct sub {
     uint64_t nbytes;
     uint16_t flags;
 } sub;
+
+#define POLL_SLICE_NS 10000000u /* 10 ms: quick to notice, cheap to wake */
 
 static uint64_t mono_now(void)
 {
@@ -136,21 +141,25 @@ uint32_t w_poll_oneoff(wasi_call *c, const ox_val *a)
        earliest deadline (or forever when only descriptors are watched). */
     int r;
     for (;;) {
-        struct timespec ts, *tsp = NULL;
-        if (immediate) {
-            ts.tv_sec = 0;
-            ts.tv_nsec = 0;
-            tsp = &ts;
-        } else if (earliest != UINT64_MAX) {
+        struct timespec ts;
+        uint64_t left = 0;
+        if (!immediate) {
             uint64_t t = mono_now();
-            uint64_t left = earliest > t ? earliest - t : 0;
-            ts.tv_sec = (time_t)(left / 1000000000u);
-            ts.tv_nsec = (long)(left % 1000000000u);
-            tsp = &ts;
+            left = earliest == UINT64_MAX ? UINT64_MAX : earliest > t ? earliest - t : 0;
         }
-        r = ppoll(npoll ? pfds : NULL, npoll, tsp, NULL);
-        if (r >= 0 || errno != EINTR)
-            break;
+        uint64_t slice = left < POLL_SLICE_NS ? left : POLL_SLICE_NS;
+        ts.tv_sec = 0;
+        ts.tv_nsec = (long)slice;
+        r = ppoll(npoll ? pfds : NULL, npoll, &ts, NULL);
+        if (r < 0 && errno == EINTR)
+            r = 0; /* a signal: look at the clock and the interrupt again */
+        if (r < 0 || r > 0 || slice == left)
+            break; /* error, a descriptor is ready, or the last slice ran out */
+        if ((c->err = ox_caller_interrupted(c->caller))) {
+            free(subs);
+            free(pfds);
+            return W_ESUCCESS; /* c->err (the trap) is what the call returns */
+        }
     }
     if (r < 0) {
         int e = errno;

@@ -231,6 +231,13 @@ ox_memory *ox_caller_memory(ox_caller *c)
 
 ox_store *ox_caller_store(ox_caller *c) { return c ? c->store : NULL; }
 
+ox_error *ox_caller_interrupted(ox_caller *c)
+{
+    if (!c || !c->store || !ox_store_should_stop(c->store))
+        return NULL;
+    return ox_trap_error(OX_TRAP_INTERRUPTED, NULL, 0); /* "trap in host: interrupted" */
+}
+
 bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out)
 {
     return c && c->inst && ox_instance_export(c->inst, name, out);

@@ -122,6 +122,10 @@ struct ox_store {
    store->interrupt is non-zero. Returns the trap to raise, or
    OX_TRAP_NONE to go on. */
 ox_trap ox_store_poll(ox_store *s);
+/* store.c: true if the running call should stop (an interrupt is pending
+   or its deadline has passed), for host functions; clears nothing, so the
+   interpreter's next check point still sees an interrupt. */
+bool ox_store_should_stop(ox_store *s);
 /* store.c: bracket an outermost call (starts its deadline, forgets stale
    interrupts) — called by ox_func_call and instantiation. */
 void ox_store_call_begin(ox_store *s);

@@ -141,6 +141,13 @@ ox_trap ox_store_poll(ox_store *s)
     return OX_TRAP_NONE;
 }
 
+bool ox_store_should_stop(ox_store *s)
+{
+    if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) & OX_POLL_INTERRUPT)
+        return true;
+    return s->timeout_ns && s->calls_active && now_ns() >= s->deadline_ns;
+}
+
 bool ox_functype_equal(const ox_functype *a, const ox_functype *b)
 {
     return a->nparams == b->nparams && a->nresults == b->nresults &&

@@ -58,6 +58,9 @@ w=$dir/json_spin.wasm s=$dir/start_loop.wasm b=$dir/big_min.wasm
 expect 134 '' 'interrupted' -- run --timeout 100 "$s"
 within 5 run --timeout 100 "$s"
 expect 134 '' 'fuel exhausted' -- run --fuel 1000 "$s"
+# A guest asleep in a host call (poll_oneoff, one hour) is ended too.
+expect 134 '' 'interrupted' -- run --timeout 200 "$dir/sleep.wasm"
+within 5 run --timeout 200 "$dir/sleep.wasm"
 expect 134 '' 'fuel exhausted' -- run --fuel=1000 "$s"
 # 1 MiB = 16 pages: the memory starts at 1 and grows 15 times.
 expect 0 '16' -- run --max-memory 1M --invoke membomb "$s"

@@ -377,6 +377,91 @@ static void wasi_calls_with_pointers_outside_memory(void)
     ox_engine_free(e);
 }
 
+/* A guest asleep for an hour inside poll_oneoff: the host call itself must
+   notice the deadline and another thread's interrupt (ox_caller_interrupted),
+   since no engine check point runs while the host blocks. */
+static void blocking_wasi_call_sees_deadline_and_interrupt(void)
+{
+    ox_engine *e;
+    ox_module *m;
+    ox_store *s;
+    ox_linker *l;
+    ox_wasi *w;
+    ox_instance *inst;
+    char path[512];
+    snprintf(path, sizeof path, "%s/sleep.wasm", guest_dir);
+    MUST(ox_engine_new(NULL, &e));
+    MUST(ox_module_load_file(e, path, &m));
+    MUST(ox_store_new(e, &s));
+    MUST(ox_linker_new(&l));
+    ox_wasi_config cfg;
+    ox_wasi_config_init(&cfg);
+    MUST(ox_wasi_new(&cfg, &w));
+    MUST(ox_wasi_define(w, l, s));
+    MUST(ox_linker_instantiate(l, s, m, &inst));
+    ox_extern sleep_fn;
+    CHECK(ox_instance_export(inst, "sleep", &sleep_fn));
+    ox_val r;
+    ox_store_set_timeout(s, 100);
+    double t0 = now_s();
+    CHECK(is_trap(ox_func_call(sleep_fn.of.func, NULL, 0, &r, 1), OX_TRAP_INTERRUPTED));
+    CHECK(now_s() - t0 < 5.0);
+    ox_store_set_timeout(s, 0);
+    interrupter it = {.store = s};
+    atomic_init(&it.done, false);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, interrupt_loop, &it) == 0);
+    t0 = now_s();
+    CHECK(is_trap(ox_func_call(sleep_fn.of.func, NULL, 0, &r, 1), OX_TRAP_INTERRUPTED));
+    atomic_store(&it.done, true);
+    pthread_join(th, NULL);
+    CHECK(now_s() - t0 < 5.0);
+    ox_store_free(s);
+    ox_wasi_free(w);
+    ox_linker_free(l);
+    ox_module_free(m);
+    ox_engine_free(e);
+}
+
+/* ox_caller_interrupted outside any deadline or interrupt is NULL, so a
+   host function that asks does not end a healthy call. */
+static ox_error *ask(ox_caller *c, void *user, const ox_val *a, ox_val *r)
+{
+    (void)a;
+    ox_error *e = ox_caller_interrupted(c);
+    *(bool *)user = e != NULL;
+    r[0] = ox_val_i32(7);
+    return e;
+}
+
+static void caller_interrupted_is_quiet_when_all_is_well(void)
+{
+    ox_engine *e;
+    ox_module *m;
+    ox_store *s;
+    ox_instance *inst;
+    char path[512];
+    snprintf(path, sizeof path, "%s/hostile.wasm", guest_dir);
+    MUST(ox_engine_new(NULL, &e));
+    MUST(ox_module_load_file(e, path, &m));
+    MUST(ox_store_new(e, &s));
+    static const ox_valtype i32[] = {OX_I32};
+    ox_functype t = {1, 1, i32, i32};
+    bool stopped = true;
+    ox_extern im = {.kind = OX_EXTERN_FUNC};
+    MUST(ox_func_new_host(s, &t, ask, &stopped, NULL, &im.of.func));
+    MUST(ox_instance_new(s, m, &im, 1, &inst));
+    ox_extern down;
+    CHECK(ox_instance_export(inst, "down", &down));
+    ox_val a = ox_val_i32(0), r;
+    ox_store_set_timeout(s, 60000); /* a deadline far away: not passed */
+    CHECK(ox_func_call(down.of.func, &a, 1, &r, 1) == NULL && r.of.i32 == 7);
+    CHECK(!stopped);
+    ox_store_free(s);
+    ox_module_free(m);
+    ox_engine_free(e);
+}
+
 /* ---- small files declaring huge counts ----------------------------------- */
 
 static void huge_counts_fail_fast(void)
@@ -526,6 +611,8 @@ int main(int argc, char **argv)
     RUN(recursion_through_a_host_import_is_bounded);
     RUN(fuel_runs_out);
     RUN(wasi_calls_with_pointers_outside_memory);
+    RUN(blocking_wasi_call_sees_deadline_and_interrupt);
+    RUN(caller_interrupted_is_quiet_when_all_is_well);
     RUN(huge_counts_fail_fast);
     RUN(two_stores_on_two_threads);
     if (failures)
