@@ -305,6 +305,12 @@ static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
 static bool emit_return(cc *c)
 {
     uint32_t n = ctl_nresults(c, &c->cs[0]);
+    if (n == 1 && c->nvs >= 1 && live(c) && can_fold(c, c->nvs - 1)) {
+        /* `return a + b`: the add writes the result slot itself */
+        set_word(c, c->fold_insn, 0, 0);
+        c->fold_insn = UINT32_MAX;
+        return EMIT0(c, OXI_RETURN) != UINT32_MAX || !c->err;
+    }
     if (n == 1 && c->nvs >= 1 && loc_of(c, c->nvs - 1) != 0)
         return EMIT(c, OXI_RETURN1, loc_of(c, c->nvs - 1)) != UINT32_MAX || !c->err;
     if (!emit_moves(c, 0, c->nvs, n))
