@@ -126,7 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"env", "next64", {0, 1, NULL, I64}, next64, &s},
         {"env", "fill", {1, 1, I32, I32}, fill, &s},
     };
-    ox_config cfg = {.max_memory_pages = 4, .max_call_depth = 200};
+    /* A small value stack: the default (1M slots) costs more to allocate per
+       input than the whole call. */
+    ox_config cfg = {.max_memory_pages = 4, .max_call_depth = 200, .max_stack_slots = 4096};
     ox_executor_options opts = {.engine_config = &cfg, .fuel = 20000, .timeout_ms = 2000,
                                 .imports = imports, .nimports = 3};
     ox_executor *ex;
