@@ -96,6 +96,35 @@ typedef union ox_cell {
     X(BR_I32_AND_NZ, I32, (a & b) != 0) \
     X(BR_I32_AND_Z, I32, (a & b) == 0)
 
+/* An integer add fused with the compare-and-branch that tests its result
+   (same order as the first 20 OX_BRCMP_OPS, so the compiler maps one to
+   the other by offset):
+   the step-and-test closing most counted loops (`i += k; if (i != n)
+   continue`), one dispatch instead of two. X(NAME, type, condition on a, b).
+   Words: dst, x, y, b, off: a = x + y (wrapping) is written to dst, then
+   b is read (it may be dst itself) and the branch taken when cond holds. */
+#define OX_BRADD_OPS(X) \
+    X(BR_ADD_I32_EQ, I32, a == b) \
+    X(BR_ADD_I32_NE, I32, a != b) \
+    X(BR_ADD_I32_LT_S, I32, (int32_t)a < (int32_t)b) \
+    X(BR_ADD_I32_LT_U, I32, a < b) \
+    X(BR_ADD_I32_GT_S, I32, (int32_t)a > (int32_t)b) \
+    X(BR_ADD_I32_GT_U, I32, a > b) \
+    X(BR_ADD_I32_LE_S, I32, (int32_t)a <= (int32_t)b) \
+    X(BR_ADD_I32_LE_U, I32, a <= b) \
+    X(BR_ADD_I32_GE_S, I32, (int32_t)a >= (int32_t)b) \
+    X(BR_ADD_I32_GE_U, I32, a >= b) \
+    X(BR_ADD_I64_EQ, I64, a == b) \
+    X(BR_ADD_I64_NE, I64, a != b) \
+    X(BR_ADD_I64_LT_S, I64, (int64_t)a < (int64_t)b) \
+    X(BR_ADD_I64_LT_U, I64, a < b) \
+    X(BR_ADD_I64_GT_S, I64, (int64_t)a > (int64_t)b) \
+    X(BR_ADD_I64_GT_U, I64, a > b) \
+    X(BR_ADD_I64_LE_S, I64, (int64_t)a <= (int64_t)b) \
+    X(BR_ADD_I64_LE_U, I64, a <= b) \
+    X(BR_ADD_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
+    X(BR_ADD_I64_GE_U, I64, a >= b)
+
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
@@ -106,6 +135,7 @@ enum ox_iop {
 #define OX_X_IX(name, ...) OXI_##name##_IX,
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
+    OX_BRADD_OPS(OX_X_NUM)
     OX_BINOPS(OX_X_NUM)
     OX_TRAP_BINOPS(OX_X_NUM)
     OX_UNOPS(OX_X_NUM)

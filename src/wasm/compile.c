@@ -25,6 +25,7 @@
  * Errors: ox_err_at(OX_ERR_MALFORMED or OX_ERR_INVALID, offset of the
  * offending instruction, reason) with the reference interpreter's wording.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +199,8 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     for (uint32_t k = 0; k < nw; k++)
         cell[1 + k / 2].w[k % 2] = w[k];
     c->ncode += need;
+    c->prev_insn = c->last_insn;
+    c->last_insn = at;
     if (op == OXI_COPY) {
         c->copy_insn = at;
         c->copy_end = c->ncode;
@@ -376,6 +379,71 @@ static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_
     return false;
 }
 
+/* The `add` (i32.add or i64.add) emitted right before the compare at
+   `insn` (no label between them) whose result the compare reads as a or
+   b, else UINT32_MAX. */
+static uint32_t fusable_add(cc *c, uint32_t insn, enum ox_iop add_op, uint32_t a, uint32_t b)
+{
+    uint32_t add = c->prev_insn;
+    if (c->last_insn != insn || add == UINT32_MAX || add + 3 != insn /* [dst, x, y]: 3 cells */ ||
+        c->label_pos == insn || c->code[add].op != c->handlers[add_op])
+        return UINT32_MAX;
+    uint32_t dst = c->code[add + 1].w[0];
+    return dst == a || dst == b ? add : UINT32_MAX;
+}
+
+/* The compare-and-branch on (b, a) equivalent to `br` on (a, b). */
+static enum ox_iop mirrored(enum ox_iop br)
+{
+    switch (br) {
+    case OXI_BR_I32_LT_S: return OXI_BR_I32_GT_S;
+    case OXI_BR_I32_LT_U: return OXI_BR_I32_GT_U;
+    case OXI_BR_I32_GT_S: return OXI_BR_I32_LT_S;
+    case OXI_BR_I32_GT_U: return OXI_BR_I32_LT_U;
+    case OXI_BR_I32_LE_S: return OXI_BR_I32_GE_S;
+    case OXI_BR_I32_LE_U: return OXI_BR_I32_GE_U;
+    case OXI_BR_I32_GE_S: return OXI_BR_I32_LE_S;
+    case OXI_BR_I32_GE_U: return OXI_BR_I32_LE_U;
+    case OXI_BR_I64_LT_S: return OXI_BR_I64_GT_S;
+    case OXI_BR_I64_LT_U: return OXI_BR_I64_GT_U;
+    case OXI_BR_I64_GT_S: return OXI_BR_I64_LT_S;
+    case OXI_BR_I64_GT_U: return OXI_BR_I64_LT_U;
+    case OXI_BR_I64_LE_S: return OXI_BR_I64_GE_S;
+    case OXI_BR_I64_LE_U: return OXI_BR_I64_GE_U;
+    case OXI_BR_I64_GE_S: return OXI_BR_I64_LE_S;
+    case OXI_BR_I64_GE_U: return OXI_BR_I64_LE_U;
+    default: return br; /* EQ, NE: symmetric */
+    }
+}
+
+static_assert(OXI_BR_ADD_I64_GE_U - OXI_BR_ADD_I32_EQ == OXI_BR_I64_GE_U - OXI_BR_I32_EQ,
+              "OX_BRADD_OPS follows the order of OX_BRCMP_OPS");
+
+/* Rewrite `add` [dst, x, y] and the compare after it into one
+   BR_ADD_* [dst, x, y, other, off] (code.h), the compare's other operand
+   being the one that is not the sum (the sum goes on the left). */
+static uint32_t fuse_add_branch(cc *c, uint32_t add, uint32_t a, uint32_t b, enum ox_iop br,
+                                uint32_t *word)
+{
+    ox_cell *cell = &c->code[add];
+    uint32_t dst = cell[1].w[0];
+    uint32_t other = b;
+    if (a != dst) { /* the sum is the right operand */
+        other = a;
+        br = mirrored(br);
+    }
+    cell[0].op = c->handlers[br + (OXI_BR_ADD_I32_EQ - OXI_BR_I32_EQ)];
+    cell[2].w[1] = other;
+    cell[3].w[0] = 0;
+    cell[3].w[1] = 0;
+    c->ncode = add + 4;
+    c->last_insn = add;
+    c->prev_insn = UINT32_MAX;
+    c->fold_insn = UINT32_MAX;
+    *word = 4;
+    return add;
+}
+
 /* Emit a branch taken when the i32 just popped from height h is non-zero
    (when_true) or zero. When the comparison that produced it is the last
    instruction, rewrite that into a compare-and-branch instead. Returns
@@ -389,6 +457,13 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
         if (fused_branch(c->fold_op, &t, &f)) {
             /* [dst, a, b] becomes [a, b, off]: same size */
             uint32_t a = cell[1].w[1], b = cell[2].w[0];
+            uint32_t add = UINT32_MAX;
+            if (c->fold_op >= OXI_I32_EQ && c->fold_op <= OXI_I32_GE_U)
+                add = fusable_add(c, insn, OXI_I32_ADD, a, b);
+            else if (c->fold_op >= OXI_I64_EQ && c->fold_op <= OXI_I64_GE_U)
+                add = fusable_add(c, insn, OXI_I64_ADD, a, b);
+            if (add != UINT32_MAX)
+                return fuse_add_branch(c, add, a, b, when_true ? t : f, word);
             cell[0].op = c->handlers[when_true ? t : f];
             cell[1].w[0] = a;
             cell[1].w[1] = b;
@@ -1297,6 +1372,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->end = c->p + fd->body.len;
     c->nvs = c->maxh = c->ncs = c->ncode = c->npt = 0;
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
+    c->last_insn = c->prev_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
     free(c->ltypes);
     c->ltypes = NULL;

@@ -68,6 +68,10 @@ typedef struct cc {
        local.set may retarget, or a compare that br_if/if may fuse with. */
     uint32_t fold_insn, fold_end, label_pos;
     enum ox_iop fold_op;
+    /* The last two instructions emitted (cell indices, UINT32_MAX when
+       none): an i32.add right before a compare that fuses into a branch
+       joins it (emit_cond_branch). */
+    uint32_t last_insn, prev_insn;
     /* The last COPY, which a COPY right after it joins into a COPY2. */
     uint32_t copy_insn, copy_end;
 } cc;

@@ -184,7 +184,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name,
-    OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
+    OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BRADD_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
     OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_IX,
@@ -201,7 +201,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #ifdef OX_THREADED
     static const void *const labels[OXI_COUNT_] = {
 #define OX_X(name, ...) &&op_##name,
-        OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
+        OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BRADD_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
         OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 #define OX_X(name, ...) &&op_##name##_IX,
@@ -271,6 +271,16 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             NEXT(LEN(3)); \
         }
         OX_BRCMP_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) \
+        vmcase(name) { \
+            CT_##t a = (CT_##t)(S(1).F_##t + S(2).F_##t), b; \
+            S(0).F_##t = a; \
+            b = S(3).F_##t; \
+            if (cond) JUMP((int32_t)W(4)); \
+            NEXT(LEN(5)); \
+        }
+        OX_BRADD_OPS(OX_X)
 #undef OX_X
 
         vmcase(CALL) {

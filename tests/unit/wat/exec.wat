@@ -73,6 +73,38 @@
       (then (i32.const 3))
       (else (i32.const 4))))
 
+  ;; an add fused with the compare-and-branch testing its sum (BR_ADD_*):
+  ;; sum on the left and on the right (mirrored), signed and unsigned,
+  ;; i32 and i64 wrap-around, the `if` sense, the sum compared with itself,
+  ;; and the sum kept in its local. 12*100000 + 2*10000 + 1000 + 4*100 +
+  ;; 8*10 + 4 = 1221484 for n = 10.
+  (func (export "step_loops") (param $n i32) (result i64)
+    (local $i i32) (local $k i64) (local $acc i64)
+    (loop $a
+      (local.set $acc (i64.add (local.get $acc) (i64.const 1)))
+      (br_if $a (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 3)))
+                          (local.get $n))))
+    (local.set $acc (i64.add (local.get $acc)
+                             (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 100000))))
+    (local.set $i (i32.const 5))
+    (loop $b
+      (local.set $acc (i64.add (local.get $acc) (i64.const 10)))
+      (br_if $b (i32.lt_s (i32.const -3)
+                          (local.tee $i (i32.add (local.get $i) (i32.const -1))))))
+    (local.set $k (i64.const -2))
+    (loop $c
+      (local.set $acc (i64.add (local.get $acc) (i64.const 100)))
+      (br_if $c (i64.ne (local.tee $k (i64.add (local.get $k) (i64.const 1)))
+                        (i64.const 2))))
+    (if (i32.eq (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $i))
+      (then (local.set $acc (i64.add (local.get $acc) (i64.const 1000)))))
+    (local.set $i (i32.const 0xfffffff0))
+    (loop $e
+      (local.set $acc (i64.add (local.get $acc) (i64.const 10000)))
+      (br_if $e (i32.gt_u (local.tee $i (i32.add (local.get $i) (i32.const 8)))
+                          (i32.const 0x100))))
+    (local.get $acc))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
