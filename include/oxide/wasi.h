@@ -36,11 +36,11 @@
  * ignores it (signal(SIGPIPE, SIG_IGN)); the guest then gets EPIPE. This
  * library never changes process-wide signal dispositions itself.
  *
- * Blocking: poll_oneoff waits in 10 ms slices and checks
- * ox_caller_interrupted() between them, so a deadline (ox_store_set_timeout)
- * or ox_store_interrupt() ends a guest sleeping or polling in it with an
- * "interrupted" trap. fd_read on a pipe or terminal still blocks in the host
- * until data arrives; an interrupt takes effect when it returns.
+ * Blocking: poll_oneoff, and fd_read on a blocking pipe, socket or
+ * terminal, wait in 10 ms slices and check ox_caller_interrupted() between
+ * them, so a deadline (ox_store_set_timeout) or ox_store_interrupt() ends a
+ * guest parked in them with an "interrupted" trap. A write to a full pipe
+ * still blocks until the reader drains it.
  */
 #ifndef OXIDE_WASI_H
 #define OXIDE_WASI_H

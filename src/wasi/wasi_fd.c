@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,6 +60,29 @@ static uint32_t load_iovs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec 
 
 enum { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
 
+/* Before a read that may block (a pipe, socket or terminal in blocking
+   mode), wait for data in slices, looking at ox_caller_interrupted()
+   between them: readv itself could sleep for ever, out of reach of the
+   engine's deadline and interrupt. Returns false with c->err set (the
+   "interrupted" trap) when the call must end. Regular files and
+   directories never block, and a non-blocking descriptor keeps its EAGAIN. */
+static bool wait_readable(wasi_call *c, const wasi_fd *f)
+{
+    if (f->filetype == W_FT_REGULAR_FILE || f->filetype == W_FT_DIRECTORY)
+        return true;
+    int fl = fcntl(f->host, F_GETFL);
+    if (fl < 0 || (fl & O_NONBLOCK))
+        return true;
+    for (;;) {
+        struct pollfd p = {.fd = f->host, .events = POLLIN};
+        int r = poll(&p, 1, (int)(WASI_WAIT_SLICE_NS / 1000000u));
+        if (r != 0 && !(r < 0 && errno == EINTR))
+            return true; /* ready, hung up, or an error readv will report */
+        if ((c->err = ox_caller_interrupted(c->caller)))
+            return false;
+    }
+}
+
 /* The four data-transfer calls differ only in direction and offset. */
 static uint32_t do_io(wasi_call *c, int kind, uint32_t fd, uint32_t iovs, uint32_t n,
                       uint64_t offset, uint32_t result_ptr)
@@ -81,6 +105,11 @@ static uint32_t do_io(wasi_call *c, int kind, uint32_t fd, uint32_t iovs, uint32
     err = load_iovs(c, iovs, n, small, 16, &v);
     if (err)
         return err;
+    if (kind == IO_READ && !wait_readable(c, f)) {
+        if (v != small)
+            free(v);
+        return W_ESUCCESS; /* c->err (the trap) is what the call returns */
+    }
     ssize_t r;
     do {
         switch (kind) {

@@ -49,6 +49,11 @@ struct ox_wasi {
 
 /* The guest memory as it is during one call, plus an escape hatch for the
    few functions that end the program instead of returning an errno. */
+/* Blocking host calls wait in slices this long and check
+   ox_caller_interrupted() between them, so a deadline or an interrupt ends
+   a guest parked in the host within a slice. */
+#define WASI_WAIT_SLICE_NS 10000000u /* 10 ms */
+
 struct wasi_call {
     struct ox_wasi *w;
     uint8_t *mem;

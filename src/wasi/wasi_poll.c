@@ -31,7 +31,7 @@ typedef struct sub {
     uint16_t flags;
 } sub;
 
-#define POLL_SLICE_NS 10000000u /* 10 ms: quick to notice, cheap to wake */
+#define POLL_SLICE_NS WASI_WAIT_SLICE_NS
 
 static uint64_t mono_now(void)
 {

@@ -377,7 +377,8 @@ static void wasi_calls_with_pointers_outside_memory(void)
     ox_engine_free(e);
 }
 
-/* A guest asleep for an hour inside poll_oneoff: the host call itself must
+/* A guest asleep for an hour inside poll_oneoff, or reading an empty pipe
+   in fd_read: the host call itself must
    notice the deadline and another thread's interrupt (ox_caller_interrupted),
    since no engine check point runs while the host blocks. */
 static void blocking_wasi_call_sees_deadline_and_interrupt(void)
@@ -394,12 +395,18 @@ static void blocking_wasi_call_sees_deadline_and_interrupt(void)
     MUST(ox_module_load_file(e, path, &m));
     MUST(ox_store_new(e, &s));
     MUST(ox_linker_new(&l));
+    /* stdin: a pipe whose write end we hold and never write to. */
+    int pipefd[2];
+    CHECK(pipe(pipefd) == 0);
     ox_wasi_config cfg;
     ox_wasi_config_init(&cfg);
+    cfg.stdin_fd = pipefd[0];
     MUST(ox_wasi_new(&cfg, &w));
+    close(pipefd[0]); /* the context holds its own duplicate */
     MUST(ox_wasi_define(w, l, s));
     MUST(ox_linker_instantiate(l, s, m, &inst));
-    ox_extern sleep_fn;
+    ox_extern sleep_fn, read_fn;
+    CHECK(ox_instance_export(inst, "read", &read_fn));
     CHECK(ox_instance_export(inst, "sleep", &sleep_fn));
     ox_val r;
     ox_store_set_timeout(s, 100);
@@ -416,6 +423,17 @@ static void blocking_wasi_call_sees_deadline_and_interrupt(void)
     atomic_store(&it.done, true);
     pthread_join(th, NULL);
     CHECK(now_s() - t0 < 5.0);
+    /* fd_read on an empty pipe: the same deadline reaches it. */
+    ox_store_set_timeout(s, 100);
+    t0 = now_s();
+    CHECK(is_trap(ox_func_call(read_fn.of.func, NULL, 0, &r, 1), OX_TRAP_INTERRUPTED));
+    CHECK(now_s() - t0 < 5.0);
+    /* Data that does arrive is read as before. */
+    CHECK(write(pipefd[1], "hi", 2) == 2);
+    CHECK(!ox_func_call(read_fn.of.func, NULL, 0, &r, 1) && r.of.i32 == 0);
+    uint8_t got[2] = {0, 0};
+    CHECK(!ox_memory_read(ox_instance_memory(inst), 512, got, 2) && got[0] == 'h' && got[1] == 'i');
+    close(pipefd[1]);
     ox_store_free(s);
     ox_wasi_free(w);
     ox_linker_free(l);
