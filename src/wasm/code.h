@@ -125,6 +125,37 @@ typedef union ox_cell {
     X(BR_ADD_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
     X(BR_ADD_I64_GE_U, I64, a >= b)
 
+/* Chained binary operators: a binop whose result, a stack temporary, is
+   an operand of the very next binop of the same type becomes one
+   instruction, which saves a dispatch and the round trip of the
+   intermediate through its slot (a store-to-load dependency on every
+   step of a hash round or a dot product). Chosen by op-pair counts over
+   bench/ (sha256, hashtable, matmul, nbody; OX_OP_PROFILE in interp.c).
+   Words: dst, a, b, c: t = a F b, then dst = t G c (_L) or c G t (_R).
+   OX_CHAIN_OPS(X) calls X(F, G, type) for every F, G of a type's set;
+   each makes two ops, CH_F_G_L and CH_F_G_R, in that order. */
+#define OX_CH_I32_F(R, X) \
+    R(X, I32_ADD) R(X, I32_SUB) R(X, I32_MUL) R(X, I32_AND) R(X, I32_OR) \
+    R(X, I32_XOR) R(X, I32_SHL) R(X, I32_SHR_U) R(X, I32_ROTL) R(X, I32_ROTR)
+#define OX_CH_I32_G(X, f) \
+    X(f, I32_ADD, I32) X(f, I32_SUB, I32) X(f, I32_MUL, I32) X(f, I32_AND, I32) \
+    X(f, I32_OR, I32) X(f, I32_XOR, I32) X(f, I32_SHL, I32) X(f, I32_SHR_U, I32) \
+    X(f, I32_ROTL, I32) X(f, I32_ROTR, I32)
+#define OX_CH_I64_F(R, X) \
+    R(X, I64_ADD) R(X, I64_SUB) R(X, I64_MUL) R(X, I64_AND) R(X, I64_OR) \
+    R(X, I64_XOR) R(X, I64_SHL) R(X, I64_SHR_U)
+#define OX_CH_I64_G(X, f) \
+    X(f, I64_ADD, I64) X(f, I64_SUB, I64) X(f, I64_MUL, I64) X(f, I64_AND, I64) \
+    X(f, I64_OR, I64) X(f, I64_XOR, I64) X(f, I64_SHL, I64) X(f, I64_SHR_U, I64)
+#define OX_CH_F64_F(R, X) R(X, F64_ADD) R(X, F64_SUB) R(X, F64_MUL)
+#define OX_CH_F64_G(X, f) X(f, F64_ADD, F64) X(f, F64_SUB, F64) X(f, F64_MUL, F64)
+#define OX_CHAIN_OPS(X) \
+    OX_CH_I32_F(OX_CH_I32_G, X) OX_CH_I64_F(OX_CH_I64_G, X) OX_CH_F64_F(OX_CH_F64_G, X)
+/* Set sizes, for the compiler's index arithmetic. */
+#define OX_CH_I32_N 10
+#define OX_CH_I64_N 8
+#define OX_CH_F64_N 3
+
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
@@ -133,6 +164,7 @@ enum ox_iop {
 #define OX_X_CTL(name, nw) OXI_##name,
 #define OX_X_NUM(name, ...) OXI_##name,
 #define OX_X_IX(name, ...) OXI_##name##_IX,
+#define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
     OX_BRADD_OPS(OX_X_NUM)
@@ -145,6 +177,8 @@ enum ox_iop {
     OX_STORE_OPS(OX_X_NUM)
     OX_LOAD_OPS(OX_X_IX)
     OX_STORE_OPS(OX_X_IX)
+    OX_CHAIN_OPS(OX_X_CH)
+#undef OX_X_CH
 #undef OX_X_CTL
 #undef OX_X_NUM
 #undef OX_X_IX

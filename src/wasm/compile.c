@@ -485,6 +485,68 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
     return EMIT(c, when_true ? OXI_BR_IF : OXI_BR_UNLESS, loc_of(c, h), 0);
 }
 
+/* ---- chained binops ------------------------------------------------------ */
+
+#define OX_R(X, f) OXI_##f,
+static const uint16_t ch_i32[] = {OX_CH_I32_F(OX_R, _)};
+static const uint16_t ch_i64[] = {OX_CH_I64_F(OX_R, _)};
+static const uint16_t ch_f64[] = {OX_CH_F64_F(OX_R, _)};
+#undef OX_R
+static_assert(sizeof ch_i32 / sizeof ch_i32[0] == OX_CH_I32_N, "OX_CH_I32_N");
+static_assert(sizeof ch_i64 / sizeof ch_i64[0] == OX_CH_I64_N, "OX_CH_I64_N");
+static_assert(sizeof ch_f64 / sizeof ch_f64[0] == OX_CH_F64_N, "OX_CH_F64_N");
+
+static int ch_index(const uint16_t *set, uint32_t n, enum ox_iop op)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (set[i] == op)
+            return (int)i;
+    return -1;
+}
+
+/* The chained op for F then G (code.h), the intermediate being G's left
+   operand or not; OXI_COUNT_ when the pair has none. */
+static enum ox_iop chain_op(enum ox_iop f, enum ox_iop g, bool right)
+{
+    static const struct { const uint16_t *set; uint32_t n; enum ox_iop base; } sets[] = {
+        {ch_i32, OX_CH_I32_N, OXI_CH_I32_ADD_I32_ADD_L},
+        {ch_i64, OX_CH_I64_N, OXI_CH_I64_ADD_I64_ADD_L},
+        {ch_f64, OX_CH_F64_N, OXI_CH_F64_ADD_F64_ADD_L},
+    };
+    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+        int fi = ch_index(sets[k].set, sets[k].n, f), gi = ch_index(sets[k].set, sets[k].n, g);
+        if (fi >= 0 && gi >= 0)
+            return (enum ox_iop)(sets[k].base + ((uint32_t)fi * sets[k].n + (uint32_t)gi) * 2 +
+                                 (right ? 1 : 0));
+    }
+    return OXI_COUNT_;
+}
+
+/* Binop `g` on the values at heights h and h+1 (already popped): when one
+   of them is the result of the binop just emitted, rewrite that [t, a, b]
+   in place into the chained [dst, a, b, other] (same size) and return
+   true; the caller pushes the result. */
+static bool chain(cc *c, uint32_t h, enum ox_iop g)
+{
+    bool right;
+    if (can_fold(c, h))
+        right = false;
+    else if (can_fold(c, h + 1))
+        right = true;
+    else
+        return false;
+    uint32_t at = c->fold_insn;
+    enum ox_iop op = chain_op(c->fold_op, g, right);
+    if (op == OXI_COUNT_ || c->code[at].op != c->handlers[c->fold_op])
+        return false;
+    ox_cell *cell = &c->code[at];
+    cell[0].op = c->handlers[op];
+    cell[1].w[0] = slot_of(c, h);
+    cell[2].w[1] = loc_of(c, right ? h : h + 1);
+    produced(c, at, op);
+    return true;
+}
+
 /* ---- control instructions ---------------------------------------------- */
 
 static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
@@ -1024,6 +1086,8 @@ static bool instr(cc *c, uint8_t op)
         if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
+        if (live(c) && chain(c, h, (enum ox_iop)oi->iop))
+            return push(c, oi->tr);
         uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
         if (at == UINT32_MAX && c->err)
             return false;

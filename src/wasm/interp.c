@@ -44,12 +44,74 @@ struct ox_exec {
     ox_slot *top;          /* where the next outermost (or re-entrant) run starts */
     frame *frames;
     uint32_t depth, max_depth;
+#ifdef OX_OP_PROFILE
+    /* Tuning aid, never in a normal build (-DOX_OP_PROFILE): how often each
+       op and each pair of consecutive ops ran, printed to stderr when the
+       store is freed. Pairs are the candidates for fusion. */
+    uint64_t prof[OXI_COUNT_];
+    uint64_t pair[OXI_COUNT_][OXI_COUNT_];
+    unsigned last;
+#endif
 };
+
+#ifdef OX_OP_PROFILE
+#include <stdio.h>
+static const char *const op_names[OXI_COUNT_] = {
+#define OX_X(name, ...) #name,
+    OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BRADD_OPS(OX_X) OX_BINOPS(OX_X)
+    OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X) OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X)
+    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, ...) #name "_IX",
+    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+#define OX_X(f, g, t) "CH_" #f "_" #g "_L", "CH_" #f "_" #g "_R",
+    OX_CHAIN_OPS(OX_X)
+#undef OX_X
+};
+
+/* Print the `n` largest of counts[0..len) (destroys them). */
+static void prof_top(uint64_t *counts, size_t len, unsigned n, bool pairs, uint64_t total)
+{
+    for (unsigned k = 0; k < n; k++) {
+        size_t best = 0;
+        for (size_t i = 1; i < len; i++)
+            if (counts[i] > counts[best])
+                best = i;
+        if (!counts[best])
+            break;
+        double pct = 100.0 * (double)counts[best] / (double)(total ? total : 1);
+        if (pairs)
+            fprintf(stderr, "  %6.2f%%  %s -> %s\n", pct, op_names[best / OXI_COUNT_],
+                    op_names[best % OXI_COUNT_]);
+        else
+            fprintf(stderr, "  %6.2f%%  %s\n", pct, op_names[best]);
+        counts[best] = 0;
+    }
+}
+
+static void prof_dump(struct ox_exec *x)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < OXI_COUNT_; i++)
+        total += x->prof[i];
+    fprintf(stderr, "ox op profile: %llu ops\n", (unsigned long long)total);
+    prof_top(x->prof, OXI_COUNT_, 40, false, total);
+    fprintf(stderr, "ox op pairs:\n");
+    prof_top(&x->pair[0][0], (size_t)OXI_COUNT_ * OXI_COUNT_, 40, true, total);
+}
+#define PROF(op) (x->prof[op]++, x->pair[x->last][op]++, x->last = (op))
+#else
+#define PROF(op) ((void)0)
+#endif
 
 void ox_exec_free(struct ox_exec *x)
 {
     if (!x)
         return;
+#ifdef OX_OP_PROFILE
+    prof_dump(x);
+#endif
     free(x->stack);
     free(x->frames);
     free(x);
@@ -137,11 +199,11 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #if defined(__GNUC__) && !defined(OX_NO_COMPUTED_GOTO)
 #define OX_THREADED 1
 #define vmdispatch() goto *pc->op;
-#define vmcase(name) op_##name:
+#define vmcase(name) op_##name: PROF(OXI_##name);
 #define vmnext() goto *pc->op
 #else
 #define vmdispatch() dispatch: switch ((enum ox_iop)(uintptr_t)pc->op)
-#define vmcase(name) case OXI_##name:
+#define vmcase(name) case OXI_##name: PROF(OXI_##name);
 #define vmnext() goto dispatch
 #endif
 
@@ -181,6 +243,12 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
     uint64_t ea = (uint64_t)(addr) + (off); \
     if (ea + (size) > msize) TRAP(OX_TRAP_MEMORY_OOB)
 
+/* Each non-trapping binop as a function, for the chained ops. */
+#define OX_X(name, code, ta, tr, expr) \
+    static inline CT_##tr fn_##name(CT_##ta a, CT_##ta b) { return (CT_##tr)(expr); }
+OX_BINOPS(OX_X)
+#undef OX_X
+
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name,
@@ -189,6 +257,10 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #undef OX_X
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_IX,
     OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+#define OX_X(f, g, t) (const void *)(uintptr_t)OXI_CH_##f##_##g##_L, \
+                      (const void *)(uintptr_t)OXI_CH_##f##_##g##_R,
+    OX_CHAIN_OPS(OX_X)
 #undef OX_X
 };
 #endif
@@ -206,6 +278,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #undef OX_X
 #define OX_X(name, ...) &&op_##name##_IX,
         OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+#define OX_X(f, g, t) &&op_CH_##f##_##g##_L, &&op_CH_##f##_##g##_R,
+        OX_CHAIN_OPS(OX_X)
 #undef OX_X
     };
     if (!x) {
@@ -583,6 +658,21 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             NEXT(LEN(4)); \
         }
         OX_STORE_OPS(OX_X)
+#undef OX_X
+
+        /* Chained binops (code.h): [dst, a, b, c]. */
+#define OX_X(f, g, t) \
+        vmcase(CH_##f##_##g##_L) { \
+            CT_##t t_ = fn_##f(S(1).F_##t, S(2).F_##t); \
+            S(0).F_##t = fn_##g(t_, S(3).F_##t); \
+            NEXT(LEN(4)); \
+        } \
+        vmcase(CH_##f##_##g##_R) { \
+            CT_##t t_ = fn_##f(S(1).F_##t, S(2).F_##t); \
+            S(0).F_##t = fn_##g(S(3).F_##t, t_); \
+            NEXT(LEN(4)); \
+        }
+        OX_CHAIN_OPS(OX_X)
 #undef OX_X
 
 #ifndef OX_THREADED

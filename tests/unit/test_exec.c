@@ -185,6 +185,10 @@ static void test_calls(const char *path)
     CHECK(call(&fx, "step_loops", &ten, 1, r, 1) == NULL);
     CHECK_EQ(r[0].of.i64, 1221484);
 
+    ox_val xyz[] = {ox_val_i32(7), ox_val_i64(5), ox_val_f64(1.5)};
+    CHECK(call(&fx, "chains", xyz, 3, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 983132975086016);
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

@@ -105,6 +105,29 @@
                           (i32.const 0x100))))
     (local.get $acc))
 
+  ;; chained binops (CH_*_L/_R): the intermediate as left and as right
+  ;; operand of non-commutative ops, i32/i64/f64, and a right operand that
+  ;; is an earlier stack temporary. For (7, 5, 1.5): 16, 86, 975, 32, 31, 98
+  ;; weighted by 1, 1e3, 1e6, 1e9, 1e11, 1e13.
+  (func (export "chains") (param $x i32) (param $y i64) (param $z f64) (result i64)
+    (i64.add
+      (i64.add
+        (i64.add (i64.extend_i32_u (i32.shl (i32.sub (local.get $x) (i32.const 3)) (i32.const 2)))
+                 (i64.mul (i64.extend_i32_u
+                            (i32.sub (i32.const 100) (i32.rotl (local.get $x) (i32.const 1))))
+                          (i64.const 1000)))
+        (i64.add (i64.mul (i64.sub (i64.const 1000) (i64.mul (local.get $y) (local.get $y)))
+                          (i64.const 1000000))
+                 (i64.mul (i64.shl (i64.xor (local.get $y) (i64.const 1)) (i64.const 3))
+                          (i64.const 1000000000))))
+      (i64.add
+        (i64.mul (i64.trunc_f64_s (f64.mul (f64.sub (f64.const 10) (f64.mul (local.get $z) (local.get $z)))
+                                          (f64.const 4)))
+                 (i64.const 100000000000))
+        (i64.mul (i64.extend_i32_u (i32.add (i32.mul (local.get $x) (local.get $x))
+                                            (i32.mul (local.get $x) (local.get $x))))
+                 (i64.const 10000000000000)))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
