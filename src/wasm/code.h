@@ -156,6 +156,19 @@ typedef union ox_cell {
 #define OX_CH_I64_N 8
 #define OX_CH_F64_N 3
 
+/* A plain load whose result is an operand of the very next binop: one
+   instruction reading memory as an operand (`sum += a[i]`, `x * b[j]`).
+   X(LOAD, OP, type): ops LM_LOAD_OP_L (the loaded value is OP's left
+   operand) and LM_LOAD_OP_R, in that order. Words: dst, other, addr,
+   offset: v = load(addr + offset) with the load's bounds check, then
+   dst = v OP other (_L) or other OP v (_R). */
+#define OX_LDOP_OPS(X) \
+    X(F64_LOAD, F64_ADD, F64) X(F64_LOAD, F64_SUB, F64) X(F64_LOAD, F64_MUL, F64) \
+    X(I32_LOAD, I32_ADD, I32) X(I32_LOAD, I32_SUB, I32) X(I32_LOAD, I32_AND, I32) \
+    X(I32_LOAD, I32_OR, I32) X(I32_LOAD, I32_XOR, I32) \
+    X(I32_LOAD8_U, I32_ADD, I32) X(I32_LOAD8_U, I32_SUB, I32) X(I32_LOAD8_U, I32_AND, I32) \
+    X(I64_LOAD, I64_ADD, I64) X(I64_LOAD, I64_XOR, I64)
+
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
@@ -165,6 +178,7 @@ enum ox_iop {
 #define OX_X_NUM(name, ...) OXI_##name,
 #define OX_X_IX(name, ...) OXI_##name##_IX,
 #define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
+#define OX_X_LM(ld, op, t) OXI_LM_##ld##_##op##_L, OXI_LM_##ld##_##op##_R,
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
     OX_BRADD_OPS(OX_X_NUM)
@@ -178,6 +192,8 @@ enum ox_iop {
     OX_LOAD_OPS(OX_X_IX)
     OX_STORE_OPS(OX_X_IX)
     OX_CHAIN_OPS(OX_X_CH)
+    OX_LDOP_OPS(OX_X_LM)
+#undef OX_X_LM
 #undef OX_X_CH
 #undef OX_X_CTL
 #undef OX_X_NUM

@@ -547,6 +547,43 @@ static bool chain(cc *c, uint32_t h, enum ox_iop g)
     return true;
 }
 
+/* Binop `g` on heights h, h+1 (popped) whose operand is the plain load
+   just emitted: rewrite the load [t, addr, off] in place into the
+   load-operand form [dst, other, addr, off] (code.h OX_LDOP_OPS). */
+static bool load_operand(cc *c, uint32_t h, enum ox_iop g)
+{
+    static const struct { uint16_t ld, op, l; } map[] = {
+#define OX_X(ld, op, t) {OXI_##ld, OXI_##op, OXI_LM_##ld##_##op##_L},
+        OX_LDOP_OPS(OX_X)
+#undef OX_X
+    };
+    bool right;
+    if (can_fold(c, h))
+        right = false;
+    else if (can_fold(c, h + 1))
+        right = true;
+    else
+        return false;
+    uint32_t at = c->fold_insn;
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+        if (map[k].ld != c->fold_op || map[k].op != g)
+            continue;
+        ox_cell *cell = &c->code[at];
+        if (cell[0].op != c->handlers[c->fold_op])
+            return false;
+        uint32_t addr = cell[1].w[1], off = cell[2].w[0];
+        enum ox_iop op = (enum ox_iop)(map[k].l + (right ? 1 : 0));
+        cell[0].op = c->handlers[op];
+        cell[1].w[0] = slot_of(c, h);
+        cell[1].w[1] = loc_of(c, right ? h : h + 1);
+        cell[2].w[0] = addr;
+        cell[2].w[1] = off;
+        produced(c, at, op);
+        return true;
+    }
+    return false;
+}
+
 /* ---- control instructions ---------------------------------------------- */
 
 static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
@@ -1086,7 +1123,8 @@ static bool instr(cc *c, uint8_t op)
         if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && chain(c, h, (enum ox_iop)oi->iop))
+        if (live(c) && (chain(c, h, (enum ox_iop)oi->iop) ||
+                        load_operand(c, h, (enum ox_iop)oi->iop)))
             return push(c, oi->tr);
         uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
         if (at == UINT32_MAX && c->err)

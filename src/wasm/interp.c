@@ -66,7 +66,7 @@ static const char *const op_names[OXI_COUNT_] = {
     OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 #define OX_X(f, g, t) "CH_" #f "_" #g "_L", "CH_" #f "_" #g "_R",
-    OX_CHAIN_OPS(OX_X)
+    OX_CHAIN_OPS(OX_X) OX_LDOP_OPS(OX_X)
 #undef OX_X
 };
 
@@ -249,6 +249,18 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 OX_BINOPS(OX_X)
 #undef OX_X
 
+/* Each load as a function of its (bounds-checked) address, with its size. */
+#define OX_X(name, code, t, al, mt, conv) \
+    enum { sz_##name = sizeof(mt) }; \
+    static inline CT_##t ld_##name(const uint8_t *p) \
+    { \
+        mt v; \
+        memcpy(&v, p, sizeof v); \
+        return (CT_##t)(conv); \
+    }
+OX_LOAD_OPS(OX_X)
+#undef OX_X
+
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name,
@@ -261,6 +273,10 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(f, g, t) (const void *)(uintptr_t)OXI_CH_##f##_##g##_L, \
                       (const void *)(uintptr_t)OXI_CH_##f##_##g##_R,
     OX_CHAIN_OPS(OX_X)
+#undef OX_X
+#define OX_X(f, g, t) (const void *)(uintptr_t)OXI_LM_##f##_##g##_L, \
+                      (const void *)(uintptr_t)OXI_LM_##f##_##g##_R,
+    OX_LDOP_OPS(OX_X)
 #undef OX_X
 };
 #endif
@@ -281,6 +297,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #undef OX_X
 #define OX_X(f, g, t) &&op_CH_##f##_##g##_L, &&op_CH_##f##_##g##_R,
         OX_CHAIN_OPS(OX_X)
+#undef OX_X
+#define OX_X(f, g, t) &&op_LM_##f##_##g##_L, &&op_LM_##f##_##g##_R,
+        OX_LDOP_OPS(OX_X)
 #undef OX_X
     };
     if (!x) {
@@ -673,6 +692,20 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             NEXT(LEN(4)); \
         }
         OX_CHAIN_OPS(OX_X)
+#undef OX_X
+        /* A load as a binop operand (code.h): [dst, other, addr, offset]. */
+#define OX_X(ld, op, t) \
+        vmcase(LM_##ld##_##op##_L) { \
+            EFFECTIVE(ea, S(2).i32, W(3), sz_##ld); \
+            S(0).F_##t = fn_##op(ld_##ld(mbase + ea), S(1).F_##t); \
+            NEXT(LEN(4)); \
+        } \
+        vmcase(LM_##ld##_##op##_R) { \
+            EFFECTIVE(ea, S(2).i32, W(3), sz_##ld); \
+            S(0).F_##t = fn_##op(S(1).F_##t, ld_##ld(mbase + ea)); \
+            NEXT(LEN(4)); \
+        }
+        OX_LDOP_OPS(OX_X)
 #undef OX_X
 
 #ifndef OX_THREADED

@@ -128,6 +128,27 @@
                                             (i32.mul (local.get $x) (local.get $x))))
                  (i64.const 10000000000000)))))
 
+  ;; a plain load as a binop operand (LM_*_L/_R): the loaded value left and
+  ;; right of a subtraction, i32/f64/load8_u; 999 + 4000e4 + 15e8 + 199e10
+  ;; for p = 64. lm_oob: the fused form keeps the load's bounds check.
+  (func (export "load_ops") (param $p i32) (result i64)
+    (i32.store (i32.const 64) (i32.const 1000))
+    (f64.store (i32.const 72) (f64.const 2.5))
+    (i32.store8 (i32.const 80) (i32.const 200))
+    (i64.add
+      (i64.add
+        (i64.extend_i32_u (i32.sub (i32.load (local.get $p)) (i32.const 1)))
+        (i64.mul (i64.extend_i32_u (i32.sub (i32.const 5000) (i32.load (local.get $p))))
+                 (i64.const 10000)))
+      (i64.add
+        (i64.mul (i64.trunc_f64_s (f64.mul (f64.sub (f64.const 10) (f64.load offset=8 (local.get $p)))
+                                           (f64.const 2)))
+                 (i64.const 100000000))
+        (i64.mul (i64.extend_i32_u (i32.sub (i32.load8_u offset=16 (local.get $p)) (i32.const 1)))
+                 (i64.const 10000000000)))))
+  (func (export "lm_oob") (param i32) (result i32)
+    (i32.add (i32.load offset=0xfffffff0 (local.get 0)) (i32.const 1)))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
