@@ -169,6 +169,15 @@ typedef union ox_cell {
     X(I32_LOAD8_U, I32_ADD, I32) X(I32_LOAD8_U, I32_SUB, I32) X(I32_LOAD8_U, I32_AND, I32) \
     X(I64_LOAD, I64_ADD, I64) X(I64_LOAD, I64_XOR, I64)
 
+/* A binop whose result is the value of the very next plain store:
+   X(OP, STORE, type) makes SM_OP_STORE. Words: addr, a, b, offset:
+   store(addr + offset) = a OP b (`c[j] = c[j] + t`, `p->x = p->x * k`). */
+#define OX_OPST_OPS(X) \
+    X(F64_ADD, F64_STORE, F64) X(F64_SUB, F64_STORE, F64) X(F64_MUL, F64_STORE, F64) \
+    X(I32_ADD, I32_STORE, I32) X(I32_SUB, I32_STORE, I32) X(I32_AND, I32_STORE, I32) \
+    X(I32_OR, I32_STORE, I32) X(I32_XOR, I32_STORE, I32) \
+    X(I64_ADD, I64_STORE, I64) X(I64_XOR, I64_STORE, I64)
+
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
@@ -179,6 +188,7 @@ enum ox_iop {
 #define OX_X_IX(name, ...) OXI_##name##_IX,
 #define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
 #define OX_X_LM(ld, op, t) OXI_LM_##ld##_##op##_L, OXI_LM_##ld##_##op##_R,
+#define OX_X_SM(op, st, t) OXI_SM_##op##_##st,
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
     OX_BRADD_OPS(OX_X_NUM)
@@ -193,6 +203,8 @@ enum ox_iop {
     OX_STORE_OPS(OX_X_IX)
     OX_CHAIN_OPS(OX_X_CH)
     OX_LDOP_OPS(OX_X_LM)
+    OX_OPST_OPS(OX_X_SM)
+#undef OX_X_SM
 #undef OX_X_LM
 #undef OX_X_CH
 #undef OX_X_CTL

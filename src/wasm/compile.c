@@ -584,6 +584,34 @@ static bool load_operand(cc *c, uint32_t h, enum ox_iop g)
     return false;
 }
 
+/* Store `st` of the value at h+1 to the address at h (both popped): when
+   the value is the binop just emitted, rewrite it [t, a, b] in place into
+   [addr, a, b, off] (code.h OX_OPST_OPS). */
+static bool op_store(cc *c, uint32_t h, enum ox_iop st, uint32_t off)
+{
+    static const struct { uint16_t op, st, sm; } map[] = {
+#define OX_X(op, st, t) {OXI_##op, OXI_##st, OXI_SM_##op##_##st},
+        OX_OPST_OPS(OX_X)
+#undef OX_X
+    };
+    if (!can_fold(c, h + 1))
+        return false;
+    uint32_t at = c->fold_insn;
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+        if (map[k].op != c->fold_op || map[k].st != st)
+            continue;
+        ox_cell *cell = &c->code[at];
+        if (cell[0].op != c->handlers[c->fold_op])
+            return false;
+        cell[0].op = c->handlers[map[k].sm];
+        cell[1].w[0] = loc_of(c, h);
+        cell[2].w[1] = off;
+        c->fold_insn = UINT32_MAX;
+        return true;
+    }
+    return false;
+}
+
 /* ---- control instructions ---------------------------------------------- */
 
 static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
@@ -1184,6 +1212,8 @@ static bool instr(cc *c, uint8_t op)
             c->fold_insn = UINT32_MAX;
             return true;
         }
+        if (live(c) && op_store(c, h, (enum ox_iop)oi->iop, off))
+            return true;
         return EMIT(c, (enum ox_iop)oi->iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX ||
                !c->err;
     }

@@ -66,7 +66,13 @@ static const char *const op_names[OXI_COUNT_] = {
     OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 #define OX_X(f, g, t) "CH_" #f "_" #g "_L", "CH_" #f "_" #g "_R",
-    OX_CHAIN_OPS(OX_X) OX_LDOP_OPS(OX_X)
+    OX_CHAIN_OPS(OX_X)
+#undef OX_X
+#define OX_X(f, g, t) "LM_" #f "_" #g "_L", "LM_" #f "_" #g "_R",
+    OX_LDOP_OPS(OX_X)
+#undef OX_X
+#define OX_X(op, st, t) "SM_" #op "_" #st,
+    OX_OPST_OPS(OX_X)
 #undef OX_X
 };
 
@@ -260,6 +266,15 @@ OX_BINOPS(OX_X)
     }
 OX_LOAD_OPS(OX_X)
 #undef OX_X
+#define OX_X(name, code, t, al, mt) \
+    enum { sz_##name = sizeof(mt) }; \
+    static inline void st_##name(uint8_t *p, CT_##t x) \
+    { \
+        mt v = (mt)x; \
+        memcpy(p, &v, sizeof v); \
+    }
+OX_STORE_OPS(OX_X)
+#undef OX_X
 
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
@@ -277,6 +292,9 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(f, g, t) (const void *)(uintptr_t)OXI_LM_##f##_##g##_L, \
                       (const void *)(uintptr_t)OXI_LM_##f##_##g##_R,
     OX_LDOP_OPS(OX_X)
+#undef OX_X
+#define OX_X(op, st, t) (const void *)(uintptr_t)OXI_SM_##op##_##st,
+    OX_OPST_OPS(OX_X)
 #undef OX_X
 };
 #endif
@@ -300,6 +318,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #undef OX_X
 #define OX_X(f, g, t) &&op_LM_##f##_##g##_L, &&op_LM_##f##_##g##_R,
         OX_LDOP_OPS(OX_X)
+#undef OX_X
+#define OX_X(op, st, t) &&op_SM_##op##_##st,
+        OX_OPST_OPS(OX_X)
 #undef OX_X
     };
     if (!x) {
@@ -706,6 +727,16 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             NEXT(LEN(4)); \
         }
         OX_LDOP_OPS(OX_X)
+#undef OX_X
+        /* A binop stored (code.h): [addr, a, b, offset]. */
+#define OX_X(op, st, t) \
+        vmcase(SM_##op##_##st) { \
+            CT_##t v_ = fn_##op(S(1).F_##t, S(2).F_##t); \
+            EFFECTIVE(ea, S(0).i32, W(3), sz_##st); \
+            st_##st(mbase + ea, v_); \
+            NEXT(LEN(4)); \
+        }
+        OX_OPST_OPS(OX_X)
 #undef OX_X
 
 #ifndef OX_THREADED

@@ -194,6 +194,11 @@ static void test_calls(const char *path)
     CHECK_EQ(r[0].of.i64, 1991540000999);
     expect_trap(call(&fx, "lm_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
 
+    ox_val pxy[] = {ox_val_i32(64), ox_val_i32(50), ox_val_f64(3.0)};
+    CHECK(call(&fx, "op_stores", pxy, 3, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 4294972388);
+    expect_trap(call(&fx, "sm_oob", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

@@ -149,6 +149,21 @@
   (func (export "lm_oob") (param i32) (result i32)
     (i32.add (i32.load offset=0xfffffff0 (local.get 0)) (i32.const 1)))
 
+  ;; a binop stored (SM_*): non-commutative i32/f64 values and an i64 xor;
+  ;; 42 + 5 * 1000 + 0x100000032 = 4294972388 for (64, 50, 3.0).
+  (func (export "op_stores") (param $p i32) (param $x i32) (param $y f64) (result i64)
+    (i32.store offset=4 (local.get $p) (i32.sub (local.get $x) (i32.const 8)))
+    (f64.store offset=8 (local.get $p) (f64.sub (local.get $y) (f64.const 0.5)))
+    (i64.store offset=16 (local.get $p)
+      (i64.xor (i64.extend_i32_u (local.get $x)) (i64.const 0x100000000)))
+    (i64.add
+      (i64.add (i64.extend_i32_u (i32.load offset=4 (local.get $p)))
+               (i64.mul (i64.trunc_f64_s (f64.mul (f64.load offset=8 (local.get $p)) (f64.const 2)))
+                        (i64.const 1000)))
+      (i64.load offset=16 (local.get $p))))
+  (func (export "sm_oob") (param i32)
+    (i32.store offset=0xfffffff0 (local.get 0) (i32.add (local.get 0) (i32.const 1))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
