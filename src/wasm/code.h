@@ -46,6 +46,8 @@ typedef union ox_cell {
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
     X(COPY2, 4)            /* dst1, src1, dst2, src2: two COPYs, in order */ \
+    X(ADD2, 9)             /* two adjacent I32_ADDs, both left in place: the \
+                              first's words 0-2 and the second's 6-8 */ \
     X(CONST32, 2)          /* dst, imm */ \
     X(CONST64, 3)          /* dst, lo, hi */ \
     X(SELECT, 4)           /* dst, a, b, cond */ \

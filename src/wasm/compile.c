@@ -164,6 +164,23 @@ static bool live(cc *c)
     return !f->unreachable && !f->dead;
 }
 
+/* Two adjacent i32.adds (pointer and counter steps) run as one ADD2
+   dispatch. The second add is left in place (ADD2 reads its words and
+   skips it), so nothing moves; the pairing is decided only when the next
+   instruction `op` is emitted, once no fusion can rewrite the second add
+   any more: it is no longer last, and `op` is not a compare that could
+   fuse with it into a BR_ADD. No label may lie at the second add. */
+static void pair_adds(cc *c, enum ox_iop op)
+{
+    uint32_t a1 = c->prev_insn, a2 = c->last_insn;
+    if ((op >= OXI_I32_EQ && op <= OXI_I32_GE_U) || (op >= OXI_I64_EQ && op <= OXI_I64_GE_U) ||
+        a1 == UINT32_MAX || a2 != a1 + 3 || c->ncode != a2 + 3 || c->last_labeled ||
+        c->code[a1].op != c->handlers[OXI_I32_ADD] || c->code[a2].op != c->handlers[OXI_I32_ADD])
+        return;
+    c->code[a1].op = c->handlers[OXI_ADD2];
+    c->last_insn = UINT32_MAX; /* the second add pairs with nothing else */
+}
+
 /* Append an instruction; returns its cell index (UINT32_MAX when dead or
    out of memory, in which case c->err says which). */
 static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
@@ -171,6 +188,7 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     if (!live(c))
         return UINT32_MAX;
     uint32_t need = 1 + (nw + 1) / 2;
+    pair_adds(c, op);
     if (op == OXI_COPY && c->copy_end == c->ncode && c->label_pos != c->ncode &&
         c->copy_insn != UINT32_MAX) {
         /* Two moves in a row (branch values, call arguments, a local
@@ -201,6 +219,7 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     c->ncode += need;
     c->prev_insn = c->last_insn;
     c->last_insn = at;
+    c->last_labeled = c->label_pos == at;
     if (op == OXI_COPY) {
         c->copy_insn = at;
         c->copy_end = c->ncode;

@@ -446,6 +446,12 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             S(2) = S(3);
             NEXT(LEN(4));
         }
+        vmcase(ADD2) {
+            /* in order: the second may read the first's result */
+            S(0).i32 = S(1).i32 + S(2).i32;
+            S(6).i32 = S(7).i32 + S(8).i32;
+            NEXT(6);
+        }
         vmcase(CONST32) {
             S(0).i64 = W(1);
             NEXT(LEN(2));

@@ -164,6 +164,13 @@
   (func (export "sm_oob") (param i32)
     (i32.store offset=0xfffffff0 (local.get 0) (i32.add (local.get 0) (i32.const 1))))
 
+  ;; two adjacent i32.adds paired into ADD2, the second reading the first's
+  ;; result: a = 3 + 4, b = a + a, a * b = 98
+  (func (export "add_pairs") (param $a i32) (param $b i32) (result i32)
+    (local.set $a (i32.add (local.get $a) (local.get $b)))
+    (local.set $b (i32.add (local.get $a) (local.get $a)))
+    (i32.mul (local.get $a) (local.get $b)))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
