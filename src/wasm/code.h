@@ -46,6 +46,14 @@ typedef union ox_cell {
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
     X(COPY2, 4)            /* dst1, src1, dst2, src2: two COPYs, in order */ \
+    X(MOVE1, 4)            /* daddr, saddr, soff, doff: copy 1 byte */ \
+    X(MOVE2, 4)            /* (a load whose value the next store stores) */ \
+    X(MOVE4, 4) \
+    X(MOVE8, 4) \
+    X(MOVE1_IX, 5)         /* daddr, a, b, soff, doff: source a + b (wrapping) */ \
+    X(MOVE2_IX, 5) \
+    X(MOVE4_IX, 5) \
+    X(MOVE8_IX, 5) \
     X(ADD2, 9)             /* two adjacent I32_ADDs, both left in place: the \
                               first's words 0-2 and the second's 6-8 */ \
     X(CONST32, 2)          /* dst, imm */ \

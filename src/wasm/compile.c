@@ -631,6 +631,57 @@ static bool op_store(cc *c, uint32_t h, enum ox_iop st, uint32_t off)
     return false;
 }
 
+/* Memory width in bytes of a load or store op (plain or _IX), else 0. */
+static uint32_t mem_width(enum ox_iop op)
+{
+    switch (op) {
+#define OX_X(name, code, t, al, ...) \
+    case OXI_##name: \
+    case OXI_##name##_IX: \
+        return 1u << (al);
+        OX_LOAD_OPS(OX_X)
+        OX_STORE_OPS(OX_X)
+#undef OX_X
+    default:
+        return 0;
+    }
+}
+
+/* Store `st` (width w) of the value at h+1 to the address at h: when the
+   value is the load just emitted with the same width, the store writes
+   back exactly the loaded bytes, so both become one MOVE (code.h):
+   [t, addr, off] → [daddr, addr, off, doff] in place, and the indexed
+   [t, a, b, off] → [daddr, a, b, off, doff], one cell longer (it is last). */
+static bool move_store(cc *c, uint32_t h, enum ox_iop st, uint32_t doff)
+{
+    if (!can_fold(c, h + 1))
+        return false;
+    enum ox_iop ld = c->fold_op;
+    uint32_t w = mem_width(st), at = c->fold_insn;
+    bool ix = ld >= OXI_I32_LOAD_IX && ld <= OXI_I64_LOAD32_U_IX;
+    bool plain = ld >= OXI_I32_LOAD && ld <= OXI_I64_LOAD32_U;
+    if ((!ix && !plain) || mem_width(ld) != w || c->code[at].op != c->handlers[ld])
+        return false;
+    uint32_t k = w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3;
+    if (ix) {
+        if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
+            return false; /* the error is recorded; the plain store's emit fails too */
+        ox_cell *cell = &c->code[at];
+        cell[0].op = c->handlers[OXI_MOVE1_IX + k];
+        cell[1].w[0] = loc_of(c, h);
+        cell[3].w[0] = doff;
+        cell[3].w[1] = 0;
+        c->ncode++;
+    } else {
+        ox_cell *cell = &c->code[at];
+        cell[0].op = c->handlers[OXI_MOVE1 + k];
+        cell[1].w[0] = loc_of(c, h);
+        cell[2].w[1] = doff;
+    }
+    c->fold_insn = UINT32_MAX;
+    return true;
+}
+
 /* ---- control instructions ---------------------------------------------- */
 
 static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
@@ -1231,7 +1282,8 @@ static bool instr(cc *c, uint8_t op)
             c->fold_insn = UINT32_MAX;
             return true;
         }
-        if (live(c) && op_store(c, h, (enum ox_iop)oi->iop, off))
+        if (live(c) && (op_store(c, h, (enum ox_iop)oi->iop, off) ||
+                        move_store(c, h, (enum ox_iop)oi->iop, off)))
             return true;
         return EMIT(c, (enum ox_iop)oi->iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX ||
                !c->err;

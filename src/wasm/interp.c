@@ -446,6 +446,28 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             S(2) = S(3);
             NEXT(LEN(4));
         }
+        /* A load stored unchanged by the next store of the same width:
+           the bytes move, with the load's bounds check first. */
+#define OX_MOVE(name, n, src) \
+        vmcase(name) { \
+            EFFECTIVE(se, src, W(nw_ - 2), n); \
+            EFFECTIVE(de, S(0).i32, W(nw_ - 1), n); \
+            memmove(mbase + de, mbase + se, n); /* may overlap */ \
+            NEXT(LEN(nw_)); \
+        }
+#define nw_ 4
+        OX_MOVE(MOVE1, 1, S(1).i32)
+        OX_MOVE(MOVE2, 2, S(1).i32)
+        OX_MOVE(MOVE4, 4, S(1).i32)
+        OX_MOVE(MOVE8, 8, S(1).i32)
+#undef nw_
+#define nw_ 5
+        OX_MOVE(MOVE1_IX, 1, (uint32_t)(S(1).i32 + S(2).i32))
+        OX_MOVE(MOVE2_IX, 2, (uint32_t)(S(1).i32 + S(2).i32))
+        OX_MOVE(MOVE4_IX, 4, (uint32_t)(S(1).i32 + S(2).i32))
+        OX_MOVE(MOVE8_IX, 8, (uint32_t)(S(1).i32 + S(2).i32))
+#undef nw_
+#undef OX_MOVE
         vmcase(ADD2) {
             /* in order: the second may read the first's result */
             S(0).i32 = S(1).i32 + S(2).i32;

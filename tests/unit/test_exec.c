@@ -203,6 +203,12 @@ static void test_calls(const char *path)
     CHECK(call(&fx, "add_pairs", ab34, 2, r, 1) == NULL);
     CHECK_EQ(r[0].of.i32, 98);
 
+    ox_val p256 = ox_val_i32(256);
+    CHECK(call(&fx, "moves", &p256, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 584693815586);
+    expect_trap(call(&fx, "move_oob_src", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
+    expect_trap(call(&fx, "move_oob_dst", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

@@ -171,6 +171,24 @@
     (local.set $b (i32.add (local.get $a) (local.get $a)))
     (i32.mul (local.get $a) (local.get $b)))
 
+  ;; a load stored unchanged (MOVE1/2/4/8, plain and indexed): widths 4, 1
+  ;; (sign-extending load, byte store), 8 indexed, 4 via i64.load32_u, and
+  ;; an overlapping 2-byte move; the four i64 words at p xor'd. The oob
+  ;; forms trap on the source and on the destination.
+  (func (export "moves") (param $p i32) (result i64)
+    (i64.store (local.get $p) (i64.const 0x1122334455667788))
+    (i32.store offset=8 (local.get $p) (i32.load offset=4 (local.get $p)))
+    (i32.store8 offset=12 (local.get $p) (i32.load8_s (local.get $p)))
+    (i64.store offset=16 (local.get $p) (i64.load (i32.add (local.get $p) (i32.const 0))))
+    (i64.store32 offset=24 (local.get $p) (i64.load32_u offset=2 (local.get $p)))
+    (i32.store16 offset=1 (local.get $p) (i32.load16_u (local.get $p)))
+    (i64.xor (i64.xor (i64.load (local.get $p)) (i64.load offset=8 (local.get $p)))
+             (i64.xor (i64.load offset=16 (local.get $p)) (i64.load offset=24 (local.get $p)))))
+  (func (export "move_oob_src") (param i32)
+    (i32.store (local.get 0) (i32.load offset=0xfffffff0 (local.get 0))))
+  (func (export "move_oob_dst") (param i32)
+    (i32.store offset=0xfffffff0 (local.get 0) (i32.load (local.get 0))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
