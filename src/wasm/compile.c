@@ -18,7 +18,14 @@
  * or the constant pool's slot, cc.loc), local.set/tee retarget the result
  * slot of the instruction that computed the value, and a comparison or
  * bit test feeding br_if/if, or an i32.add feeding a load/store address,
- * is rewritten in place into one fused instruction. Every body is compiled
+ * is rewritten in place into one fused instruction. The same in-place
+ * rewriting, always of the instruction just emitted, makes the other
+ * fused families of code.h: an add into the compare-and-branch after it
+ * (BR_ADD), a binop into the binop consuming its result (CH), a load into
+ * the binop consuming it (LM), a binop or a same-width load into the store
+ * storing it (SM, MOVE); two adjacent i32.adds pair into ADD2 once the
+ * second can no longer be rewritten. Pair choices came from op-pair
+ * counts over bench/ (interp.c OX_OP_PROFILE). Every body is compiled
  * twice: the first pass validates and collects the constant pool, whose
  * size fixes where the operand stack's slots start for the second.
  *
