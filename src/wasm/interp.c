@@ -249,16 +249,24 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
     uint64_t ea = (uint64_t)(addr) + (off); \
     if (ea + (size) > msize) TRAP(OX_TRAP_MEMORY_OOB)
 
+/* The fused families below use only some of these helpers; clang (unlike
+   gcc) warns about unused static inline functions in a .c file. */
+#if defined(__GNUC__)
+#define OX_MAYBE_UNUSED __attribute__((unused))
+#else
+#define OX_MAYBE_UNUSED
+#endif
+
 /* Each non-trapping binop as a function, for the chained ops. */
 #define OX_X(name, code, ta, tr, expr) \
-    static inline CT_##tr fn_##name(CT_##ta a, CT_##ta b) { return (CT_##tr)(expr); }
+    OX_MAYBE_UNUSED static inline CT_##tr fn_##name(CT_##ta a, CT_##ta b) { return (CT_##tr)(expr); }
 OX_BINOPS(OX_X)
 #undef OX_X
 
 /* Each load as a function of its (bounds-checked) address, with its size. */
 #define OX_X(name, code, t, al, mt, conv) \
     enum { sz_##name = sizeof(mt) }; \
-    static inline CT_##t ld_##name(const uint8_t *p) \
+    OX_MAYBE_UNUSED static inline CT_##t ld_##name(const uint8_t *p) \
     { \
         mt v; \
         memcpy(&v, p, sizeof v); \
@@ -268,7 +276,7 @@ OX_LOAD_OPS(OX_X)
 #undef OX_X
 #define OX_X(name, code, t, al, mt) \
     enum { sz_##name = sizeof(mt) }; \
-    static inline void st_##name(uint8_t *p, CT_##t x) \
+    OX_MAYBE_UNUSED static inline void st_##name(uint8_t *p, CT_##t x) \
     { \
         mt v = (mt)x; \
         memcpy(p, &v, sizeof v); \
