@@ -39,6 +39,8 @@ typedef union ox_cell {
     X(BR, 1)               /* off */ \
     X(BR_IF, 2)            /* cond, off: jump when cond != 0 */ \
     X(BR_UNLESS, 2)        /* cond, off: jump when cond == 0 */ \
+    X(BR_I64_NZ, 2)        /* cond, off: jump when the i64 cond != 0 */ \
+    X(BR_I64_Z, 2)         /* cond, off: jump when the i64 cond == 0 */ \
     X(BR_TABLE, 2)         /* idx, n, then n+1 offsets (last = default) */ \
     X(RETURN, 0)           /* results already in slots 0.. */ \
     X(RETURN1, 1)          /* src: one result, copied to slot 0 */ \

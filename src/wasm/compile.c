@@ -498,8 +498,12 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
             *word = 2;
             return insn;
         }
-        if (c->fold_op == OXI_I32_EQZ) { /* [dst, a] becomes [a, off] */
-            cell[0].op = c->handlers[when_true ? OXI_BR_UNLESS : OXI_BR_IF];
+        if (c->fold_op == OXI_I32_EQZ || c->fold_op == OXI_I64_EQZ) {
+            /* [dst, a] becomes [a, off] */
+            if (c->fold_op == OXI_I32_EQZ)
+                cell[0].op = c->handlers[when_true ? OXI_BR_UNLESS : OXI_BR_IF];
+            else
+                cell[0].op = c->handlers[when_true ? OXI_BR_I64_Z : OXI_BR_I64_NZ];
             cell[1].w[0] = cell[1].w[1];
             cell[1].w[1] = 0;
             c->fold_insn = UINT32_MAX;

@@ -383,6 +383,16 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
                 JUMP((int32_t)W(1));
             NEXT(LEN(2));
         }
+        vmcase(BR_I64_NZ) {
+            if (S(0).i64)
+                JUMP((int32_t)W(1));
+            NEXT(LEN(2));
+        }
+        vmcase(BR_I64_Z) {
+            if (!S(0).i64)
+                JUMP((int32_t)W(1));
+            NEXT(LEN(2));
+        }
         vmcase(BR_TABLE) {
             uint32_t i = S(0).i32, n = W(1);
             JUMP((int32_t)W(2 + (i < n ? i : n)));

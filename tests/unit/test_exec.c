@@ -209,6 +209,14 @@ static void test_calls(const char *path)
     expect_trap(call(&fx, "move_oob_src", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
     expect_trap(call(&fx, "move_oob_dst", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
 
+    const int64_t e_in[] = {(int64_t)1 << 32, 5, 0};
+    const int32_t e_want[] = {1, 1, 3};
+    for (int i = 0; i < 3; i++) {
+        ox_val v = ox_val_i64(e_in[i]);
+        CHECK(call(&fx, "eqz64", &v, 1, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i32, e_want[i]);
+    }
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

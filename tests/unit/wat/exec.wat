@@ -189,6 +189,14 @@
   (func (export "move_oob_dst") (param i32)
     (i32.store offset=0xfffffff0 (local.get 0) (i32.load (local.get 0))))
 
+  ;; i64.eqz fused into branches (BR_I64_Z/NZ), both senses, on all 64 bits:
+  ;; 2^32 → 1, 5 → 1, 0 → 3
+  (func (export "eqz64") (param i64) (result i32)
+    (block (br_if 0 (i64.eqz (local.get 0))) (return (i32.const 1)))
+    (if (result i32) (i64.eqz (i64.sub (local.get 0) (i64.const 0x100000000)))
+      (then (i32.const 2))
+      (else (i32.const 3))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
