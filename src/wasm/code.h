@@ -190,6 +190,27 @@ typedef union ox_cell {
     X(I32_OR, I32_STORE, I32) X(I32_XOR, I32_STORE, I32) \
     X(I64_ADD, I64_STORE, I64) X(I64_XOR, I64_STORE, I64)
 
+/* A load tested by the conditional branch right after it (`if (p->next)`,
+   `if (!seen[i])`). X(LOAD) for each i32 load fused so makes four ops, in
+   this order: LB_LOAD_NZ and LB_LOAD_Z [addr, offset, off] (jump when the
+   loaded value is non-zero / zero), LB_LOAD_IX_NZ and LB_LOAD_IX_Z
+   [a, b, offset, off] (address a + b, wrapping). The value is not kept:
+   it was only the branch's condition. */
+#define OX_LDBR_OPS(X) X(I32_LOAD) X(I32_LOAD8_U) X(I32_LOAD8_S) X(I32_LOAD16_U)
+
+/* A load compared by the compare-and-branch right after it (`while (a[i] <
+   pivot)`, `if (*p != c)`). X(LOAD) makes LC_LOAD_<cond> for the ten i32
+   conditions, in the order of OX_BRCMP_OPS. Words: dst, addr, offset,
+   other, off: v = load(addr + offset) is written to dst (it may be a
+   local.tee's target), then the branch is taken when `v cond other`
+   (other is read after dst is written: it may be dst). */
+#define OX_LDCMP_OPS(X) X(I32_LOAD) X(I32_LOAD8_U)
+#define OX_I32_CONDS(X, ld) \
+    X(ld, EQ, a == b) X(ld, NE, a != b) X(ld, LT_S, (int32_t)a < (int32_t)b) X(ld, LT_U, a < b) \
+    X(ld, GT_S, (int32_t)a > (int32_t)b) X(ld, GT_U, a > b) \
+    X(ld, LE_S, (int32_t)a <= (int32_t)b) X(ld, LE_U, a <= b) \
+    X(ld, GE_S, (int32_t)a >= (int32_t)b) X(ld, GE_U, a >= b)
+
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
@@ -201,6 +222,9 @@ enum ox_iop {
 #define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
 #define OX_X_LM(ld, op, t) OXI_LM_##ld##_##op##_L, OXI_LM_##ld##_##op##_R,
 #define OX_X_SM(op, st, t) OXI_SM_##op##_##st,
+#define OX_X_LB(ld) OXI_LB_##ld##_NZ, OXI_LB_##ld##_Z, OXI_LB_##ld##_IX_NZ, OXI_LB_##ld##_IX_Z,
+#define OX_X_LC1(ld, cond, e) OXI_LC_##ld##_##cond,
+#define OX_X_LC(ld) OX_I32_CONDS(OX_X_LC1, ld)
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
     OX_BRADD_OPS(OX_X_NUM)
@@ -216,6 +240,11 @@ enum ox_iop {
     OX_CHAIN_OPS(OX_X_CH)
     OX_LDOP_OPS(OX_X_LM)
     OX_OPST_OPS(OX_X_SM)
+    OX_LDBR_OPS(OX_X_LB)
+    OX_LDCMP_OPS(OX_X_LC)
+#undef OX_X_LC
+#undef OX_X_LC1
+#undef OX_X_LB
 #undef OX_X_SM
 #undef OX_X_LM
 #undef OX_X_CH

@@ -163,6 +163,31 @@ static bool read_blocktype(cc *c, ctl *f)
     return true;
 }
 
+/* ---- the constant pool --------------------------------------------------- */
+
+/* The pool slot holding `bits`, added to the pool in the first pass while
+   there is room; UINT32_MAX when the pool has no such slot. Both passes
+   ask for the same constants in the same order, so they decide alike. */
+static uint32_t const_slot(cc *c, uint64_t bits)
+{
+    for (uint32_t k = 0; k < c->nconsts; k++)
+        if (c->consts[k] == bits)
+            return c->nlocals + k;
+    if (c->consts_frozen || c->nconsts >= OX_MAX_CONSTS)
+        return UINT32_MAX;
+    c->consts[c->nconsts++] = bits;
+    return c->nlocals + c->nconsts - 1;
+}
+
+/* Whether slot `at` is a pooled constant, and its bits. */
+static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
+{
+    if (at < c->nlocals || at >= c->nlocals + c->nconsts)
+        return false;
+    *bits = c->consts[at - c->nlocals];
+    return true;
+}
+
 /* ---- emission ---------------------------------------------------------- */
 
 static bool live(cc *c)
@@ -470,6 +495,83 @@ static uint32_t fuse_add_branch(cc *c, uint32_t add, uint32_t a, uint32_t b, enu
     return add;
 }
 
+/* The plain load emitted right before the compare at `insn` (no label
+   between them) whose result the compare reads as a or b, when that load
+   has an LC_* form (code.h OX_LDCMP_OPS); else UINT32_MAX. Its LC base op
+   goes to *base. */
+static uint32_t fusable_load(cc *c, uint32_t insn, uint32_t a, uint32_t b, enum ox_iop *base)
+{
+    static const uint16_t map[][2] = {
+#define OX_X(ld) {OXI_##ld, OXI_LC_##ld##_EQ},
+        OX_LDCMP_OPS(OX_X)
+#undef OX_X
+    };
+    uint32_t ld = c->prev_insn;
+    if (c->last_insn != insn || ld == UINT32_MAX || ld + 3 != insn /* [dst, addr, off] */ ||
+        c->label_pos == insn)
+        return UINT32_MAX;
+    uint32_t dst = c->code[ld + 1].w[0];
+    if (dst != a && dst != b)
+        return UINT32_MAX;
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (c->code[ld].op == c->handlers[map[k][0]]) {
+            *base = (enum ox_iop)map[k][1];
+            return ld;
+        }
+    return UINT32_MAX;
+}
+
+/* Rewrite load `ld` [dst, addr, offset] and the i32 compare-and-branch
+   `br` on (a, b) after it into LC_* [dst, addr, offset, other, off]. */
+static uint32_t fuse_load_branch(cc *c, uint32_t ld, enum ox_iop base, uint32_t a, uint32_t b,
+                                 enum ox_iop br, uint32_t *word)
+{
+    ox_cell *cell = &c->code[ld];
+    uint32_t other = b;
+    if (a != cell[1].w[0]) { /* the loaded value is the right operand */
+        other = a;
+        br = mirrored(br);
+    }
+    cell[0].op = c->handlers[base + (br - OXI_BR_I32_EQ)];
+    cell[2].w[1] = other;
+    cell[3].u64 = 0;
+    c->ncode = ld + 4;
+    c->last_insn = ld;
+    c->prev_insn = UINT32_MAX;
+    c->fold_insn = UINT32_MAX;
+    *word = 4;
+    return ld;
+}
+
+/* A load (plain or indexed) whose value only decides the branch: the
+   load just emitted becomes LB_* (code.h), dropping its result slot. */
+static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
+{
+    static const uint16_t map[][2] = {
+#define OX_X(ld) {OXI_##ld, OXI_LB_##ld##_NZ},
+        OX_LDBR_OPS(OX_X)
+#undef OX_X
+    };
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+        bool plain = c->fold_op == map[k][0];
+        bool ix = (unsigned)c->fold_op == map[k][0] + (unsigned)(OXI_I32_LOAD_IX - OXI_I32_LOAD);
+        if (!plain && !ix)
+            continue;
+        ox_cell *cell = &c->code[insn];
+        cell[0].op = c->handlers[map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0)];
+        /* drop word 0 (dst): [dst, addr, offset] -> [addr, offset, off],
+           [dst, a, b, offset] -> [a, b, offset, off]; the same cells */
+        uint32_t nw = ix ? 4 : 3;
+        for (uint32_t w = 0; w + 1 < nw; w++)
+            cell[1 + w / 2].w[w % 2] = cell[1 + (w + 1) / 2].w[(w + 1) % 2];
+        cell[1 + (nw - 1) / 2].w[(nw - 1) % 2] = 0;
+        c->fold_insn = UINT32_MAX;
+        *word = nw - 1;
+        return true;
+    }
+    return false;
+}
+
 /* Emit a branch taken when the i32 just popped from height h is non-zero
    (when_true) or zero. When the comparison that produced it is the last
    instruction, rewrite that into a compare-and-branch instead. Returns
@@ -490,6 +592,12 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
                 add = fusable_add(c, insn, OXI_I64_ADD, a, b);
             if (add != UINT32_MAX)
                 return fuse_add_branch(c, add, a, b, when_true ? t : f, word);
+            enum ox_iop base;
+            uint32_t ld = UINT32_MAX;
+            if (c->fold_op >= OXI_I32_EQ && c->fold_op <= OXI_I32_GE_U)
+                ld = fusable_load(c, insn, a, b, &base);
+            if (ld != UINT32_MAX)
+                return fuse_load_branch(c, ld, base, a, b, when_true ? t : f, word);
             cell[0].op = c->handlers[when_true ? t : f];
             cell[1].w[0] = a;
             cell[1].w[1] = b;
@@ -510,9 +618,46 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
             *word = 1;
             return insn;
         }
+        if (fuse_load_test(c, insn, when_true, word))
+            return insn;
+        if (c->fold_op == OXI_I32_ADD) {
+            /* `n -= 1; if (n) ...`: the add becomes BR_ADD comparing the
+               sum with a pooled zero, [dst, x, y, zero, off], a cell
+               longer (it is last) */
+            uint32_t zero = const_slot(c, 0);
+            if (zero != UINT32_MAX &&
+                oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell))) {
+                cell = &c->code[insn];
+                cell[0].op = c->handlers[when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ];
+                cell[2].w[1] = zero;
+                cell[3].u64 = 0;
+                c->ncode = insn + 4;
+                c->fold_insn = UINT32_MAX;
+                *word = 4;
+                return insn;
+            }
+            if (c->err)
+                return UINT32_MAX;
+        }
     }
     *word = 1;
     return EMIT(c, when_true ? OXI_BR_IF : OXI_BR_UNLESS, loc_of(c, h), 0);
+}
+
+/* x - k for a constant k is x + (-k) (wrapping, same bits): as an add it
+   joins the add-based fusions (ADD2, BR_ADD, indexed loads and stores).
+   Rewrites the constant operand at h+1 and returns the op to emit. */
+static enum ox_iop sub_as_add(cc *c, uint32_t h, enum ox_iop sub)
+{
+    uint64_t k;
+    if (!const_at(c, loc_of(c, h + 1), &k))
+        return sub;
+    uint64_t neg = sub == OXI_I32_SUB ? (uint32_t)-(uint32_t)k : -k;
+    uint32_t at = const_slot(c, neg);
+    if (at == UINT32_MAX)
+        return sub;
+    c->loc[h + 1] = at;
+    return sub == OXI_I32_SUB ? OXI_I32_ADD : OXI_I64_ADD;
 }
 
 /* ---- chained binops ------------------------------------------------------ */
@@ -1193,13 +1338,9 @@ static bool push_const(cc *c, ox_valtype t, uint64_t bits)
 {
     if (!live(c))
         return push(c, t);
-    for (uint32_t k = 0; k < c->nconsts; k++)
-        if (c->consts[k] == bits)
-            return push_at(c, t, c->nlocals + k);
-    if (!c->consts_frozen && c->nconsts < OX_MAX_CONSTS) {
-        c->consts[c->nconsts++] = bits;
-        return push_at(c, t, c->nlocals + c->nconsts - 1);
-    }
+    uint32_t at = const_slot(c, bits);
+    if (at != UINT32_MAX)
+        return push_at(c, t, at);
     uint32_t dst = slot_of(c, c->nvs);
     if (EMIT(c, OXI_CONST64, dst, (uint32_t)bits, (uint32_t)(bits >> 32)) == UINT32_MAX && c->err)
         return false;
@@ -1232,19 +1373,26 @@ static bool instr(cc *c, uint8_t op)
         if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && (chain(c, h, (enum ox_iop)oi->iop) ||
-                        load_operand(c, h, (enum ox_iop)oi->iop)))
+        enum ox_iop iop = (enum ox_iop)oi->iop;
+        if (live(c) && (iop == OXI_I32_SUB || iop == OXI_I64_SUB))
+            iop = sub_as_add(c, h, iop);
+        if (live(c) && (chain(c, h, iop) || load_operand(c, h, iop)))
             return push(c, oi->tr);
-        uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
+        uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
         if (at == UINT32_MAX && c->err)
             return false;
-        produced(c, at, (enum ox_iop)oi->iop);
+        produced(c, at, iop);
         return push(c, oi->tr);
     }
     case SH_UN: {
         if (!pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
+        if (oi->iop == OXI_I32_WRAP_I64 && live(c))
+            /* An i32 reads the low half of its slot (code.h), which is
+               where the i64 keeps its low 32 bits: the wrapped value is
+               the same slot, no instruction. */
+            return push_at(c, OX_I32, loc_of(c, h));
         uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h));
         if (at == UINT32_MAX && c->err)
             return false;

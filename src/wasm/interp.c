@@ -74,6 +74,14 @@ static const char *const op_names[OXI_COUNT_] = {
 #define OX_X(op, st, t) "SM_" #op "_" #st,
     OX_OPST_OPS(OX_X)
 #undef OX_X
+#define OX_X(ld) "LB_" #ld "_NZ", "LB_" #ld "_Z", "LB_" #ld "_IX_NZ", "LB_" #ld "_IX_Z",
+    OX_LDBR_OPS(OX_X)
+#undef OX_X
+#define OX_C(ld, cond, e) "LC_" #ld "_" #cond,
+#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
+    OX_LDCMP_OPS(OX_X)
+#undef OX_X
+#undef OX_C
 };
 
 /* Print the `n` largest of counts[0..len) (destroys them). */
@@ -304,6 +312,15 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(op, st, t) (const void *)(uintptr_t)OXI_SM_##op##_##st,
     OX_OPST_OPS(OX_X)
 #undef OX_X
+#define OX_X(ld) (const void *)(uintptr_t)OXI_LB_##ld##_NZ, (const void *)(uintptr_t)OXI_LB_##ld##_Z, \
+                 (const void *)(uintptr_t)OXI_LB_##ld##_IX_NZ, (const void *)(uintptr_t)OXI_LB_##ld##_IX_Z,
+    OX_LDBR_OPS(OX_X)
+#undef OX_X
+#define OX_C(ld, cond, e) (const void *)(uintptr_t)OXI_LC_##ld##_##cond,
+#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
+    OX_LDCMP_OPS(OX_X)
+#undef OX_X
+#undef OX_C
 };
 #endif
 
@@ -330,6 +347,14 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #define OX_X(op, st, t) &&op_SM_##op##_##st,
         OX_OPST_OPS(OX_X)
 #undef OX_X
+#define OX_X(ld) &&op_LB_##ld##_NZ, &&op_LB_##ld##_Z, &&op_LB_##ld##_IX_NZ, &&op_LB_##ld##_IX_Z,
+        OX_LDBR_OPS(OX_X)
+#undef OX_X
+#define OX_C(ld, cond, e) &&op_LC_##ld##_##cond,
+#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
+        OX_LDCMP_OPS(OX_X)
+#undef OX_X
+#undef OX_C
     };
     if (!x) {
         *table = labels;
@@ -784,6 +809,36 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_OPST_OPS(OX_X)
 #undef OX_X
+        /* A load tested by a branch (code.h): [addr, offset, off] or, indexed,
+           [a, b, offset, off]. */
+#define OX_LB(name, ld, test, addr, nw) \
+        vmcase(name) { \
+            EFFECTIVE(ea, addr, W(nw - 2), sz_##ld); \
+            if (test ld_##ld(mbase + ea)) JUMP((int32_t)W(nw - 1)); \
+            NEXT(LEN(nw)); \
+        }
+#define OX_X(ld) \
+        OX_LB(LB_##ld##_NZ, ld, 0 !=, S(0).i32, 3) \
+        OX_LB(LB_##ld##_Z, ld, 0 ==, S(0).i32, 3) \
+        OX_LB(LB_##ld##_IX_NZ, ld, 0 !=, (uint32_t)(S(0).i32 + S(1).i32), 4) \
+        OX_LB(LB_##ld##_IX_Z, ld, 0 ==, (uint32_t)(S(0).i32 + S(1).i32), 4)
+        OX_LDBR_OPS(OX_X)
+#undef OX_X
+#undef OX_LB
+        /* A load compared by a branch (code.h): [dst, addr, offset, other, off]. */
+#define OX_C(ld, cond, expr) \
+        vmcase(LC_##ld##_##cond) { \
+            EFFECTIVE(ea, S(1).i32, W(2), sz_##ld); \
+            uint32_t a = ld_##ld(mbase + ea), b; \
+            S(0).i32 = a; \
+            b = S(3).i32; \
+            if (expr) JUMP((int32_t)W(4)); \
+            NEXT(LEN(5)); \
+        }
+#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
+        OX_LDCMP_OPS(OX_X)
+#undef OX_X
+#undef OX_C
 
 #ifndef OX_THREADED
         default:

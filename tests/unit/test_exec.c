@@ -217,6 +217,36 @@ static void test_calls(const char *path)
         CHECK_EQ(r[0].of.i32, e_want[i]);
     }
 
+    const int64_t w_in[] = {0x100000005, 0x2ffffffff};
+    const int32_t w_want[] = {11112, 10206};
+    for (int i = 0; i < 2; i++) {
+        ox_val v = ox_val_i64(w_in[i]);
+        CHECK(call(&fx, "wrap_ops", &v, 1, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i32, w_want[i]);
+        CHECK(call(&fx, "wrap_ret", &v, 1, r, 1) == NULL);
+        CHECK_EQ((uint32_t)r[0].of.i32, (uint32_t)w_in[i]);
+    }
+
+    ox_val nm[] = {ox_val_i32(3), ox_val_i64(10)};
+    CHECK(call(&fx, "sub_consts", nm, 2, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 4081004);
+    ox_val p20 = ox_val_i32(20);
+    CHECK(call(&fx, "sub_addr", &p20, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 77);
+    expect_trap(call(&fx, "sub_addr", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
+
+    ox_val p128 = ox_val_i32(128);
+    CHECK(call(&fx, "load_tests", &p128, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 213);
+    expect_trap(call(&fx, "lb_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
+    const int32_t lc_v[] = {35, -5}, lc_want[] = {504040, 500000};
+    for (int i = 0; i < 2; i++) {
+        ox_val pv[] = {ox_val_i32(512), ox_val_i32(lc_v[i])};
+        CHECK(call(&fx, "load_cmp", pv, 2, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i32, lc_want[i]);
+    }
+    expect_trap(call(&fx, "lc_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

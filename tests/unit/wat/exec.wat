@@ -197,6 +197,108 @@
       (then (i32.const 2))
       (else (i32.const 3))))
 
+  ;; i32.wrap_i64 costs nothing: the i32 reads the low half of the i64's
+  ;; slot. A wrapped computed value set to a local, a wrapped local stored,
+  ;; a wrapped local still on the stack when the local is overwritten, and
+  ;; zero-extension after a wrap. 0x100000005 -> 100 + 12 + 1000 + 10000.
+  (func (export "wrap_ops") (param $x i64) (result i32)
+    (local $y i64) (local $hi i32) (local $r i32)
+    (local.set $y (local.get $x))
+    (local.set $hi (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32))))
+    (i32.store (i32.const 0) (i32.wrap_i64 (local.get $x)))
+    (i32.wrap_i64 (local.get $x))
+    (local.set $x (i64.const 7))
+    (local.set $r (i32.add (i32.wrap_i64 (local.get $x))))
+    (if (i32.eq (i32.load (i32.const 0)) (i32.const 5))
+      (then (local.set $r (i32.add (local.get $r) (i32.const 1000)))))
+    (if (i64.eq (i64.extend_i32_u (i32.wrap_i64 (local.get $y)))
+                (i64.and (local.get $y) (i64.const 0xffffffff)))
+      (then (local.set $r (i32.add (local.get $r) (i32.const 10000)))))
+    (i32.add (local.get $r) (i32.mul (local.get $hi) (i32.const 100))))
+  (func (export "wrap_ret") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+
+  ;; x - k for a constant k runs as x + (-k): a branch on the difference
+  ;; itself (BR_ADD against zero, both senses), the negation of INT32_MIN,
+  ;; an i64 step-and-test loop. (3, 10) -> 4 + 1000 + 80000 + 4000000.
+  (func (export "sub_consts") (param $n i32) (param $m i64) (result i64)
+    (local $c i64) (local $k i32)
+    (local.set $k (i32.const 5))
+    (loop $a
+      (local.set $c (i64.add (local.get $c) (i64.const 1)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $a (i32.sub (local.get $k) (i32.const 9))))
+    (if (i32.sub (local.get $k) (i32.const 9))
+      (then (local.set $c (i64.add (local.get $c) (i64.const 100)))))
+    (if (i32.sub (local.get $k) (i32.const 8))
+      (then (local.set $c (i64.add (local.get $c) (i64.const 1000)))))
+    (local.set $c (i64.add (local.get $c)
+      (i64.mul (i64.extend_i32_u (i32.shr_u (i32.sub (local.get $n) (i32.const 0x80000000))
+                                            (i32.const 28)))
+               (i64.const 10000))))
+    (loop $b
+      (local.set $c (i64.add (local.get $c) (i64.const 1000000)))
+      (br_if $b (i64.ge_s (local.tee $m (i64.sub (local.get $m) (i64.const 3))) (i64.const 0))))
+    (local.get $c))
+  ;; an address computed as p - 4 (indexed load): wraps below zero and traps
+  (func (export "sub_addr") (param $p i32) (result i32)
+    (i32.store (i32.const 16) (i32.const 77))
+    (i32.load (i32.sub (local.get $p) (i32.const 4))))
+
+  ;; a load whose value only decides a branch (LB_*): each fused load type,
+  ;; br_if and if senses, plain and indexed addresses. Bits 1+4+16+64+128.
+  (func (export "load_tests") (param $p i32) (result i32)
+    (local $r i32)
+    (i32.store (local.get $p) (i32.const 0x00008000))
+    (i32.store offset=4 (local.get $p) (i32.const 0x100))
+    (block (br_if 0 (i32.load8_u (local.get $p)))
+           (local.set $r (i32.or (local.get $r) (i32.const 1))))
+    (block (br_if 0 (i32.load8_s offset=1 (local.get $p)))
+           (local.set $r (i32.or (local.get $r) (i32.const 2))))
+    (block (br_if 0 (i32.load16_u offset=2 (local.get $p)))
+           (local.set $r (i32.or (local.get $r) (i32.const 4))))
+    (block (br_if 0 (i32.load offset=4 (local.get $p)))
+           (local.set $r (i32.or (local.get $r) (i32.const 8))))
+    (if (i32.load8_u offset=1 (local.get $p))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 16)))))
+    (if (i32.load16_u offset=2 (local.get $p))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 32)))))
+    (if (i32.load (i32.add (local.get $p) (i32.const 4)))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 64)))))
+    (block (br_if 0 (i32.load8_u (i32.add (local.get $p) (i32.const 2))))
+           (local.set $r (i32.or (local.get $r) (i32.const 128))))
+    (local.get $r))
+  (func (export "lb_oob") (param i32) (result i32)
+    (block (br_if 0 (i32.load8_u offset=0xfffffff0 (local.get 0)))) (i32.const 1))
+
+  ;; a load compared by a branch (LC_*): a scan loop on a tee'd load
+  ;; (`while (a[i] < v)`), the loaded value as right operand (mirrored,
+  ;; unsigned), a byte load, and the load compared with its own copy.
+  ;; a[k] = 10k: v = 35 -> 504040, v = -5 -> 500000.
+  (func (export "load_cmp") (param $p i32) (param $v i32) (result i32)
+    (local $i i32) (local $t i32) (local $r i32)
+    (loop $fill
+      (i32.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+                 (i32.mul (local.get $i) (i32.const 10)))
+      (br_if $fill (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10))))
+    (local.set $i (i32.const 0))
+    (local.set $t (local.get $p))
+    (block $out
+      (loop $scan
+        (br_if $out (i32.ge_s (local.tee $r (i32.load (local.get $t))) (local.get $v)))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $scan)))
+    (if (i32.gt_u (local.get $v) (i32.load offset=8 (local.get $p)))
+      (then (local.set $i (i32.add (local.get $i) (i32.const 100)))))
+    (if (i32.ne (i32.load8_u offset=4 (local.get $p)) (i32.const 10))
+      (then (local.set $i (i32.add (local.get $i) (i32.const 200)))))
+    (if (i32.eq (local.tee $t (i32.load offset=12 (local.get $p))) (local.get $t))
+      (then (local.set $i (i32.add (local.get $i) (i32.const 400)))))
+    (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $r)))
+  (func (export "lc_oob") (param i32) (result i32)
+    (block (br_if 0 (i32.lt_u (i32.load offset=0xfffffff0 (local.get 0)) (i32.const 5))))
+    (i32.const 1))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
