@@ -191,11 +191,12 @@ typedef union ox_cell {
     X(I64_ADD, I64_STORE, I64) X(I64_XOR, I64_STORE, I64)
 
 /* A load tested by the conditional branch right after it (`if (p->next)`,
-   `if (!seen[i])`). X(LOAD) for each i32 load fused so makes four ops, in
-   this order: LB_LOAD_NZ and LB_LOAD_Z [addr, offset, off] (jump when the
-   loaded value is non-zero / zero), LB_LOAD_IX_NZ and LB_LOAD_IX_Z
-   [a, b, offset, off] (address a + b, wrapping). The value is not kept:
-   it was only the branch's condition. */
+   `if (!seen[i])`, `if ((k = t[i]) == 0)`). X(LOAD) for each i32 load
+   fused so makes four ops, in this order: LB_LOAD_NZ and LB_LOAD_Z
+   [dst, addr, offset, off] (jump when the loaded value is non-zero /
+   zero), LB_LOAD_IX_NZ and LB_LOAD_IX_Z [dst, a, b, offset, off] (address
+   a + b, wrapping). The value is written to dst as well: it may have been
+   tee'd to a local. */
 #define OX_LDBR_OPS(X) X(I32_LOAD) X(I32_LOAD8_U) X(I32_LOAD8_S) X(I32_LOAD16_U)
 
 /* A load compared by the compare-and-branch right after it (`while (a[i] <

@@ -543,8 +543,23 @@ static uint32_t fuse_load_branch(cc *c, uint32_t ld, enum ox_iop base, uint32_t 
     return ld;
 }
 
-/* A load (plain or indexed) whose value only decides the branch: the
-   load just emitted becomes LB_* (code.h), dropping its result slot. */
+/* The instruction just emitted, when it is a load or an i32.add that
+   wrote the value at height h (to its own slot or, through local.set or
+   tee, to a local: word 0 is that slot) and no label lies after it, so no
+   other path reaches the branch about to test the value; else UINT32_MAX.
+   Every candidate is 3 cells long. */
+static uint32_t last_producer(cc *c, uint32_t h)
+{
+    uint32_t at = c->last_insn;
+    if (at == UINT32_MAX || at + 3 != c->ncode || c->label_pos == c->ncode ||
+        c->code[at + 1].w[0] != loc_of(c, h))
+        return UINT32_MAX;
+    return at;
+}
+
+/* A load (plain or indexed) testing the branch after it becomes LB_*
+   (code.h): [dst, addr, offset] -> [dst, addr, offset, off], the same
+   cells; [dst, a, b, offset] -> [dst, a, b, offset, off], one cell more. */
 static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
 {
     static const uint16_t map[][2] = {
@@ -552,24 +567,47 @@ static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
         OX_LDBR_OPS(OX_X)
 #undef OX_X
     };
+    const void *op = c->code[insn].op;
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        bool plain = c->fold_op == map[k][0];
-        bool ix = (unsigned)c->fold_op == map[k][0] + (unsigned)(OXI_I32_LOAD_IX - OXI_I32_LOAD);
+        bool plain = op == c->handlers[map[k][0]];
+        bool ix = op == c->handlers[map[k][0] + (OXI_I32_LOAD_IX - OXI_I32_LOAD)];
         if (!plain && !ix)
             continue;
+        if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
+            return false;
         ox_cell *cell = &c->code[insn];
         cell[0].op = c->handlers[map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0)];
-        /* drop word 0 (dst): [dst, addr, offset] -> [addr, offset, off],
-           [dst, a, b, offset] -> [a, b, offset, off]; the same cells */
-        uint32_t nw = ix ? 4 : 3;
-        for (uint32_t w = 0; w + 1 < nw; w++)
-            cell[1 + w / 2].w[w % 2] = cell[1 + (w + 1) / 2].w[(w + 1) % 2];
-        cell[1 + (nw - 1) / 2].w[(nw - 1) % 2] = 0;
+        *word = ix ? 4 : 3;
+        if (ix) {
+            cell[3].u64 = 0;
+            c->ncode = insn + 4;
+        } else {
+            cell[2].w[1] = 0;
+        }
         c->fold_insn = UINT32_MAX;
-        *word = nw - 1;
         return true;
     }
     return false;
+}
+
+/* An i32.add testing the branch after it (`if (n -= 1)`): BR_ADD comparing
+   the sum with a pooled zero, [dst, x, y] -> [dst, x, y, zero, off]. */
+static bool fuse_sum_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
+{
+    if (c->code[insn].op != c->handlers[OXI_I32_ADD])
+        return false;
+    uint32_t zero = const_slot(c, 0);
+    if (zero == UINT32_MAX ||
+        !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
+        return false;
+    ox_cell *cell = &c->code[insn];
+    cell[0].op = c->handlers[when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ];
+    cell[2].w[1] = zero;
+    cell[3].u64 = 0;
+    c->ncode = insn + 4;
+    c->fold_insn = UINT32_MAX;
+    *word = 4;
+    return true;
 }
 
 /* Emit a branch taken when the i32 just popped from height h is non-zero
@@ -618,27 +656,15 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
             *word = 1;
             return insn;
         }
-        if (fuse_load_test(c, insn, when_true, word))
+    }
+    if (live(c)) {
+        /* a load or sum whose value is also kept (it may be tee'd) */
+        uint32_t insn = last_producer(c, h);
+        if (insn != UINT32_MAX && (fuse_load_test(c, insn, when_true, word) ||
+                                   fuse_sum_test(c, insn, when_true, word)))
             return insn;
-        if (c->fold_op == OXI_I32_ADD) {
-            /* `n -= 1; if (n) ...`: the add becomes BR_ADD comparing the
-               sum with a pooled zero, [dst, x, y, zero, off], a cell
-               longer (it is last) */
-            uint32_t zero = const_slot(c, 0);
-            if (zero != UINT32_MAX &&
-                oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell))) {
-                cell = &c->code[insn];
-                cell[0].op = c->handlers[when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ];
-                cell[2].w[1] = zero;
-                cell[3].u64 = 0;
-                c->ncode = insn + 4;
-                c->fold_insn = UINT32_MAX;
-                *word = 4;
-                return insn;
-            }
-            if (c->err)
-                return UINT32_MAX;
-        }
+        if (c->err)
+            return UINT32_MAX;
     }
     *word = 1;
     return EMIT(c, when_true ? OXI_BR_IF : OXI_BR_UNLESS, loc_of(c, h), 0);

@@ -809,19 +809,21 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_OPST_OPS(OX_X)
 #undef OX_X
-        /* A load tested by a branch (code.h): [addr, offset, off] or, indexed,
-           [a, b, offset, off]. */
+        /* A load tested by a branch (code.h): [dst, addr, offset, off] or,
+           indexed, [dst, a, b, offset, off]. */
 #define OX_LB(name, ld, test, addr, nw) \
         vmcase(name) { \
             EFFECTIVE(ea, addr, W(nw - 2), sz_##ld); \
-            if (test ld_##ld(mbase + ea)) JUMP((int32_t)W(nw - 1)); \
+            uint32_t v_ = ld_##ld(mbase + ea); \
+            S(0).i32 = v_; \
+            if (test v_) JUMP((int32_t)W(nw - 1)); \
             NEXT(LEN(nw)); \
         }
 #define OX_X(ld) \
-        OX_LB(LB_##ld##_NZ, ld, 0 !=, S(0).i32, 3) \
-        OX_LB(LB_##ld##_Z, ld, 0 ==, S(0).i32, 3) \
-        OX_LB(LB_##ld##_IX_NZ, ld, 0 !=, (uint32_t)(S(0).i32 + S(1).i32), 4) \
-        OX_LB(LB_##ld##_IX_Z, ld, 0 ==, (uint32_t)(S(0).i32 + S(1).i32), 4)
+        OX_LB(LB_##ld##_NZ, ld, 0 !=, S(1).i32, 4) \
+        OX_LB(LB_##ld##_Z, ld, 0 ==, S(1).i32, 4) \
+        OX_LB(LB_##ld##_IX_NZ, ld, 0 !=, (uint32_t)(S(1).i32 + S(2).i32), 5) \
+        OX_LB(LB_##ld##_IX_Z, ld, 0 ==, (uint32_t)(S(1).i32 + S(2).i32), 5)
         OX_LDBR_OPS(OX_X)
 #undef OX_X
 #undef OX_LB

@@ -229,7 +229,7 @@ static void test_calls(const char *path)
 
     ox_val nm[] = {ox_val_i32(3), ox_val_i64(10)};
     CHECK(call(&fx, "sub_consts", nm, 2, r, 1) == NULL);
-    CHECK_EQ(r[0].of.i64, 4081004);
+    CHECK_EQ(r[0].of.i64, 34081004);
     ox_val p20 = ox_val_i32(20);
     CHECK(call(&fx, "sub_addr", &p20, 1, r, 1) == NULL);
     CHECK_EQ(r[0].of.i32, 77);
@@ -237,7 +237,7 @@ static void test_calls(const char *path)
 
     ox_val p128 = ox_val_i32(128);
     CHECK(call(&fx, "load_tests", &p128, 1, r, 1) == NULL);
-    CHECK_EQ(r[0].of.i32, 213);
+    CHECK_EQ(r[0].of.i32, 213 + 512 + (0x80 << 16) + (0x100 << 12));
     expect_trap(call(&fx, "lb_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
     const int32_t lc_v[] = {35, -5}, lc_want[] = {504040, 500000};
     for (int i = 0; i < 2; i++) {

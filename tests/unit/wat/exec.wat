@@ -219,7 +219,8 @@
 
   ;; x - k for a constant k runs as x + (-k): a branch on the difference
   ;; itself (BR_ADD against zero, both senses), the negation of INT32_MIN,
-  ;; an i64 step-and-test loop. (3, 10) -> 4 + 1000 + 80000 + 4000000.
+  ;; an i64 step-and-test loop, a tee'd difference tested.
+  ;; (3, 10) -> 4 + 1000 + 80000 + 4000000 + 30000000.
   (func (export "sub_consts") (param $n i32) (param $m i64) (result i64)
     (local $c i64) (local $k i32)
     (local.set $k (i32.const 5))
@@ -238,16 +239,22 @@
     (loop $b
       (local.set $c (i64.add (local.get $c) (i64.const 1000000)))
       (br_if $b (i64.ge_s (local.tee $m (i64.sub (local.get $m) (i64.const 3))) (i64.const 0))))
+    ;; the tested difference tee'd (`while (k -= 1)`): 3 iterations
+    (local.set $k (i32.const 3))
+    (loop $d
+      (local.set $c (i64.add (local.get $c) (i64.const 10000000)))
+      (br_if $d (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
     (local.get $c))
   ;; an address computed as p - 4 (indexed load): wraps below zero and traps
   (func (export "sub_addr") (param $p i32) (result i32)
     (i32.store (i32.const 16) (i32.const 77))
     (i32.load (i32.sub (local.get $p) (i32.const 4))))
 
-  ;; a load whose value only decides a branch (LB_*): each fused load type,
-  ;; br_if and if senses, plain and indexed addresses. Bits 1+4+16+64+128.
+  ;; a load whose value decides a branch (LB_*): each fused load type,
+  ;; br_if and if senses, plain and indexed addresses, the value tee'd.
+  ;; Bits 1+4+16+64+128+512, plus the two tee'd values shifted.
   (func (export "load_tests") (param $p i32) (result i32)
-    (local $r i32)
+    (local $r i32) (local $t i32) (local $u i32)
     (i32.store (local.get $p) (i32.const 0x00008000))
     (i32.store offset=4 (local.get $p) (i32.const 0x100))
     (block (br_if 0 (i32.load8_u (local.get $p)))
@@ -266,7 +273,13 @@
       (then (local.set $r (i32.or (local.get $r) (i32.const 64)))))
     (block (br_if 0 (i32.load8_u (i32.add (local.get $p) (i32.const 2))))
            (local.set $r (i32.or (local.get $r) (i32.const 128))))
-    (local.get $r))
+    ;; the tested value also kept in a local (tee): + 512 + 0x80 << 16 + 0x100 << 12
+    (block (br_if 0 (local.tee $t (i32.load8_u offset=1 (local.get $p))))
+           (local.set $r (i32.or (local.get $r) (i32.const 256))))
+    (if (local.tee $u (i32.load (i32.add (local.get $p) (i32.const 4))))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 512)))))
+    (i32.add (local.get $r)
+             (i32.add (i32.shl (local.get $t) (i32.const 16)) (i32.shl (local.get $u) (i32.const 12)))))
   (func (export "lb_oob") (param i32) (result i32)
     (block (br_if 0 (i32.load8_u offset=0xfffffff0 (local.get 0)))) (i32.const 1))
 
