@@ -188,6 +188,31 @@ static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
     return true;
 }
 
+/* Whether instruction `insn` is an `add` (OXI_I32_ADD or OXI_I64_ADD) [dst,
+   x, y] — or the matching sub of a pooled constant, which is rewritten
+   into the add of the negated constant (x - k is x + (-k), wrapping) so
+   that it joins an add fusion. Only called once the fusion is decided:
+   the negated constant takes a pool slot (a slot copied on every call),
+   so a sub that fuses with nothing stays a sub. */
+static bool is_add(cc *c, uint32_t insn, enum ox_iop add)
+{
+    ox_cell *cell = &c->code[insn];
+    if (cell[0].op == c->handlers[add])
+        return true;
+    enum ox_iop sub = add == OXI_I32_ADD ? OXI_I32_SUB : OXI_I64_SUB;
+    uint64_t k;
+    if (cell[0].op != c->handlers[sub] || !const_at(c, cell[2].w[0], &k))
+        return false;
+    uint32_t neg = const_slot(c, add == OXI_I32_ADD ? (uint32_t)-(uint32_t)k : -k);
+    if (neg == UINT32_MAX)
+        return false;
+    cell[0].op = c->handlers[add];
+    cell[2].w[0] = neg;
+    if (c->fold_insn == insn)
+        c->fold_op = add;
+    return true;
+}
+
 /* ---- emission ---------------------------------------------------------- */
 
 static bool live(cc *c)
@@ -437,10 +462,10 @@ static uint32_t fusable_add(cc *c, uint32_t insn, enum ox_iop add_op, uint32_t a
 {
     uint32_t add = c->prev_insn;
     if (c->last_insn != insn || add == UINT32_MAX || add + 3 != insn /* [dst, x, y]: 3 cells */ ||
-        c->label_pos == insn || c->code[add].op != c->handlers[add_op])
+        c->label_pos == insn)
         return UINT32_MAX;
     uint32_t dst = c->code[add + 1].w[0];
-    return dst == a || dst == b ? add : UINT32_MAX;
+    return (dst == a || dst == b) && is_add(c, add, add_op) ? add : UINT32_MAX;
 }
 
 /* The compare-and-branch on (b, a) equivalent to `br` on (a, b). */
@@ -594,7 +619,7 @@ static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
    the sum with a pooled zero, [dst, x, y] -> [dst, x, y, zero, off]. */
 static bool fuse_sum_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
 {
-    if (c->code[insn].op != c->handlers[OXI_I32_ADD])
+    if (!is_add(c, insn, OXI_I32_ADD))
         return false;
     uint32_t zero = const_slot(c, 0);
     if (zero == UINT32_MAX ||
@@ -668,22 +693,6 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
     }
     *word = 1;
     return EMIT(c, when_true ? OXI_BR_IF : OXI_BR_UNLESS, loc_of(c, h), 0);
-}
-
-/* x - k for a constant k is x + (-k) (wrapping, same bits): as an add it
-   joins the add-based fusions (ADD2, BR_ADD, indexed loads and stores).
-   Rewrites the constant operand at h+1 and returns the op to emit. */
-static enum ox_iop sub_as_add(cc *c, uint32_t h, enum ox_iop sub)
-{
-    uint64_t k;
-    if (!const_at(c, loc_of(c, h + 1), &k))
-        return sub;
-    uint64_t neg = sub == OXI_I32_SUB ? (uint32_t)-(uint32_t)k : -k;
-    uint32_t at = const_slot(c, neg);
-    if (at == UINT32_MAX)
-        return sub;
-    c->loc[h + 1] = at;
-    return sub == OXI_I32_SUB ? OXI_I32_ADD : OXI_I64_ADD;
 }
 
 /* ---- chained binops ------------------------------------------------------ */
@@ -1400,8 +1409,6 @@ static bool instr(cc *c, uint8_t op)
             return false;
         uint32_t h = c->nvs;
         enum ox_iop iop = (enum ox_iop)oi->iop;
-        if (live(c) && (iop == OXI_I32_SUB || iop == OXI_I64_SUB))
-            iop = sub_as_add(c, h, iop);
         if (live(c) && (chain(c, h, iop) || load_operand(c, h, iop)))
             return push(c, oi->tr);
         uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
@@ -1430,7 +1437,7 @@ static bool instr(cc *c, uint8_t op)
         if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && can_fold(c, h) && c->fold_op == OXI_I32_ADD) {
+        if (live(c) && can_fold(c, h) && is_add(c, c->fold_insn, OXI_I32_ADD)) {
             /* the address is an i32.add just emitted: [dst, a, b] becomes
                the indexed load [dst, a, b, offset] in place */
             uint32_t at = c->fold_insn;
@@ -1452,7 +1459,7 @@ static bool instr(cc *c, uint8_t op)
             !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && can_fold(c, h) && c->fold_op == OXI_I32_ADD) {
+        if (live(c) && can_fold(c, h) && is_add(c, c->fold_insn, OXI_I32_ADD)) {
             /* nothing was emitted for the value (a local or constant), so
                the address's i32.add is last: [dst, a, b] becomes the
                indexed store [a, b, value, offset] */
