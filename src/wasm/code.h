@@ -212,6 +212,16 @@ typedef union ox_cell {
     X(ld, LE_S, (int32_t)a <= (int32_t)b) X(ld, LE_U, a <= b) \
     X(ld, GE_S, (int32_t)a >= (int32_t)b) X(ld, GE_U, a >= b)
 
+/* Pairs run by one dispatch with both instructions left in place, like
+   ADD2: the first one's handler is replaced, the second one's words are
+   read where they are (a branch landing on the second still runs it
+   alone). SA_<STORE> and SA_<STORE>_IX: a store, then the i32.add right
+   after it (`*p = v; p += 4`; X(STORE, type)). A_<BR_ADD op>: an i32.add,
+   then the add-compare-branch right after it (two induction variables
+   stepped by one loop), in the order of OX_BRADD_OPS. */
+#define OX_STADD_OPS(X) \
+    X(I32_STORE, I32) X(I32_STORE8, I32) X(I32_STORE16, I32) X(I64_STORE, I64) X(F64_STORE, F64)
+
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
@@ -226,6 +236,8 @@ enum ox_iop {
 #define OX_X_LB(ld) OXI_LB_##ld##_NZ, OXI_LB_##ld##_Z, OXI_LB_##ld##_IX_NZ, OXI_LB_##ld##_IX_Z,
 #define OX_X_LC1(ld, cond, e) OXI_LC_##ld##_##cond,
 #define OX_X_LC(ld) OX_I32_CONDS(OX_X_LC1, ld)
+#define OX_X_SA(st, t) OXI_SA_##st, OXI_SA_##st##_IX,
+#define OX_X_A(name, t, cond) OXI_A_##name,
     OX_IOPS_CONTROL(OX_X_CTL)
     OX_BRCMP_OPS(OX_X_NUM)
     OX_BRADD_OPS(OX_X_NUM)
@@ -243,6 +255,10 @@ enum ox_iop {
     OX_OPST_OPS(OX_X_SM)
     OX_LDBR_OPS(OX_X_LB)
     OX_LDCMP_OPS(OX_X_LC)
+    OX_STADD_OPS(OX_X_SA)
+    OX_BRADD_OPS(OX_X_A)
+#undef OX_X_A
+#undef OX_X_SA
 #undef OX_X_LC
 #undef OX_X_LC1
 #undef OX_X_LB

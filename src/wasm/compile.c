@@ -221,21 +221,51 @@ static bool live(cc *c)
     return !f->unreachable && !f->dead;
 }
 
-/* Two adjacent i32.adds (pointer and counter steps) run as one ADD2
-   dispatch. The second add is left in place (ADD2 reads its words and
-   skips it), so nothing moves; the pairing is decided only when the next
-   instruction `op` is emitted, once no fusion can rewrite the second add
-   any more: it is no longer last, and `op` is not a compare that could
-   fuse with it into a BR_ADD. No label may lie at the second add. */
-static void pair_adds(cc *c, enum ox_iop op)
+/* Two adjacent instructions run by one dispatch, both left in place (the
+   pair's op reads the second one's words and skips it, code.h): two
+   i32.adds (pointer and counter steps) as ADD2, a store then an i32.add
+   as SA_*, an i32.add then a BR_ADD as A_*. The pairing is decided only
+   when the next instruction `op` is emitted, once no fusion can rewrite
+   the second one any more: it is no longer last, and when it is an add,
+   `op` is not a compare that could fuse with it into a BR_ADD. */
+static void pair_next(cc *c, enum ox_iop op)
 {
+    static const uint16_t sa[][2] = {
+#define OX_X(st, t) {OXI_##st, OXI_SA_##st},
+        OX_STADD_OPS(OX_X)
+#undef OX_X
+    };
     uint32_t a1 = c->prev_insn, a2 = c->last_insn;
-    if ((op >= OXI_I32_EQ && op <= OXI_I32_GE_U) || (op >= OXI_I64_EQ && op <= OXI_I64_GE_U) ||
-        a1 == UINT32_MAX || a2 != a1 + 3 || c->ncode != a2 + 3 || c->last_labeled ||
-        c->code[a1].op != c->handlers[OXI_I32_ADD] || c->code[a2].op != c->handlers[OXI_I32_ADD])
+    if (a1 == UINT32_MAX || a2 != a1 + 3) /* every first one is 3 cells */
         return;
-    c->code[a1].op = c->handlers[OXI_ADD2];
-    c->last_insn = UINT32_MAX; /* the second add pairs with nothing else */
+    const void *op1 = c->code[a1].op, *op2 = c->code[a2].op;
+    if (c->ncode == a2 + 4 && op1 == c->handlers[OXI_I32_ADD]) {
+        for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
+            if (op2 == c->handlers[k]) {
+                c->code[a1].op = c->handlers[OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ)];
+                c->last_insn = UINT32_MAX;
+                return;
+            }
+        return;
+    }
+    if ((op >= OXI_I32_EQ && op <= OXI_I32_GE_U) || (op >= OXI_I64_EQ && op <= OXI_I64_GE_U) ||
+        c->ncode != a2 + 3 || op2 != c->handlers[OXI_I32_ADD])
+        return;
+    if (op1 == c->handlers[OXI_I32_ADD]) {
+        if (c->last_labeled)
+            return;
+        c->code[a1].op = c->handlers[OXI_ADD2];
+        c->last_insn = UINT32_MAX; /* the second add pairs with nothing else */
+        return;
+    }
+    for (size_t k = 0; k < sizeof sa / sizeof sa[0]; k++) {
+        bool plain = op1 == c->handlers[sa[k][0]];
+        if (plain || op1 == c->handlers[sa[k][0] + (OXI_I32_STORE_IX - OXI_I32_STORE)]) {
+            c->code[a1].op = c->handlers[sa[k][1] + (plain ? 0 : 1)];
+            c->last_insn = UINT32_MAX;
+            return;
+        }
+    }
 }
 
 /* Append an instruction; returns its cell index (UINT32_MAX when dead or
@@ -245,7 +275,7 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     if (!live(c))
         return UINT32_MAX;
     uint32_t need = 1 + (nw + 1) / 2;
-    pair_adds(c, op);
+    pair_next(c, op);
     if (op == OXI_COPY && c->copy_end == c->ncode && c->label_pos != c->ncode &&
         c->copy_insn != UINT32_MAX) {
         /* Two moves in a row (branch values, call arguments, a local
@@ -274,6 +304,7 @@ static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     for (uint32_t k = 0; k < nw; k++)
         cell[1 + k / 2].w[k % 2] = w[k];
     c->ncode += need;
+    c->prev2_insn = c->prev_insn;
     c->prev_insn = c->last_insn;
     c->last_insn = at;
     c->last_labeled = c->label_pos == at;
@@ -514,7 +545,8 @@ static uint32_t fuse_add_branch(cc *c, uint32_t add, uint32_t a, uint32_t b, enu
     cell[3].w[1] = 0;
     c->ncode = add + 4;
     c->last_insn = add;
-    c->prev_insn = UINT32_MAX;
+    c->prev_insn = c->prev2_insn; /* an add before it may pair with it (A_*) */
+    c->prev2_insn = UINT32_MAX;
     c->fold_insn = UINT32_MAX;
     *word = 4;
     return add;
@@ -562,7 +594,8 @@ static uint32_t fuse_load_branch(cc *c, uint32_t ld, enum ox_iop base, uint32_t 
     cell[3].u64 = 0;
     c->ncode = ld + 4;
     c->last_insn = ld;
-    c->prev_insn = UINT32_MAX;
+    c->prev_insn = c->prev2_insn;
+    c->prev2_insn = UINT32_MAX;
     c->fold_insn = UINT32_MAX;
     *word = 4;
     return ld;
@@ -1767,7 +1800,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->end = c->p + fd->body.len;
     c->nvs = c->maxh = c->ncs = c->ncode = c->npt = 0;
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
-    c->last_insn = c->prev_insn = UINT32_MAX;
+    c->last_insn = c->prev_insn = c->prev2_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
     free(c->ltypes);
     c->ltypes = NULL;

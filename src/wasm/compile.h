@@ -71,7 +71,7 @@ typedef struct cc {
     /* The last two instructions emitted (cell indices, UINT32_MAX when
        none): an i32.add right before a compare that fuses into a branch
        joins it (emit_cond_branch). */
-    uint32_t last_insn, prev_insn;
+    uint32_t last_insn, prev_insn, prev2_insn;
     bool last_labeled;   /* a label lies at last_insn */
     /* The last COPY, which a COPY right after it joins into a COPY2. */
     uint32_t copy_insn, copy_end;

@@ -82,6 +82,12 @@ static const char *const op_names[OXI_COUNT_] = {
     OX_LDCMP_OPS(OX_X)
 #undef OX_X
 #undef OX_C
+#define OX_X(st, t) "SA_" #st, "SA_" #st "_IX",
+    OX_STADD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) "A_" #name,
+    OX_BRADD_OPS(OX_X)
+#undef OX_X
 };
 
 /* Print the `n` largest of counts[0..len) (destroys them). */
@@ -209,6 +215,9 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 /* Operand word k of the current instruction, and the slot it names. */
 #define W(k) (((const uint32_t *)(pc + 1))[k])
 #define S(k) fp[W(k)]
+/* The same for the instruction `o` cells further on (paired ops). */
+#define WO(o, k) (((const uint32_t *)(pc + (o) + 1))[k])
+#define SO(o, k) fp[WO(o, k)]
 
 #if defined(__GNUC__) && !defined(OX_NO_COMPUTED_GOTO)
 #define OX_THREADED 1
@@ -321,6 +330,12 @@ static const void *const op_numbers[OXI_COUNT_] = {
     OX_LDCMP_OPS(OX_X)
 #undef OX_X
 #undef OX_C
+#define OX_X(st, t) (const void *)(uintptr_t)OXI_SA_##st, (const void *)(uintptr_t)OXI_SA_##st##_IX,
+    OX_STADD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) (const void *)(uintptr_t)OXI_A_##name,
+    OX_BRADD_OPS(OX_X)
+#undef OX_X
 };
 #endif
 
@@ -355,6 +370,12 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_LDCMP_OPS(OX_X)
 #undef OX_X
 #undef OX_C
+#define OX_X(st, t) &&op_SA_##st, &&op_SA_##st##_IX,
+        OX_STADD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) &&op_A_##name,
+        OX_BRADD_OPS(OX_X)
+#undef OX_X
     };
     if (!x) {
         *table = labels;
@@ -841,6 +862,39 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_LDCMP_OPS(OX_X)
 #undef OX_X
 #undef OX_C
+        /* Pairs left in place (code.h): the second instruction starts
+           three cells on (a store is [addr, value, offset] or, indexed,
+           [a, b, value, offset]; an i32.add [dst, x, y]). */
+#define OX_X(st, t) \
+        vmcase(SA_##st) { \
+            EFFECTIVE(ea, S(0).i32, W(2), sz_##st); \
+            st_##st(mbase + ea, S(1).F_##t); \
+            SO(3, 0).i32 = SO(3, 1).i32 + SO(3, 2).i32; \
+            NEXT(6); \
+        } \
+        vmcase(SA_##st##_IX) { \
+            EFFECTIVE(ea, (uint32_t)(S(0).i32 + S(1).i32), W(3), sz_##st); \
+            st_##st(mbase + ea, S(2).F_##t); \
+            SO(3, 0).i32 = SO(3, 1).i32 + SO(3, 2).i32; \
+            NEXT(6); \
+        }
+        OX_STADD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) \
+        vmcase(A_##name) { \
+            S(0).i32 = S(1).i32 + S(2).i32; \
+            CT_##t a = (CT_##t)(SO(3, 1).F_##t + SO(3, 2).F_##t), b; \
+            SO(3, 0).F_##t = a; \
+            b = SO(3, 3).F_##t; \
+            if (cond) { \
+                int32_t off_ = (int32_t)WO(3, 4); /* relative to the BR_ADD */ \
+                if (off_ <= 0) POLL(); \
+                NEXT(3 + off_); \
+            } \
+            NEXT(3 + LEN(5)); \
+        }
+        OX_BRADD_OPS(OX_X)
+#undef OX_X
 
 #ifndef OX_THREADED
         default:

@@ -247,6 +247,10 @@ static void test_calls(const char *path)
     }
     expect_trap(call(&fx, "lc_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
 
+    ox_val pn[] = {ox_val_i32(512), ox_val_i32(4)};
+    CHECK(call(&fx, "pairs", pn, 2, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 333334546);
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

@@ -312,6 +312,42 @@
     (block (br_if 0 (i32.lt_u (i32.load offset=0xfffffff0 (local.get 0)) (i32.const 5))))
     (i32.const 1))
 
+  ;; pairs run by one dispatch (SA_*, A_*): a store then a pointer step,
+  ;; for each paired store type, plain and indexed; an add then an
+  ;; add-compare-branch (two induction variables). p = 512, n = 4:
+  ;; s = 4000, q = 546, each store type's last value 3 -> 333334546.
+  (func (export "pairs") (param $p i32) (param $n i32) (result i64)
+    (local $q i32) (local $i i32) (local $j i64) (local $s i64) (local $f f64)
+    (local.set $q (local.get $p))
+    (loop $st
+      (i32.store (local.get $q) (local.get $i))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (i32.store8 offset=64 (local.get $q) (local.get $i))
+      (local.set $q (i32.add (local.get $q) (i32.const 0)))
+      (i32.store16 offset=128 (local.get $q) (local.get $i))
+      (local.set $q (i32.add (local.get $q) (i32.const 0)))
+      (i64.store offset=192 (local.get $q) (i64.extend_i32_u (local.get $i)))
+      (local.set $q (i32.add (local.get $q) (i32.const 0)))
+      (local.set $f (f64.convert_i32_u (local.get $i)))
+      (f64.store offset=256 (i32.add (local.get $q) (local.get $q)) (local.get $f))
+      (local.set $q (i32.add (local.get $q) (i32.const 0)))
+      (local.set $j (i64.add (local.get $j) (i64.const 1)))
+      (local.set $s (i64.add (local.get $s) (i64.const 1000)))
+      (br_if $st (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.set $i (i32.const 0))
+    (loop $two
+      (local.set $q (i32.add (local.get $q) (i32.const 3)))
+      (br_if $two (i64.lt_u (local.tee $j (i64.add (local.get $j) (i64.const 1))) (i64.const 10))))
+    ;; s + q, then what iteration 3 stored with each type, weighted
+    (i64.add
+      (i64.add (i64.add (local.get $s) (i64.extend_i32_u (local.get $q)))
+               (i64.add (i64.mul (i64.load32_u offset=12 (local.get $p)) (i64.const 10000))
+                        (i64.mul (i64.load8_u offset=80 (local.get $p)) (i64.const 100000))))
+      (i64.add (i64.add (i64.mul (i64.load16_u offset=144 (local.get $p)) (i64.const 1000000))
+                        (i64.mul (i64.load offset=208 (local.get $p)) (i64.const 10000000)))
+               (i64.mul (i64.trunc_f64_u (f64.load offset=800 (local.get $p)))
+                        (i64.const 100000000)))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
