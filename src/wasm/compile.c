@@ -790,9 +790,10 @@ static bool chain(cc *c, uint32_t h, enum ox_iop g)
     return true;
 }
 
-/* Binop `g` on heights h, h+1 (popped) whose operand is the plain load
-   just emitted: rewrite the load [t, addr, off] in place into the
-   load-operand form [dst, other, addr, off] (code.h OX_LDOP_OPS). */
+/* Binop `g` on heights h, h+1 (popped) whose operand is the load just
+   emitted: rewrite the load [t, addr, off] in place into the load-operand
+   form [dst, other, addr, off], or the indexed [t, a, b, off] into
+   [dst, other, a, b, off] (code.h OX_LDOP_OPS). */
 static bool load_operand(cc *c, uint32_t h, enum ox_iop g)
 {
     static const struct { uint16_t ld, op, l; } map[] = {
@@ -809,18 +810,27 @@ static bool load_operand(cc *c, uint32_t h, enum ox_iop g)
         return false;
     uint32_t at = c->fold_insn;
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        if (map[k].ld != c->fold_op || map[k].op != g)
+        bool ix = (unsigned)c->fold_op == map[k].ld + (unsigned)(OXI_I32_LOAD_IX - OXI_I32_LOAD);
+        if ((map[k].ld != c->fold_op && !ix) || map[k].op != g)
             continue;
-        ox_cell *cell = &c->code[at];
-        if (cell[0].op != c->handlers[c->fold_op])
+        if (c->code[at].op != c->handlers[c->fold_op])
             return false;
-        uint32_t addr = cell[1].w[1], off = cell[2].w[0];
-        enum ox_iop op = (enum ox_iop)(map[k].l + (right ? 1 : 0));
+        /* the indexed form [dst, a, b, off] grows a cell: it is last */
+        if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
+            return false;
+        ox_cell *cell = &c->code[at];
+        uint32_t w1 = cell[1].w[1], w2 = cell[2].w[0], w3 = cell[2].w[1];
+        enum ox_iop op = (enum ox_iop)(map[k].l + (right ? 1 : 0) + (ix ? 2 : 0));
         cell[0].op = c->handlers[op];
         cell[1].w[0] = slot_of(c, h);
         cell[1].w[1] = loc_of(c, right ? h : h + 1);
-        cell[2].w[0] = addr;
-        cell[2].w[1] = off;
+        cell[2].w[0] = w1; /* addr, or a */
+        cell[2].w[1] = w2; /* offset, or b */
+        if (ix) {
+            cell[3].w[0] = w3; /* offset */
+            cell[3].w[1] = 0;
+            c->ncode = at + 4;
+        }
         produced(c, at, op);
         return true;
     }

@@ -68,7 +68,8 @@ static const char *const op_names[OXI_COUNT_] = {
 #define OX_X(f, g, t) "CH_" #f "_" #g "_L", "CH_" #f "_" #g "_R",
     OX_CHAIN_OPS(OX_X)
 #undef OX_X
-#define OX_X(f, g, t) "LM_" #f "_" #g "_L", "LM_" #f "_" #g "_R",
+#define OX_X(f, g, t) "LM_" #f "_" #g "_L", "LM_" #f "_" #g "_R", \
+                      "LMX_" #f "_" #g "_L", "LMX_" #f "_" #g "_R",
     OX_LDOP_OPS(OX_X)
 #undef OX_X
 #define OX_X(op, st, t) "SM_" #op "_" #st,
@@ -315,7 +316,9 @@ static const void *const op_numbers[OXI_COUNT_] = {
     OX_CHAIN_OPS(OX_X)
 #undef OX_X
 #define OX_X(f, g, t) (const void *)(uintptr_t)OXI_LM_##f##_##g##_L, \
-                      (const void *)(uintptr_t)OXI_LM_##f##_##g##_R,
+                      (const void *)(uintptr_t)OXI_LM_##f##_##g##_R, \
+                      (const void *)(uintptr_t)OXI_LMX_##f##_##g##_L, \
+                      (const void *)(uintptr_t)OXI_LMX_##f##_##g##_R,
     OX_LDOP_OPS(OX_X)
 #undef OX_X
 #define OX_X(op, st, t) (const void *)(uintptr_t)OXI_SM_##op##_##st,
@@ -356,7 +359,8 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #define OX_X(f, g, t) &&op_CH_##f##_##g##_L, &&op_CH_##f##_##g##_R,
         OX_CHAIN_OPS(OX_X)
 #undef OX_X
-#define OX_X(f, g, t) &&op_LM_##f##_##g##_L, &&op_LM_##f##_##g##_R,
+#define OX_X(f, g, t) &&op_LM_##f##_##g##_L, &&op_LM_##f##_##g##_R, \
+                      &&op_LMX_##f##_##g##_L, &&op_LMX_##f##_##g##_R,
         OX_LDOP_OPS(OX_X)
 #undef OX_X
 #define OX_X(op, st, t) &&op_SM_##op##_##st,
@@ -806,20 +810,23 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_CHAIN_OPS(OX_X)
 #undef OX_X
-        /* A load as a binop operand (code.h): [dst, other, addr, offset]. */
-#define OX_X(ld, op, t) \
-        vmcase(LM_##ld##_##op##_L) { \
-            EFFECTIVE(ea, S(2).i32, W(3), sz_##ld); \
-            S(0).F_##t = fn_##op(ld_##ld(mbase + ea), S(1).F_##t); \
-            NEXT(LEN(4)); \
-        } \
-        vmcase(LM_##ld##_##op##_R) { \
-            EFFECTIVE(ea, S(2).i32, W(3), sz_##ld); \
-            S(0).F_##t = fn_##op(S(1).F_##t, ld_##ld(mbase + ea)); \
-            NEXT(LEN(4)); \
+        /* A load as a binop operand (code.h): [dst, other, addr, offset]
+           or, indexed, [dst, other, a, b, offset]. */
+#define OX_LM(name, ld, op, t, addr, nw, left) \
+        vmcase(name) { \
+            EFFECTIVE(ea, addr, W(nw - 1), sz_##ld); \
+            CT_##t v_ = ld_##ld(mbase + ea); \
+            S(0).F_##t = left ? fn_##op(v_, S(1).F_##t) : fn_##op(S(1).F_##t, v_); \
+            NEXT(LEN(nw)); \
         }
+#define OX_X(ld, op, t) \
+        OX_LM(LM_##ld##_##op##_L, ld, op, t, S(2).i32, 4, 1) \
+        OX_LM(LM_##ld##_##op##_R, ld, op, t, S(2).i32, 4, 0) \
+        OX_LM(LMX_##ld##_##op##_L, ld, op, t, (uint32_t)(S(2).i32 + S(3).i32), 5, 1) \
+        OX_LM(LMX_##ld##_##op##_R, ld, op, t, (uint32_t)(S(2).i32 + S(3).i32), 5, 0)
         OX_LDOP_OPS(OX_X)
 #undef OX_X
+#undef OX_LM
         /* A binop stored (code.h): [addr, a, b, offset]. */
 #define OX_X(op, st, t) \
         vmcase(SM_##op##_##st) { \

@@ -193,6 +193,13 @@ static void test_calls(const char *path)
     CHECK(call(&fx, "load_ops", &p64, 1, r, 1) == NULL);
     CHECK_EQ(r[0].of.i64, 1991540000999);
     expect_trap(call(&fx, "lm_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
+    const uint32_t ix_p[] = {32, 0xfffffff0}, ix_k[] = {32, 0x50};
+    for (int i = 0; i < 2; i++) {
+        ox_val pk[] = {ox_val_i32((int32_t)ix_p[i]), ox_val_i32((int32_t)ix_k[i])};
+        CHECK(call(&fx, "load_ops_ix", pk, 2, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i64, 1991540000999);
+    }
+    expect_trap(call(&fx, "lmx_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
 
     ox_val pxy[] = {ox_val_i32(64), ox_val_i32(50), ox_val_f64(3.0)};
     CHECK(call(&fx, "op_stores", pxy, 3, r, 1) == NULL);

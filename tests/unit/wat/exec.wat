@@ -149,6 +149,31 @@
   (func (export "lm_oob") (param i32) (result i32)
     (i32.add (i32.load offset=0xfffffff0 (local.get 0)) (i32.const 1)))
 
+  ;; the same with indexed addresses (LMX_*): p + k wraps at 2^32, so
+  ;; (32, 32) and (0xfffffff0, 0x50) both address 64.
+  (func (export "load_ops_ix") (param $p i32) (param $k i32) (result i64)
+    (i32.store (i32.const 64) (i32.const 1000))
+    (f64.store (i32.const 72) (f64.const 2.5))
+    (i32.store8 (i32.const 80) (i32.const 200))
+    (i64.add
+      (i64.add
+        (i64.extend_i32_u (i32.sub (i32.load (i32.add (local.get $p) (local.get $k))) (i32.const 1)))
+        (i64.mul (i64.extend_i32_u
+                   (i32.sub (i32.const 5000) (i32.load (i32.add (local.get $p) (local.get $k)))))
+                 (i64.const 10000)))
+      (i64.add
+        (i64.mul (i64.trunc_f64_s
+                   (f64.mul (f64.sub (f64.const 10)
+                                     (f64.load offset=8 (i32.add (local.get $p) (local.get $k))))
+                            (f64.const 2)))
+                 (i64.const 100000000))
+        (i64.mul (i64.extend_i32_u
+                   (i32.sub (i32.load8_u offset=16 (i32.add (local.get $p) (local.get $k)))
+                            (i32.const 1)))
+                 (i64.const 10000000000)))))
+  (func (export "lmx_oob") (param i32) (result i32)
+    (i32.add (i32.load offset=0xfffffff0 (i32.add (local.get 0) (local.get 0))) (i32.const 1)))
+
   ;; a binop stored (SM_*): non-commutative i32/f64 values and an i64 xor;
   ;; 42 + 5 * 1000 + 0x100000032 = 4294972388 for (64, 50, 3.0).
   (func (export "op_stores") (param $p i32) (param $x i32) (param $y f64) (result i64)
