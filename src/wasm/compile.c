@@ -25,9 +25,9 @@
  * the binop consuming it (LM), a binop or a same-width load into the store
  * storing it (SM, MOVE); two adjacent i32.adds pair into ADD2 once the
  * second can no longer be rewritten. Pair choices came from op-pair
- * counts over bench/ (interp.c OX_OP_PROFILE). Every body is compiled
- * twice: the first pass validates and collects the constant pool, whose
- * size fixes where the operand stack's slots start for the second.
+ * counts over bench/ (interp.c OX_OP_PROFILE). Each body is compiled in
+ * one pass, after a quick scan (compile_pool.c) has collected its
+ * constant pool, whose size fixes where the operand stack's slots start.
  *
  * Errors: ox_err_at(OX_ERR_MALFORMED or OX_ERR_INVALID, offset of the
  * offending instruction, reason) with the reference interpreter's wording.
@@ -1625,17 +1625,16 @@ static bool body_pass(cc *c, uint32_t defidx)
     return true;
 }
 
-/* Two passes: the first validates and collects the constant pool, the
-   second emits code with the pool laid out between locals and stack (the
-   stack's slots depend on the pool's size). Compile time is doubled for a
-   frame without gaps; a body is small next to what it runs. */
+/* The pool first (a scan, compile_pool.c), then one pass that validates
+   and emits code with the pool laid out between locals and stack (the
+   stack's slots depend on the pool's size). A whole first pass used to
+   find the pool: the scan costs a fraction of that. */
 static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
 {
-    const ox_functype *ft = &c->m->types[c->m->funcs[defidx].typeidx];
-    c->nconsts = 0;
-    c->consts_frozen = false;
-    if (!body_pass(c, defidx))
-        return false;
+    const ox_funcdef *fd = &c->m->funcs[defidx];
+    const ox_functype *ft = &c->m->types[fd->typeidx];
+    const uint8_t *body = c->m->bytes + fd->body.off;
+    oxc_collect_consts(c, body, body + fd->body.len);
     c->consts_frozen = true;
     if (!body_pass(c, defidx))
         return false;

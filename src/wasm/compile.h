@@ -63,7 +63,7 @@ typedef struct cc {
     uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
-    bool consts_frozen;  /* second pass: the pool is laid out */
+    bool consts_frozen;  /* the pool is laid out (compile_pool.c): look up only */
     /* The last value-producing instruction, whose result slot (word 0)
        local.set may retarget, or a compare that br_if/if may fuse with. */
     uint32_t fold_insn, fold_end, label_pos;
@@ -89,6 +89,11 @@ bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
 bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
+
+/* compile_pool.c: fill c->consts/nconsts with the pool of the body from
+   `body` (its locals' declarations) to `end`. Reports no errors: on code
+   it does not understand it stops, and the compile pass says why. */
+void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end);
 
 /* The common cases inline, the rest in compile_read.c: these run several
    times per instruction (every push, emit and immediate), and a call into
