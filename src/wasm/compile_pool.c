@@ -18,6 +18,7 @@
  * correct: the compiler looks each constant up, and one not pooled is
  * emitted as an explicit CONST.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "compile.h"
@@ -72,15 +73,33 @@ static bool rd_leb(scan *s, bool is_signed, uint64_t *out)
     return true;
 }
 
+/* The pool being collected, with a hash index over it: a body may hold
+   hundreds of constants, and a linear search of up to 128 entries for
+   each was most of the scan's time. */
+typedef struct pool {
+    cc *c;
+    uint8_t index[2 * OX_MAX_CONSTS]; /* 0 = empty, else pool index + 1 */
+} pool_t;
+
+static_assert(OX_MAX_CONSTS < 256, "pool indices are stored in a byte");
+
 /* Pool `bits` unless present; false once the pool is full. */
-static bool pool(cc *c, uint64_t bits)
+static bool pool(pool_t *pl, uint64_t bits)
 {
-    for (uint32_t k = 0; k < c->nconsts; k++)
-        if (c->consts[k] == bits)
+    cc *c = pl->c;
+    uint32_t mask = sizeof pl->index - 1;
+    uint32_t h = (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 56) & mask;
+    for (;; h = (h + 1) & mask) {
+        uint8_t k = pl->index[h];
+        if (k == 0)
+            break;
+        if (c->consts[k - 1] == bits)
             return true;
+    }
     if (c->nconsts == OX_MAX_CONSTS)
         return false;
     c->consts[c->nconsts++] = bits;
+    pl->index[h] = (uint8_t)c->nconsts;
     return true;
 }
 
@@ -113,7 +132,10 @@ static bool skip_prefixed(scan *s)
 void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
 {
     scan s = {body, end};
+    pool_t pl;
     uint64_t n;
+    pl.c = c;
+    memset(pl.index, 0, sizeof pl.index);
     c->nconsts = 0;
     /* locals: vec((count, valtype)) */
     if (!rd_leb(&s, false, &n))
@@ -125,6 +147,15 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
         uint8_t op = *s.p++;
         uint64_t v;
         bool ok = true;
+        /* The most frequent first: numeric instructions (no immediate)
+           and local.get/set/tee (one index). */
+        if (op >= 0x45 && op <= 0xC4)
+            continue;
+        if (op >= 0x20 && op <= 0x22) {
+            if (!skip_leb(&s))
+                return;
+            continue;
+        }
         switch (op) {
         case 0x02: /* block, loop, if: 0x40, a value type or an s33 type index */
         case 0x03:
@@ -152,7 +183,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
         case 0xD0: /* ref.null t (and pooled, below) */
             ok = skip_leb(&s);
             if (ok && op == 0xD0)
-                ok = pool(c, 0); /* a null reference is a zero slot */
+                ok = pool(&pl, 0); /* a null reference is a zero slot */
             break;
         case 0x0E: /* br_table: vec(label) default */
             ok = rd_leb(&s, false, &v);
@@ -167,10 +198,10 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             ok = rd_leb(&s, false, &v) && skip_bytes(&s, v);
             break;
         case 0x41: /* i32.const: the slot image the compiler pools */
-            ok = rd_leb(&s, true, &v) && pool(c, (uint32_t)v);
+            ok = rd_leb(&s, true, &v) && pool(&pl, (uint32_t)v);
             break;
         case 0x42: /* i64.const */
-            ok = rd_leb(&s, true, &v) && pool(c, v);
+            ok = rd_leb(&s, true, &v) && pool(&pl, v);
             break;
         case 0x43: { /* f32.const: raw little-endian bits */
             uint32_t u;
@@ -178,7 +209,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             if (ok) {
                 memcpy(&u, s.p, 4);
                 s.p += 4;
-                ok = pool(c, u);
+                ok = pool(&pl, u);
             }
             break;
         }
@@ -187,7 +218,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             if (ok) {
                 memcpy(&v, s.p, 8);
                 s.p += 8;
-                ok = pool(c, v);
+                ok = pool(&pl, v);
             }
             break;
         case 0xFC:
