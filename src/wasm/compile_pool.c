@@ -129,6 +129,67 @@ static bool skip_prefixed(scan *s)
     }
 }
 
+/* What follows each opcode (byte): how the scan steps over it. */
+enum {
+    K_BAD,     /* not an instruction the compiler accepts: stop */
+    K_NONE,    /* no immediate */
+    K_IDX,     /* one LEB128 (an index, a label, memory 0x00) */
+    K_IDX2,    /* two LEB128s (memarg, call_indirect) */
+    K_BLOCK,   /* a block type */
+    K_BRTABLE, /* vec(label) label */
+    K_SELECT,  /* vec(valtype) */
+    K_I32,     /* the constants, pooled */
+    K_I64,
+    K_F32,
+    K_F64,
+    K_REFNULL, /* reftype; pooled as a zero slot */
+    K_PREFIX,  /* 0xFC: sub-opcode and its immediates */
+};
+#define BD K_BAD
+#define NO K_NONE
+#define I1 K_IDX
+#define I2 K_IDX2
+#define BK K_BLOCK
+#define BT K_BRTABLE
+#define SL K_SELECT
+#define C4 K_I32
+#define C8 K_I64
+#define F4 K_F32
+#define F8 K_F64
+#define RN K_REFNULL
+#define PX K_PREFIX
+static const uint8_t kinds[256] = {
+    /* 0x00 */ NO, NO, BK, BK, BK, NO, BD, BD, BD, BD, BD, NO, I1, I1, BT, NO,
+    /* 0x10 */ I1, I2, BD, BD, BD, BD, BD, BD, BD, BD, NO, NO, SL, BD, BD, BD,
+    /* 0x20 */ I1, I1, I1, I1, I1, I1, I1, BD, I2, I2, I2, I2, I2, I2, I2, I2,
+    /* 0x30 */ I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I1,
+    /* 0x40 */ I1, C4, C8, F4, F8, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x50 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x60 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x70 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x80 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x90 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0xA0 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0xB0 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0xC0 */ NO, NO, NO, NO, NO, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
+    /* 0xD0 */ RN, NO, I1, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
+    /* 0xE0 */ BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
+    /* 0xF0 */ BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, PX, BD, BD, BD,
+};
+#undef BD
+#undef NO
+#undef I1
+#undef I2
+#undef BK
+#undef BT
+#undef SL
+#undef C4
+#undef C8
+#undef F4
+#undef F8
+#undef RN
+#undef PX
+
 void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
 {
     scan s = {body, end};
@@ -144,22 +205,25 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
         if (!skip_leb(&s) || !skip_bytes(&s, 1))
             return;
     while (s.p < s.end) {
-        uint8_t op = *s.p++;
+        uint8_t k = kinds[*s.p++];
         uint64_t v;
         bool ok = true;
-        /* The most frequent first: numeric instructions (no immediate)
-           and local.get/set/tee (one index). */
-        if (op >= 0x45 && op <= 0xC4)
+        /* The frequent kinds first, without a jump table: no immediate
+           (numeric instructions) and one index (local.get/set/tee). */
+        if (k == K_NONE)
             continue;
-        if (op >= 0x20 && op <= 0x22) {
-            if (!skip_leb(&s))
+        if (k == K_IDX) {
+            if (s.p < s.end && *s.p < 0x80)
+                s.p++;
+            else if (!skip_leb(&s))
                 return;
             continue;
         }
-        switch (op) {
-        case 0x02: /* block, loop, if: 0x40, a value type or an s33 type index */
-        case 0x03:
-        case 0x04:
+        switch (k) {
+        case K_IDX2:
+            ok = skip_lebs(&s, 2);
+            break;
+        case K_BLOCK: /* 0x40, a value type or an s33 type index */
             if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
                                 *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_FUNCREF ||
                                 *s.p == OX_EXTERNREF))
@@ -167,43 +231,22 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             else
                 ok = skip_leb(&s);
             break;
-        case 0x0C: /* br, br_if, call, local.*, global.*, table.get/set, ref.func */
-        case 0x0D:
-        case 0x10:
-        case 0x20:
-        case 0x21:
-        case 0x22:
-        case 0x23:
-        case 0x24:
-        case 0x25:
-        case 0x26:
-        case 0xD2:
-        case 0x3F: /* memory.size, memory.grow: 0x00 */
-        case 0x40:
-        case 0xD0: /* ref.null t (and pooled, below) */
-            ok = skip_leb(&s);
-            if (ok && op == 0xD0)
-                ok = pool(&pl, 0); /* a null reference is a zero slot */
-            break;
-        case 0x0E: /* br_table: vec(label) default */
+        case K_BRTABLE:
             ok = rd_leb(&s, false, &v);
             /* each label takes at least a byte: bounded by the body */
-            for (uint64_t k = 0; ok && k <= v; k++)
+            for (uint64_t j = 0; ok && j <= v; j++)
                 ok = skip_leb(&s);
             break;
-        case 0x11: /* call_indirect typeidx tableidx */
-            ok = skip_lebs(&s, 2);
-            break;
-        case 0x1C: /* select t*: vec(valtype) */
+        case K_SELECT:
             ok = rd_leb(&s, false, &v) && skip_bytes(&s, v);
             break;
-        case 0x41: /* i32.const: the slot image the compiler pools */
+        case K_I32: /* the slot image the compiler pools: zero-extended */
             ok = rd_leb(&s, true, &v) && pool(&pl, (uint32_t)v);
             break;
-        case 0x42: /* i64.const */
+        case K_I64:
             ok = rd_leb(&s, true, &v) && pool(&pl, v);
             break;
-        case 0x43: { /* f32.const: raw little-endian bits */
+        case K_F32: { /* raw little-endian bits */
             uint32_t u;
             ok = s.end - s.p >= 4;
             if (ok) {
@@ -213,7 +256,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             }
             break;
         }
-        case 0x44: /* f64.const */
+        case K_F64:
             ok = s.end - s.p >= 8;
             if (ok) {
                 memcpy(&v, s.p, 8);
@@ -221,18 +264,14 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
                 ok = pool(&pl, v);
             }
             break;
-        case 0xFC:
+        case K_REFNULL:
+            ok = skip_leb(&s) && pool(&pl, 0); /* a null reference is a zero slot */
+            break;
+        case K_PREFIX:
             ok = skip_prefixed(&s);
             break;
         default:
-            /* loads and stores: memarg (align, offset) */
-            if (op >= 0x28 && op <= 0x3E)
-                ok = skip_lebs(&s, 2);
-            /* no immediates: control without labels, drop, select, the
-               numeric instructions, ref.is_null */
-            else if (!(op <= 0x01 || op == 0x05 || op == 0x0B || op == 0x0F || op == 0x1A ||
-                       op == 0x1B || (op >= 0x45 && op <= 0xC4) || op == 0xD1))
-                ok = false; /* not an instruction the compiler accepts */
+            ok = false;
         }
         if (!ok)
             return;
