@@ -1558,9 +1558,9 @@ static bool read_locals(cc *c, const ox_functype *ft)
         return oxc_malformed(c, "too many locals");
     c->nparams = ft->nparams;
     c->nlocals = (uint32_t)total;
-    c->ltypes = malloc(total ? total : 1);
-    if (!c->ltypes)
-        return oxc_nomem(c);
+    /* (reused from body to body) */
+    if (!oxc_grow(c, (void **)&c->ltypes, &c->capltypes, (uint32_t)(total ? total : 1), 1))
+        return false;
     memcpy(c->ltypes, ft->params, ft->nparams);
     const uint8_t *save = c->p;
     c->p = groups;
@@ -1588,8 +1588,6 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
     c->last_insn = c->prev_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
-    free(c->ltypes);
-    c->ltypes = NULL;
     if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
     /* pass 1 leaves room for a full pool; pass 2 knows its size */
@@ -1639,15 +1637,16 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     if (!body_pass(c, defidx))
         return false;
 
-    struct ox_code *code = calloc(1, sizeof *code);
+    /* One block: the header, then the cells, then the pool (all 8-byte
+       aligned), so a body costs one allocation and ox_code_free one free. */
+    static_assert(sizeof(struct ox_code) % sizeof(ox_cell) == 0, "cells follow the header");
+    struct ox_code *code = malloc(sizeof *code + (c->ncode ? c->ncode : 1) * sizeof(ox_cell) +
+                                  c->nconsts * sizeof(uint64_t));
     if (!code)
         return oxc_nomem(c);
-    code->cells = malloc((c->ncode ? c->ncode : 1) * sizeof(ox_cell));
-    code->consts = malloc((c->nconsts ? c->nconsts : 1) * sizeof(uint64_t));
-    if (!code->cells || !code->consts) {
-        ox_code_free(code);
-        return oxc_nomem(c);
-    }
+    memset(code, 0, sizeof *code);
+    code->cells = (ox_cell *)(code + 1);
+    code->consts = (uint64_t *)(code->cells + (c->ncode ? c->ncode : 1));
     memcpy(code->cells, c->code, c->ncode * sizeof(ox_cell));
     memcpy(code->consts, c->consts, c->nconsts * sizeof(uint64_t));
     code->nconsts = c->nconsts;
@@ -1693,9 +1692,5 @@ ox_error *ox_compile_module(ox_module *m)
 
 void ox_code_free(struct ox_code *code)
 {
-    if (!code)
-        return;
-    free(code->cells);
-    free(code->consts);
-    free(code);
+    free(code); /* cells and pool are in the same block (compile_body) */
 }

@@ -40,6 +40,7 @@ typedef struct cc {
 
     uint32_t nparams, nlocals;
     ox_valtype *ltypes;
+    uint32_t capltypes;
 
     ox_valtype *vs;      /* operand type stack */
     uint32_t nvs, capvs, maxh;
