@@ -836,6 +836,7 @@ static bool op_end(cc *c)
 static bool rd_label(cc *c, ctl **out)
 {
     uint32_t l;
+    *out = NULL; /* set on every path: gcc -O3 cannot see callers stop on false */
     if (!oxc_rd_u32(c, &l))
         return false;
     if (l >= c->ncs)
