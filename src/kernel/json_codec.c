@@ -58,6 +58,9 @@ static bool reserve(ox_jbuf *b, size_t more)
 
 static bool put(ox_jbuf *b, const char *s, size_t n)
 {
+    /* Nothing to add: b->p may still be NULL, and NULL + 0 is undefined. */
+    if (n == 0)
+        return true;
     if (!reserve(b, n))
         return false;
     memcpy(b->p + b->len, s, n);
@@ -266,8 +269,12 @@ static json_t *parse_number(jp *j)
     }
     const unsigned char *digits = j->p;
     int64_t v = 0;
-    while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-        v = v * 10 + (*j->p++ - '0'); /* cannot overflow: at most 18 digits, checked below */
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+        /* Up to 18 digits cannot overflow; longer numbers are declined. */
+        if (j->p - digits < 18)
+            v = v * 10 + (*j->p - '0');
+        j->p++;
+    }
     size_t nd = (size_t)(j->p - digits);
     /* No digits, a leading zero, too long for an exact int64 here, or a
        real: all jansson's. */

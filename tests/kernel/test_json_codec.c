@@ -71,11 +71,13 @@ static json_t *J(const char *text)
 static const char *const FAST[] = {
     "{}", "[]", "null", "true", "false", "0", "-0", "7", "-12", "123456789012345678",
     "-123456789012345678", "\"\"", "\"plain text\"", " \t\r\n{ \"a\" : [ 1 , 2 ] }\n ",
-    "{\"tool\":\"search\",\"query\":\"wasm interpreter speed\",\"limit\":10,"
-    "\"filters\":{\"lang\":\"c\",\"recent\":true}}",
+    ("{\"tool\":\"search\",\"query\":\"wasm interpreter speed\",\"limit\":10,"
+     "\"filters\":{\"lang\":\"c\",\"recent\":true}}"),
     "{\"k\\n\\\"\":\"v\\t\\\\\\/\\b\\f\\r\"}", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
     "{\"b\":1,\"a\":2,\"c\":{\"z\":[],\"y\":{}}}", "{\"a\":1,\"a\":2,\"b\":3}",
     "[[[[[[[[[[\"deep\"]]]]]]]]]]", "[null,true,false,\"x\",[],{}]",
+    /* an escape first: nothing to copy before it (found by fuzz_json_codec) */
+    "\"\\n\"", "{\"\\\\\":\"\\t\"}",
 };
 static const char *const OTHER[] = {
     "", " ", "01", "-", "-01", "1.5", "1e3", "1E-2", "-0.0", "1234567890123456789",
@@ -86,6 +88,8 @@ static const char *const OTHER[] = {
     "\"\xc3\xa9\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xc0\xaf\"", "\xef\xbb\xbf{}",
     "{} x", "[]]", "{}{}", "1 2", "[\"\xff\"]", "\xff", "{\"\xff\":1}", "[1.0e+400]",
     "{\"a\":[1,{\"b\":[true,null,-0]}],\"c\":\"\\/\"}", "nan", "-inf", "+1", "[-]",
+    /* declined without overflowing on the way (found by fuzz_json_codec) */
+    "5555555555555555555555555555555555555555", "[-99999999999999999999999]",
 };
 
 static void parser_agrees_on_fixed_cases(void)
@@ -113,8 +117,9 @@ static void encoder_agrees_on_fixed_cases(void)
         "{}", "[]", "null", "true", "false", "0", "-1", "9223372036854775807",
         "-9223372036854775808", "1.5", "-0.0", "1e300", "0.1", "[1,2.5,{\"x\":3.25}]",
         "\"\"", "\"caf\xc3\xa9\"", "\"\\u0001\\u001f\\b\\f\\n\\r\\t\\\"\\\\/\\u007f\"",
-        "{\"b\":1,\"a\":{\"k\\n\":[[],{}]}}", "\"\\u0000x\"", "{\"tool\":\"search\","
-        "\"filters\":{\"lang\":\"c\",\"recent\":true},\"limit\":10}",
+        "{\"b\":1,\"a\":{\"k\\n\":[[],{}]}}", "\"\\u0000x\"",
+        ("{\"tool\":\"search\","
+         "\"filters\":{\"lang\":\"c\",\"recent\":true},\"limit\":10}"),
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         json_t *v = J(texts[i]);
