@@ -12,6 +12,9 @@
 #include "json_codec.h"
 #include "kutil.h"
 
+/* The largest encoded-input buffer kept between call_json calls. */
+#define OX_JSON_INPUT_KEEP ((size_t)1 << 20)
+
 struct ox_executor {
     pthread_mutex_t mu; /* a store is used by one thread at a time */
     ox_engine *engine;
@@ -472,6 +475,10 @@ out:
         free_buffer(&a, mptr, (uint32_t)mlen);
     if (have_i)
         free_buffer(&a, iptr, (uint32_t)ilen);
+    /* Keep the buffer for the next call, unless an unusually large input
+       grew it: an executor should not hold on to that. */
+    if (ex->input.cap > OX_JSON_INPUT_KEEP)
+        ox_jbuf_free(&ex->input);
     pthread_mutex_unlock(&ex->mu);
     return err;
 }

@@ -70,11 +70,28 @@ static bool put(ox_jbuf *b, const char *s, size_t n)
 
 /* ---- encoding ------------------------------------------------------------ */
 
+/* Bytes that ch takes in a JSON string (enc_string's escapes). */
+static size_t escaped_len(unsigned char ch)
+{
+    if (ch >= 0x20 && ch != '"' && ch != '\\')
+        return 1;
+    switch (ch) {
+    case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t':
+        return 2;
+    default:
+        return 6; /* \u00XX */
+    }
+}
+
 static bool enc_string(ox_jbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    /* Worst case every byte becomes \u00XX. */
-    if (n > (SIZE_MAX - 2) / 6 || !reserve(b, n * 6 + 2))
+    /* The exact length first (escapes are 2 or 6 bytes), so a long string
+       reserves what it needs, not six times its size. */
+    size_t need = 2;
+    for (size_t i = 0; i < n; i++)
+        need += escaped_len((unsigned char)s[i]);
+    if (!reserve(b, need))
         return false;
     char *o = b->p + b->len;
     bool high = false;
