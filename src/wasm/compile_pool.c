@@ -82,6 +82,9 @@ typedef struct pool {
 } pool_t;
 
 static_assert(OX_MAX_CONSTS < 256, "pool indices are stored in a byte");
+/* A power of two (the probe wraps with a mask), at least twice the pool:
+   never full, so every probe ends at an empty slot. */
+static_assert((2 * OX_MAX_CONSTS & (2 * OX_MAX_CONSTS - 1)) == 0, "index size is a power of two");
 
 /* Pool `bits` unless present; false once the pool is full. */
 static bool pool(pool_t *pl, uint64_t bits)
