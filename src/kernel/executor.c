@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_codec.h"
 #include "kutil.h"
+
+/* The largest encoded-input buffer kept between call_json calls. */
+#define OX_JSON_INPUT_KEEP ((size_t)1 << 20)
 
 struct ox_executor {
     pthread_mutex_t mu; /* a store is used by one thread at a time */
@@ -22,6 +26,13 @@ struct ox_executor {
     uint64_t fuel; /* per outermost call; 0 = unmetered */
     void (*link_free)(void *user);
     void *link_user;
+    /* The JSON ABI's exports, resolved and type-checked by the first
+       call_json that finds them all: an instance's exports never change.
+       A failed resolution is not cached, so every call reports it. */
+    bool abi_ok;
+    ox_func *abi_alloc, *abi_free, *abi_invoke;
+    ox_memory *abi_mem;
+    ox_jbuf input; /* call_json's encoded input, reused between calls */
 };
 
 /* Every guest call goes through here so the fuel budget is per call. */
@@ -72,6 +83,7 @@ void ox_executor_free(ox_executor *ex)
     for (size_t i = 0; i < ex->nexports; i++)
         free(ex->exports[i]);
     free(ex->exports);
+    ox_jbuf_free(&ex->input);
     ox_store_free(ex->store);
     if (ex->link_free)
         ex->link_free(ex->link_user); /* after the store: its host functions use it */
@@ -302,6 +314,13 @@ typedef struct abi {
 
 static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
 {
+    if (ex->abi_ok) {
+        a->alloc = ex->abi_alloc;
+        a->free = ex->abi_free;
+        a->invoke = ex->abi_invoke;
+        a->mem = ex->abi_mem;
+        return NULL;
+    }
     static const struct {
         const char *name, *label, *want;
         const ox_functype *type;
@@ -327,6 +346,11 @@ static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
     if (!ox_instance_export(ex->inst, "memory", &m) || m.kind != OX_EXTERN_MEMORY)
         return ox_kerr_new(OX_KERR_OTHER, "no `memory` export");
     a->mem = m.of.memory;
+    ex->abi_alloc = a->alloc;
+    ex->abi_free = a->free;
+    ex->abi_invoke = a->invoke;
+    ex->abi_mem = a->mem;
+    ex->abi_ok = true;
     return NULL;
 }
 
@@ -378,21 +402,24 @@ ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t
     if (!method || !input)
         return ox_kerr_new(OX_KERR_OTHER, "call_json needs a method and an input value");
     size_t mlen = strlen(method);
-    char *in = ox_json_dump(input);
-    if (!in)
-        return ox_kerr_new(OX_KERR_SERDE, "input cannot be encoded as JSON");
-    size_t ilen = strlen(in);
-    if (mlen > INT32_MAX || ilen > INT32_MAX) {
-        free(in);
-        return ox_kerr_new(OX_KERR_OTHER, "method or input larger than 2 GiB");
-    }
     pthread_mutex_lock(&ex->mu);
     abi a = {.ex = ex};
     uint32_t mptr = 0, iptr = 0;
     bool have_m = false, have_i = false;
-    uint8_t *bytes = NULL;
-    ox_kerr *err = resolve_abi(ex, &a);
-    if (err)
+    ox_kerr *err = NULL;
+    /* Encoded into the executor's buffer (hence under the mutex): no
+       allocation once it has grown to the usual payload size. */
+    if (!ox_json_encode(input, &ex->input)) {
+        err = ox_kerr_new(OX_KERR_SERDE, "input cannot be encoded as JSON");
+        goto out;
+    }
+    const char *in = ex->input.p;
+    size_t ilen = ex->input.len;
+    if (mlen > INT32_MAX || ilen > INT32_MAX) {
+        err = ox_kerr_new(OX_KERR_OTHER, "method or input larger than 2 GiB");
+        goto out;
+    }
+    if ((err = resolve_abi(ex, &a)))
         goto out;
     if ((err = put_buffer(&a, "method", method, (uint32_t)mlen, &mptr)))
         goto out;
@@ -422,26 +449,25 @@ ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t
                           olen, optr, size);
         goto out;
     }
-    bytes = malloc(olen ? olen : 1);
-    if (!bytes) {
-        err = ox_kerr_new(OX_KERR_OTHER, "output: out of memory copying %u bytes", olen);
-        free_buffer(&a, optr, olen);
-        goto out;
-    }
-    if ((e = ox_memory_read(a.mem, optr, bytes, olen))) {
-        err = from_wasm(e, "output");
-        goto out;
+    /* Parsed where the guest left it, without a copy: the bounds are
+       checked above and no guest code runs until the free below, which
+       therefore comes after parsing. (No pointer arithmetic on an empty
+       memory's data, which may be NULL.) */
+    const char *text = olen ? (const char *)ox_memory_data(a.mem) + optr : "";
+    json_t *v = ox_json_parse_fast(text, olen);
+    if (!v) {
+        /* Outside the fast path's subset, or not JSON at all: the checks
+           and the wording of the slow path. */
+        if (!ox_utf8_valid((const unsigned char *)text, olen)) {
+            err = ox_kerr_new(OX_KERR_OTHER, "output is not valid UTF-8 (%u bytes)", olen);
+        } else if ((err = ox_json_parse(text, olen, &v))) {
+            ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "output JSON: %s", ox_kerr_detail(err));
+            ox_kerr_free(err);
+            err = k;
+        }
     }
     free_buffer(&a, optr, olen);
-    if (!ox_utf8_valid(bytes, olen)) {
-        err = ox_kerr_new(OX_KERR_OTHER, "output is not valid UTF-8 (%u bytes)", olen);
-        goto out;
-    }
-    if ((err = ox_json_parse((const char *)bytes, olen, out))) {
-        ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "output JSON: %s", ox_kerr_detail(err));
-        ox_kerr_free(err);
-        err = k;
-    }
+    *out = v;
 out:
     /* Unlike the original, buffers already handed to the guest are
        returned on every error path. */
@@ -449,8 +475,10 @@ out:
         free_buffer(&a, mptr, (uint32_t)mlen);
     if (have_i)
         free_buffer(&a, iptr, (uint32_t)ilen);
+    /* Keep the buffer for the next call, unless an unusually large input
+       grew it: an executor should not hold on to that. */
+    if (ex->input.cap > OX_JSON_INPUT_KEEP)
+        ox_jbuf_free(&ex->input);
     pthread_mutex_unlock(&ex->mu);
-    free(bytes);
-    free(in);
     return err;
 }

@@ -25,9 +25,9 @@
  * the binop consuming it (LM), a binop or a same-width load into the store
  * storing it (SM, MOVE); two adjacent i32.adds pair into ADD2 once the
  * second can no longer be rewritten. Pair choices came from op-pair
- * counts over bench/ (interp.c OX_OP_PROFILE). Every body is compiled
- * twice: the first pass validates and collects the constant pool, whose
- * size fixes where the operand stack's slots start for the second.
+ * counts over bench/ (interp.c OX_OP_PROFILE). Each body is compiled in
+ * one pass, after a quick scan (compile_pool.c) has collected its
+ * constant pool, whose size fixes where the operand stack's slots start.
  *
  * Errors: ox_err_at(OX_ERR_MALFORMED or OX_ERR_INVALID, offset of the
  * offending instruction, reason) with the reference interpreter's wording.
@@ -1059,6 +1059,7 @@ static bool op_end(cc *c)
 static bool rd_label(cc *c, ctl **out)
 {
     uint32_t l;
+    *out = NULL; /* set on every path: gcc -O3 cannot see callers stop on false */
     if (!oxc_rd_u32(c, &l))
         return false;
     if (l >= c->ncs)
@@ -1782,9 +1783,9 @@ static bool read_locals(cc *c, const ox_functype *ft)
         return oxc_malformed(c, "too many locals");
     c->nparams = ft->nparams;
     c->nlocals = (uint32_t)total;
-    c->ltypes = malloc(total ? total : 1);
-    if (!c->ltypes)
-        return oxc_nomem(c);
+    /* (reused from body to body) */
+    if (!oxc_grow(c, (void **)&c->ltypes, &c->capltypes, (uint32_t)(total ? total : 1), 1))
+        return false;
     memcpy(c->ltypes, ft->params, ft->nparams);
     const uint8_t *save = c->p;
     c->p = groups;
@@ -1812,8 +1813,6 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
     c->last_insn = c->prev_insn = c->prev2_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
-    free(c->ltypes);
-    c->ltypes = NULL;
     if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
     /* pass 1 leaves room for a full pool; pass 2 knows its size */
@@ -1849,30 +1848,30 @@ static bool body_pass(cc *c, uint32_t defidx)
     return true;
 }
 
-/* Two passes: the first validates and collects the constant pool, the
-   second emits code with the pool laid out between locals and stack (the
-   stack's slots depend on the pool's size). Compile time is doubled for a
-   frame without gaps; a body is small next to what it runs. */
+/* The pool first (a scan, compile_pool.c), then one pass that validates
+   and emits code with the pool laid out between locals and stack (the
+   stack's slots depend on the pool's size). A whole first pass used to
+   find the pool: the scan costs a fraction of that. */
 static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
 {
-    const ox_functype *ft = &c->m->types[c->m->funcs[defidx].typeidx];
-    c->nconsts = 0;
-    c->consts_frozen = false;
-    if (!body_pass(c, defidx))
-        return false;
+    const ox_funcdef *fd = &c->m->funcs[defidx];
+    const ox_functype *ft = &c->m->types[fd->typeidx];
+    const uint8_t *body = c->m->bytes + fd->body.off;
+    oxc_collect_consts(c, body, body + fd->body.len);
     c->consts_frozen = true;
     if (!body_pass(c, defidx))
         return false;
 
-    struct ox_code *code = calloc(1, sizeof *code);
+    /* One block: the header, then the cells, then the pool (all 8-byte
+       aligned), so a body costs one allocation and ox_code_free one free. */
+    static_assert(sizeof(struct ox_code) % sizeof(ox_cell) == 0, "cells follow the header");
+    struct ox_code *code = malloc(sizeof *code + (c->ncode ? c->ncode : 1) * sizeof(ox_cell) +
+                                  c->nconsts * sizeof(uint64_t));
     if (!code)
         return oxc_nomem(c);
-    code->cells = malloc((c->ncode ? c->ncode : 1) * sizeof(ox_cell));
-    code->consts = malloc((c->nconsts ? c->nconsts : 1) * sizeof(uint64_t));
-    if (!code->cells || !code->consts) {
-        ox_code_free(code);
-        return oxc_nomem(c);
-    }
+    memset(code, 0, sizeof *code);
+    code->cells = (ox_cell *)(code + 1);
+    code->consts = (uint64_t *)(code->cells + (c->ncode ? c->ncode : 1));
     memcpy(code->cells, c->code, c->ncode * sizeof(ox_cell));
     memcpy(code->consts, c->consts, c->nconsts * sizeof(uint64_t));
     code->nconsts = c->nconsts;
@@ -1918,9 +1917,5 @@ ox_error *ox_compile_module(ox_module *m)
 
 void ox_code_free(struct ox_code *code)
 {
-    if (!code)
-        return;
-    free(code->cells);
-    free(code->consts);
-    free(code);
+    free(code); /* cells and pool are in the same block (compile_body) */
 }

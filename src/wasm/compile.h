@@ -40,6 +40,7 @@ typedef struct cc {
 
     uint32_t nparams, nlocals;
     ox_valtype *ltypes;
+    uint32_t capltypes;
 
     ox_valtype *vs;      /* operand type stack */
     uint32_t nvs, capvs, maxh;
@@ -63,7 +64,7 @@ typedef struct cc {
     uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
-    bool consts_frozen;  /* second pass: the pool is laid out */
+    bool consts_frozen;  /* the pool is laid out (compile_pool.c): look up only */
     /* The last value-producing instruction, whose result slot (word 0)
        local.set may retarget, or a compare that br_if/if may fuse with. */
     uint32_t fold_insn, fold_end, label_pos;
@@ -84,11 +85,56 @@ bool oxc_unknown(cc *c, const char *what, uint64_t idx);
 bool oxc_invalid(cc *c, const char *msg);
 bool oxc_malformed(cc *c, const char *msg);
 bool oxc_nomem(cc *c);
-bool oxc_grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem);
-bool oxc_rd_byte(cc *c, uint8_t *out);
+bool oxc_grow_to(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem);
 bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
-bool oxc_rd_u32(cc *c, uint32_t *out);
-bool oxc_rd_sleb(cc *c, unsigned bits, int64_t *out);
+bool oxc_rd_u32_any(cc *c, uint32_t *out);
+bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
+
+/* compile_pool.c: fill c->consts/nconsts with the pool of the body from
+   `body` (its locals' declarations) to `end`. Reports no errors: on code
+   it does not understand it stops, and the compile pass says why. */
+void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end);
+
+/* The common cases inline, the rest in compile_read.c: these run several
+   times per instruction (every push, emit and immediate), and a call into
+   another file for a bounds check or a one-byte LEB128 was a fifth of the
+   compile time. */
+
+/* Make room for `need` elements of `elem` bytes in *v (capacity *cap). */
+static inline bool oxc_grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
+{
+    return need <= *cap || oxc_grow_to(c, v, cap, need, elem);
+}
+
+static inline bool oxc_rd_byte(cc *c, uint8_t *out)
+{
+    if (c->p >= c->end)
+        return oxc_malformed(c, "unexpected end");
+    *out = *c->p++;
+    return true;
+}
+
+/* A one-byte LEB128 (below 0x80) is always within the limits. */
+static inline bool oxc_rd_u32(cc *c, uint32_t *out)
+{
+    if (c->p < c->end && *c->p < 0x80) {
+        *out = *c->p++;
+        return true;
+    }
+    return oxc_rd_u32_any(c, out);
+}
+
+/* One byte: 7 bits, sign-extended from bit 6; within the limits for any
+   `bits` above 7 (callers read 32, 33 or 64). */
+static inline bool oxc_rd_sleb(cc *c, unsigned bits, int64_t *out)
+{
+    if (bits > 7 && c->p < c->end && *c->p < 0x80) {
+        uint8_t b = *c->p++;
+        *out = (b & 0x40) ? (int64_t)b - 0x80 : (int64_t)b;
+        return true;
+    }
+    return oxc_rd_sleb_any(c, bits, out);
+}
 
 #endif

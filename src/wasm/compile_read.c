@@ -32,7 +32,7 @@ bool oxc_nomem(cc *c)
     return false;
 }
 
-bool oxc_grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
+bool oxc_grow_to(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)
         return true;
@@ -47,14 +47,6 @@ bool oxc_grow(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
         return oxc_nomem(c);
     *v = p;
     *cap = n;
-    return true;
-}
-
-bool oxc_rd_byte(cc *c, uint8_t *out)
-{
-    if (c->p >= c->end)
-        return oxc_malformed(c, "unexpected end");
-    *out = *c->p++;
     return true;
 }
 
@@ -83,7 +75,7 @@ bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out)
     return true;
 }
 
-bool oxc_rd_u32(cc *c, uint32_t *out)
+bool oxc_rd_u32_any(cc *c, uint32_t *out)
 {
     uint64_t v;
     if (!oxc_rd_uleb(c, 32, &v))
@@ -94,7 +86,7 @@ bool oxc_rd_u32(cc *c, uint32_t *out)
 
 /* Signed LEB128 of at most `bits` bits: the unused bits of the last byte
    must be copies of the sign bit. */
-bool oxc_rd_sleb(cc *c, unsigned bits, int64_t *out)
+bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out)
 {
     uint64_t v = 0;
     unsigned shift = 0;

@@ -277,6 +277,33 @@ static void echo_guest_keeps_state(void)
     ox_executor_free(ex);
 }
 
+/* An input larger than the encoding buffer an executor keeps between
+   calls (1 MiB), with escapes, then small inputs again: every answer is
+   the input, whichever way the buffer went. */
+static void large_input_then_small_ones(void)
+{
+    ox_executor *ex = EXAMPLE("echo");
+    size_t n = (size_t)3 << 19;
+    char *text = malloc(n + 1);
+    if (!text) {
+        CHECK(!"out of memory");
+        ox_executor_free(ex);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        text[i] = i % 1000 == 999 ? '\n' : i % 777 == 0 ? '"' : (char)('a' + i % 26);
+    text[n] = 0;
+    json_t *in = json_pack("{s:s,s:[i,b]}", "text", text, "more", 7, 1), *out = NULL;
+    free(text);
+    OK(ox_executor_call_json(ex, "big", in, &out));
+    CHECK(out && json_equal(json_object_get(out, "input"), in));
+    json_decref(out);
+    json_decref(in);
+    json_gives(ex, "small", "[1,\"\\u00e9\"]", "{\"method\":\"small\",\"input\":[1,\"\\u00e9\"],\"calls\":2}");
+    json_gives(ex, "small", "{}", "{\"method\":\"small\",\"input\":{},\"calls\":3}");
+    ox_executor_free(ex);
+}
+
 static void compress_tools(void)
 {
     ox_executor *ex = EXAMPLE("compress");
@@ -425,6 +452,7 @@ int main(void)
     RUN(traps_in_each_call);
     RUN(buffers_are_freed_on_every_path);
     RUN(echo_guest_keeps_state);
+    RUN(large_input_then_small_ones);
     RUN(compress_tools);
     RUN(calls_from_threads_are_serialised);
     RUN(resource_limits_stop_runaway_guests);

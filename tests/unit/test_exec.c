@@ -340,6 +340,136 @@ static void test_validation(void)
     expect_bad(label, sizeof label, OX_ERR_INVALID, "unknown label", 24);
 }
 
+/* ---- the constant pool (compile_pool.c scans a body for it) ---------- */
+
+typedef struct bytes {
+    uint8_t b[8192];
+    size_t n;
+} bytes;
+
+static void put(bytes *o, uint8_t v)
+{
+    if (o->n < sizeof o->b)
+        o->b[o->n++] = v;
+}
+static void put_uleb(bytes *o, uint64_t v)
+{
+    do {
+        put(o, (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+        v >>= 7;
+    } while (v);
+}
+static void put_sleb(bytes *o, int64_t v)
+{
+    for (;;) {
+        uint8_t b = v & 0x7f;
+        v >>= 7; /* arithmetic on the compilers we build with */
+        if ((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40))) {
+            put(o, b);
+            return;
+        }
+        put(o, b | 0x80);
+    }
+}
+
+/* One function () -> i64, exported as "f", with the body `code` (after its
+   locals, none). */
+static void run_pool_module(const bytes *code, uint64_t want)
+{
+    bytes m = {.n = 0};
+    static const uint8_t head[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                                   0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7e, /* () -> i64 */
+                                   0x03, 0x02, 0x01, 0x00,
+                                   0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00};
+    for (size_t i = 0; i < sizeof head; i++)
+        put(&m, head[i]);
+    bytes body = {.n = 0};
+    put(&body, 0x00); /* no locals */
+    for (size_t i = 0; i < code->n; i++)
+        put(&body, code->b[i]);
+    bytes sec = {.n = 0};
+    put(&sec, 0x01);
+    put_uleb(&sec, body.n);
+    for (size_t i = 0; i < body.n; i++)
+        put(&sec, body.b[i]);
+    put(&m, 0x0a);
+    put_uleb(&m, sec.n);
+    for (size_t i = 0; i < sec.n; i++)
+        put(&m, sec.b[i]);
+    CHECK(m.n < sizeof m.b);
+
+    ox_engine *e = NULL;
+    ox_module *mod = NULL;
+    ox_store *st = NULL;
+    ox_instance *inst = NULL;
+    ox_extern f;
+    ox_val r;
+    CHECK(ox_engine_new(NULL, &e) == NULL);
+    ox_error *err = ox_module_new(e, m.b, m.n, &mod);
+    if (err)
+        fprintf(stderr, "pool module: %s\n", ox_error_message(err));
+    CHECK(err == NULL);
+    if (!err && !(err = ox_store_new(e, &st)) && !(err = ox_instance_new(st, mod, NULL, 0, &inst)) &&
+        ox_instance_export(inst, "f", &f)) {
+        /* twice: the pool is copied into each new frame */
+        for (int k = 0; k < 2; k++) {
+            err = ox_func_call(f.of.func, NULL, 0, &r, 1);
+            CHECK(err == NULL);
+            if (err)
+                break;
+            CHECK_EQ(r.of.i64, want);
+        }
+    }
+    ox_error_free(err);
+    ox_store_free(st);
+    ox_module_free(mod);
+    ox_engine_free(e);
+}
+
+/* More distinct constants than the pool holds (128), repeated so pooled
+   and unpooled ones are both looked up again; constants in dead code; and
+   every kind of immediate the pool scan steps over before them. */
+static void test_const_pool(void)
+{
+    bytes c = {.n = 0};
+    uint64_t want = 0;
+    /* block: br_table to its end, then dead constants */
+    static const uint8_t dead[] = {0x02, 0x40, 0x41, 0x00, 0x0e, 0x02, 0x00, 0x00, 0x00,
+                                   0x42, 0xb1, 0xfa, 0x2f, 0x1a, 0x44, 0, 0, 0, 0, 0, 0, 0xf0,
+                                   0x3f, 0x1a, 0x0b};
+    for (size_t i = 0; i < sizeof dead; i++)
+        put(&c, dead[i]);
+    /* select (result i64) between two constants: 0x1c, vec of one type */
+    static const uint8_t sel[] = {0x42, 0x07, 0x42, 0x09, 0x41, 0x01, 0x1c, 0x01, 0x7e};
+    for (size_t i = 0; i < sizeof sel; i++)
+        put(&c, sel[i]);
+    want += 7;
+    /* f64.const 2.5, i64.trunc_sat_f64_s (0xfc 6) */
+    static const uint8_t sat[] = {0x44, 0, 0, 0, 0, 0, 0, 0x04, 0x40, 0xfc, 0x06, 0x7c};
+    for (size_t i = 0; i < sizeof sat; i++)
+        put(&c, sat[i]);
+    want += 2;
+    for (int round = 0; round < 2; round++) {
+        for (int64_t k = 0; k < 200; k++) {
+            int64_t v = (k * 0x1234567 + 3) * (k % 2 ? -1 : 1) + (k > 150 ? (int64_t)1 << 40 : 0);
+            put(&c, 0x42);
+            put_sleb(&c, v);
+            put(&c, 0x7c); /* i64.add */
+            want += (uint64_t)v;
+        }
+        /* and i32 constants, whose pool image is zero-extended */
+        for (int32_t k = 0; k < 20; k++) {
+            put(&c, 0x41);
+            put_sleb(&c, -k - 1);
+            put(&c, 0xac); /* i64.extend_i32_s */
+            put(&c, 0x7c);
+            want += (uint64_t)(int64_t)(-k - 1);
+        }
+    }
+    put(&c, 0x0b);
+    run_pool_module(&c, want);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -349,5 +479,6 @@ int main(int argc, char **argv)
     test_calls(argv[1]);
     test_limits(argv[1]);
     test_validation();
+    test_const_pool();
     return test_summary("exec");
 }

@@ -1,0 +1,282 @@
+/*
+ * compile_pool.c — a function body's constant pool, collected by a quick
+ * scan before the body is compiled.
+ *
+ * The pool's size fixes where the operand stack's slots start (code.h:
+ * params, locals, pool, stack), so it must be known before the first slot
+ * number is emitted. The compiler used to find it with a whole first
+ * validate-and-emit pass; this scan only steps over immediates, which is a
+ * small fraction of that. The one difference: the old first pass skipped
+ * unreachable code, while the scan pools every constant of the body, so a
+ * constant that appears only in dead code takes a pool slot (harmless: it
+ * is copied in at function entry and never read). Bodies without dead
+ * constants get the same pool, in the same order, as before.
+ *
+ * The scan trusts nothing and reports nothing: on anything it does not
+ * recognise (malformed or unsupported code) it stops, and the compile pass
+ * that follows gives the error. Whatever the pool holds, code stays
+ * correct: the compiler looks each constant up, and one not pooled is
+ * emitted as an explicit CONST.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "compile.h"
+
+typedef struct scan {
+    const uint8_t *p, *end;
+} scan;
+
+/* Step over one LEB128 (any length: the compile pass checks it). */
+static bool skip_leb(scan *s)
+{
+    while (s->p < s->end)
+        if (!(*s->p++ & 0x80))
+            return true;
+    return false;
+}
+
+static bool skip_lebs(scan *s, unsigned n)
+{
+    while (n--)
+        if (!skip_leb(s))
+            return false;
+    return true;
+}
+
+static bool skip_bytes(scan *s, uint64_t n)
+{
+    if (n > (uint64_t)(s->end - s->p))
+        return false;
+    s->p += n;
+    return true;
+}
+
+/* A LEB128 value; bits beyond 64 are ignored (such an encoding is
+   malformed and the compile pass says so). */
+static bool rd_leb(scan *s, bool is_signed, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    uint8_t b;
+    do {
+        if (s->p >= s->end)
+            return false;
+        b = *s->p++;
+        if (shift < 64)
+            v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    if (is_signed && shift < 64 && (b & 0x40))
+        v |= ~(uint64_t)0 << shift;
+    *out = v;
+    return true;
+}
+
+/* The pool being collected, with a hash index over it: a body may hold
+   hundreds of constants, and a linear search of up to 128 entries for
+   each was most of the scan's time. */
+typedef struct pool {
+    cc *c;
+    uint8_t index[2 * OX_MAX_CONSTS]; /* 0 = empty, else pool index + 1 */
+} pool_t;
+
+static_assert(OX_MAX_CONSTS < 256, "pool indices are stored in a byte");
+/* A power of two (the probe wraps with a mask), at least twice the pool:
+   never full, so every probe ends at an empty slot. */
+static_assert((2 * OX_MAX_CONSTS & (2 * OX_MAX_CONSTS - 1)) == 0, "index size is a power of two");
+
+/* Pool `bits` unless present; false once the pool is full. */
+static bool pool(pool_t *pl, uint64_t bits)
+{
+    cc *c = pl->c;
+    uint32_t mask = sizeof pl->index - 1;
+    uint32_t h = (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 56) & mask;
+    for (;; h = (h + 1) & mask) {
+        uint8_t k = pl->index[h];
+        if (k == 0)
+            break;
+        if (c->consts[k - 1] == bits)
+            return true;
+    }
+    if (c->nconsts == OX_MAX_CONSTS)
+        return false;
+    c->consts[c->nconsts++] = bits;
+    pl->index[h] = (uint8_t)c->nconsts;
+    return true;
+}
+
+/* The 0xFC-prefixed instructions: the number of index immediates. */
+static bool skip_prefixed(scan *s)
+{
+    uint64_t sub;
+    if (!rd_leb(s, false, &sub))
+        return false;
+    if (sub <= 7) /* trunc_sat */
+        return true;
+    switch (sub) {
+    case 8:  /* memory.init dataidx 0x00 */
+    case 10: /* memory.copy 0x00 0x00 */
+    case 12: /* table.init elemidx tableidx */
+    case 14: /* table.copy dst src */
+        return skip_lebs(s, 2);
+    case 9:  /* data.drop */
+    case 11: /* memory.fill 0x00 */
+    case 13: /* elem.drop */
+    case 15: /* table.grow */
+    case 16: /* table.size */
+    case 17: /* table.fill */
+        return skip_leb(s);
+    default:
+        return false;
+    }
+}
+
+/* What follows each opcode (byte): how the scan steps over it. */
+enum {
+    K_BAD,     /* not an instruction the compiler accepts: stop */
+    K_NONE,    /* no immediate */
+    K_IDX,     /* one LEB128 (an index, a label, memory 0x00) */
+    K_IDX2,    /* two LEB128s (memarg, call_indirect) */
+    K_BLOCK,   /* a block type */
+    K_BRTABLE, /* vec(label) label */
+    K_SELECT,  /* vec(valtype) */
+    K_I32,     /* the constants, pooled */
+    K_I64,
+    K_F32,
+    K_F64,
+    K_REFNULL, /* reftype; pooled as a zero slot */
+    K_PREFIX,  /* 0xFC: sub-opcode and its immediates */
+};
+#define BD K_BAD
+#define NO K_NONE
+#define I1 K_IDX
+#define I2 K_IDX2
+#define BK K_BLOCK
+#define BT K_BRTABLE
+#define SL K_SELECT
+#define C4 K_I32
+#define C8 K_I64
+#define F4 K_F32
+#define F8 K_F64
+#define RN K_REFNULL
+#define PX K_PREFIX
+static const uint8_t kinds[256] = {
+    /* 0x00 */ NO, NO, BK, BK, BK, NO, BD, BD, BD, BD, BD, NO, I1, I1, BT, NO,
+    /* 0x10 */ I1, I2, BD, BD, BD, BD, BD, BD, BD, BD, NO, NO, SL, BD, BD, BD,
+    /* 0x20 */ I1, I1, I1, I1, I1, I1, I1, BD, I2, I2, I2, I2, I2, I2, I2, I2,
+    /* 0x30 */ I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I1,
+    /* 0x40 */ I1, C4, C8, F4, F8, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x50 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x60 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x70 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x80 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0x90 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0xA0 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0xB0 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
+    /* 0xC0 */ NO, NO, NO, NO, NO, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
+    /* 0xD0 */ RN, NO, I1, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
+    /* 0xE0 */ BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
+    /* 0xF0 */ BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, PX, BD, BD, BD,
+};
+#undef BD
+#undef NO
+#undef I1
+#undef I2
+#undef BK
+#undef BT
+#undef SL
+#undef C4
+#undef C8
+#undef F4
+#undef F8
+#undef RN
+#undef PX
+
+void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
+{
+    scan s = {body, end};
+    pool_t pl;
+    uint64_t n;
+    pl.c = c;
+    memset(pl.index, 0, sizeof pl.index);
+    c->nconsts = 0;
+    /* locals: vec((count, valtype)) */
+    if (!rd_leb(&s, false, &n))
+        return;
+    for (uint64_t g = 0; g < n; g++)
+        if (!skip_leb(&s) || !skip_bytes(&s, 1))
+            return;
+    while (s.p < s.end) {
+        uint8_t k = kinds[*s.p++];
+        uint64_t v;
+        bool ok = true;
+        /* The frequent kinds first, without a jump table: no immediate
+           (numeric instructions) and one index (local.get/set/tee). */
+        if (k == K_NONE)
+            continue;
+        if (k == K_IDX) {
+            if (s.p < s.end && *s.p < 0x80)
+                s.p++;
+            else if (!skip_leb(&s))
+                return;
+            continue;
+        }
+        switch (k) {
+        case K_IDX2:
+            ok = skip_lebs(&s, 2);
+            break;
+        case K_BLOCK: /* 0x40, a value type or an s33 type index */
+            if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
+                                *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_FUNCREF ||
+                                *s.p == OX_EXTERNREF))
+                s.p++;
+            else
+                ok = skip_leb(&s);
+            break;
+        case K_BRTABLE:
+            ok = rd_leb(&s, false, &v);
+            /* each label takes at least a byte: bounded by the body */
+            for (uint64_t j = 0; ok && j <= v; j++)
+                ok = skip_leb(&s);
+            break;
+        case K_SELECT:
+            ok = rd_leb(&s, false, &v) && skip_bytes(&s, v);
+            break;
+        case K_I32: /* the slot image the compiler pools: zero-extended */
+            ok = rd_leb(&s, true, &v) && pool(&pl, (uint32_t)v);
+            break;
+        case K_I64:
+            ok = rd_leb(&s, true, &v) && pool(&pl, v);
+            break;
+        case K_F32: { /* raw little-endian bits */
+            uint32_t u;
+            ok = s.end - s.p >= 4;
+            if (ok) {
+                memcpy(&u, s.p, 4);
+                s.p += 4;
+                ok = pool(&pl, u);
+            }
+            break;
+        }
+        case K_F64:
+            ok = s.end - s.p >= 8;
+            if (ok) {
+                memcpy(&v, s.p, 8);
+                s.p += 8;
+                ok = pool(&pl, v);
+            }
+            break;
+        case K_REFNULL:
+            ok = skip_leb(&s) && pool(&pl, 0); /* a null reference is a zero slot */
+            break;
+        case K_PREFIX:
+            ok = skip_prefixed(&s);
+            break;
+        default:
+            ok = false;
+        }
+        if (!ok)
+            return;
+    }
+}
