@@ -165,18 +165,14 @@ static bool read_blocktype(cc *c, ctl *f)
 
 /* ---- the constant pool --------------------------------------------------- */
 
-/* The pool slot holding `bits`, added to the pool in the first pass while
-   there is room; UINT32_MAX when the pool has no such slot. Both passes
-   ask for the same constants in the same order, so they decide alike. */
+/* The pool slot holding `bits`, or UINT32_MAX when the pool (laid out by
+   compile_pool.c before the pass) has none. */
 static uint32_t const_slot(cc *c, uint64_t bits)
 {
     for (uint32_t k = 0; k < c->nconsts; k++)
         if (c->consts[k] == bits)
             return c->nlocals + k;
-    if (c->consts_frozen || c->nconsts >= OX_MAX_CONSTS)
-        return UINT32_MAX;
-    c->consts[c->nconsts++] = bits;
-    return c->nlocals + c->nconsts - 1;
+    return UINT32_MAX;
 }
 
 /* Whether slot `at` is a pooled constant, and its bits. */
@@ -191,9 +187,9 @@ static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
 /* Whether instruction `insn` is an `add` (OXI_I32_ADD or OXI_I64_ADD) [dst,
    x, y] — or the matching sub of a pooled constant, which is rewritten
    into the add of the negated constant (x - k is x + (-k), wrapping) so
-   that it joins an add fusion. Only called once the fusion is decided:
-   the negated constant takes a pool slot (a slot copied on every call),
-   so a sub that fuses with nothing stays a sub. */
+   that it joins an add fusion, when the pool holds -k (compile_pool.c
+   pools it where a fusion is likely: every slot is copied in on each
+   call). Only called once the fusion is decided. */
 static bool is_add(cc *c, uint32_t insn, enum ox_iop add)
 {
     ox_cell *cell = &c->code[insn];
@@ -1815,8 +1811,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->fold_end = c->copy_end = 0;
     if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
-    /* pass 1 leaves room for a full pool; pass 2 knows its size */
-    c->stack_base = c->nlocals + (c->consts_frozen ? c->nconsts : OX_MAX_CONSTS);
+    c->stack_base = c->nlocals + c->nconsts; /* the pool is laid out */
 
     ctl fn;
     memset(&fn, 0, sizeof fn);
@@ -1858,7 +1853,6 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     const ox_functype *ft = &c->m->types[fd->typeidx];
     const uint8_t *body = c->m->bytes + fd->body.off;
     oxc_collect_consts(c, body, body + fd->body.len);
-    c->consts_frozen = true;
     if (!body_pass(c, defidx))
         return false;
 

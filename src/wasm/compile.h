@@ -64,7 +64,6 @@ typedef struct cc {
     uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
-    bool consts_frozen;  /* the pool is laid out (compile_pool.c): look up only */
     /* The last value-producing instruction, whose result slot (word 0)
        local.set may retarget, or a compare that br_if/if may fuse with. */
     uint32_t fold_insn, fold_end, label_pos;

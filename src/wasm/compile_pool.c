@@ -193,11 +193,48 @@ static const uint8_t kinds[256] = {
 #undef RN
 #undef PX
 
+/* Constants the compiler's fusions ask for beyond those written in the
+   body (compile.c is_add, fuse_sum_test): -k for `x - k` whose difference
+   feeds a load or store address or a branch (it runs as x + (-k), an add
+   those fuse with), and 0 for a sum or difference a branch tests. Only
+   these cases, by a look at the next few instructions: every pool slot is
+   copied in on each call, so constants nothing would use cost time.
+   `p` is just after the add/sub opcode; `cmp_lo` the first of the ten
+   integer comparisons of its type. Returns whether -k is wanted and sets
+   *zero when 0 is. A miss only loses a fusion (the sub stays a sub). */
+static bool fusing_use(const uint8_t *p, const uint8_t *end, uint8_t cmp_lo, bool *zero)
+{
+    scan s = {p, end};
+    if (s.p < s.end && *s.p == 0x22) { /* local.tee x */
+        s.p++;
+        if (!skip_leb(&s))
+            return false;
+    }
+    if (s.p >= s.end)
+        return false;
+    uint8_t op = *s.p++;
+    if (op == 0x0D || op == 0x04) { /* br_if, if */
+        *zero = true;
+        return true;
+    }
+    if (op >= 0x28 && op <= 0x3E) /* a load or store */
+        return cmp_lo == 0x46;
+    if (op != 0x20 && op != 0x41 && op != 0x42) /* local.get, a constant */
+        return false;
+    if (!skip_leb(&s) || s.p >= s.end || *s.p < cmp_lo || *s.p >= cmp_lo + 10)
+        return false;
+    s.p++;
+    return s.p < s.end && (*s.p == 0x0D || *s.p == 0x04);
+}
+
 void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
 {
     scan s = {body, end};
     pool_t pl;
     uint64_t n;
+    /* the constant just pooled, while it is the previous instruction */
+    uint64_t last_k = 0;
+    uint8_t last_kind = 0;
     pl.c = c;
     memset(pl.index, 0, sizeof pl.index);
     c->nconsts = 0;
@@ -208,13 +245,28 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
         if (!skip_leb(&s) || !skip_bytes(&s, 1))
             return;
     while (s.p < s.end) {
-        uint8_t k = kinds[*s.p++];
+        uint8_t opcode = *s.p++, k = kinds[opcode], kind = last_kind;
         uint64_t v;
         bool ok = true;
+        last_kind = 0;
         /* The frequent kinds first, without a jump table: no immediate
            (numeric instructions) and one index (local.get/set/tee). */
-        if (k == K_NONE)
+        if (k == K_NONE) {
+            bool zero = false;
+            if (opcode == 0x6A || opcode == 0x6B || opcode == 0x7D) { /* i32.add/sub, i64.sub */
+                uint8_t cmp_lo = opcode == 0x7D ? 0x51 : 0x46;
+                bool neg = fusing_use(s.p, s.end, cmp_lo, &zero);
+                if (neg && opcode == 0x6B && kind == K_I32)
+                    ok = pool(&pl, (uint32_t)(0u - (uint32_t)last_k));
+                else if (neg && opcode == 0x7D && kind == K_I64)
+                    ok = pool(&pl, 0u - last_k);
+                if (ok && zero && opcode != 0x7D)
+                    ok = pool(&pl, 0);
+                if (!ok)
+                    return;
+            }
             continue;
+        }
         if (k == K_IDX) {
             if (s.p < s.end && *s.p < 0x80)
                 s.p++;
@@ -245,9 +297,13 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             break;
         case K_I32: /* the slot image the compiler pools: zero-extended */
             ok = rd_leb(&s, true, &v) && pool(&pl, (uint32_t)v);
+            last_k = v;
+            last_kind = K_I32;
             break;
         case K_I64:
             ok = rd_leb(&s, true, &v) && pool(&pl, v);
+            last_k = v;
+            last_kind = K_I64;
             break;
         case K_F32: { /* raw little-endian bits */
             uint32_t u;
