@@ -142,7 +142,7 @@ typedef union ox_cell {
    instruction, which saves a dispatch and the round trip of the
    intermediate through its slot (a store-to-load dependency on every
    step of a hash round or a dot product). Chosen by op-pair counts over
-   bench/ (sha256, hashtable, matmul, nbody; OX_OP_PROFILE in interp.c).
+   bench/ (sha256, hashtable, matmul, nbody, mandel; OX_OP_PROFILE in interp.c).
    Words: dst, a, b, c: t = a F b, then dst = t G c (_L) or c G t (_R).
    OX_CHAIN_OPS(X) calls X(F, G, type) for every F, G of a type's set;
    each makes two ops, CH_F_G_L and CH_F_G_R, in that order. */
@@ -159,13 +159,17 @@ typedef union ox_cell {
 #define OX_CH_I64_G(X, f) \
     X(f, I64_ADD, I64) X(f, I64_SUB, I64) X(f, I64_MUL, I64) X(f, I64_AND, I64) \
     X(f, I64_OR, I64) X(f, I64_XOR, I64) X(f, I64_SHL, I64) X(f, I64_SHR_U, I64)
+#define OX_CH_F32_F(R, X) R(X, F32_ADD) R(X, F32_SUB) R(X, F32_MUL)
+#define OX_CH_F32_G(X, f) X(f, F32_ADD, F32) X(f, F32_SUB, F32) X(f, F32_MUL, F32)
 #define OX_CH_F64_F(R, X) R(X, F64_ADD) R(X, F64_SUB) R(X, F64_MUL)
 #define OX_CH_F64_G(X, f) X(f, F64_ADD, F64) X(f, F64_SUB, F64) X(f, F64_MUL, F64)
 #define OX_CHAIN_OPS(X) \
-    OX_CH_I32_F(OX_CH_I32_G, X) OX_CH_I64_F(OX_CH_I64_G, X) OX_CH_F64_F(OX_CH_F64_G, X)
+    OX_CH_I32_F(OX_CH_I32_G, X) OX_CH_I64_F(OX_CH_I64_G, X) OX_CH_F32_F(OX_CH_F32_G, X) \
+    OX_CH_F64_F(OX_CH_F64_G, X)
 /* Set sizes, for the compiler's index arithmetic. */
 #define OX_CH_I32_N 10
 #define OX_CH_I64_N 8
+#define OX_CH_F32_N 3
 #define OX_CH_F64_N 3
 
 /* A plain load whose result is an operand of the very next binop: one

@@ -729,10 +729,12 @@ static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *wo
 #define OX_R(X, f) OXI_##f,
 static const uint16_t ch_i32[] = {OX_CH_I32_F(OX_R, _)};
 static const uint16_t ch_i64[] = {OX_CH_I64_F(OX_R, _)};
+static const uint16_t ch_f32[] = {OX_CH_F32_F(OX_R, _)};
 static const uint16_t ch_f64[] = {OX_CH_F64_F(OX_R, _)};
 #undef OX_R
 static_assert(sizeof ch_i32 / sizeof ch_i32[0] == OX_CH_I32_N, "OX_CH_I32_N");
 static_assert(sizeof ch_i64 / sizeof ch_i64[0] == OX_CH_I64_N, "OX_CH_I64_N");
+static_assert(sizeof ch_f32 / sizeof ch_f32[0] == OX_CH_F32_N, "OX_CH_F32_N");
 static_assert(sizeof ch_f64 / sizeof ch_f64[0] == OX_CH_F64_N, "OX_CH_F64_N");
 
 static int ch_index(const uint16_t *set, uint32_t n, enum ox_iop op)
@@ -750,6 +752,7 @@ static enum ox_iop chain_op(enum ox_iop f, enum ox_iop g, bool right)
     static const struct { const uint16_t *set; uint32_t n; enum ox_iop base; } sets[] = {
         {ch_i32, OX_CH_I32_N, OXI_CH_I32_ADD_I32_ADD_L},
         {ch_i64, OX_CH_I64_N, OXI_CH_I64_ADD_I64_ADD_L},
+        {ch_f32, OX_CH_F32_N, OXI_CH_F32_ADD_F32_ADD_L},
         {ch_f64, OX_CH_F64_N, OXI_CH_F64_ADD_F64_ADD_L},
     };
     for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {

@@ -188,6 +188,13 @@ static void test_calls(const char *path)
     ox_val xyz[] = {ox_val_i32(7), ox_val_i64(5), ox_val_f64(1.5)};
     CHECK(call(&fx, "chains", xyz, 3, r, 1) == NULL);
     CHECK_EQ(r[0].of.i64, 983132975086016);
+    const float c32_in[] = {16777216.0f, 3.0f};
+    const int64_t c32_want[] = {-8388598000, 8001};
+    for (int i = 0; i < 2; i++) {
+        ox_val z = ox_val_f32(c32_in[i]);
+        CHECK(call(&fx, "chains32", &z, 1, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i64, c32_want[i]);
+    }
 
     ox_val p64 = ox_val_i32(64);
     CHECK(call(&fx, "load_ops", &p64, 1, r, 1) == NULL);

@@ -128,6 +128,14 @@
                                             (i32.mul (local.get $x) (local.get $x))))
                  (i64.const 10000000000000)))))
 
+  ;; f32 chains round to f32 after each step: (z + 1) - z is 0 for z = 2^24
+  ;; (1 in double precision), 1 for z = 3; plus 1000 * trunc(10 - z * 0.5).
+  (func (export "chains32") (param $z f32) (result i64)
+    (i64.add
+      (i64.trunc_f32_s (f32.sub (f32.add (local.get $z) (f32.const 1)) (local.get $z)))
+      (i64.mul (i64.trunc_f32_s (f32.sub (f32.const 10) (f32.mul (local.get $z) (f32.const 0.5))))
+               (i64.const 1000))))
+
   ;; a plain load as a binop operand (LM_*_L/_R): the loaded value left and
   ;; right of a subtraction, i32/f64/load8_u; 999 + 4000e4 + 15e8 + 199e10
   ;; for p = 64. lm_oob: the fused form keeps the load's bounds check.
