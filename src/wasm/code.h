@@ -80,8 +80,8 @@ typedef union ox_cell {
     X(REF_IS_NULL, 2)      /* dst, src */ \
     X(REF_FUNC, 2)         /* dst, funcidx */
 
-/* Compare-and-branch, fused by the compiler from an integer comparison
-   (or a bit test, i32.and) that feeds br_if or if: X(NAME, operand type,
+/* Compare-and-branch, fused by the compiler from a comparison (or a bit
+   test, i32.and) that feeds br_if or if: X(NAME, operand type,
    condition on a, b).
    Words: a, b, off. */
 #define OX_BRCMP_OPS(X) \
@@ -106,7 +106,17 @@ typedef union ox_cell {
     X(BR_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
     X(BR_I64_GE_U, I64, a >= b) \
     X(BR_I32_AND_NZ, I32, (a & b) != 0) \
-    X(BR_I32_AND_Z, I32, (a & b) == 0)
+    X(BR_I32_AND_Z, I32, (a & b) == 0) \
+    OX_BRFCMP(X, F32) OX_BRFCMP(X, F64)
+/* Float compares: a NaN makes every ordered comparison false, so the
+   branch taken when one does not hold (an `if`'s skip) needs its own
+   negated form (N*); EQ and NE are each other's negation. */
+#define OX_BRFCMP(X, T) \
+    X(BR_##T##_EQ, T, a == b) X(BR_##T##_NE, T, a != b) \
+    X(BR_##T##_LT, T, a < b) X(BR_##T##_GT, T, a > b) \
+    X(BR_##T##_LE, T, a <= b) X(BR_##T##_GE, T, a >= b) \
+    X(BR_##T##_NLT, T, !(a < b)) X(BR_##T##_NGT, T, !(a > b)) \
+    X(BR_##T##_NLE, T, !(a <= b)) X(BR_##T##_NGE, T, !(a >= b))
 
 /* An integer add fused with the compare-and-branch that tests its result
    (same order as the first 20 OX_BRCMP_OPS, so the compiler maps one to

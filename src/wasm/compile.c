@@ -446,8 +446,8 @@ static bool branch_needs_moves(cc *c, ctl *f)
     return false;
 }
 
-/* Fused forms of an integer comparison feeding a conditional branch: the
-   branch taken when the comparison holds, and when it does not. */
+/* Fused forms of a comparison feeding a conditional branch: the branch
+   taken when the comparison holds, and when it does not. */
 static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_false)
 {
     static const struct { enum ox_iop cmp, t, f; } map[] = {
@@ -472,6 +472,15 @@ static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_
         {OXI_I64_GE_S, OXI_BR_I64_GE_S, OXI_BR_I64_LT_S},
         {OXI_I64_GE_U, OXI_BR_I64_GE_U, OXI_BR_I64_LT_U},
         {OXI_I32_AND, OXI_BR_I32_AND_NZ, OXI_BR_I32_AND_Z},
+#define OX_F(T) \
+        {OXI_##T##_EQ, OXI_BR_##T##_EQ, OXI_BR_##T##_NE}, \
+        {OXI_##T##_NE, OXI_BR_##T##_NE, OXI_BR_##T##_EQ}, \
+        {OXI_##T##_LT, OXI_BR_##T##_LT, OXI_BR_##T##_NLT}, \
+        {OXI_##T##_GT, OXI_BR_##T##_GT, OXI_BR_##T##_NGT}, \
+        {OXI_##T##_LE, OXI_BR_##T##_LE, OXI_BR_##T##_NLE}, \
+        {OXI_##T##_GE, OXI_BR_##T##_GE, OXI_BR_##T##_NGE},
+        OX_F(F32) OX_F(F64)
+#undef OX_F
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (map[i].cmp == cmp) {

@@ -6,6 +6,7 @@
  * operand folding hazards. Also the body validator's error codes, messages
  * and offsets. Input: exec.wasm (wat/exec.wat).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,15 @@ static void test_calls(const char *path)
     ox_val pn[] = {ox_val_i32(512), ox_val_i32(4)};
     CHECK(call(&fx, "pairs", pn, 2, r, 1) == NULL);
     CHECK_EQ(r[0].of.i64, 333334546);
+
+    const float fb_a[] = {0.5f, NAN, 2.0f};
+    const double fb_b[] = {1.0, NAN, -1.0};
+    const int32_t fb_want[] = {49, 28, 42};
+    for (int i = 0; i < 3; i++) {
+        ox_val ab2[] = {ox_val_f32(fb_a[i]), ox_val_f64(fb_b[i])};
+        CHECK(call(&fx, "fbranch", ab2, 2, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i32, fb_want[i]);
+    }
 
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");

@@ -381,6 +381,24 @@
                (i64.mul (i64.trunc_f64_u (f64.load offset=800 (local.get $p)))
                         (i64.const 100000000)))))
 
+  ;; float compares fused into branches, both senses, NaN included (every
+  ;; ordered compare is false): (0.5, 1) -> 49, (nan, nan) -> 28, (2, -1) -> 42
+  (func (export "fbranch") (param $a f32) (param $b f64) (result i32)
+    (local $r i32)
+    (if (f32.lt (local.get $a) (f32.const 1))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 1)))))
+    (if (f32.ge (local.get $a) (f32.const 1))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 2)))))
+    (if (f32.ne (local.get $a) (local.get $a))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 4)))))
+    (block (br_if 0 (f64.gt (local.get $b) (f64.const 0)))
+           (local.set $r (i32.or (local.get $r) (i32.const 8))))
+    (block (br_if 0 (f64.le (local.get $b) (f64.const 0)))
+           (local.set $r (i32.or (local.get $r) (i32.const 16))))
+    (if (f64.eq (local.get $b) (local.get $b))
+      (then (local.set $r (i32.or (local.get $r) (i32.const 32)))))
+    (local.get $r))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
