@@ -186,9 +186,12 @@ typedef union ox_cell {
    instruction reading memory as an operand (`sum += a[i]`, `x * b[j]`).
    X(LOAD, OP, type): ops LM_LOAD_OP_L (the loaded value is OP's left
    operand), LM_LOAD_OP_R, then the indexed LMX_LOAD_OP_L and _R, in that
-   order. Words: dst, other, addr, offset (LMX: dst, other, a, b, offset,
-   the address a + b wrapping): v = load(addr + offset) with the load's
-   bounds check, then dst = v OP other (_L) or other OP v (_R). */
+   order, then LMS_LOAD_OP_L and _R, the result stored by the next plain
+   store of its type's full width (`a[i] += x`, `p->vx -= dx`). Words:
+   dst, other, addr, offset (LMX: dst, other, a, b, offset, the address
+   a + b wrapping; LMS: saddr, other, addr, offset, soffset): v =
+   load(addr + offset) with the load's bounds check, then dst = v OP other
+   (_L) or other OP v (_R), or for LMS store(saddr + soffset) = that. */
 #define OX_LDOP_OPS(X) \
     X(F64_LOAD, F64_ADD, F64) X(F64_LOAD, F64_SUB, F64) X(F64_LOAD, F64_MUL, F64) \
     X(I32_LOAD, I32_ADD, I32) X(I32_LOAD, I32_SUB, I32) X(I32_LOAD, I32_AND, I32) \
@@ -247,7 +250,8 @@ enum ox_iop {
 #define OX_X_IX(name, ...) OXI_##name##_IX,
 #define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
 #define OX_X_LM(ld, op, t) OXI_LM_##ld##_##op##_L, OXI_LM_##ld##_##op##_R, \
-                           OXI_LMX_##ld##_##op##_L, OXI_LMX_##ld##_##op##_R,
+                           OXI_LMX_##ld##_##op##_L, OXI_LMX_##ld##_##op##_R, \
+                           OXI_LMS_##ld##_##op##_L, OXI_LMS_##ld##_##op##_R,
 #define OX_X_SM(op, st, t) OXI_SM_##op##_##st,
 #define OX_X_LB(ld) OXI_LB_##ld##_NZ, OXI_LB_##ld##_Z, OXI_LB_##ld##_IX_NZ, OXI_LB_##ld##_IX_Z,
 #define OX_X_LC1(ld, cond, e) OXI_LC_##ld##_##cond,

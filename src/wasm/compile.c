@@ -870,6 +870,30 @@ static bool op_store(cc *c, uint32_t h, enum ox_iop st, uint32_t off)
         c->fold_insn = UINT32_MAX;
         return true;
     }
+    /* a load-operand binop (LM_*) stored at its type's full width:
+       [t, other, addr, off] -> [saddr, other, addr, off, soff], one cell
+       longer (it is last) */
+    static const struct { uint16_t lm, st, lms; } lmap[] = {
+#define OX_X(ld, op, t) {OXI_LM_##ld##_##op##_L, OXI_##t##_STORE, OXI_LMS_##ld##_##op##_L},
+        OX_LDOP_OPS(OX_X)
+#undef OX_X
+    };
+    for (size_t k = 0; k < sizeof lmap / sizeof lmap[0]; k++) {
+        unsigned lm = lmap[k].lm;
+        if (((unsigned)c->fold_op != lm && (unsigned)c->fold_op != lm + 1u) || lmap[k].st != st)
+            continue;
+        if (c->code[at].op != c->handlers[c->fold_op] ||
+            !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
+            return false;
+        ox_cell *cell = &c->code[at];
+        cell[0].op = c->handlers[lmap[k].lms + (c->fold_op - lmap[k].lm)];
+        cell[1].w[0] = loc_of(c, h);
+        cell[3].w[0] = off;
+        cell[3].w[1] = 0;
+        c->ncode = at + 4;
+        c->fold_insn = UINT32_MAX;
+        return true;
+    }
     return false;
 }
 

@@ -69,7 +69,8 @@ static const char *const op_names[OXI_COUNT_] = {
     OX_CHAIN_OPS(OX_X)
 #undef OX_X
 #define OX_X(f, g, t) "LM_" #f "_" #g "_L", "LM_" #f "_" #g "_R", \
-                      "LMX_" #f "_" #g "_L", "LMX_" #f "_" #g "_R",
+                      "LMX_" #f "_" #g "_L", "LMX_" #f "_" #g "_R", \
+                      "LMS_" #f "_" #g "_L", "LMS_" #f "_" #g "_R",
     OX_LDOP_OPS(OX_X)
 #undef OX_X
 #define OX_X(op, st, t) "SM_" #op "_" #st,
@@ -318,7 +319,9 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(f, g, t) (const void *)(uintptr_t)OXI_LM_##f##_##g##_L, \
                       (const void *)(uintptr_t)OXI_LM_##f##_##g##_R, \
                       (const void *)(uintptr_t)OXI_LMX_##f##_##g##_L, \
-                      (const void *)(uintptr_t)OXI_LMX_##f##_##g##_R,
+                      (const void *)(uintptr_t)OXI_LMX_##f##_##g##_R, \
+                      (const void *)(uintptr_t)OXI_LMS_##f##_##g##_L, \
+                      (const void *)(uintptr_t)OXI_LMS_##f##_##g##_R,
     OX_LDOP_OPS(OX_X)
 #undef OX_X
 #define OX_X(op, st, t) (const void *)(uintptr_t)OXI_SM_##op##_##st,
@@ -360,7 +363,8 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_CHAIN_OPS(OX_X)
 #undef OX_X
 #define OX_X(f, g, t) &&op_LM_##f##_##g##_L, &&op_LM_##f##_##g##_R, \
-                      &&op_LMX_##f##_##g##_L, &&op_LMX_##f##_##g##_R,
+                      &&op_LMX_##f##_##g##_L, &&op_LMX_##f##_##g##_R, \
+                      &&op_LMS_##f##_##g##_L, &&op_LMS_##f##_##g##_R,
         OX_LDOP_OPS(OX_X)
 #undef OX_X
 #define OX_X(op, st, t) &&op_SM_##op##_##st,
@@ -823,9 +827,22 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_LM(LM_##ld##_##op##_L, ld, op, t, S(2).i32, 4, 1) \
         OX_LM(LM_##ld##_##op##_R, ld, op, t, S(2).i32, 4, 0) \
         OX_LM(LMX_##ld##_##op##_L, ld, op, t, (uint32_t)(S(2).i32 + S(3).i32), 5, 1) \
-        OX_LM(LMX_##ld##_##op##_R, ld, op, t, (uint32_t)(S(2).i32 + S(3).i32), 5, 0)
+        OX_LM(LMX_##ld##_##op##_R, ld, op, t, (uint32_t)(S(2).i32 + S(3).i32), 5, 0) \
+        OX_LMS(LMS_##ld##_##op##_L, ld, op, t, 1) \
+        OX_LMS(LMS_##ld##_##op##_R, ld, op, t, 0)
+        /* ... and stored: [saddr, other, addr, offset, soffset] */
+#define OX_LMS(name, ld, op, t, left) \
+        vmcase(name) { \
+            EFFECTIVE(ea, S(2).i32, W(3), sz_##ld); \
+            CT_##t v_ = ld_##ld(mbase + ea); \
+            v_ = left ? fn_##op(v_, S(1).F_##t) : fn_##op(S(1).F_##t, v_); \
+            EFFECTIVE(sa, S(0).i32, W(4), sizeof v_); \
+            memcpy(mbase + sa, &v_, sizeof v_); \
+            NEXT(LEN(5)); \
+        }
         OX_LDOP_OPS(OX_X)
 #undef OX_X
+#undef OX_LMS
 #undef OX_LM
         /* A binop stored (code.h): [addr, a, b, offset]. */
 #define OX_X(op, st, t) \

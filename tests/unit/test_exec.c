@@ -213,6 +213,9 @@ static void test_calls(const char *path)
     CHECK(call(&fx, "op_stores", pxy, 3, r, 1) == NULL);
     CHECK_EQ(r[0].of.i64, 4294972388);
     expect_trap(call(&fx, "sm_oob", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
+    CHECK(call(&fx, "rmw", &p64, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 14309968202);
+    expect_trap(call(&fx, "rmw_oob", &base, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
 
     ox_val ab34[] = {ox_val_i32(3), ox_val_i32(4)};
     CHECK(call(&fx, "add_pairs", ab34, 2, r, 1) == NULL);

@@ -197,6 +197,29 @@
   (func (export "sm_oob") (param i32)
     (i32.store offset=0xfffffff0 (local.get 0) (i32.add (local.get 0) (i32.const 1))))
 
+  ;; a load-operand binop stored (LMS_*, read-modify-write): i32 left and
+  ;; right, i64, f64 right, a byte load stored as an i32. p = 64:
+  ;; 901 + 0x100000005 + 15e6 + 10e9. rmw_oob traps on the store.
+  (func (export "rmw") (param $p i32) (result i64)
+    (i32.store (local.get $p) (i32.const 100))
+    (i64.store offset=8 (local.get $p) (i64.const 0x100000000))
+    (f64.store offset=16 (local.get $p) (f64.const 2.5))
+    (i32.store8 offset=24 (local.get $p) (i32.const 7))
+    (i32.store (local.get $p) (i32.sub (i32.load (local.get $p)) (i32.const 1)))
+    (i32.store (local.get $p) (i32.sub (i32.const 1000) (i32.load (local.get $p))))
+    (i64.store offset=8 (local.get $p) (i64.add (i64.load offset=8 (local.get $p)) (i64.const 5)))
+    (f64.store offset=16 (local.get $p)
+               (f64.sub (f64.const 10) (f64.load offset=16 (local.get $p))))
+    (i32.store offset=28 (local.get $p)
+               (i32.add (i32.load8_u offset=24 (local.get $p)) (i32.const 3)))
+    (i64.add
+      (i64.add (i64.extend_i32_u (i32.load (local.get $p))) (i64.load offset=8 (local.get $p)))
+      (i64.add (i64.mul (i64.trunc_f64_s (f64.mul (f64.load offset=16 (local.get $p)) (f64.const 2)))
+                        (i64.const 1000000))
+               (i64.mul (i64.load32_u offset=28 (local.get $p)) (i64.const 1000000000)))))
+  (func (export "rmw_oob") (param $p i32)
+    (i32.store offset=0xfffffff0 (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1))))
+
   ;; two adjacent i32.adds paired into ADD2, the second reading the first's
   ;; result: a = 3 + 4, b = a + a, a * b = 98
   (func (export "add_pairs") (param $a i32) (param $b i32) (result i32)
