@@ -243,11 +243,16 @@ typedef union ox_cell {
 /* The full internal op enumeration: control ops, then every ops.h op, then
    the indexed ("_IX") form of every load and store, fused by the compiler
    from an i32.add computing the address: loads [dst, a, b, offset] and
-   stores [a, b, value, offset] access a + b (wrapping) + offset. */
+   stores [a, b, value, offset] access a + b (wrapping) + offset; then the
+   scaled ("_SX") form, fused from the CH_I32_SHL_I32_ADD computing
+   `base + (i << k)` (array indexing): loads [dst, i, k, base, offset] and
+   stores [i, k, base, value, offset] access (i << (k & 31)) + base
+   (wrapping) + offset. */
 enum ox_iop {
 #define OX_X_CTL(name, nw) OXI_##name,
 #define OX_X_NUM(name, ...) OXI_##name,
 #define OX_X_IX(name, ...) OXI_##name##_IX,
+#define OX_X_SX(name, ...) OXI_##name##_SX,
 #define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
 #define OX_X_LM(ld, op, t) OXI_LM_##ld##_##op##_L, OXI_LM_##ld##_##op##_R, \
                            OXI_LMX_##ld##_##op##_L, OXI_LMX_##ld##_##op##_R, \
@@ -270,6 +275,8 @@ enum ox_iop {
     OX_STORE_OPS(OX_X_NUM)
     OX_LOAD_OPS(OX_X_IX)
     OX_STORE_OPS(OX_X_IX)
+    OX_LOAD_OPS(OX_X_SX)
+    OX_STORE_OPS(OX_X_SX)
     OX_CHAIN_OPS(OX_X_CH)
     OX_LDOP_OPS(OX_X_LM)
     OX_OPST_OPS(OX_X_SM)
@@ -288,6 +295,7 @@ enum ox_iop {
 #undef OX_X_CTL
 #undef OX_X_NUM
 #undef OX_X_IX
+#undef OX_X_SX
     OXI_COUNT_
 };
 

@@ -1476,6 +1476,19 @@ static bool rd_global(cc *c, uint32_t *x)
     return true;
 }
 
+/* Whether the value folded in c->fold_insn (which is last) is an address
+   `base + (i << k)` computed by CH_I32_SHL_I32_ADD_L/_R [dst, i, k, base]
+   (the add commutes, so both orders are the same address); makes room for
+   the scaled load or store, a cell longer. */
+static bool scaled_address(cc *c)
+{
+    if (c->fold_op != OXI_CH_I32_SHL_I32_ADD_L && c->fold_op != OXI_CH_I32_SHL_I32_ADD_R)
+        return false;
+    if (c->code[c->fold_insn].op != c->handlers[c->fold_op])
+        return false;
+    return oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell));
+}
+
 static bool instr(cc *c, uint8_t op)
 {
     const opinfo *oi = &simple_ops[op];
@@ -1523,6 +1536,20 @@ static bool instr(cc *c, uint8_t op)
             produced(c, at, ix);
             return push(c, oi->tr);
         }
+        if (live(c) && can_fold(c, h) && scaled_address(c)) {
+            /* the address is `base + (i << k)` just emitted as a chained
+               op [dst, i, k, base]: the scaled load [dst, i, k, base, offset] */
+            uint32_t at = c->fold_insn;
+            enum ox_iop sx = (enum ox_iop)(oi->iop + (OXI_I32_LOAD_SX - OXI_I32_LOAD));
+            c->code[at].op = c->handlers[sx];
+            c->code[at + 3].w[0] = off;
+            c->code[at + 3].w[1] = 0;
+            c->ncode = at + 4;
+            produced(c, at, sx);
+            return push(c, oi->tr);
+        }
+        if (c->err)
+            return false;
         uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), off);
         if (at == UINT32_MAX && c->err)
             return false;
@@ -1550,6 +1577,25 @@ static bool instr(cc *c, uint8_t op)
             c->fold_insn = UINT32_MAX;
             return true;
         }
+        if (live(c) && can_fold(c, h) && scaled_address(c)) {
+            /* [dst, i, k, base] becomes the scaled store
+               [i, k, base, value, offset] */
+            uint32_t at = c->fold_insn;
+            ox_cell *cell = &c->code[at];
+            uint32_t i = cell[1].w[1], k = cell[2].w[0], b = cell[2].w[1];
+            cell[0].op = c->handlers[oi->iop + (OXI_I32_STORE_SX - OXI_I32_STORE)];
+            cell[1].w[0] = i;
+            cell[1].w[1] = k;
+            cell[2].w[0] = b;
+            cell[2].w[1] = loc_of(c, h + 1);
+            cell[3].w[0] = off;
+            cell[3].w[1] = 0;
+            c->ncode = at + 4;
+            c->fold_insn = UINT32_MAX;
+            return true;
+        }
+        if (c->err)
+            return false;
         if (live(c) && (op_store(c, h, (enum ox_iop)oi->iop, off) ||
                         move_store(c, h, (enum ox_iop)oi->iop, off)))
             return true;

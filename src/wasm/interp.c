@@ -65,6 +65,9 @@ static const char *const op_names[OXI_COUNT_] = {
 #define OX_X(name, ...) #name "_IX",
     OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
+#define OX_X(name, ...) #name "_SX",
+    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
 #define OX_X(f, g, t) "CH_" #f "_" #g "_L", "CH_" #f "_" #g "_R",
     OX_CHAIN_OPS(OX_X)
 #undef OX_X
@@ -312,6 +315,9 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_IX,
     OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
+#define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_SX,
+    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
 #define OX_X(f, g, t) (const void *)(uintptr_t)OXI_CH_##f##_##g##_L, \
                       (const void *)(uintptr_t)OXI_CH_##f##_##g##_R,
     OX_CHAIN_OPS(OX_X)
@@ -357,6 +363,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 #define OX_X(name, ...) &&op_##name##_IX,
+        OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, ...) &&op_##name##_SX,
         OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
 #undef OX_X
 #define OX_X(f, g, t) &&op_CH_##f##_##g##_L, &&op_CH_##f##_##g##_R,
@@ -799,6 +808,28 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_STORE_OPS(OX_X)
 #undef OX_X
+        /* Scaled forms: the address is (i << k) + base, wrapping. */
+#define SCALED(i, k, base) ((uint32_t)((S(i).i32 << (S(k).i32 & 31)) + S(base).i32))
+#define OX_X(name, code, t, al, mt, conv) \
+        vmcase(name##_SX) { \
+            mt v; \
+            EFFECTIVE(ea, SCALED(1, 2, 3), W(4), sizeof(mt)); \
+            memcpy(&v, mbase + ea, sizeof(mt)); \
+            S(0).F_##t = (CT_##t)(conv); \
+            NEXT(LEN(5)); \
+        }
+        OX_LOAD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, code, t, al, mt) \
+        vmcase(name##_SX) { \
+            mt v = (mt)S(3).F_##t; \
+            EFFECTIVE(ea, SCALED(0, 1, 2), W(4), sizeof(mt)); \
+            memcpy(mbase + ea, &v, sizeof(mt)); \
+            NEXT(LEN(5)); \
+        }
+        OX_STORE_OPS(OX_X)
+#undef OX_X
+#undef SCALED
 
         /* Chained binops (code.h): [dst, a, b, c]. */
 #define OX_X(f, g, t) \

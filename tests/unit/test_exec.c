@@ -208,6 +208,14 @@ static void test_calls(const char *path)
         CHECK_EQ(r[0].of.i64, 1991540000999);
     }
     expect_trap(call(&fx, "lmx_oob", &base, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
+    const uint32_t sx_base[] = {1024, 0xffffff00}, sx_i[] = {3, 0x143};
+    for (int i = 0; i < 2; i++) {
+        ox_val bi[] = {ox_val_i32((int32_t)sx_base[i]), ox_val_i32((int32_t)sx_i[i])};
+        CHECK(call(&fx, "scaled", bi, 2, r, 1) == NULL);
+        CHECK_EQ(r[0].of.i64, 0x1122ab44 + 0x5566778899 + 0xab);
+    }
+    ox_val big = ox_val_i32(0x40000000);
+    expect_trap(call(&fx, "sx_oob", &big, 1, r, 1), OX_TRAP_MEMORY_OOB, NULL);
 
     ox_val pxy[] = {ox_val_i32(64), ox_val_i32(50), ox_val_f64(3.0)};
     CHECK(call(&fx, "op_stores", pxy, 3, r, 1) == NULL);

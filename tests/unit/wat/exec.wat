@@ -182,6 +182,26 @@
   (func (export "lmx_oob") (param i32) (result i32)
     (i32.add (i32.load offset=0xfffffff0 (i32.add (local.get 0) (local.get 0))) (i32.const 1)))
 
+  ;; array indexing base + (i << k) (CH_I32_SHL_I32_ADD_L/_R) fused into
+  ;; scaled loads and stores (*_SX): both operand orders, the shift count
+  ;; taken mod 32, the sum wrapping at 2^32. (1024, 3) and (0xffffff00,
+  ;; 0x143) -> 0x1122ab44 + 0x5566778899 + 0xab.
+  (func (export "scaled") (param $base i32) (param $i i32) (result i64)
+    (i32.store (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))
+               (i32.const 0x11223344))
+    (i64.store offset=8 (i32.add (i32.shl (local.get $i) (i32.const 3)) (local.get $base))
+               (i64.const 0x5566778899))
+    (i32.store8 offset=1 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 34)))
+                (i32.const 0xab))
+    (i64.add
+      (i64.add
+        (i64.extend_i32_u (i32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))
+        (i64.load offset=8 (i32.add (i32.shl (local.get $i) (i32.const 3)) (local.get $base))))
+      (i64.extend_i32_u
+        (i32.load8_u offset=1 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))))
+  (func (export "sx_oob") (param i32) (result i32)
+    (i32.load (i32.add (local.get 0) (i32.shl (local.get 0) (i32.const 2)))))
+
   ;; a binop stored (SM_*): non-commutative i32/f64 values and an i64 xor;
   ;; 42 + 5 * 1000 + 0x100000032 = 4294972388 for (64, 50, 3.0).
   (func (export "op_stores") (param $p i32) (param $x i32) (param $y f64) (result i64)
