@@ -58,6 +58,9 @@ typedef union ox_cell {
     X(MOVE8_IX, 5) \
     X(ADD2, 9)             /* two adjacent I32_ADDs, both left in place: the \
                               first's words 0-2 and the second's 6-8 */ \
+    X(ADD_COPY, 7)         /* an I32_ADD then a COPY, both left in place \
+                              (`p = q = p + k`): words 0-2 and 6-7 */ \
+    X(SUB_COPY, 7)         /* the same with an I32_SUB */ \
     X(CONST32, 2)          /* dst, imm */ \
     X(CONST64, 3)          /* dst, lo, hi */ \
     X(SELECT, 4)           /* dst, a, b, cond */ \

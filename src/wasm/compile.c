@@ -220,7 +220,8 @@ static bool live(cc *c)
 /* Two adjacent instructions run by one dispatch, both left in place (the
    pair's op reads the second one's words and skips it, code.h): two
    i32.adds (pointer and counter steps) as ADD2, a store then an i32.add
-   as SA_*, an i32.add then a BR_ADD as A_*. The pairing is decided only
+   as SA_*, an i32.add then a BR_ADD as A_*, an i32.add or sub then a COPY
+   as ADD_COPY / SUB_COPY. The pairing is decided only
    when the next instruction `op` is emitted, once no fusion can rewrite
    the second one any more: it is no longer last, and when it is an add,
    `op` is not a compare that could fuse with it into a BR_ADD. */
@@ -235,6 +236,18 @@ static void pair_next(cc *c, enum ox_iop op)
     if (a1 == UINT32_MAX || a2 != a1 + 3) /* every first one is 3 cells */
         return;
     const void *op1 = c->code[a1].op, *op2 = c->code[a2].op;
+    if (c->ncode == a2 + 2 && op2 == c->handlers[OXI_COPY] && op != OXI_COPY) {
+        /* an add or sub whose result is copied on (`local.tee x; local.set
+           y`); not when `op` is a COPY, which would grow this one into a
+           COPY2 */
+        if (op1 == c->handlers[OXI_I32_ADD] || op1 == c->handlers[OXI_I32_SUB]) {
+            c->code[a1].op =
+                c->handlers[op1 == c->handlers[OXI_I32_ADD] ? OXI_ADD_COPY : OXI_SUB_COPY];
+            c->last_insn = UINT32_MAX;
+            c->copy_insn = UINT32_MAX;
+        }
+        return;
+    }
     if (c->ncode == a2 + 4 && op1 == c->handlers[OXI_I32_ADD]) {
         for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
             if (op2 == c->handlers[k]) {

@@ -555,6 +555,16 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             S(6).i32 = S(7).i32 + S(8).i32;
             NEXT(6);
         }
+        vmcase(ADD_COPY) {
+            S(0).i32 = S(1).i32 + S(2).i32;
+            SO(3, 0) = SO(3, 1); /* the COPY may read the sum */
+            NEXT(5);
+        }
+        vmcase(SUB_COPY) {
+            S(0).i32 = S(1).i32 - S(2).i32;
+            SO(3, 0) = SO(3, 1);
+            NEXT(5);
+        }
         vmcase(CONST32) {
             S(0).i64 = W(1);
             NEXT(LEN(2));

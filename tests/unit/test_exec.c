@@ -229,6 +229,10 @@ static void test_calls(const char *path)
     CHECK(call(&fx, "add_pairs", ab34, 2, r, 1) == NULL);
     CHECK_EQ(r[0].of.i32, 98);
 
+    ox_val ac[] = {ox_val_i32(10), ox_val_i32(3)};
+    CHECK(call(&fx, "add_copy", ac, 2, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 1313090913);
+
     ox_val p256 = ox_val_i32(256);
     CHECK(call(&fx, "moves", &p256, 1, r, 1) == NULL);
     CHECK_EQ(r[0].of.i64, 584693815586);

@@ -247,6 +247,24 @@
     (local.set $b (i32.add (local.get $a) (local.get $a)))
     (i32.mul (local.get $a) (local.get $b)))
 
+  ;; an add or sub whose result is copied on (ADD_COPY, SUB_COPY), and a
+  ;; copy followed by another copy (COPY2, not paired). (10, 3): a = b =
+  ;; 13, c = 9 (9 - 0), e = 9, f = 13 -> 1313090913.
+  (func (export "add_copy") (param $a i32) (param $c i32) (result i64)
+    (local $b i32) (local $d i32) (local $e i32) (local $f i32)
+    (local.set $b (local.tee $a (i32.add (local.get $a) (local.get $c))))
+    (local.set $c (i32.mul (local.get $c) (i32.const 3)))
+    (local.set $d (local.tee $c (i32.sub (local.get $c) (local.get $c))))
+    (local.set $d (i32.add (local.get $d) (i32.const 9)))
+    (local.set $e (local.tee $c (i32.sub (local.get $d) (local.get $c))))
+    (local.set $f (local.get $a))
+    (i64.add
+      (i64.add (i64.mul (i64.extend_i32_u (local.get $a)) (i64.const 100000000))
+               (i64.mul (i64.extend_i32_u (local.get $b)) (i64.const 1000000)))
+      (i64.add (i64.add (i64.mul (i64.extend_i32_u (local.get $c)) (i64.const 10000))
+                        (i64.mul (i64.extend_i32_u (local.get $e)) (i64.const 100)))
+               (i64.extend_i32_u (local.get $f)))))
+
   ;; a load stored unchanged (MOVE1/2/4/8, plain and indexed): widths 4, 1
   ;; (sign-extending load, byte store), 8 indexed, 4 via i64.load32_u, and
   ;; an overlapping 2-byte move; the four i64 words at p xor'd. The oob
