@@ -251,54 +251,38 @@ typedef union ox_cell {
    `base + (i << k)` (array indexing): loads [dst, i, k, base, offset] and
    stores [i, k, base, value, offset] access (i << (k & 31)) + base
    (wrapping) + offset. */
+/* Every internal op in enum order, as OX_EACH(NAME) (NAME without the OXI_
+   prefix): define OX_EACH, expand OX_ALL_OPS, undefine OX_EACH. The enum
+   below and interp.c's label table, switch numbers and profile names all
+   come from this one list, so they cannot fall out of step. */
+#define OX_ALL_OPS \
+    OX_IOPS_CONTROL(OX_E_CTL) OX_BRCMP_OPS(OX_E_NUM) OX_BRADD_OPS(OX_E_NUM) \
+    OX_BINOPS(OX_E_NUM) OX_TRAP_BINOPS(OX_E_NUM) OX_UNOPS(OX_E_NUM) OX_TRUNC_OPS(OX_E_NUM) \
+    OX_SAT_OPS(OX_E_NUM) OX_LOAD_OPS(OX_E_NUM) OX_STORE_OPS(OX_E_NUM) \
+    OX_LOAD_OPS(OX_E_IX) OX_STORE_OPS(OX_E_IX) OX_LOAD_OPS(OX_E_SX) OX_STORE_OPS(OX_E_SX) \
+    OX_CHAIN_OPS(OX_E_CH) OX_LDOP_OPS(OX_E_LM) OX_OPST_OPS(OX_E_SM) OX_LDBR_OPS(OX_E_LB) \
+    OX_LDCMP_OPS(OX_E_LC) OX_STADD_OPS(OX_E_SA) OX_BRADD_OPS(OX_E_A)
+#define OX_E_CTL(name, nw) OX_EACH(name)
+#define OX_E_NUM(name, ...) OX_EACH(name)
+#define OX_E_IX(name, ...) OX_EACH(name##_IX)
+#define OX_E_SX(name, ...) OX_EACH(name##_SX)
+#define OX_E_CH(f, g, t) OX_EACH(CH_##f##_##g##_L) OX_EACH(CH_##f##_##g##_R)
+#define OX_E_LM(ld, op, t) \
+    OX_EACH(LM_##ld##_##op##_L) OX_EACH(LM_##ld##_##op##_R) \
+    OX_EACH(LMX_##ld##_##op##_L) OX_EACH(LMX_##ld##_##op##_R) \
+    OX_EACH(LMS_##ld##_##op##_L) OX_EACH(LMS_##ld##_##op##_R)
+#define OX_E_SM(op, st, t) OX_EACH(SM_##op##_##st)
+#define OX_E_LB(ld) \
+    OX_EACH(LB_##ld##_NZ) OX_EACH(LB_##ld##_Z) OX_EACH(LB_##ld##_IX_NZ) OX_EACH(LB_##ld##_IX_Z)
+#define OX_E_LC1(ld, cond, e) OX_EACH(LC_##ld##_##cond)
+#define OX_E_LC(ld) OX_I32_CONDS(OX_E_LC1, ld)
+#define OX_E_SA(st, t) OX_EACH(SA_##st) OX_EACH(SA_##st##_IX)
+#define OX_E_A(name, t, cond) OX_EACH(A_##name)
+
 enum ox_iop {
-#define OX_X_CTL(name, nw) OXI_##name,
-#define OX_X_NUM(name, ...) OXI_##name,
-#define OX_X_IX(name, ...) OXI_##name##_IX,
-#define OX_X_SX(name, ...) OXI_##name##_SX,
-#define OX_X_CH(f, g, t) OXI_CH_##f##_##g##_L, OXI_CH_##f##_##g##_R,
-#define OX_X_LM(ld, op, t) OXI_LM_##ld##_##op##_L, OXI_LM_##ld##_##op##_R, \
-                           OXI_LMX_##ld##_##op##_L, OXI_LMX_##ld##_##op##_R, \
-                           OXI_LMS_##ld##_##op##_L, OXI_LMS_##ld##_##op##_R,
-#define OX_X_SM(op, st, t) OXI_SM_##op##_##st,
-#define OX_X_LB(ld) OXI_LB_##ld##_NZ, OXI_LB_##ld##_Z, OXI_LB_##ld##_IX_NZ, OXI_LB_##ld##_IX_Z,
-#define OX_X_LC1(ld, cond, e) OXI_LC_##ld##_##cond,
-#define OX_X_LC(ld) OX_I32_CONDS(OX_X_LC1, ld)
-#define OX_X_SA(st, t) OXI_SA_##st, OXI_SA_##st##_IX,
-#define OX_X_A(name, t, cond) OXI_A_##name,
-    OX_IOPS_CONTROL(OX_X_CTL)
-    OX_BRCMP_OPS(OX_X_NUM)
-    OX_BRADD_OPS(OX_X_NUM)
-    OX_BINOPS(OX_X_NUM)
-    OX_TRAP_BINOPS(OX_X_NUM)
-    OX_UNOPS(OX_X_NUM)
-    OX_TRUNC_OPS(OX_X_NUM)
-    OX_SAT_OPS(OX_X_NUM)
-    OX_LOAD_OPS(OX_X_NUM)
-    OX_STORE_OPS(OX_X_NUM)
-    OX_LOAD_OPS(OX_X_IX)
-    OX_STORE_OPS(OX_X_IX)
-    OX_LOAD_OPS(OX_X_SX)
-    OX_STORE_OPS(OX_X_SX)
-    OX_CHAIN_OPS(OX_X_CH)
-    OX_LDOP_OPS(OX_X_LM)
-    OX_OPST_OPS(OX_X_SM)
-    OX_LDBR_OPS(OX_X_LB)
-    OX_LDCMP_OPS(OX_X_LC)
-    OX_STADD_OPS(OX_X_SA)
-    OX_BRADD_OPS(OX_X_A)
-#undef OX_X_A
-#undef OX_X_SA
-#undef OX_X_LC
-#undef OX_X_LC1
-#undef OX_X_LB
-#undef OX_X_SM
-#undef OX_X_LM
-#undef OX_X_CH
-#undef OX_X_CTL
-#undef OX_X_NUM
-#undef OX_X_IX
-#undef OX_X_SX
+#define OX_EACH(name) OXI_##name,
+    OX_ALL_OPS
+#undef OX_EACH
     OXI_COUNT_
 };
 

@@ -57,42 +57,9 @@ struct ox_exec {
 #ifdef OX_OP_PROFILE
 #include <stdio.h>
 static const char *const op_names[OXI_COUNT_] = {
-#define OX_X(name, ...) #name,
-    OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BRADD_OPS(OX_X) OX_BINOPS(OX_X)
-    OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X) OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X)
-    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, ...) #name "_IX",
-    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, ...) #name "_SX",
-    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(f, g, t) "CH_" #f "_" #g "_L", "CH_" #f "_" #g "_R",
-    OX_CHAIN_OPS(OX_X)
-#undef OX_X
-#define OX_X(f, g, t) "LM_" #f "_" #g "_L", "LM_" #f "_" #g "_R", \
-                      "LMX_" #f "_" #g "_L", "LMX_" #f "_" #g "_R", \
-                      "LMS_" #f "_" #g "_L", "LMS_" #f "_" #g "_R",
-    OX_LDOP_OPS(OX_X)
-#undef OX_X
-#define OX_X(op, st, t) "SM_" #op "_" #st,
-    OX_OPST_OPS(OX_X)
-#undef OX_X
-#define OX_X(ld) "LB_" #ld "_NZ", "LB_" #ld "_Z", "LB_" #ld "_IX_NZ", "LB_" #ld "_IX_Z",
-    OX_LDBR_OPS(OX_X)
-#undef OX_X
-#define OX_C(ld, cond, e) "LC_" #ld "_" #cond,
-#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
-    OX_LDCMP_OPS(OX_X)
-#undef OX_X
-#undef OX_C
-#define OX_X(st, t) "SA_" #st, "SA_" #st "_IX",
-    OX_STADD_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, t, cond) "A_" #name,
-    OX_BRADD_OPS(OX_X)
-#undef OX_X
+#define OX_EACH(name) #name,
+    OX_ALL_OPS
+#undef OX_EACH
 };
 
 /* Print the `n` largest of counts[0..len) (destroys them). */
@@ -308,46 +275,9 @@ OX_STORE_OPS(OX_X)
 
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
-#define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name,
-    OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BRADD_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
-    OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_IX,
-    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, ...) (const void *)(uintptr_t)OXI_##name##_SX,
-    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(f, g, t) (const void *)(uintptr_t)OXI_CH_##f##_##g##_L, \
-                      (const void *)(uintptr_t)OXI_CH_##f##_##g##_R,
-    OX_CHAIN_OPS(OX_X)
-#undef OX_X
-#define OX_X(f, g, t) (const void *)(uintptr_t)OXI_LM_##f##_##g##_L, \
-                      (const void *)(uintptr_t)OXI_LM_##f##_##g##_R, \
-                      (const void *)(uintptr_t)OXI_LMX_##f##_##g##_L, \
-                      (const void *)(uintptr_t)OXI_LMX_##f##_##g##_R, \
-                      (const void *)(uintptr_t)OXI_LMS_##f##_##g##_L, \
-                      (const void *)(uintptr_t)OXI_LMS_##f##_##g##_R,
-    OX_LDOP_OPS(OX_X)
-#undef OX_X
-#define OX_X(op, st, t) (const void *)(uintptr_t)OXI_SM_##op##_##st,
-    OX_OPST_OPS(OX_X)
-#undef OX_X
-#define OX_X(ld) (const void *)(uintptr_t)OXI_LB_##ld##_NZ, (const void *)(uintptr_t)OXI_LB_##ld##_Z, \
-                 (const void *)(uintptr_t)OXI_LB_##ld##_IX_NZ, (const void *)(uintptr_t)OXI_LB_##ld##_IX_Z,
-    OX_LDBR_OPS(OX_X)
-#undef OX_X
-#define OX_C(ld, cond, e) (const void *)(uintptr_t)OXI_LC_##ld##_##cond,
-#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
-    OX_LDCMP_OPS(OX_X)
-#undef OX_X
-#undef OX_C
-#define OX_X(st, t) (const void *)(uintptr_t)OXI_SA_##st, (const void *)(uintptr_t)OXI_SA_##st##_IX,
-    OX_STADD_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, t, cond) (const void *)(uintptr_t)OXI_A_##name,
-    OX_BRADD_OPS(OX_X)
-#undef OX_X
+#define OX_EACH(name) (const void *)(uintptr_t)OXI_##name,
+    OX_ALL_OPS
+#undef OX_EACH
 };
 #endif
 
@@ -358,41 +288,9 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 {
 #ifdef OX_THREADED
     static const void *const labels[OXI_COUNT_] = {
-#define OX_X(name, ...) &&op_##name,
-        OX_IOPS_CONTROL(OX_X) OX_BRCMP_OPS(OX_X) OX_BRADD_OPS(OX_X) OX_BINOPS(OX_X) OX_TRAP_BINOPS(OX_X) OX_UNOPS(OX_X)
-        OX_TRUNC_OPS(OX_X) OX_SAT_OPS(OX_X) OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, ...) &&op_##name##_IX,
-        OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, ...) &&op_##name##_SX,
-        OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
-#undef OX_X
-#define OX_X(f, g, t) &&op_CH_##f##_##g##_L, &&op_CH_##f##_##g##_R,
-        OX_CHAIN_OPS(OX_X)
-#undef OX_X
-#define OX_X(f, g, t) &&op_LM_##f##_##g##_L, &&op_LM_##f##_##g##_R, \
-                      &&op_LMX_##f##_##g##_L, &&op_LMX_##f##_##g##_R, \
-                      &&op_LMS_##f##_##g##_L, &&op_LMS_##f##_##g##_R,
-        OX_LDOP_OPS(OX_X)
-#undef OX_X
-#define OX_X(op, st, t) &&op_SM_##op##_##st,
-        OX_OPST_OPS(OX_X)
-#undef OX_X
-#define OX_X(ld) &&op_LB_##ld##_NZ, &&op_LB_##ld##_Z, &&op_LB_##ld##_IX_NZ, &&op_LB_##ld##_IX_Z,
-        OX_LDBR_OPS(OX_X)
-#undef OX_X
-#define OX_C(ld, cond, e) &&op_LC_##ld##_##cond,
-#define OX_X(ld) OX_I32_CONDS(OX_C, ld)
-        OX_LDCMP_OPS(OX_X)
-#undef OX_X
-#undef OX_C
-#define OX_X(st, t) &&op_SA_##st, &&op_SA_##st##_IX,
-        OX_STADD_OPS(OX_X)
-#undef OX_X
-#define OX_X(name, t, cond) &&op_A_##name,
-        OX_BRADD_OPS(OX_X)
-#undef OX_X
+#define OX_EACH(name) &&op_##name,
+        OX_ALL_OPS
+#undef OX_EACH
     };
     if (!x) {
         *table = labels;
