@@ -251,6 +251,19 @@ typedef union ox_cell {
    `base + (i << k)` (array indexing): loads [dst, i, k, base, offset] and
    stores [i, k, base, value, offset] access (i << (k & 31)) + base
    (wrapping) + offset. */
+/* A fill loop run in registers: a loop whose whole body is one SA_<STORE>
+   pair and the BR_ADD that closes it (`*p = v; p += k; i += 1; if (i <
+   n) loop`, the sieve's `composite[j] = 1`). In the threaded code the
+   loop variables live in frame slots, so every iteration stores them,
+   and with stores that miss the caches those slot stores fill the store
+   buffer: SAL_<STORE>_<BR_ADD op> keeps the pointer and the counter in C
+   locals for the whole loop, still polling for interruption and fuel on
+   every back-edge and writing them back on exit, trap or poll. The words
+   are the pair's and the BR_ADD's, in place. The compiler uses it only
+   when the loop reads nothing the body writes except the two steps
+   (compile.c fill_loop). X(STORE, type): the stores with such a loop. */
+#define OX_SALOOP_STORES(X) X(I32_STORE8, I32) X(I32_STORE, I32) X(I64_STORE, I64)
+
 /* Every internal op in enum order, as OX_EACH(NAME) (NAME without the OXI_
    prefix): define OX_EACH, expand OX_ALL_OPS, undefine OX_EACH. The enum
    below and interp.c's label table, switch numbers and profile names all
@@ -261,7 +274,8 @@ typedef union ox_cell {
     OX_SAT_OPS(OX_E_NUM) OX_LOAD_OPS(OX_E_NUM) OX_STORE_OPS(OX_E_NUM) \
     OX_LOAD_OPS(OX_E_IX) OX_STORE_OPS(OX_E_IX) OX_LOAD_OPS(OX_E_SX) OX_STORE_OPS(OX_E_SX) \
     OX_CHAIN_OPS(OX_E_CH) OX_LDOP_OPS(OX_E_LM) OX_OPST_OPS(OX_E_SM) OX_LDBR_OPS(OX_E_LB) \
-    OX_LDCMP_OPS(OX_E_LC) OX_STADD_OPS(OX_E_SA) OX_BRADD_OPS(OX_E_A)
+    OX_LDCMP_OPS(OX_E_LC) OX_STADD_OPS(OX_E_SA) OX_BRADD_OPS(OX_E_A) \
+    OX_SALOOP_STORES(OX_E_SAL)
 #define OX_E_CTL(name, nw) OX_EACH(name)
 #define OX_E_NUM(name, ...) OX_EACH(name)
 #define OX_E_IX(name, ...) OX_EACH(name##_IX)
@@ -278,6 +292,10 @@ typedef union ox_cell {
 #define OX_E_LC(ld) OX_I32_CONDS(OX_E_LC1, ld)
 #define OX_E_SA(st, t) OX_EACH(SA_##st) OX_EACH(SA_##st##_IX)
 #define OX_E_A(name, t, cond) OX_EACH(A_##name)
+#define OX_E_SAL(st, t) OX_BRADD_OPS(OX_E_SAL_##st)
+#define OX_E_SAL_I32_STORE8(name, t, cond) OX_EACH(SAL_I32_STORE8_##name)
+#define OX_E_SAL_I32_STORE(name, t, cond) OX_EACH(SAL_I32_STORE_##name)
+#define OX_E_SAL_I64_STORE(name, t, cond) OX_EACH(SAL_I64_STORE_##name)
 
 enum ox_iop {
 #define OX_EACH(name) OXI_##name,

@@ -1137,6 +1137,46 @@ static bool op_br(cc *c)
     return true;
 }
 
+/* The loop of frame f closed by the branch `br` just emitted: when its
+   whole body is one SA_* pair (store, then the pointer's add) and `br` is
+   the BR_ADD stepping the counter, run it as a fill loop in registers
+   (code.h SAL_*). Only when the loop reads nothing the body writes but
+   the two steps: the store's address is the pointer, the value, the
+   steps and the limit are neither the pointer nor the counter. */
+static void fill_loop(cc *c, const ctl *f, uint32_t br)
+{
+    static const uint16_t sal[][2] = {
+#define OX_X(st, t) {OXI_SA_##st, OXI_SAL_##st##_BR_ADD_I32_EQ},
+        OX_SALOOP_STORES(OX_X)
+#undef OX_X
+    };
+    uint32_t sa = f->loop_pc;
+    if (br != sa + 6)
+        return;
+    const ox_cell *b = &c->code[br], *p = &c->code[sa];
+    enum ox_iop brop = OXI_COUNT_;
+    for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
+        if (b[0].op == c->handlers[k])
+            brop = (enum ox_iop)k;
+    if (brop == OXI_COUNT_)
+        return;
+    /* [op][a, v][off, -] then [op][d, x][y, -]; [op][e, q1][q2, lim][off, -] */
+    uint32_t a = p[1].w[0], v = p[1].w[1], d = p[4].w[0], x = p[4].w[1], y = p[5].w[0];
+    uint32_t e = b[1].w[0], q1 = b[1].w[1], q2 = b[2].w[0], lim = b[2].w[1];
+    uint32_t step = x == d ? y : x, cstep = q1 == e ? q2 : q1;
+    if (a != d || (x != d && y != d) || (q1 != e && q2 != e) || d == e)
+        return;
+    const uint32_t inv[] = {v, step, cstep, lim};
+    for (size_t k = 0; k < sizeof inv / sizeof inv[0]; k++)
+        if (inv[k] == d || inv[k] == e)
+            return;
+    for (size_t k = 0; k < sizeof sal / sizeof sal[0]; k++)
+        if (p[0].op == c->handlers[sal[k][0]]) {
+            c->code[sa].op = c->handlers[sal[k][1] + (brop - OXI_BR_ADD_I32_EQ)];
+            return;
+        }
+}
+
 static bool op_br_if(cc *c)
 {
     ctl *f;
@@ -1152,7 +1192,11 @@ static bool op_br_if(cc *c)
     uint32_t word = 1;
     if (!branch_needs_moves(c, f)) {
         uint32_t insn = emit_cond_branch(c, cond_h, true, &word);
-        return target(c, f, insn, word);
+        if (!target(c, f, insn, word))
+            return false;
+        if (insn != UINT32_MAX && f->kind == CTL_LOOP)
+            fill_loop(c, f, insn);
+        return true;
     }
     uint32_t skip = emit_cond_branch(c, cond_h, false, &word);
     if (skip == UINT32_MAX || !emit_branch(c, f))

@@ -858,6 +858,55 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_BRADD_OPS(OX_X)
 #undef OX_X
+        /* Fill loops in registers (code.h SAL_*): the SA pair [addr, value,
+           offset][d, x, y] (addr is d) and the BR_ADD [e, p, q, limit,
+           off] closing the loop, in place; the steps are the add operands
+           that are not d and e. */
+#define OX_SAL(st, st_t, name, t, cond) \
+        vmcase(SAL_##st##_##name) { \
+            const uint32_t d = WO(3, 0), e = WO(6, 0); \
+            const uint32_t sx = WO(3, 1) == d ? WO(3, 2) : WO(3, 1); \
+            const uint32_t cx = WO(6, 1) == e ? WO(6, 2) : WO(6, 1); \
+            const uint64_t off = W(2); \
+            const CT_##st_t val = S(1).F_##st_t; \
+            const uint32_t step = fp[sx].i32; \
+            const CT_##t cstep = fp[cx].F_##t, lim = SO(6, 3).F_##t; \
+            uint32_t ptr = fp[d].i32; \
+            CT_##t ctr = fp[e].F_##t; \
+            for (;;) { \
+                uint64_t ea = ptr + off; \
+                if (ea + sz_##st > msize) { \
+                    fp[d].i32 = ptr; \
+                    fp[e].F_##t = ctr; \
+                    TRAP(OX_TRAP_MEMORY_OOB); \
+                } \
+                st_##st(mbase + ea, val); \
+                ptr += step; \
+                CT_##t a = (CT_##t)(ctr + cstep), b = lim; \
+                ctr = a; \
+                if (!(cond)) \
+                    break; \
+                if (atomic_load_explicit(&s->interrupt, memory_order_relaxed)) { \
+                    fp[d].i32 = ptr; \
+                    fp[e].F_##t = ctr; \
+                    ox_trap t_ = ox_store_poll(s); \
+                    if (t_ != OX_TRAP_NONE) TRAP(t_); \
+                } \
+            } \
+            fp[d].i32 = ptr; \
+            fp[e].F_##t = ctr; \
+            NEXT(6 + LEN(5)); \
+        }
+#define OX_X(name, t, cond) OX_SAL(I32_STORE8, I32, name, t, cond)
+        OX_BRADD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) OX_SAL(I32_STORE, I32, name, t, cond)
+        OX_BRADD_OPS(OX_X)
+#undef OX_X
+#define OX_X(name, t, cond) OX_SAL(I64_STORE, I64, name, t, cond)
+        OX_BRADD_OPS(OX_X)
+#undef OX_X
+#undef OX_SAL
 
 #ifndef OX_THREADED
         default:

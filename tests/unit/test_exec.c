@@ -290,6 +290,19 @@ static void test_calls(const char *path)
         CHECK_EQ(r[0].of.i32, fb_want[i]);
     }
 
+    ox_val fill_in[] = {ox_val_i32(4096), ox_val_i32(4)};
+    CHECK(call(&fx, "fill", fill_in, 2, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i64, 42530441907515);
+    CHECK(call(&fx, "mem_bytes", NULL, 0, r, 1) == NULL); /* grown by an earlier test */
+    ox_val near_end = ox_val_i32(r[0].of.i32 - 8), last = ox_val_i32(r[0].of.i32 - 4);
+    expect_trap(call(&fx, "fill_oob", &near_end, 1, NULL, 0), OX_TRAP_MEMORY_OOB, NULL);
+    CHECK(call(&fx, "peek", &last, 1, r, 1) == NULL);
+    CHECK_EQ(r[0].of.i32, 0x55); /* the stores before the trap happened */
+    ox_store_set_fuel(fx.store, 1000);
+    ox_val at = ox_val_i32(8192);
+    expect_trap(call(&fx, "fill_forever", &at, 1, NULL, 0), OX_TRAP_FUEL_EXHAUSTED, NULL);
+    ox_store_set_fuel(fx.store, 0);
+
     ox_val d[] = {ox_val_i32(1), ox_val_i32(0)};
     expect_trap(call(&fx, "div", d, 2, r, 1), OX_TRAP_DIV_ZERO, "divider");
     ox_val d2[] = {ox_val_i32(INT32_MIN), ox_val_i32(-1)};

@@ -460,6 +460,59 @@
       (then (local.set $r (i32.or (local.get $r) (i32.const 32)))))
     (local.get $r))
 
+  ;; fill loops run with the pointer and counter in registers (SAL_*):
+  ;; byte stores with an i64 counter (the sieve's shape), i32 stores with
+  ;; the step on the left, i64 stores with a signed counter; the pointers
+  ;; and counters written back. fill_oob traps mid-loop, after the stores
+  ;; in bounds; fill_forever only ends by fuel or interruption.
+  (func (export "fill") (param $p i32) (param $n i32) (result i64)
+    (local $q i32) (local $j i64) (local $lim i64) (local $i i32) (local $k i32) (local $r i64)
+    (local.set $q (local.get $p))
+    (local.set $lim (i64.extend_i32_u (local.get $n)))
+    (loop $a
+      (i32.store8 (local.get $q) (i32.const 7))
+      (local.set $q (i32.add (local.get $q) (i32.const 3)))
+      (br_if $a (i64.le_u (local.tee $j (i64.add (local.get $j) (i64.const 1))) (local.get $lim))))
+    (local.set $r (i64.add (i64.extend_i32_u (i32.sub (local.get $q) (local.get $p)))
+                           (i64.mul (local.get $j) (i64.const 100))))
+    (local.set $r (i64.add (local.get $r)
+                           (i64.mul (i64.extend_i32_u (i32.load8_u offset=12 (local.get $p)))
+                                    (i64.const 1000))))
+    (local.set $q (i32.add (local.get $p) (i32.const 64)))
+    (loop $b
+      (i32.store (local.get $q) (local.get $n))
+      (local.set $q (i32.add (i32.const 4) (local.get $q)))
+      (br_if $b (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 6))))
+    (local.set $r (i64.add (local.get $r)
+                           (i64.mul (i64.extend_i32_u (i32.add (local.get $q) (local.get $i)))
+                                    (i64.const 10000))))
+    (local.set $r (i64.add (local.get $r)
+                           (i64.mul (i64.load32_u offset=84 (local.get $p)) (i64.const 100000000))))
+    (local.set $q (i32.add (local.get $p) (i32.const 128)))
+    (local.set $k (i32.const -3))
+    (loop $c
+      (i64.store offset=8 (local.get $q) (local.get $j))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br_if $c (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 0))))
+    (i64.add (local.get $r)
+             (i64.mul (i64.add (i64.extend_i32_u (i32.add (local.get $q) (local.get $k)))
+                               (i64.load offset=152 (local.get $p)))
+                      (i64.const 10000000000))))
+  (func (export "fill_oob") (param $p i32)
+    (local $j i32)
+    (loop $a
+      (i32.store (local.get $p) (i32.const 0x55))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $a (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 100)))))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "mem_bytes") (result i32) (i32.mul (memory.size) (i32.const 65536)))
+  (func (export "fill_forever") (param $p i32)
+    (local $j i64)
+    (loop $a
+      (i32.store8 (local.get $p) (i32.const 1))
+      (local.set $p (i32.add (local.get $p) (i32.const 0)))
+      (br_if $a (i64.ne (local.tee $j (i64.add (local.get $j) (i64.const 0))) (i64.const 1)))))
+
   ;; division traps name the function
   (func $divider (export "div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
