@@ -83,31 +83,25 @@ typedef union ox_cell {
     X(REF_IS_NULL, 2)      /* dst, src */ \
     X(REF_FUNC, 2)         /* dst, funcidx */
 
+/* The ten integer conditions on a and b, in the order every family using
+   them follows (the compiler maps one family to another by offset):
+   M(X, P, T, COND, expr) for each, T the operand type, ST its signed C
+   type. OX_NAMED makes the entry X(P_T_COND, T, expr). */
+#define OX_INT_CONDS(M, X, P, T, ST) \
+    M(X, P, T, EQ, a == b) M(X, P, T, NE, a != b) \
+    M(X, P, T, LT_S, (ST)a < (ST)b) M(X, P, T, LT_U, a < b) \
+    M(X, P, T, GT_S, (ST)a > (ST)b) M(X, P, T, GT_U, a > b) \
+    M(X, P, T, LE_S, (ST)a <= (ST)b) M(X, P, T, LE_U, a <= b) \
+    M(X, P, T, GE_S, (ST)a >= (ST)b) M(X, P, T, GE_U, a >= b)
+#define OX_NAMED(X, P, T, COND, expr) X(P##_##T##_##COND, T, expr)
+
 /* Compare-and-branch, fused by the compiler from a comparison (or a bit
    test, i32.and) that feeds br_if or if: X(NAME, operand type,
    condition on a, b).
    Words: a, b, off. */
 #define OX_BRCMP_OPS(X) \
-    X(BR_I32_EQ, I32, a == b) \
-    X(BR_I32_NE, I32, a != b) \
-    X(BR_I32_LT_S, I32, (int32_t)a < (int32_t)b) \
-    X(BR_I32_LT_U, I32, a < b) \
-    X(BR_I32_GT_S, I32, (int32_t)a > (int32_t)b) \
-    X(BR_I32_GT_U, I32, a > b) \
-    X(BR_I32_LE_S, I32, (int32_t)a <= (int32_t)b) \
-    X(BR_I32_LE_U, I32, a <= b) \
-    X(BR_I32_GE_S, I32, (int32_t)a >= (int32_t)b) \
-    X(BR_I32_GE_U, I32, a >= b) \
-    X(BR_I64_EQ, I64, a == b) \
-    X(BR_I64_NE, I64, a != b) \
-    X(BR_I64_LT_S, I64, (int64_t)a < (int64_t)b) \
-    X(BR_I64_LT_U, I64, a < b) \
-    X(BR_I64_GT_S, I64, (int64_t)a > (int64_t)b) \
-    X(BR_I64_GT_U, I64, a > b) \
-    X(BR_I64_LE_S, I64, (int64_t)a <= (int64_t)b) \
-    X(BR_I64_LE_U, I64, a <= b) \
-    X(BR_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
-    X(BR_I64_GE_U, I64, a >= b) \
+    OX_INT_CONDS(OX_NAMED, X, BR, I32, int32_t) \
+    OX_INT_CONDS(OX_NAMED, X, BR, I64, int64_t) \
     X(BR_I32_AND_NZ, I32, (a & b) != 0) \
     X(BR_I32_AND_Z, I32, (a & b) == 0) \
     OX_BRFCMP(X, F32) OX_BRFCMP(X, F64)
@@ -129,26 +123,8 @@ typedef union ox_cell {
    Words: dst, x, y, b, off: a = x + y (wrapping) is written to dst, then
    b is read (it may be dst itself) and the branch taken when cond holds. */
 #define OX_BRADD_OPS(X) \
-    X(BR_ADD_I32_EQ, I32, a == b) \
-    X(BR_ADD_I32_NE, I32, a != b) \
-    X(BR_ADD_I32_LT_S, I32, (int32_t)a < (int32_t)b) \
-    X(BR_ADD_I32_LT_U, I32, a < b) \
-    X(BR_ADD_I32_GT_S, I32, (int32_t)a > (int32_t)b) \
-    X(BR_ADD_I32_GT_U, I32, a > b) \
-    X(BR_ADD_I32_LE_S, I32, (int32_t)a <= (int32_t)b) \
-    X(BR_ADD_I32_LE_U, I32, a <= b) \
-    X(BR_ADD_I32_GE_S, I32, (int32_t)a >= (int32_t)b) \
-    X(BR_ADD_I32_GE_U, I32, a >= b) \
-    X(BR_ADD_I64_EQ, I64, a == b) \
-    X(BR_ADD_I64_NE, I64, a != b) \
-    X(BR_ADD_I64_LT_S, I64, (int64_t)a < (int64_t)b) \
-    X(BR_ADD_I64_LT_U, I64, a < b) \
-    X(BR_ADD_I64_GT_S, I64, (int64_t)a > (int64_t)b) \
-    X(BR_ADD_I64_GT_U, I64, a > b) \
-    X(BR_ADD_I64_LE_S, I64, (int64_t)a <= (int64_t)b) \
-    X(BR_ADD_I64_LE_U, I64, a <= b) \
-    X(BR_ADD_I64_GE_S, I64, (int64_t)a >= (int64_t)b) \
-    X(BR_ADD_I64_GE_U, I64, a >= b)
+    OX_INT_CONDS(OX_NAMED, X, BR_ADD, I32, int32_t) \
+    OX_INT_CONDS(OX_NAMED, X, BR_ADD, I64, int64_t)
 
 /* Chained binary operators: a binop whose result, a stack temporary, is
    an operand of the very next binop of the same type becomes one
@@ -227,11 +203,8 @@ typedef union ox_cell {
    local.tee's target), then the branch is taken when `v cond other`
    (other is read after dst is written: it may be dst). */
 #define OX_LDCMP_OPS(X) X(I32_LOAD) X(I32_LOAD8_U)
-#define OX_I32_CONDS(X, ld) \
-    X(ld, EQ, a == b) X(ld, NE, a != b) X(ld, LT_S, (int32_t)a < (int32_t)b) X(ld, LT_U, a < b) \
-    X(ld, GT_S, (int32_t)a > (int32_t)b) X(ld, GT_U, a > b) \
-    X(ld, LE_S, (int32_t)a <= (int32_t)b) X(ld, LE_U, a <= b) \
-    X(ld, GE_S, (int32_t)a >= (int32_t)b) X(ld, GE_U, a >= b)
+#define OX_I32_CONDS(X, ld) OX_INT_CONDS(OX_LC_COND, X, ld, I32, int32_t)
+#define OX_LC_COND(X, ld, T, COND, expr) X(ld, COND, expr)
 
 /* Pairs run by one dispatch with both instructions left in place, like
    ADD2: the first one's handler is replaced, the second one's words are
