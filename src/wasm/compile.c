@@ -786,6 +786,19 @@ static enum ox_iop chain_op(enum ox_iop f, enum ox_iop g, bool right)
     return OXI_COUNT_;
 }
 
+/* Whether one operand of a binop on heights h, h+1 (popped) is the value
+   the instruction just emitted computed; *right when it is the second. */
+static bool folded_operand(cc *c, uint32_t h, bool *right)
+{
+    if (can_fold(c, h))
+        *right = false;
+    else if (can_fold(c, h + 1))
+        *right = true;
+    else
+        return false;
+    return true;
+}
+
 /* Binop `g` on the values at heights h and h+1 (already popped): when one
    of them is the result of the binop just emitted, rewrite that [t, a, b]
    in place into the chained [dst, a, b, other] (same size) and return
@@ -793,11 +806,7 @@ static enum ox_iop chain_op(enum ox_iop f, enum ox_iop g, bool right)
 static bool chain(cc *c, uint32_t h, enum ox_iop g)
 {
     bool right;
-    if (can_fold(c, h))
-        right = false;
-    else if (can_fold(c, h + 1))
-        right = true;
-    else
+    if (!folded_operand(c, h, &right))
         return false;
     uint32_t at = c->fold_insn;
     enum ox_iop op = chain_op(c->fold_op, g, right);
@@ -823,11 +832,7 @@ static bool load_operand(cc *c, uint32_t h, enum ox_iop g)
 #undef OX_X
     };
     bool right;
-    if (can_fold(c, h))
-        right = false;
-    else if (can_fold(c, h + 1))
-        right = true;
-    else
+    if (!folded_operand(c, h, &right))
         return false;
     uint32_t at = c->fold_insn;
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
