@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#include "ops.h"
+#include "opcodes.h"
 
 typedef union ox_cell {
     const void *op;    /* handler address (or op number in the switch build) */

@@ -919,7 +919,7 @@ static bool op_store(cc *c, uint32_t h, enum ox_iop st, uint32_t off)
 static uint32_t mem_width(enum ox_iop op)
 {
     switch (op) {
-#define OX_X(name, code, t, al, ...) \
+#define OX_X(name, txt, pfx, code, t, al, ...) \
     case OXI_##name: \
     case OXI_##name##_IX: \
         return 1u << (al);
@@ -1106,12 +1106,10 @@ static bool op_end(cc *c)
     return true;
 }
 
-static bool rd_label(cc *c, ctl **out)
+/* The frame that label `l` names. */
+static bool get_label(cc *c, uint32_t l, ctl **out)
 {
-    uint32_t l;
     *out = NULL; /* set on every path: gcc -O3 cannot see callers stop on false */
-    if (!oxc_rd_u32(c, &l))
-        return false;
     if (l >= c->ncs)
         return oxc_unknown(c, "label", l);
     *out = &c->cs[c->ncs - 1 - l];
@@ -1125,10 +1123,10 @@ static void set_unreachable(cc *c)
     f->unreachable = true;
 }
 
-static bool op_br(cc *c)
+static bool op_br(cc *c, uint32_t l)
 {
     ctl *f;
-    if (!rd_label(c, &f))
+    if (!get_label(c, l, &f))
         return false;
     uint32_t h = c->nvs;
     if (!pop_label(c, f))
@@ -1182,10 +1180,10 @@ static void fill_loop(cc *c, const ctl *f, uint32_t br)
         }
 }
 
-static bool op_br_if(cc *c)
+static bool op_br_if(cc *c, uint32_t l)
 {
     ctl *f;
-    if (!rd_label(c, &f) || !pop_expect(c, OX_I32))
+    if (!get_label(c, l, &f) || !pop_expect(c, OX_I32))
         return false;
     uint32_t cond_h = c->nvs;
     if (!live(c))
@@ -1223,7 +1221,8 @@ static bool op_br_table(cc *c)
     uint32_t *lbl = c->tmpw + 2; /* label depths first, offsets later */
     for (uint32_t k = 0; k <= n; k++) {
         ctl *f;
-        if (!rd_label(c, &f))
+        uint32_t l;
+        if (!oxc_rd_u32(c, &l) || !get_label(c, l, &f))
             return false;
         lbl[k] = (uint32_t)(c->cs + c->ncs - 1 - f);
     }
@@ -1310,6 +1309,68 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
     return true;
 }
 
+/* ---- immediates ------------------------------------------------------------ */
+
+/* An instruction's immediates, read by rd_imm from its table line
+   (opcodes.h): indices in a and b, constants in v. Blocktypes, br_table's
+   labels and select's types are read by their instructions. */
+typedef struct imm {
+    uint32_t a, b;
+    uint64_t v;
+} imm;
+
+static bool rd_imm(cc *c, uint8_t kind, imm *im)
+{
+    switch (kind) {
+    case OX_IMM_LABEL: case OX_IMM_FUNC: case OX_IMM_LOCAL: case OX_IMM_GLOBAL:
+    case OX_IMM_TABLE: case OX_IMM_DATA: case OX_IMM_ELEM:
+        return oxc_rd_u32(c, &im->a);
+    case OX_IMM_CALL_INDIRECT: case OX_IMM_MEMARG: case OX_IMM_ELEM_TABLE:
+    case OX_IMM_TABLE_TABLE:
+        return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->b);
+    case OX_IMM_DATA_MEM:
+        return oxc_rd_u32(c, &im->a) && oxc_zero_byte(c);
+    case OX_IMM_MEM:
+        return oxc_zero_byte(c);
+    case OX_IMM_MEM_MEM:
+        return oxc_zero_byte(c) && oxc_zero_byte(c);
+    case OX_IMM_I32: {
+        int64_t v;
+        if (!oxc_rd_sleb(c, 32, &v))
+            return false;
+        im->v = (uint32_t)v;
+        return true;
+    }
+    case OX_IMM_I64: {
+        int64_t v;
+        if (!oxc_rd_sleb(c, 64, &v))
+            return false;
+        im->v = (uint64_t)v;
+        return true;
+    }
+    case OX_IMM_F32: case OX_IMM_F64: { /* raw little-endian bits */
+        size_t n = kind == OX_IMM_F32 ? 4 : 8;
+        if ((size_t)(c->end - c->p) < n)
+            return oxc_malformed(c, "unexpected end");
+        im->v = 0;
+        memcpy(&im->v, c->p, n);
+        c->p += n;
+        return true;
+    }
+    case OX_IMM_REFTYPE: {
+        uint8_t t = 0;
+        if (!oxc_rd_byte(c, &t))
+            return false;
+        if (!is_ref(t))
+            return oxc_malformed(c, "malformed reference type");
+        im->a = t;
+        return true;
+    }
+    default: /* none, or read by the instruction */
+        return true;
+    }
+}
+
 /* ---- memory and tables -------------------------------------------------- */
 
 static bool need_memory(cc *c)
@@ -1319,34 +1380,24 @@ static bool need_memory(cc *c)
     return true;
 }
 
-static bool rd_memarg(cc *c, unsigned natural, uint32_t *offset)
+/* A memarg [align, offset] of an access whose natural alignment is 2^natural. */
+static bool check_memarg(cc *c, const imm *im, unsigned natural)
 {
-    uint32_t align;
-    if (!oxc_rd_u32(c, &align) || !oxc_rd_u32(c, offset))
-        return false;
     if (!need_memory(c))
         return false;
-    if (align > natural)
+    if (im->a > natural)
         return oxc_invalid(c, "alignment must not be larger than natural");
     return true;
 }
 
-static bool rd_table(cc *c, uint32_t *t)
+static bool check_table(cc *c, uint32_t t)
 {
-    if (!oxc_rd_u32(c, t))
-        return false;
-    if (*t >= c->m->ntables)
-        return oxc_unknown(c, "table", *t);
-    return true;
+    return t < c->m->ntables || oxc_unknown(c, "table", t);
 }
 
-static bool rd_elem(cc *c, uint32_t *e)
+static bool check_elem(cc *c, uint32_t e)
 {
-    if (!oxc_rd_u32(c, e))
-        return false;
-    if (*e >= c->m->nelems)
-        return oxc_unknown(c, "elem segment", *e);
-    return true;
+    return e < c->m->nelems || oxc_unknown(c, "elem segment", e);
 }
 
 static bool check_data(cc *c, uint32_t d)
@@ -1376,109 +1427,65 @@ static bool pop_i32s(cc *c, unsigned n, uint32_t *first)
     return true;
 }
 
-/* 0xFC-prefixed instructions. */
-static bool op_prefixed(cc *c)
+/* Bulk memory and table instructions (0xFC 8..17). */
+static bool op_bulk(cc *c, enum ox_opcode op, const imm *im)
 {
-    uint32_t sub;
-    if (!oxc_rd_u32(c, &sub))
-        return false;
-    switch (sub) {
-#define X(name, code, ta, tr, expr) \
-    case code: { \
-        if (!pop_expect(c, OX_##ta)) return false; \
-        uint32_t h = c->nvs; \
-        if (EMIT(c, OXI_##name, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err) \
-            return false; \
-        return push(c, OX_##tr); \
-    }
-        OX_SAT_OPS(X)
-#undef X
-    case 8: { /* memory.init dataidx 0x00 */
-        uint32_t d, s;
-        if (!oxc_rd_u32(c, &d) || !oxc_zero_byte(c) || !need_memory(c) || !check_data(c, d) ||
-            !pop_i32s(c, 3, &s))
+    uint32_t s;
+    switch (op) {
+    case OXO_MEMORY_INIT: /* dataidx 0x00 */
+        if (!need_memory(c) || !check_data(c, im->a) || !pop_i32s(c, 3, &s))
             return false;
-        return emitted(c, EMIT(c, OXI_MEMORY_INIT, d, loc_of(c, s), loc_of(c, s + 1),
+        return emitted(c, EMIT(c, OXI_MEMORY_INIT, im->a, loc_of(c, s), loc_of(c, s + 1),
                                loc_of(c, s + 2)));
-    }
-    case 9: { /* data.drop */
-        uint32_t d;
-        if (!oxc_rd_u32(c, &d) || !check_data(c, d))
+    case OXO_DATA_DROP:
+        return check_data(c, im->a) && emitted(c, EMIT(c, OXI_DATA_DROP, im->a));
+    case OXO_MEMORY_COPY:
+    case OXO_MEMORY_FILL:
+        if (!need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
-        return EMIT(c, OXI_DATA_DROP, d) != UINT32_MAX || !c->err;
-    }
-    case 10: { /* memory.copy 0x00 0x00 */
-        uint32_t s;
-        if (!oxc_zero_byte(c) || !oxc_zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
+        return emitted(c, EMIT(c, op == OXO_MEMORY_COPY ? OXI_MEMORY_COPY : OXI_MEMORY_FILL,
+                               loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)));
+    case OXO_TABLE_INIT: /* elemidx tableidx; the table checked first, as the reference does */
+        if (!check_table(c, im->b) || !check_elem(c, im->a))
             return false;
-        return emitted(c, EMIT(c, OXI_MEMORY_COPY, loc_of(c, s), loc_of(c, s + 1),
-                               loc_of(c, s + 2)));
-    }
-    case 11: { /* memory.fill 0x00 */
-        uint32_t s;
-        if (!oxc_zero_byte(c) || !need_memory(c) || !pop_i32s(c, 3, &s))
-            return false;
-        return emitted(c, EMIT(c, OXI_MEMORY_FILL, loc_of(c, s), loc_of(c, s + 1),
-                               loc_of(c, s + 2)));
-    }
-    case 12: { /* table.init elemidx tableidx */
-        uint32_t e, t, s;
-        if (!oxc_rd_u32(c, &e) || !rd_table(c, &t))
-            return false;
-        if (e >= c->m->nelems) /* checked after the table, as the reference does */
-            return oxc_unknown(c, "elem segment", e);
-        if (c->m->tables[t].elem != c->m->elems[e].type)
+        if (c->m->tables[im->b].elem != c->m->elems[im->a].type)
             return oxc_invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
             return false;
-        return emitted(c, EMIT(c, OXI_TABLE_INIT, t, e, loc_of(c, s), loc_of(c, s + 1),
+        return emitted(c, EMIT(c, OXI_TABLE_INIT, im->b, im->a, loc_of(c, s), loc_of(c, s + 1),
                                loc_of(c, s + 2)));
-    }
-    case 13: { /* elem.drop */
-        uint32_t e;
-        if (!rd_elem(c, &e))
+    case OXO_ELEM_DROP:
+        return check_elem(c, im->a) && emitted(c, EMIT(c, OXI_ELEM_DROP, im->a));
+    case OXO_TABLE_COPY: /* dst src */
+        if (!check_table(c, im->a) || !check_table(c, im->b))
             return false;
-        return EMIT(c, OXI_ELEM_DROP, e) != UINT32_MAX || !c->err;
-    }
-    case 14: { /* table.copy dst src */
-        uint32_t td, ts, s;
-        if (!rd_table(c, &td) || !rd_table(c, &ts))
-            return false;
-        if (c->m->tables[td].elem != c->m->tables[ts].elem)
+        if (c->m->tables[im->a].elem != c->m->tables[im->b].elem)
             return oxc_invalid(c, "type mismatch");
         if (!pop_i32s(c, 3, &s))
             return false;
-        return emitted(c, EMIT(c, OXI_TABLE_COPY, td, ts, loc_of(c, s), loc_of(c, s + 1),
+        return emitted(c, EMIT(c, OXI_TABLE_COPY, im->a, im->b, loc_of(c, s), loc_of(c, s + 1),
                                loc_of(c, s + 2)));
-    }
-    case 15: { /* table.grow: init n -> old size */
-        uint32_t t;
-        if (!rd_table(c, &t) || !pop_expect(c, OX_I32) ||
-            !pop_expect(c, c->m->tables[t].elem))
+    case OXO_TABLE_GROW: /* init n -> old size */
+        if (!check_table(c, im->a) || !pop_expect(c, OX_I32) ||
+            !pop_expect(c, c->m->tables[im->a].elem))
             return false;
-        uint32_t s = c->nvs;
-        if (EMIT(c, OXI_TABLE_GROW, slot_of(c, s), loc_of(c, s), loc_of(c, s + 1), t) ==
-                UINT32_MAX && c->err)
+        s = c->nvs;
+        if (!emitted(c, EMIT(c, OXI_TABLE_GROW, slot_of(c, s), loc_of(c, s), loc_of(c, s + 1),
+                             im->a)))
             return false;
         return push(c, OX_I32);
-    }
-    case 16: { /* table.size */
-        uint32_t t;
-        if (!rd_table(c, &t))
-            return false;
-        if (EMIT(c, OXI_TABLE_SIZE, slot_of(c, c->nvs), t) == UINT32_MAX && c->err)
+    case OXO_TABLE_SIZE:
+        if (!check_table(c, im->a) ||
+            !emitted(c, EMIT(c, OXI_TABLE_SIZE, slot_of(c, c->nvs), im->a)))
             return false;
         return push(c, OX_I32);
-    }
-    case 17: { /* table.fill: i val n */
-        uint32_t t;
-        if (!rd_table(c, &t) || !pop_expect(c, OX_I32) ||
-            !pop_expect(c, c->m->tables[t].elem) || !pop_expect(c, OX_I32))
+    case OXO_TABLE_FILL: /* i val n */
+        if (!check_table(c, im->a) || !pop_expect(c, OX_I32) ||
+            !pop_expect(c, c->m->tables[im->a].elem) || !pop_expect(c, OX_I32))
             return false;
-        uint32_t s = c->nvs;
-        return EMIT(c, OXI_TABLE_FILL, t, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)) !=
-                   UINT32_MAX || !c->err;
-    }
+        s = c->nvs;
+        return emitted(c, EMIT(c, OXI_TABLE_FILL, im->a, loc_of(c, s), loc_of(c, s + 1),
+                               loc_of(c, s + 2)));
     default:
         return oxc_malformed(c, "illegal opcode");
     }
@@ -1486,24 +1493,17 @@ static bool op_prefixed(cc *c)
 
 /* ---- the instruction loop ----------------------------------------------- */
 
-enum { SH_NONE, SH_BIN, SH_UN, SH_LOAD, SH_STORE };
-typedef struct opinfo {
-    uint8_t shape, ta, tr, align;
-    uint16_t iop;
-} opinfo;
-
-static const opinfo simple_ops[256] = {
-#define XB(name, code, ta, tr, ...) [code] = {SH_BIN, OX_##ta, OX_##tr, 0, OXI_##name},
-#define XU(name, code, ta, tr, ...) [code] = {SH_UN, OX_##ta, OX_##tr, 0, OXI_##name},
-#define XL(name, code, t, al, ...) [code] = {SH_LOAD, OX_I32, OX_##t, al, OXI_##name},
-#define XS(name, code, t, al, ...) [code] = {SH_STORE, OX_I32, OX_##t, al, OXI_##name},
-    OX_BINOPS(XB) OX_TRAP_BINOPS(XB) OX_UNOPS(XU) OX_TRUNC_OPS(XU)
-    OX_LOAD_OPS(XL) OX_STORE_OPS(XS)
-#undef XB
-#undef XU
-#undef XL
-#undef XS
-};
+/* The internal op of a numeric or memory instruction: its namesake. */
+static enum ox_iop iop_of(enum ox_opcode op)
+{
+    static const uint16_t map[OXO_COUNT_] = {
+#define OX_M(name, ...) [OXO_##name] = OXI_##name,
+        OX_BINOPS(OX_M) OX_TRAP_BINOPS(OX_M) OX_UNOPS(OX_M) OX_TRUNC_OPS(OX_M)
+        OX_SAT_OPS(OX_M) OX_LOAD_OPS(OX_M) OX_STORE_OPS(OX_M)
+#undef OX_M
+    };
+    return (enum ox_iop)map[op];
+}
 
 /* A constant: a slot of the function's pool (code.h), or when the pool is
    full an explicit CONST into the stack slot. */
@@ -1520,22 +1520,14 @@ static bool push_const(cc *c, ox_valtype t, uint64_t bits)
     return push(c, t);
 }
 
-static bool rd_local(cc *c, uint32_t *x)
+static bool check_local(cc *c, uint32_t x)
 {
-    if (!oxc_rd_u32(c, x))
-        return false;
-    if (*x >= c->nlocals)
-        return oxc_unknown(c, "local", *x);
-    return true;
+    return x < c->nlocals || oxc_unknown(c, "local", x);
 }
 
-static bool rd_global(cc *c, uint32_t *x)
+static bool check_global(cc *c, uint32_t x)
 {
-    if (!oxc_rd_u32(c, x))
-        return false;
-    if (*x >= c->m->nglobals)
-        return oxc_unknown(c, "global", *x);
-    return true;
+    return x < c->m->nglobals || oxc_unknown(c, "global", x);
 }
 
 /* Whether the value folded in c->fold_insn (which is last) is an address
@@ -1551,15 +1543,29 @@ static bool scaled_address(cc *c)
     return oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell));
 }
 
-static bool instr(cc *c, uint8_t op)
+static bool op_other(cc *c, enum ox_opcode op, imm *im);
+
+/* One instruction: its table line says how to read and type it. */
+static bool instr(cc *c, uint8_t byte)
 {
-    const opinfo *oi = &simple_ops[op];
+    const ox_opinfo *oi = &ox_op_byte[byte];
+    if (byte == 0xFC) {
+        uint32_t sub;
+        if (!oxc_rd_u32(c, &sub))
+            return false;
+        oi = ox_opinfo_get(0xFC, sub);
+    }
+    if (!oi || !oi->name)
+        return oxc_malformed(c, "illegal opcode");
+    imm im;
+    if (!rd_imm(c, oi->imm, &im))
+        return false;
+    enum ox_iop iop = iop_of((enum ox_opcode)oi->op);
     switch (oi->shape) {
-    case SH_BIN: {
+    case OX_SHAPE_BIN: {
         if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
-        enum ox_iop iop = (enum ox_iop)oi->iop;
         if (live(c) && (chain(c, h, iop) || load_operand(c, h, iop)))
             return push(c, oi->tr);
         uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
@@ -1568,31 +1574,31 @@ static bool instr(cc *c, uint8_t op)
         produced(c, at, iop);
         return push(c, oi->tr);
     }
-    case SH_UN: {
+    case OX_SHAPE_UN: {
         if (!pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
-        if (oi->iop == OXI_I32_WRAP_I64 && live(c))
+        if (iop == OXI_I32_WRAP_I64 && live(c))
             /* An i32 reads the low half of its slot (code.h), which is
                where the i64 keeps its low 32 bits: the wrapped value is
                the same slot, no instruction. */
             return push_at(c, OX_I32, loc_of(c, h));
-        uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h));
+        uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h));
         if (at == UINT32_MAX && c->err)
             return false;
-        produced(c, at, (enum ox_iop)oi->iop);
+        produced(c, at, iop);
         return push(c, oi->tr);
     }
-    case SH_LOAD: {
-        uint32_t off;
-        if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, OX_I32))
+    case OX_SHAPE_LOAD: {
+        uint32_t off = im.b;
+        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
         if (live(c) && can_fold(c, h) && is_add(c, c->fold_insn, OXI_I32_ADD)) {
             /* the address is an i32.add just emitted: [dst, a, b] becomes
                the indexed load [dst, a, b, offset] in place */
             uint32_t at = c->fold_insn;
-            enum ox_iop ix = (enum ox_iop)(oi->iop + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
+            enum ox_iop ix = (enum ox_iop)(iop + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
             c->code[at].op = c->handlers[ix];
             set_word(c, at, 3, off);
             produced(c, at, ix);
@@ -1602,7 +1608,7 @@ static bool instr(cc *c, uint8_t op)
             /* the address is `base + (i << k)` just emitted as a chained
                op [dst, i, k, base]: the scaled load [dst, i, k, base, offset] */
             uint32_t at = c->fold_insn;
-            enum ox_iop sx = (enum ox_iop)(oi->iop + (OXI_I32_LOAD_SX - OXI_I32_LOAD));
+            enum ox_iop sx = (enum ox_iop)(iop + (OXI_I32_LOAD_SX - OXI_I32_LOAD));
             c->code[at].op = c->handlers[sx];
             c->code[at + 3].w[0] = off;
             c->code[at + 3].w[1] = 0;
@@ -1612,15 +1618,15 @@ static bool instr(cc *c, uint8_t op)
         }
         if (c->err)
             return false;
-        uint32_t at = EMIT(c, (enum ox_iop)oi->iop, slot_of(c, h), loc_of(c, h), off);
+        uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h), off);
         if (at == UINT32_MAX && c->err)
             return false;
-        produced(c, at, (enum ox_iop)oi->iop);
+        produced(c, at, iop);
         return push(c, oi->tr);
     }
-    case SH_STORE: {
-        uint32_t off;
-        if (!rd_memarg(c, oi->align, &off) || !pop_expect(c, oi->tr) ||
+    case OX_SHAPE_STORE: {
+        uint32_t off = im.b;
+        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, oi->ta) ||
             !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
@@ -1631,7 +1637,7 @@ static bool instr(cc *c, uint8_t op)
             uint32_t at = c->fold_insn;
             ox_cell *cell = &c->code[at];
             uint32_t a = cell[1].w[1], b = cell[2].w[0];
-            cell[0].op = c->handlers[oi->iop + (OXI_I32_STORE_IX - OXI_I32_STORE)];
+            cell[0].op = c->handlers[iop + (OXI_I32_STORE_IX - OXI_I32_STORE)];
             cell[1].w[0] = a;
             cell[1].w[1] = b;
             cell[2].w[0] = loc_of(c, h + 1);
@@ -1645,7 +1651,7 @@ static bool instr(cc *c, uint8_t op)
             uint32_t at = c->fold_insn;
             ox_cell *cell = &c->code[at];
             uint32_t i = cell[1].w[1], k = cell[2].w[0], b = cell[2].w[1];
-            cell[0].op = c->handlers[oi->iop + (OXI_I32_STORE_SX - OXI_I32_STORE)];
+            cell[0].op = c->handlers[iop + (OXI_I32_STORE_SX - OXI_I32_STORE)];
             cell[1].w[0] = i;
             cell[1].w[1] = k;
             cell[2].w[0] = b;
@@ -1658,61 +1664,55 @@ static bool instr(cc *c, uint8_t op)
         }
         if (c->err)
             return false;
-        if (live(c) && (op_store(c, h, (enum ox_iop)oi->iop, off) ||
-                        move_store(c, h, (enum ox_iop)oi->iop, off)))
+        if (live(c) && (op_store(c, h, iop, off) || move_store(c, h, iop, off)))
             return true;
-        return EMIT(c, (enum ox_iop)oi->iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX ||
-               !c->err;
+        return EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX || !c->err;
     }
     default:
-        break;
+        return op_other(c, (enum ox_opcode)oi->op, &im);
     }
+}
 
+/* The instructions typed by hand (opcodes.h OX_INSTR_OTHER). */
+static bool op_other(cc *c, enum ox_opcode op, imm *im)
+{
     switch (op) {
-    case 0x00: /* unreachable */
+    case OXO_UNREACHABLE:
         if (EMIT0(c, OXI_UNREACHABLE) == UINT32_MAX && c->err)
             return false;
         set_unreachable(c);
         return true;
-    case 0x01: /* nop */
+    case OXO_NOP:
         return true;
-    case 0x02: return op_block(c, CTL_BLOCK);
-    case 0x03: return op_block(c, CTL_LOOP);
-    case 0x04: return op_block(c, CTL_IF);
-    case 0x05: return op_else(c);
-    case 0x0B: return op_end(c);
-    case 0x0C: return op_br(c);
-    case 0x0D: return op_br_if(c);
-    case 0x0E: return op_br_table(c);
-    case 0x0F: return op_return(c);
-    case 0x10: { /* call */
-        uint32_t x;
-        if (!oxc_rd_u32(c, &x))
-            return false;
-        if (x >= c->m->nfuncs)
-            return oxc_unknown(c, "function", x);
-        return do_call(c, &c->m->types[c->m->functypes[x]], OXI_CALL, x, 0, false);
-    }
-    case 0x11: { /* call_indirect typeidx tableidx */
-        uint32_t ti, t;
-        if (!oxc_rd_u32(c, &ti) || !oxc_rd_u32(c, &t))
-            return false;
-        if (t >= c->m->ntables)
-            return oxc_unknown(c, "table", t);
-        if (ti >= c->m->ntypes)
-            return oxc_unknown(c, "type", ti);
-        if (c->m->tables[t].elem != OX_FUNCREF)
+    case OXO_BLOCK: return op_block(c, CTL_BLOCK);
+    case OXO_LOOP: return op_block(c, CTL_LOOP);
+    case OXO_IF: return op_block(c, CTL_IF);
+    case OXO_ELSE: return op_else(c);
+    case OXO_END: return op_end(c);
+    case OXO_BR: return op_br(c, im->a);
+    case OXO_BR_IF: return op_br_if(c, im->a);
+    case OXO_BR_TABLE: return op_br_table(c);
+    case OXO_RETURN: return op_return(c);
+    case OXO_CALL:
+        if (im->a >= c->m->nfuncs)
+            return oxc_unknown(c, "function", im->a);
+        return do_call(c, &c->m->types[c->m->functypes[im->a]], OXI_CALL, im->a, 0, false);
+    case OXO_CALL_INDIRECT: /* typeidx tableidx */
+        if (im->b >= c->m->ntables)
+            return oxc_unknown(c, "table", im->b);
+        if (im->a >= c->m->ntypes)
+            return oxc_unknown(c, "type", im->a);
+        if (c->m->tables[im->b].elem != OX_FUNCREF)
             return oxc_invalid(c, "type mismatch");
-        return do_call(c, &c->m->types[ti], OXI_CALL_INDIRECT, ti, t, true);
-    }
-    case 0x1A: { /* drop */
+        return do_call(c, &c->m->types[im->a], OXI_CALL_INDIRECT, im->a, im->b, true);
+    case OXO_DROP: {
         ox_valtype t = T_UNKNOWN;
         return pop(c, &t);
     }
-    case 0x1B:   /* select */
-    case 0x1C: { /* select t* */
+    case OXO_SELECT:
+    case OXO_SELECT_T: {
         ox_valtype want = T_UNKNOWN;
-        if (op == 0x1C) {
+        if (op == OXO_SELECT_T) {
             uint32_t n;
             uint8_t b = 0;
             if (!oxc_rd_u32(c, &n))
@@ -1731,7 +1731,7 @@ static bool instr(cc *c, uint8_t op)
         uint32_t hc = c->nvs;
         if (!pop(c, &t2) || !pop(c, &t1))
             return false;
-        if (op == 0x1C) {
+        if (op == OXO_SELECT_T) {
             if ((t1 != T_UNKNOWN && t1 != want) || (t2 != T_UNKNOWN && t2 != want))
                 return oxc_invalid(c, "type mismatch");
         } else {
@@ -1749,20 +1749,19 @@ static bool instr(cc *c, uint8_t op)
         produced(c, at, OXI_SELECT);
         return push(c, want);
     }
-    case 0x20: { /* local.get */
-        uint32_t x;
-        if (!rd_local(c, &x))
+    case OXO_LOCAL_GET:
+        if (!check_local(c, im->a))
             return false;
-        return push_at(c, c->ltypes[x], x); /* pending: no instruction */
-    }
-    case 0x21:   /* local.set */
-    case 0x22: { /* local.tee */
-        uint32_t x;
-        if (!rd_local(c, &x) || !pop_expect(c, c->ltypes[x]))
+        return push_at(c, c->ltypes[im->a], im->a); /* pending: no instruction */
+    case OXO_LOCAL_SET:
+    case OXO_LOCAL_TEE: {
+        uint32_t x = im->a;
+        if (!check_local(c, x) || !pop_expect(c, c->ltypes[x]))
             return false;
         uint32_t h = c->nvs;
+        bool tee = op == OXO_LOCAL_TEE;
         if (!live(c))
-            return op == 0x22 ? push(c, c->ltypes[x]) : true;
+            return tee ? push(c, c->ltypes[x]) : true;
         /* values still reading the local's old contents get their own copy */
         for (uint32_t k = top_ctl(c)->height; k < h; k++)
             if (c->loc[k] == x && !materialize(c, k))
@@ -1775,122 +1774,78 @@ static bool instr(cc *c, uint8_t op)
         } else if (src != x && EMIT(c, OXI_COPY, x, src) == UINT32_MAX && c->err) {
             return false;
         }
-        return op == 0x22 ? push_at(c, c->ltypes[x], x) : true;
+        return tee ? push_at(c, c->ltypes[x], x) : true;
     }
-    case 0x23: { /* global.get */
-        uint32_t x;
-        if (!rd_global(c, &x))
+    case OXO_GLOBAL_GET: {
+        if (!check_global(c, im->a))
             return false;
-        uint32_t at = EMIT(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), x);
+        uint32_t at = EMIT(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), im->a);
         if (at == UINT32_MAX && c->err)
             return false;
         produced(c, at, OXI_GLOBAL_GET);
-        return push(c, c->m->globals[x].type);
+        return push(c, c->m->globals[im->a].type);
     }
-    case 0x24: { /* global.set */
-        uint32_t x;
-        if (!rd_global(c, &x))
+    case OXO_GLOBAL_SET:
+        if (!check_global(c, im->a))
             return false;
-        if (!c->m->globals[x].mutable_)
+        if (!c->m->globals[im->a].mutable_)
             return oxc_invalid(c, "global is immutable");
-        if (!pop_expect(c, c->m->globals[x].type))
+        if (!pop_expect(c, c->m->globals[im->a].type))
             return false;
-        return EMIT(c, OXI_GLOBAL_SET, loc_of(c, c->nvs), x) != UINT32_MAX || !c->err;
-    }
-    case 0x25: { /* table.get */
-        uint32_t t;
-        if (!rd_table(c, &t) || !pop_expect(c, OX_I32))
+        return emitted(c, EMIT(c, OXI_GLOBAL_SET, loc_of(c, c->nvs), im->a));
+    case OXO_TABLE_GET: {
+        if (!check_table(c, im->a) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        if (EMIT(c, OXI_TABLE_GET, slot_of(c, h), loc_of(c, h), t) == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT(c, OXI_TABLE_GET, slot_of(c, h), loc_of(c, h), im->a)))
             return false;
-        return push(c, c->m->tables[t].elem);
+        return push(c, c->m->tables[im->a].elem);
     }
-    case 0x26: { /* table.set */
-        uint32_t t;
-        if (!rd_table(c, &t) || !pop_expect(c, c->m->tables[t].elem) ||
+    case OXO_TABLE_SET: {
+        if (!check_table(c, im->a) || !pop_expect(c, c->m->tables[im->a].elem) ||
             !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        return EMIT(c, OXI_TABLE_SET, t, loc_of(c, h), loc_of(c, h + 1)) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, OXI_TABLE_SET, im->a, loc_of(c, h), loc_of(c, h + 1)));
     }
-    case 0x3F: /* memory.size 0x00 */
-        if (!oxc_zero_byte(c) || !need_memory(c))
-            return false;
-        if (EMIT(c, OXI_MEMORY_SIZE, slot_of(c, c->nvs)) == UINT32_MAX && c->err)
+    case OXO_MEMORY_SIZE:
+        if (!need_memory(c) || !emitted(c, EMIT(c, OXI_MEMORY_SIZE, slot_of(c, c->nvs))))
             return false;
         return push(c, OX_I32);
-    case 0x40: { /* memory.grow 0x00 */
-        if (!oxc_zero_byte(c) || !need_memory(c) || !pop_expect(c, OX_I32))
+    case OXO_MEMORY_GROW: {
+        if (!need_memory(c) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        if (EMIT(c, OXI_MEMORY_GROW, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT(c, OXI_MEMORY_GROW, slot_of(c, h), loc_of(c, h))))
             return false;
         return push(c, OX_I32);
     }
-    case 0x41: { /* i32.const */
-        int64_t v;
-        if (!oxc_rd_sleb(c, 32, &v))
-            return false;
-        return push_const(c, OX_I32, (uint32_t)v);
-    }
-    case 0x42: { /* i64.const */
-        int64_t v;
-        if (!oxc_rd_sleb(c, 64, &v))
-            return false;
-        return push_const(c, OX_I64, (uint64_t)v);
-    }
-    case 0x43: { /* f32.const: raw little-endian bits */
-        if (c->end - c->p < 4)
-            return oxc_malformed(c, "unexpected end");
-        uint32_t u;
-        memcpy(&u, c->p, 4);
-        c->p += 4;
-        return push_const(c, OX_F32, u);
-    }
-    case 0x44: { /* f64.const */
-        if (c->end - c->p < 8)
-            return oxc_malformed(c, "unexpected end");
-        uint64_t u;
-        memcpy(&u, c->p, 8);
-        c->p += 8;
-        return push_const(c, OX_F64, u);
-    }
-    case 0xD0: { /* ref.null t */
-        uint8_t t = 0;
-        if (!oxc_rd_byte(c, &t))
-            return false;
-        if (!is_ref(t))
-            return oxc_malformed(c, "malformed reference type");
-        return push_const(c, t, 0); /* a null reference is a zero slot */
-    }
-    case 0xD1: { /* ref.is_null */
+    case OXO_I32_CONST: return push_const(c, OX_I32, im->v);
+    case OXO_I64_CONST: return push_const(c, OX_I64, im->v);
+    case OXO_F32_CONST: return push_const(c, OX_F32, im->v);
+    case OXO_F64_CONST: return push_const(c, OX_F64, im->v);
+    case OXO_REF_NULL: return push_const(c, (ox_valtype)im->a, 0); /* a zero slot */
+    case OXO_REF_IS_NULL: {
         ox_valtype t = T_UNKNOWN;
         if (!pop(c, &t))
             return false;
         if (t != T_UNKNOWN && !is_ref(t))
             return oxc_invalid(c, "type mismatch");
         uint32_t h = c->nvs;
-        if (EMIT(c, OXI_REF_IS_NULL, slot_of(c, h), loc_of(c, h)) == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT(c, OXI_REF_IS_NULL, slot_of(c, h), loc_of(c, h))))
             return false;
         return push(c, OX_I32);
     }
-    case 0xD2: { /* ref.func */
-        uint32_t x;
-        if (!oxc_rd_u32(c, &x))
-            return false;
-        if (x >= c->m->nfuncs)
-            return oxc_unknown(c, "function", x);
-        if (!c->m->func_declared || !c->m->func_declared[x])
+    case OXO_REF_FUNC:
+        if (im->a >= c->m->nfuncs)
+            return oxc_unknown(c, "function", im->a);
+        if (!c->m->func_declared || !c->m->func_declared[im->a])
             return oxc_invalid(c, "undeclared function reference");
-        if (EMIT(c, OXI_REF_FUNC, slot_of(c, c->nvs), x) == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT(c, OXI_REF_FUNC, slot_of(c, c->nvs), im->a)))
             return false;
         return push(c, OX_FUNCREF);
-    }
-    case 0xFC:
-        return op_prefixed(c);
     default:
-        return oxc_malformed(c, "illegal opcode");
+        return op_bulk(c, op, im);
     }
 }
 

@@ -22,18 +22,17 @@
 #include <string.h>
 
 #include "compile.h"
+#include "leb.h"
 
 typedef struct scan {
     const uint8_t *p, *end;
 } scan;
 
-/* Step over one LEB128 (any length: the compile pass checks it). */
+/* Step over one LEB128 (an index: at most 32 bits). */
 static bool skip_leb(scan *s)
 {
-    while (s->p < s->end)
-        if (!(*s->p++ & 0x80))
-            return true;
-    return false;
+    uint64_t v;
+    return ox_leb_u(&s->p, s->end, 32, &v) == OX_LEB_OK;
 }
 
 static bool skip_lebs(scan *s, unsigned n)
@@ -52,25 +51,16 @@ static bool skip_bytes(scan *s, uint64_t n)
     return true;
 }
 
-/* A LEB128 value; bits beyond 64 are ignored (such an encoding is
-   malformed and the compile pass says so). */
-static bool rd_leb(scan *s, bool is_signed, uint64_t *out)
+/* A LEB128 value of at most `bits` bits (leb.h); signed ones
+   sign-extended to 64. */
+static bool rd_leb(scan *s, bool is_signed, unsigned bits, uint64_t *out)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-        if (s->p >= s->end)
-            return false;
-        b = *s->p++;
-        if (shift < 64)
-            v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-    } while (b & 0x80);
-    if (is_signed && shift < 64 && (b & 0x40))
-        v |= ~(uint64_t)0 << shift;
-    *out = v;
-    return true;
+    if (!is_signed)
+        return ox_leb_u(&s->p, s->end, bits, out) == OX_LEB_OK;
+    int64_t v;
+    bool ok = ox_leb_s(&s->p, s->end, bits, &v) == OX_LEB_OK;
+    *out = (uint64_t)v;
+    return ok;
 }
 
 /* The pool being collected, with a hash index over it: a body may hold
@@ -106,29 +96,23 @@ static bool pool(pool_t *pl, uint64_t bits)
     return true;
 }
 
-/* The 0xFC-prefixed instructions: the number of index immediates. */
+/* The 0xFC-prefixed instructions: their immediates are indices and zero
+   bytes, one LEB128 each. */
 static bool skip_prefixed(scan *s)
 {
     uint64_t sub;
-    if (!rd_leb(s, false, &sub))
+    if (!rd_leb(s, false, 32, &sub))
         return false;
-    if (sub <= 7) /* trunc_sat */
+    const ox_opinfo *oi = ox_opinfo_get(0xFC, sub > UINT32_MAX ? UINT32_MAX : (uint32_t)sub);
+    if (!oi)
+        return false;
+    switch (oi->imm) {
+    case OX_IMM_NONE:
         return true;
-    switch (sub) {
-    case 8:  /* memory.init dataidx 0x00 */
-    case 10: /* memory.copy 0x00 0x00 */
-    case 12: /* table.init elemidx tableidx */
-    case 14: /* table.copy dst src */
-        return skip_lebs(s, 2);
-    case 9:  /* data.drop */
-    case 11: /* memory.fill 0x00 */
-    case 13: /* elem.drop */
-    case 15: /* table.grow */
-    case 16: /* table.size */
-    case 17: /* table.fill */
+    case OX_IMM_DATA: case OX_IMM_ELEM: case OX_IMM_TABLE: case OX_IMM_MEM:
         return skip_leb(s);
-    default:
-        return false;
+    default: /* DATA_MEM, MEM_MEM, ELEM_TABLE, TABLE_TABLE */
+        return skip_lebs(s, 2);
     }
 }
 
@@ -148,50 +132,37 @@ enum {
     K_REFNULL, /* reftype; pooled as a zero slot */
     K_PREFIX,  /* 0xFC: sub-opcode and its immediates */
 };
-#define BD K_BAD
-#define NO K_NONE
-#define I1 K_IDX
-#define I2 K_IDX2
-#define BK K_BLOCK
-#define BT K_BRTABLE
-#define SL K_SELECT
-#define C4 K_I32
-#define C8 K_I64
-#define F4 K_F32
-#define F8 K_F64
-#define RN K_REFNULL
-#define PX K_PREFIX
+/* The scan kind of each immediate kind of opcodes.h. */
+#define K_OF_NONE K_NONE
+#define K_OF_BLOCK K_BLOCK
+#define K_OF_LABEL K_IDX
+#define K_OF_BR_TABLE K_BRTABLE
+#define K_OF_FUNC K_IDX
+#define K_OF_CALL_INDIRECT K_IDX2
+#define K_OF_SELECT_T K_SELECT
+#define K_OF_LOCAL K_IDX
+#define K_OF_GLOBAL K_IDX
+#define K_OF_TABLE K_IDX
+#define K_OF_MEM K_IDX
+#define K_OF_I32 K_I32
+#define K_OF_I64 K_I64
+#define K_OF_F32 K_F32
+#define K_OF_F64 K_F64
+#define K_OF_REFTYPE K_REFNULL
+/* Built from the instruction table: one-byte lines, memory accesses
+   (memarg: two LEB128s), and the 0xFC prefix. */
+#define OX_K(name, txt, pfx, code, imm) OX_IF_PREFIX(00, pfx, [code] = K_OF_##imm, )
+#define OX_KN(name, txt, pfx, code, ...) [code] = K_NONE,
+#define OX_KM(name, txt, pfx, code, ...) [code] = K_IDX2,
 static const uint8_t kinds[256] = {
-    /* 0x00 */ NO, NO, BK, BK, BK, NO, BD, BD, BD, BD, BD, NO, I1, I1, BT, NO,
-    /* 0x10 */ I1, I2, BD, BD, BD, BD, BD, BD, BD, BD, NO, NO, SL, BD, BD, BD,
-    /* 0x20 */ I1, I1, I1, I1, I1, I1, I1, BD, I2, I2, I2, I2, I2, I2, I2, I2,
-    /* 0x30 */ I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I2, I1,
-    /* 0x40 */ I1, C4, C8, F4, F8, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0x50 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0x60 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0x70 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0x80 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0x90 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0xA0 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0xB0 */ NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO,
-    /* 0xC0 */ NO, NO, NO, NO, NO, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
-    /* 0xD0 */ RN, NO, I1, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
-    /* 0xE0 */ BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD,
-    /* 0xF0 */ BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, PX, BD, BD, BD,
+    OX_INSTR_OTHER(OX_K)
+    OX_BINOPS(OX_KN) OX_TRAP_BINOPS(OX_KN) OX_UNOPS(OX_KN) OX_TRUNC_OPS(OX_KN)
+    OX_LOAD_OPS(OX_KM) OX_STORE_OPS(OX_KM)
+    [0xFC] = K_PREFIX,
 };
-#undef BD
-#undef NO
-#undef I1
-#undef I2
-#undef BK
-#undef BT
-#undef SL
-#undef C4
-#undef C8
-#undef F4
-#undef F8
-#undef RN
-#undef PX
+#undef OX_K
+#undef OX_KN
+#undef OX_KM
 
 /* Constants the compiler's fusions ask for beyond those written in the
    body (compile.c is_add, fuse_sum_test): -k for `x - k` whose difference
@@ -239,7 +210,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
     memset(pl.index, 0, sizeof pl.index);
     c->nconsts = 0;
     /* locals: vec((count, valtype)) */
-    if (!rd_leb(&s, false, &n))
+    if (!rd_leb(&s, false, 32, &n))
         return;
     for (uint64_t g = 0; g < n; g++)
         if (!skip_leb(&s) || !skip_bytes(&s, 1))
@@ -287,21 +258,21 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
                 ok = skip_leb(&s);
             break;
         case K_BRTABLE:
-            ok = rd_leb(&s, false, &v);
+            ok = rd_leb(&s, false, 32, &v);
             /* each label takes at least a byte: bounded by the body */
             for (uint64_t j = 0; ok && j <= v; j++)
                 ok = skip_leb(&s);
             break;
         case K_SELECT:
-            ok = rd_leb(&s, false, &v) && skip_bytes(&s, v);
+            ok = rd_leb(&s, false, 32, &v) && skip_bytes(&s, v);
             break;
         case K_I32: /* the slot image the compiler pools: zero-extended */
-            ok = rd_leb(&s, true, &v) && pool(&pl, (uint32_t)v);
+            ok = rd_leb(&s, true, 32, &v) && pool(&pl, (uint32_t)v);
             last_k = v;
             last_kind = K_I32;
             break;
         case K_I64:
-            ok = rd_leb(&s, true, &v) && pool(&pl, v);
+            ok = rd_leb(&s, true, 64, &v) && pool(&pl, v);
             last_k = v;
             last_kind = K_I64;
             break;

@@ -1,13 +1,12 @@
 /*
  * compile_read.c — reading a function body for the compiler: the error
  * constructors (reference interpreter wording, offset of the current
- * instruction) and the LEB128 readers with the binary format's limits
- * (spec 5.2.2: at most ceil(N/7) bytes, unused bits of the last byte zero
- * for unsigned and sign copies for signed integers).
+ * instruction) and the LEB128 readers (leb.h) past their inline fast path.
  */
 #include <stdlib.h>
 
 #include "compile.h"
+#include "leb.h"
 
 bool oxc_fail(cc *c, ox_errcode code, const char *msg)
 {
@@ -50,29 +49,16 @@ bool oxc_grow_to(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
     return true;
 }
 
-/* Unsigned LEB128 of at most `bits` bits (spec 5.2.2). */
+/* LEB128 past the one-byte fast path of compile.h (leb.h has the rules). */
+static bool leb_fail(cc *c, ox_leb st)
+{
+    return oxc_malformed(c, st == OX_LEB_EOF ? "unexpected end" : ox_leb_message(st));
+}
+
 bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        uint8_t b = 0;
-        if (!oxc_rd_byte(c, &b))
-            return false;
-        if (shift + 7 >= bits) {
-            /* last permitted byte: no continuation, no bits beyond `bits` */
-            if (b & 0x80)
-                return oxc_malformed(c, "integer representation too long");
-            if ((b & 0x7f) >> (bits - shift))
-                return oxc_malformed(c, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            break;
-        shift += 7;
-    }
-    *out = v;
-    return true;
+    ox_leb st = ox_leb_u(&c->p, c->end, bits, out);
+    return st == OX_LEB_OK || leb_fail(c, st);
 }
 
 bool oxc_rd_u32_any(cc *c, uint32_t *out)
@@ -84,35 +70,10 @@ bool oxc_rd_u32_any(cc *c, uint32_t *out)
     return true;
 }
 
-/* Signed LEB128 of at most `bits` bits: the unused bits of the last byte
-   must be copies of the sign bit. */
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b = 0;
-    for (;;) {
-        if (!oxc_rd_byte(c, &b))
-            return false;
-        if (shift + 7 >= bits) {
-            if (b & 0x80)
-                return oxc_malformed(c, "integer representation too long");
-            unsigned used = bits - shift; /* 1..7 value bits in this byte */
-            /* bits from the sign bit (used-1) up to bit 6 must be equal */
-            int top = (b & 0x7f) >> (used - 1);
-            int allones = 0x7f >> (used - 1);
-            if (top != 0 && top != allones)
-                return oxc_malformed(c, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-        if (!(b & 0x80))
-            break;
-    }
-    if (shift < 64 && (b & 0x40))
-        v |= ~(uint64_t)0 << shift;
-    *out = (int64_t)v;
-    return true;
+    ox_leb st = ox_leb_s(&c->p, c->end, bits, out);
+    return st == OX_LEB_OK || leb_fail(c, st);
 }
 
 bool oxc_zero_byte(cc *c)

@@ -12,10 +12,9 @@
  * detail in parentheses, and carry the byte offset of the offence.
  *
  * Two things the decoder reports that are not "malformed": constant
- * expressions are scanned here (to find their end) and an instruction that
- * is legal but not constant is OX_ERR_INVALID "constant expression required"
- * at once, since finding the end past it would need the whole instruction
- * set; and max_module_bytes overruns are OX_ERR_LIMIT.
+ * expressions are decoded here (constexpr.c) and an instruction that is
+ * legal but not constant is OX_ERR_INVALID "constant expression required"
+ * at once; and max_module_bytes overruns are OX_ERR_LIMIT.
  *
  * Memory: nothing is allocated from a declared count before the count is
  * checked against the bytes that remain (every vector entry takes at least
@@ -25,8 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader.h"
-#include "runtime.h"
+#include "constexpr.h"
 
 /* Section ids (5.5.2). */
 enum {
@@ -189,59 +187,6 @@ static ox_error *read_globaltype(dec *d, ox_valtype *t, bool *mutable_)
     return NULL;
 }
 
-/* Is `op` an instruction of WebAssembly 2.0 (any context)? Decides between
-   "illegal opcode" (malformed) and "constant expression required"
-   (invalid) for an instruction found in a constant expression. */
-static bool is_opcode(uint8_t op)
-{
-    return op <= 0x05 || (op >= 0x0B && op <= 0x11) || (op >= 0x1A && op <= 0x1C) ||
-           (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xC4) ||
-           (op >= 0xD0 && op <= 0xD2) || op == 0xFC || op == 0xFD;
-}
-
-/* A constant expression (5.4.x, 3.3.10): scans the instructions allowed in
-   one up to and including `end`, decoding their immediates so the scan
-   cannot misparse. Types and indices are left to validate_module.c. Any
-   other instruction makes the module invalid ("constant expression
-   required"); decoding stops there, since finding the end would need the
-   whole instruction set. */
-static ox_error *read_constexpr(dec *d, ox_constexpr *ce)
-{
-    ox_reader *r = &d->r;
-    size_t start = r->pos;
-    for (;;) {
-        size_t at = r->pos;
-        uint8_t op;
-        const uint8_t *p;
-        TRY(ox_rd_u8(r, &op));
-        switch (op) {
-        case 0x0B: /* end */
-            ce->expr.off = (uint32_t)start;
-            ce->expr.len = (uint32_t)(r->pos - start);
-            return NULL;
-        case 0x41: { int64_t v; TRY(ox_rd_sleb(r, 32, &v)); break; }
-        case 0x42: { int64_t v; TRY(ox_rd_sleb(r, 64, &v)); break; }
-        case 0x43: TRY(ox_rd_bytes(r, 4, &p)); break;
-        case 0x44: TRY(ox_rd_bytes(r, 8, &p)); break;
-        case 0x23: { uint32_t x; TRY(ox_rd_u32(r, &x)); break; } /* global.get */
-        case 0xD2: { uint32_t x; TRY(ox_rd_u32(r, &x)); break; } /* ref.func */
-        case 0xD0: { ox_valtype t; TRY(read_reftype(d, &t)); break; } /* ref.null */
-        case 0xFD: {
-            uint32_t sub;
-            TRY(ox_rd_u32(r, &sub));
-            if (sub != 12) /* v128.const */
-                return ox_err_at(OX_ERR_INVALID, (int64_t)at, "constant expression required");
-            TRY(ox_rd_bytes(r, 16, &p));
-            break;
-        }
-        default:
-            if (!is_opcode(op))
-                return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "illegal opcode 0x%02x", op);
-            return ox_err_at(OX_ERR_INVALID, (int64_t)at, "constant expression required");
-        }
-    }
-}
-
 /* ---- Sections ---------------------------------------------------------- */
 
 static ox_error *sec_type(dec *d)
@@ -353,7 +298,7 @@ static ox_error *sec_global(dec *d)
     for (uint32_t i = 0; i < d->ndef_globals; i++) {
         ox_globaldef *g = &d->def_globals[i];
         TRY(read_globaltype(d, &g->type, &g->mutable_));
-        TRY(read_constexpr(d, &g->init));
+        TRY(ox_constexpr_read(&d->r, &g->init));
     }
     return NULL;
 }
@@ -409,7 +354,7 @@ static ox_error *read_elemseg(dec *d, ox_elemseg *s)
         s->mode = OX_SEG_ACTIVE;
         if (bit1)
             TRY(read_u32(d, &s->table));
-        TRY(read_constexpr(d, &s->offset));
+        TRY(ox_constexpr_read(&d->r, &s->offset));
     } else {
         s->mode = bit1 ? OX_SEG_DECLARATIVE : OX_SEG_PASSIVE;
     }
@@ -424,7 +369,7 @@ static ox_error *read_elemseg(dec *d, ox_elemseg *s)
     if (exprs) {
         TRY(dalloc(d, s->count, sizeof *s->items, &s->items));
         for (uint32_t i = 0; i < s->count; i++)
-            TRY(read_constexpr(d, &s->items[i]));
+            TRY(ox_constexpr_read(&d->r, &s->items[i]));
     } else {
         TRY(dalloc(d, s->count, sizeof *s->funcidx, &s->funcidx));
         for (uint32_t i = 0; i < s->count; i++)
@@ -510,7 +455,7 @@ static ox_error *read_dataseg(dec *d, ox_dataseg *s)
     if (flags == 2)
         TRY(read_u32(d, &s->memory));
     if (flags != 1)
-        TRY(read_constexpr(d, &s->offset));
+        TRY(ox_constexpr_read(&d->r, &s->offset));
     uint32_t len;
     TRY(read_u32(d, &len));
     if (len > ox_rd_left(&d->r))

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "constexpr.h"
 
 /* Extern subtyping for limits (spec §4.5.2.2): the actual object's current
    size and maximum must fit inside what the import declares. */
@@ -138,7 +138,7 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
        references to any function. */
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++) {
         const ox_globaldef *gd = &m->globals[i];
-        ox_slot v = ox_const_eval(inst, &gd->init);
+        ox_slot v = ox_constexpr_eval(inst, &gd->init);
         ox_val init = ox_slot_to_val(v, gd->type);
         if ((err = ox_global_new(s, gd->type, gd->mutable_, init, &inst->globals[i])) != NULL)
             return err;
@@ -162,7 +162,7 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
             return ox_error_new(OX_ERR_NOMEM, "out of memory for element segment %u", i);
         for (uint32_t j = 0; j < es->count; j++)
             er->refs[j] = es->funcidx ? (void *)inst->funcs[es->funcidx[j]]
-                                      : ox_const_eval(inst, &es->items[j]).ref;
+                                      : ox_constexpr_eval(inst, &es->items[j]).ref;
         er->count = es->count;
     }
     return NULL;
@@ -177,7 +177,7 @@ static ox_error *init_segments(ox_instance *inst)
         ox_elemrefs *er = &inst->elems[i];
         if (es->mode == OX_SEG_ACTIVE) {
             ox_table *t = inst->tables[es->table];
-            uint32_t off = ox_const_eval(inst, &es->offset).i32;
+            uint32_t off = ox_constexpr_eval(inst, &es->offset).i32;
             if ((uint64_t)off + er->count > t->size)
                 return ox_trap_error(OX_TRAP_TABLE_OOB, inst, UINT32_MAX);
             if (er->count)
@@ -191,7 +191,7 @@ static ox_error *init_segments(ox_instance *inst)
         if (ds->mode != OX_SEG_ACTIVE)
             continue;
         ox_memory *mem = inst->mems[ds->memory];
-        uint32_t off = ox_const_eval(inst, &ds->offset).i32;
+        uint32_t off = ox_constexpr_eval(inst, &ds->offset).i32;
         if ((uint64_t)off + ds->data.len > mem->size)
             return ox_trap_error(OX_TRAP_MEMORY_OOB, inst, UINT32_MAX);
         if (ds->data.len)

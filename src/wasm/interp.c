@@ -247,13 +247,13 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #endif
 
 /* Each non-trapping binop as a function, for the chained ops. */
-#define OX_X(name, code, ta, tr, expr) \
+#define OX_X(name, txt, pfx, code, ta, tr, expr) \
     OX_MAYBE_UNUSED static inline CT_##tr fn_##name(CT_##ta a, CT_##ta b) { return (CT_##tr)(expr); }
 OX_BINOPS(OX_X)
 #undef OX_X
 
 /* Each load as a function of its (bounds-checked) address, with its size. */
-#define OX_X(name, code, t, al, mt, conv) \
+#define OX_X(name, txt, pfx, code, t, al, mt, conv) \
     enum { sz_##name = sizeof(mt) }; \
     OX_MAYBE_UNUSED static inline CT_##t ld_##name(const uint8_t *p) \
     { \
@@ -263,7 +263,7 @@ OX_BINOPS(OX_X)
     }
 OX_LOAD_OPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, t, al, mt) \
+#define OX_X(name, txt, pfx, code, t, al, mt) \
     enum { sz_##name = sizeof(mt) }; \
     OX_MAYBE_UNUSED static inline void st_##name(uint8_t *p, CT_##t x) \
     { \
@@ -594,7 +594,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
 
         /* Numerics: operands in S(1), S(2); result in S(0). */
-#define OX_X(name, code, ta, tr, expr) \
+#define OX_X(name, txt, pfx, code, ta, tr, expr) \
         vmcase(name) { \
             CT_##ta a = S(1).F_##ta, b = S(2).F_##ta; \
             S(0).F_##tr = (CT_##tr)(expr); \
@@ -602,7 +602,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_BINOPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, ta, tr, expr) \
+#define OX_X(name, txt, pfx, code, ta, tr, expr) \
         vmcase(name) { \
             CT_##ta a = S(1).F_##ta; \
             S(0).F_##tr = (CT_##tr)(expr); \
@@ -611,7 +611,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_UNOPS(OX_X)
         OX_SAT_OPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, ta, tr, helper, rt) \
+#define OX_X(name, txt, pfx, code, ta, tr, helper, rt) \
         vmcase(name) { \
             rt r; \
             ox_trap t_ = helper(S(1).F_##ta, &r); \
@@ -677,7 +677,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 
         /* Loads [dst, addr, offset] and stores [addr, value, offset]:
            memcpy keeps unaligned access defined. */
-#define OX_X(name, code, t, al, mt, conv) \
+#define OX_X(name, txt, pfx, code, t, al, mt, conv) \
         vmcase(name) { \
             mt v; \
             EFFECTIVE(ea, S(1).i32, W(2), sizeof(mt)); \
@@ -687,7 +687,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_LOAD_OPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, t, al, mt) \
+#define OX_X(name, txt, pfx, code, t, al, mt) \
         vmcase(name) { \
             mt v = (mt)S(1).F_##t; \
             EFFECTIVE(ea, S(0).i32, W(2), sizeof(mt)); \
@@ -697,7 +697,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         OX_STORE_OPS(OX_X)
 #undef OX_X
         /* Indexed forms: the address is the wrapped i32 sum of two slots. */
-#define OX_X(name, code, t, al, mt, conv) \
+#define OX_X(name, txt, pfx, code, t, al, mt, conv) \
         vmcase(name##_IX) { \
             mt v; \
             EFFECTIVE(ea, (uint32_t)(S(1).i32 + S(2).i32), W(3), sizeof(mt)); \
@@ -707,7 +707,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_LOAD_OPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, t, al, mt) \
+#define OX_X(name, txt, pfx, code, t, al, mt) \
         vmcase(name##_IX) { \
             mt v = (mt)S(2).F_##t; \
             EFFECTIVE(ea, (uint32_t)(S(0).i32 + S(1).i32), W(3), sizeof(mt)); \
@@ -718,7 +718,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #undef OX_X
         /* Scaled forms: the address is (i << k) + base, wrapping. */
 #define SCALED(i, k, base) ((uint32_t)((S(i).i32 << (S(k).i32 & 31)) + S(base).i32))
-#define OX_X(name, code, t, al, mt, conv) \
+#define OX_X(name, txt, pfx, code, t, al, mt, conv) \
         vmcase(name##_SX) { \
             mt v; \
             EFFECTIVE(ea, SCALED(1, 2, 3), W(4), sizeof(mt)); \
@@ -728,7 +728,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         }
         OX_LOAD_OPS(OX_X)
 #undef OX_X
-#define OX_X(name, code, t, al, mt) \
+#define OX_X(name, txt, pfx, code, t, al, mt) \
         vmcase(name##_SX) { \
             mt v = (mt)S(3).F_##t; \
             EFFECTIVE(ea, SCALED(0, 1, 2), W(4), sizeof(mt)); \

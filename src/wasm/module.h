@@ -45,10 +45,14 @@ typedef struct ox_export {
     uint32_t index; /* in the kind's index space (imports first) */
 } ox_export;
 
-/* A constant expression, validated; evaluated at instantiation by
-   ox_const_eval(). `expr` covers the instructions and the final `end`. */
+/* A constant expression (constexpr.c): `expr` covers the instructions and
+   the final `end`; the first instruction is kept decoded. */
 typedef struct ox_constexpr {
     ox_span expr;
+    uint32_t ninstr;  /* instructions before `end` */
+    uint32_t at;      /* offset of the first one */
+    uint64_t imm;     /* its constant bits, index or reference type */
+    uint16_t op;      /* its enum ox_opcode */
 } ox_constexpr;
 
 typedef struct ox_globaldef {

@@ -5,11 +5,8 @@
  * [pos, end) of a buffer whose byte 0 is byte 0 of the module binary, so the
  * offsets in errors are offsets in the file.
  *
- * LEB128 rules follow the WebAssembly spec, 5.2.2 "Integers": an N-bit
- * integer uses at most ceil(N/7) bytes ("integer representation too long"
- * otherwise), and the bits of the last byte beyond N must be zero for
- * unsigned integers or copies of the sign bit for signed ones ("integer too
- * large" otherwise). Every function returns NULL on success or an
+ * LEB128 is read by leb.h (the spec's limits, 5.2.2). Every function
+ * returns NULL on success or an
  * OX_ERR_MALFORMED error naming the offset; on error the reader position is
  * unspecified.
  */
@@ -18,6 +15,7 @@
 
 #include <string.h>
 
+#include "leb.h"
 #include "module.h"
 
 typedef struct ox_reader {
@@ -69,65 +67,36 @@ static inline ox_error *ox_rd_bytes(ox_reader *r, size_t n, const uint8_t **out)
     return NULL;
 }
 
+/* A failed LEB128 (leb.h) as an error at the offending byte. */
+static inline ox_error *ox_rd_leb_error(ox_reader *r, ox_leb st, const uint8_t *at)
+{
+    if (st == OX_LEB_EOF) {
+        r->pos = r->end;
+        return ox_rd_eof(r);
+    }
+    return ox_err_at(OX_ERR_MALFORMED, (int64_t)(at - r->base), "%s", ox_leb_message(st));
+}
+
 /* Unsigned LEB128 of at most `bits` (1..64) bits. */
 static inline ox_error *ox_rd_uleb(ox_reader *r, unsigned bits, uint64_t *out)
 {
-    const unsigned maxbytes = (bits + 6) / 7;
-    uint64_t v = 0;
-    *out = 0;
-    for (unsigned i = 0;; i++) {
-        if (r->pos >= r->end)
-            return ox_rd_eof(r);
-        size_t at = r->pos;
-        uint8_t b = r->base[r->pos++];
-        if (i == maxbytes - 1) {
-            if (b & 0x80)
-                return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "integer representation too long");
-            unsigned room = bits - 7 * i; /* value bits this last byte may carry: 1..7 */
-            if (room < 7 && (b >> room) != 0)
-                return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "integer too large");
-            *out = v | ((uint64_t)b << (7 * i));
-            return NULL;
-        }
-        v |= (uint64_t)(b & 0x7F) << (7 * i);
-        if (!(b & 0x80)) {
-            *out = v;
-            return NULL;
-        }
-    }
+    const uint8_t *p = r->base + r->pos;
+    ox_leb st = ox_leb_u(&p, r->base + r->end, bits, out);
+    if (st != OX_LEB_OK)
+        return ox_rd_leb_error(r, st, p);
+    r->pos = (size_t)(p - r->base);
+    return NULL;
 }
 
 /* Signed LEB128 of at most `bits` (7, 32, 33 or 64) bits, sign-extended. */
 static inline ox_error *ox_rd_sleb(ox_reader *r, unsigned bits, int64_t *out)
 {
-    const unsigned maxbytes = (bits + 6) / 7;
-    uint64_t v = 0;
-    *out = 0;
-    for (unsigned i = 0;; i++) {
-        if (r->pos >= r->end)
-            return ox_rd_eof(r);
-        size_t at = r->pos;
-        uint8_t b = r->base[r->pos++];
-        unsigned shift = 7 * i;
-        if (i == maxbytes - 1) {
-            if (b & 0x80)
-                return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "integer representation too long");
-            /* The bits from the top value bit up to bit 6 must all equal
-               the sign: all zeros or all ones. */
-            unsigned room = bits - shift; /* 1..7 */
-            unsigned top = (unsigned)(b & 0x7F) >> (room - 1);
-            if (top != 0 && top != (0x7Fu >> (room - 1)))
-                return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            shift += 7;
-            if (shift < 64 && (b & 0x40))
-                v |= ~(uint64_t)0 << shift;
-            *out = (int64_t)v;
-            return NULL;
-        }
-    }
+    const uint8_t *p = r->base + r->pos;
+    ox_leb st = ox_leb_s(&p, r->base + r->end, bits, out);
+    if (st != OX_LEB_OK)
+        return ox_rd_leb_error(r, st, p);
+    r->pos = (size_t)(p - r->base);
+    return NULL;
 }
 
 static inline ox_error *ox_rd_u32(ox_reader *r, uint32_t *out)

@@ -165,10 +165,6 @@ ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
    keeps the host's message. Takes ownership. */
 ox_error *ox_trap_from_host(ox_error *host_err);
 
-/* const_eval.c: evaluate a validated constant expression in an instance
-   under construction (globals and funcs already set). */
-ox_slot ox_const_eval(const ox_instance *inst, const ox_constexpr *ce);
-
 /* Conversions between tagged public values and raw slots. */
 static inline ox_slot ox_val_to_slot(const ox_val *v)
 {

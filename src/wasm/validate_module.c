@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader.h"
+#include "constexpr.h"
 
 #define TRY(call)                      \
     do {                               \
@@ -24,79 +24,6 @@
     } while (0)
 
 #define MAX_PAGES 65536u /* 2^16 pages of 64 KiB: 4 GiB (3.2.7, memory types) */
-
-static ox_error *invalid(int64_t at, const char *msg)
-{
-    return ox_err_at(OX_ERR_INVALID, at, "%s", msg);
-}
-
-/* Constant expressions (3.3.10): validated in the context C' of 3.4.10, in
-   which global.get sees only the imported globals, and only immutable ones
-   are constant. `want` is the single result type. Marks ref.func targets
-   as declared (C.refs). */
-static ox_error *check_constexpr(ox_module *m, const ox_constexpr *ce, ox_valtype want)
-{
-    ox_reader r = ox_reader_make(m->bytes, ce->expr.off, (size_t)ce->expr.off + ce->expr.len,
-                                 OX_EOF_SECTION);
-    uint32_t depth = 0;
-    ox_valtype top = 0;
-    for (;;) {
-        size_t at = r.pos;
-        uint8_t op;
-        const uint8_t *p;
-        TRY(ox_rd_u8(&r, &op));
-        ox_valtype t = 0;
-        switch (op) {
-        case 0x0B:
-            if (depth != 1 || top != want)
-                return ox_err_at(OX_ERR_INVALID, (int64_t)at,
-                                 "type mismatch (constant expression must produce one %s)",
-                                 ox_valtype_name(want));
-            return NULL;
-        case 0x41: { int64_t v; TRY(ox_rd_sleb(&r, 32, &v)); t = OX_I32; break; }
-        case 0x42: { int64_t v; TRY(ox_rd_sleb(&r, 64, &v)); t = OX_I64; break; }
-        case 0x43: TRY(ox_rd_bytes(&r, 4, &p)); t = OX_F32; break;
-        case 0x44: TRY(ox_rd_bytes(&r, 8, &p)); t = OX_F64; break;
-        case 0xFD: {
-            uint32_t sub;
-            TRY(ox_rd_u32(&r, &sub));
-            if (sub != 12)
-                return invalid((int64_t)at, "constant expression required");
-            TRY(ox_rd_bytes(&r, 16, &p));
-            t = OX_V128;
-            break;
-        }
-        case 0xD0: TRY(ox_rd_u8(&r, &t)); break;
-        case 0xD2: {
-            uint32_t x;
-            TRY(ox_rd_u32(&r, &x));
-            if (x >= m->nfuncs)
-                return ox_err_at(OX_ERR_INVALID, (int64_t)at, "unknown function %u", x);
-            m->func_declared[x] = 1;
-            t = OX_FUNCREF;
-            break;
-        }
-        case 0x23: {
-            uint32_t x;
-            TRY(ox_rd_u32(&r, &x));
-            if (x >= m->nimport_globals)
-                return ox_err_at(OX_ERR_INVALID, (int64_t)at,
-                                 "unknown global %u (constant expressions may only read "
-                                 "imported globals)", x);
-            if (m->globals[x].mutable_)
-                return ox_err_at(OX_ERR_INVALID, (int64_t)at,
-                                 "constant expression required (global %u is mutable)", x);
-            t = m->globals[x].type;
-            break;
-        }
-        default:
-            return invalid((int64_t)at, "constant expression required");
-        }
-        if (depth < UINT32_MAX)
-            depth++;
-        top = t;
-    }
-}
 
 static ox_error *check_typeidx(const ox_module *m, uint32_t typeidx, const char *what,
                                uint32_t i)
@@ -192,11 +119,11 @@ static ox_error *check_elems(ox_module *m)
                                  "type mismatch (element segment %u of %s for a table of %s)", i,
                                  ox_valtype_name(s->type),
                                  ox_valtype_name(m->tables[s->table].elem));
-            TRY(check_constexpr(m, &s->offset, OX_I32));
+            TRY(ox_constexpr_check(m, &s->offset, OX_I32));
         }
         for (uint32_t k = 0; k < s->count; k++) {
             if (s->items) {
-                TRY(check_constexpr(m, &s->items[k], s->type));
+                TRY(ox_constexpr_check(m, &s->items[k], s->type));
             } else {
                 if (s->funcidx[k] >= m->nfuncs)
                     return ox_err_at(OX_ERR_INVALID, -1,
@@ -218,7 +145,7 @@ static ox_error *check_datas(ox_module *m)
         if (s->memory >= m->nmems)
             return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
                              "unknown memory %u (data segment %u)", s->memory, i);
-        TRY(check_constexpr(m, &s->offset, OX_I32));
+        TRY(ox_constexpr_check(m, &s->offset, OX_I32));
     }
     return NULL;
 }
@@ -227,7 +154,7 @@ ox_error *ox_validate_module(ox_module *m)
 {
     TRY(check_types_and_limits(m));
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++)
-        TRY(check_constexpr(m, &m->globals[i].init, m->globals[i].type));
+        TRY(ox_constexpr_check(m, &m->globals[i].init, m->globals[i].type));
     TRY(check_exports(m));
     if (m->has_start) {
         if (m->start >= m->nfuncs)

@@ -1,0 +1,22 @@
+/*
+ * constexpr.h — constant expressions: decode, validate, evaluate
+ * (internal; constexpr.c).
+ */
+#ifndef OX_CONSTEXPR_H
+#define OX_CONSTEXPR_H
+
+#include "reader.h"
+#include "runtime.h"
+
+/* Decode one expression at the reader, up to and including its `end`:
+   OX_ERR_MALFORMED for bad encodings, OX_ERR_INVALID "constant expression
+   required" at the first instruction that is not constant. */
+ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce);
+/* Validate it in the context of module validation (3.4.10: global.get of
+   immutable imported globals only) as producing one `want`; marks
+   ref.func targets as declared. */
+ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, ox_valtype want);
+/* Its value in a (being instantiated) instance; the expression is valid. */
+ox_slot ox_constexpr_eval(const ox_instance *inst, const ox_constexpr *ce);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * test_opcodes.c — the instruction table (src/wasm/opcodes.h) is
+ * consistent: every line is found by its own encoding, no two lines share
+ * one, mnemonics are unique except the two forms of select, and the
+ * immediates and types of a few lines of each shape are as the spec says.
+ */
+#include <string.h>
+
+#include "opcodes.h"
+#include "module.h"
+#include "test.h"
+
+int main(void)
+{
+    unsigned found = 0;
+    for (unsigned op = 0; op < OXO_COUNT_; op++) {
+        const ox_opinfo *oi = ox_opinfo_of((enum ox_opcode)op);
+        CHECK(oi != NULL);
+        if (!oi)
+            continue;
+        /* found again by its encoding, as itself */
+        CHECK_EQ(oi->op, op);
+        CHECK(ox_opinfo_get(oi->prefix, oi->code) == oi);
+        CHECK(oi->prefix == 0x00 || ox_is_prefix(oi->prefix));
+        for (unsigned k = 0; k < op; k++) {
+            const ox_opinfo *o2 = ox_opinfo_of((enum ox_opcode)k);
+            if (o2 && strcmp(o2->name, oi->name) == 0)
+                CHECK(strcmp(oi->name, "select") == 0);
+        }
+        found++;
+    }
+    CHECK_EQ(found, OXO_COUNT_);
+    /* every encoding the lookup knows belongs to a line */
+    unsigned known = 0;
+    for (unsigned b = 0; b < 256; b++)
+        known += ox_opinfo_get(0x00, b) != NULL;
+    for (unsigned b = 0; b < 64; b++)
+        known += (ox_opinfo_get(0xFC, b) != NULL) + (ox_opinfo_get(0xFD, b) != NULL);
+    CHECK_EQ(known, OXO_COUNT_);
+
+    /* the 2.0 instruction set: 183 one-byte opcodes, 18 after 0xFC */
+    unsigned one = 0, fc = 0;
+    for (unsigned b = 0; b < 256; b++)
+        one += ox_opinfo_get(0x00, b) != NULL;
+    for (unsigned b = 0; b < 64; b++)
+        fc += ox_opinfo_get(0xFC, b) != NULL;
+    CHECK_EQ(one, 183);
+    CHECK_EQ(fc, 18);
+    CHECK(ox_opinfo_get(0x00, 0xFC) == NULL); /* a prefix, not an instruction */
+    CHECK(ox_opinfo_get(0x00, 0x06) == NULL);
+    CHECK(ox_opinfo_get(0xFC, 18) == NULL);
+
+    const ox_opinfo *oi = ox_opinfo_get(0x00, 0x6A);
+    CHECK(oi && strcmp(oi->name, "i32.add") == 0 && oi->shape == OX_SHAPE_BIN &&
+          oi->ta == OX_I32 && oi->tr == OX_I32 && oi->imm == OX_IMM_NONE);
+    oi = ox_opinfo_get(0x00, 0xA7);
+    CHECK(oi && strcmp(oi->name, "i32.wrap_i64") == 0 && oi->shape == OX_SHAPE_UN &&
+          oi->ta == OX_I64 && oi->tr == OX_I32);
+    oi = ox_opinfo_get(0x00, 0x31);
+    CHECK(oi && strcmp(oi->name, "i64.load8_u") == 0 && oi->shape == OX_SHAPE_LOAD &&
+          oi->tr == OX_I64 && oi->align == 0 && oi->imm == OX_IMM_MEMARG);
+    oi = ox_opinfo_get(0x00, 0x39);
+    CHECK(oi && strcmp(oi->name, "f64.store") == 0 && oi->shape == OX_SHAPE_STORE &&
+          oi->ta == OX_F64 && oi->align == 3);
+    oi = ox_opinfo_get(0xFC, 7);
+    CHECK(oi && strcmp(oi->name, "i64.trunc_sat_f64_u") == 0 && oi->ta == OX_F64 &&
+          oi->tr == OX_I64);
+    oi = ox_opinfo_get(0xFC, 12);
+    CHECK(oi && strcmp(oi->name, "table.init") == 0 && oi->imm == OX_IMM_ELEM_TABLE);
+    oi = ox_opinfo_get(0x00, 0x11);
+    CHECK(oi && strcmp(oi->name, "call_indirect") == 0 && oi->imm == OX_IMM_CALL_INDIRECT);
+    oi = ox_opinfo_get(0xFD, 12);
+    CHECK(oi && strcmp(oi->name, "v128.const") == 0 && oi->imm == OX_IMM_V128);
+    return test_summary("opcodes");
+}
