@@ -29,6 +29,7 @@
 #define OXIDE_WASM_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -181,6 +182,8 @@ typedef struct ox_config {
     uint32_t max_memory_pages;    /* per memory; 0 = no limit beyond 65536 */
     uint32_t max_table_elems;     /* per table; 0 = default (10,000,000) */
     uint64_t max_module_bytes;    /* host memory for decoding; 0 = default */
+    bool disable_fusion;          /* compile without superinstructions: slower,
+                                     for testing and debugging the compiler */
 } ox_config;
 
 /* cfg may be NULL for defaults. */
@@ -202,8 +205,18 @@ size_t ox_module_export_count(const ox_module *m);
 /* Names may contain NUL bytes; *name_len (may be NULL) gets the length. */
 void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *name_len,
                       ox_externtype *type);
+/* Export i's index in the index space of its kind (imports first). */
+uint32_t ox_module_export_index(const ox_module *m, size_t i);
+/* Functions in the function index space: imported, then defined. */
+uint32_t ox_module_func_count(const ox_module *m);
 /* Function name from the name section, or NULL. Index in function index space. */
 const char *ox_module_func_name(const ox_module *m, uint32_t funcidx);
+/* Print the compiled code of function `funcidx` (function index space) to
+   `out`: the engine's internal ops, one per line, with their operands
+   (`oxide inspect --code`). For debugging the compiler: the format follows
+   the internal code and is not stable. OX_ERR_NOTFOUND for an imported or
+   missing function. */
+ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out);
 
 /* ---- Stores and instances --------------------------------------------- */
 

@@ -133,6 +133,9 @@ void ox_module_import(const ox_module *m, size_t i, const char **module, const c
 
 size_t ox_module_export_count(const ox_module *m) { return m->nexports; }
 
+uint32_t ox_module_export_index(const ox_module *m, size_t i) { return m->exports[i].index; }
+uint32_t ox_module_func_count(const ox_module *m) { return m->nfuncs; }
+
 void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *name_len,
                       ox_externtype *type)
 {

@@ -293,6 +293,13 @@ struct ox_code {
     uint32_t nresults;
 };
 
+/* disasm.c: an op's name (its WebAssembly mnemonic when it is one
+   instruction of opcodes.h, else its code.h name) and its operand words,
+   one letter each (d slot written, s slot read, i immediate, o branch
+   offset, b call frame base); NULL for no such op. */
+const char *ox_code_op_name(unsigned op);
+const char *ox_code_op_operands(unsigned op);
+
 /* interp.c: the handler table the compiler stores in the stream, indexed by
    enum ox_iop. Read-only, shared by all threads. */
 const void *const *ox_interp_handlers(void);

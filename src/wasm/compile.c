@@ -167,46 +167,12 @@ static bool read_blocktype(cc *c, ctl *f)
 
 /* The pool slot holding `bits`, or UINT32_MAX when the pool (laid out by
    compile_pool.c before the pass) has none. */
-static uint32_t const_slot(cc *c, uint64_t bits)
+uint32_t oxc_const_slot(cc *c, uint64_t bits)
 {
     for (uint32_t k = 0; k < c->nconsts; k++)
         if (c->consts[k] == bits)
             return c->nlocals + k;
     return UINT32_MAX;
-}
-
-/* Whether slot `at` is a pooled constant, and its bits. */
-static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
-{
-    if (at < c->nlocals || at >= c->nlocals + c->nconsts)
-        return false;
-    *bits = c->consts[at - c->nlocals];
-    return true;
-}
-
-/* Whether instruction `insn` is an `add` (OXI_I32_ADD or OXI_I64_ADD) [dst,
-   x, y] — or the matching sub of a pooled constant, which is rewritten
-   into the add of the negated constant (x - k is x + (-k), wrapping) so
-   that it joins an add fusion, when the pool holds -k (compile_pool.c
-   pools it where a fusion is likely: every slot is copied in on each
-   call). Only called once the fusion is decided. */
-static bool is_add(cc *c, uint32_t insn, enum ox_iop add)
-{
-    ox_cell *cell = &c->code[insn];
-    if (cell[0].op == c->handlers[add])
-        return true;
-    enum ox_iop sub = add == OXI_I32_ADD ? OXI_I32_SUB : OXI_I64_SUB;
-    uint64_t k;
-    if (cell[0].op != c->handlers[sub] || !const_at(c, cell[2].w[0], &k))
-        return false;
-    uint32_t neg = const_slot(c, add == OXI_I32_ADD ? (uint32_t)-(uint32_t)k : -k);
-    if (neg == UINT32_MAX)
-        return false;
-    cell[0].op = c->handlers[add];
-    cell[2].w[0] = neg;
-    if (c->fold_insn == insn)
-        c->fold_op = add;
-    return true;
 }
 
 /* ---- emission ---------------------------------------------------------- */
@@ -217,135 +183,23 @@ static bool live(cc *c)
     return !f->unreachable && !f->dead;
 }
 
-/* Two adjacent instructions run by one dispatch, both left in place (the
-   pair's op reads the second one's words and skips it, code.h): two
-   i32.adds (pointer and counter steps) as ADD2, a store then an i32.add
-   as SA_*, an i32.add then a BR_ADD as A_*, an i32.add or sub then a COPY
-   as ADD_COPY / SUB_COPY. The pairing is decided only
-   when the next instruction `op` is emitted, once no fusion can rewrite
-   the second one any more: it is no longer last, and when it is an add,
-   `op` is not a compare that could fuse with it into a BR_ADD. */
-static void pair_next(cc *c, enum ox_iop op)
-{
-    static const uint16_t sa[][2] = {
-#define OX_X(st, t) {OXI_##st, OXI_SA_##st},
-        OX_STADD_OPS(OX_X)
-#undef OX_X
-    };
-    uint32_t a1 = c->prev_insn, a2 = c->last_insn;
-    if (a1 == UINT32_MAX || a2 != a1 + 3) /* every first one is 3 cells */
-        return;
-    const void *op1 = c->code[a1].op, *op2 = c->code[a2].op;
-    if (c->ncode == a2 + 2 && op2 == c->handlers[OXI_COPY] && op != OXI_COPY) {
-        /* an add or sub whose result is copied on (`local.tee x; local.set
-           y`); not when `op` is a COPY, which would grow this one into a
-           COPY2 */
-        if (op1 == c->handlers[OXI_I32_ADD] || op1 == c->handlers[OXI_I32_SUB]) {
-            c->code[a1].op =
-                c->handlers[op1 == c->handlers[OXI_I32_ADD] ? OXI_ADD_COPY : OXI_SUB_COPY];
-            c->last_insn = UINT32_MAX;
-            c->copy_insn = UINT32_MAX;
-        }
-        return;
-    }
-    if (c->ncode == a2 + 4 && op1 == c->handlers[OXI_I32_ADD]) {
-        for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
-            if (op2 == c->handlers[k]) {
-                c->code[a1].op = c->handlers[OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ)];
-                c->last_insn = UINT32_MAX;
-                return;
-            }
-        return;
-    }
-    if ((op >= OXI_I32_EQ && op <= OXI_I32_GE_U) || (op >= OXI_I64_EQ && op <= OXI_I64_GE_U) ||
-        c->ncode != a2 + 3 || op2 != c->handlers[OXI_I32_ADD])
-        return;
-    if (op1 == c->handlers[OXI_I32_ADD]) {
-        if (c->last_labeled)
-            return;
-        c->code[a1].op = c->handlers[OXI_ADD2];
-        c->last_insn = UINT32_MAX; /* the second add pairs with nothing else */
-        return;
-    }
-    for (size_t k = 0; k < sizeof sa / sizeof sa[0]; k++) {
-        bool plain = op1 == c->handlers[sa[k][0]];
-        if (plain || op1 == c->handlers[sa[k][0] + (OXI_I32_STORE_IX - OXI_I32_STORE)]) {
-            c->code[a1].op = c->handlers[sa[k][1] + (plain ? 0 : 1)];
-            c->last_insn = UINT32_MAX;
-            return;
-        }
-    }
-}
-
-/* Append an instruction; returns its cell index (UINT32_MAX when dead or
-   out of memory, in which case c->err says which). */
+/* Emit through the fusion layer (fuse.c); nothing in dead code. Returns
+   the instruction's cell index, or UINT32_MAX (dead, or c->err set). */
 static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
 {
-    if (!live(c))
-        return UINT32_MAX;
-    uint32_t need = 1 + (nw + 1) / 2;
-    pair_next(c, op);
-    if (op == OXI_COPY && c->copy_end == c->ncode && c->label_pos != c->ncode &&
-        c->copy_insn != UINT32_MAX) {
-        /* Two moves in a row (branch values, call arguments, a local
-           shuffle) cost one dispatch: the previous COPY becomes a COPY2
-           by growing one cell. No label lies between them. */
-        if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
-            return UINT32_MAX;
-        uint32_t at = c->copy_insn;
-        c->code[at].op = c->handlers[OXI_COPY2];
-        c->code[c->ncode].w[0] = w[0];
-        c->code[c->ncode].w[1] = w[1];
-        c->ncode++;
-        c->copy_insn = UINT32_MAX;
-        return at;
-    }
-    if (c->ncode > UINT32_MAX - need - 1 ||
-        !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + need, sizeof(ox_cell))) {
-        oxc_nomem(c);
-        return UINT32_MAX;
-    }
-    uint32_t at = c->ncode;
-    ox_cell *cell = &c->code[at];
-    cell[0].op = c->handlers[op];
-    for (uint32_t k = 1; k < need; k++)
-        cell[k].u64 = 0;
-    for (uint32_t k = 0; k < nw; k++)
-        cell[1 + k / 2].w[k % 2] = w[k];
-    c->ncode += need;
-    c->prev2_insn = c->prev_insn;
-    c->prev_insn = c->last_insn;
-    c->last_insn = at;
-    c->last_labeled = c->label_pos == at;
-    if (op == OXI_COPY) {
-        c->copy_insn = at;
-        c->copy_end = c->ncode;
-    }
-    return at;
+    return live(c) ? oxf_emit(c, op, nw, w) : UINT32_MAX;
 }
-#define EMIT(c, op, ...) \
-    emit((c), (op), sizeof((uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t), (uint32_t[]){__VA_ARGS__})
+/* The same for an op whose word 0 is the slot it writes. */
+static uint32_t emit_value(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
+{
+    return live(c) ? oxf_emit_value(c, op, nw, w) : UINT32_MAX;
+}
+#define WORDS(...) sizeof((uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t), (uint32_t[]){__VA_ARGS__}
+#define EMIT(c, op, ...) emit((c), (op), WORDS(__VA_ARGS__))
+#define EMIT_VALUE(c, op, ...) emit_value((c), (op), WORDS(__VA_ARGS__))
 #define EMIT0(c, op) emit((c), (op), 0, NULL)
 
-/* Remember a value-producing instruction for folding (see cc.fold_*). */
-static void produced(cc *c, uint32_t insn, enum ox_iop op)
-{
-    if (insn == UINT32_MAX)
-        return;
-    c->fold_insn = insn;
-    c->fold_end = c->ncode;
-    c->fold_op = op;
-}
-
-/* The instruction that just wrote the value at height h, if it is the
-   last one emitted and no label lies between it and here. */
-static bool can_fold(cc *c, uint32_t h)
-{
-    return c->fold_end == c->ncode && c->label_pos != c->ncode && c->fold_insn != UINT32_MAX &&
-           loc_of(c, h) == slot_of(c, h) && c->code[c->fold_insn + 1].w[0] == slot_of(c, h);
-}
-
-static void place_label(cc *c) { c->label_pos = c->ncode; }
+static void place_label(cc *c) { oxf_label(c); }
 
 /* Copy a pending value into its own stack slot. */
 static bool materialize(cc *c, uint32_t h)
@@ -368,11 +222,6 @@ static bool materialize_frame(cc *c)
     return true;
 }
 
-static void set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)
-{
-    c->code[insn + 1 + word / 2].w[word % 2] = v;
-}
-
 /* Point operand `word` of `insn` at the label of frame f: loops are
    already placed, forward labels are patched when the frame ends. */
 static bool target(cc *c, ctl *f, uint32_t insn, uint32_t word)
@@ -380,7 +229,7 @@ static bool target(cc *c, ctl *f, uint32_t insn, uint32_t word)
     if (insn == UINT32_MAX)
         return c->err == NULL;
     if (f->kind == CTL_LOOP) {
-        set_word(c, insn, word, (uint32_t)((int64_t)f->loop_pc - (int64_t)insn));
+        oxc_set_word(c, insn, word, (uint32_t)((int64_t)f->loop_pc - (int64_t)insn));
         return true;
     }
     if (!oxc_grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
@@ -393,7 +242,7 @@ static bool target(cc *c, ctl *f, uint32_t insn, uint32_t word)
 static void resolve(cc *c, int32_t list, uint32_t to)
 {
     for (int32_t i = list; i >= 0; i = c->pt[i].next)
-        set_word(c, c->pt[i].insn, c->pt[i].word,
+        oxc_set_word(c, c->pt[i].insn, c->pt[i].word,
                  (uint32_t)((int64_t)to - (int64_t)c->pt[i].insn));
 }
 
@@ -424,12 +273,9 @@ static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
 static bool emit_return(cc *c)
 {
     uint32_t n = ctl_nresults(c, &c->cs[0]);
-    if (n == 1 && c->nvs >= 1 && live(c) && can_fold(c, c->nvs - 1)) {
-        /* `return a + b`: the add writes the result slot itself */
-        set_word(c, c->fold_insn, 0, 0);
-        c->fold_insn = UINT32_MAX;
+    if (n == 1 && c->nvs >= 1 && live(c) &&
+        oxf_retarget(c, loc_of(c, c->nvs - 1), 0)) /* `return a + b`: the add writes slot 0 */
         return EMIT0(c, OXI_RETURN) != UINT32_MAX || !c->err;
-    }
     if (n == 1 && c->nvs >= 1 && loc_of(c, c->nvs - 1) != 0)
         return EMIT(c, OXI_RETURN1, loc_of(c, c->nvs - 1)) != UINT32_MAX || !c->err;
     if (!emit_moves(c, 0, c->nvs, n))
@@ -459,511 +305,13 @@ static bool branch_needs_moves(cc *c, ctl *f)
     return false;
 }
 
-/* Fused forms of a comparison feeding a conditional branch: the branch
-   taken when the comparison holds, and when it does not. */
-static bool fused_branch(enum ox_iop cmp, enum ox_iop *if_true, enum ox_iop *if_false)
-{
-    static const struct { enum ox_iop cmp, t, f; } map[] = {
-        {OXI_I32_EQ, OXI_BR_I32_EQ, OXI_BR_I32_NE},
-        {OXI_I32_NE, OXI_BR_I32_NE, OXI_BR_I32_EQ},
-        {OXI_I32_LT_S, OXI_BR_I32_LT_S, OXI_BR_I32_GE_S},
-        {OXI_I32_LT_U, OXI_BR_I32_LT_U, OXI_BR_I32_GE_U},
-        {OXI_I32_GT_S, OXI_BR_I32_GT_S, OXI_BR_I32_LE_S},
-        {OXI_I32_GT_U, OXI_BR_I32_GT_U, OXI_BR_I32_LE_U},
-        {OXI_I32_LE_S, OXI_BR_I32_LE_S, OXI_BR_I32_GT_S},
-        {OXI_I32_LE_U, OXI_BR_I32_LE_U, OXI_BR_I32_GT_U},
-        {OXI_I32_GE_S, OXI_BR_I32_GE_S, OXI_BR_I32_LT_S},
-        {OXI_I32_GE_U, OXI_BR_I32_GE_U, OXI_BR_I32_LT_U},
-        {OXI_I64_EQ, OXI_BR_I64_EQ, OXI_BR_I64_NE},
-        {OXI_I64_NE, OXI_BR_I64_NE, OXI_BR_I64_EQ},
-        {OXI_I64_LT_S, OXI_BR_I64_LT_S, OXI_BR_I64_GE_S},
-        {OXI_I64_LT_U, OXI_BR_I64_LT_U, OXI_BR_I64_GE_U},
-        {OXI_I64_GT_S, OXI_BR_I64_GT_S, OXI_BR_I64_LE_S},
-        {OXI_I64_GT_U, OXI_BR_I64_GT_U, OXI_BR_I64_LE_U},
-        {OXI_I64_LE_S, OXI_BR_I64_LE_S, OXI_BR_I64_GT_S},
-        {OXI_I64_LE_U, OXI_BR_I64_LE_U, OXI_BR_I64_GT_U},
-        {OXI_I64_GE_S, OXI_BR_I64_GE_S, OXI_BR_I64_LT_S},
-        {OXI_I64_GE_U, OXI_BR_I64_GE_U, OXI_BR_I64_LT_U},
-        {OXI_I32_AND, OXI_BR_I32_AND_NZ, OXI_BR_I32_AND_Z},
-#define OX_F(T) \
-        {OXI_##T##_EQ, OXI_BR_##T##_EQ, OXI_BR_##T##_NE}, \
-        {OXI_##T##_NE, OXI_BR_##T##_NE, OXI_BR_##T##_EQ}, \
-        {OXI_##T##_LT, OXI_BR_##T##_LT, OXI_BR_##T##_NLT}, \
-        {OXI_##T##_GT, OXI_BR_##T##_GT, OXI_BR_##T##_NGT}, \
-        {OXI_##T##_LE, OXI_BR_##T##_LE, OXI_BR_##T##_NLE}, \
-        {OXI_##T##_GE, OXI_BR_##T##_GE, OXI_BR_##T##_NGE},
-        OX_F(F32) OX_F(F64)
-#undef OX_F
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (map[i].cmp == cmp) {
-            *if_true = map[i].t;
-            *if_false = map[i].f;
-            return true;
-        }
-    return false;
-}
-
-/* The `add` (i32.add or i64.add) emitted right before the compare at
-   `insn` (no label between them) whose result the compare reads as a or
-   b, else UINT32_MAX. */
-static uint32_t fusable_add(cc *c, uint32_t insn, enum ox_iop add_op, uint32_t a, uint32_t b)
-{
-    uint32_t add = c->prev_insn;
-    if (c->last_insn != insn || add == UINT32_MAX || add + 3 != insn /* [dst, x, y]: 3 cells */ ||
-        c->label_pos == insn)
-        return UINT32_MAX;
-    uint32_t dst = c->code[add + 1].w[0];
-    return (dst == a || dst == b) && is_add(c, add, add_op) ? add : UINT32_MAX;
-}
-
-/* The compare-and-branch on (b, a) equivalent to `br` on (a, b). */
-static enum ox_iop mirrored(enum ox_iop br)
-{
-    switch (br) {
-    case OXI_BR_I32_LT_S: return OXI_BR_I32_GT_S;
-    case OXI_BR_I32_LT_U: return OXI_BR_I32_GT_U;
-    case OXI_BR_I32_GT_S: return OXI_BR_I32_LT_S;
-    case OXI_BR_I32_GT_U: return OXI_BR_I32_LT_U;
-    case OXI_BR_I32_LE_S: return OXI_BR_I32_GE_S;
-    case OXI_BR_I32_LE_U: return OXI_BR_I32_GE_U;
-    case OXI_BR_I32_GE_S: return OXI_BR_I32_LE_S;
-    case OXI_BR_I32_GE_U: return OXI_BR_I32_LE_U;
-    case OXI_BR_I64_LT_S: return OXI_BR_I64_GT_S;
-    case OXI_BR_I64_LT_U: return OXI_BR_I64_GT_U;
-    case OXI_BR_I64_GT_S: return OXI_BR_I64_LT_S;
-    case OXI_BR_I64_GT_U: return OXI_BR_I64_LT_U;
-    case OXI_BR_I64_LE_S: return OXI_BR_I64_GE_S;
-    case OXI_BR_I64_LE_U: return OXI_BR_I64_GE_U;
-    case OXI_BR_I64_GE_S: return OXI_BR_I64_LE_S;
-    case OXI_BR_I64_GE_U: return OXI_BR_I64_LE_U;
-    default: return br; /* EQ, NE: symmetric */
-    }
-}
-
-static_assert(OXI_BR_ADD_I64_GE_U - OXI_BR_ADD_I32_EQ == OXI_BR_I64_GE_U - OXI_BR_I32_EQ,
-              "OX_BRADD_OPS follows the order of OX_BRCMP_OPS");
-
-/* Rewrite `add` [dst, x, y] and the compare after it into one
-   BR_ADD_* [dst, x, y, other, off] (code.h), the compare's other operand
-   being the one that is not the sum (the sum goes on the left). */
-static uint32_t fuse_add_branch(cc *c, uint32_t add, uint32_t a, uint32_t b, enum ox_iop br,
-                                uint32_t *word)
-{
-    ox_cell *cell = &c->code[add];
-    uint32_t dst = cell[1].w[0];
-    uint32_t other = b;
-    if (a != dst) { /* the sum is the right operand */
-        other = a;
-        br = mirrored(br);
-    }
-    cell[0].op = c->handlers[br + (OXI_BR_ADD_I32_EQ - OXI_BR_I32_EQ)];
-    cell[2].w[1] = other;
-    cell[3].w[0] = 0;
-    cell[3].w[1] = 0;
-    c->ncode = add + 4;
-    c->last_insn = add;
-    c->prev_insn = c->prev2_insn; /* an add before it may pair with it (A_*) */
-    c->prev2_insn = UINT32_MAX;
-    c->fold_insn = UINT32_MAX;
-    *word = 4;
-    return add;
-}
-
-/* The plain load emitted right before the compare at `insn` (no label
-   between them) whose result the compare reads as a or b, when that load
-   has an LC_* form (code.h OX_LDCMP_OPS); else UINT32_MAX. Its LC base op
-   goes to *base. */
-static uint32_t fusable_load(cc *c, uint32_t insn, uint32_t a, uint32_t b, enum ox_iop *base)
-{
-    static const uint16_t map[][2] = {
-#define OX_X(ld) {OXI_##ld, OXI_LC_##ld##_EQ},
-        OX_LDCMP_OPS(OX_X)
-#undef OX_X
-    };
-    uint32_t ld = c->prev_insn;
-    if (c->last_insn != insn || ld == UINT32_MAX || ld + 3 != insn /* [dst, addr, off] */ ||
-        c->label_pos == insn)
-        return UINT32_MAX;
-    uint32_t dst = c->code[ld + 1].w[0];
-    if (dst != a && dst != b)
-        return UINT32_MAX;
-    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
-        if (c->code[ld].op == c->handlers[map[k][0]]) {
-            *base = (enum ox_iop)map[k][1];
-            return ld;
-        }
-    return UINT32_MAX;
-}
-
-/* Rewrite load `ld` [dst, addr, offset] and the i32 compare-and-branch
-   `br` on (a, b) after it into LC_* [dst, addr, offset, other, off]. */
-static uint32_t fuse_load_branch(cc *c, uint32_t ld, enum ox_iop base, uint32_t a, uint32_t b,
-                                 enum ox_iop br, uint32_t *word)
-{
-    ox_cell *cell = &c->code[ld];
-    uint32_t other = b;
-    if (a != cell[1].w[0]) { /* the loaded value is the right operand */
-        other = a;
-        br = mirrored(br);
-    }
-    cell[0].op = c->handlers[base + (br - OXI_BR_I32_EQ)];
-    cell[2].w[1] = other;
-    cell[3].u64 = 0;
-    c->ncode = ld + 4;
-    c->last_insn = ld;
-    c->prev_insn = c->prev2_insn;
-    c->prev2_insn = UINT32_MAX;
-    c->fold_insn = UINT32_MAX;
-    *word = 4;
-    return ld;
-}
-
-/* The instruction just emitted, when it is a load or an i32.add that
-   wrote the value at height h (to its own slot or, through local.set or
-   tee, to a local: word 0 is that slot) and no label lies after it, so no
-   other path reaches the branch about to test the value; else UINT32_MAX.
-   Every candidate is 3 cells long. */
-static uint32_t last_producer(cc *c, uint32_t h)
-{
-    uint32_t at = c->last_insn;
-    if (at == UINT32_MAX || at + 3 != c->ncode || c->label_pos == c->ncode ||
-        c->code[at + 1].w[0] != loc_of(c, h))
-        return UINT32_MAX;
-    return at;
-}
-
-/* A load (plain or indexed) testing the branch after it becomes LB_*
-   (code.h): [dst, addr, offset] -> [dst, addr, offset, off], the same
-   cells; [dst, a, b, offset] -> [dst, a, b, offset, off], one cell more. */
-static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
-{
-    static const uint16_t map[][2] = {
-#define OX_X(ld) {OXI_##ld, OXI_LB_##ld##_NZ},
-        OX_LDBR_OPS(OX_X)
-#undef OX_X
-    };
-    const void *op = c->code[insn].op;
-    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        bool plain = op == c->handlers[map[k][0]];
-        bool ix = op == c->handlers[map[k][0] + (OXI_I32_LOAD_IX - OXI_I32_LOAD)];
-        if (!plain && !ix)
-            continue;
-        if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
-            return false;
-        ox_cell *cell = &c->code[insn];
-        cell[0].op = c->handlers[map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0)];
-        *word = ix ? 4 : 3;
-        if (ix) {
-            cell[3].u64 = 0;
-            c->ncode = insn + 4;
-        } else {
-            cell[2].w[1] = 0;
-        }
-        c->fold_insn = UINT32_MAX;
-        return true;
-    }
-    return false;
-}
-
-/* An i32.add testing the branch after it (`if (n -= 1)`): BR_ADD comparing
-   the sum with a pooled zero, [dst, x, y] -> [dst, x, y, zero, off]. */
-static bool fuse_sum_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
-{
-    if (!is_add(c, insn, OXI_I32_ADD))
-        return false;
-    uint32_t zero = const_slot(c, 0);
-    if (zero == UINT32_MAX ||
-        !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
-        return false;
-    ox_cell *cell = &c->code[insn];
-    cell[0].op = c->handlers[when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ];
-    cell[2].w[1] = zero;
-    cell[3].u64 = 0;
-    c->ncode = insn + 4;
-    c->fold_insn = UINT32_MAX;
-    *word = 4;
-    return true;
-}
-
-/* Emit a branch taken when the i32 just popped from height h is non-zero
-   (when_true) or zero. When the comparison that produced it is the last
-   instruction, rewrite that into a compare-and-branch instead. Returns
-   the instruction and, in *word, its offset operand. */
+/* A branch taken when the i32 just popped from height h is non-zero
+   (when_true) or zero. Returns the instruction and, in *word, its offset
+   operand. */
 static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *word)
 {
-    enum ox_iop t, f;
-    if (live(c) && can_fold(c, h)) {
-        uint32_t insn = c->fold_insn;
-        ox_cell *cell = &c->code[insn];
-        if (fused_branch(c->fold_op, &t, &f)) {
-            /* [dst, a, b] becomes [a, b, off]: same size */
-            uint32_t a = cell[1].w[1], b = cell[2].w[0];
-            uint32_t add = UINT32_MAX;
-            if (c->fold_op >= OXI_I32_EQ && c->fold_op <= OXI_I32_GE_U)
-                add = fusable_add(c, insn, OXI_I32_ADD, a, b);
-            else if (c->fold_op >= OXI_I64_EQ && c->fold_op <= OXI_I64_GE_U)
-                add = fusable_add(c, insn, OXI_I64_ADD, a, b);
-            if (add != UINT32_MAX)
-                return fuse_add_branch(c, add, a, b, when_true ? t : f, word);
-            enum ox_iop base;
-            uint32_t ld = UINT32_MAX;
-            if (c->fold_op >= OXI_I32_EQ && c->fold_op <= OXI_I32_GE_U)
-                ld = fusable_load(c, insn, a, b, &base);
-            if (ld != UINT32_MAX)
-                return fuse_load_branch(c, ld, base, a, b, when_true ? t : f, word);
-            cell[0].op = c->handlers[when_true ? t : f];
-            cell[1].w[0] = a;
-            cell[1].w[1] = b;
-            cell[2].w[0] = 0;
-            c->fold_insn = UINT32_MAX;
-            *word = 2;
-            return insn;
-        }
-        if (c->fold_op == OXI_I32_EQZ || c->fold_op == OXI_I64_EQZ) {
-            /* [dst, a] becomes [a, off] */
-            if (c->fold_op == OXI_I32_EQZ)
-                cell[0].op = c->handlers[when_true ? OXI_BR_UNLESS : OXI_BR_IF];
-            else
-                cell[0].op = c->handlers[when_true ? OXI_BR_I64_Z : OXI_BR_I64_NZ];
-            cell[1].w[0] = cell[1].w[1];
-            cell[1].w[1] = 0;
-            c->fold_insn = UINT32_MAX;
-            *word = 1;
-            return insn;
-        }
-    }
-    if (live(c)) {
-        /* a load or sum whose value is also kept (it may be tee'd) */
-        uint32_t insn = last_producer(c, h);
-        if (insn != UINT32_MAX && (fuse_load_test(c, insn, when_true, word) ||
-                                   fuse_sum_test(c, insn, when_true, word)))
-            return insn;
-        if (c->err)
-            return UINT32_MAX;
-    }
     *word = 1;
-    return EMIT(c, when_true ? OXI_BR_IF : OXI_BR_UNLESS, loc_of(c, h), 0);
-}
-
-/* ---- chained binops ------------------------------------------------------ */
-
-#define OX_R(X, f) OXI_##f,
-static const uint16_t ch_i32[] = {OX_CH_I32_F(OX_R, _)};
-static const uint16_t ch_i64[] = {OX_CH_I64_F(OX_R, _)};
-static const uint16_t ch_f32[] = {OX_CH_F32_F(OX_R, _)};
-static const uint16_t ch_f64[] = {OX_CH_F64_F(OX_R, _)};
-#undef OX_R
-static_assert(sizeof ch_i32 / sizeof ch_i32[0] == OX_CH_I32_N, "OX_CH_I32_N");
-static_assert(sizeof ch_i64 / sizeof ch_i64[0] == OX_CH_I64_N, "OX_CH_I64_N");
-static_assert(sizeof ch_f32 / sizeof ch_f32[0] == OX_CH_F32_N, "OX_CH_F32_N");
-static_assert(sizeof ch_f64 / sizeof ch_f64[0] == OX_CH_F64_N, "OX_CH_F64_N");
-
-static int ch_index(const uint16_t *set, uint32_t n, enum ox_iop op)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (set[i] == op)
-            return (int)i;
-    return -1;
-}
-
-/* The chained op for F then G (code.h), the intermediate being G's left
-   operand or not; OXI_COUNT_ when the pair has none. */
-static enum ox_iop chain_op(enum ox_iop f, enum ox_iop g, bool right)
-{
-    static const struct { const uint16_t *set; uint32_t n; enum ox_iop base; } sets[] = {
-        {ch_i32, OX_CH_I32_N, OXI_CH_I32_ADD_I32_ADD_L},
-        {ch_i64, OX_CH_I64_N, OXI_CH_I64_ADD_I64_ADD_L},
-        {ch_f32, OX_CH_F32_N, OXI_CH_F32_ADD_F32_ADD_L},
-        {ch_f64, OX_CH_F64_N, OXI_CH_F64_ADD_F64_ADD_L},
-    };
-    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
-        int fi = ch_index(sets[k].set, sets[k].n, f), gi = ch_index(sets[k].set, sets[k].n, g);
-        if (fi >= 0 && gi >= 0)
-            return (enum ox_iop)(sets[k].base + ((uint32_t)fi * sets[k].n + (uint32_t)gi) * 2 +
-                                 (right ? 1 : 0));
-    }
-    return OXI_COUNT_;
-}
-
-/* Whether one operand of a binop on heights h, h+1 (popped) is the value
-   the instruction just emitted computed; *right when it is the second. */
-static bool folded_operand(cc *c, uint32_t h, bool *right)
-{
-    if (can_fold(c, h))
-        *right = false;
-    else if (can_fold(c, h + 1))
-        *right = true;
-    else
-        return false;
-    return true;
-}
-
-/* Binop `g` on the values at heights h and h+1 (already popped): when one
-   of them is the result of the binop just emitted, rewrite that [t, a, b]
-   in place into the chained [dst, a, b, other] (same size) and return
-   true; the caller pushes the result. */
-static bool chain(cc *c, uint32_t h, enum ox_iop g)
-{
-    bool right;
-    if (!folded_operand(c, h, &right))
-        return false;
-    uint32_t at = c->fold_insn;
-    enum ox_iop op = chain_op(c->fold_op, g, right);
-    if (op == OXI_COUNT_ || c->code[at].op != c->handlers[c->fold_op])
-        return false;
-    ox_cell *cell = &c->code[at];
-    cell[0].op = c->handlers[op];
-    cell[1].w[0] = slot_of(c, h);
-    cell[2].w[1] = loc_of(c, right ? h : h + 1);
-    produced(c, at, op);
-    return true;
-}
-
-/* Binop `g` on heights h, h+1 (popped) whose operand is the load just
-   emitted: rewrite the load [t, addr, off] in place into the load-operand
-   form [dst, other, addr, off], or the indexed [t, a, b, off] into
-   [dst, other, a, b, off] (code.h OX_LDOP_OPS). */
-static bool load_operand(cc *c, uint32_t h, enum ox_iop g)
-{
-    static const struct { uint16_t ld, op, l; } map[] = {
-#define OX_X(ld, op, t) {OXI_##ld, OXI_##op, OXI_LM_##ld##_##op##_L},
-        OX_LDOP_OPS(OX_X)
-#undef OX_X
-    };
-    bool right;
-    if (!folded_operand(c, h, &right))
-        return false;
-    uint32_t at = c->fold_insn;
-    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        bool ix = (unsigned)c->fold_op == map[k].ld + (unsigned)(OXI_I32_LOAD_IX - OXI_I32_LOAD);
-        if ((map[k].ld != c->fold_op && !ix) || map[k].op != g)
-            continue;
-        if (c->code[at].op != c->handlers[c->fold_op])
-            return false;
-        /* the indexed form [dst, a, b, off] grows a cell: it is last */
-        if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
-            return false;
-        ox_cell *cell = &c->code[at];
-        uint32_t w1 = cell[1].w[1], w2 = cell[2].w[0], w3 = cell[2].w[1];
-        enum ox_iop op = (enum ox_iop)(map[k].l + (right ? 1 : 0) + (ix ? 2 : 0));
-        cell[0].op = c->handlers[op];
-        cell[1].w[0] = slot_of(c, h);
-        cell[1].w[1] = loc_of(c, right ? h : h + 1);
-        cell[2].w[0] = w1; /* addr, or a */
-        cell[2].w[1] = w2; /* offset, or b */
-        if (ix) {
-            cell[3].w[0] = w3; /* offset */
-            cell[3].w[1] = 0;
-            c->ncode = at + 4;
-        }
-        produced(c, at, op);
-        return true;
-    }
-    return false;
-}
-
-/* Store `st` of the value at h+1 to the address at h (both popped): when
-   the value is the binop just emitted, rewrite it [t, a, b] in place into
-   [addr, a, b, off] (code.h OX_OPST_OPS). */
-static bool op_store(cc *c, uint32_t h, enum ox_iop st, uint32_t off)
-{
-    static const struct { uint16_t op, st, sm; } map[] = {
-#define OX_X(op, st, t) {OXI_##op, OXI_##st, OXI_SM_##op##_##st},
-        OX_OPST_OPS(OX_X)
-#undef OX_X
-    };
-    if (!can_fold(c, h + 1))
-        return false;
-    uint32_t at = c->fold_insn;
-    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        if (map[k].op != c->fold_op || map[k].st != st)
-            continue;
-        ox_cell *cell = &c->code[at];
-        if (cell[0].op != c->handlers[c->fold_op])
-            return false;
-        cell[0].op = c->handlers[map[k].sm];
-        cell[1].w[0] = loc_of(c, h);
-        cell[2].w[1] = off;
-        c->fold_insn = UINT32_MAX;
-        return true;
-    }
-    /* a load-operand binop (LM_*) stored at its type's full width:
-       [t, other, addr, off] -> [saddr, other, addr, off, soff], one cell
-       longer (it is last) */
-    static const struct { uint16_t lm, st, lms; } lmap[] = {
-#define OX_X(ld, op, t) {OXI_LM_##ld##_##op##_L, OXI_##t##_STORE, OXI_LMS_##ld##_##op##_L},
-        OX_LDOP_OPS(OX_X)
-#undef OX_X
-    };
-    for (size_t k = 0; k < sizeof lmap / sizeof lmap[0]; k++) {
-        unsigned lm = lmap[k].lm;
-        if (((unsigned)c->fold_op != lm && (unsigned)c->fold_op != lm + 1u) || lmap[k].st != st)
-            continue;
-        if (c->code[at].op != c->handlers[c->fold_op] ||
-            !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
-            return false;
-        ox_cell *cell = &c->code[at];
-        cell[0].op = c->handlers[lmap[k].lms + (c->fold_op - lmap[k].lm)];
-        cell[1].w[0] = loc_of(c, h);
-        cell[3].w[0] = off;
-        cell[3].w[1] = 0;
-        c->ncode = at + 4;
-        c->fold_insn = UINT32_MAX;
-        return true;
-    }
-    return false;
-}
-
-/* Memory width in bytes of a load or store op (plain or _IX), else 0. */
-static uint32_t mem_width(enum ox_iop op)
-{
-    switch (op) {
-#define OX_X(name, txt, pfx, code, t, al, ...) \
-    case OXI_##name: \
-    case OXI_##name##_IX: \
-        return 1u << (al);
-        OX_LOAD_OPS(OX_X)
-        OX_STORE_OPS(OX_X)
-#undef OX_X
-    default:
-        return 0;
-    }
-}
-
-/* Store `st` (width w) of the value at h+1 to the address at h: when the
-   value is the load just emitted with the same width, the store writes
-   back exactly the loaded bytes, so both become one MOVE (code.h):
-   [t, addr, off] → [daddr, addr, off, doff] in place, and the indexed
-   [t, a, b, off] → [daddr, a, b, off, doff], one cell longer (it is last). */
-static bool move_store(cc *c, uint32_t h, enum ox_iop st, uint32_t doff)
-{
-    if (!can_fold(c, h + 1))
-        return false;
-    enum ox_iop ld = c->fold_op;
-    uint32_t w = mem_width(st), at = c->fold_insn;
-    bool ix = ld >= OXI_I32_LOAD_IX && ld <= OXI_I64_LOAD32_U_IX;
-    bool plain = ld >= OXI_I32_LOAD && ld <= OXI_I64_LOAD32_U;
-    if ((!ix && !plain) || mem_width(ld) != w || c->code[at].op != c->handlers[ld])
-        return false;
-    uint32_t k = w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3;
-    if (ix) {
-        if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
-            return false; /* the error is recorded; the plain store's emit fails too */
-        ox_cell *cell = &c->code[at];
-        cell[0].op = c->handlers[OXI_MOVE1_IX + k];
-        cell[1].w[0] = loc_of(c, h);
-        cell[3].w[0] = doff;
-        cell[3].w[1] = 0;
-        c->ncode++;
-    } else {
-        ox_cell *cell = &c->code[at];
-        cell[0].op = c->handlers[OXI_MOVE1 + k];
-        cell[1].w[0] = loc_of(c, h);
-        cell[2].w[1] = doff;
-    }
-    c->fold_insn = UINT32_MAX;
-    return true;
+    return live(c) ? oxf_cond_branch(c, loc_of(c, h), when_true, word) : UINT32_MAX;
 }
 
 /* ---- control instructions ---------------------------------------------- */
@@ -1140,46 +488,6 @@ static bool op_br(cc *c, uint32_t l)
     return true;
 }
 
-/* The loop of frame f closed by the branch `br` just emitted: when its
-   whole body is one SA_* pair (store, then the pointer's add) and `br` is
-   the BR_ADD stepping the counter, run it as a fill loop in registers
-   (code.h SAL_*). Only when the loop reads nothing the body writes but
-   the two steps: the store's address is the pointer, the value, the
-   steps and the limit are neither the pointer nor the counter. */
-static void fill_loop(cc *c, const ctl *f, uint32_t br)
-{
-    static const uint16_t sal[][2] = {
-#define OX_X(st, t) {OXI_SA_##st, OXI_SAL_##st##_BR_ADD_I32_EQ},
-        OX_SALOOP_STORES(OX_X)
-#undef OX_X
-    };
-    uint32_t sa = f->loop_pc;
-    if (br != sa + 6)
-        return;
-    const ox_cell *b = &c->code[br], *p = &c->code[sa];
-    enum ox_iop brop = OXI_COUNT_;
-    for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
-        if (b[0].op == c->handlers[k])
-            brop = (enum ox_iop)k;
-    if (brop == OXI_COUNT_)
-        return;
-    /* [op][a, v][off, -] then [op][d, x][y, -]; [op][e, q1][q2, lim][off, -] */
-    uint32_t a = p[1].w[0], v = p[1].w[1], d = p[4].w[0], x = p[4].w[1], y = p[5].w[0];
-    uint32_t e = b[1].w[0], q1 = b[1].w[1], q2 = b[2].w[0], lim = b[2].w[1];
-    uint32_t step = x == d ? y : x, cstep = q1 == e ? q2 : q1;
-    if (a != d || (x != d && y != d) || (q1 != e && q2 != e) || d == e)
-        return;
-    const uint32_t inv[] = {v, step, cstep, lim};
-    for (size_t k = 0; k < sizeof inv / sizeof inv[0]; k++)
-        if (inv[k] == d || inv[k] == e)
-            return;
-    for (size_t k = 0; k < sizeof sal / sizeof sal[0]; k++)
-        if (p[0].op == c->handlers[sal[k][0]]) {
-            c->code[sa].op = c->handlers[sal[k][1] + (brop - OXI_BR_ADD_I32_EQ)];
-            return;
-        }
-}
-
 static bool op_br_if(cc *c, uint32_t l)
 {
     ctl *f;
@@ -1198,13 +506,13 @@ static bool op_br_if(cc *c, uint32_t l)
         if (!target(c, f, insn, word))
             return false;
         if (insn != UINT32_MAX && f->kind == CTL_LOOP)
-            fill_loop(c, f, insn);
+            oxf_loop_branch(c, f->loop_pc, insn);
         return true;
     }
     uint32_t skip = emit_cond_branch(c, cond_h, false, &word);
     if (skip == UINT32_MAX || !emit_branch(c, f))
         return c->err == NULL;
-    set_word(c, skip, word, c->ncode - skip);
+    oxc_set_word(c, skip, word, c->ncode - skip);
     place_label(c);
     return true;
 }
@@ -1257,7 +565,7 @@ static bool op_br_table(cc *c)
                 continue;
             }
             /* a stub after the table moves the values, then branches */
-            set_word(c, insn, 2 + k, c->ncode - insn);
+            oxc_set_word(c, insn, 2 + k, c->ncode - insn);
             c->nvs = h;
             if (!emit_branch(c, f))
                 return false;
@@ -1511,7 +819,7 @@ static bool push_const(cc *c, ox_valtype t, uint64_t bits)
 {
     if (!live(c))
         return push(c, t);
-    uint32_t at = const_slot(c, bits);
+    uint32_t at = oxc_const_slot(c, bits);
     if (at != UINT32_MAX)
         return push_at(c, t, at);
     uint32_t dst = slot_of(c, c->nvs);
@@ -1528,19 +836,6 @@ static bool check_local(cc *c, uint32_t x)
 static bool check_global(cc *c, uint32_t x)
 {
     return x < c->m->nglobals || oxc_unknown(c, "global", x);
-}
-
-/* Whether the value folded in c->fold_insn (which is last) is an address
-   `base + (i << k)` computed by CH_I32_SHL_I32_ADD_L/_R [dst, i, k, base]
-   (the add commutes, so both orders are the same address); makes room for
-   the scaled load or store, a cell longer. */
-static bool scaled_address(cc *c)
-{
-    if (c->fold_op != OXI_CH_I32_SHL_I32_ADD_L && c->fold_op != OXI_CH_I32_SHL_I32_ADD_R)
-        return false;
-    if (c->code[c->fold_insn].op != c->handlers[c->fold_op])
-        return false;
-    return oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell));
 }
 
 static bool op_other(cc *c, enum ox_opcode op, imm *im);
@@ -1566,12 +861,8 @@ static bool instr(cc *c, uint8_t byte)
         if (!pop_expect(c, oi->ta) || !pop_expect(c, oi->ta))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && (chain(c, h, iop) || load_operand(c, h, iop)))
-            return push(c, oi->tr);
-        uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1));
-        if (at == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1))))
             return false;
-        produced(c, at, iop);
         return push(c, oi->tr);
     }
     case OX_SHAPE_UN: {
@@ -1583,90 +874,24 @@ static bool instr(cc *c, uint8_t byte)
                where the i64 keeps its low 32 bits: the wrapped value is
                the same slot, no instruction. */
             return push_at(c, OX_I32, loc_of(c, h));
-        uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h));
-        if (at == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h))))
             return false;
-        produced(c, at, iop);
         return push(c, oi->tr);
     }
     case OX_SHAPE_LOAD: {
-        uint32_t off = im.b;
         if (!check_memarg(c, &im, oi->align) || !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && can_fold(c, h) && is_add(c, c->fold_insn, OXI_I32_ADD)) {
-            /* the address is an i32.add just emitted: [dst, a, b] becomes
-               the indexed load [dst, a, b, offset] in place */
-            uint32_t at = c->fold_insn;
-            enum ox_iop ix = (enum ox_iop)(iop + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
-            c->code[at].op = c->handlers[ix];
-            set_word(c, at, 3, off);
-            produced(c, at, ix);
-            return push(c, oi->tr);
-        }
-        if (live(c) && can_fold(c, h) && scaled_address(c)) {
-            /* the address is `base + (i << k)` just emitted as a chained
-               op [dst, i, k, base]: the scaled load [dst, i, k, base, offset] */
-            uint32_t at = c->fold_insn;
-            enum ox_iop sx = (enum ox_iop)(iop + (OXI_I32_LOAD_SX - OXI_I32_LOAD));
-            c->code[at].op = c->handlers[sx];
-            c->code[at + 3].w[0] = off;
-            c->code[at + 3].w[1] = 0;
-            c->ncode = at + 4;
-            produced(c, at, sx);
-            return push(c, oi->tr);
-        }
-        if (c->err)
+        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), im.b)))
             return false;
-        uint32_t at = EMIT(c, iop, slot_of(c, h), loc_of(c, h), off);
-        if (at == UINT32_MAX && c->err)
-            return false;
-        produced(c, at, iop);
         return push(c, oi->tr);
     }
     case OX_SHAPE_STORE: {
-        uint32_t off = im.b;
         if (!check_memarg(c, &im, oi->align) || !pop_expect(c, oi->ta) ||
             !pop_expect(c, OX_I32))
             return false;
         uint32_t h = c->nvs;
-        if (live(c) && can_fold(c, h) && is_add(c, c->fold_insn, OXI_I32_ADD)) {
-            /* nothing was emitted for the value (a local or constant), so
-               the address's i32.add is last: [dst, a, b] becomes the
-               indexed store [a, b, value, offset] */
-            uint32_t at = c->fold_insn;
-            ox_cell *cell = &c->code[at];
-            uint32_t a = cell[1].w[1], b = cell[2].w[0];
-            cell[0].op = c->handlers[iop + (OXI_I32_STORE_IX - OXI_I32_STORE)];
-            cell[1].w[0] = a;
-            cell[1].w[1] = b;
-            cell[2].w[0] = loc_of(c, h + 1);
-            cell[2].w[1] = off;
-            c->fold_insn = UINT32_MAX;
-            return true;
-        }
-        if (live(c) && can_fold(c, h) && scaled_address(c)) {
-            /* [dst, i, k, base] becomes the scaled store
-               [i, k, base, value, offset] */
-            uint32_t at = c->fold_insn;
-            ox_cell *cell = &c->code[at];
-            uint32_t i = cell[1].w[1], k = cell[2].w[0], b = cell[2].w[1];
-            cell[0].op = c->handlers[iop + (OXI_I32_STORE_SX - OXI_I32_STORE)];
-            cell[1].w[0] = i;
-            cell[1].w[1] = k;
-            cell[2].w[0] = b;
-            cell[2].w[1] = loc_of(c, h + 1);
-            cell[3].w[0] = off;
-            cell[3].w[1] = 0;
-            c->ncode = at + 4;
-            c->fold_insn = UINT32_MAX;
-            return true;
-        }
-        if (c->err)
-            return false;
-        if (live(c) && (op_store(c, h, iop, off) || move_store(c, h, iop, off)))
-            return true;
-        return EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), off) != UINT32_MAX || !c->err;
+        return emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im.b));
     }
     default:
         return op_other(c, (enum ox_opcode)oi->op, &im);
@@ -1742,11 +967,9 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             want = t1 != T_UNKNOWN ? t1 : t2;
         }
         uint32_t h = c->nvs;
-        uint32_t at = EMIT(c, OXI_SELECT, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1),
-                           loc_of(c, hc));
-        if (at == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT_VALUE(c, OXI_SELECT, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1),
+                                   loc_of(c, hc))))
             return false;
-        produced(c, at, OXI_SELECT);
         return push(c, want);
     }
     case OXO_LOCAL_GET:
@@ -1767,22 +990,16 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             if (c->loc[k] == x && !materialize(c, k))
                 return false;
         uint32_t src = loc_of(c, h);
-        if (can_fold(c, h)) {
-            /* the instruction that computed the value writes the local */
-            set_word(c, c->fold_insn, 0, x);
-            c->fold_insn = UINT32_MAX;
-        } else if (src != x && EMIT(c, OXI_COPY, x, src) == UINT32_MAX && c->err) {
+        /* the instruction that computed the value writes the local */
+        if (!oxf_retarget(c, src, x) && src != x && !emitted(c, EMIT(c, OXI_COPY, x, src)))
             return false;
-        }
         return tee ? push_at(c, c->ltypes[x], x) : true;
     }
     case OXO_GLOBAL_GET: {
         if (!check_global(c, im->a))
             return false;
-        uint32_t at = EMIT(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), im->a);
-        if (at == UINT32_MAX && c->err)
+        if (!emitted(c, EMIT_VALUE(c, OXI_GLOBAL_GET, slot_of(c, c->nvs), im->a)))
             return false;
-        produced(c, at, OXI_GLOBAL_GET);
         return push(c, c->m->globals[im->a].type);
     }
     case OXO_GLOBAL_SET:
@@ -1989,6 +1206,7 @@ ox_error *ox_compile_module(ox_module *m)
     cc c;
     memset(&c, 0, sizeof c);
     c.m = m;
+    c.fuse = !(m->engine && m->engine->cfg.disable_fusion);
     c.handlers = ox_interp_handlers();
     uint32_t ndefs = m->nfuncs - m->nimport_funcs;
     for (uint32_t i = 0; i < ndefs && !c.err; i++) {

@@ -34,6 +34,7 @@ typedef struct patch {
 
 typedef struct cc {
     ox_module *m;
+    bool fuse;           /* superinstructions on (fuse.c) */
     const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
     ox_error *err;
     const void *const *handlers;
@@ -64,6 +65,7 @@ typedef struct cc {
     uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
+    /* The rest is fuse.c's view of the tail of the code. */
     /* The last value-producing instruction, whose result slot (word 0)
        local.set may retarget, or a compare that br_if/if may fuse with. */
     uint32_t fold_insn, fold_end, label_pos;
@@ -89,6 +91,34 @@ bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
 bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
+
+/* fuse.c: the fusion layer, through which every instruction reaches the
+   code buffer (see fuse.c). Words are the plain op's operands (code.h).
+   Each returns the cell index of the instruction now holding the op (a
+   fused one, maybe emitted earlier), or UINT32_MAX with c->err set. */
+/* An op whose word 0 is the slot it writes (its value may be folded). */
+uint32_t oxf_emit_value(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w);
+/* Any other op. */
+uint32_t oxf_emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w);
+/* A branch taken when slot `cond` (an i32) is non-zero (when_true) or zero;
+   *word gets the operand word of its offset. */
+uint32_t oxf_cond_branch(cc *c, uint32_t cond, bool when_true, uint32_t *word);
+/* A label at the end of the code: nothing fuses across it. */
+void oxf_label(cc *c);
+/* When the instruction just emitted computed the value in stack slot s,
+   make it write slot `to` instead (local.set, return) and say so. */
+bool oxf_retarget(cc *c, uint32_t s, uint32_t to);
+/* The back-edge `br` just emitted to the loop header at cell `header`. */
+void oxf_loop_branch(cc *c, uint32_t header, uint32_t br);
+
+/* compile.c: the pool slot holding `bits`, or UINT32_MAX. */
+uint32_t oxc_const_slot(cc *c, uint64_t bits);
+
+/* Set operand word `word` of the instruction at cell `insn`. */
+static inline void oxc_set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)
+{
+    c->code[insn + 1 + word / 2].w[word % 2] = v;
+}
 
 /* compile_pool.c: fill c->consts/nconsts with the pool of the body from
    `body` (its locals' declarations) to `end`. Reports no errors: on code

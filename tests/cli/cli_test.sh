@@ -37,6 +37,7 @@ expect() {
 }
 
 inspect_tests() {
+    local m="$dir/arith.wasm"
     expect 0 'export memory "mem" 1..2 pages
 export global "counter" mut i64
 export global "pi" f64
@@ -73,6 +74,25 @@ export func "run" () -> (f32)' -- inspect "$dir/imports.wasm"
     local help
     help=$("$oxide" inspect --help)
     case "$help" in "usage: oxide inspect"*) ;; *) failures=$((failures + 1)); echo "FAIL: inspect --help";; esac
+
+    # --code: the compiled code; `return a + b` makes the add write slot 0
+    expect 0 'func 0: 2 params, 0 locals, 0 constants, frame 4 slots, 4 cells
+     0  i32.add                 p0 <- p0, p1
+     3  RETURN' -- inspect --code "$m" add
+    # a fused loop, and the same loop with fusion off
+    # (n - 1 runs as n + -1 so that it joins the add fusion; the result is
+    # already in slot 0 for the return)
+    expect 0 'func 1 $count: 1 params, 0 locals, 3 constants, frame 6 slots, 5 cells
+     0  BR_ADD_I32_NE           p0 <- p0, k1=0xffffffff, k2=0x0, ->0
+     4  RETURN' -- inspect --code "$dir/loop.wasm" count
+    expect 0 'func 1 $count: 1 params, 0 locals, 3 constants, frame 6 slots, 9 cells
+     0  i32.sub                 p0 <- p0, k0=0x1
+     3  i32.ne                  t0 <- p0, k2=0x0
+     6  BR_IF                   t0, ->0
+     8  RETURN' -- inspect --code --no-fusion "$dir/loop.wasm" '$count'
+    expect 2 '' "no function 'nope'" -- inspect --code "$m" nope
+    expect 2 '' "imported" -- inspect --code "$dir/imports.wasm" 0
+    expect 2 '' "usage: oxide inspect" -- inspect --no-fusion "$m"
 }
 
 invoke_tests() {

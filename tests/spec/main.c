@@ -89,6 +89,7 @@ static void usage(FILE *f)
             "  --command-timeout SEC  per engine call: the store is interrupted and the\n"
             "                         command fails (default 10, 0 = none)\n"
             "  --report-only          exit 0 even when commands fail\n"
+            "  --no-fusion            compile without superinstructions (plain ops only)\n"
             "  --verbose              print every command, engine messages, print* calls\n"
             "\n"
             "exit: 0 passed, 1 failed, 2 usage, 77 testsuite not found (skip)\n",
@@ -374,6 +375,8 @@ int main(int argc, char **argv)
             c.opt.verbose = true;
         } else if (!strcmp(a, "--report-only")) {
             c.report_only = true;
+        } else if (!strcmp(a, "--no-fusion")) {
+            c.opt.no_fusion = true;
         } else if (!strcmp(a, "--simd")) {
             simd = true;
         } else if (!strcmp(a, "--core")) {

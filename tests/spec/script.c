@@ -565,7 +565,10 @@ static void run_command(script *s, json_t *cmd)
 static ox_error *setup(script *s)
 {
     ox_error *err;
-    if ((err = ox_engine_new(NULL, &s->engine)))
+    ox_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.disable_fusion = s->opt->no_fusion;
+    if ((err = ox_engine_new(&cfg, &s->engine)))
         return err;
     if ((err = ox_store_new(s->engine, &s->store)))
         return err;

@@ -117,6 +117,7 @@ void st_watchdog_stop(st_watchdog *w);
 typedef struct st_options {
     bool verbose;
     unsigned command_timeout; /* seconds per engine call; 0 = none */
+    bool no_fusion;           /* compile without superinstructions */
     st_known *known;          /* may be NULL */
 } st_options;
 

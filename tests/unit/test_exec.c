@@ -59,10 +59,18 @@ typedef struct fixture {
     ox_instance *inst;
 } fixture;
 
+/* --no-fusion: run everything compiled without superinstructions. */
+static bool no_fusion;
+
 static bool setup(fixture *fx, const char *path, const ox_config *cfg)
 {
     memset(fx, 0, sizeof *fx);
-    ox_error *err = ox_engine_new(cfg, &fx->engine);
+    ox_config c;
+    memset(&c, 0, sizeof c);
+    if (cfg)
+        c = *cfg;
+    c.disable_fusion = no_fusion;
+    ox_error *err = ox_engine_new(&c, &fx->engine);
     if (!err)
         err = ox_module_load_file(fx->engine, path, &fx->module);
     if (!err)
@@ -517,8 +525,12 @@ static void test_const_pool(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "--no-fusion")) {
+        no_fusion = true;
+        argv++;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: test_exec exec.wasm\n");
+        fprintf(stderr, "usage: test_exec [--no-fusion] exec.wasm\n");
         return 2;
     }
     test_calls(argv[1]);

@@ -2,10 +2,12 @@
  * test_opcodes.c — the instruction table (src/wasm/opcodes.h) is
  * consistent: every line is found by its own encoding, no two lines share
  * one, mnemonics are unique except the two forms of select, and the
- * immediates and types of a few lines of each shape are as the spec says.
+ * immediates and types of a few lines of each shape are as the spec says;
+ * and the disassembler (disasm.c) names every internal op of code.h.
  */
 #include <string.h>
 
+#include "code.h"
 #include "opcodes.h"
 #include "module.h"
 #include "test.h"
@@ -71,5 +73,16 @@ int main(void)
     CHECK(oi && strcmp(oi->name, "call_indirect") == 0 && oi->imm == OX_IMM_CALL_INDIRECT);
     oi = ox_opinfo_get(0xFD, 12);
     CHECK(oi && strcmp(oi->name, "v128.const") == 0 && oi->imm == OX_IMM_V128);
+    /* the disassembler knows every internal op: a name and its operands */
+    for (unsigned op = 0; op < OXI_COUNT_; op++) {
+        const char *n = ox_code_op_name(op), *k = ox_code_op_operands(op);
+        CHECK(n != NULL && k != NULL);
+        if (!n || !k)
+            fprintf(stderr, "internal op %u lacks a name or operand list\n", op);
+    }
+    CHECK(strcmp(ox_code_op_name(OXI_I32_ADD), "i32.add") == 0);
+    CHECK(strcmp(ox_code_op_operands(OXI_I32_ADD), "dss") == 0);
+    CHECK(strcmp(ox_code_op_name(OXI_BR_ADD_I32_NE), "BR_ADD_I32_NE") == 0);
+    CHECK(ox_code_op_name(OXI_COUNT_) == NULL);
     return test_summary("opcodes");
 }
