@@ -293,15 +293,22 @@ struct ox_code {
     uint32_t nresults;
 };
 
-/* disasm.c: an op's name (its WebAssembly mnemonic when it is one
+/* code.c: an op's name (its WebAssembly mnemonic when it is one
    instruction of opcodes.h, else its code.h name) and its operand words,
    one letter each (d slot written, s slot read, i immediate, o branch
-   offset, b call frame base); NULL for no such op. */
+   offset, b call frame base); NULL for no such op. A pair run by one
+   dispatch (ADD2, SA_*, A_*, ADD_COPY, SAL_*) has the first instruction's
+   words: the second follows as an instruction of its own. */
 const char *ox_code_op_name(unsigned op);
 const char *ox_code_op_operands(unsigned op);
+/* The length in cells of instruction `insn`, whose op is `op`. */
+uint32_t ox_code_insn_cells(const ox_cell *insn, unsigned op);
 
-/* interp.c: the handler table the compiler stores in the stream, indexed by
-   enum ox_iop. Read-only, shared by all threads. */
+/* interp.c: the handler table, indexed by enum ox_iop. Read-only, shared
+   by all threads. */
 const void *const *ox_interp_handlers(void);
+/* interp.c: make compiled code runnable: each instruction's op number
+   (what the compiler writes) becomes its handler. */
+void ox_interp_thread(struct ox_code *code);
 
 #endif

@@ -165,16 +165,6 @@ static bool read_blocktype(cc *c, ctl *f)
 
 /* ---- the constant pool --------------------------------------------------- */
 
-/* The pool slot holding `bits`, or UINT32_MAX when the pool (laid out by
-   compile_pool.c before the pass) has none. */
-uint32_t oxc_const_slot(cc *c, uint64_t bits)
-{
-    for (uint32_t k = 0; k < c->nconsts; k++)
-        if (c->consts[k] == bits)
-            return c->nlocals + k;
-    return UINT32_MAX;
-}
-
 /* ---- emission ---------------------------------------------------------- */
 
 static bool live(cc *c)
@@ -1207,7 +1197,6 @@ ox_error *ox_compile_module(ox_module *m)
     memset(&c, 0, sizeof c);
     c.m = m;
     c.fuse = !(m->engine && m->engine->cfg.disable_fusion);
-    c.handlers = ox_interp_handlers();
     uint32_t ndefs = m->nfuncs - m->nimport_funcs;
     for (uint32_t i = 0; i < ndefs && !c.err; i++) {
         struct ox_code *code = NULL;

@@ -37,7 +37,6 @@ typedef struct cc {
     bool fuse;           /* superinstructions on (fuse.c) */
     const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
     ox_error *err;
-    const void *const *handlers;
 
     uint32_t nparams, nlocals;
     ox_valtype *ltypes;
@@ -111,8 +110,14 @@ bool oxf_retarget(cc *c, uint32_t s, uint32_t to);
 /* The back-edge `br` just emitted to the loop header at cell `header`. */
 void oxf_loop_branch(cc *c, uint32_t header, uint32_t br);
 
-/* compile.c: the pool slot holding `bits`, or UINT32_MAX. */
+/* compile_pool.c: the pool slot holding `bits`, or UINT32_MAX. */
 uint32_t oxc_const_slot(cc *c, uint64_t bits);
+
+/* While a body is compiled, an instruction's first cell holds its op
+   number (enum ox_iop); ox_interp_thread turns them into handlers once the
+   body is done. */
+static inline unsigned oxc_op(const ox_cell *cell) { return (unsigned)cell->u64; }
+static inline void oxc_set_op(ox_cell *cell, unsigned op) { cell->u64 = op; }
 
 /* Set operand word `word` of the instruction at cell `insn`. */
 static inline void oxc_set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)

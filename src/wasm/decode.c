@@ -739,13 +739,6 @@ void ox_module_destroy(ox_module *m)
     }
     free(m->imports);
     free(m->functypes);
-    /* nfuncs is set only once every section decoded; before that no body
-       has been compiled, so there is no code to free. */
-    if (m->funcs && m->nfuncs > m->nimport_funcs) {
-        for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
-            if (m->funcs[i].code)
-                ox_code_free(m->funcs[i].code);
-    }
     free(m->funcs);
     free(m->tables);
     free(m->mems);

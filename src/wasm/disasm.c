@@ -21,85 +21,6 @@
 #include "code.h"
 #include "runtime.h"
 
-/* Each op's operand words, one letter per word: d a slot written, s a slot
-   read, i an immediate, o a branch offset, b the base slot of a call's
-   frame. The letters follow the word lists in code.h and interp.c. */
-#define K(name, kinds) [OXI_##name] = kinds,
-static const char *const kinds[OXI_COUNT_] = {
-    K(UNREACHABLE, "") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so")
-    K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib")
-    K(CALL_INDIRECT, "iibs") K(COPY, "ds") K(COPY2, "dsds")
-    K(MOVE1, "ssii") K(MOVE2, "ssii") K(MOVE4, "ssii") K(MOVE8, "ssii")
-    K(MOVE1_IX, "sssii") K(MOVE2_IX, "sssii") K(MOVE4_IX, "sssii") K(MOVE8_IX, "sssii")
-    K(ADD2, "dss") K(ADD_COPY, "dss") K(SUB_COPY, "dss")
-    K(CONST32, "di") K(CONST64, "dii") K(SELECT, "dsss") K(GLOBAL_GET, "di")
-    K(GLOBAL_SET, "si") K(MEMORY_SIZE, "d") K(MEMORY_GROW, "ds") K(MEMORY_INIT, "isss")
-    K(DATA_DROP, "i") K(MEMORY_COPY, "sss") K(MEMORY_FILL, "sss") K(TABLE_GET, "dsi")
-    K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssi") K(TABLE_FILL, "isss")
-    K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds")
-    K(REF_FUNC, "di")
-#define K_BRCMP(name, ...) K(name, "sso")
-    OX_BRCMP_OPS(K_BRCMP)
-#define K_BRADD(name, ...) K(name, "dssso")
-    OX_BRADD_OPS(K_BRADD)
-#define K_BIN(name, ...) K(name, "dss")
-    OX_BINOPS(K_BIN) OX_TRAP_BINOPS(K_BIN)
-#define K_UN(name, ...) K(name, "ds")
-    OX_UNOPS(K_UN) OX_TRUNC_OPS(K_UN) OX_SAT_OPS(K_UN)
-#define K_LD(name, ...) K(name, "dsi") K(name##_IX, "dssi") K(name##_SX, "dsssi")
-    OX_LOAD_OPS(K_LD)
-#define K_ST(name, ...) K(name, "ssi") K(name##_IX, "sssi") K(name##_SX, "ssssi")
-    OX_STORE_OPS(K_ST)
-#define K_CH(f, g, t) K(CH_##f##_##g##_L, "dsss") K(CH_##f##_##g##_R, "dsss")
-    OX_CHAIN_OPS(K_CH)
-#define K_LM(ld, op, t) \
-    K(LM_##ld##_##op##_L, "dssi") K(LM_##ld##_##op##_R, "dssi") \
-    K(LMX_##ld##_##op##_L, "dsssi") K(LMX_##ld##_##op##_R, "dsssi") \
-    K(LMS_##ld##_##op##_L, "sssii") K(LMS_##ld##_##op##_R, "sssii")
-    OX_LDOP_OPS(K_LM)
-#define K_SM(op, st, t) K(SM_##op##_##st, "sssi")
-    OX_OPST_OPS(K_SM)
-#define K_LB(ld) \
-    K(LB_##ld##_NZ, "dsio") K(LB_##ld##_Z, "dsio") K(LB_##ld##_IX_NZ, "dssio") \
-    K(LB_##ld##_IX_Z, "dssio")
-    OX_LDBR_OPS(K_LB)
-#define K_LC1(ld, cond, e) K(LC_##ld##_##cond, "dsiso")
-#define K_LC(ld) OX_I32_CONDS(K_LC1, ld)
-    OX_LDCMP_OPS(K_LC)
-#define K_SA(st, t) K(SA_##st, "ssi") K(SA_##st##_IX, "sssi")
-    OX_STADD_OPS(K_SA)
-#define K_A(name, t, cond) K(A_##name, "dss")
-    OX_BRADD_OPS(K_A)
-#define K_SAL1(st, name) K(SAL_##st##_##name, "ssi")
-#define K_SAL_I32_STORE8(name, t, cond) K_SAL1(I32_STORE8, name)
-#define K_SAL_I32_STORE(name, t, cond) K_SAL1(I32_STORE, name)
-#define K_SAL_I64_STORE(name, t, cond) K_SAL1(I64_STORE, name)
-#define K_SAL(st, t) OX_BRADD_OPS(K_SAL_##st)
-    OX_SALOOP_STORES(K_SAL)
-};
-
-/* Names: the WebAssembly mnemonic for ops that are one instruction of
-   the table (opcodes.h), the code.h name for the rest. */
-static const char *const internal_names[OXI_COUNT_] = {
-#define OX_EACH(name) [OXI_##name] = #name,
-    OX_ALL_OPS
-#undef OX_EACH
-};
-static const char *const mnemonics[OXI_COUNT_] = {
-#define N(name, txt, ...) [OXI_##name] = txt,
-    OX_BINOPS(N) OX_TRAP_BINOPS(N) OX_UNOPS(N) OX_TRUNC_OPS(N) OX_SAT_OPS(N)
-    OX_LOAD_OPS(N) OX_STORE_OPS(N)
-#undef N
-};
-
-const char *ox_code_op_name(unsigned op)
-{
-    if (op >= OXI_COUNT_)
-        return NULL;
-    return mnemonics[op] ? mnemonics[op] : internal_names[op];
-}
-const char *ox_code_op_operands(unsigned op) { return op < OXI_COUNT_ ? kinds[op] : NULL; }
-
 static void print_slot(FILE *out, const struct ox_code *code, uint32_t s)
 {
     uint32_t stack = code->nlocals + code->nconsts;
@@ -151,7 +72,7 @@ ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out)
         unsigned op = op_at(handlers, &cells[at]);
         if (op == OXI_COUNT_)
             return ox_error_new(OX_ERR_INVALID, "internal: cell %" PRIu32 " holds no known op", at);
-        const char *k = kinds[op];
+        const char *k = ox_code_op_operands(op);
         uint32_t nw = (uint32_t)strlen(k);
         fprintf(out, nw ? "%6" PRIu32 "  %-24s" : "%6" PRIu32 "  %s", at, ox_code_op_name(op));
         for (uint32_t i = 0; i < nw; i++) {
@@ -170,10 +91,9 @@ ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out)
             for (uint32_t i = 0; i <= n; i++)
                 fprintf(out, "%s->%" PRId64, i ? " " : "", (int64_t)at + (int32_t)word(cells, at, 2 + i));
             fputs("]", out);
-            nw = 3 + n;
         }
         fputc('\n', out);
-        at += 1 + (nw + 1) / 2;
+        at += ox_code_insn_cells(&cells[at], op);
     }
     return NULL;
 }

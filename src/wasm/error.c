@@ -113,31 +113,17 @@ const char *ox_trap_message(ox_trap t)
     return "unknown trap";
 }
 
-/* "fac" from the name section, else "func[3]". */
-static char *func_label(const ox_instance *inst, uint32_t funcidx)
+ox_error *ox_trap_error_named(ox_trap kind, const char *func)
 {
-    const char *name = inst ? ox_module_func_name(inst->module, funcidx) : NULL;
-    char buf[32];
-    if (funcidx == UINT32_MAX)
-        return strdup("instantiation");
-    if (!name) {
-        snprintf(buf, sizeof buf, "func[%u]", funcidx);
-        name = buf;
-    }
-    return strdup(name);
-}
-
-ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
-{
-    char *func = inst ? func_label(inst, funcidx) : strdup("host");
-    ox_error *e = ox_error_new(OX_ERR_TRAP, "trap in %s: %s", func ? func : "?",
+    char *label = strdup(func ? func : "?");
+    ox_error *e = ox_error_new(OX_ERR_TRAP, "trap in %s: %s", label ? label : "?",
                                ox_trap_message(kind));
     if (e == &oom_error) {
-        free(func);
+        free(label);
         return e;
     }
     e->trap = kind;
-    e->func = func;
+    e->func = label;
     return e;
 }
 

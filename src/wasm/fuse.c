@@ -87,16 +87,16 @@ static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
 static bool is_add(cc *c, uint32_t insn, enum ox_iop add)
 {
     ox_cell *cell = &c->code[insn];
-    if (cell[0].op == c->handlers[add])
+    if (oxc_op(&cell[0]) == add)
         return true;
     enum ox_iop sub = add == OXI_I32_ADD ? OXI_I32_SUB : OXI_I64_SUB;
     uint64_t k;
-    if (cell[0].op != c->handlers[sub] || !const_at(c, cell[2].w[0], &k))
+    if (oxc_op(&cell[0]) != sub || !const_at(c, cell[2].w[0], &k))
         return false;
     uint32_t neg = const_slot(c, add == OXI_I32_ADD ? (uint32_t)-(uint32_t)k : -k);
     if (neg == UINT32_MAX)
         return false;
-    cell[0].op = c->handlers[add];
+oxc_set_op(&cell[0], add);
     cell[2].w[0] = neg;
     if (c->fold_insn == insn)
         c->fold_op = add;
@@ -123,42 +123,41 @@ static void pair_next(cc *c, enum ox_iop op)
     uint32_t a1 = c->prev_insn, a2 = c->last_insn;
     if (a1 == UINT32_MAX || a2 != a1 + 3) /* every first one is 3 cells */
         return;
-    const void *op1 = c->code[a1].op, *op2 = c->code[a2].op;
-    if (c->ncode == a2 + 2 && op2 == c->handlers[OXI_COPY] && op != OXI_COPY) {
+    unsigned op1 = oxc_op(&c->code[a1]), op2 = oxc_op(&c->code[a2]);
+    if (c->ncode == a2 + 2 && op2 == OXI_COPY && op != OXI_COPY) {
         /* an add or sub whose result is copied on (`local.tee x; local.set
            y`); not when `op` is a COPY, which would grow this one into a
            COPY2 */
-        if (op1 == c->handlers[OXI_I32_ADD] || op1 == c->handlers[OXI_I32_SUB]) {
-            c->code[a1].op =
-                c->handlers[op1 == c->handlers[OXI_I32_ADD] ? OXI_ADD_COPY : OXI_SUB_COPY];
+        if (op1 == OXI_I32_ADD || op1 == OXI_I32_SUB) {
+            oxc_set_op(&c->code[a1], op1 == OXI_I32_ADD ? OXI_ADD_COPY : OXI_SUB_COPY);
             c->last_insn = UINT32_MAX;
             c->copy_insn = UINT32_MAX;
         }
         return;
     }
-    if (c->ncode == a2 + 4 && op1 == c->handlers[OXI_I32_ADD]) {
+    if (c->ncode == a2 + 4 && op1 == OXI_I32_ADD) {
         for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
-            if (op2 == c->handlers[k]) {
-                c->code[a1].op = c->handlers[OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ)];
+            if (op2 == k) {
+oxc_set_op(&c->code[a1], OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ));
                 c->last_insn = UINT32_MAX;
                 return;
             }
         return;
     }
     if ((op >= OXI_I32_EQ && op <= OXI_I32_GE_U) || (op >= OXI_I64_EQ && op <= OXI_I64_GE_U) ||
-        c->ncode != a2 + 3 || op2 != c->handlers[OXI_I32_ADD])
+        c->ncode != a2 + 3 || op2 != OXI_I32_ADD)
         return;
-    if (op1 == c->handlers[OXI_I32_ADD]) {
+    if (op1 == OXI_I32_ADD) {
         if (c->last_labeled)
             return;
-        c->code[a1].op = c->handlers[OXI_ADD2];
+oxc_set_op(&c->code[a1], OXI_ADD2);
         c->last_insn = UINT32_MAX; /* the second add pairs with nothing else */
         return;
     }
     for (size_t k = 0; k < sizeof sa / sizeof sa[0]; k++) {
-        bool plain = op1 == c->handlers[sa[k][0]];
-        if (plain || op1 == c->handlers[sa[k][0] + (OXI_I32_STORE_IX - OXI_I32_STORE)]) {
-            c->code[a1].op = c->handlers[sa[k][1] + (plain ? 0 : 1)];
+        bool plain = op1 == (unsigned)(sa[k][0]);
+        if (plain || op1 == (unsigned)(sa[k][0] + (OXI_I32_STORE_IX - OXI_I32_STORE))) {
+oxc_set_op(&c->code[a1], sa[k][1] + (plain ? 0 : 1));
             c->last_insn = UINT32_MAX;
             return;
         }
@@ -181,7 +180,7 @@ static uint32_t append(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
         if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return UINT32_MAX;
         uint32_t at = c->copy_insn;
-        c->code[at].op = c->handlers[OXI_COPY2];
+oxc_set_op(&c->code[at], OXI_COPY2);
         c->code[c->ncode].w[0] = w[0];
         c->code[c->ncode].w[1] = w[1];
         c->ncode++;
@@ -195,7 +194,7 @@ static uint32_t append(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
     }
     uint32_t at = c->ncode;
     ox_cell *cell = &c->code[at];
-    cell[0].op = c->handlers[op];
+oxc_set_op(&cell[0], op);
     for (uint32_t k = 1; k < need; k++)
         cell[k].u64 = 0;
     for (uint32_t k = 0; k < nw; k++)
@@ -312,7 +311,7 @@ static uint32_t fuse_add_branch(cc *c, uint32_t add, uint32_t a, uint32_t b, enu
         other = a;
         br = mirrored(br);
     }
-    cell[0].op = c->handlers[br + (OXI_BR_ADD_I32_EQ - OXI_BR_I32_EQ)];
+oxc_set_op(&cell[0], br + (OXI_BR_ADD_I32_EQ - OXI_BR_I32_EQ));
     cell[2].w[1] = other;
     cell[3].w[0] = 0;
     cell[3].w[1] = 0;
@@ -344,7 +343,7 @@ static uint32_t fusable_load(cc *c, uint32_t insn, uint32_t a, uint32_t b, enum 
     if (dst != a && dst != b)
         return UINT32_MAX;
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
-        if (c->code[ld].op == c->handlers[map[k][0]]) {
+        if (oxc_op(&c->code[ld]) == (unsigned)(map[k][0])) {
             *base = (enum ox_iop)map[k][1];
             return ld;
         }
@@ -362,7 +361,7 @@ static uint32_t fuse_load_branch(cc *c, uint32_t ld, enum ox_iop base, uint32_t 
         other = a;
         br = mirrored(br);
     }
-    cell[0].op = c->handlers[base + (br - OXI_BR_I32_EQ)];
+oxc_set_op(&cell[0], base + (br - OXI_BR_I32_EQ));
     cell[2].w[1] = other;
     cell[3].u64 = 0;
     c->ncode = ld + 4;
@@ -397,16 +396,16 @@ static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
         OX_LDBR_OPS(OX_X)
 #undef OX_X
     };
-    const void *op = c->code[insn].op;
+    unsigned op = oxc_op(&c->code[insn]);
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        bool plain = op == c->handlers[map[k][0]];
-        bool ix = op == c->handlers[map[k][0] + (OXI_I32_LOAD_IX - OXI_I32_LOAD)];
+        bool plain = op == (unsigned)(map[k][0]);
+        bool ix = op == (unsigned)(map[k][0] + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
         if (!plain && !ix)
             continue;
         if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return false;
         ox_cell *cell = &c->code[insn];
-        cell[0].op = c->handlers[map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0)];
+oxc_set_op(&cell[0], map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0));
         *word = ix ? 4 : 3;
         if (ix) {
             cell[3].u64 = 0;
@@ -431,7 +430,7 @@ static bool fuse_sum_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
         !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
         return false;
     ox_cell *cell = &c->code[insn];
-    cell[0].op = c->handlers[when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ];
+oxc_set_op(&cell[0], when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ);
     cell[2].w[1] = zero;
     cell[3].u64 = 0;
     c->ncode = insn + 4;
@@ -462,7 +461,7 @@ uint32_t oxf_cond_branch(cc *c, uint32_t cond, bool when_true, uint32_t *word)
                 ld = fusable_load(c, insn, a, b, &base);
             if (ld != UINT32_MAX)
                 return fuse_load_branch(c, ld, base, a, b, when_true ? t : f, word);
-            cell[0].op = c->handlers[when_true ? t : f];
+oxc_set_op(&cell[0], when_true ? t : f);
             cell[1].w[0] = a;
             cell[1].w[1] = b;
             cell[2].w[0] = 0;
@@ -473,9 +472,9 @@ uint32_t oxf_cond_branch(cc *c, uint32_t cond, bool when_true, uint32_t *word)
         if (c->fold_op == OXI_I32_EQZ || c->fold_op == OXI_I64_EQZ) {
             /* [dst, a] becomes [a, off] */
             if (c->fold_op == OXI_I32_EQZ)
-                cell[0].op = c->handlers[when_true ? OXI_BR_UNLESS : OXI_BR_IF];
+oxc_set_op(&cell[0], when_true ? OXI_BR_UNLESS : OXI_BR_IF);
             else
-                cell[0].op = c->handlers[when_true ? OXI_BR_I64_Z : OXI_BR_I64_NZ];
+oxc_set_op(&cell[0], when_true ? OXI_BR_I64_Z : OXI_BR_I64_NZ);
             cell[1].w[0] = cell[1].w[1];
             cell[1].w[1] = 0;
             c->fold_insn = UINT32_MAX;
@@ -559,10 +558,10 @@ static uint32_t chain(cc *c, enum ox_iop g, const uint32_t *w)
         return UINT32_MAX;
     uint32_t at = c->fold_insn;
     enum ox_iop op = chain_op(c->fold_op, g, right);
-    if (op == OXI_COUNT_ || c->code[at].op != c->handlers[c->fold_op])
+    if (op == OXI_COUNT_ || oxc_op(&c->code[at]) != (unsigned)(c->fold_op))
         return UINT32_MAX;
     ox_cell *cell = &c->code[at];
-    cell[0].op = c->handlers[op];
+oxc_set_op(&cell[0], op);
     cell[1].w[0] = w[0];
     cell[2].w[1] = right ? w[1] : w[2];
     produced(c, at, op);
@@ -588,7 +587,7 @@ static uint32_t load_operand(cc *c, enum ox_iop g, const uint32_t *w)
         bool ix = (unsigned)c->fold_op == map[k].ld + (unsigned)(OXI_I32_LOAD_IX - OXI_I32_LOAD);
         if ((map[k].ld != c->fold_op && !ix) || map[k].op != g)
             continue;
-        if (c->code[at].op != c->handlers[c->fold_op])
+        if (oxc_op(&c->code[at]) != (unsigned)(c->fold_op))
             return UINT32_MAX;
         /* the indexed form [dst, a, b, off] grows a cell: it is last */
         if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
@@ -596,7 +595,7 @@ static uint32_t load_operand(cc *c, enum ox_iop g, const uint32_t *w)
         ox_cell *cell = &c->code[at];
         uint32_t w1 = cell[1].w[1], w2 = cell[2].w[0], w3 = cell[2].w[1];
         enum ox_iop op = (enum ox_iop)(map[k].l + (right ? 1 : 0) + (ix ? 2 : 0));
-        cell[0].op = c->handlers[op];
+oxc_set_op(&cell[0], op);
         cell[1].w[0] = w[0];
         cell[1].w[1] = right ? w[1] : w[2];
         cell[2].w[0] = w1; /* addr, or a */
@@ -631,9 +630,9 @@ static bool op_store(cc *c, enum ox_iop st, uint32_t addr, uint32_t val, uint32_
         if (map[k].op != c->fold_op || map[k].st != st)
             continue;
         ox_cell *cell = &c->code[at];
-        if (cell[0].op != c->handlers[c->fold_op])
+        if (oxc_op(&cell[0]) != (unsigned)(c->fold_op))
             return false;
-        cell[0].op = c->handlers[map[k].sm];
+oxc_set_op(&cell[0], map[k].sm);
         cell[1].w[0] = addr;
         cell[2].w[1] = off;
         c->fold_insn = UINT32_MAX;
@@ -651,11 +650,11 @@ static bool op_store(cc *c, enum ox_iop st, uint32_t addr, uint32_t val, uint32_
         unsigned lm = lmap[k].lm;
         if (((unsigned)c->fold_op != lm && (unsigned)c->fold_op != lm + 1u) || lmap[k].st != st)
             continue;
-        if (c->code[at].op != c->handlers[c->fold_op] ||
+        if (oxc_op(&c->code[at]) != (unsigned)(c->fold_op) ||
             !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return false;
         ox_cell *cell = &c->code[at];
-        cell[0].op = c->handlers[lmap[k].lms + (c->fold_op - lmap[k].lm)];
+oxc_set_op(&cell[0], lmap[k].lms + (c->fold_op - lmap[k].lm));
         cell[1].w[0] = addr;
         cell[3].w[0] = off;
         cell[3].w[1] = 0;
@@ -695,21 +694,21 @@ static bool move_store(cc *c, enum ox_iop st, uint32_t addr, uint32_t val, uint3
     uint32_t w = mem_width(st), at = c->fold_insn;
     bool ix = ld >= OXI_I32_LOAD_IX && ld <= OXI_I64_LOAD32_U_IX;
     bool plain = ld >= OXI_I32_LOAD && ld <= OXI_I64_LOAD32_U;
-    if ((!ix && !plain) || mem_width(ld) != w || c->code[at].op != c->handlers[ld])
+    if ((!ix && !plain) || mem_width(ld) != w || oxc_op(&c->code[at]) != ld)
         return false;
     uint32_t k = w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3;
     if (ix) {
         if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return false; /* the error is recorded; the plain store's emit fails too */
         ox_cell *cell = &c->code[at];
-        cell[0].op = c->handlers[OXI_MOVE1_IX + k];
+oxc_set_op(&cell[0], OXI_MOVE1_IX + k);
         cell[1].w[0] = addr;
         cell[3].w[0] = doff;
         cell[3].w[1] = 0;
         c->ncode++;
     } else {
         ox_cell *cell = &c->code[at];
-        cell[0].op = c->handlers[OXI_MOVE1 + k];
+oxc_set_op(&cell[0], OXI_MOVE1 + k);
         cell[1].w[0] = addr;
         cell[2].w[1] = doff;
     }
@@ -727,7 +726,7 @@ static bool scaled_address(cc *c)
 {
     if (c->fold_op != OXI_CH_I32_SHL_I32_ADD_L && c->fold_op != OXI_CH_I32_SHL_I32_ADD_R)
         return false;
-    if (c->code[c->fold_insn].op != c->handlers[c->fold_op])
+    if (oxc_op(&c->code[c->fold_insn]) != (unsigned)(c->fold_op))
         return false;
     return oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell));
 }
@@ -743,7 +742,7 @@ static uint32_t fuse_load_address(cc *c, enum ox_iop op, const uint32_t *w)
     uint32_t at = c->fold_insn;
     if (is_add(c, at, OXI_I32_ADD)) {
         enum ox_iop ix = (enum ox_iop)(op + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
-        c->code[at].op = c->handlers[ix];
+oxc_set_op(&c->code[at], ix);
         oxc_set_word(c, at, 0, w[0]);
         oxc_set_word(c, at, 3, w[2]);
         produced(c, at, ix);
@@ -752,7 +751,7 @@ static uint32_t fuse_load_address(cc *c, enum ox_iop op, const uint32_t *w)
     if (!scaled_address(c))
         return UINT32_MAX;
     enum ox_iop sx = (enum ox_iop)(op + (OXI_I32_LOAD_SX - OXI_I32_LOAD));
-    c->code[at].op = c->handlers[sx];
+oxc_set_op(&c->code[at], sx);
     oxc_set_word(c, at, 0, w[0]);
     c->code[at + 3].w[0] = w[2];
     c->code[at + 3].w[1] = 0;
@@ -773,7 +772,7 @@ static uint32_t fuse_store_address(cc *c, enum ox_iop op, const uint32_t *w)
     ox_cell *cell = &c->code[at];
     if (is_add(c, at, OXI_I32_ADD)) {
         uint32_t a = cell[1].w[1], b = cell[2].w[0];
-        cell[0].op = c->handlers[op + (OXI_I32_STORE_IX - OXI_I32_STORE)];
+oxc_set_op(&cell[0], op + (OXI_I32_STORE_IX - OXI_I32_STORE));
         cell[1].w[0] = a;
         cell[1].w[1] = b;
         cell[2].w[0] = w[1];
@@ -785,7 +784,7 @@ static uint32_t fuse_store_address(cc *c, enum ox_iop op, const uint32_t *w)
         return UINT32_MAX;
     cell = &c->code[at];
     uint32_t i = cell[1].w[1], k = cell[2].w[0], b = cell[2].w[1];
-    cell[0].op = c->handlers[op + (OXI_I32_STORE_SX - OXI_I32_STORE)];
+oxc_set_op(&cell[0], op + (OXI_I32_STORE_SX - OXI_I32_STORE));
     cell[1].w[0] = i;
     cell[1].w[1] = k;
     cell[2].w[0] = b;
@@ -816,7 +815,7 @@ void oxf_loop_branch(cc *c, uint32_t header, uint32_t br)
     const ox_cell *b = &c->code[br], *p = &c->code[sa];
     enum ox_iop brop = OXI_COUNT_;
     for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
-        if (b[0].op == c->handlers[k])
+        if (oxc_op(&b[0]) == k)
             brop = (enum ox_iop)k;
     if (brop == OXI_COUNT_)
         return;
@@ -831,8 +830,8 @@ void oxf_loop_branch(cc *c, uint32_t header, uint32_t br)
         if (inv[k] == d || inv[k] == e)
             return;
     for (size_t k = 0; k < sizeof sal / sizeof sal[0]; k++)
-        if (p[0].op == c->handlers[sal[k][0]]) {
-            c->code[sa].op = c->handlers[sal[k][1] + (brop - OXI_BR_ADD_I32_EQ)];
+        if (oxc_op(&p[0]) == (unsigned)(sal[k][0])) {
+oxc_set_op(&c->code[sa], sal[k][1] + (brop - OXI_BR_ADD_I32_EQ));
             return;
         }
 }

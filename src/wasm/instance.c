@@ -34,7 +34,7 @@ static ox_error *check_import(const ox_module *m, uint32_t i, const ox_extern *e
     } else {
         switch (im->kind) {
         case OX_EXTERN_FUNC:
-            if (!ox_functype_equal(ox_func_type(ext->of.func), &m->types[im->u.typeidx]))
+            if (!ox_functype_equal(ext->of.func->type, &m->types[im->u.typeidx]))
                 why = "incompatible import type";
             break;
         case OX_EXTERN_TABLE: {

@@ -19,6 +19,7 @@
  * memory.grow (the base never moves; the size does).
  */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -967,6 +968,33 @@ unwind:
 done:
     x->depth = depth; /* == entry_depth */
     return NULL;
+}
+
+ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
+{
+    if (!inst)
+        return ox_trap_error_named(kind, "host");
+    if (funcidx == UINT32_MAX)
+        return ox_trap_error_named(kind, "instantiation");
+    const char *name = ox_module_func_name(inst->module, funcidx);
+    char buf[32];
+    if (!name) { /* "fac" from the name section, else "func[3]" */
+        snprintf(buf, sizeof buf, "func[%u]", funcidx);
+        name = buf;
+    }
+    return ox_trap_error_named(kind, name);
+}
+
+void ox_interp_thread(struct ox_code *code)
+{
+    const void *const *handlers = ox_interp_handlers();
+    for (uint32_t at = 0; at < code->ncells;) {
+        unsigned op = (unsigned)code->cells[at].u64;
+        assert(op < OXI_COUNT_);
+        uint32_t n = ox_code_insn_cells(&code->cells[at], op);
+        code->cells[at].op = handlers[op];
+        at += n;
+    }
 }
 
 const void *const *ox_interp_handlers(void)

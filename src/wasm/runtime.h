@@ -156,7 +156,9 @@ void ox_exec_free(struct ox_exec *x);
 ox_error *ox_compile_module(ox_module *m);
 void ox_code_free(struct ox_code *c);
 
-/* error.c: a trap raised in function `funcidx` of `inst` (inst may be
+/* error.c: a trap raised in the function labelled `func`. */
+ox_error *ox_trap_error_named(ox_trap kind, const char *func);
+/* interp.c: a trap raised in function `funcidx` of `inst` (inst may be
    NULL for host functions; funcidx UINT32_MAX means during instantiation). */
 ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx);
 

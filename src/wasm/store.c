@@ -148,40 +148,13 @@ bool ox_store_should_stop(ox_store *s)
     return s->timeout_ns && s->calls_active && now_ns() >= s->deadline_ns;
 }
 
-bool ox_functype_equal(const ox_functype *a, const ox_functype *b)
-{
-    return a->nparams == b->nparams && a->nresults == b->nresults &&
-           (a->nparams == 0 || !memcmp(a->params, b->params, a->nparams)) &&
-           (a->nresults == 0 || !memcmp(a->results, b->results, a->nresults));
-}
-
-/* A functype and its value types in one allocation. */
-static ox_functype *functype_copy(const ox_functype *t)
-{
-    ox_functype *c = malloc(sizeof *c + t->nparams + t->nresults);
-    if (!c)
-        return NULL;
-    ox_valtype *types = (ox_valtype *)(c + 1);
-    if (t->nparams)
-        memcpy(types, t->params, t->nparams);
-    if (t->nresults)
-        memcpy(types + t->nparams, t->results, t->nresults);
-    c->nparams = t->nparams;
-    c->nresults = t->nresults;
-    c->params = types;
-    c->results = types + t->nparams;
-    return c;
-}
-
-ox_functype *ox_functype_dup(const ox_functype *t) { return functype_copy(t); }
-
 uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err)
 {
     *err = NULL;
     for (size_t i = 0; i < s->types.n; i++)
         if (ox_functype_equal(s->types.v[i], t))
             return (uint32_t)i;
-    ox_functype *c = functype_copy(t);
+    ox_functype *c = ox_functype_dup(t);
     if (!c || (*err = ox_ptrvec_push(&s->types, c)) != NULL) {
         free(c);
         if (!*err)
@@ -189,42 +162,4 @@ uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err)
         return 0;
     }
     return (uint32_t)(s->types.n - 1);
-}
-
-void ox_store_free(ox_store *s)
-{
-    if (!s)
-        return;
-    if (s->exec)
-        ox_exec_free(s->exec);
-    for (size_t i = 0; i < s->instances.n; i++)
-        ox_instance_destroy(s->instances.v[i]);
-    for (size_t i = 0; i < s->funcs.n; i++) {
-        ox_func *f = s->funcs.v[i];
-        if (f->finalize)
-            f->finalize(f->user);
-        free((void *)f->type);
-        free(f);
-    }
-    for (size_t i = 0; i < s->memories.n; i++) {
-        ox_memory *m = s->memories.v[i];
-        ox_os_release(m->data, m->reserved);
-        free(m);
-    }
-    for (size_t i = 0; i < s->tables.n; i++) {
-        ox_table *t = s->tables.v[i];
-        free(t->elems);
-        free(t);
-    }
-    for (size_t i = 0; i < s->globals.n; i++)
-        free(s->globals.v[i]);
-    for (size_t i = 0; i < s->types.n; i++)
-        free(s->types.v[i]);
-    free(s->instances.v);
-    free(s->funcs.v);
-    free(s->memories.v);
-    free(s->tables.v);
-    free(s->globals.v);
-    free(s->types.v);
-    free(s);
 }

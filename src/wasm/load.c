@@ -1,0 +1,98 @@
+/*
+ * load.c — the one road from bytes to a runnable module, and back.
+ *
+ * ox_module_new decodes (decode.c), validates everything outside function
+ * bodies (validate_module.c), validates and compiles each body
+ * (compile.c), then threads the compiled code for the interpreter
+ * (interp.c). ox_module_free drops a reference; the last one frees the
+ * compiled code and the decoded module.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+#include "runtime.h"
+
+/* The compiled code, then the decoded module. */
+static void module_destroy(ox_module *m)
+{
+    /* nfuncs is set only once every section decoded; before that no body
+       has been compiled, so there is no code to free. */
+    if (m->funcs && m->nfuncs > m->nimport_funcs) {
+        for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
+            if (m->funcs[i].code)
+                ox_code_free(m->funcs[i].code);
+    }
+    ox_module_destroy(m);
+}
+
+ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_module **out)
+{
+    *out = NULL;
+    if (!e || (!bytes && len))
+        return ox_error_new(OX_ERR_ARG, "ox_module_new: no engine or no bytes");
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory copying a %zu-byte module", len);
+    if (len)
+        memcpy(copy, bytes, len);
+    ox_module *m = NULL;
+    ox_error *err = ox_decode(e, copy, len, &m); /* owns copy from here on */
+    if (!err)
+        err = ox_validate_module(m);
+    if (!err)
+        err = ox_compile_module(m);
+    if (err) {
+        if (m)
+            module_destroy(m);
+        return err;
+    }
+    for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
+        ox_interp_thread(m->funcs[i].code);
+    atomic_store(&m->refcount, 1);
+    *out = m;
+    return NULL;
+}
+
+ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ox_error_new(OX_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return ox_error_new(OX_ERR_NOMEM, "out of memory reading %s", path);
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return ox_error_new(OX_ERR_IO, "cannot read %s", path);
+    }
+    ox_error *err = ox_module_new(e, buf, len, out);
+    free(buf);
+    return err;
+}
+
+void ox_module_free(ox_module *m)
+{
+    if (m && atomic_fetch_sub(&m->refcount, 1) == 1)
+        module_destroy(m);
+}
