@@ -1,6 +1,6 @@
 /*
  * fuzz_json_abi.c — libFuzzer harness: the kernel executor's JSON guest ABI
- * (oxide/executor.h) against a hostile guest whose every answer comes from
+ * (oxide/kernel/executor.h) against a hostile guest whose every answer comes from
  * the fuzz input: the pointers alloc returns, the packed (ptr << 32 | len)
  * oxide_invoke returns, the bytes it leaves in memory as "output", and
  * whether it traps, spins or grows memory mid-call. Three calls per input
@@ -36,7 +36,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "oxide/executor.h"
+#include "oxide/kernel/executor.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     stream s = {data + 1 + k, size - 1 - k};
 
     static const ox_valtype I32[] = {OX_I32}, I64[] = {OX_I64};
-    ox_host_import imports[] = {
+    oxk_host_import imports[] = {
         {"env", "next32", {0, 1, NULL, I32}, next32, &s},
         {"env", "next64", {0, 1, NULL, I64}, next64, &s},
         {"env", "fill", {1, 1, I32, I32}, fill, &s},
@@ -129,10 +129,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* A small value stack: the default (1M slots) costs more to allocate per
        input than the whole call. */
     ox_config cfg = {.max_memory_pages = 4, .max_call_depth = 200, .max_stack_slots = 4096};
-    ox_executor_options opts = {.engine_config = &cfg, .fuel = 20000, .timeout_ms = 2000,
+    oxk_executor_options opts = {.engine_config = &cfg, .fuel = 20000, .timeout_ms = 2000,
                                 .imports = imports, .nimports = 3};
-    ox_executor *ex;
-    ox_kerr *err = ox_executor_from_bytes(guest_wasm, sizeof guest_wasm, &opts, &ex);
+    oxk_executor *ex;
+    oxk_err *err = oxk_executor_from_bytes(guest_wasm, sizeof guest_wasm, &opts, &ex);
     if (err) {
         /* The guest is fixed and valid: failing to load it is a bug. */
         __builtin_trap();
@@ -140,16 +140,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *in = json_pack("{s:[i,s]}", "a", 1, "b");
     for (int call = 0; call < 3 && in; call++) {
         json_t *out = NULL;
-        ox_kerr *e = ox_executor_call_json(ex, method, in, &out);
+        oxk_err *e = oxk_executor_call_json(ex, method, in, &out);
         /* Exactly one of an error and a result. */
         if ((e == NULL) == (out == NULL))
             __builtin_trap();
-        if (e && !ox_kerr_message(e)[0])
+        if (e && !oxk_err_message(e)[0])
             __builtin_trap(); /* every error must say something */
-        ox_kerr_free(e);
+        oxk_err_free(e);
         json_decref(out);
     }
     json_decref(in);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     return 0;
 }

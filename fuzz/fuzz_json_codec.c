@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     json_error_t e;
     json_t *slow = json_loadb(text, size, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
-    json_t *fast = ox_json_parse_fast(text, size);
+    json_t *fast = oxk_json_parse_fast(text, size);
     if (fast) {
         if (!slow || !json_equal(fast, slow) || !ox_utf8_valid(data, size))
             abort();
@@ -34,14 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(b);
     }
     if (slow) {
-        ox_jbuf buf = {0};
+        oxk_jbuf buf = {0};
         char *want = json_dumps(slow, FLAGS);
-        bool ok = ox_json_encode(slow, &buf);
+        bool ok = oxk_json_encode(slow, &buf);
         if (ok != (want != NULL) ||
             (ok && (buf.len != strlen(want) || memcmp(buf.p, want, buf.len) != 0)))
             abort();
         free(want);
-        ox_jbuf_free(&buf);
+        oxk_jbuf_free(&buf);
     }
     json_decref(fast);
     json_decref(slow);

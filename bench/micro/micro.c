@@ -25,7 +25,7 @@
 #ifdef OX_BENCH_HAVE_EXECUTOR
 #include <jansson.h>
 
-#include "oxide/executor.h"
+#include "oxide/kernel/executor.h"
 #endif
 
 static int failures;
@@ -186,12 +186,12 @@ static void bench_call_json(uint32_t calls)
         failed("call_json", "out of memory", NULL);
         return;
     }
-    ox_executor *ex;
-    ox_kerr *ke = ox_executor_from_bytes(w.p, w.len, NULL, &ex);
+    oxk_executor *ex;
+    oxk_err *ke = oxk_executor_from_bytes(w.p, w.len, NULL, &ex);
     wbuf_free(&w);
     if (ke) {
-        printf("call_json\tn/a\t\texecutor: %s\n", ox_kerr_message(ke));
-        ox_kerr_free(ke);
+        printf("call_json\tn/a\t\texecutor: %s\n", oxk_err_message(ke));
+        oxk_err_free(ke);
         failures++;
         return;
     }
@@ -203,7 +203,7 @@ static void bench_call_json(uint32_t calls)
     if (!in) {
         printf("call_json\tn/a\t\tpayload: %s\n", jerr.text);
         failures++;
-        ox_executor_free(ex);
+        oxk_executor_free(ex);
         return;
     }
     char *text = json_dumps(in, JSON_COMPACT);
@@ -214,9 +214,9 @@ static void bench_call_json(uint32_t calls)
         double t0 = now_ns();
         for (uint32_t i = 0; i < calls; i++) {
             json_t *out = NULL;
-            if ((ke = ox_executor_call_json(ex, "echo", in, &out))) {
-                printf("call_json\tn/a\t\t%s\n", ox_kerr_message(ke));
-                ox_kerr_free(ke);
+            if ((ke = oxk_executor_call_json(ex, "echo", in, &out))) {
+                printf("call_json\tn/a\t\t%s\n", oxk_err_message(ke));
+                oxk_err_free(ke);
                 failures++;
                 goto out;
             }
@@ -234,12 +234,12 @@ static void bench_call_json(uint32_t calls)
     }
     char note[128];
     snprintf(note, sizeof note,
-             "ox_executor_call_json, %zu-byte payload echoed, incl. JSON encode/parse, best of 3",
+             "oxk_executor_call_json, %zu-byte payload echoed, incl. JSON encode/parse, best of 3",
              payload);
     figure("call_json", best / 1e3, "us", note);
 out:
     json_decref(in);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 #endif
 

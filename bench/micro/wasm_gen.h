@@ -29,7 +29,7 @@ void wbuf_free(wbuf *b);
    trivial export for call-overhead figures. `seed` varies the code. */
 bool gen_module(wbuf *out, uint32_t nfuncs, uint32_t stmts, uint32_t seed);
 
-/* A JSON-ABI guest (see oxide/executor.h) whose oxide_invoke copies the
+/* A JSON-ABI guest (see oxide/kernel/executor.h) whose oxide_invoke copies the
    input to a fresh buffer and returns it: the smallest correct tool, so a
    call_json round trip measures the host side only. alloc is a ring
    allocator over 128 KiB; free does nothing. */

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "oxide/kernel.h"
+#include "oxide/kernel/kernel.h"
 
 static void say(const char *fmt, ...)
 {
@@ -37,26 +37,26 @@ static void say(const char *fmt, ...)
 
 /* ---- the native echo module ------------------------------------------- */
 
-static ox_kerr *echo_start(void *self)
+static oxk_err *echo_start(void *self)
 {
     (void)self;
     say("module=\"echo\" starting");
     return NULL;
 }
 
-static ox_kerr *echo_stop(void *self)
+static oxk_err *echo_stop(void *self)
 {
     (void)self;
     say("module=\"echo\" stopping");
     return NULL;
 }
 
-static const ox_module_vtable echo_vtable = {NULL, echo_start, echo_stop, NULL};
+static const oxk_module_vtable echo_vtable = {NULL, echo_start, echo_stop, NULL};
 
 /* The task of step 7: wait for a ping, answer with a pong from "echo". */
 typedef struct {
-    ox_bus *bus;
-    ox_subscription *sub;
+    oxk_bus *bus;
+    oxk_subscription *sub;
     int answered;
 } ponger;
 
@@ -64,34 +64,34 @@ static void *pong_task(void *arg)
 {
     ponger *p = arg;
     for (;;) {
-        ox_envelope *e;
-        ox_subscription_recv(p->sub, 5000, &e);
+        oxk_envelope *e;
+        oxk_subscription_recv(p->sub, 5000, &e);
         if (!e)
             return NULL; /* nobody pinged: the main thread reports it */
-        bool ping = ox_envelope_message(e)->type == OX_CMD_PING;
-        ox_envelope_unref(e);
+        bool ping = oxk_envelope_message(e)->type == OXK_CMD_PING;
+        oxk_envelope_unref(e);
         if (ping) {
-            ox_message pong = {.type = OX_EV_PONG, .from = "echo"};
-            ox_kerr *err = ox_bus_emit_event(p->bus, "echo", &pong, NULL);
+            oxk_message pong = {.type = OXK_EV_PONG, .from = "echo"};
+            oxk_err *err = oxk_bus_emit_event(p->bus, "echo", &pong, NULL);
             p->answered = err == NULL;
-            ox_kerr_free(err);
+            oxk_err_free(err);
             return NULL;
         }
     }
 }
 
-static void log_envelope(const char *what, const ox_envelope *e)
+static void log_envelope(const char *what, const oxk_envelope *e)
 {
     char *text = NULL;
-    ox_kerr *err = ox_envelope_to_json(e, &text);
+    oxk_err *err = oxk_envelope_to_json(e, &text);
     json_t *v = text ? json_loads(text, 0, NULL) : NULL;
     char *msg = v ? json_dumps(json_object_get(v, "message"), JSON_COMPACT | JSON_PRESERVE_ORDER)
                   : NULL;
-    say("%s source=\"%s\" message=%s", what, ox_envelope_source(e), msg ? msg : "?");
+    say("%s source=\"%s\" message=%s", what, oxk_envelope_source(e), msg ? msg : "?");
     free(msg);
     json_decref(v);
     free(text);
-    ox_kerr_free(err);
+    oxk_err_free(err);
 }
 
 /* Where compress's module.json was built: $OXIDE_EXAMPLES, else the build
@@ -120,83 +120,83 @@ static char *find_manifest(void)
 
 /* Invoke a module over the bus and wait for the answer correlated with the
    command; returns the custom event (caller unrefs) or NULL. */
-static ox_envelope *invoke(ox_bus *bus, ox_subscription *sub, const char *module,
+static oxk_envelope *invoke(oxk_bus *bus, oxk_subscription *sub, const char *module,
                            const char *method, json_t *payload)
 {
-    ox_message cmd = {.type = OX_CMD_INVOKE, .module_id = module, .method = method,
+    oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = module, .method = method,
                       .payload = payload};
     char id[37];
-    ox_kerr *err = ox_bus_send_command(bus, "kernel", &cmd, id);
+    oxk_err *err = oxk_bus_send_command(bus, "kernel", &cmd, id);
     if (err) {
-        say("invoke %s.%s failed: %s", module, method, ox_kerr_message(err));
-        ox_kerr_free(err);
+        say("invoke %s.%s failed: %s", module, method, oxk_err_message(err));
+        oxk_err_free(err);
         return NULL;
     }
     for (;;) {
-        ox_envelope *e;
-        ox_subscription_recv(sub, 10000, &e);
+        oxk_envelope *e;
+        oxk_subscription_recv(sub, 10000, &e);
         if (!e) {
             say("no answer from %s.%s within 10 s", module, method);
             return NULL;
         }
-        const char *corr = ox_envelope_correlation_id(e);
-        if (ox_envelope_message(e)->type == OX_EV_CUSTOM && corr && !strcmp(corr, id))
+        const char *corr = oxk_envelope_correlation_id(e);
+        if (oxk_envelope_message(e)->type == OXK_EV_CUSTOM && corr && !strcmp(corr, id))
             return e;
-        ox_envelope_unref(e);
+        oxk_envelope_unref(e);
     }
 }
 
 #define TRY(call)                                                                         \
     do {                                                                                  \
-        ox_kerr *e_ = (call);                                                             \
+        oxk_err *e_ = (call);                                                             \
         if (e_) {                                                                         \
-            fprintf(stderr, "oxide demo: %s\n", ox_kerr_message(e_));                     \
-            ox_kerr_free(e_);                                                             \
+            fprintf(stderr, "oxide demo: %s\n", oxk_err_message(e_));                     \
+            oxk_err_free(e_);                                                             \
             goto out;                                                                     \
         }                                                                                 \
     } while (0)
 
-static bool compress_step(ox_kernel *k, ox_subscription *sub)
+static bool compress_step(oxk_kernel *k, oxk_subscription *sub)
 {
     char *manifest = find_manifest();
-    ox_resolved_manifest *r = NULL;
-    ox_kerr *err = ox_kernel_register_manifest(k, manifest, &r);
+    oxk_resolved_manifest *r = NULL;
+    oxk_err *err = oxk_kernel_register_manifest(k, manifest, &r);
     if (err) {
         fprintf(stderr, "oxide demo: %s\n(build the examples, or set OXIDE_EXAMPLES to the "
                         "directory holding compress's module.json)\n",
-                ox_kerr_message(err));
-        ox_kerr_free(err);
+                oxk_err_message(err));
+        oxk_err_free(err);
         free(manifest);
         return false;
     }
     say("registered module from manifest id=\"%s\" wasm=\"%s\" sha256=%s",
         r->manifest->id, r->wasm_path, r->manifest->sha256 ? r->manifest->sha256 : "-");
     bool ok = false;
-    ox_envelope *a = NULL, *b = NULL;
+    oxk_envelope *a = NULL, *b = NULL;
     json_t *p1 = json_pack("{s:s,s:i,s:i}", "text",
                            "Oxide runs agent tools as sandboxed WebAssembly modules on its own "
                            "engine",
                            "max_chars", 24, "overlap", 8);
     json_t *p2 = json_pack("{s:{s:s,s:n,s:s,s:{s:i,s:[]}}}", "data", "title", "Report", "draft",
                            "_etag", "x1", "meta", "pages", 3, "tags");
-    TRY(ox_modules_start(ox_kernel_modules(k), "compress"));
-    if (!(a = invoke(ox_kernel_bus(k), sub, "compress", "chunk_text", p1)))
+    TRY(oxk_modules_start(oxk_kernel_modules(k), "compress"));
+    if (!(a = invoke(oxk_kernel_bus(k), sub, "compress", "chunk_text", p1)))
         goto out;
     log_envelope("bus event", a);
-    if (!(b = invoke(ox_kernel_bus(k), sub, "compress", "strip_metadata", p2)))
+    if (!(b = invoke(oxk_kernel_bus(k), sub, "compress", "strip_metadata", p2)))
         goto out;
     log_envelope("bus event", b);
-    ok = !strcmp(ox_envelope_message(a)->kind, "chunk_text.ok") &&
-         !strcmp(ox_envelope_message(b)->kind, "strip_metadata.ok");
-    TRY(ox_modules_stop(ox_kernel_modules(k), "compress"));
+    ok = !strcmp(oxk_envelope_message(a)->kind, "chunk_text.ok") &&
+         !strcmp(oxk_envelope_message(b)->kind, "strip_metadata.ok");
+    TRY(oxk_modules_stop(oxk_kernel_modules(k), "compress"));
 out:
     if (!ok)
         fprintf(stderr, "oxide demo: the compress module did not answer as expected\n");
-    ox_envelope_unref(a);
-    ox_envelope_unref(b);
+    oxk_envelope_unref(a);
+    oxk_envelope_unref(b);
     json_decref(p1);
     json_decref(p2);
-    ox_resolved_manifest_free(r);
+    oxk_resolved_manifest_free(r);
     free(manifest);
     return ok;
 }
@@ -215,51 +215,51 @@ int cmd_demo(int argc, char **argv)
         return help ? 0 : 2;
     }
     int status = 1;
-    ox_kernel *k = NULL;
-    ox_subscription *a = NULL, *b = NULL;
+    oxk_kernel *k = NULL;
+    oxk_subscription *a = NULL, *b = NULL;
     pthread_t task;
     bool task_live = false;
     ponger pp = {0};
     say("Booting Oxide Kernel...");
-    TRY(ox_kernel_new(&k));
-    ox_bus *bus = ox_kernel_bus(k);
-    ox_modules *mods = ox_kernel_modules(k);
-    TRY(ox_bus_subscribe(bus, &a)); /* before anything, so nothing is missed */
-    ox_module_meta echo = {"echo", "Echo", "0.1.0", OX_MODULE_NATIVE,
+    TRY(oxk_kernel_new(&k));
+    oxk_bus *bus = oxk_kernel_bus(k);
+    oxk_modules *mods = oxk_kernel_modules(k);
+    TRY(oxk_bus_subscribe(bus, &a)); /* before anything, so nothing is missed */
+    oxk_module_meta echo = {"echo", "Echo", "0.1.0", OXK_MODULE_NATIVE,
                            "Demo module that echoes Ping commands."};
-    TRY(ox_modules_register(mods, &echo, &echo_vtable, NULL)); /* also upserts the registry */
-    TRY(ox_modules_init(mods, "echo"));
+    TRY(oxk_modules_register(mods, &echo, &echo_vtable, NULL)); /* also upserts the registry */
+    TRY(oxk_modules_init(mods, "echo"));
     json_t *greeting = json_string("Hello, agent."), *back = NULL;
-    ox_kerr *ge = ox_registry_set_config(ox_kernel_registry(k), "kernel.greeting", greeting);
+    oxk_err *ge = oxk_registry_set_config(oxk_kernel_registry(k), "kernel.greeting", greeting);
     json_decref(greeting);
     TRY(ge);
-    TRY(ox_registry_get_config(ox_kernel_registry(k), "kernel.greeting", &back));
+    TRY(oxk_registry_get_config(oxk_kernel_registry(k), "kernel.greeting", &back));
     say("loaded greeting from registry greeting=\"%s\"",
         json_is_string(back) ? json_string_value(back) : "?");
     json_decref(back);
-    TRY(ox_modules_start(mods, "echo"));
-    TRY(ox_bus_subscribe(bus, &b));
+    TRY(oxk_modules_start(mods, "echo"));
+    TRY(oxk_bus_subscribe(bus, &b));
     pp = (ponger){bus, b, 0};
     if (pthread_create(&task, NULL, pong_task, &pp) != 0) {
         fprintf(stderr, "oxide demo: cannot start the pong task\n");
         goto out;
     }
     task_live = true;
-    ox_message ping = {.type = OX_CMD_PING};
-    TRY(ox_bus_send_command(bus, "kernel", &ping, NULL));
-    const ox_msg_type expected[] = {OX_EV_MODULE_STARTED, OX_CMD_PING, OX_EV_PONG};
+    oxk_message ping = {.type = OXK_CMD_PING};
+    TRY(oxk_bus_send_command(bus, "kernel", &ping, NULL));
+    const oxk_msg_type expected[] = {OXK_EV_MODULE_STARTED, OXK_CMD_PING, OXK_EV_PONG};
     bool in_order = true;
     int got = 0;
     for (; got < 3; got++) {
-        ox_envelope *e;
-        ox_subscription_recv(a, 5000, &e);
+        oxk_envelope *e;
+        oxk_subscription_recv(a, 5000, &e);
         if (!e)
             break;
         log_envelope("bus event", e);
-        ox_msg_type t = ox_envelope_message(e)->type;
+        oxk_msg_type t = oxk_envelope_message(e)->type;
         in_order &= t == expected[got];
-        ox_envelope_unref(e);
-        if (t == OX_EV_PONG) {
+        oxk_envelope_unref(e);
+        if (t == OXK_EV_PONG) {
             got++;
             break;
         }
@@ -271,27 +271,27 @@ int cmd_demo(int argc, char **argv)
         goto out;
     }
     bool compress_ok = compress_step(k, a);
-    TRY(ox_modules_stop(mods, "echo"));
-    ox_module_record *rs;
+    TRY(oxk_modules_stop(mods, "echo"));
+    oxk_module_record *rs;
     size_t n;
-    TRY(ox_registry_list_modules(ox_kernel_registry(k), &rs, &n));
+    TRY(oxk_registry_list_modules(oxk_kernel_registry(k), &rs, &n));
     say("final registry state modules=%zu", n);
     for (size_t i = 0; i < n; i++)
         say("  id=\"%s\" name=\"%s\" version=\"%s\" kind=%s state=%s updated_at=%s", rs[i].meta.id,
-            rs[i].meta.name, rs[i].meta.version, ox_module_kind_name(rs[i].meta.kind),
-            ox_module_state_name(rs[i].state), rs[i].updated_at);
-    ox_module_records_free(rs, n);
+            rs[i].meta.name, rs[i].meta.version, oxk_module_kind_name(rs[i].meta.kind),
+            oxk_module_state_name(rs[i].state), rs[i].updated_at);
+    oxk_module_records_free(rs, n);
     if (compress_ok) {
         say("Kernel demo complete.");
         status = 0;
     }
 out:
     if (task_live) {
-        ox_subscription_interrupt(b);
+        oxk_subscription_interrupt(b);
         pthread_join(task, NULL);
     }
-    ox_subscription_close(a);
-    ox_subscription_close(b);
-    ox_kernel_free(k);
+    oxk_subscription_close(a);
+    oxk_subscription_close(b);
+    oxk_kernel_free(k);
     return status;
 }

@@ -1,5 +1,5 @@
 /* cmd_kernel.c — `oxide exports`, `oxide call`, `oxide call-json`: a Wasm
-   module through the kernel's executor (oxide/executor.h).
+   module through the kernel's executor (oxide/kernel/executor.h).
    Exit status: 0 ok, 1 the call failed (trap, bad guest output, or a guest
    {"error": ...} answer), 2 usage, unreadable or invalid module, unknown
    export or bad arguments. */
@@ -11,7 +11,7 @@
 #include "cli_limits.h"
 #include "cli_util.h"
 #include "commands.h"
-#include "oxide/executor.h"
+#include "oxide/kernel/executor.h"
 
 static bool wants_help(int argc, char **argv)
 {
@@ -22,10 +22,10 @@ static bool wants_help(int argc, char **argv)
 }
 
 /* Print the error as "oxide CMD: message", free it, return exit status 1. */
-static int fail(const char *cmd, ox_kerr *e)
+static int fail(const char *cmd, oxk_err *e)
 {
-    fprintf(stderr, "oxide %s: %s\n", cmd, ox_kerr_message(e));
-    ox_kerr_free(e);
+    fprintf(stderr, "oxide %s: %s\n", cmd, oxk_err_message(e));
+    oxk_err_free(e);
     return 1;
 }
 
@@ -50,14 +50,14 @@ static int take_limits(const char *cmd, int *argc, char ***argv, cli_limits *l)
     return 0;
 }
 
-static ox_executor *open_module(const char *cmd, const char *path, const cli_limits *l)
+static oxk_executor *open_module(const char *cmd, const char *path, const cli_limits *l)
 {
-    ox_executor *ex;
+    oxk_executor *ex;
     ox_config cfg = {.max_memory_pages = l ? l->max_memory_pages : 0};
-    ox_executor_options opts = {.engine_config = &cfg,
+    oxk_executor_options opts = {.engine_config = &cfg,
                                 .fuel = l ? l->fuel : 0,
                                 .timeout_ms = l ? l->timeout_ms : 0};
-    ox_kerr *e = ox_executor_from_path(path, &opts, &ex);
+    oxk_err *e = oxk_executor_from_path(path, &opts, &ex);
     if (e) {
         fail(cmd, e);
         return NULL;
@@ -73,16 +73,16 @@ int cmd_exports(int argc, char **argv)
                 "List the module's exported functions, one per line, in export order.\n");
         return argc == 2 ? 0 : 2;
     }
-    ox_executor *ex = open_module(argv[0], argv[1], NULL);
+    oxk_executor *ex = open_module(argv[0], argv[1], NULL);
     if (!ex)
         return 2;
-    for (size_t i = 0; i < ox_executor_export_count(ex); i++) {
-        const char *n = ox_executor_export_name(ex, i);
+    for (size_t i = 0; i < oxk_executor_export_count(ex); i++) {
+        const char *n = oxk_executor_export_name(ex, i);
         char buf[1024];
         cli_format_name(n, strlen(n), buf, sizeof buf);
         printf("%s\n", buf);
     }
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     return 0;
 }
 
@@ -100,13 +100,13 @@ int cmd_call(int argc, char **argv)
         return argc >= 3 ? 0 : 2;
     }
     const char *cmd = argv[0], *func = argv[2];
-    ox_executor *ex = open_module(cmd, argv[1], &lim);
+    oxk_executor *ex = open_module(cmd, argv[1], &lim);
     if (!ex)
         return 2;
     int status = 2;
     ox_val *args = NULL, *res = NULL;
     ox_functype t;
-    if (!ox_executor_func_type(ex, func, &t)) {
+    if (!oxk_executor_func_type(ex, func, &t)) {
         fprintf(stderr, "oxide %s: %s has no exported function `%s` (see `oxide exports %s`)\n",
                 cmd, argv[1], func, argv[1]);
         goto out;
@@ -135,7 +135,7 @@ int cmd_call(int argc, char **argv)
             goto out;
         }
     }
-    ox_kerr *e = ox_executor_call(ex, func, args, nargs, res, t.nresults);
+    oxk_err *e = oxk_executor_call(ex, func, args, nargs, res, t.nresults);
     if (e) {
         status = fail(cmd, e);
         goto out;
@@ -149,7 +149,7 @@ int cmd_call(int argc, char **argv)
 out:
     free(args);
     free(res);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     return status;
 }
 
@@ -176,13 +176,13 @@ int cmd_call_json(int argc, char **argv)
         fprintf(stderr, "oxide %s: JSON argument: %s at column %d\n", cmd, je.text, je.column);
         return 2;
     }
-    ox_executor *ex = open_module(cmd, argv[1], &lim);
+    oxk_executor *ex = open_module(cmd, argv[1], &lim);
     if (!ex) {
         json_decref(in);
         return 2;
     }
     json_t *out = NULL;
-    ox_kerr *e = ox_executor_call_json(ex, argv[2], in, &out);
+    oxk_err *e = oxk_executor_call_json(ex, argv[2], in, &out);
     int status;
     if (e) {
         status = fail(cmd, e);
@@ -196,6 +196,6 @@ int cmd_call_json(int argc, char **argv)
     }
     json_decref(out);
     json_decref(in);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     return status;
 }

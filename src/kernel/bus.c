@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "kutil.h"
-#include "oxide/bus.h"
+#include "oxide/kernel/bus.h"
 
 /* One subscriber's queue. Shared by the bus (which enqueues) and the
    subscription (which dequeues), hence the reference count: whichever side
@@ -17,15 +17,15 @@ typedef struct queue {
     atomic_int refs;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    ox_envelope *ring[OX_BUS_QUEUE_CAP];
+    oxk_envelope *ring[OXK_BUS_QUEUE_CAP];
     size_t head, len;
     uint64_t dropped;
     bool closed;      /* the subscriber let go: prune on next publish */
     bool interrupted; /* wake one recv */
-    char id[OX_UUID_LEN + 1];
+    char id[OXK_UUID_LEN + 1];
 } queue;
 
-struct ox_subscription {
+struct oxk_subscription {
     queue *q;
 };
 
@@ -33,7 +33,7 @@ typedef struct grant {
     char *principal, *capability;
 } grant;
 
-struct ox_bus {
+struct oxk_bus {
     pthread_mutex_t mu; /* guards subs and grants */
     queue **subs;
     size_t nsubs, capsubs;
@@ -46,23 +46,23 @@ static void queue_unref(queue *q)
     if (atomic_fetch_sub(&q->refs, 1) != 1)
         return;
     for (size_t i = 0; i < q->len; i++)
-        ox_envelope_unref(q->ring[(q->head + i) % OX_BUS_QUEUE_CAP]);
+        oxk_envelope_unref(q->ring[(q->head + i) % OXK_BUS_QUEUE_CAP]);
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
     free(q);
 }
 
-ox_kerr *ox_bus_new(ox_bus **out)
+oxk_err *oxk_bus_new(oxk_bus **out)
 {
-    ox_bus *b = calloc(1, sizeof *b);
+    oxk_bus *b = calloc(1, sizeof *b);
     if (!b)
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     pthread_mutex_init(&b->mu, NULL);
     *out = b;
     return NULL;
 }
 
-void ox_bus_free(ox_bus *b)
+void oxk_bus_free(oxk_bus *b)
 {
     if (!b)
         return;
@@ -78,15 +78,15 @@ void ox_bus_free(ox_bus *b)
     free(b);
 }
 
-ox_kerr *ox_bus_subscribe(ox_bus *b, ox_subscription **out)
+oxk_err *oxk_bus_subscribe(oxk_bus *b, oxk_subscription **out)
 {
     *out = NULL;
-    ox_subscription *s = calloc(1, sizeof *s);
+    oxk_subscription *s = calloc(1, sizeof *s);
     queue *q = calloc(1, sizeof *q);
     if (!s || !q) {
         free(s);
         free(q);
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     }
     atomic_init(&q->refs, 2); /* the bus and the subscription */
     pthread_mutex_init(&q->mu, NULL);
@@ -97,7 +97,7 @@ ox_kerr *ox_bus_subscribe(ox_bus *b, ox_subscription **out)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&q->cv, &ca);
     pthread_condattr_destroy(&ca);
-    ox_uuid_v4(q->id);
+    oxk_uuid_v4(q->id);
     s->q = q;
     pthread_mutex_lock(&b->mu);
     if (b->nsubs == b->capsubs) {
@@ -108,7 +108,7 @@ ox_kerr *ox_bus_subscribe(ox_bus *b, ox_subscription **out)
             atomic_store(&q->refs, 1);
             queue_unref(q);
             free(s);
-            return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+            return oxk_err_new(OXK_ERR_OTHER, "out of memory");
         }
         b->subs = ns;
         b->capsubs = nc;
@@ -119,7 +119,7 @@ ox_kerr *ox_bus_subscribe(ox_bus *b, ox_subscription **out)
     return NULL;
 }
 
-size_t ox_bus_subscriber_count(ox_bus *b)
+size_t oxk_bus_subscriber_count(oxk_bus *b)
 {
     pthread_mutex_lock(&b->mu);
     size_t n = b->nsubs;
@@ -127,7 +127,7 @@ size_t ox_bus_subscriber_count(ox_bus *b)
     return n;
 }
 
-size_t ox_bus_publish(ox_bus *b, ox_envelope *env)
+size_t oxk_bus_publish(oxk_bus *b, oxk_envelope *env)
 {
     size_t delivered = 0, keep = 0;
     /* The bus lock is held for the whole fan-out, as in the original: every
@@ -139,10 +139,10 @@ size_t ox_bus_publish(ox_bus *b, ox_envelope *env)
         pthread_mutex_lock(&q->mu);
         bool closed = q->closed;
         if (!closed) {
-            if (q->len == OX_BUS_QUEUE_CAP) {
+            if (q->len == OXK_BUS_QUEUE_CAP) {
                 q->dropped++; /* full: drop for this subscriber only */
             } else {
-                q->ring[(q->head + q->len) % OX_BUS_QUEUE_CAP] = ox_envelope_ref(env);
+                q->ring[(q->head + q->len) % OXK_BUS_QUEUE_CAP] = oxk_envelope_ref(env);
                 q->len++;
                 delivered++;
                 pthread_cond_signal(&q->cv);
@@ -159,37 +159,37 @@ size_t ox_bus_publish(ox_bus *b, ox_envelope *env)
     return delivered;
 }
 
-static ox_kerr *send_msg(ox_bus *b, const char *source, const ox_message *m, bool command,
+static oxk_err *send_msg(oxk_bus *b, const char *source, const oxk_message *m, bool command,
                          char *id_out)
 {
-    if (m && ox_msg_is_command(m->type) != command)
-        return ox_kerr_new(OX_KERR_BUS, "`%s` is %s, not %s", ox_msg_type_name(m->type),
+    if (m && oxk_msg_is_command(m->type) != command)
+        return oxk_err_new(OXK_ERR_BUS, "`%s` is %s, not %s", oxk_msg_type_name(m->type),
                            command ? "an event" : "a command", command ? "a command" : "an event");
-    ox_envelope *env;
-    ox_kerr *err = ox_envelope_new(source, m, &env);
+    oxk_envelope *env;
+    oxk_err *err = oxk_envelope_new(source, m, &env);
     if (err)
         return err;
     if (id_out)
-        memcpy(id_out, ox_envelope_id(env), OX_UUID_LEN + 1);
-    ox_bus_publish(b, env);
-    ox_envelope_unref(env);
+        memcpy(id_out, oxk_envelope_id(env), OXK_UUID_LEN + 1);
+    oxk_bus_publish(b, env);
+    oxk_envelope_unref(env);
     return NULL;
 }
 
-ox_kerr *ox_bus_send_command(ox_bus *b, const char *source, const ox_message *cmd,
+oxk_err *oxk_bus_send_command(oxk_bus *b, const char *source, const oxk_message *cmd,
                              char *id_out)
 {
     return send_msg(b, source, cmd, true, id_out);
 }
 
-ox_kerr *ox_bus_emit_event(ox_bus *b, const char *source, const ox_message *ev, char *id_out)
+oxk_err *oxk_bus_emit_event(oxk_bus *b, const char *source, const oxk_message *ev, char *id_out)
 {
     return send_msg(b, source, ev, false, id_out);
 }
 
 /* ---- Capabilities (caller holds b->mu) --------------------------------- */
 
-static grant *find_grant(ox_bus *b, const char *principal, const char *capability)
+static grant *find_grant(oxk_bus *b, const char *principal, const char *capability)
 {
     for (size_t i = 0; i < b->ngrants; i++)
         if (!strcmp(b->grants[i].principal, principal) &&
@@ -198,18 +198,18 @@ static grant *find_grant(ox_bus *b, const char *principal, const char *capabilit
     return NULL;
 }
 
-ox_kerr *ox_bus_grant(ox_bus *b, const char *principal, const char *capability)
+oxk_err *oxk_bus_grant(oxk_bus *b, const char *principal, const char *capability)
 {
     if (!principal || !capability)
-        return ox_kerr_new(OX_KERR_BUS, "grant needs a principal and a capability");
-    ox_kerr *err = NULL;
+        return oxk_err_new(OXK_ERR_BUS, "grant needs a principal and a capability");
+    oxk_err *err = NULL;
     pthread_mutex_lock(&b->mu);
     if (!find_grant(b, principal, capability)) {
         if (b->ngrants == b->capgrants) {
             size_t nc = b->capgrants ? b->capgrants * 2 : 8;
             grant *ng = realloc(b->grants, nc * sizeof *ng);
             if (!ng) {
-                err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+                err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
                 goto out;
             }
             b->grants = ng;
@@ -219,7 +219,7 @@ ox_kerr *ox_bus_grant(ox_bus *b, const char *principal, const char *capability)
         if (!g.principal || !g.capability) {
             free(g.principal);
             free(g.capability);
-            err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+            err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
             goto out;
         }
         b->grants[b->ngrants++] = g;
@@ -229,7 +229,7 @@ out:
     return err;
 }
 
-bool ox_bus_revoke(ox_bus *b, const char *principal, const char *capability)
+bool oxk_bus_revoke(oxk_bus *b, const char *principal, const char *capability)
 {
     if (!principal || !capability)
         return false;
@@ -244,7 +244,7 @@ bool ox_bus_revoke(ox_bus *b, const char *principal, const char *capability)
     return g != NULL;
 }
 
-bool ox_bus_has_capability(ox_bus *b, const char *principal, const char *capability)
+bool oxk_bus_has_capability(oxk_bus *b, const char *principal, const char *capability)
 {
     if (!principal || !capability)
         return false;
@@ -254,20 +254,20 @@ bool ox_bus_has_capability(ox_bus *b, const char *principal, const char *capabil
     return ok;
 }
 
-ox_kerr *ox_bus_publish_guarded(ox_bus *b, ox_envelope *env, const char *capability)
+oxk_err *oxk_bus_publish_guarded(oxk_bus *b, oxk_envelope *env, const char *capability)
 {
     /* Check and publish are separate lock sections; a revoke racing with a
        publish may let that one envelope through, which is the same outcome
        as the revoke arriving a moment later. */
-    if (!ox_bus_has_capability(b, ox_envelope_source(env), capability))
-        return ox_kerr_denied(ox_envelope_source(env), capability ? capability : "");
-    ox_bus_publish(b, env);
+    if (!oxk_bus_has_capability(b, oxk_envelope_source(env), capability))
+        return oxk_err_denied(oxk_envelope_source(env), capability ? capability : "");
+    oxk_bus_publish(b, env);
     return NULL;
 }
 
 /* ---- Subscriptions ----------------------------------------------------- */
 
-void ox_subscription_recv(ox_subscription *s, long timeout_ms, ox_envelope **out)
+void oxk_subscription_recv(oxk_subscription *s, long timeout_ms, oxk_envelope **out)
 {
     queue *q = s->q;
     *out = NULL;
@@ -290,7 +290,7 @@ void ox_subscription_recv(ox_subscription *s, long timeout_ms, ox_envelope **out
     }
     if (q->len > 0) {
         *out = q->ring[q->head];
-        q->head = (q->head + 1) % OX_BUS_QUEUE_CAP;
+        q->head = (q->head + 1) % OXK_BUS_QUEUE_CAP;
         q->len--;
     } else {
         q->interrupted = false;
@@ -298,7 +298,7 @@ void ox_subscription_recv(ox_subscription *s, long timeout_ms, ox_envelope **out
     pthread_mutex_unlock(&q->mu);
 }
 
-void ox_subscription_interrupt(ox_subscription *s)
+void oxk_subscription_interrupt(oxk_subscription *s)
 {
     pthread_mutex_lock(&s->q->mu);
     s->q->interrupted = true;
@@ -306,7 +306,7 @@ void ox_subscription_interrupt(ox_subscription *s)
     pthread_mutex_unlock(&s->q->mu);
 }
 
-uint64_t ox_subscription_dropped(ox_subscription *s)
+uint64_t oxk_subscription_dropped(oxk_subscription *s)
 {
     pthread_mutex_lock(&s->q->mu);
     uint64_t n = s->q->dropped;
@@ -314,7 +314,7 @@ uint64_t ox_subscription_dropped(ox_subscription *s)
     return n;
 }
 
-size_t ox_subscription_pending(ox_subscription *s)
+size_t oxk_subscription_pending(oxk_subscription *s)
 {
     pthread_mutex_lock(&s->q->mu);
     size_t n = s->q->len;
@@ -322,9 +322,9 @@ size_t ox_subscription_pending(ox_subscription *s)
     return n;
 }
 
-const char *ox_subscription_id(const ox_subscription *s) { return s->q->id; }
+const char *oxk_subscription_id(const oxk_subscription *s) { return s->q->id; }
 
-void ox_subscription_close(ox_subscription *s)
+void oxk_subscription_close(oxk_subscription *s)
 {
     if (!s)
         return;
@@ -333,7 +333,7 @@ void ox_subscription_close(ox_subscription *s)
     q->closed = true;
     /* Release queued envelopes now rather than at the next publish. */
     for (size_t i = 0; i < q->len; i++)
-        ox_envelope_unref(q->ring[(q->head + i) % OX_BUS_QUEUE_CAP]);
+        oxk_envelope_unref(q->ring[(q->head + i) % OXK_BUS_QUEUE_CAP]);
     q->len = 0;
     pthread_mutex_unlock(&q->mu);
     queue_unref(q);

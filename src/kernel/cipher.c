@@ -12,12 +12,12 @@
 #define NONCE_LEN 12
 #define TAG_LEN 16
 
-void ox_cipher_init(ox_cipher *c, const char *key_string)
+void oxk_cipher_init(oxk_cipher *c, const char *key_string)
 {
     SHA256((const unsigned char *)key_string, strlen(key_string), c->key);
 }
 
-char *ox_b64url_encode(const unsigned char *data, size_t len)
+char *oxk_b64url_encode(const unsigned char *data, size_t len)
 {
     size_t n = 4 * ((len + 2) / 3);
     char *out = malloc(n + 1);
@@ -31,7 +31,7 @@ char *ox_b64url_encode(const unsigned char *data, size_t len)
     return out;
 }
 
-unsigned char *ox_b64url_decode(const char *text, size_t *len)
+unsigned char *oxk_b64url_decode(const char *text, size_t *len)
 {
     size_t n = strlen(text);
     if (n % 4)
@@ -67,11 +67,11 @@ fail:
     return NULL;
 }
 
-ox_kerr *ox_cipher_seal(const ox_cipher *c, const char *plain, size_t len, char **out)
+oxk_err *oxk_cipher_seal(const oxk_cipher *c, const char *plain, size_t len, char **out)
 {
     *out = NULL;
     if (len > 0x7FFFFFF0u)
-        return ox_kerr_new(OX_KERR_OTHER, "config encrypt: value too large");
+        return oxk_err_new(OXK_ERR_OTHER, "config encrypt: value too large");
     unsigned char *blob = malloc(NONCE_LEN + len + TAG_LEN);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     const char *why = "out of memory";
@@ -89,7 +89,7 @@ ox_kerr *ox_cipher_seal(const ox_cipher *c, const char *plain, size_t len, char 
         EVP_EncryptFinal_ex(ctx, blob + NONCE_LEN + n, &fin) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, blob + NONCE_LEN + n + fin) != 1)
         goto fail;
-    *out = ox_b64url_encode(blob, NONCE_LEN + (size_t)(n + fin) + TAG_LEN);
+    *out = oxk_b64url_encode(blob, NONCE_LEN + (size_t)(n + fin) + TAG_LEN);
     why = "out of memory";
     if (!*out)
         goto fail;
@@ -99,28 +99,28 @@ ox_kerr *ox_cipher_seal(const ox_cipher *c, const char *plain, size_t len, char 
 fail:
     EVP_CIPHER_CTX_free(ctx);
     free(blob);
-    return ox_kerr_new(OX_KERR_OTHER, "config encrypt: %s", why);
+    return oxk_err_new(OXK_ERR_OTHER, "config encrypt: %s", why);
 }
 
-ox_kerr *ox_cipher_open(const ox_cipher *c, const char *text, char **out)
+oxk_err *oxk_cipher_open(const oxk_cipher *c, const char *text, char **out)
 {
     *out = NULL;
     size_t len;
-    unsigned char *blob = ox_b64url_decode(text, &len);
+    unsigned char *blob = oxk_b64url_decode(text, &len);
     if (!blob)
-        return ox_kerr_new(OX_KERR_OTHER,
+        return oxk_err_new(OXK_ERR_OTHER,
                            "config decrypt: base64 decode: not padded URL-safe base64");
     if (len < NONCE_LEN + TAG_LEN) {
         free(blob);
-        return ox_kerr_new(OX_KERR_OTHER, "config decrypt: encrypted blob too short");
+        return oxk_err_new(OXK_ERR_OTHER, "config decrypt: encrypted blob too short");
     }
     size_t clen = len - NONCE_LEN - TAG_LEN;
     char *plain = malloc(clen + 1);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int n = 0, fin = 0;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if (!plain || !ctx) {
-        err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
     } else if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
                EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
                EVP_DecryptInit_ex(ctx, NULL, NULL, c->key, blob) != 1 ||
@@ -128,11 +128,11 @@ ox_kerr *ox_cipher_open(const ox_cipher *c, const char *text, char **out)
                EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
                                    blob + NONCE_LEN + clen) != 1 ||
                EVP_DecryptFinal_ex(ctx, (unsigned char *)plain + n, &fin) != 1) {
-        err = ox_kerr_new(OX_KERR_OTHER,
+        err = oxk_err_new(OXK_ERR_OTHER,
                           "config decrypt: decrypt: authentication failed (wrong key or "
                           "tampered value)");
     } else if (!ox_utf8_valid((unsigned char *)plain, (size_t)(n + fin))) {
-        err = ox_kerr_new(OX_KERR_OTHER, "config decrypt: utf8: plaintext is not UTF-8");
+        err = oxk_err_new(OXK_ERR_OTHER, "config decrypt: utf8: plaintext is not UTF-8");
     }
     EVP_CIPHER_CTX_free(ctx);
     free(blob);

@@ -1,7 +1,7 @@
 /* executor.c — one Wasm instance behind a mutex: exports, typed calls and
    the JSON guest ABI, against the engine's public API only. */
 #define _GNU_SOURCE
-#include "oxide/executor.h"
+#include "oxide/kernel/executor.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -13,9 +13,9 @@
 #include "kutil.h"
 
 /* The largest encoded-input buffer kept between call_json calls. */
-#define OX_JSON_INPUT_KEEP ((size_t)1 << 20)
+#define OXK_JSON_INPUT_KEEP ((size_t)1 << 20)
 
-struct ox_executor {
+struct oxk_executor {
     pthread_mutex_t mu; /* a store is used by one thread at a time */
     ox_engine *engine;
     ox_module *module;
@@ -32,11 +32,11 @@ struct ox_executor {
     bool abi_ok;
     ox_func *abi_alloc, *abi_free, *abi_invoke;
     ox_memory *abi_mem;
-    ox_jbuf input; /* call_json's encoded input, reused between calls */
+    oxk_jbuf input; /* call_json's encoded input, reused between calls */
 };
 
 /* Every guest call goes through here so the fuel budget is per call. */
-static ox_error *run(ox_executor *ex, ox_func *f, const ox_val *args, size_t nargs,
+static ox_error *run(oxk_executor *ex, ox_func *f, const ox_val *args, size_t nargs,
                      ox_val *results, size_t nresults)
 {
     if (ex->fuel)
@@ -44,7 +44,7 @@ static ox_error *run(ox_executor *ex, ox_func *f, const ox_val *args, size_t nar
     return ox_func_call(f, args, nargs, results, nresults);
 }
 
-void ox_functype_format(const ox_functype *t, char *buf, size_t size)
+void oxk_functype_format(const ox_functype *t, char *buf, size_t size)
 {
     size_t n = 0;
 #define PUT(...)                                                                          \
@@ -69,21 +69,19 @@ void ox_functype_format(const ox_functype *t, char *buf, size_t size)
 }
 
 /* Take an engine error, give a kernel error "prefix: message". */
-static ox_kerr *from_wasm(ox_error *e, const char *prefix)
+static oxk_err *from_wasm(ox_error *e, const char *prefix)
 {
-    ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "%s: %s", prefix, ox_error_message(e));
-    ox_error_free(e);
-    return k;
+    return oxk_err_from_wasm(OXK_ERR_WASM, e, "%s", prefix);
 }
 
-void ox_executor_free(ox_executor *ex)
+void oxk_executor_free(oxk_executor *ex)
 {
     if (!ex)
         return;
     for (size_t i = 0; i < ex->nexports; i++)
         free(ex->exports[i]);
     free(ex->exports);
-    ox_jbuf_free(&ex->input);
+    oxk_jbuf_free(&ex->input);
     ox_store_free(ex->store);
     if (ex->link_free)
         ex->link_free(ex->link_user); /* after the store: its host functions use it */
@@ -93,15 +91,15 @@ void ox_executor_free(ox_executor *ex)
     free(ex);
 }
 
-ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_executor_options *opts,
-                                ox_executor **out)
+oxk_err *oxk_executor_from_bytes(const uint8_t *bytes, size_t len, const oxk_executor_options *opts,
+                                oxk_executor **out)
 {
     *out = NULL;
-    ox_executor *ex = calloc(1, sizeof *ex);
+    oxk_executor *ex = calloc(1, sizeof *ex);
     if (!ex) {
         if (opts && opts->link_free)
             opts->link_free(opts->link_user);
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     }
     pthread_mutex_init(&ex->mu, NULL);
     if (opts) {
@@ -111,7 +109,7 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
     }
     ox_linker *linker = NULL;
     ox_error *e;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if ((e = ox_engine_new(opts ? opts->engine_config : NULL, &ex->engine)) ||
         (e = ox_module_new(ex->engine, bytes, len, &ex->module)) ||
         (e = ox_store_new(ex->engine, &ex->store)) || (e = ox_linker_new(&linker))) {
@@ -119,7 +117,7 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
         goto fail;
     }
     for (size_t i = 0; opts && i < opts->nimports; i++) {
-        const ox_host_import *im = &opts->imports[i];
+        const oxk_host_import *im = &opts->imports[i];
         ox_extern ext = {.kind = OX_EXTERN_FUNC};
         if ((e = ox_func_new_host(ex->store, &im->type, im->fn, im->user, NULL, &ext.of.func)) ||
             (e = ox_linker_define(linker, im->module, im->name, ext))) {
@@ -152,7 +150,7 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
     size_t n = ox_module_export_count(ex->module);
     ex->exports = calloc(n ? n : 1, sizeof *ex->exports);
     if (!ex->exports) {
-        err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
@@ -163,7 +161,7 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
         if (t.kind != OX_EXTERN_FUNC)
             continue;
         if (!(ex->exports[ex->nexports] = strndup(name, nlen))) {
-            err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+            err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
             goto fail;
         }
         ex->nexports++;
@@ -172,28 +170,28 @@ ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_execu
     return NULL;
 fail:
     ox_linker_free(linker);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     return err;
 }
 
-ox_kerr *ox_executor_from_path(const char *path, const ox_executor_options *opts,
-                               ox_executor **out)
+oxk_err *oxk_executor_from_path(const char *path, const oxk_executor_options *opts,
+                               oxk_executor **out)
 {
     *out = NULL;
     uint8_t *buf;
     size_t len;
-    int rc = ox_read_file(path, (size_t)1 << 30, &buf, &len);
+    int rc = oxk_read_file(path, (size_t)1 << 30, &buf, &len);
     if (rc)
-        return ox_kerr_new(OX_KERR_OTHER, "failed to read wasm artefact %s: %s", path,
-                           rc == EFBIG ? "larger than 1 GiB" : strerror(rc));
-    ox_kerr *err = ox_executor_from_bytes(buf, len, opts, out);
+        return oxk_err_from_errno(OXK_ERR_OTHER, rc, "failed to read wasm artefact %s: %s", path,
+                                  rc == EFBIG ? "larger than 1 GiB" : strerror(rc));
+    oxk_err *err = oxk_executor_from_bytes(buf, len, opts, out);
     free(buf);
     return err;
 }
 
-size_t ox_executor_export_count(const ox_executor *ex) { return ex->nexports; }
+size_t oxk_executor_export_count(const oxk_executor *ex) { return ex->nexports; }
 
-const char *ox_executor_export_name(const ox_executor *ex, size_t i)
+const char *oxk_executor_export_name(const oxk_executor *ex, size_t i)
 {
     return i < ex->nexports ? ex->exports[i] : NULL;
 }
@@ -208,7 +206,7 @@ static bool type_is(const ox_functype *t, uint32_t np, const ox_valtype *p, uint
 
 /* Describe why `name` is not a function of the wanted type, or NULL when it
    is; *f gets the function. Caller holds the mutex. */
-static char *check_func(ox_executor *ex, const char *name, const ox_functype *want, ox_func **f)
+static char *check_func(oxk_executor *ex, const char *name, const ox_functype *want, ox_func **f)
 {
     ox_extern ext;
     char *why = NULL, have[256];
@@ -222,7 +220,7 @@ static char *check_func(ox_executor *ex, const char *name, const ox_functype *wa
         *f = ext.of.func;
         const ox_functype *t = ox_func_type(ext.of.func);
         if (want && !type_is(t, want->nparams, want->params, want->nresults, want->results)) {
-            ox_functype_format(t, have, sizeof have);
+            oxk_functype_format(t, have, sizeof have);
             if (asprintf(&why, "it has type %s", have) < 0)
                 why = NULL;
         } else {
@@ -238,14 +236,14 @@ static const ox_functype T_I32_I32 = {1, 1, I32, I32};
 static const ox_functype T_FREE = {2, 0, I32, NULL};
 static const ox_functype T_INVOKE = {4, 1, I32, I64};
 
-ox_kerr *ox_executor_call_i32(ox_executor *ex, const char *name, int32_t arg, int32_t *out)
+oxk_err *oxk_executor_call_i32(oxk_executor *ex, const char *name, int32_t arg, int32_t *out)
 {
     pthread_mutex_lock(&ex->mu);
     ox_func *f = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     char *why = check_func(ex, name, &T_I32_I32, &f);
     if (why) {
-        err = ox_kerr_new(OX_KERR_OTHER, "wasm export `%s` is not (i32) -> i32: %s", name, why);
+        err = oxk_err_new(OXK_ERR_OTHER, "wasm export `%s` is not (i32) -> i32: %s", name, why);
         free(why);
     } else {
         ox_val a = ox_val_i32(arg), r;
@@ -259,25 +257,25 @@ ox_kerr *ox_executor_call_i32(ox_executor *ex, const char *name, int32_t arg, in
     return err;
 }
 
-ox_kerr *ox_executor_call(ox_executor *ex, const char *name, const ox_val *args, size_t nargs,
+oxk_err *oxk_executor_call(oxk_executor *ex, const char *name, const ox_val *args, size_t nargs,
                           ox_val *results, size_t nresults)
 {
     pthread_mutex_lock(&ex->mu);
     ox_func *f = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     char *why = check_func(ex, name, NULL, &f);
     if (why) {
-        err = ox_kerr_new(OX_KERR_OTHER, "wasm export `%s` cannot be called: %s", name, why);
+        err = oxk_err_new(OXK_ERR_OTHER, "wasm export `%s` cannot be called: %s", name, why);
         free(why);
     } else {
         const ox_functype *t = ox_func_type(f);
         char have[256];
-        ox_functype_format(t, have, sizeof have);
+        oxk_functype_format(t, have, sizeof have);
         bool ok = nargs == t->nparams && nresults == t->nresults;
         for (size_t i = 0; ok && i < nargs; i++)
             ok = args[i].type == t->params[i];
         if (!ok) {
-            err = ox_kerr_new(OX_KERR_OTHER,
+            err = oxk_err_new(OXK_ERR_OTHER,
                               "wasm export `%s` has type %s; got %zu argument(s) and room for "
                               "%zu result(s) of other types",
                               name, have, nargs, nresults);
@@ -291,7 +289,7 @@ ox_kerr *ox_executor_call(ox_executor *ex, const char *name, const ox_val *args,
     return err;
 }
 
-bool ox_executor_func_type(ox_executor *ex, const char *name, ox_functype *out)
+bool oxk_executor_func_type(oxk_executor *ex, const char *name, ox_functype *out)
 {
     pthread_mutex_lock(&ex->mu);
     ox_extern ext;
@@ -302,17 +300,17 @@ bool ox_executor_func_type(ox_executor *ex, const char *name, ox_functype *out)
     return ok;
 }
 
-void ox_executor_interrupt(ox_executor *ex) { ox_store_interrupt(ex->store); }
+void oxk_executor_interrupt(oxk_executor *ex) { ox_store_interrupt(ex->store); }
 
 /* ---- JSON ABI ---------------------------------------------------------- */
 
 typedef struct abi {
-    ox_executor *ex;
+    oxk_executor *ex;
     ox_func *alloc, *free, *invoke;
     ox_memory *mem;
 } abi;
 
-static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
+static oxk_err *resolve_abi(oxk_executor *ex, abi *a)
 {
     if (ex->abi_ok) {
         a->alloc = ex->abi_alloc;
@@ -335,7 +333,7 @@ static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
         ox_func *f = NULL;
         char *why = check_func(ex, fns[i].name, fns[i].type, &f);
         if (why) {
-            ox_kerr *e = ox_kerr_new(OX_KERR_OTHER, "%s: `%s` must be %s, but %s", fns[i].label,
+            oxk_err *e = oxk_err_new(OXK_ERR_OTHER, "%s: `%s` must be %s, but %s", fns[i].label,
                                      fns[i].name, fns[i].want, why);
             free(why);
             return e;
@@ -344,7 +342,7 @@ static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
     }
     ox_extern m;
     if (!ox_instance_export(ex->inst, "memory", &m) || m.kind != OX_EXTERN_MEMORY)
-        return ox_kerr_new(OX_KERR_OTHER, "no `memory` export");
+        return oxk_err_new(OXK_ERR_OTHER, "no `memory` export");
     a->mem = m.of.memory;
     ex->abi_alloc = a->alloc;
     ex->abi_free = a->free;
@@ -356,22 +354,20 @@ static ox_kerr *resolve_abi(ox_executor *ex, abi *a)
 
 /* alloc(len), check the pointer, copy bytes in. `what` is "method" or
    "input". On success *ptr is a buffer the caller must free. */
-static ox_kerr *put_buffer(abi *a, const char *what, const void *bytes, uint32_t len,
+static oxk_err *put_buffer(abi *a, const char *what, const void *bytes, uint32_t len,
                            uint32_t *ptr)
 {
     ox_val arg = ox_val_i32((int32_t)len), res;
     ox_error *e = run(a->ex, a->alloc, &arg, 1, &res, 1);
     if (e) {
-        ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "alloc %s: %s", what, ox_error_message(e));
-        ox_error_free(e);
-        return k;
+        return oxk_err_from_wasm(OXK_ERR_WASM, e, "alloc %s", what);
     }
     uint32_t p = (uint32_t)res.of.i32; /* pointers are unsigned */
     size_t size = ox_memory_size(a->mem);
     if (p == 0 && len > 0)
-        return ox_kerr_new(OX_KERR_OTHER, "alloc %s: alloc(%u) returned a null pointer", what, len);
+        return oxk_err_new(OXK_ERR_OTHER, "alloc %s: alloc(%u) returned a null pointer", what, len);
     if ((uint64_t)p + len > size) {
-        ox_kerr *k = ox_kerr_new(OX_KERR_OTHER,
+        oxk_err *k = oxk_err_new(OXK_ERR_OTHER,
                                  "%s OOB: alloc(%u) returned 0x%x, past the end of the %zu-byte "
                                  "memory",
                                  what, len, p, size);
@@ -395,28 +391,28 @@ static void free_buffer(abi *a, uint32_t p, uint32_t len)
     ox_error_free(run(a->ex, a->free, fa, 2, NULL, 0));
 }
 
-ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t *input,
+oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json_t *input,
                                json_t **out)
 {
     *out = NULL;
     if (!method || !input)
-        return ox_kerr_new(OX_KERR_OTHER, "call_json needs a method and an input value");
+        return oxk_err_new(OXK_ERR_OTHER, "call_json needs a method and an input value");
     size_t mlen = strlen(method);
     pthread_mutex_lock(&ex->mu);
     abi a = {.ex = ex};
     uint32_t mptr = 0, iptr = 0;
     bool have_m = false, have_i = false;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     /* Encoded into the executor's buffer (hence under the mutex): no
        allocation once it has grown to the usual payload size. */
-    if (!ox_json_encode(input, &ex->input)) {
-        err = ox_kerr_new(OX_KERR_SERDE, "input cannot be encoded as JSON");
+    if (!oxk_json_encode(input, &ex->input)) {
+        err = oxk_err_new(OXK_ERR_SERDE, "input cannot be encoded as JSON");
         goto out;
     }
     const char *in = ex->input.p;
     size_t ilen = ex->input.len;
     if (mlen > INT32_MAX || ilen > INT32_MAX) {
-        err = ox_kerr_new(OX_KERR_OTHER, "method or input larger than 2 GiB");
+        err = oxk_err_new(OXK_ERR_OTHER, "method or input larger than 2 GiB");
         goto out;
     }
     if ((err = resolve_abi(ex, &a)))
@@ -443,7 +439,7 @@ ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t
     size_t size = ox_memory_size(a.mem);
     if ((uint64_t)optr + olen > size) {
         /* Not freed: a pointer outside memory did not come from alloc. */
-        err = ox_kerr_new(OX_KERR_OTHER,
+        err = oxk_err_new(OXK_ERR_OTHER,
                           "output OOB: oxide_invoke returned %u bytes at 0x%x, past the end of "
                           "the %zu-byte memory",
                           olen, optr, size);
@@ -454,15 +450,15 @@ ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t
        therefore comes after parsing. (No pointer arithmetic on an empty
        memory's data, which may be NULL.) */
     const char *text = olen ? (const char *)ox_memory_data(a.mem) + optr : "";
-    json_t *v = ox_json_parse_fast(text, olen);
+    json_t *v = oxk_json_parse_fast(text, olen);
     if (!v) {
         /* Outside the fast path's subset, or not JSON at all: the checks
            and the wording of the slow path. */
         if (!ox_utf8_valid((const unsigned char *)text, olen)) {
-            err = ox_kerr_new(OX_KERR_OTHER, "output is not valid UTF-8 (%u bytes)", olen);
-        } else if ((err = ox_json_parse(text, olen, &v))) {
-            ox_kerr *k = ox_kerr_new(OX_KERR_OTHER, "output JSON: %s", ox_kerr_detail(err));
-            ox_kerr_free(err);
+            err = oxk_err_new(OXK_ERR_OTHER, "output is not valid UTF-8 (%u bytes)", olen);
+        } else if ((err = oxk_json_parse(text, olen, &v))) {
+            oxk_err *k = oxk_err_new(OXK_ERR_OTHER, "output JSON: %s", oxk_err_detail(err));
+            oxk_err_free(err);
             err = k;
         }
     }
@@ -477,8 +473,8 @@ out:
         free_buffer(&a, iptr, (uint32_t)ilen);
     /* Keep the buffer for the next call, unless an unusually large input
        grew it: an executor should not hold on to that. */
-    if (ex->input.cap > OX_JSON_INPUT_KEEP)
-        ox_jbuf_free(&ex->input);
+    if (ex->input.cap > OXK_JSON_INPUT_KEEP)
+        oxk_jbuf_free(&ex->input);
     pthread_mutex_unlock(&ex->mu);
     return err;
 }

@@ -4,7 +4,7 @@
  * giving exactly what jansson gives.
  *
  * Why not jansson alone: for a ~100-byte payload jansson's json_dumps and
- * json_loadb were two thirds of a whole ox_executor_call_json (six guest
+ * json_loadb were two thirds of a whole oxk_executor_call_json (six guest
  * calls included): a string buffer grown and then copied, a hash table of
  * visited containers keyed by snprintf'd addresses, and a lexer that
  * decodes UTF-8 through a per-character stream. This file does the common
@@ -32,14 +32,14 @@
    parsing and detects cycles when encoding). */
 #define FAST_MAX_DEPTH 256
 
-void ox_jbuf_free(ox_jbuf *b)
+void oxk_jbuf_free(oxk_jbuf *b)
 {
     free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
 }
 
-static bool reserve(ox_jbuf *b, size_t more)
+static bool reserve(oxk_jbuf *b, size_t more)
 {
     if (b->cap - b->len >= more)
         return true;
@@ -56,7 +56,7 @@ static bool reserve(ox_jbuf *b, size_t more)
     return true;
 }
 
-static bool put(ox_jbuf *b, const char *s, size_t n)
+static bool put(oxk_jbuf *b, const char *s, size_t n)
 {
     /* Nothing to add: b->p may still be NULL, and NULL + 0 is undefined. */
     if (n == 0)
@@ -83,7 +83,7 @@ static size_t escaped_len(unsigned char ch)
     }
 }
 
-static bool enc_string(ox_jbuf *b, const char *s, size_t n)
+static bool enc_string(oxk_jbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     /* The exact length first (escapes are 2 or 6 bytes), so a long string
@@ -128,7 +128,7 @@ static bool enc_string(ox_jbuf *b, const char *s, size_t n)
     return true;
 }
 
-static bool enc_integer(ox_jbuf *b, json_int_t v)
+static bool enc_integer(oxk_jbuf *b, json_int_t v)
 {
     char tmp[24], *e = tmp + sizeof tmp, *d = e;
     /* Through unsigned so the most negative value has a magnitude. */
@@ -143,7 +143,7 @@ static bool enc_integer(ox_jbuf *b, json_int_t v)
 }
 
 /* False: not encoded here (or out of memory); the caller asks jansson. */
-static bool enc(const json_t *v, ox_jbuf *b, unsigned depth)
+static bool enc(const json_t *v, oxk_jbuf *b, unsigned depth)
 {
     switch (json_typeof(v)) {
     case JSON_NULL:
@@ -185,12 +185,12 @@ static bool enc(const json_t *v, ox_jbuf *b, unsigned depth)
     }
 }
 
-bool ox_json_encode(const json_t *v, ox_jbuf *b)
+bool oxk_json_encode(const json_t *v, oxk_jbuf *b)
 {
     b->len = 0;
     if (enc(v, b, 0))
         return true;
-    /* The flags of ox_json_dump, so the bytes are the same either way. */
+    /* The flags of oxk_json_dump, so the bytes are the same either way. */
     const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER;
     b->len = 0;
     size_t need = json_dumpb(v, b->p, b->cap, flags);
@@ -210,7 +210,7 @@ bool ox_json_encode(const json_t *v, ox_jbuf *b)
 
 typedef struct jp {
     const unsigned char *p, *end;
-    ox_jbuf str; /* unescaped text of a string with escapes */
+    oxk_jbuf str; /* unescaped text of a string with escapes */
 } jp;
 
 static void skip_ws(jp *j)
@@ -423,7 +423,7 @@ static json_t *parse_value(jp *j, unsigned depth)
     }
 }
 
-json_t *ox_json_parse_fast(const char *text, size_t len)
+json_t *oxk_json_parse_fast(const char *text, size_t len)
 {
     jp j = {.p = (const unsigned char *)text, .end = (const unsigned char *)text + len};
     json_t *v = parse_value(&j, 0);
@@ -434,6 +434,6 @@ json_t *ox_json_parse_fast(const char *text, size_t len)
             v = NULL;
         }
     }
-    ox_jbuf_free(&j.str);
+    oxk_jbuf_free(&j.str);
     return v;
 }

@@ -1,5 +1,6 @@
-/* kerror.c — the kernel's error value: a code plus a heap message. */
-#include "oxide/kerror.h"
+/* kerror.c — the kernel's error value: a code plus a heap message, and the
+   engine error or errno that caused it. */
+#include "oxide/kernel/error.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -7,33 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ox_kerr {
-    ox_kerr_code code;
+struct oxk_err {
+    oxk_err_code code;
     bool is_static; /* the out-of-memory fallback is never freed */
     char *message;  /* full Display text */
     char *detail;   /* payload without prefix */
     char *capability;
+    ox_error *cause; /* owned; NULL when none */
+    int errnum;      /* host errno; 0 when none */
 };
 
 /* Returned when even the error cannot be allocated, so callers never see
    NULL for a failure. It is read-only, so sharing it between threads and
    kernels is safe (no mutable global state). */
-static const struct ox_kerr oom_error = {
-    OX_KERR_OTHER, true, (char *)"out of memory", (char *)"out of memory", NULL};
+static const struct oxk_err oom_error = {
+    OXK_ERR_OTHER, true, (char *)"out of memory", (char *)"out of memory", NULL, NULL, 0};
 
-static const char *prefix_of(ox_kerr_code code)
+static const char *prefix_of(oxk_err_code code)
 {
     switch (code) {
-    case OX_KERR_MODULE: return "module error: ";
-    case OX_KERR_BUS: return "bus error: ";
-    case OX_KERR_REGISTRY: return "registry error: ";
-    case OX_KERR_CONFIG_NOT_FOUND: return "configuration key not found: ";
-    case OX_KERR_DUPLICATE_MODULE: return "module already registered: ";
-    case OX_KERR_UNKNOWN_MODULE: return "unknown module: ";
-    case OX_KERR_SERDE: return "serialization error: ";
-    case OX_KERR_TRANSITION: return "";
-    case OX_KERR_DENIED: return "";
-    case OX_KERR_OTHER: return "";
+    case OXK_ERR_MODULE: return "module error: ";
+    case OXK_ERR_BUS: return "bus error: ";
+    case OXK_ERR_REGISTRY: return "registry error: ";
+    case OXK_ERR_CONFIG_NOT_FOUND: return "configuration key not found: ";
+    case OXK_ERR_DUPLICATE_MODULE: return "module already registered: ";
+    case OXK_ERR_UNKNOWN_MODULE: return "unknown module: ";
+    case OXK_ERR_SERDE: return "serialization error: ";
+    case OXK_ERR_TRANSITION: return "";
+    case OXK_ERR_DENIED: return "";
+    case OXK_ERR_OTHER: return "";
+    case OXK_ERR_WASM: return "";
     }
     return "";
 }
@@ -52,9 +56,9 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
-static ox_kerr *make(ox_kerr_code code, char *detail, char *capability)
+static oxk_err *make(oxk_err_code code, char *detail, char *capability)
 {
-    ox_kerr *e = calloc(1, sizeof *e);
+    oxk_err *e = calloc(1, sizeof *e);
     if (!e || !detail)
         goto oom;
     e->code = code;
@@ -62,7 +66,7 @@ static ox_kerr *make(ox_kerr_code code, char *detail, char *capability)
     e->capability = capability;
     const char *p = prefix_of(code);
     size_t n;
-    if (code == OX_KERR_DENIED) {
+    if (code == OXK_ERR_DENIED) {
         if (!capability)
             goto oom;
         n = strlen(detail) + strlen(capability) + 64;
@@ -85,10 +89,10 @@ oom:
     if (e)
         free(e->message);
     free(e);
-    return (ox_kerr *)&oom_error;
+    return (oxk_err *)&oom_error;
 }
 
-ox_kerr *ox_kerr_new(ox_kerr_code code, const char *fmt, ...)
+oxk_err *oxk_err_new(oxk_err_code code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -97,23 +101,58 @@ ox_kerr *ox_kerr_new(ox_kerr_code code, const char *fmt, ...)
     return make(code, d, NULL);
 }
 
-ox_kerr *ox_kerr_denied(const char *publisher, const char *capability)
+oxk_err *oxk_err_denied(const char *publisher, const char *capability)
 {
-    return make(OX_KERR_DENIED, strdup(publisher ? publisher : ""),
+    return make(OXK_ERR_DENIED, strdup(publisher ? publisher : ""),
                 strdup(capability ? capability : ""));
 }
 
-ox_kerr *ox_kerr_wrap(ox_kerr *inner, const char *fmt, ...)
+oxk_err *oxk_err_from_wasm(oxk_err_code code, ox_error *cause, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     char *pre = vformat(fmt, ap);
     va_end(ap);
-    ox_kerr_code code = inner ? inner->code : OX_KERR_OTHER;
+    char *d = NULL;
+    if (pre) {
+        const char *msg = ox_error_message(cause);
+        size_t n = strlen(pre) + strlen(msg) + 3;
+        d = malloc(n);
+        if (d)
+            snprintf(d, n, "%s: %s", pre, msg);
+    }
+    free(pre);
+    oxk_err *e = make(code, d, NULL);
+    if (e->is_static)
+        ox_error_free(cause);
+    else
+        e->cause = cause;
+    return e;
+}
+
+oxk_err *oxk_err_from_errno(oxk_err_code code, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *d = vformat(fmt, ap);
+    va_end(ap);
+    oxk_err *e = make(code, d, NULL);
+    if (!e->is_static)
+        e->errnum = errnum;
+    return e;
+}
+
+oxk_err *oxk_err_wrap(oxk_err *inner, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *pre = vformat(fmt, ap);
+    va_end(ap);
+    oxk_err_code code = inner ? inner->code : OXK_ERR_OTHER;
     /* A wrapped DENIED loses its two-string structure: keep its full text. */
-    const char *d = !inner ? "" : code == OX_KERR_DENIED ? inner->message : inner->detail;
-    if (code == OX_KERR_DENIED)
-        code = OX_KERR_OTHER;
+    const char *d = !inner ? "" : code == OXK_ERR_DENIED ? inner->message : inner->detail;
+    if (code == OXK_ERR_DENIED)
+        code = OXK_ERR_OTHER;
     char *nd = NULL;
     if (pre) {
         size_t n = strlen(pre) + strlen(d) + 3;
@@ -122,21 +161,30 @@ ox_kerr *ox_kerr_wrap(ox_kerr *inner, const char *fmt, ...)
             snprintf(nd, n, "%s: %s", pre, d);
     }
     free(pre);
-    ox_kerr_free(inner);
-    return make(code, nd, NULL);
+    oxk_err *e = make(code, nd, NULL);
+    if (inner && !inner->is_static && !e->is_static) { /* the cause moves to the wrapper */
+        e->cause = inner->cause;
+        e->errnum = inner->errnum;
+        inner->cause = NULL;
+    }
+    oxk_err_free(inner);
+    return e;
 }
 
-ox_kerr_code ox_kerr_code_of(const ox_kerr *e) { return e ? e->code : (ox_kerr_code)0; }
-const char *ox_kerr_message(const ox_kerr *e) { return e ? e->message : "success"; }
-const char *ox_kerr_detail(const ox_kerr *e) { return e ? e->detail : ""; }
-const char *ox_kerr_capability(const ox_kerr *e) { return e ? e->capability : NULL; }
+oxk_err_code oxk_err_code_of(const oxk_err *e) { return e ? e->code : (oxk_err_code)0; }
+const char *oxk_err_message(const oxk_err *e) { return e ? e->message : "success"; }
+const char *oxk_err_detail(const oxk_err *e) { return e ? e->detail : ""; }
+const char *oxk_err_capability(const oxk_err *e) { return e ? e->capability : NULL; }
+const ox_error *oxk_err_cause(const oxk_err *e) { return e ? e->cause : NULL; }
+int oxk_err_errno(const oxk_err *e) { return e ? e->errnum : 0; }
 
-void ox_kerr_free(ox_kerr *e)
+void oxk_err_free(oxk_err *e)
 {
     if (!e || e->is_static)
         return;
     free(e->message);
     free(e->detail);
     free(e->capability);
+    ox_error_free(e->cause);
     free(e);
 }

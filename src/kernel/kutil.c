@@ -11,18 +11,18 @@
 #include <time.h>
 #include <uuid/uuid.h>
 
-void ox_uuid_v4(char out[OX_UUID_LEN + 1])
+void oxk_uuid_v4(char out[OXK_UUID_LEN + 1])
 {
     uuid_t u;
     uuid_generate_random(u);
     uuid_unparse_lower(u, out);
 }
 
-bool ox_uuid_valid(const char *s)
+bool oxk_uuid_valid(const char *s)
 {
-    if (!s || strlen(s) != OX_UUID_LEN)
+    if (!s || strlen(s) != OXK_UUID_LEN)
         return false;
-    for (int i = 0; i < OX_UUID_LEN; i++) {
+    for (int i = 0; i < OXK_UUID_LEN; i++) {
         bool dash = i == 8 || i == 13 || i == 18 || i == 23;
         if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
             return false;
@@ -30,7 +30,7 @@ bool ox_uuid_valid(const char *s)
     return true;
 }
 
-void ox_time_now(char out[OX_TIME_LEN + 1], bool zulu)
+void oxk_time_now(char out[OXK_TIME_LEN + 1], bool zulu)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -42,8 +42,8 @@ void ox_time_now(char out[OX_TIME_LEN + 1], bool zulu)
     size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf + n, sizeof buf - n, ".%09ld%s", (long)(ts.tv_nsec % 1000000000L),
              zulu ? "Z" : "+00:00");
-    buf[OX_TIME_LEN] = 0;
-    memcpy(out, buf, OX_TIME_LEN + 1);
+    buf[OXK_TIME_LEN] = 0;
+    memcpy(out, buf, OXK_TIME_LEN + 1);
 }
 
 static bool digits(const char *s, int n)
@@ -54,7 +54,7 @@ static bool digits(const char *s, int n)
     return true;
 }
 
-bool ox_time_valid(const char *s)
+bool oxk_time_valid(const char *s)
 {
     /* YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) */
     if (!s || strlen(s) < 20)
@@ -84,7 +84,7 @@ bool ox_time_valid(const char *s)
     return false;
 }
 
-char *ox_json_dump(const json_t *v)
+char *oxk_json_dump(const json_t *v)
 {
     /* JSON_ENCODE_ANY: scalars are valid payloads too (e.g. config value 8).
        JSON_COMPACT: the same bytes the original's serde_json::to_vec gives.
@@ -93,19 +93,19 @@ char *ox_json_dump(const json_t *v)
     return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 }
 
-ox_kerr *ox_json_parse(const char *text, size_t len, json_t **out)
+oxk_err *oxk_json_parse(const char *text, size_t len, json_t **out)
 {
     json_error_t err;
     *out = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
     if (!*out)
-        return ox_kerr_new(OX_KERR_SERDE, "%s at line %d column %d", err.text, err.line,
+        return oxk_err_new(OXK_ERR_SERDE, "%s at line %d column %d", err.text, err.line,
                            err.column);
     return NULL;
 }
 
-char *ox_strdup0(const char *s) { return s ? strdup(s) : NULL; }
+char *oxk_strdup0(const char *s) { return s ? strdup(s) : NULL; }
 
-int ox_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+int oxk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
     *buf = NULL;
     *len = 0;

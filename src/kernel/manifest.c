@@ -1,6 +1,6 @@
 /* manifest.c — reading, resolving and checking module.json. */
 #define _GNU_SOURCE
-#include "oxide/manifest.h"
+#include "oxide/kernel/manifest.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include "kutil.h"
 #include "manifest_internal.h"
 
-void ox_manifest_free(ox_manifest *m)
+void oxk_manifest_free(oxk_manifest *m)
 {
     if (!m)
         return;
@@ -27,42 +27,42 @@ void ox_manifest_free(ox_manifest *m)
         free(m->capabilities[i]);
     free(m->operations);
     free(m->capabilities);
-    ox_manifest_wasi_free(m->wasi);
+    oxk_manifest_wasi_free(m->wasi);
     free(m);
 }
 
-static ox_kerr *get_str(const json_t *o, const char *key, bool required, char **out)
+static oxk_err *get_str(const json_t *o, const char *key, bool required, char **out)
 {
     json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v)) {
         if (required)
-            return ox_kerr_new(OX_KERR_SERDE, "manifest: missing field `%s`", key);
+            return oxk_err_new(OXK_ERR_SERDE, "manifest: missing field `%s`", key);
         return NULL;
     }
     if (!json_is_string(v))
-        return ox_kerr_new(OX_KERR_SERDE, "manifest: field `%s` must be a string%s", key,
+        return oxk_err_new(OXK_ERR_SERDE, "manifest: field `%s` must be a string%s", key,
                            required ? "" : " or null");
     *out = strdup(json_string_value(v));
-    return *out ? NULL : ox_kerr_new(OX_KERR_OTHER, "out of memory");
+    return *out ? NULL : oxk_err_new(OXK_ERR_OTHER, "out of memory");
 }
 
-static ox_kerr *get_list(const json_t *o, const char *key, char ***out, size_t *n)
+static oxk_err *get_list(const json_t *o, const char *key, char ***out, size_t *n)
 {
     json_t *v = json_object_get(o, key);
     if (!v)
         return NULL;
     if (!json_is_array(v))
-        return ox_kerr_new(OX_KERR_SERDE, "manifest: field `%s` must be an array of strings", key);
+        return oxk_err_new(OXK_ERR_SERDE, "manifest: field `%s` must be an array of strings", key);
     size_t len = json_array_size(v);
     *out = calloc(len ? len : 1, sizeof **out);
     if (!*out)
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     for (size_t i = 0; i < len; i++) {
         json_t *s = json_array_get(v, i);
         if (!json_is_string(s))
-            return ox_kerr_new(OX_KERR_SERDE, "manifest: `%s[%zu]` must be a string", key, i);
+            return oxk_err_new(OXK_ERR_SERDE, "manifest: `%s[%zu]` must be a string", key, i);
         if (!((*out)[i] = strdup(json_string_value(s))))
-            return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+            return oxk_err_new(OXK_ERR_OTHER, "out of memory");
         *n = i + 1;
     }
     return NULL;
@@ -72,13 +72,13 @@ static ox_kerr *get_list(const json_t *o, const char *key, char ***out, size_t *
    integers, either at the top level (the names issue 6 gives) or inside a
    "limits" object (the earlier form); the same field in both places is an
    error rather than a silent choice. */
-static ox_kerr *get_limits(const json_t *o, ox_manifest *m)
+static oxk_err *get_limits(const json_t *o, oxk_manifest *m)
 {
     json_t *l = json_object_get(o, "limits");
     if (l && json_is_null(l))
         l = NULL;
     if (l && !json_is_object(l))
-        return ox_kerr_new(OX_KERR_SERDE, "manifest: field `limits` must be an object");
+        return oxk_err_new(OXK_ERR_SERDE, "manifest: field `limits` must be an object");
     static const char *const keys[] = {"max_memory_pages", "timeout_ms", "fuel"};
     uint64_t vals[3] = {0, 0, 0};
     for (int i = 0; i < 3; i++) {
@@ -87,19 +87,19 @@ static ox_kerr *get_limits(const json_t *o, ox_manifest *m)
         if (top && json_is_null(top))
             top = NULL;
         if (top && in)
-            return ox_kerr_new(OX_KERR_SERDE,
+            return oxk_err_new(OXK_ERR_SERDE,
                                "manifest: `%s` is given both at the top level and in `limits`",
                                keys[i]);
         json_t *v = top ? top : in;
         if (!v)
             continue;
         if (!json_is_integer(v) || json_integer_value(v) < 0)
-            return ox_kerr_new(OX_KERR_SERDE, "manifest: `%s%s` must be a non-negative integer",
+            return oxk_err_new(OXK_ERR_SERDE, "manifest: `%s%s` must be a non-negative integer",
                                top ? "" : "limits.", keys[i]);
         vals[i] = (uint64_t)json_integer_value(v);
     }
     if (vals[0] > 65536)
-        return ox_kerr_new(OX_KERR_SERDE,
+        return oxk_err_new(OXK_ERR_SERDE,
                            "manifest: `max_memory_pages` is above 65536 (4 GiB)");
     m->max_memory_pages = (uint32_t)vals[0];
     m->timeout_ms = vals[1];
@@ -117,21 +117,21 @@ static bool hex64(const char *s)
     return true;
 }
 
-ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out)
+oxk_err *oxk_manifest_from_json(const char *text, size_t len, oxk_manifest **out)
 {
     *out = NULL;
     json_t *o;
-    ox_kerr *err = ox_json_parse(text, len, &o);
+    oxk_err *err = oxk_json_parse(text, len, &o);
     if (err)
-        return ox_kerr_wrap(err, "manifest");
-    ox_manifest *m = calloc(1, sizeof *m);
+        return oxk_err_wrap(err, "manifest");
+    oxk_manifest *m = calloc(1, sizeof *m);
     char *kind = NULL;
     if (!m) {
-        err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
         goto out;
     }
     if (!json_is_object(o)) {
-        err = ox_kerr_new(OX_KERR_SERDE, "manifest: must be a JSON object");
+        err = oxk_err_new(OXK_ERR_SERDE, "manifest: must be a JSON object");
         goto out;
     }
     if ((err = get_str(o, "id", true, &m->id)) || (err = get_str(o, "name", true, &m->name)) ||
@@ -147,19 +147,19 @@ ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out)
         (err = get_str(o, "sha256", false, &m->sha256)) ||
         (err = get_list(o, "operations", &m->operations, &m->noperations)) ||
         (err = get_list(o, "capabilities", &m->capabilities, &m->ncapabilities)) ||
-        (err = get_limits(o, m)) || (err = ox_manifest_wasi_parse(o, &m->wasi)))
+        (err = get_limits(o, m)) || (err = oxk_manifest_wasi_parse(o, &m->wasi)))
         goto out;
-    if (!ox_module_kind_parse(kind, &m->kind)) {
-        err = ox_kerr_new(OX_KERR_SERDE,
+    if (!oxk_module_kind_parse(kind, &m->kind)) {
+        err = oxk_err_new(OXK_ERR_SERDE,
                           "manifest: field `kind` must be \"native\" or \"wasm\", not \"%s\"", kind);
         goto out;
     }
-    if (m->kind == OX_MODULE_WASM && !m->wasm) {
-        err = ox_kerr_new(OX_KERR_SERDE, "manifest `%s`: kind \"wasm\" needs a `wasm` path", m->id);
+    if (m->kind == OXK_MODULE_WASM && !m->wasm) {
+        err = oxk_err_new(OXK_ERR_SERDE, "manifest `%s`: kind \"wasm\" needs a `wasm` path", m->id);
         goto out;
     }
     if (m->sha256 && !hex64(m->sha256)) {
-        err = ox_kerr_new(OX_KERR_SERDE,
+        err = oxk_err_new(OXK_ERR_SERDE,
                           "manifest `%s`: `sha256` must be 64 hexadecimal digits", m->id);
         goto out;
     }
@@ -167,7 +167,7 @@ out:
     free(kind);
     json_decref(o);
     if (err) {
-        ox_manifest_free(m);
+        oxk_manifest_free(m);
         return err;
     }
     *out = m;
@@ -194,31 +194,31 @@ static char *join(const char *base, const char *rel)
     return out;
 }
 
-ox_kerr *ox_manifest_load(const char *path, ox_manifest **out)
+oxk_err *oxk_manifest_load(const char *path, oxk_manifest **out)
 {
     *out = NULL;
     char *file = is_dir(path) ? join(path, "module.json") : strdup(path);
     if (!file)
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     uint8_t *buf;
     size_t len;
     /* Manifests are small; refuse anything absurd rather than read it all. */
-    int rc = ox_read_file(file, 16u << 20, &buf, &len);
-    ox_kerr *err = rc ? ox_kerr_new(OX_KERR_OTHER, "failed to read manifest %s: %s", file,
-                                    rc == EFBIG ? "larger than 16 MiB" : strerror(rc))
-                      : ox_manifest_from_json((const char *)buf, len, out);
+    int rc = oxk_read_file(file, 16u << 20, &buf, &len);
+    oxk_err *err = rc ? oxk_err_from_errno(OXK_ERR_OTHER, rc, "failed to read manifest %s: %s",
+                                           file, rc == EFBIG ? "larger than 16 MiB" : strerror(rc))
+                      : oxk_manifest_from_json((const char *)buf, len, out);
     free(buf);
     free(file);
     return err;
 }
 
-ox_module_meta ox_manifest_meta(const ox_manifest *m)
+oxk_module_meta oxk_manifest_meta(const oxk_manifest *m)
 {
-    ox_module_meta meta = {m->id, m->name, m->version, m->kind, m->description};
+    oxk_module_meta meta = {m->id, m->name, m->version, m->kind, m->description};
     return meta;
 }
 
-char *ox_manifest_base_dir(const char *path)
+char *oxk_manifest_base_dir(const char *path)
 {
     if (is_dir(path))
         return strdup(path);
@@ -230,11 +230,11 @@ char *ox_manifest_base_dir(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-void ox_resolved_manifest_free(ox_resolved_manifest *r)
+void oxk_resolved_manifest_free(oxk_resolved_manifest *r)
 {
     if (!r)
         return;
-    ox_manifest_free(r->manifest);
+    oxk_manifest_free(r->manifest);
     free(r->base_dir);
     free(r->binary_path);
     free(r->skill_path);
@@ -247,13 +247,13 @@ void ox_resolved_manifest_free(ox_resolved_manifest *r)
     free(r);
 }
 
-ox_kerr *ox_manifest_resolve(ox_manifest *m, const char *base_dir, ox_resolved_manifest **out)
+oxk_err *oxk_manifest_resolve(oxk_manifest *m, const char *base_dir, oxk_resolved_manifest **out)
 {
     *out = NULL;
-    ox_resolved_manifest *r = calloc(1, sizeof *r);
+    oxk_resolved_manifest *r = calloc(1, sizeof *r);
     if (!r) {
-        ox_manifest_free(m);
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        oxk_manifest_free(m);
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     }
     r->manifest = m;
     r->base_dir = strdup(base_dir ? base_dir : ".");
@@ -271,20 +271,20 @@ ox_kerr *ox_manifest_resolve(ox_manifest *m, const char *base_dir, ox_resolved_m
     }
     if (!r->base_dir || (m->binary && !r->binary_path) || (m->skill && !r->skill_path) ||
         (m->mcp && !r->mcp_path) || (m->wasm && !r->wasm_path) || !dirs_ok) {
-        ox_resolved_manifest_free(r);
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        oxk_resolved_manifest_free(r);
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     }
     *out = r;
     return NULL;
 }
 
-ox_kerr *ox_manifest_register_in_registry(ox_registry *r, const ox_manifest *m)
+oxk_err *oxk_manifest_register_in_registry(oxk_registry *r, const oxk_manifest *m)
 {
-    ox_module_meta meta = ox_manifest_meta(m);
-    return ox_registry_upsert_module(r, &meta, OX_STATE_LOADED);
+    oxk_module_meta meta = oxk_manifest_meta(m);
+    return oxk_registry_upsert_module(r, &meta, OXK_STATE_LOADED);
 }
 
-ox_kerr *ox_manifest_verify_digest(const ox_manifest *m, const uint8_t *bytes, size_t len)
+oxk_err *oxk_manifest_verify_digest(const oxk_manifest *m, const uint8_t *bytes, size_t len)
 {
     if (!m->sha256)
         return NULL;
@@ -294,7 +294,7 @@ ox_kerr *ox_manifest_verify_digest(const ox_manifest *m, const uint8_t *bytes, s
     for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
     if (strcasecmp(hex, m->sha256) != 0)
-        return ox_kerr_new(OX_KERR_MODULE,
+        return oxk_err_new(OXK_ERR_MODULE,
                            "module `%s`: wasm digest mismatch: manifest says sha256 %s, file "
                            "has %s",
                            m->id, m->sha256, hex);

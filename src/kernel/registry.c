@@ -9,11 +9,11 @@
 #include "kutil.h"
 #include "registry_internal.h"
 
-struct ox_registry {
+struct oxk_registry {
     pthread_mutex_t mu; /* one connection, one user at a time */
     sqlite3 *db;
     bool encrypted;
-    ox_cipher cipher;
+    oxk_cipher cipher;
 };
 
 static const char SCHEMA[] =
@@ -24,47 +24,47 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS config ("
     " key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);";
 
-ox_kerr *ox_registry_sql_error(sqlite3 *db, const char *what)
+oxk_err *oxk_registry_sql_error(sqlite3 *db, const char *what)
 {
-    return ox_kerr_new(OX_KERR_REGISTRY, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+    return oxk_err_new(OXK_ERR_REGISTRY, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
 }
 
-sqlite3 *ox_registry_db_lock(ox_registry *r)
+sqlite3 *oxk_registry_db_lock(oxk_registry *r)
 {
     pthread_mutex_lock(&r->mu);
     return r->db;
 }
 
-void ox_registry_db_unlock(ox_registry *r) { pthread_mutex_unlock(&r->mu); }
+void oxk_registry_db_unlock(oxk_registry *r) { pthread_mutex_unlock(&r->mu); }
 
-static ox_kerr *open_db(const char *path, bool file, const char *key, ox_registry **out)
+static oxk_err *open_db(const char *path, bool file, const char *key, oxk_registry **out)
 {
     *out = NULL;
-    ox_registry *r = calloc(1, sizeof *r);
+    oxk_registry *r = calloc(1, sizeof *r);
     if (!r)
-        return ox_kerr_new(OX_KERR_OTHER, "out of memory");
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     pthread_mutex_init(&r->mu, NULL);
     /* FULLMUTEX on top of our own lock costs little and protects against
-       a future caller of ox_registry_db_lock() that forgets the rules. */
+       a future caller of oxk_registry_db_lock() that forgets the rules. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if (sqlite3_open_v2(path, &r->db, flags, NULL) != SQLITE_OK) {
-        err = ox_kerr_new(OX_KERR_REGISTRY, "cannot open %s: %s", file ? path : "in-memory database",
+        err = oxk_err_new(OXK_ERR_REGISTRY, "cannot open %s: %s", file ? path : "in-memory database",
                           r->db ? sqlite3_errmsg(r->db) : "out of memory");
         goto fail;
     }
     sqlite3_busy_timeout(r->db, 5000);
     if (file && sqlite3_exec(r->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(r->db, "enable WAL");
+        err = oxk_registry_sql_error(r->db, "enable WAL");
         goto fail;
     }
     if (sqlite3_exec(r->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(r->db, file ? path : "create schema");
+        err = oxk_registry_sql_error(r->db, file ? path : "create schema");
         goto fail;
     }
     if (key) {
         r->encrypted = true;
-        ox_cipher_init(&r->cipher, key);
+        oxk_cipher_init(&r->cipher, key);
     }
     *out = r;
     return NULL;
@@ -75,22 +75,22 @@ fail:
     return err;
 }
 
-ox_kerr *ox_registry_open_memory(ox_registry **out)
+oxk_err *oxk_registry_open_memory(oxk_registry **out)
 {
     /* ":memory:" is private to this connection, and we keep exactly one. */
     return open_db(":memory:", false, NULL, out);
 }
 
-ox_kerr *ox_registry_open(const char *path, const char *key, ox_registry **out)
+oxk_err *oxk_registry_open(const char *path, const char *key, oxk_registry **out)
 {
     if (!path || !*path) {
         *out = NULL;
-        return ox_kerr_new(OX_KERR_REGISTRY, "registry path is empty");
+        return oxk_err_new(OXK_ERR_REGISTRY, "registry path is empty");
     }
     return open_db(path, true, key, out);
 }
 
-void ox_registry_free(ox_registry *r)
+void oxk_registry_free(oxk_registry *r)
 {
     if (!r)
         return;
@@ -101,31 +101,31 @@ void ox_registry_free(ox_registry *r)
     free(r);
 }
 
-bool ox_registry_encrypted(const ox_registry *r) { return r->encrypted; }
+bool oxk_registry_encrypted(const oxk_registry *r) { return r->encrypted; }
 
-ox_kerr *ox_registry_key_from_env(const char **out)
+oxk_err *oxk_registry_key_from_env(const char **out)
 {
     const char *k = getenv("OXIDE_REGISTRY_KEY");
     *out = NULL;
     if (!k || !*k)
-        return ox_kerr_new(OX_KERR_OTHER, "OXIDE_REGISTRY_KEY env var %s; set it or call "
+        return oxk_err_new(OXK_ERR_OTHER, "OXIDE_REGISTRY_KEY env var %s; set it or call "
                                           "open_encrypted with an explicit key",
                            k ? "is empty" : "not set");
     *out = k;
     return NULL;
 }
 
-void ox_module_record_clear(ox_module_record *r)
+void oxk_module_record_clear(oxk_module_record *r)
 {
-    ox_module_meta_clear(&r->meta);
+    oxk_module_meta_clear(&r->meta);
     free(r->updated_at);
     memset(r, 0, sizeof *r);
 }
 
-void ox_module_records_free(ox_module_record *rs, size_t n)
+void oxk_module_records_free(oxk_module_record *rs, size_t n)
 {
     for (size_t i = 0; rs && i < n; i++)
-        ox_module_record_clear(&rs[i]);
+        oxk_module_record_clear(&rs[i]);
     free(rs);
 }
 
@@ -134,17 +134,17 @@ void ox_module_records_free(ox_module_record *rs, size_t n)
 /* `"native"` — the JSON encoding of the enum name, quotes included. */
 static void quoted(char *buf, size_t n, const char *name) { snprintf(buf, n, "\"%s\"", name); }
 
-ox_kerr *ox_registry_upsert_module(ox_registry *r, const ox_module_meta *m, ox_module_state st)
+oxk_err *oxk_registry_upsert_module(oxk_registry *r, const oxk_module_meta *m, oxk_module_state st)
 {
     if (!m || !m->id || !m->name || !m->version)
-        return ox_kerr_new(OX_KERR_MODULE, "module metadata needs an id, a name and a version");
-    char kind[32], state[32], now[OX_TIME_LEN + 1];
-    quoted(kind, sizeof kind, ox_module_kind_name(m->kind));
-    quoted(state, sizeof state, ox_module_state_name(st));
-    ox_time_now(now, false);
-    sqlite3 *db = ox_registry_db_lock(r);
+        return oxk_err_new(OXK_ERR_MODULE, "module metadata needs an id, a name and a version");
+    char kind[32], state[32], now[OXK_TIME_LEN + 1];
+    quoted(kind, sizeof kind, oxk_module_kind_name(m->kind));
+    quoted(state, sizeof state, oxk_module_state_name(st));
+    oxk_time_now(now, false);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO modules (id, name, version, kind, state, description, "
                            "updated_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
@@ -152,7 +152,7 @@ ox_kerr *ox_registry_upsert_module(ox_registry *r, const ox_module_meta *m, ox_m
                            "state=excluded.state, description=excluded.description, "
                            "updated_at=excluded.updated_at",
                            -1, &s, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(db, "upsert module");
+        err = oxk_registry_sql_error(db, "upsert module");
         goto out;
     }
     sqlite3_bind_text(s, 1, m->id, -1, SQLITE_TRANSIENT);
@@ -166,36 +166,36 @@ ox_kerr *ox_registry_upsert_module(ox_registry *r, const ox_module_meta *m, ox_m
         sqlite3_bind_null(s, 6);
     sqlite3_bind_text(s, 7, now, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE)
-        err = ox_registry_sql_error(db, "upsert module");
+        err = oxk_registry_sql_error(db, "upsert module");
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     return err;
 }
 
-ox_kerr *ox_registry_set_module_state(ox_registry *r, const char *id, ox_module_state st)
+oxk_err *oxk_registry_set_module_state(oxk_registry *r, const char *id, oxk_module_state st)
 {
-    char state[32], now[OX_TIME_LEN + 1];
-    quoted(state, sizeof state, ox_module_state_name(st));
-    ox_time_now(now, false);
-    sqlite3 *db = ox_registry_db_lock(r);
+    char state[32], now[OXK_TIME_LEN + 1];
+    quoted(state, sizeof state, oxk_module_state_name(st));
+    oxk_time_now(now, false);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if (sqlite3_prepare_v2(db, "UPDATE modules SET state=?, updated_at=? WHERE id=?", -1, &s,
                            NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(db, "set module state");
+        err = oxk_registry_sql_error(db, "set module state");
         goto out;
     }
     sqlite3_bind_text(s, 1, state, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, id ? id : "", -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE)
-        err = ox_registry_sql_error(db, "set module state");
+        err = oxk_registry_sql_error(db, "set module state");
     else if (sqlite3_changes(db) == 0)
-        err = ox_kerr_new(OX_KERR_UNKNOWN_MODULE, "%s", id ? id : "");
+        err = oxk_err_new(OXK_ERR_UNKNOWN_MODULE, "%s", id ? id : "");
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     return err;
 }
 
@@ -207,62 +207,62 @@ static char *col_text(sqlite3_stmt *s, int i)
 
 /* Decode a `"name"` column: JSON string first (SERDE if not), then the
    enum name (SERDE if unknown, as serde would say "unknown variant"). */
-static ox_kerr *decode_enum(sqlite3_stmt *s, int col, const char *what, int *out,
+static oxk_err *decode_enum(sqlite3_stmt *s, int col, const char *what, int *out,
                             bool (*parse)(const char *, void *))
 {
     const char *t = (const char *)sqlite3_column_text(s, col);
     if (!t)
-        return ox_kerr_new(OX_KERR_REGISTRY, "column `%s` is NULL", what);
+        return oxk_err_new(OXK_ERR_REGISTRY, "column `%s` is NULL", what);
     json_t *v;
-    ox_kerr *err = ox_json_parse(t, strlen(t), &v);
+    oxk_err *err = oxk_json_parse(t, strlen(t), &v);
     if (err)
-        return ox_kerr_wrap(err, "column `%s`", what);
+        return oxk_err_wrap(err, "column `%s`", what);
     bool ok = json_is_string(v) && parse(json_string_value(v), out);
     json_decref(v);
     if (!ok)
-        return ox_kerr_new(OX_KERR_SERDE, "column `%s`: unknown variant %s", what, t);
+        return oxk_err_new(OXK_ERR_SERDE, "column `%s`: unknown variant %s", what, t);
     return NULL;
 }
 
-static bool parse_kind(const char *s, void *out) { return ox_module_kind_parse(s, out); }
-static bool parse_state(const char *s, void *out) { return ox_module_state_parse(s, out); }
+static bool parse_kind(const char *s, void *out) { return oxk_module_kind_parse(s, out); }
+static bool parse_state(const char *s, void *out) { return oxk_module_state_parse(s, out); }
 
-static ox_kerr *decode_row(sqlite3_stmt *s, ox_module_record *rec)
+static oxk_err *decode_row(sqlite3_stmt *s, oxk_module_record *rec)
 {
     memset(rec, 0, sizeof *rec);
     int kind = 0, state = 0;
-    ox_kerr *err;
+    oxk_err *err;
     if ((err = decode_enum(s, 3, "kind", &kind, parse_kind)) ||
         (err = decode_enum(s, 4, "state", &state, parse_state)))
         return err;
     const char *ts = (const char *)sqlite3_column_text(s, 6);
-    if (!ts || !ox_time_valid(ts))
-        return ox_kerr_new(OX_KERR_OTHER, "invalid updated_at: %s", ts ? ts : "NULL");
-    rec->meta.kind = (ox_module_kind)kind;
-    rec->state = (ox_module_state)state;
+    if (!ts || !oxk_time_valid(ts))
+        return oxk_err_new(OXK_ERR_OTHER, "invalid updated_at: %s", ts ? ts : "NULL");
+    rec->meta.kind = (oxk_module_kind)kind;
+    rec->state = (oxk_module_state)state;
     rec->meta.id = col_text(s, 0);
     rec->meta.name = col_text(s, 1);
     rec->meta.version = col_text(s, 2);
     rec->meta.description = col_text(s, 5);
     rec->updated_at = strdup(ts);
     if (!rec->meta.id || !rec->meta.name || !rec->meta.version || !rec->updated_at) {
-        ox_module_record_clear(rec);
-        return ox_kerr_new(OX_KERR_REGISTRY, "module row has a NULL column");
+        oxk_module_record_clear(rec);
+        return oxk_err_new(OXK_ERR_REGISTRY, "module row has a NULL column");
     }
     return NULL;
 }
 
 #define MODULE_COLUMNS "SELECT id, name, version, kind, state, description, updated_at FROM modules"
 
-ox_kerr *ox_registry_get_module(ox_registry *r, const char *id, bool *found,
-                                ox_module_record *out)
+oxk_err *oxk_registry_get_module(oxk_registry *r, const char *id, bool *found,
+                                oxk_module_record *out)
 {
     *found = false;
-    sqlite3 *db = ox_registry_db_lock(r);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if (sqlite3_prepare_v2(db, MODULE_COLUMNS " WHERE id=?", -1, &s, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(db, "get module");
+        err = oxk_registry_sql_error(db, "get module");
         goto out;
     }
     sqlite3_bind_text(s, 1, id ? id : "", -1, SQLITE_TRANSIENT);
@@ -271,34 +271,34 @@ ox_kerr *ox_registry_get_module(ox_registry *r, const char *id, bool *found,
         if (!(err = decode_row(s, out)))
             *found = true;
     } else if (rc != SQLITE_DONE) {
-        err = ox_registry_sql_error(db, "get module");
+        err = oxk_registry_sql_error(db, "get module");
     }
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     return err;
 }
 
-ox_kerr *ox_registry_list_modules(ox_registry *r, ox_module_record **out, size_t *n)
+oxk_err *oxk_registry_list_modules(oxk_registry *r, oxk_module_record **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    sqlite3 *db = ox_registry_db_lock(r);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
-    ox_kerr *err = NULL;
-    ox_module_record *rs = NULL;
+    oxk_err *err = NULL;
+    oxk_module_record *rs = NULL;
     size_t len = 0, cap = 0;
     int rc;
     if (sqlite3_prepare_v2(db, MODULE_COLUMNS " ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(db, "list modules");
+        err = oxk_registry_sql_error(db, "list modules");
         goto out;
     }
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (len == cap) {
             size_t nc = cap ? cap * 2 : 8;
-            ox_module_record *nr = realloc(rs, nc * sizeof *nr);
+            oxk_module_record *nr = realloc(rs, nc * sizeof *nr);
             if (!nr) {
-                err = ox_kerr_new(OX_KERR_OTHER, "out of memory");
+                err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
                 goto out;
             }
             rs = nr;
@@ -309,12 +309,12 @@ ox_kerr *ox_registry_list_modules(ox_registry *r, ox_module_record **out, size_t
         len++;
     }
     if (rc != SQLITE_DONE)
-        err = ox_registry_sql_error(db, "list modules");
+        err = oxk_registry_sql_error(db, "list modules");
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     if (err) {
-        ox_module_records_free(rs, len);
+        oxk_module_records_free(rs, len);
         return err;
     }
     *out = rs;
@@ -323,88 +323,88 @@ out:
 }
 
 /* Run a one-parameter DELETE and report whether a row went. */
-static ox_kerr *delete_one(ox_registry *r, const char *sql, const char *what, const char *arg,
+static oxk_err *delete_one(oxk_registry *r, const char *sql, const char *what, const char *arg,
                            bool *removed)
 {
-    sqlite3 *db = ox_registry_db_lock(r);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     if (removed)
         *removed = false;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(db, what);
+        err = oxk_registry_sql_error(db, what);
         goto out;
     }
     sqlite3_bind_text(s, 1, arg ? arg : "", -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE)
-        err = ox_registry_sql_error(db, what);
+        err = oxk_registry_sql_error(db, what);
     else if (removed)
         *removed = sqlite3_changes(db) > 0;
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     return err;
 }
 
-ox_kerr *ox_registry_delete_module(ox_registry *r, const char *id, bool *removed)
+oxk_err *oxk_registry_delete_module(oxk_registry *r, const char *id, bool *removed)
 {
     return delete_one(r, "DELETE FROM modules WHERE id=?", "delete module", id, removed);
 }
 
 /* ---- config ------------------------------------------------------------ */
 
-ox_kerr *ox_registry_set_config(ox_registry *r, const char *key, const json_t *value)
+oxk_err *oxk_registry_set_config(oxk_registry *r, const char *key, const json_t *value)
 {
     if (!key)
-        return ox_kerr_new(OX_KERR_REGISTRY, "config key is NULL");
+        return oxk_err_new(OXK_ERR_REGISTRY, "config key is NULL");
     if (!value)
-        return ox_kerr_new(OX_KERR_SERDE, "config value for `%s` is NULL", key);
-    char *text = ox_json_dump(value);
+        return oxk_err_new(OXK_ERR_SERDE, "config value for `%s` is NULL", key);
+    char *text = oxk_json_dump(value);
     if (!text)
-        return ox_kerr_new(OX_KERR_SERDE, "config value for `%s` cannot be encoded", key);
-    ox_kerr *err = NULL;
+        return oxk_err_new(OXK_ERR_SERDE, "config value for `%s` cannot be encoded", key);
+    oxk_err *err = NULL;
     if (r->encrypted) {
         char *sealed;
-        err = ox_cipher_seal(&r->cipher, text, strlen(text), &sealed);
+        err = oxk_cipher_seal(&r->cipher, text, strlen(text), &sealed);
         free(text);
         if (err)
             return err;
         text = sealed;
     }
-    char now[OX_TIME_LEN + 1];
-    ox_time_now(now, false);
-    sqlite3 *db = ox_registry_db_lock(r);
+    char now[OXK_TIME_LEN + 1];
+    oxk_time_now(now, false);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO config (key, value, updated_at) VALUES (?,?,?) "
                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value, "
                            "updated_at=excluded.updated_at",
                            -1, &s, NULL) != SQLITE_OK) {
-        err = ox_registry_sql_error(db, "set config");
+        err = oxk_registry_sql_error(db, "set config");
         goto out;
     }
     sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE)
-        err = ox_registry_sql_error(db, "set config");
+        err = oxk_registry_sql_error(db, "set config");
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     free(text);
     return err;
 }
 
-ox_kerr *ox_registry_get_config(ox_registry *r, const char *key, json_t **out)
+oxk_err *oxk_registry_get_config(oxk_registry *r, const char *key, json_t **out)
 {
     *out = NULL;
-    sqlite3 *db = ox_registry_db_lock(r);
+    sqlite3 *db = oxk_registry_db_lock(r);
     sqlite3_stmt *s = NULL;
-    ox_kerr *err = NULL;
+    oxk_err *err = NULL;
     char *text = NULL;
     if (sqlite3_prepare_v2(db, "SELECT value FROM config WHERE key=?", -1, &s, NULL) !=
         SQLITE_OK) {
-        err = ox_registry_sql_error(db, "get config");
+        err = oxk_registry_sql_error(db, "get config");
         goto out;
     }
     sqlite3_bind_text(s, 1, key ? key : "", -1, SQLITE_TRANSIENT);
@@ -412,38 +412,38 @@ ox_kerr *ox_registry_get_config(ox_registry *r, const char *key, json_t **out)
     if (rc == SQLITE_ROW) {
         text = col_text(s, 0);
         if (!text)
-            err = ox_kerr_new(OX_KERR_REGISTRY, "config value for `%s` is NULL", key);
+            err = oxk_err_new(OXK_ERR_REGISTRY, "config value for `%s` is NULL", key);
     } else if (rc == SQLITE_DONE) {
-        err = ox_kerr_new(OX_KERR_CONFIG_NOT_FOUND, "%s", key ? key : "");
+        err = oxk_err_new(OXK_ERR_CONFIG_NOT_FOUND, "%s", key ? key : "");
     } else {
-        err = ox_registry_sql_error(db, "get config");
+        err = oxk_registry_sql_error(db, "get config");
     }
 out:
     sqlite3_finalize(s);
-    ox_registry_db_unlock(r);
+    oxk_registry_db_unlock(r);
     if (!err && r->encrypted) {
         char *plain;
-        err = ox_cipher_open(&r->cipher, text, &plain);
+        err = oxk_cipher_open(&r->cipher, text, &plain);
         free(text);
         text = err ? NULL : plain;
     }
     if (!err)
-        err = ox_json_parse(text, strlen(text), out);
+        err = oxk_json_parse(text, strlen(text), out);
     free(text);
     return err;
 }
 
-ox_kerr *ox_registry_try_get_config(ox_registry *r, const char *key, json_t **out)
+oxk_err *oxk_registry_try_get_config(oxk_registry *r, const char *key, json_t **out)
 {
-    ox_kerr *err = ox_registry_get_config(r, key, out);
-    if (err && ox_kerr_code_of(err) == OX_KERR_CONFIG_NOT_FOUND) {
-        ox_kerr_free(err);
+    oxk_err *err = oxk_registry_get_config(r, key, out);
+    if (err && oxk_err_code_of(err) == OXK_ERR_CONFIG_NOT_FOUND) {
+        oxk_err_free(err);
         return NULL;
     }
     return err;
 }
 
-ox_kerr *ox_registry_delete_config(ox_registry *r, const char *key, bool *removed)
+oxk_err *oxk_registry_delete_config(oxk_registry *r, const char *key, bool *removed)
 {
     return delete_one(r, "DELETE FROM config WHERE key=?", "delete config", key, removed);
 }

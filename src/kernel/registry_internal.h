@@ -1,17 +1,17 @@
 /* registry_internal.h — for in-kernel extensions that share the registry's
    SQLite connection (the decision log), and for tests that plant bad rows. */
-#ifndef OX_KERNEL_REGISTRY_INTERNAL_H
-#define OX_KERNEL_REGISTRY_INTERNAL_H
+#ifndef OXK_KERNEL_REGISTRY_INTERNAL_H
+#define OXK_KERNEL_REGISTRY_INTERNAL_H
 
 #include <sqlite3.h>
 
-#include "oxide/registry.h"
+#include "oxide/kernel/registry.h"
 
 /* Take the registry's lock and get its connection; release with
-   ox_registry_db_unlock(). Do not call other ox_registry_* in between. */
-sqlite3 *ox_registry_db_lock(ox_registry *r);
-void ox_registry_db_unlock(ox_registry *r);
+   oxk_registry_db_unlock(). Do not call other oxk_registry_* in between. */
+sqlite3 *oxk_registry_db_lock(oxk_registry *r);
+void oxk_registry_db_unlock(oxk_registry *r);
 /* A REGISTRY error: "registry error: <what>: <sqlite message>". */
-ox_kerr *ox_registry_sql_error(sqlite3 *db, const char *what);
+oxk_err *oxk_registry_sql_error(sqlite3 *db, const char *what);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oxide/kerror.h"
+#include "oxide/kernel/error.h"
 
 static int check_failures;
 
@@ -43,25 +43,25 @@ static int check_failures;
    since later steps depend on it. */
 #define OK(call)                                                                           \
     do {                                                                                   \
-        ox_kerr *e_ = (call);                                                              \
+        oxk_err *e_ = (call);                                                              \
         if (e_) {                                                                          \
             fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call,           \
-                    ox_kerr_message(e_));                                                  \
-            ox_kerr_free(e_);                                                              \
+                    oxk_err_message(e_));                                                  \
+            oxk_err_free(e_);                                                              \
             exit(1);                                                                       \
         }                                                                                  \
     } while (0)
 
 /* The call must fail with `code`; evaluates to the error (caller frees). */
-static inline ox_kerr *expect_err_(ox_kerr *e, ox_kerr_code code, const char *what,
+static inline oxk_err *expect_err_(oxk_err *e, oxk_err_code code, const char *what,
                                    const char *file, int line)
 {
     if (!e) {
         fprintf(stderr, "%s:%d: %s succeeded, expected an error\n", file, line, what);
         check_failures++;
-    } else if (ox_kerr_code_of(e) != code) {
+    } else if (oxk_err_code_of(e) != code) {
         fprintf(stderr, "%s:%d: %s: wrong error code %d (%s)\n", file, line, what,
-                (int)ox_kerr_code_of(e), ox_kerr_message(e));
+                (int)oxk_err_code_of(e), oxk_err_message(e));
         check_failures++;
     }
     return e;

@@ -6,212 +6,212 @@
 
 #include "check.h"
 #include "kutil.h"
-#include "oxide/bus.h"
+#include "oxide/kernel/bus.h"
 
-static ox_envelope *recv_now(ox_subscription *s)
+static oxk_envelope *recv_now(oxk_subscription *s)
 {
-    ox_envelope *e;
-    ox_subscription_recv(s, 1000, &e);
+    oxk_envelope *e;
+    oxk_subscription_recv(s, 1000, &e);
     return e;
 }
 
 static void publish_delivers_to_all_subscribers(void)
 {
-    ox_bus *b;
-    ox_subscription *s1, *s2;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s1));
-    OK(ox_bus_subscribe(b, &s2));
-    CHECK(ox_bus_subscriber_count(b) == 2);
-    ox_message ping = {.type = OX_CMD_PING};
+    oxk_bus *b;
+    oxk_subscription *s1, *s2;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s1));
+    OK(oxk_bus_subscribe(b, &s2));
+    CHECK(oxk_bus_subscriber_count(b) == 2);
+    oxk_message ping = {.type = OXK_CMD_PING};
     char id[37];
-    OK(ox_bus_send_command(b, "kernel", &ping, id));
-    ox_envelope *e1 = recv_now(s1), *e2 = recv_now(s2);
-    CHECK(e1 && ox_envelope_message(e1)->type == OX_CMD_PING);
-    CHECK(e2 && ox_envelope_message(e2)->type == OX_CMD_PING);
-    CHECK(e1 && !strcmp(ox_envelope_id(e1), id));
-    ox_envelope_unref(e1);
-    ox_envelope_unref(e2);
-    ox_subscription_close(s1);
-    ox_subscription_close(s2);
-    ox_bus_free(b);
+    OK(oxk_bus_send_command(b, "kernel", &ping, id));
+    oxk_envelope *e1 = recv_now(s1), *e2 = recv_now(s2);
+    CHECK(e1 && oxk_envelope_message(e1)->type == OXK_CMD_PING);
+    CHECK(e2 && oxk_envelope_message(e2)->type == OXK_CMD_PING);
+    CHECK(e1 && !strcmp(oxk_envelope_id(e1), id));
+    oxk_envelope_unref(e1);
+    oxk_envelope_unref(e2);
+    oxk_subscription_close(s1);
+    oxk_subscription_close(s2);
+    oxk_bus_free(b);
 }
 
 static void closed_subscribers_are_pruned(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    ox_subscription_close(s);
-    CHECK(ox_bus_subscriber_count(b) == 1); /* pruning happens in publish */
-    ox_message pong = {.type = OX_EV_PONG, .from = "x"};
-    OK(ox_bus_emit_event(b, "kernel", &pong, NULL));
-    CHECK(ox_bus_subscriber_count(b) == 0);
-    ox_bus_free(b);
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    oxk_subscription_close(s);
+    CHECK(oxk_bus_subscriber_count(b) == 1); /* pruning happens in publish */
+    oxk_message pong = {.type = OXK_EV_PONG, .from = "x"};
+    OK(oxk_bus_emit_event(b, "kernel", &pong, NULL));
+    CHECK(oxk_bus_subscriber_count(b) == 0);
+    oxk_bus_free(b);
 }
 
 static void envelope_carries_provenance(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    ox_message ev = {.type = OX_EV_MODULE_STARTED, .module_id = "echo"};
-    OK(ox_bus_emit_event(b, "kernel", &ev, NULL));
-    ox_envelope *e = recv_now(s);
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    oxk_message ev = {.type = OXK_EV_MODULE_STARTED, .module_id = "echo"};
+    OK(oxk_bus_emit_event(b, "kernel", &ev, NULL));
+    oxk_envelope *e = recv_now(s);
     CHECK(e != NULL);
     if (e) {
-        CHECK_STR(ox_envelope_source(e), "kernel");
-        CHECK(ox_uuid_valid(ox_envelope_id(e)));
-        CHECK(strcmp(ox_envelope_id(e), "00000000-0000-0000-0000-000000000000") != 0);
-        CHECK(ox_envelope_id(e)[14] == '4'); /* version 4 */
-        CHECK_STR(ox_envelope_message(e)->module_id, "echo");
-        CHECK(ox_time_valid(ox_envelope_timestamp(e)));
-        CHECK(ox_envelope_correlation_id(e) == NULL);
+        CHECK_STR(oxk_envelope_source(e), "kernel");
+        CHECK(oxk_uuid_valid(oxk_envelope_id(e)));
+        CHECK(strcmp(oxk_envelope_id(e), "00000000-0000-0000-0000-000000000000") != 0);
+        CHECK(oxk_envelope_id(e)[14] == '4'); /* version 4 */
+        CHECK_STR(oxk_envelope_message(e)->module_id, "echo");
+        CHECK(oxk_time_valid(oxk_envelope_timestamp(e)));
+        CHECK(oxk_envelope_correlation_id(e) == NULL);
     }
-    ox_envelope_unref(e);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_envelope_unref(e);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 static void correlation_id_round_trips(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    ox_message ping = {.type = OX_CMD_PING};
-    ox_envelope *env;
-    OK(ox_envelope_new("kernel", &ping, &env));
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    oxk_envelope *env;
+    OK(oxk_envelope_new("kernel", &ping, &env));
     char corr[37];
-    ox_uuid_v4(corr);
-    OK(ox_envelope_set_correlation_id(env, corr));
-    ox_kerr *err = EXPECT_ERR(ox_envelope_set_correlation_id(env, "not-a-uuid"), OX_KERR_BUS);
-    CHECK_CONTAINS(ox_kerr_message(err), "not-a-uuid");
-    ox_kerr_free(err);
-    CHECK(ox_bus_publish(b, env) == 1);
-    ox_envelope_unref(env);
-    ox_envelope *got = recv_now(s);
-    CHECK(got && ox_envelope_correlation_id(got) && !strcmp(ox_envelope_correlation_id(got), corr));
-    ox_envelope_unref(got);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_uuid_v4(corr);
+    OK(oxk_envelope_set_correlation_id(env, corr));
+    oxk_err *err = EXPECT_ERR(oxk_envelope_set_correlation_id(env, "not-a-uuid"), OXK_ERR_BUS);
+    CHECK_CONTAINS(oxk_err_message(err), "not-a-uuid");
+    oxk_err_free(err);
+    CHECK(oxk_bus_publish(b, env) == 1);
+    oxk_envelope_unref(env);
+    oxk_envelope *got = recv_now(s);
+    CHECK(got && oxk_envelope_correlation_id(got) && !strcmp(oxk_envelope_correlation_id(got), corr));
+    oxk_envelope_unref(got);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 static void granted_capability_allows_publish(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    OK(ox_bus_grant(b, "browser-module", "browser:navigate"));
-    ox_message ping = {.type = OX_CMD_PING};
-    ox_envelope *env;
-    OK(ox_envelope_new("browser-module", &ping, &env));
-    OK(ox_bus_publish_guarded(b, env, "browser:navigate"));
-    ox_envelope *got = recv_now(s);
-    CHECK(got && !strcmp(ox_envelope_id(got), ox_envelope_id(env)));
-    ox_envelope_unref(got);
-    ox_envelope_unref(env);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    OK(oxk_bus_grant(b, "browser-module", "browser:navigate"));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    oxk_envelope *env;
+    OK(oxk_envelope_new("browser-module", &ping, &env));
+    OK(oxk_bus_publish_guarded(b, env, "browser:navigate"));
+    oxk_envelope *got = recv_now(s);
+    CHECK(got && !strcmp(oxk_envelope_id(got), oxk_envelope_id(env)));
+    oxk_envelope_unref(got);
+    oxk_envelope_unref(env);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 static void ungranted_capability_returns_denied(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    ox_message ping = {.type = OX_CMD_PING};
-    ox_envelope *env;
-    OK(ox_envelope_new("llm-module", &ping, &env));
-    ox_kerr *err = EXPECT_ERR(ox_bus_publish_guarded(b, env, "llm:complete"), OX_KERR_DENIED);
-    CHECK_STR(ox_kerr_message(err), "access denied: `llm-module` lacks capability `llm:complete`");
-    CHECK_STR(ox_kerr_detail(err), "llm-module");
-    CHECK_STR(ox_kerr_capability(err), "llm:complete");
-    ox_kerr_free(err);
-    CHECK(ox_subscription_pending(s) == 0); /* nothing was published */
-    ox_envelope_unref(env);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    oxk_envelope *env;
+    OK(oxk_envelope_new("llm-module", &ping, &env));
+    oxk_err *err = EXPECT_ERR(oxk_bus_publish_guarded(b, env, "llm:complete"), OXK_ERR_DENIED);
+    CHECK_STR(oxk_err_message(err), "access denied: `llm-module` lacks capability `llm:complete`");
+    CHECK_STR(oxk_err_detail(err), "llm-module");
+    CHECK_STR(oxk_err_capability(err), "llm:complete");
+    oxk_err_free(err);
+    CHECK(oxk_subscription_pending(s) == 0); /* nothing was published */
+    oxk_envelope_unref(env);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 static void revoked_capability_is_denied(void)
 {
-    ox_bus *b;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_grant(b, "mirror", "mirror:sync"));
-    CHECK(ox_bus_has_capability(b, "mirror", "mirror:sync"));
-    CHECK(ox_bus_revoke(b, "mirror", "mirror:sync"));
-    CHECK(!ox_bus_revoke(b, "mirror", "mirror:sync"));
-    ox_message ping = {.type = OX_CMD_PING};
-    ox_envelope *env;
-    OK(ox_envelope_new("mirror", &ping, &env));
-    ox_kerr_free(EXPECT_ERR(ox_bus_publish_guarded(b, env, "mirror:sync"), OX_KERR_DENIED));
-    ox_envelope_unref(env);
-    ox_bus_free(b);
+    oxk_bus *b;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_grant(b, "mirror", "mirror:sync"));
+    CHECK(oxk_bus_has_capability(b, "mirror", "mirror:sync"));
+    CHECK(oxk_bus_revoke(b, "mirror", "mirror:sync"));
+    CHECK(!oxk_bus_revoke(b, "mirror", "mirror:sync"));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    oxk_envelope *env;
+    OK(oxk_envelope_new("mirror", &ping, &env));
+    oxk_err_free(EXPECT_ERR(oxk_bus_publish_guarded(b, env, "mirror:sync"), OXK_ERR_DENIED));
+    oxk_envelope_unref(env);
+    oxk_bus_free(b);
 }
 
 /* Fix: the original's grant set was global; ours is per principal. */
 static void capability_is_granted_to_one_principal_only(void)
 {
-    ox_bus *b;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_grant(b, "browser", "browser:navigate"));
-    ox_message ping = {.type = OX_CMD_PING};
-    ox_envelope *env;
-    OK(ox_envelope_new("intruder", &ping, &env));
-    ox_kerr_free(EXPECT_ERR(ox_bus_publish_guarded(b, env, "browser:navigate"), OX_KERR_DENIED));
-    CHECK(!ox_bus_has_capability(b, "intruder", "browser:navigate"));
-    ox_envelope_unref(env);
-    ox_bus_free(b);
+    oxk_bus *b;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_grant(b, "browser", "browser:navigate"));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    oxk_envelope *env;
+    OK(oxk_envelope_new("intruder", &ping, &env));
+    oxk_err_free(EXPECT_ERR(oxk_bus_publish_guarded(b, env, "browser:navigate"), OXK_ERR_DENIED));
+    CHECK(!oxk_bus_has_capability(b, "intruder", "browser:navigate"));
+    oxk_envelope_unref(env);
+    oxk_bus_free(b);
 }
 
 static void unguarded_publish_bypasses_acl(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    ox_message ping = {.type = OX_CMD_PING};
-    OK(ox_bus_send_command(b, "anyone", &ping, NULL));
-    ox_envelope *got = recv_now(s);
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    OK(oxk_bus_send_command(b, "anyone", &ping, NULL));
+    oxk_envelope *got = recv_now(s);
     CHECK(got != NULL);
-    ox_envelope_unref(got);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_envelope_unref(got);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 static void full_queue_drops_and_counts(void)
 {
-    ox_bus *b;
-    ox_subscription *slow, *fast;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &slow));
-    OK(ox_bus_subscribe(b, &fast));
-    ox_message ping = {.type = OX_CMD_PING};
-    for (int i = 0; i < OX_BUS_QUEUE_CAP; i++) {
-        OK(ox_bus_send_command(b, "k", &ping, NULL));
-        ox_envelope *e = recv_now(fast); /* fast keeps up */
-        ox_envelope_unref(e);
+    oxk_bus *b;
+    oxk_subscription *slow, *fast;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &slow));
+    OK(oxk_bus_subscribe(b, &fast));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    for (int i = 0; i < OXK_BUS_QUEUE_CAP; i++) {
+        OK(oxk_bus_send_command(b, "k", &ping, NULL));
+        oxk_envelope *e = recv_now(fast); /* fast keeps up */
+        oxk_envelope_unref(e);
     }
-    CHECK(ox_subscription_pending(slow) == OX_BUS_QUEUE_CAP);
-    CHECK(ox_subscription_dropped(slow) == 0);
-    ox_envelope *extra;
-    OK(ox_envelope_new("k", &ping, &extra));
-    CHECK(ox_bus_publish(b, extra) == 1); /* only fast accepted it */
-    ox_envelope_unref(extra);
-    CHECK(ox_subscription_dropped(slow) == 1);
-    CHECK(ox_subscription_dropped(fast) == 0);
-    CHECK(ox_subscription_pending(slow) == OX_BUS_QUEUE_CAP);
-    ox_envelope *e = recv_now(fast);
+    CHECK(oxk_subscription_pending(slow) == OXK_BUS_QUEUE_CAP);
+    CHECK(oxk_subscription_dropped(slow) == 0);
+    oxk_envelope *extra;
+    OK(oxk_envelope_new("k", &ping, &extra));
+    CHECK(oxk_bus_publish(b, extra) == 1); /* only fast accepted it */
+    oxk_envelope_unref(extra);
+    CHECK(oxk_subscription_dropped(slow) == 1);
+    CHECK(oxk_subscription_dropped(fast) == 0);
+    CHECK(oxk_subscription_pending(slow) == OXK_BUS_QUEUE_CAP);
+    oxk_envelope *e = recv_now(fast);
     CHECK(e != NULL);
-    ox_envelope_unref(e);
-    ox_subscription_close(slow); /* releases 128 queued envelopes */
-    ox_subscription_close(fast);
-    ox_bus_free(b);
+    oxk_envelope_unref(e);
+    oxk_subscription_close(slow); /* releases 128 queued envelopes */
+    oxk_subscription_close(fast);
+    oxk_bus_free(b);
 }
 
 static double now_ms(void)
@@ -223,126 +223,126 @@ static double now_ms(void)
 
 static void recv_times_out(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
-    ox_envelope *e = (ox_envelope *)1;
-    ox_subscription_recv(s, 0, &e);
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
+    oxk_envelope *e = (oxk_envelope *)1;
+    oxk_subscription_recv(s, 0, &e);
     CHECK(e == NULL);
     double t0 = now_ms();
-    ox_subscription_recv(s, 50, &e);
+    oxk_subscription_recv(s, 50, &e);
     CHECK(e == NULL);
     CHECK(now_ms() - t0 >= 45); /* it did wait, then gave up */
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 typedef struct {
-    ox_subscription *s;
-    ox_envelope *got;
+    oxk_subscription *s;
+    oxk_envelope *got;
 } waiter;
 
 static void *wait_forever(void *arg)
 {
     waiter *w = arg;
-    ox_subscription_recv(w->s, -1, &w->got);
+    oxk_subscription_recv(w->s, -1, &w->got);
     return NULL;
 }
 
 static void blocking_recv_wakes_on_publish_and_interrupt(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
     waiter w = {s, NULL};
     pthread_t t;
     pthread_create(&t, NULL, wait_forever, &w);
-    ox_message ping = {.type = OX_CMD_PING};
-    OK(ox_bus_send_command(b, "k", &ping, NULL));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    OK(oxk_bus_send_command(b, "k", &ping, NULL));
     pthread_join(t, NULL);
     CHECK(w.got != NULL);
-    ox_envelope_unref(w.got);
+    oxk_envelope_unref(w.got);
     w.got = NULL;
     pthread_create(&t, NULL, wait_forever, &w);
-    ox_subscription_interrupt(s);
+    oxk_subscription_interrupt(s);
     pthread_join(t, NULL);
     CHECK(w.got == NULL);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
 typedef struct {
-    ox_bus *b;
+    oxk_bus *b;
     int n;
 } publisher;
 
 static void *publish_many(void *arg)
 {
     publisher *p = arg;
-    ox_message ping = {.type = OX_CMD_PING};
+    oxk_message ping = {.type = OXK_CMD_PING};
     for (int i = 0; i < p->n; i++)
-        ox_kerr_free(ox_bus_send_command(p->b, "t", &ping, NULL));
+        oxk_err_free(oxk_bus_send_command(p->b, "t", &ping, NULL));
     return NULL;
 }
 
 static void concurrent_publishers_lose_nothing_below_capacity(void)
 {
-    ox_bus *b;
-    ox_subscription *s;
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(b, &s));
+    oxk_bus *b;
+    oxk_subscription *s;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(b, &s));
     publisher p = {b, 30};
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
         pthread_create(&t[i], NULL, publish_many, &p);
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
-    CHECK(ox_subscription_pending(s) == 120);
-    CHECK(ox_subscription_dropped(s) == 0);
-    ox_subscription_close(s);
-    ox_bus_free(b);
+    CHECK(oxk_subscription_pending(s) == 120);
+    CHECK(oxk_subscription_dropped(s) == 0);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
 }
 
-static void round_trip(const ox_message *m, const char *corr)
+static void round_trip(const oxk_message *m, const char *corr)
 {
-    ox_envelope *e, *back;
-    OK(ox_envelope_new("src", m, &e));
+    oxk_envelope *e, *back;
+    OK(oxk_envelope_new("src", m, &e));
     if (corr)
-        OK(ox_envelope_set_correlation_id(e, corr));
+        OK(oxk_envelope_set_correlation_id(e, corr));
     char *text, *text2;
-    OK(ox_envelope_to_json(e, &text));
-    OK(ox_envelope_from_json(text, strlen(text), &back));
-    OK(ox_envelope_to_json(back, &text2));
+    OK(oxk_envelope_to_json(e, &text));
+    OK(oxk_envelope_from_json(text, strlen(text), &back));
+    OK(oxk_envelope_to_json(back, &text2));
     CHECK_STR(text, text2);
-    const ox_message *a = ox_envelope_message(e), *b = ox_envelope_message(back);
+    const oxk_message *a = oxk_envelope_message(e), *b = oxk_envelope_message(back);
     CHECK(a->type == b->type);
-    CHECK_STR(ox_envelope_id(e), ox_envelope_id(back));
-    CHECK_STR(ox_envelope_timestamp(e), ox_envelope_timestamp(back));
+    CHECK_STR(oxk_envelope_id(e), oxk_envelope_id(back));
+    CHECK_STR(oxk_envelope_timestamp(e), oxk_envelope_timestamp(back));
     if (a->payload)
         CHECK(json_equal(a->payload, b->payload));
     free(text);
     free(text2);
-    ox_envelope_unref(e);
-    ox_envelope_unref(back);
+    oxk_envelope_unref(e);
+    oxk_envelope_unref(back);
 }
 
 static void wire_format_round_trips_every_message(void)
 {
     json_t *p = json_pack("{s:s,s:[i,n,b]}", "url", "/", "xs", 1, 1);
-    ox_message ms[] = {
-        {.type = OX_CMD_START, .module_id = "m"},
-        {.type = OX_CMD_STOP, .module_id = "m"},
-        {.type = OX_CMD_INVOKE, .module_id = "browser", .method = "navigate", .payload = p},
-        {.type = OX_CMD_PING},
-        {.type = OX_EV_MODULE_STARTED, .module_id = "m"},
-        {.type = OX_EV_MODULE_STOPPED, .module_id = "m"},
-        {.type = OX_EV_CUSTOM, .module_id = "m", .kind = "navigate.ok", .payload = p},
-        {.type = OX_EV_PONG, .from = "echo"},
+    oxk_message ms[] = {
+        {.type = OXK_CMD_START, .module_id = "m"},
+        {.type = OXK_CMD_STOP, .module_id = "m"},
+        {.type = OXK_CMD_INVOKE, .module_id = "browser", .method = "navigate", .payload = p},
+        {.type = OXK_CMD_PING},
+        {.type = OXK_EV_MODULE_STARTED, .module_id = "m"},
+        {.type = OXK_EV_MODULE_STOPPED, .module_id = "m"},
+        {.type = OXK_EV_CUSTOM, .module_id = "m", .kind = "navigate.ok", .payload = p},
+        {.type = OXK_EV_PONG, .from = "echo"},
     };
     char corr[37];
-    ox_uuid_v4(corr);
+    oxk_uuid_v4(corr);
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
         round_trip(&ms[i], NULL);
         round_trip(&ms[i], corr);
@@ -353,11 +353,11 @@ static void wire_format_round_trips_every_message(void)
 /* Fix: the original emitted "kind" twice for custom events. */
 static void custom_event_has_no_duplicate_kind(void)
 {
-    ox_message m = {.type = OX_EV_CUSTOM, .module_id = "m", .kind = "x.ok"};
-    ox_envelope *e;
-    OK(ox_envelope_new("m", &m, &e));
+    oxk_message m = {.type = OXK_EV_CUSTOM, .module_id = "m", .kind = "x.ok"};
+    oxk_envelope *e;
+    OK(oxk_envelope_new("m", &m, &e));
     char *text;
-    OK(ox_envelope_to_json(e, &text));
+    OK(oxk_envelope_to_json(e, &text));
     /* json_loads with JSON_REJECT_DUPLICATES fails on a repeated key. */
     json_error_t je;
     json_t *v = json_loads(text, JSON_REJECT_DUPLICATES, &je);
@@ -368,7 +368,7 @@ static void custom_event_has_no_duplicate_kind(void)
               "x.ok");
     json_decref(v);
     free(text);
-    ox_envelope_unref(e);
+    oxk_envelope_unref(e);
 }
 
 static void bad_wire_input_is_rejected_clearly(void)
@@ -396,12 +396,12 @@ static void bad_wire_input_is_rejected_clearly(void)
          "7,\"timestamp\":\"2026-01-01T00:00:00Z\",\"message\":{}}", "correlation_id"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ox_envelope *e = (ox_envelope *)1;
-        ox_kerr *err = ox_envelope_from_json(cases[i].text, strlen(cases[i].text), &e);
-        CHECK(err && ox_kerr_code_of(err) == OX_KERR_SERDE);
+        oxk_envelope *e = (oxk_envelope *)1;
+        oxk_err *err = oxk_envelope_from_json(cases[i].text, strlen(cases[i].text), &e);
+        CHECK(err && oxk_err_code_of(err) == OXK_ERR_SERDE);
         CHECK(e == NULL);
-        CHECK_CONTAINS(ox_kerr_message(err), cases[i].needle);
-        ox_kerr_free(err);
+        CHECK_CONTAINS(oxk_err_message(err), cases[i].needle);
+        oxk_err_free(err);
     }
 }
 
@@ -409,13 +409,13 @@ static void bad_wire_input_is_rejected_clearly(void)
    envelope either parse (and then re-encode) or fail with a SERDE error. */
 static void mutated_wire_input_never_crashes(void)
 {
-    ox_message m = {.type = OX_EV_CUSTOM, .module_id = "m", .kind = "k.ok"};
+    oxk_message m = {.type = OXK_EV_CUSTOM, .module_id = "m", .kind = "k.ok"};
     json_t *p = json_pack("{s:[i,s,{s:n}]}", "a", 1, "x\u00e9", "z");
     m.payload = p;
-    ox_envelope *e;
-    OK(ox_envelope_new("src", &m, &e));
+    oxk_envelope *e;
+    OK(oxk_envelope_new("src", &m, &e));
     char *text;
-    OK(ox_envelope_to_json(e, &text));
+    OK(oxk_envelope_to_json(e, &text));
     size_t len = strlen(text);
     char *buf = malloc(len + 1);
     uint32_t seed = 12345;
@@ -428,63 +428,63 @@ static void mutated_wire_input_never_crashes(void)
             seed = seed * 1103515245u + 12345u;
             buf[at] = (char)(seed >> 16);
         }
-        ox_envelope *back = NULL;
-        ox_kerr *err = ox_envelope_from_json(buf, len, &back);
+        oxk_envelope *back = NULL;
+        oxk_err *err = oxk_envelope_from_json(buf, len, &back);
         if (err) {
             rejected++;
-            CHECK(ox_kerr_code_of(err) == OX_KERR_SERDE && back == NULL);
-            ox_kerr_free(err);
+            CHECK(oxk_err_code_of(err) == OXK_ERR_SERDE && back == NULL);
+            oxk_err_free(err);
         } else {
             parsed++;
             char *again;
-            OK(ox_envelope_to_json(back, &again));
+            OK(oxk_envelope_to_json(back, &again));
             free(again);
-            ox_envelope_unref(back);
+            oxk_envelope_unref(back);
         }
     }
     CHECK(rejected > 0 && parsed + rejected == 5000);
     free(buf);
     free(text);
-    ox_envelope_unref(e);
+    oxk_envelope_unref(e);
     json_decref(p);
 }
 
 static void invalid_messages_are_refused(void)
 {
-    ox_bus *b;
-    OK(ox_bus_new(&b));
-    ox_message no_id = {.type = OX_CMD_START};
-    ox_kerr *err = EXPECT_ERR(ox_bus_send_command(b, "k", &no_id, NULL), OX_KERR_BUS);
-    CHECK_CONTAINS(ox_kerr_message(err), "module_id");
-    ox_kerr_free(err);
-    ox_message ev = {.type = OX_EV_PONG, .from = "x"};
-    err = EXPECT_ERR(ox_bus_send_command(b, "k", &ev, NULL), OX_KERR_BUS);
-    CHECK_CONTAINS(ox_kerr_message(err), "not a command");
-    ox_kerr_free(err);
-    ox_message bogus = {.type = (ox_msg_type)99};
-    ox_kerr_free(EXPECT_ERR(ox_bus_emit_event(b, "k", &bogus, NULL), OX_KERR_BUS));
-    ox_bus_free(b);
+    oxk_bus *b;
+    OK(oxk_bus_new(&b));
+    oxk_message no_id = {.type = OXK_CMD_START};
+    oxk_err *err = EXPECT_ERR(oxk_bus_send_command(b, "k", &no_id, NULL), OXK_ERR_BUS);
+    CHECK_CONTAINS(oxk_err_message(err), "module_id");
+    oxk_err_free(err);
+    oxk_message ev = {.type = OXK_EV_PONG, .from = "x"};
+    err = EXPECT_ERR(oxk_bus_send_command(b, "k", &ev, NULL), OXK_ERR_BUS);
+    CHECK_CONTAINS(oxk_err_message(err), "not a command");
+    oxk_err_free(err);
+    oxk_message bogus = {.type = (oxk_msg_type)99};
+    oxk_err_free(EXPECT_ERR(oxk_bus_emit_event(b, "k", &bogus, NULL), OXK_ERR_BUS));
+    oxk_bus_free(b);
 }
 
 /* No global state: two buses do not see each other's traffic or grants. */
 static void two_buses_are_independent(void)
 {
-    ox_bus *a, *b;
-    ox_subscription *sa, *sb;
-    OK(ox_bus_new(&a));
-    OK(ox_bus_new(&b));
-    OK(ox_bus_subscribe(a, &sa));
-    OK(ox_bus_subscribe(b, &sb));
-    OK(ox_bus_grant(a, "p", "c"));
-    CHECK(!ox_bus_has_capability(b, "p", "c"));
-    ox_message ping = {.type = OX_CMD_PING};
-    OK(ox_bus_send_command(a, "k", &ping, NULL));
-    CHECK(ox_subscription_pending(sa) == 1);
-    CHECK(ox_subscription_pending(sb) == 0);
-    ox_subscription_close(sa);
-    ox_subscription_close(sb);
-    ox_bus_free(a);
-    ox_bus_free(b);
+    oxk_bus *a, *b;
+    oxk_subscription *sa, *sb;
+    OK(oxk_bus_new(&a));
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe(a, &sa));
+    OK(oxk_bus_subscribe(b, &sb));
+    OK(oxk_bus_grant(a, "p", "c"));
+    CHECK(!oxk_bus_has_capability(b, "p", "c"));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    OK(oxk_bus_send_command(a, "k", &ping, NULL));
+    CHECK(oxk_subscription_pending(sa) == 1);
+    CHECK(oxk_subscription_pending(sb) == 0);
+    oxk_subscription_close(sa);
+    oxk_subscription_close(sb);
+    oxk_bus_free(a);
+    oxk_bus_free(b);
 }
 
 int main(void)

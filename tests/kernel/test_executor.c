@@ -1,17 +1,18 @@
 /* test_executor.c — the Wasm executor: the reference's wasm_exec tests, the
    JSON ABI, every guest misbehaviour, host imports, and the example guests
    (echo, compress). Guests come from examples/ and tests/kernel/guests/. */
+#include <errno.h>
 #include <pthread.h>
 
 #include "check.h"
-#include "oxide/executor.h"
+#include "oxide/kernel/executor.h"
 
-static ox_executor *load(const char *dir, const char *name)
+static oxk_executor *load(const char *dir, const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.wasm", dir, name);
-    ox_executor *ex = NULL;
-    OK(ox_executor_from_path(path, NULL, &ex));
+    oxk_executor *ex = NULL;
+    OK(oxk_executor_from_path(path, NULL, &ex));
     return ex;
 }
 #define GUEST(n) load(OX_KGUEST_DIR, n)
@@ -29,29 +30,32 @@ static json_t *J(const char *text)
 }
 
 /* call_json must fail; its message must contain needle. */
-static void json_fails(ox_executor *ex, const char *method, const char *input, const char *needle)
+static void json_fails(oxk_executor *ex, const char *method, const char *input, const char *needle)
 {
     json_t *in = J(input), *out = (json_t *)1;
-    ox_kerr *e = ox_executor_call_json(ex, method, in, &out);
+    oxk_err *e = oxk_executor_call_json(ex, method, in, &out);
     CHECK(e != NULL);
     CHECK(out == NULL);
     if (e) {
-        CHECK(ox_kerr_code_of(e) == OX_KERR_OTHER);
-        CHECK_CONTAINS(ox_kerr_message(e), needle);
+        /* a broken ABI contract, or a trap whose engine error is kept */
+        CHECK(oxk_err_code_of(e) == OXK_ERR_OTHER ||
+              (oxk_err_code_of(e) == OXK_ERR_WASM &&
+               ox_error_code(oxk_err_cause(e)) == OX_ERR_TRAP));
+        CHECK_CONTAINS(oxk_err_message(e), needle);
     }
-    ox_kerr_free(e);
+    oxk_err_free(e);
     json_decref(in);
 }
 
 /* call_json must succeed and give exactly `want`. */
-static void json_gives(ox_executor *ex, const char *method, const char *input, const char *want)
+static void json_gives(oxk_executor *ex, const char *method, const char *input, const char *want)
 {
     json_t *in = J(input), *w = J(want), *out = NULL;
-    ox_kerr *e = ox_executor_call_json(ex, method, in, &out);
+    oxk_err *e = oxk_executor_call_json(ex, method, in, &out);
     if (e) {
-        fprintf(stderr, "  %s(%s) failed: %s\n", method, input, ox_kerr_message(e));
+        fprintf(stderr, "  %s(%s) failed: %s\n", method, input, oxk_err_message(e));
         check_failures++;
-        ox_kerr_free(e);
+        oxk_err_free(e);
     } else if (!json_equal(out, w)) {
         char *got = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
         fprintf(stderr, "  %s(%s) = %s, want %s\n", method, input, got, want);
@@ -63,59 +67,70 @@ static void json_gives(ox_executor *ex, const char *method, const char *input, c
     json_decref(out);
 }
 
-static int32_t call0(ox_executor *ex, const char *name, int32_t arg)
+static int32_t call0(oxk_executor *ex, const char *name, int32_t arg)
 {
     int32_t r = -1;
-    OK(ox_executor_call_i32(ex, name, arg, &r));
+    OK(oxk_executor_call_i32(ex, name, arg, &r));
     return r;
 }
 
 static void executor_can_run_pure_i32_function(void)
 {
-    ox_executor *ex = EXAMPLE("add_one");
-    CHECK(ox_executor_export_count(ex) == 1);
-    CHECK_STR(ox_executor_export_name(ex, 0), "add_one");
+    oxk_executor *ex = EXAMPLE("add_one");
+    CHECK(oxk_executor_export_count(ex) == 1);
+    CHECK_STR(oxk_executor_export_name(ex, 0), "add_one");
     CHECK(call0(ex, "add_one", 41) == 42);
     CHECK(call0(ex, "add_one", 2147483647) == (int32_t)0x80000000); /* wraps like i32.add */
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void missing_export_errors(void)
 {
-    ox_executor *ex = EXAMPLE("add_one");
+    oxk_executor *ex = EXAMPLE("add_one");
     int32_t r;
-    ox_kerr *e = EXPECT_ERR(ox_executor_call_i32(ex, "nope", 1, &r), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "nope");
-    CHECK_CONTAINS(ox_kerr_message(e), "no such export");
-    ox_kerr_free(e);
-    ox_executor_free(ex);
+    oxk_err *e = EXPECT_ERR(oxk_executor_call_i32(ex, "nope", 1, &r), OXK_ERR_OTHER);
+    CHECK_CONTAINS(oxk_err_message(e), "nope");
+    CHECK_CONTAINS(oxk_err_message(e), "no such export");
+    oxk_err_free(e);
+    oxk_executor_free(ex);
 }
 
 static void call_json_round_trips_via_abi(void)
 {
-    ox_executor *ex = GUEST("accounting");
+    oxk_executor *ex = GUEST("accounting");
     json_gives(ex, "echo", "{\"hello\":\"world\"}", "{\"ok\":true}");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void load_errors_are_clear(void)
 {
-    ox_executor *ex;
-    ox_kerr *e = EXPECT_ERR(ox_executor_from_path("/no/such.wasm", NULL, &ex), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "failed to read wasm artefact /no/such.wasm");
-    ox_kerr_free(e);
+    oxk_executor *ex;
+    oxk_err *e = EXPECT_ERR(oxk_executor_from_path("/no/such.wasm", NULL, &ex), OXK_ERR_OTHER);
+    CHECK_CONTAINS(oxk_err_message(e), "failed to read wasm artefact /no/such.wasm");
+    CHECK(oxk_err_errno(e) == ENOENT); /* the cause is kept */
+    CHECK(oxk_err_cause(e) == NULL);
+    oxk_err_free(e);
     const uint8_t junk[] = "\0asm\x02\0\0\0";
-    e = EXPECT_ERR(ox_executor_from_bytes(junk, 8, NULL, &ex), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "wasm: ");
-    ox_kerr_free(e);
-    e = EXPECT_ERR(ox_executor_from_bytes((const uint8_t *)"", 0, NULL, &ex), OX_KERR_OTHER);
-    ox_kerr_free(e);
+    e = EXPECT_ERR(oxk_executor_from_bytes(junk, 8, NULL, &ex), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "wasm: ");
+    CHECK(ox_error_code(oxk_err_cause(e)) == OX_ERR_MALFORMED);
+    CHECK(ox_error_offset(oxk_err_cause(e)) == 4);
+    oxk_err_free(e);
+    e = EXPECT_ERR(oxk_executor_from_bytes((const uint8_t *)"", 0, NULL, &ex), OXK_ERR_WASM);
+    CHECK(ox_error_code(oxk_err_cause(e)) == OX_ERR_MALFORMED);
+    oxk_err_free(e);
     /* pure.wat imports host.double: without it, linking fails by name. */
     char path[512];
     snprintf(path, sizeof path, "%s/pure.wasm", OX_KGUEST_DIR);
-    e = EXPECT_ERR(ox_executor_from_path(path, NULL, &ex), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "double");
-    ox_kerr_free(e);
+    e = EXPECT_ERR(oxk_executor_from_path(path, NULL, &ex), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "double");
+    CHECK(ox_error_code(oxk_err_cause(e)) == OX_ERR_LINK);
+    /* wrapping keeps the cause */
+    e = oxk_err_wrap(e, "loading %s", "pure");
+    CHECK(oxk_err_code_of(e) == OXK_ERR_WASM);
+    CHECK(ox_error_code(oxk_err_cause(e)) == OX_ERR_LINK);
+    CHECK_CONTAINS(oxk_err_message(e), "loading pure: ");
+    oxk_err_free(e);
 }
 
 static ox_error *host_double(ox_caller *c, void *user, const ox_val *args, ox_val *results)
@@ -129,125 +144,127 @@ static ox_error *host_double(ox_caller *c, void *user, const ox_val *args, ox_va
     return NULL;
 }
 
-static ox_executor *load_pure(int *calls)
+static oxk_executor *load_pure(int *calls)
 {
     static const ox_valtype i32[] = {OX_I32};
-    ox_host_import im = {"host", "double", {1, 1, i32, i32}, host_double, calls};
-    ox_executor_options o = {.imports = &im, .nimports = 1};
+    oxk_host_import im = {"host", "double", {1, 1, i32, i32}, host_double, calls};
+    oxk_executor_options o = {.imports = &im, .nimports = 1};
     char path[512];
     snprintf(path, sizeof path, "%s/pure.wasm", OX_KGUEST_DIR);
-    ox_executor *ex = NULL;
-    OK(ox_executor_from_path(path, &o, &ex));
+    oxk_executor *ex = NULL;
+    OK(oxk_executor_from_path(path, &o, &ex));
     return ex;
 }
 
 static void exports_typed_calls_imports_and_traps(void)
 {
     int calls = 0;
-    ox_executor *ex = load_pure(&calls);
+    oxk_executor *ex = load_pure(&calls);
     const char *want[] = {"add_one", "add", "div", "twice", "count"};
-    CHECK(ox_executor_export_count(ex) == 5); /* memory and global skipped */
+    CHECK(oxk_executor_export_count(ex) == 5); /* memory and global skipped */
     for (size_t i = 0; i < 5; i++)
-        CHECK_STR(ox_executor_export_name(ex, i), want[i]);
+        CHECK_STR(oxk_executor_export_name(ex, i), want[i]);
     ox_val args[2] = {ox_val_i64(40), ox_val_i64(2)}, res;
-    OK(ox_executor_call(ex, "add", args, 2, &res, 1));
+    OK(oxk_executor_call(ex, "add", args, 2, &res, 1));
     CHECK(res.type == OX_I64 && res.of.i64 == 42);
     /* wrong argument types are refused before the call */
     ox_val bad[2] = {ox_val_i32(1), ox_val_i32(2)};
-    ox_kerr *e = EXPECT_ERR(ox_executor_call(ex, "add", bad, 2, &res, 1), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "(i64, i64) -> i64");
-    ox_kerr_free(e);
-    e = EXPECT_ERR(ox_executor_call(ex, "memory", NULL, 0, NULL, 0), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "memory");
-    ox_kerr_free(e);
+    oxk_err *e = EXPECT_ERR(oxk_executor_call(ex, "add", bad, 2, &res, 1), OXK_ERR_OTHER);
+    CHECK_CONTAINS(oxk_err_message(e), "(i64, i64) -> i64");
+    oxk_err_free(e);
+    e = EXPECT_ERR(oxk_executor_call(ex, "memory", NULL, 0, NULL, 0), OXK_ERR_OTHER);
+    CHECK_CONTAINS(oxk_err_message(e), "memory");
+    oxk_err_free(e);
     int32_t r;
-    e = EXPECT_ERR(ox_executor_call_i32(ex, "add", 1, &r), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "wasm export `add` is not (i32) -> i32");
-    ox_kerr_free(e);
+    e = EXPECT_ERR(oxk_executor_call_i32(ex, "add", 1, &r), OXK_ERR_OTHER);
+    CHECK_CONTAINS(oxk_err_message(e), "wasm export `add` is not (i32) -> i32");
+    oxk_err_free(e);
     /* host import */
     CHECK(call0(ex, "twice", 21) == 42);
     CHECK(calls == 1);
-    e = EXPECT_ERR(ox_executor_call_i32(ex, "twice", -1, &r), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "negative");
-    ox_kerr_free(e);
+    e = EXPECT_ERR(oxk_executor_call_i32(ex, "twice", -1, &r), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "negative");
+    CHECK(ox_error_code(oxk_err_cause(e)) == OX_ERR_TRAP); /* the host's own error */
+    oxk_err_free(e);
     /* a trap, then the instance is still usable and keeps its state */
     CHECK(call0(ex, "count", 0) == 1);
     ox_val d[2] = {ox_val_i32(1), ox_val_i32(0)};
-    e = EXPECT_ERR(ox_executor_call(ex, "div", d, 2, &res, 1), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "divide by zero");
-    ox_kerr_free(e);
+    e = EXPECT_ERR(oxk_executor_call(ex, "div", d, 2, &res, 1), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "divide by zero");
+    CHECK(ox_error_trap(oxk_err_cause(e)) == OX_TRAP_DIV_ZERO);
+    oxk_err_free(e);
     CHECK(call0(ex, "count", 0) == 2);
     ox_functype t;
-    CHECK(ox_executor_func_type(ex, "add", &t) && t.nparams == 2);
-    CHECK(!ox_executor_func_type(ex, "g", &t));
-    ox_executor_free(ex);
+    CHECK(oxk_executor_func_type(ex, "add", &t) && t.nparams == 2);
+    CHECK(!oxk_executor_func_type(ex, "g", &t));
+    oxk_executor_free(ex);
 }
 
 static void missing_or_mistyped_abi_exports(void)
 {
-    ox_executor *ex = GUEST("missing_alloc");
+    oxk_executor *ex = GUEST("missing_alloc");
     json_fails(ex, "m", "{}", "alloc export: `alloc` must be (i32) -> i32, but no such export");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("mistyped_free");
     json_fails(ex, "m", "{}", "free export: `free` must be (i32, i32) -> (), but it has type (i32) -> ()");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("mistyped_invoke");
     json_fails(ex, "m", "{}", "oxide_invoke export");
     json_fails(ex, "m", "{}", "-> i32");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("no_memory");
     json_fails(ex, "m", "{}", "no `memory` export");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = EXAMPLE("add_one");
     json_fails(ex, "m", "{}", "alloc export");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void bad_pointers_from_the_guest(void)
 {
-    ox_executor *ex = GUEST("alloc_oob");
+    oxk_executor *ex = GUEST("alloc_oob");
     json_fails(ex, "m", "{}", "method OOB: alloc(1) returned 0xfffffff0");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("alloc_null");
     json_fails(ex, "m", "{}", "alloc method: alloc(1) returned a null pointer");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("output_oob");
     json_fails(ex, "m", "{}", "output OOB: oxide_invoke returned 16 bytes at 0xfffa");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void bad_output_from_the_guest(void)
 {
-    ox_executor *ex = GUEST("output_not_utf8");
+    oxk_executor *ex = GUEST("output_not_utf8");
     json_fails(ex, "m", "{}", "output is not valid UTF-8");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("output_not_json");
     json_fails(ex, "m", "{}", "output JSON: ");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void traps_in_each_call(void)
 {
-    ox_executor *ex = GUEST("trap_alloc");
+    oxk_executor *ex = GUEST("trap_alloc");
     json_fails(ex, "m", "{}", "alloc method: ");
     json_fails(ex, "m", "{}", "unreachable");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     ex = GUEST("accounting");
     CHECK(call0(ex, "set_mode", 1) == 0);
     json_fails(ex, "m", "{}", "oxide_invoke: ");
     json_fails(ex, "m", "{}", "unreachable");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
     /* a trapping free is ignored, as in the reference */
     ex = GUEST("trap_free");
     json_gives(ex, "m", "{}", "[1,2,3]");
     json_gives(ex, "m", "{}", "[1,2,3]");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 /* Fix: the original leaked method/input buffers on its early-exit paths. */
 static void buffers_are_freed_on_every_path(void)
 {
-    ox_executor *ex = GUEST("accounting");
+    oxk_executor *ex = GUEST("accounting");
     json_gives(ex, "m", "{\"x\":1}", "{\"ok\":true}");
     CHECK(call0(ex, "live", 0) == 0); /* method, input and output freed */
     CHECK(call0(ex, "set_mode", 1) == 0);
@@ -263,18 +280,18 @@ static void buffers_are_freed_on_every_path(void)
     CHECK(call0(ex, "set_mode", 0) == 0);
     json_gives(ex, "m", "{}", "{\"ok\":true}");
     CHECK(call0(ex, "calls", 0) == 4); /* invoke ran in modes 0, 1, 2 and 0 */
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void echo_guest_keeps_state(void)
 {
-    ox_executor *ex = EXAMPLE("echo");
+    oxk_executor *ex = EXAMPLE("echo");
     json_gives(ex, "hello", "{\"a\":[1,2.5,\"\\u00e9\\n\"],\"b\":null}",
                "{\"method\":\"hello\",\"input\":{\"a\":[1,2.5,\"\\u00e9\\n\"],\"b\":null},\"calls\":1}");
     json_gives(ex, "", "7", "{\"method\":\"\",\"input\":7,\"calls\":2}"); /* alloc(0) */
     json_gives(ex, "fail", "{}", "{\"error\":\"echo was asked to fail\"}");
     json_gives(ex, "again", "\"x\"", "{\"method\":\"again\",\"input\":\"x\",\"calls\":4}");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 /* An input larger than the encoding buffer an executor keeps between
@@ -282,12 +299,12 @@ static void echo_guest_keeps_state(void)
    the input, whichever way the buffer went. */
 static void large_input_then_small_ones(void)
 {
-    ox_executor *ex = EXAMPLE("echo");
+    oxk_executor *ex = EXAMPLE("echo");
     size_t n = (size_t)3 << 19;
     char *text = malloc(n + 1);
     if (!text) {
         CHECK(!"out of memory");
-        ox_executor_free(ex);
+        oxk_executor_free(ex);
         return;
     }
     for (size_t i = 0; i < n; i++)
@@ -295,18 +312,18 @@ static void large_input_then_small_ones(void)
     text[n] = 0;
     json_t *in = json_pack("{s:s,s:[i,b]}", "text", text, "more", 7, 1), *out = NULL;
     free(text);
-    OK(ox_executor_call_json(ex, "big", in, &out));
+    OK(oxk_executor_call_json(ex, "big", in, &out));
     CHECK(out && json_equal(json_object_get(out, "input"), in));
     json_decref(out);
     json_decref(in);
     json_gives(ex, "small", "[1,\"\\u00e9\"]", "{\"method\":\"small\",\"input\":[1,\"\\u00e9\"],\"calls\":2}");
     json_gives(ex, "small", "{}", "{\"method\":\"small\",\"input\":{},\"calls\":3}");
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 static void compress_tools(void)
 {
-    ox_executor *ex = EXAMPLE("compress");
+    oxk_executor *ex = EXAMPLE("compress");
     json_gives(ex, "select_fields",
                "{\"data\":{\"id\":1,\"name\":\"a\",\"secret\":\"s\"},\"fields\":[\"id\",\"name\"]}",
                "{\"id\":1,\"name\":\"a\"}");
@@ -357,58 +374,59 @@ static void compress_tools(void)
     int good = 0;
     for (int i = 0; i < 60; i++) {
         json_t *out = NULL;
-        ox_kerr *e = ox_executor_call_json(ex, "chunk_text", in, &out);
+        oxk_err *e = oxk_executor_call_json(ex, "chunk_text", in, &out);
         good += !e && json_is_array(out) && json_array_size(out) > 200;
-        ox_kerr_free(e);
+        oxk_err_free(e);
         json_decref(out);
     }
     CHECK(good == 60);
     json_decref(in);
     free(text);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
-static ox_executor *load_with(const char *name, const ox_executor_options *o)
+static oxk_executor *load_with(const char *name, const oxk_executor_options *o)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.wasm", OX_KGUEST_DIR, name);
-    ox_executor *ex = NULL;
-    OK(ox_executor_from_path(path, o, &ex));
+    oxk_executor *ex = NULL;
+    OK(oxk_executor_from_path(path, o, &ex));
     return ex;
 }
 
 /* Fix: the original had no fuel, no timeout and no memory limit. */
 static void resource_limits_stop_runaway_guests(void)
 {
-    ox_executor_options o = {.timeout_ms = 100};
-    ox_executor *ex = load_with("spin", &o);
+    oxk_executor_options o = {.timeout_ms = 100};
+    oxk_executor *ex = load_with("spin", &o);
     int32_t r;
-    ox_kerr *e = EXPECT_ERR(ox_executor_call_i32(ex, "spin", 0, &r), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "interrupted");
-    ox_kerr_free(e);
+    oxk_err *e = EXPECT_ERR(oxk_executor_call_i32(ex, "spin", 0, &r), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "interrupted");
+    oxk_err_free(e);
     CHECK(call0(ex, "ok", 1) == 2); /* usable afterwards */
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 
-    o = (ox_executor_options){.fuel = 10000};
+    o = (oxk_executor_options){.fuel = 10000};
     ex = load_with("spin", &o);
-    e = EXPECT_ERR(ox_executor_call_i32(ex, "spin", 0, &r), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "fuel exhausted");
-    ox_kerr_free(e);
+    e = EXPECT_ERR(oxk_executor_call_i32(ex, "spin", 0, &r), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "fuel exhausted");
+    CHECK(ox_error_trap(oxk_err_cause(e)) == OX_TRAP_FUEL_EXHAUSTED);
+    oxk_err_free(e);
     CHECK(call0(ex, "ok", 1) == 2); /* the budget is per call */
     CHECK(call0(ex, "ok", 2) == 3);
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 
     ox_config cfg = {.max_memory_pages = 4};
-    o = (ox_executor_options){.engine_config = &cfg};
+    o = (oxk_executor_options){.engine_config = &cfg};
     ex = load_with("spin", &o);
     CHECK(call0(ex, "grow", 2) == 1);   /* 1 -> 3 pages */
     CHECK(call0(ex, "grow", 10) == -1); /* refused, not a crash or a trap */
     CHECK(call0(ex, "grow", 1) == 3);   /* up to the limit */
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 typedef struct {
-    ox_executor *ex;
+    oxk_executor *ex;
     int n, ok;
 } worker;
 
@@ -417,9 +435,9 @@ static void *hammer(void *arg)
     worker *w = arg;
     for (int i = 0; i < w->n; i++) {
         int32_t r;
-        ox_kerr *e = ox_executor_call_i32(w->ex, "count", 0, &r);
+        oxk_err *e = oxk_executor_call_i32(w->ex, "count", 0, &r);
         w->ok += e == NULL;
-        ox_kerr_free(e);
+        oxk_err_free(e);
     }
     return NULL;
 }
@@ -427,7 +445,7 @@ static void *hammer(void *arg)
 static void calls_from_threads_are_serialised(void)
 {
     int calls = 0;
-    ox_executor *ex = load_pure(&calls);
+    oxk_executor *ex = load_pure(&calls);
     worker a = {ex, 200, 0}, b = {ex, 200, 0};
     pthread_t ta, tb;
     pthread_create(&ta, NULL, hammer, &a);
@@ -436,7 +454,7 @@ static void calls_from_threads_are_serialised(void)
     pthread_join(tb, NULL);
     CHECK(a.ok == 200 && b.ok == 200);
     CHECK(call0(ex, "count", 0) == 401); /* no lost updates */
-    ox_executor_free(ex);
+    oxk_executor_free(ex);
 }
 
 int main(void)

@@ -11,12 +11,12 @@
 
 static const size_t DUMP_FLAGS = JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER;
 
-/* ox_json_encode(v) must equal json_dumps(v), or both must fail. */
+/* oxk_json_encode(v) must equal json_dumps(v), or both must fail. */
 static void encodes_like_jansson(const json_t *v, const char *what)
 {
-    ox_jbuf b = {0};
+    oxk_jbuf b = {0};
     char *want = json_dumps(v, DUMP_FLAGS);
-    bool ok = ox_json_encode(v, &b);
+    bool ok = oxk_json_encode(v, &b);
     if (ok != (want != NULL) ||
         (ok && (b.len != strlen(want) || memcmp(b.p, want, b.len) != 0))) {
         fprintf(stderr, "  encode %s: got %s%.*s, jansson %s\n", what, ok ? "" : "(failed)",
@@ -24,7 +24,7 @@ static void encodes_like_jansson(const json_t *v, const char *what)
         check_failures++;
     }
     free(want);
-    ox_jbuf_free(&b);
+    oxk_jbuf_free(&b);
 }
 
 /* The fast parser on len bytes: NULL, or jansson's value with the keys in
@@ -33,7 +33,7 @@ static void parses_like_jansson(const char *text, size_t len, bool want_fast)
 {
     json_error_t e;
     json_t *slow = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
-    json_t *fast = ox_json_parse_fast(text, len);
+    json_t *fast = oxk_json_parse_fast(text, len);
     bool bad = false;
     if (fast && !slow) {
         bad = true;
@@ -107,7 +107,7 @@ static void parser_agrees_on_fixed_cases(void)
     memset(deep, '[', 600);
     memset(deep + 600, ']', 600);
     parses_like_jansson(deep, sizeof deep, false);
-    CHECK(ox_json_parse_fast(deep, sizeof deep) == NULL);
+    CHECK(oxk_json_parse_fast(deep, sizeof deep) == NULL);
     parses_like_jansson(deep + 400, 400, true); /* 200 deep: taken */
 }
 
@@ -147,33 +147,33 @@ static void encoder_agrees_on_fixed_cases(void)
     json_t *a = json_array(), *b = json_array();
     json_array_append(b, a);
     json_array_append(a, b);
-    ox_jbuf buf = {0};
-    CHECK(!ox_json_encode(a, &buf));
+    oxk_jbuf buf = {0};
+    CHECK(!oxk_json_encode(a, &buf));
     json_array_clear(a);
     json_decref(a);
     json_decref(b);
-    ox_jbuf_free(&buf);
+    oxk_jbuf_free(&buf);
 }
 
 /* The buffer is reused: a small value after a large one is only itself. */
 static void encoder_reuses_its_buffer(void)
 {
-    ox_jbuf b = {0};
+    oxk_jbuf b = {0};
     json_t *big = json_array();
     for (int i = 0; i < 5000; i++)
         json_array_append_new(big, json_string("some text"));
-    CHECK(ox_json_encode(big, &b));
+    CHECK(oxk_json_encode(big, &b));
     CHECK(b.len > 5000 * 11);
     json_t *small = J("{\"a\":1}");
-    CHECK(ox_json_encode(small, &b));
+    CHECK(oxk_json_encode(small, &b));
     CHECK(b.len == 7 && memcmp(b.p, "{\"a\":1}", 7) == 0);
     json_t *real = J("[0.5]"); /* the jansson route into the same buffer */
-    CHECK(ox_json_encode(real, &b));
+    CHECK(oxk_json_encode(real, &b));
     CHECK(b.len == 5 && memcmp(b.p, "[0.5]", 5) == 0);
     json_decref(big);
     json_decref(small);
     json_decref(real);
-    ox_jbuf_free(&b);
+    oxk_jbuf_free(&b);
 }
 
 /* Mutations of every fixed case (byte flips, inserts, deletes, cuts) from a

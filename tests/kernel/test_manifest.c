@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "oxide/manifest.h"
+#include "oxide/kernel/manifest.h"
 
 static const char PETSTORE[] =
     "{\"id\":\"petstore\",\"name\":\"Petstore\",\"version\":\"1.0.0\",\"kind\":\"native\","
@@ -25,18 +25,18 @@ static void write_file(const char *path, const char *text)
 
 static void parses_sample_manifest(void)
 {
-    ox_manifest *m;
-    OK(ox_manifest_from_json(PETSTORE, strlen(PETSTORE), &m));
+    oxk_manifest *m;
+    OK(oxk_manifest_from_json(PETSTORE, strlen(PETSTORE), &m));
     CHECK_STR(m->id, "petstore");
-    CHECK(m->kind == OX_MODULE_NATIVE);
+    CHECK(m->kind == OXK_MODULE_NATIVE);
     CHECK(m->noperations == 3);
     CHECK_STR(m->operations[2], "getPet");
     CHECK(m->ncapabilities == 0);
     CHECK_STR(m->spec_kind, "openapi");
     CHECK(m->wasm == NULL && m->sha256 == NULL);
-    ox_module_meta meta = ox_manifest_meta(m);
+    oxk_module_meta meta = oxk_manifest_meta(m);
     CHECK_STR(meta.description, "Pet store client");
-    ox_manifest_free(m);
+    oxk_manifest_free(m);
 }
 
 static void registers_manifest_in_registry(void)
@@ -44,15 +44,15 @@ static void registers_manifest_in_registry(void)
     char path[128];
     snprintf(path, sizeof path, "%s/module.json", tmpdir);
     write_file(path, PETSTORE);
-    ox_manifest *m;
-    OK(ox_manifest_load(tmpdir, &m)); /* a directory means dir/module.json */
-    char *base = ox_manifest_base_dir(tmpdir);
+    oxk_manifest *m;
+    OK(oxk_manifest_load(tmpdir, &m)); /* a directory means dir/module.json */
+    char *base = oxk_manifest_base_dir(tmpdir);
     CHECK_STR(base, tmpdir);
-    ox_registry *r;
-    OK(ox_registry_open_memory(&r));
-    OK(ox_manifest_register_in_registry(r, m));
-    ox_resolved_manifest *res;
-    OK(ox_manifest_resolve(m, base, &res));
+    oxk_registry *r;
+    OK(oxk_registry_open_memory(&r));
+    OK(oxk_manifest_register_in_registry(r, m));
+    oxk_resolved_manifest *res;
+    OK(oxk_manifest_resolve(m, base, &res));
     CHECK_STR(res->manifest->id, "petstore");
     char want[160];
     snprintf(want, sizeof want, "%s/petstore-cli", tmpdir);
@@ -60,21 +60,21 @@ static void registers_manifest_in_registry(void)
     snprintf(want, sizeof want, "%s/SKILL.md", tmpdir);
     CHECK_STR(res->skill_path, want);
     bool found;
-    ox_module_record rec;
-    OK(ox_registry_get_module(r, "petstore", &found, &rec));
-    CHECK(found && rec.state == OX_STATE_LOADED);
+    oxk_module_record rec;
+    OK(oxk_registry_get_module(r, "petstore", &found, &rec));
+    CHECK(found && rec.state == OXK_STATE_LOADED);
     CHECK_STR(rec.meta.version, "1.0.0");
-    ox_module_record_clear(&rec);
+    oxk_module_record_clear(&rec);
     /* Loading the file itself gives the same; its base is the parent. */
     free(base);
-    base = ox_manifest_base_dir(path);
+    base = oxk_manifest_base_dir(path);
     CHECK_STR(base, tmpdir);
     free(base);
-    base = ox_manifest_base_dir("module.json");
+    base = oxk_manifest_base_dir("module.json");
     CHECK_STR(base, ".");
     free(base);
-    ox_resolved_manifest_free(res);
-    ox_registry_free(r);
+    oxk_resolved_manifest_free(res);
+    oxk_registry_free(r);
 }
 
 static void field_rules_are_enforced(void)
@@ -129,57 +129,57 @@ static void field_rules_are_enforced(void)
          "\"wasi\":{\"env\":{\"A\":3}}}", "`wasi.env.A` must be a string"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ox_manifest *m = (ox_manifest *)1;
-        ox_kerr *e = ox_manifest_from_json(bad[i].json, strlen(bad[i].json), &m);
-        CHECK(e && ox_kerr_code_of(e) == OX_KERR_SERDE);
+        oxk_manifest *m = (oxk_manifest *)1;
+        oxk_err *e = oxk_manifest_from_json(bad[i].json, strlen(bad[i].json), &m);
+        CHECK(e && oxk_err_code_of(e) == OXK_ERR_SERDE);
         CHECK(m == NULL);
-        CHECK_CONTAINS(ox_kerr_message(e), bad[i].needle);
-        ox_kerr_free(e);
+        CHECK_CONTAINS(oxk_err_message(e), bad[i].needle);
+        oxk_err_free(e);
     }
     /* Nulls are accepted for optional fields. */
     const char *ok = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
                      "\"binary\":null,\"description\":null}";
-    ox_manifest *m;
-    OK(ox_manifest_from_json(ok, strlen(ok), &m));
+    oxk_manifest *m;
+    OK(oxk_manifest_from_json(ok, strlen(ok), &m));
     CHECK(m->binary == NULL && m->description == NULL);
     CHECK(m->max_memory_pages == 0 && m->timeout_ms == 0 && m->fuel == 0);
-    ox_manifest_free(m);
+    oxk_manifest_free(m);
     const char *lim = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
                       "\"limits\":{\"max_memory_pages\":16,\"timeout_ms\":250,\"fuel\":1000000}}";
-    OK(ox_manifest_from_json(lim, strlen(lim), &m));
+    OK(oxk_manifest_from_json(lim, strlen(lim), &m));
     CHECK(m->max_memory_pages == 16 && m->timeout_ms == 250 && m->fuel == 1000000);
-    ox_manifest_free(m);
+    oxk_manifest_free(m);
     /* The form: the same three fields at the top level. */
     const char *top = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
                       "\"max_memory_pages\":8,\"timeout_ms\":99,\"fuel\":7,\"limits\":null}";
-    OK(ox_manifest_from_json(top, strlen(top), &m));
+    OK(oxk_manifest_from_json(top, strlen(top), &m));
     CHECK(m->max_memory_pages == 8 && m->timeout_ms == 99 && m->fuel == 7);
     CHECK(m->wasi == NULL);
-    ox_manifest_free(m);
+    oxk_manifest_free(m);
     const char *wasi = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
                        "\"wasi\":{\"dirs\":[{\"host\":\"d\",\"guest\":\"/g\",\"read_only\":true},"
                        "{\"host\":\"/abs\",\"guest\":\"/h\"}],\"args\":[\"a\"],"
                        "\"env\":{\"K\":\"v=w\"}}}";
-    OK(ox_manifest_from_json(wasi, strlen(wasi), &m));
+    OK(oxk_manifest_from_json(wasi, strlen(wasi), &m));
     CHECK(m->wasi && m->wasi->ndirs == 2 && m->wasi->nargs == 1 && m->wasi->nenv == 1);
     if (m->wasi && m->wasi->ndirs == 2 && m->wasi->nenv == 1) {
         CHECK_STR(m->wasi->dirs[0].guest, "/g");
         CHECK(m->wasi->dirs[0].read_only && !m->wasi->dirs[1].read_only);
         CHECK_STR(m->wasi->env[0], "K=v=w");
     }
-    ox_resolved_manifest *r;
-    OK(ox_manifest_resolve(m, "/base", &r)); /* takes m */
+    oxk_resolved_manifest *r;
+    OK(oxk_manifest_resolve(m, "/base", &r)); /* takes m */
     CHECK_STR(r->wasi_dir_paths[0], "/base/d");
     CHECK_STR(r->wasi_dir_paths[1], "/abs");
-    ox_resolved_manifest_free(r);
+    oxk_resolved_manifest_free(r);
 }
 
 static void missing_file_names_the_path(void)
 {
-    ox_manifest *m;
-    ox_kerr *e = EXPECT_ERR(ox_manifest_load("/no/such/dir/module.json", &m), OX_KERR_OTHER);
-    CHECK_CONTAINS(ox_kerr_message(e), "failed to read manifest /no/such/dir/module.json");
-    ox_kerr_free(e);
+    oxk_manifest *m;
+    oxk_err *e = EXPECT_ERR(oxk_manifest_load("/no/such/dir/module.json", &m), OXK_ERR_OTHER);
+    CHECK_CONTAINS(oxk_err_message(e), "failed to read manifest /no/such/dir/module.json");
+    oxk_err_free(e);
 }
 
 static void wasm_path_and_digest(void)
@@ -187,29 +187,29 @@ static void wasm_path_and_digest(void)
     const char *j = "{\"id\":\"c\",\"name\":\"C\",\"version\":\"1\",\"kind\":\"wasm\","
                     "\"wasm\":\"c.wasm\",\"capabilities\":[\"text:compress\"],\"sha256\":"
                     "\"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\"}";
-    ox_manifest *m;
-    OK(ox_manifest_from_json(j, strlen(j), &m));
-    CHECK(m->kind == OX_MODULE_WASM);
+    oxk_manifest *m;
+    OK(oxk_manifest_from_json(j, strlen(j), &m));
+    CHECK(m->kind == OXK_MODULE_WASM);
     CHECK(m->ncapabilities == 1);
     /* sha256("abc"), compared case-insensitively */
-    OK(ox_manifest_verify_digest(m, (const uint8_t *)"abc", 3));
-    ox_kerr *e = EXPECT_ERR(ox_manifest_verify_digest(m, (const uint8_t *)"abd", 3),
-                            OX_KERR_MODULE);
-    CHECK_CONTAINS(ox_kerr_message(e), "digest mismatch");
-    ox_kerr_free(e);
-    ox_resolved_manifest *r;
-    OK(ox_manifest_resolve(m, "/opt/mods/", &r));
+    OK(oxk_manifest_verify_digest(m, (const uint8_t *)"abc", 3));
+    oxk_err *e = EXPECT_ERR(oxk_manifest_verify_digest(m, (const uint8_t *)"abd", 3),
+                            OXK_ERR_MODULE);
+    CHECK_CONTAINS(oxk_err_message(e), "digest mismatch");
+    oxk_err_free(e);
+    oxk_resolved_manifest *r;
+    OK(oxk_manifest_resolve(m, "/opt/mods/", &r));
     CHECK_STR(r->wasm_path, "/opt/mods/c.wasm");
     CHECK(r->binary_path == NULL);
-    ox_resolved_manifest_free(r);
+    oxk_resolved_manifest_free(r);
     /* An absolute path replaces the base. */
     const char *abs = "{\"id\":\"c\",\"name\":\"C\",\"version\":\"1\",\"kind\":\"wasm\","
                       "\"wasm\":\"/srv/c.wasm\"}";
-    OK(ox_manifest_from_json(abs, strlen(abs), &m));
-    OK(ox_manifest_resolve(m, "/opt", &r));
+    OK(oxk_manifest_from_json(abs, strlen(abs), &m));
+    OK(oxk_manifest_resolve(m, "/opt", &r));
     CHECK_STR(r->wasm_path, "/srv/c.wasm");
-    OK(ox_manifest_verify_digest(r->manifest, (const uint8_t *)"", 0)); /* no digest: no check */
-    ox_resolved_manifest_free(r);
+    OK(oxk_manifest_verify_digest(r->manifest, (const uint8_t *)"", 0)); /* no digest: no check */
+    oxk_resolved_manifest_free(r);
 }
 
 /* Bad input never crashes: mutated manifests parse or give SERDE errors. */
@@ -227,14 +227,14 @@ static void mutated_manifests_never_crash(void)
             seed = seed * 1103515245u + 12345u;
             buf[at] = (char)(seed >> 16);
         }
-        ox_manifest *m = NULL;
-        ox_kerr *e = ox_manifest_from_json(buf, len, &m);
+        oxk_manifest *m = NULL;
+        oxk_err *e = oxk_manifest_from_json(buf, len, &m);
         if (e) {
             rejected++;
-            CHECK(ox_kerr_code_of(e) == OX_KERR_SERDE && m == NULL);
-            ox_kerr_free(e);
+            CHECK(oxk_err_code_of(e) == OXK_ERR_SERDE && m == NULL);
+            oxk_err_free(e);
         }
-        ox_manifest_free(m);
+        oxk_manifest_free(m);
     }
     CHECK(rejected > 0);
     free(buf);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "oxide/kernel.h"
+#include "oxide/kernel/kernel.h"
 
 static char tmpdir[64];
 
@@ -46,50 +46,50 @@ static double now_s(void)
 
 /* Send invoke `method` to module `id` and wait (up to 10 s) for its
    answer; returns the answer event (caller unrefs) or NULL. */
-static ox_envelope *invoke(ox_kernel *k, ox_subscription *s, const char *id, const char *method)
+static oxk_envelope *invoke(oxk_kernel *k, oxk_subscription *s, const char *id, const char *method)
 {
     json_t *in = json_object();
-    ox_message cmd = {.type = OX_CMD_INVOKE, .module_id = id, .method = method, .payload = in};
+    oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = id, .method = method, .payload = in};
     char cid[37];
-    OK(ox_bus_send_command(ox_kernel_bus(k), "kernel", &cmd, cid));
+    OK(oxk_bus_send_command(oxk_kernel_bus(k), "kernel", &cmd, cid));
     json_decref(in);
     double end = now_s() + 10;
     while (now_s() < end) {
-        ox_envelope *e = NULL;
-        ox_subscription_recv(s, 1000, &e);
+        oxk_envelope *e = NULL;
+        oxk_subscription_recv(s, 1000, &e);
         if (!e)
             continue;
-        const char *corr = ox_envelope_correlation_id(e);
-        if (ox_envelope_message(e)->type == OX_EV_CUSTOM && corr && !strcmp(corr, cid))
+        const char *corr = oxk_envelope_correlation_id(e);
+        if (oxk_envelope_message(e)->type == OXK_EV_CUSTOM && corr && !strcmp(corr, cid))
             return e;
-        ox_envelope_unref(e);
+        oxk_envelope_unref(e);
     }
     return NULL;
 }
 
 /* The answer is `<method>.<suffix>` and, for .err, its error names `why`. */
-static void expect_answer(ox_envelope *e, const char *method, const char *suffix,
+static void expect_answer(oxk_envelope *e, const char *method, const char *suffix,
                           const char *why)
 {
     CHECK(e != NULL);
     if (!e)
         return;
-    const ox_message *m = ox_envelope_message(e);
+    const oxk_message *m = oxk_envelope_message(e);
     char kind[64];
     snprintf(kind, sizeof kind, "%s.%s", method, suffix);
     CHECK_STR(m->kind, kind);
     if (why)
         CHECK_CONTAINS(json_string_value(json_object_get(m->payload, "error")), why);
-    ox_envelope_unref(e);
+    oxk_envelope_unref(e);
 }
 
 /* The newest decision by `id` is a failed invocation of `method` for `why`. */
-static void expect_decision(ox_kernel *k, const char *id, size_t count, const char *method,
+static void expect_decision(oxk_kernel *k, const char *id, size_t count, const char *method,
                             const char *why)
 {
-    ox_decision *ds;
+    oxk_decision *ds;
     size_t n;
-    OK(ox_decision_log_by_actor(ox_kernel_decisions(k), id, &ds, &n));
+    OK(oxk_decision_log_by_actor(oxk_kernel_decisions(k), id, &ds, &n));
     CHECK(n == count);
     if (n == count && n > 0) {
         CHECK_STR(ds[0].action, "wasm_invoke_failed");
@@ -97,21 +97,21 @@ static void expect_decision(ox_kernel *k, const char *id, size_t count, const ch
         CHECK_STR(json_string_value(json_object_get(ds[0].inputs, "method")), method);
         CHECK_CONTAINS(json_string_value(json_object_get(ds[0].output, "error")), why);
     }
-    ox_decisions_free(ds, n);
+    oxk_decisions_free(ds, n);
 }
 
 static void failures_answer_err_are_logged_and_the_module_serves_on(void)
 {
-    ox_kernel *k;
-    OK(ox_kernel_new(&k));
+    oxk_kernel *k;
+    OK(oxk_kernel_new(&k));
     /* The field names at the top level of the manifest. */
-    OK(ox_kernel_register_manifest(k, manifest("fuelled", "json_spin", ",\"fuel\":20000"), NULL));
-    OK(ox_kernel_register_manifest(k, manifest("timed", "json_spin", ",\"timeout_ms\":100"),
+    OK(oxk_kernel_register_manifest(k, manifest("fuelled", "json_spin", ",\"fuel\":20000"), NULL));
+    OK(oxk_kernel_register_manifest(k, manifest("timed", "json_spin", ",\"timeout_ms\":100"),
                                    NULL));
-    OK(ox_modules_start(ox_kernel_modules(k), "fuelled"));
-    OK(ox_modules_start(ox_kernel_modules(k), "timed"));
-    ox_subscription *s;
-    OK(ox_bus_subscribe(ox_kernel_bus(k), &s));
+    OK(oxk_modules_start(oxk_kernel_modules(k), "fuelled"));
+    OK(oxk_modules_start(oxk_kernel_modules(k), "timed"));
+    oxk_subscription *s;
+    OK(oxk_bus_subscribe(oxk_kernel_bus(k), &s));
 
     expect_answer(invoke(k, s, "fuelled", "forever"), "forever", "err", "fuel exhausted");
     expect_decision(k, "fuelled", 1, "forever", "fuel exhausted");
@@ -129,28 +129,28 @@ static void failures_answer_err_are_logged_and_the_module_serves_on(void)
     /* A successful call is not a failure: nothing more recorded. */
     expect_decision(k, "timed", 1, "forever", "interrupted");
 
-    ox_subscription_close(s);
-    ox_kernel_free(k);
+    oxk_subscription_close(s);
+    oxk_kernel_free(k);
 }
 
 static void memory_limit_from_the_manifest(void)
 {
-    ox_kernel *k;
-    OK(ox_kernel_new(&k));
+    oxk_kernel *k;
+    OK(oxk_kernel_new(&k));
     /* big_min's memory starts at 100 pages. */
-    ox_kerr *e = ox_kernel_register_manifest(
+    oxk_err *e = oxk_kernel_register_manifest(
         k, manifest("small", "big_min", ",\"limits\":{\"max_memory_pages\":50}"), NULL);
     CHECK(e != NULL);
     if (e) {
-        CHECK_CONTAINS(ox_kerr_message(e), "exceeds the limit of 50 pages");
-        CHECK_CONTAINS(ox_kerr_message(e), "small");
+        CHECK_CONTAINS(oxk_err_message(e), "exceeds the limit of 50 pages");
+        CHECK_CONTAINS(oxk_err_message(e), "small");
     }
-    ox_kerr_free(e);
-    ox_module_state st;
-    CHECK(!ox_modules_state(ox_kernel_modules(k), "small", &st));
-    OK(ox_kernel_register_manifest(k, manifest("roomy", "big_min", ",\"max_memory_pages\":100"),
+    oxk_err_free(e);
+    oxk_module_state st;
+    CHECK(!oxk_modules_state(oxk_kernel_modules(k), "small", &st));
+    OK(oxk_kernel_register_manifest(k, manifest("roomy", "big_min", ",\"max_memory_pages\":100"),
                                    NULL));
-    ox_kernel_free(k);
+    oxk_kernel_free(k);
 }
 
 static void write_text(const char *path, const char *text)
@@ -165,14 +165,14 @@ static void write_text(const char *path, const char *text)
 
 #ifdef OX_SBX_WASI_TOOL
 /* The answer's payload member `key` (a string) — or "" — into out. */
-static void answer_string(ox_envelope *e, const char *suffix, const char *key, char *out,
+static void answer_string(oxk_envelope *e, const char *suffix, const char *key, char *out,
                           size_t n)
 {
     out[0] = 0;
     CHECK(e != NULL);
     if (!e)
         return;
-    const ox_message *m = ox_envelope_message(e);
+    const oxk_message *m = oxk_envelope_message(e);
     const char *dot = strrchr(m->kind, '.');
     CHECK(dot && !strcmp(dot + 1, suffix));
     const char *v = json_string_value(json_object_get(m->payload, key));
@@ -180,27 +180,27 @@ static void answer_string(ox_envelope *e, const char *suffix, const char *key, c
         snprintf(out, n, "%s", v);
     else
         fprintf(stderr, "  answer %s has no string `%s`\n", m->kind, key);
-    ox_envelope_unref(e);
+    oxk_envelope_unref(e);
 }
 
-static ox_envelope *invoke_with(ox_kernel *k, ox_subscription *s, const char *id,
+static oxk_envelope *invoke_with(oxk_kernel *k, oxk_subscription *s, const char *id,
                                 const char *method, const char *path)
 {
     json_t *in = json_string(path);
-    ox_message cmd = {.type = OX_CMD_INVOKE, .module_id = id, .method = method, .payload = in};
+    oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = id, .method = method, .payload = in};
     char cid[37];
-    OK(ox_bus_send_command(ox_kernel_bus(k), "kernel", &cmd, cid));
+    OK(oxk_bus_send_command(oxk_kernel_bus(k), "kernel", &cmd, cid));
     json_decref(in);
     double end = now_s() + 10;
     while (now_s() < end) {
-        ox_envelope *e = NULL;
-        ox_subscription_recv(s, 1000, &e);
+        oxk_envelope *e = NULL;
+        oxk_subscription_recv(s, 1000, &e);
         if (!e)
             continue;
-        const char *corr = ox_envelope_correlation_id(e);
-        if (ox_envelope_message(e)->type == OX_EV_CUSTOM && corr && !strcmp(corr, cid))
+        const char *corr = oxk_envelope_correlation_id(e);
+        if (oxk_envelope_message(e)->type == OXK_EV_CUSTOM && corr && !strcmp(corr, cid))
             return e;
-        ox_envelope_unref(e);
+        oxk_envelope_unref(e);
     }
     return NULL;
 }
@@ -231,12 +231,12 @@ static void wasi_module_sees_only_its_directories(void)
              OX_SBX_WASI_TOOL);
     write_text(path, text);
 
-    ox_kernel *k;
-    OK(ox_kernel_new(&k));
-    OK(ox_kernel_register_manifest(k, dir, NULL));
-    OK(ox_modules_start(ox_kernel_modules(k), "tool"));
-    ox_subscription *s;
-    OK(ox_bus_subscribe(ox_kernel_bus(k), &s));
+    oxk_kernel *k;
+    OK(oxk_kernel_new(&k));
+    OK(oxk_kernel_register_manifest(k, dir, NULL));
+    OK(oxk_modules_start(oxk_kernel_modules(k), "tool"));
+    oxk_subscription *s;
+    OK(oxk_bus_subscribe(oxk_kernel_bus(k), &s));
     char got[512];
 
     answer_string(invoke_with(k, s, "tool", "read", "/data/hello.txt"), "ok", "content", got,
@@ -259,22 +259,22 @@ static void wasi_module_sees_only_its_directories(void)
     CHECK_CONTAINS(got, "create /data/new.txt: ");
     snprintf(path, sizeof path, "%s/data/new.txt", dir);
     CHECK(access(path, F_OK) != 0);
-    ox_envelope *e = invoke_with(k, s, "tool", "write", "/out/new.txt");
-    CHECK(e && !strcmp(ox_envelope_message(e)->kind, "write.ok"));
-    ox_envelope_unref(e);
+    oxk_envelope *e = invoke_with(k, s, "tool", "write", "/out/new.txt");
+    CHECK(e && !strcmp(oxk_envelope_message(e)->kind, "write.ok"));
+    oxk_envelope_unref(e);
     snprintf(path, sizeof path, "%s/out/new.txt", dir);
     CHECK(access(path, F_OK) == 0);
     /* Args and env from the manifest, nothing from the host. */
     e = invoke_with(k, s, "tool", "env", "");
-    CHECK(e && !strcmp(ox_envelope_message(e)->kind, "env.ok"));
+    CHECK(e && !strcmp(oxk_envelope_message(e)->kind, "env.ok"));
     if (e) {
-        const json_t *p = ox_envelope_message(e)->payload;
+        const json_t *p = oxk_envelope_message(e)->payload;
         CHECK(json_integer_value(json_object_get(p, "argc")) == 3);
         CHECK_STR(json_string_value(json_object_get(p, "greeting")), "hi there");
     }
-    ox_envelope_unref(e);
-    ox_subscription_close(s);
-    ox_kernel_free(k);
+    oxk_envelope_unref(e);
+    oxk_subscription_close(s);
+    oxk_kernel_free(k);
 }
 
 static void wasi_needs_the_manifest_field(void)
@@ -288,25 +288,25 @@ static void wasi_needs_the_manifest_field(void)
              "{\"id\":\"nowasi\",\"name\":\"t\",\"version\":\"1\",\"kind\":\"wasm\","
              "\"wasm\":\"%s\"}", OX_SBX_WASI_TOOL);
     write_text(path, text);
-    ox_kernel *k;
-    OK(ox_kernel_new(&k));
-    ox_kerr *e = ox_kernel_register_manifest(k, dir, NULL);
+    oxk_kernel *k;
+    OK(oxk_kernel_new(&k));
+    oxk_err *e = oxk_kernel_register_manifest(k, dir, NULL);
     CHECK(e != NULL);
     if (e)
-        CHECK_CONTAINS(ox_kerr_message(e), "wasi_snapshot_preview1");
-    ox_kerr_free(e);
+        CHECK_CONTAINS(oxk_err_message(e), "wasi_snapshot_preview1");
+    oxk_err_free(e);
     /* A granted directory that does not exist is named. */
     snprintf(text, sizeof text,
              "{\"id\":\"nodir\",\"name\":\"t\",\"version\":\"1\",\"kind\":\"wasm\","
              "\"wasm\":\"%s\",\"wasi\":{\"dirs\":[{\"host\":\"missing\",\"guest\":\"/m\"}]}}",
              OX_SBX_WASI_TOOL);
     write_text(path, text);
-    e = ox_kernel_register_manifest(k, dir, NULL);
+    e = oxk_kernel_register_manifest(k, dir, NULL);
     CHECK(e != NULL);
     if (e)
-        CHECK_CONTAINS(ox_kerr_message(e), "missing");
-    ox_kerr_free(e);
-    ox_kernel_free(k);
+        CHECK_CONTAINS(oxk_err_message(e), "missing");
+    oxk_err_free(e);
+    oxk_kernel_free(k);
 }
 #endif
 

@@ -1,5 +1,5 @@
 /*
- * oxide/executor.h — runs one WebAssembly module for the kernel: load it,
+ * oxide/kernel/executor.h — runs one WebAssembly module for the kernel: load it,
  * list its function exports, call exports with typed values, and call it as
  * a JSON tool through the guest ABI:
  *
@@ -23,7 +23,7 @@
  * Built on the engine's public API only (oxide/wasm.h).
  *
  * Thread-safety: calls on one executor are serialised by its own mutex, so
- * any thread may use it. Ownership: ox_executor_free() frees everything.
+ * any thread may use it. Ownership: oxk_executor_free() frees everything.
  */
 #ifndef OXIDE_EXECUTOR_H
 #define OXIDE_EXECUTOR_H
@@ -32,24 +32,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "oxide/kerror.h"
+#include "oxide/kernel/error.h"
 #include "oxide/wasm.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct ox_executor ox_executor;
+typedef struct oxk_executor oxk_executor;
 
 /* A host function offered to the guest as import (module, name). */
-typedef struct ox_host_import {
+typedef struct oxk_host_import {
     const char *module, *name;
     ox_functype type;
     ox_host_fn fn;
     void *user;
-} ox_host_import;
+} oxk_host_import;
 
-typedef struct ox_executor_options {
+typedef struct oxk_executor_options {
     const ox_config *engine_config;  /* NULL: engine defaults (e.g. max_memory_pages) */
     /* Resource limits the original lacked. Each outermost guest call
        (alloc, oxide_invoke, free and plain calls count separately) traps
@@ -57,7 +57,7 @@ typedef struct ox_executor_options {
        `fuel` units (a function entry or loop iteration each). 0 = none. */
     uint64_t timeout_ms;
     uint64_t fuel;
-    const ox_host_import *imports;   /* copied by the engine */
+    const oxk_host_import *imports;   /* copied by the engine */
     size_t nimports;
     /* Extra linking (e.g. WASI from oxide/wasi.h): called once with the
        linker and the store before instantiation. May be NULL. */
@@ -67,39 +67,39 @@ typedef struct ox_executor_options {
        store (so host functions never outlive their context), and when
        creation fails. May be NULL. E.g. ox_wasi_free for a WASI context. */
     void (*link_free)(void *user);
-} ox_executor_options;
+} oxk_executor_options;
 
 /* opts may be NULL (no imports). Errors: "failed to read wasm artefact
    <path>: <reason>", "wasm: <engine message>". */
-ox_kerr *ox_executor_from_path(const char *path, const ox_executor_options *opts,
-                               ox_executor **out);
-ox_kerr *ox_executor_from_bytes(const uint8_t *bytes, size_t len, const ox_executor_options *opts,
-                                ox_executor **out);
-void ox_executor_free(ox_executor *ex);
+oxk_err *oxk_executor_from_path(const char *path, const oxk_executor_options *opts,
+                               oxk_executor **out);
+oxk_err *oxk_executor_from_bytes(const uint8_t *bytes, size_t len, const oxk_executor_options *opts,
+                                oxk_executor **out);
+void oxk_executor_free(oxk_executor *ex);
 
 /* Function exports in export order (memories, tables, globals excluded).
    Names are borrowed from the executor. */
-size_t ox_executor_export_count(const ox_executor *ex);
-const char *ox_executor_export_name(const ox_executor *ex, size_t i);
+size_t oxk_executor_export_count(const oxk_executor *ex);
+const char *oxk_executor_export_name(const oxk_executor *ex, size_t i);
 
 /* Call an (i32) -> i32 export. Missing or other type:
    "wasm export `<name>` is not (i32) -> i32: …". */
-ox_kerr *ox_executor_call_i32(ox_executor *ex, const char *name, int32_t arg, int32_t *out);
+oxk_err *oxk_executor_call_i32(oxk_executor *ex, const char *name, int32_t arg, int32_t *out);
 /* Call any function export; args are checked against its type. */
-ox_kerr *ox_executor_call(ox_executor *ex, const char *name, const ox_val *args, size_t nargs,
+oxk_err *oxk_executor_call(oxk_executor *ex, const char *name, const ox_val *args, size_t nargs,
                           ox_val *results, size_t nresults);
 /* The export's type, or false if name is not a function export. */
-bool ox_executor_func_type(ox_executor *ex, const char *name, ox_functype *out);
+bool oxk_executor_func_type(oxk_executor *ex, const char *name, ox_functype *out);
 
 /* JSON through the guest ABI. *out is a new reference. */
-ox_kerr *ox_executor_call_json(ox_executor *ex, const char *method, const json_t *input,
+oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json_t *input,
                                json_t **out);
 
 /* Any thread: make the call now running trap with "interrupted". */
-void ox_executor_interrupt(ox_executor *ex);
+void oxk_executor_interrupt(oxk_executor *ex);
 
 /* "(i32, i32) -> i64" into buf. */
-void ox_functype_format(const ox_functype *t, char *buf, size_t size);
+void oxk_functype_format(const ox_functype *t, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

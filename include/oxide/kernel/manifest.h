@@ -1,5 +1,5 @@
 /*
- * oxide/manifest.h — `module.json`, the manifest a module ships with.
+ * oxide/kernel/manifest.h — `module.json`, the manifest a module ships with.
  *
  * Fields (JSON object; unknown keys are ignored):
  *   id, name, version      string, required
@@ -13,16 +13,16 @@
  *   max_memory_pages, timeout_ms, fuel   (new, optional) non-negative
  *             integers, at the top level or inside a "limits" object (not
  *             both); absent or 0 means the kernel's default (see
- *             ox_kernel_register_manifest)
+ *             oxk_kernel_register_manifest)
  *   wasi      (new, optional) WASI preview 1 for a Wasm module:
  *             {"dirs": [{"host": "data", "guest": "/data", "read_only": true}],
  *              "args": ["tool", "-v"], "env": {"NAME": "value"}}
  *             all three optional; a relative host path is relative to the
- *             manifest's directory (resolved by ox_manifest_resolve). Without
+ *             manifest's directory (resolved by oxk_manifest_resolve). Without
  *             this field a module gets no WASI imports at all.
  * Errors name the field at fault ("manifest: field `kind` must be …").
  *
- * Ownership: ox_manifest_free() / ox_resolved_manifest_free(); every string
+ * Ownership: oxk_manifest_free() / oxk_resolved_manifest_free(); every string
  * in them is owned by the struct.
  */
 #ifndef OXIDE_MANIFEST_H
@@ -32,33 +32,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "oxide/kerror.h"
-#include "oxide/modtypes.h"
-#include "oxide/registry.h"
+#include "oxide/kernel/error.h"
+#include "oxide/kernel/modtypes.h"
+#include "oxide/kernel/registry.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* One directory a module may use through WASI. */
-typedef struct ox_manifest_dir {
+typedef struct oxk_manifest_dir {
     char *host;  /* as written in the manifest */
     char *guest; /* the path the guest sees */
     bool read_only;
-} ox_manifest_dir;
+} oxk_manifest_dir;
 
-typedef struct ox_manifest_wasi {
-    ox_manifest_dir *dirs;
+typedef struct oxk_manifest_wasi {
+    oxk_manifest_dir *dirs;
     size_t ndirs;
     char **args; /* argv, args[0] included if the manifest gives one */
     size_t nargs;
     char **env; /* "NAME=VALUE", in the manifest's key order */
     size_t nenv;
-} ox_manifest_wasi;
+} oxk_manifest_wasi;
 
-typedef struct ox_manifest {
+typedef struct oxk_manifest {
     char *id, *name, *version;
-    ox_module_kind kind;
+    oxk_module_kind kind;
     char *description, *spec_kind, *binary, *skill, *mcp, *base_url; /* NULL when absent */
     char *wasm, *sha256;                                              /* NULL when absent */
     uint32_t max_memory_pages; /* limits; 0 when absent */
@@ -67,40 +67,40 @@ typedef struct ox_manifest {
     size_t noperations;
     char **capabilities;
     size_t ncapabilities;
-    ox_manifest_wasi *wasi; /* NULL when the manifest has no `wasi` */
-} ox_manifest;
+    oxk_manifest_wasi *wasi; /* NULL when the manifest has no `wasi` */
+} oxk_manifest;
 
-ox_kerr *ox_manifest_from_json(const char *text, size_t len, ox_manifest **out);
+oxk_err *oxk_manifest_from_json(const char *text, size_t len, oxk_manifest **out);
 /* If path is a directory, read path/module.json, else path itself. A read
    failure is "failed to read manifest <path>: <reason>". */
-ox_kerr *ox_manifest_load(const char *path, ox_manifest **out);
-void ox_manifest_free(ox_manifest *m);
+oxk_err *oxk_manifest_load(const char *path, oxk_manifest **out);
+void oxk_manifest_free(oxk_manifest *m);
 /* The module metadata the manifest describes (strings borrowed from m). */
-ox_module_meta ox_manifest_meta(const ox_manifest *m);
+oxk_module_meta oxk_manifest_meta(const oxk_manifest *m);
 
 /* A manifest with its relative paths joined to a base directory (an
    absolute path in the manifest replaces the base). Paths are not
    canonicalised and existence is not checked here. */
-typedef struct ox_resolved_manifest {
-    ox_manifest *manifest; /* owned */
+typedef struct oxk_resolved_manifest {
+    oxk_manifest *manifest; /* owned */
     char *base_dir;
     char *binary_path, *skill_path, *mcp_path, *wasm_path; /* NULL when absent */
     char **wasi_dir_paths; /* host directories joined to base_dir, one per
                               manifest->wasi->dirs entry; NULL without wasi */
-} ox_resolved_manifest;
+} oxk_resolved_manifest;
 
 /* Takes ownership of m (freed on error too). */
-ox_kerr *ox_manifest_resolve(ox_manifest *m, const char *base_dir, ox_resolved_manifest **out);
-void ox_resolved_manifest_free(ox_resolved_manifest *r);
+oxk_err *oxk_manifest_resolve(oxk_manifest *m, const char *base_dir, oxk_resolved_manifest **out);
+void oxk_resolved_manifest_free(oxk_resolved_manifest *r);
 /* The directory a manifest path's relative paths start from: the path if
    it is a directory, else its parent, else ".". Caller frees. */
-char *ox_manifest_base_dir(const char *path);
+char *oxk_manifest_base_dir(const char *path);
 
 /* Upsert the manifest's module into the registry with state loaded. */
-ox_kerr *ox_manifest_register_in_registry(ox_registry *r, const ox_manifest *m);
+oxk_err *oxk_manifest_register_in_registry(oxk_registry *r, const oxk_manifest *m);
 
 /* Check bytes against the manifest's sha256 (no-op when it has none). */
-ox_kerr *ox_manifest_verify_digest(const ox_manifest *m, const uint8_t *bytes, size_t len);
+oxk_err *oxk_manifest_verify_digest(const oxk_manifest *m, const uint8_t *bytes, size_t len);
 
 #ifdef __cplusplus
 }
