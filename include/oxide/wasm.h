@@ -148,6 +148,7 @@ typedef enum ox_trap {
     OX_TRAP_FUEL_EXHAUSTED,       /* "fuel exhausted" */
     OX_TRAP_INTERRUPTED,          /* "interrupted" */
     OX_TRAP_HOST,                 /* a host function failed */
+    OX_TRAP_DEADLINE,             /* "deadline exceeded" (ox_store_set_timeout) */
 } ox_trap;
 
 /* The spec's wording for a trap kind. */

@@ -4,9 +4,10 @@
  *
  *   --max-memory BYTES   linear memory per memory; K/M/G suffixes (powers
  *                        of 1024); rounded down to whole 64 KiB pages
- *   --fuel N             instruction budget (function entries and loop
- *                        iterations); running out traps "fuel exhausted"
- *   --timeout MS         wall-clock limit per call; traps "interrupted"
+ *   --fuel N             instruction budget (one unit per WebAssembly
+ *                        instruction, charged per call and loop iteration);
+ *                        running out traps "fuel exhausted"
+ *   --timeout MS         wall-clock limit per call; traps "deadline exceeded"
  *
  * Each takes its value as the next argument or after '='. A bad value is a
  * usage error whose message names the option and the value.
@@ -29,9 +30,10 @@ typedef struct cli_limits {
     "  --max-memory BYTES      cap each linear memory (K/M/G suffixes; rounded down to\n" \
     "                          whole 64 KiB pages): memory.grow past it returns -1 and a\n" \
     "                          module whose minimum is larger does not instantiate\n"    \
-    "  --fuel N                instruction budget (one unit per function entry and loop\n" \
-    "                          iteration); when spent the call traps \"fuel exhausted\"\n"  \
-    "  --timeout MS            each call traps \"interrupted\" after MS milliseconds\n"
+    "  --fuel N                instruction budget: one unit per WebAssembly instruction\n" \
+    "                          (charged per call and loop iteration for the code they\n" \
+    "                          run); when spent the call traps \"fuel exhausted\"\n"       \
+    "  --timeout MS            each call traps \"deadline exceeded\" after MS milliseconds\n"
 
 /* If argv[*i] is one of the options above, consume it (and its value),
    record it in *l and return 1; return 0 if it is not one of them; on a bad

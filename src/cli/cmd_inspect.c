@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_call.h"
 #include "cli_util.h"
 #include "commands.h"
 
@@ -37,8 +38,7 @@ static void usage(FILE *f)
             "compiles without superinstructions. The format follows the engine's\n"
             "internals and may change. Nothing is executed.\n"
             "\n"
-            "Exit 0, or 2 when the file cannot be read, is not a valid module, or has\n"
-            "no function FUNC.\n");
+            "\n" CLI_EXIT_HELP);
 }
 
 /* FUNC: a number, an exported function's name, or $name from the name
@@ -83,11 +83,10 @@ static int print_code(const ox_module *m, const char *path, const char *func)
     int rc = 0;
     for (uint32_t f = from; f < to; f++) {
         ox_error *err = ox_module_print_code(m, f, stdout);
-        if (err && (func || ox_error_code(err) != OX_ERR_NOTFOUND)) {
-            fprintf(stderr, "oxide inspect: %s: %s\n", path, ox_error_message(err));
-            rc = 2;
-        }
-        ox_error_free(err);
+        if (err && (func || ox_error_code(err) != OX_ERR_NOTFOUND))
+            rc = cli_fail("inspect", path, err);
+        else
+            ox_error_free(err);
     }
     return rc;
 }
@@ -144,10 +143,9 @@ int cmd_inspect(int argc, char **argv)
     if (!err)
         err = ox_module_load_file(engine, path, &m);
     if (err) {
-        fprintf(stderr, "oxide inspect: %s: %s\n", path, ox_error_message(err));
-        ox_error_free(err);
+        int status = cli_fail("inspect", path, err);
         ox_engine_free(engine);
-        return 2;
+        return status;
     }
 
     if (code) {

@@ -1,13 +1,13 @@
-/* cmd_kernel.c — `oxide exports`, `oxide call`, `oxide call-json`: a Wasm
-   module through the kernel's executor (oxide/kernel/executor.h).
-   Exit status: 0 ok, 1 the call failed (trap, bad guest output, or a guest
-   {"error": ...} answer), 2 usage, unreadable or invalid module, unknown
-   export or bad arguments. */
+/* cmd_kernel.c — `oxide exports` (a module's exported functions, read
+   without running anything) and `oxide call-json` (a guest through the
+   kernel's executor and its JSON ABI, oxide/kernel/executor.h). Exit
+   statuses: the table of cli_call.h. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_call.h"
 #include "cli_limits.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -21,12 +21,17 @@ static bool wants_help(int argc, char **argv)
     return false;
 }
 
-/* Print the error as "oxide CMD: message", free it, return exit status 1. */
+/* Print the error as "oxide CMD: message", free it, return its exit
+   status: the engine's cause decides (cli_call.h); without one the guest
+   broke the JSON ABI (1), or the file could not be read (3). */
 static int fail(const char *cmd, oxk_err *e)
 {
     fprintf(stderr, "oxide %s: %s\n", cmd, oxk_err_message(e));
+    int status = oxk_err_cause(e) ? cli_exit_status(oxk_err_cause(e))
+                 : oxk_err_errno(e) ? CLI_EXIT_LOAD
+                                    : CLI_EXIT_GUEST;
     oxk_err_free(e);
-    return 1;
+    return status;
 }
 
 /* Consume leading --max-memory/--fuel/--timeout: argv is shifted so that
@@ -50,107 +55,50 @@ static int take_limits(const char *cmd, int *argc, char ***argv, cli_limits *l)
     return 0;
 }
 
-static oxk_executor *open_module(const char *cmd, const char *path, const cli_limits *l)
+/* Load and instantiate; on failure *ex stays NULL and the exit status
+   says why. */
+static int open_module(const char *cmd, const char *path, const cli_limits *l, oxk_executor **ex)
 {
-    oxk_executor *ex;
-    ox_config cfg = {.max_memory_pages = l ? l->max_memory_pages : 0};
-    oxk_executor_options opts = {.engine_config = &cfg,
-                                .fuel = l ? l->fuel : 0,
-                                .timeout_ms = l ? l->timeout_ms : 0};
-    oxk_err *e = oxk_executor_from_path(path, &opts, &ex);
-    if (e) {
-        fail(cmd, e);
-        return NULL;
-    }
-    return ex;
+    ox_config cfg = {.max_memory_pages = l->max_memory_pages};
+    oxk_executor_options opts = {.engine_config = &cfg, .fuel = l->fuel,
+                                 .timeout_ms = l->timeout_ms};
+    oxk_err *e = oxk_executor_from_path(path, &opts, ex);
+    return e ? fail(cmd, e) : CLI_EXIT_OK;
 }
 
 int cmd_exports(int argc, char **argv)
 {
     if (wants_help(argc, argv) || argc != 2) {
         fprintf(argc == 2 ? stdout : stderr,
-                "usage: oxide exports FILE.wasm\n"
-                "List the module's exported functions, one per line, in export order.\n");
-        return argc == 2 ? 0 : 2;
+                "usage: oxide exports FILE\n"
+                "List the module's exported functions, one per line, in export order.\n"
+                "Nothing is executed (not even a start function).\n\n" CLI_EXIT_HELP);
+        return argc == 2 ? 0 : CLI_EXIT_USAGE;
     }
-    oxk_executor *ex = open_module(argv[0], argv[1], NULL);
-    if (!ex)
-        return 2;
-    for (size_t i = 0; i < oxk_executor_export_count(ex); i++) {
-        const char *n = oxk_executor_export_name(ex, i);
-        char buf[1024];
-        cli_format_name(n, strlen(n), buf, sizeof buf);
-        printf("%s\n", buf);
-    }
-    oxk_executor_free(ex);
-    return 0;
-}
-
-int cmd_call(int argc, char **argv)
-{
-    cli_limits lim = {0};
-    if (take_limits(argv[0], &argc, &argv, &lim) < 0)
-        return 2;
-    if (wants_help(argc, argv) || argc < 3) {
-        fprintf(argc >= 3 ? stdout : stderr,
-                "usage: oxide call [OPTIONS] FILE.wasm FUNC [ARGS...]\n"
-                "Call an exported function and print its results, one per line. Arguments\n"
-                "are read as the function's parameter types (e.g. `oxide call add_one.wasm\n"
-                "add_one 41` prints 42).\n\noptions (before FILE.wasm):\n" CLI_LIMITS_HELP);
-        return argc >= 3 ? 0 : 2;
-    }
-    const char *cmd = argv[0], *func = argv[2];
-    oxk_executor *ex = open_module(cmd, argv[1], &lim);
-    if (!ex)
-        return 2;
-    int status = 2;
-    ox_val *args = NULL, *res = NULL;
-    ox_functype t;
-    if (!oxk_executor_func_type(ex, func, &t)) {
-        fprintf(stderr, "oxide %s: %s has no exported function `%s` (see `oxide exports %s`)\n",
-                cmd, argv[1], func, argv[1]);
-        goto out;
-    }
-    size_t nargs = (size_t)argc - 3;
-    char type[256];
-    cli_format_functype(&t, type, sizeof type);
-    if (nargs != t.nparams) {
-        fprintf(stderr, "oxide %s: `%s` has type %s: it takes %u argument(s), %zu given\n", cmd,
-                func, type, t.nparams, nargs);
-        status = 2;
-        goto out;
-    }
-    args = calloc(nargs + 1, sizeof *args);
-    res = calloc(t.nresults + 1, sizeof *res);
-    if (!args || !res) {
-        fprintf(stderr, "oxide %s: out of memory\n", cmd);
-        goto out;
-    }
-    for (size_t i = 0; i < nargs; i++) {
-        ox_error *pe = cli_parse_val(argv[3 + i], t.params[i], &args[i]);
-        if (pe) {
-            fprintf(stderr, "oxide %s: argument %zu: %s\n", cmd, i + 1, ox_error_message(pe));
-            ox_error_free(pe);
-            status = 2;
-            goto out;
-        }
-    }
-    oxk_err *e = oxk_executor_call(ex, func, args, nargs, res, t.nresults);
+    ox_engine *engine = NULL;
+    ox_module *m = NULL;
+    ox_error *e = ox_engine_new(NULL, &engine);
+    if (!e)
+        e = ox_module_load_file(engine, argv[1], &m);
     if (e) {
-        status = fail(cmd, e);
-        goto out;
+        int status = cli_fail(argv[0], argv[1], e);
+        ox_engine_free(engine);
+        return status;
     }
-    for (uint32_t i = 0; i < t.nresults; i++) {
-        char buf[128];
-        cli_format_val(&res[i], buf, sizeof buf);
+    for (size_t i = 0; i < ox_module_export_count(m); i++) {
+        const char *n;
+        size_t len;
+        ox_externtype t;
+        ox_module_export(m, i, &n, &len, &t);
+        if (t.kind != OX_EXTERN_FUNC)
+            continue;
+        char buf[1024];
+        cli_format_name(n, len, buf, sizeof buf);
         printf("%s\n", buf);
     }
-    status = 0;
-out:
-    free(args);
-    free(res);
-    oxk_executor_free(ex);
-    return status;
+    ox_module_free(m);
+    ox_engine_free(engine);
+    return 0;
 }
 
 int cmd_call_json(int argc, char **argv)
@@ -162,11 +110,11 @@ int cmd_call_json(int argc, char **argv)
         fprintf(argc == 4 ? stdout : stderr,
                 "usage: oxide call-json [OPTIONS] FILE.wasm METHOD JSON\n"
                 "Call the guest through the JSON ABI (memory, alloc, free, oxide_invoke) and\n"
-                "print the result as compact JSON. Exits 1 when the call fails or the guest\n"
-                "answers {\"error\": ...}.\n"
+                "print the result as compact JSON. Exits 1 when the guest answers\n"
+                "{\"error\": ...} or breaks the ABI.\n"
                 "example: oxide call-json compress.wasm chunk_text "
                 "'{\"text\":\"a b c\",\"max_chars\":3}'\n\noptions (before FILE.wasm):\n"
-                CLI_LIMITS_HELP);
+                CLI_LIMITS_HELP "\n" CLI_EXIT_HELP);
         return argc == 4 ? 0 : 2;
     }
     const char *cmd = argv[0];
@@ -176,14 +124,14 @@ int cmd_call_json(int argc, char **argv)
         fprintf(stderr, "oxide %s: JSON argument: %s at column %d\n", cmd, je.text, je.column);
         return 2;
     }
-    oxk_executor *ex = open_module(cmd, argv[1], &lim);
+    oxk_executor *ex = NULL;
+    int status = open_module(cmd, argv[1], &lim, &ex);
     if (!ex) {
         json_decref(in);
-        return 2;
+        return status;
     }
     json_t *out = NULL;
     oxk_err *e = oxk_executor_call_json(ex, argv[2], in, &out);
-    int status;
     if (e) {
         status = fail(cmd, e);
     } else {
@@ -192,7 +140,7 @@ int cmd_call_json(int argc, char **argv)
         free(text);
         bool guest_error = json_is_object(out) && json_object_size(out) == 1 &&
                            json_is_string(json_object_get(out, "error"));
-        status = guest_error ? 1 : 0;
+        status = guest_error ? CLI_EXIT_GUEST : CLI_EXIT_OK;
     }
     json_decref(out);
     json_decref(in);

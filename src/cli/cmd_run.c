@@ -6,23 +6,22 @@
    the same table and cannot drift from what is accepted.
 
    Exit status: the program's proc_exit code; 0 when _start (or the invoked
-   export) returns; 134 after a trap (like a process killed by SIGABRT),
-   with the trap message and function on stderr; 1 when the module cannot
-   be loaded, linked or started; 2 for a usage error. */
+   export) returns; otherwise the table of cli_call.h (134 after a trap,
+   with the trap message and function on stderr; 124 when a limit stops
+   it; 3 when the module cannot be loaded or linked; 2 for a usage error). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_call.h"
 #include "cli_limits.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "oxide/wasi.h"
 #include "oxide/wasm.h"
 
-#define EXIT_TRAP 134
-#define EXIT_LOAD 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE CLI_EXIT_USAGE
 
 typedef struct run_opts {
     ox_wasi_preopen *dirs;
@@ -116,9 +115,8 @@ static void usage(FILE *f)
     }
     fputs(CLI_LIMITS_HELP, f);
     fprintf(f, "  %-24s%s\n", "-h, --help", "show this help");
-    fprintf(f, "\nexit status: the program's proc_exit code, 0 when it returns, %d after a\n"
-               "trap (message on stderr), %d if it cannot be loaded or linked, %d on bad usage.\n",
-            EXIT_TRAP, EXIT_LOAD, EXIT_USAGE);
+    fprintf(f, "\nThe program's proc_exit code is the exit status; when it returns, 0; else\n"
+               CLI_EXIT_HELP);
 }
 
 /* Parse options up to PROGRAM; *first gets the index of PROGRAM. Returns
@@ -175,69 +173,17 @@ static int parse(int argc, char **argv, run_opts *o, int *first)
     return -1;
 }
 
-/* The status for the error a run ended with (NULL: success). */
-static int report(const char *program, ox_error *e)
+/* --invoke: a reactor's initialisation runs before any of its exports;
+   then the export, through the one call path (cli_call.c). */
+static int invoke(ox_instance *inst, const char *name, int nargs, char **args)
 {
-    if (!e)
-        return 0;
-    int status;
-    switch (ox_error_code(e)) {
-    case OX_ERR_EXIT:
-        status = ox_error_exit_status(e);
-        break;
-    case OX_ERR_TRAP: {
-        const char *fn = ox_error_function(e), *msg = ox_error_message(e);
-        fprintf(stderr, "oxide run: %s: %s", program, msg);
-        if (fn && !strstr(msg, fn))
-            fprintf(stderr, " (in function %s)", fn);
-        fputc('\n', stderr);
-        status = EXIT_TRAP;
-        break;
-    }
-    default:
-        fprintf(stderr, "oxide run: %s: %s\n", program, ox_error_message(e));
-        status = EXIT_LOAD;
-        break;
-    }
-    ox_error_free(e);
-    return status;
-}
-
-/* --invoke: parse ARGS as the export's parameters, print its results. */
-static ox_error *invoke(ox_instance *inst, const char *name, int nargs, char **args)
-{
-    ox_extern ex;
-    if (!ox_instance_export(inst, name, &ex) || ex.kind != OX_EXTERN_FUNC)
-        return ox_error_new(OX_ERR_NOTFOUND, "no exported function '%s'", name);
-    const ox_functype *t = ox_func_type(ex.of.func);
-    if ((uint32_t)nargs != t->nparams)
-        return ox_error_new(OX_ERR_ARG, "'%s' takes %u argument(s), %d given", name,
-                            t->nparams, nargs);
-    /* A reactor's initialisation runs before any of its exports. */
     ox_extern init;
     if (ox_instance_export(inst, "_initialize", &init) && init.kind == OX_EXTERN_FUNC) {
         ox_error *e = ox_func_call(init.of.func, NULL, 0, NULL, 0);
         if (e)
-            return e;
+            return cli_fail("run", "_initialize", e);
     }
-    ox_val *params = calloc(t->nparams + 1, sizeof *params);
-    ox_val *results = calloc(t->nresults + 1, sizeof *results);
-    ox_error *e = NULL;
-    if (!params || !results)
-        e = ox_error_new(OX_ERR_NOMEM, "out of memory");
-    for (uint32_t i = 0; !e && i < t->nparams; i++)
-        e = cli_parse_val(args[i], t->params[i], &params[i]);
-    if (!e)
-        e = ox_func_call(ex.of.func, params, t->nparams, results, t->nresults);
-    for (uint32_t i = 0; !e && i < t->nresults; i++) {
-        char buf[128];
-        cli_format_val(&results[i], buf, sizeof buf);
-        printf("%s\n", buf);
-    }
-    fflush(stdout);
-    free(params);
-    free(results);
-    return e;
+    return cli_call("run", inst, name, nargs, args);
 }
 
 static int run(const run_opts *o, int argc, char **argv)
@@ -277,17 +223,19 @@ static int run(const run_opts *o, int argc, char **argv)
         e = ox_wasi_define(wasi, linker, store);
     if (!e)
         e = ox_linker_instantiate(linker, store, module, &inst);
+    int status;
     if (!e && o->invoke) {
-        e = invoke(inst, o->invoke, argc - 1, argv + 1);
-    } else if (!e) {
+        status = invoke(inst, o->invoke, argc - 1, argv + 1);
+    } else {
         ox_extern start;
-        if (!ox_instance_export(inst, "_start", &start) || start.kind != OX_EXTERN_FUNC)
+        if (!e && (!ox_instance_export(inst, "_start", &start) || start.kind != OX_EXTERN_FUNC))
             e = ox_error_new(OX_ERR_NOTFOUND,
                              "no _start function: not a WASI command (use --invoke FUNC)");
-        else
+        else if (!e)
             e = ox_func_call(start.of.func, NULL, 0, NULL, 0);
+        status = e ? cli_fail("run", program, e) : CLI_EXIT_OK;
     }
-    int status = report(program, e);
+    fflush(stdout);
     ox_store_free(store);
     ox_wasi_free(wasi);
     ox_linker_free(linker);

@@ -78,9 +78,9 @@ ox_store *ox_caller_store(ox_caller *c) { return c ? c->store : NULL; }
 
 ox_error *ox_caller_interrupted(ox_caller *c)
 {
-    if (!c || !c->store || !ox_store_should_stop(c->store))
-        return NULL;
-    return ox_trap_error(OX_TRAP_INTERRUPTED, NULL, 0); /* "trap in host: interrupted" */
+    ox_trap why = c && c->store ? ox_store_should_stop(c->store) : OX_TRAP_NONE;
+    /* "trap in host: interrupted" or "...: deadline exceeded" */
+    return why == OX_TRAP_NONE ? NULL : ox_trap_error(why, NULL, 0);
 }
 
 bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out)

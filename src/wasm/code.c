@@ -13,7 +13,7 @@
    frame. The letters follow the word lists in code.h and interp.c. */
 #define K(name, kinds) [OXI_##name] = kinds,
 static const char *const kinds[OXI_COUNT_] = {
-    K(UNREACHABLE, "") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so")
+    K(UNREACHABLE, "") K(LOOP, "i") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so")
     K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib")
     K(CALL_INDIRECT, "iibs") K(COPY, "ds") K(COPY2, "dsds")
     K(MOVE1, "ssii") K(MOVE2, "ssii") K(MOVE4, "ssii") K(MOVE8, "ssii")

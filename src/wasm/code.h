@@ -36,6 +36,8 @@ typedef union ox_cell {
    in interp.c and at the emitter in compile.c. */
 #define OX_IOPS_CONTROL(X) \
     X(UNREACHABLE, 0)      /* trap */ \
+    X(LOOP, 1)             /* fuel: a loop's start, before its header; \
+                              back-edges charge this (read at header[-1]) */ \
     X(BR, 1)               /* off */ \
     X(BR_IF, 2)            /* cond, off: jump when cond != 0 */ \
     X(BR_UNLESS, 2)        /* cond, off: jump when cond == 0 */ \
@@ -291,7 +293,16 @@ struct ox_code {
     uint32_t nlocals;     /* params + declared locals */
     uint32_t frame_size;  /* nlocals + nconsts + maximum operand-stack height */
     uint32_t nresults;
+    uint32_t fuel;        /* fuel charged on entry (see LOOP) */
 };
+
+/* Fuel: one unit per WebAssembly instruction, charged in advance at the
+   check points, by the static size of the code each one leads into: a
+   function entry charges the function's instructions outside its loops
+   (ox_code.fuel), a loop back-edge the loop body's instructions outside
+   nested loops (its LOOP op). Instructions on paths not taken are charged
+   too, so the count is an upper bound of what ran, per call or per
+   iteration; it costs nothing between check points. */
 
 /* code.c: an op's name (its WebAssembly mnemonic when it is one
    instruction of opcodes.h, else its code.h name) and its operand words,

@@ -320,6 +320,9 @@ static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
     f->patches = -1;
     f->else_patch = -1;
     f->loop_pc = c->ncode;
+    f->fuel = 0;
+    f->fuel_at = UINT32_MAX;
+    f->fuel_outer = 0;
     return true;
 }
 
@@ -361,8 +364,15 @@ static bool op_block(cc *c, uint8_t kind)
         f->else_patch = (int32_t)c->npt++;
     }
     if (kind == CTL_LOOP) {
-        /* Back-edges land here; they are the branches with offsets <= 0,
-           which poll for interruption (interp.c JUMP). */
+        /* LOOP [fuel], then the header. Back-edges land on the header;
+           they are the branches with offsets <= 0, which poll for
+           interruption and charge the fuel LOOP holds, read at header[-1]
+           (interp.c JUMP). The count is known at the loop's end. */
+        f->fuel_at = EMIT(c, OXI_LOOP, 0);
+        if (f->fuel_at == UINT32_MAX && c->err)
+            return false;
+        f->fuel_outer = c->fuel_frame;
+        c->fuel_frame = c->ncs - 1;
         f->loop_pc = c->ncode;
         place_label(c);
     }
@@ -435,6 +445,11 @@ static bool op_end(cc *c)
     }
     resolve(c, f->else_patch, c->ncode);
     resolve(c, f->patches, c->ncode);
+    if (f->kind == CTL_LOOP) {
+        if (f->fuel_at != UINT32_MAX)
+            oxc_set_word(c, f->fuel_at, 0, f->fuel ? f->fuel : 1);
+        c->fuel_frame = f->fuel_outer;
+    }
     place_label(c);
     ctl done = *f;
     c->ncs--;
@@ -1115,6 +1130,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
     c->last_insn = c->prev_insn = c->prev2_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
+    c->fuel_frame = 0;
     if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
     c->stack_base = c->nlocals + c->nconsts; /* the pool is laid out */
@@ -1139,6 +1155,7 @@ static bool body_pass(cc *c, uint32_t defidx)
             return oxc_malformed(c, "END opcode expected");
         }
         uint8_t op = *c->p++;
+        c->cs[c->fuel_frame].fuel++; /* one unit per instruction (code.h LOOP) */
         if (!instr(c, op))
             return false;
     }
@@ -1179,6 +1196,7 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     code->nparams = c->nparams;
     code->nlocals = c->nlocals;
     code->nresults = ft->nresults;
+    code->fuel = c->cs[0].fuel ? c->cs[0].fuel : 1; /* the function frame, popped */
     uint64_t fs = (uint64_t)c->stack_base + c->maxh;
     if (fs < ft->nresults)
         fs = ft->nresults;

@@ -24,6 +24,10 @@ typedef struct ctl {
     uint32_t loop_pc;    /* loop: cell index of its header */
     int32_t patches;     /* forward branches to patch at end, -1 = none */
     int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
+    /* Fuel (code.h LOOP): the instructions counted in this loop or
+       function body outside nested loops, the cell of the loop's LOOP op
+       (UINT32_MAX when none: dead code), and the frame counting before. */
+    uint32_t fuel, fuel_at, fuel_outer;
 } ctl;
 
 typedef struct patch {
@@ -61,6 +65,7 @@ typedef struct cc {
        copies of the local it overwrites. */
     uint32_t *loc;
     uint32_t caploc;
+    uint32_t fuel_frame; /* the innermost loop or function frame */
     uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;

@@ -109,6 +109,7 @@ const char *ox_trap_message(ox_trap t)
     case OX_TRAP_FUEL_EXHAUSTED: return "fuel exhausted";
     case OX_TRAP_INTERRUPTED: return "interrupted";
     case OX_TRAP_HOST: return "host function failed";
+    case OX_TRAP_DEADLINE: return "deadline exceeded";
     }
     return "unknown trap";
 }

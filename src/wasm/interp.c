@@ -206,15 +206,24 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define NEXT(ncells) do { pc += (ncells); vmnext(); } while (0)
 #define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
 
-/* Function entry and loop back-edges: one relaxed load; the slow path
-   (interrupt, fuel, deadline) lives in store.c. */
-#define POLL() \
+/* Function entry and loop back-edges: one relaxed load when nothing is
+   metered. Fuel alone is charged here (`cost` units, code.h); interrupts
+   and deadlines take the slow path in store.c. */
+#define POLL(cost) \
     do { \
-        if (atomic_load_explicit(&s->interrupt, memory_order_relaxed)) { \
-            ox_trap t_ = ox_store_poll(s); \
-            if (t_ != OX_TRAP_NONE) TRAP(t_); \
+        unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
+        if (v_) { \
+            uint32_t c_ = (cost); \
+            if (v_ == OX_POLL_FUEL && s->fuel >= c_) { \
+                s->fuel -= c_; \
+            } else { \
+                ox_trap t_ = ox_store_poll(s, c_); \
+                if (t_ != OX_TRAP_NONE) TRAP(t_); \
+            } \
         } \
     } while (0)
+/* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
+#define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
 
 /* A taken branch. Only loops branch backwards (or to themselves), so a
    non-positive offset is a loop back-edge: the interruption check point,
@@ -222,7 +231,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define JUMP(off) \
     do { \
         int32_t off_ = (off); \
-        if (off_ <= 0) POLL(); \
+        if (off_ <= 0) POLL(LOOP_FUEL(pc + off_)); \
         NEXT(off_); \
     } while (0)
 
@@ -333,6 +342,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
         vmdispatch() {
 
         vmcase(UNREACHABLE) TRAP(OX_TRAP_UNREACHABLE);
+        vmcase(LOOP) NEXT(LEN(1)); /* its word is read by the back-edges */
 
         vmcase(BR) JUMP((int32_t)W(0));
         vmcase(BR_IF) {
@@ -852,7 +862,7 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             b = SO(3, 3).F_##t; \
             if (cond) { \
                 int32_t off_ = (int32_t)WO(3, 4); /* relative to the BR_ADD */ \
-                if (off_ <= 0) POLL(); \
+                if (off_ <= 0) POLL(LOOP_FUEL(pc + 3 + off_)); \
                 NEXT(3 + off_); \
             } \
             NEXT(3 + LEN(5)); \
@@ -887,10 +897,13 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
                 ctr = a; \
                 if (!(cond)) \
                     break; \
-                if (atomic_load_explicit(&s->interrupt, memory_order_relaxed)) { \
+                unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
+                if (v_ == OX_POLL_FUEL && s->fuel >= LOOP_FUEL(pc)) { \
+                    s->fuel -= LOOP_FUEL(pc); \
+                } else if (v_) { \
                     fp[d].i32 = ptr; \
                     fp[e].F_##t = ctr; \
-                    ox_trap t_ = ox_store_poll(s); \
+                    ox_trap t_ = ox_store_poll(s, LOOP_FUEL(pc)); \
                     if (t_ != OX_TRAP_NONE) TRAP(t_); \
                 } \
             } \
@@ -956,7 +969,7 @@ enter:
             inst = callee->inst;
             RELOAD_MEM();
         }
-        POLL();
+        POLL(code->fuel);
         vmnext();
     }
 

@@ -115,17 +115,21 @@ struct ox_store {
     uint32_t poll_count;
 };
 
-#define OX_POLL_INTERRUPT 1u
-#define OX_POLL_METER 2u
+/* Bits of store->interrupt, which the interpreter's check points read:
+   zero means nothing to do. */
+#define OX_POLL_INTERRUPT 1u /* ox_store_interrupt was called */
+#define OX_POLL_DEADLINE 2u  /* a deadline is set: look at the clock now and then */
+#define OX_POLL_FUEL 4u      /* fuel is metered */
 
 /* store.c: the slow path of the interpreter's check point, taken when
-   store->interrupt is non-zero. Returns the trap to raise, or
-   OX_TRAP_NONE to go on. */
-ox_trap ox_store_poll(ox_store *s);
-/* store.c: true if the running call should stop (an interrupt is pending
-   or its deadline has passed), for host functions; clears nothing, so the
-   interpreter's next check point still sees an interrupt. */
-bool ox_store_should_stop(ox_store *s);
+   store->interrupt is non-zero: charges `cost` fuel units (the code about
+   to run, code.h) and looks for interrupts and the deadline. Returns the
+   trap to raise, or OX_TRAP_NONE to go on. */
+ox_trap ox_store_poll(ox_store *s, uint32_t cost);
+/* store.c: why the running call should stop (OX_TRAP_INTERRUPTED or
+   OX_TRAP_DEADLINE), or OX_TRAP_NONE, for host functions; clears nothing,
+   so the interpreter's next check point still sees an interrupt. */
+ox_trap ox_store_should_stop(ox_store *s);
 /* store.c: bracket an outermost call (starts its deadline, forgets stale
    interrupts) — called by ox_func_call and instantiation. */
 void ox_store_call_begin(ox_store *s);

@@ -74,19 +74,19 @@ void ox_store_interrupt(ox_store *s)
     atomic_fetch_or_explicit(&s->interrupt, OX_POLL_INTERRUPT, memory_order_relaxed);
 }
 
-static void update_meter_bit(ox_store *s)
+static void set_bit(ox_store *s, unsigned bit, bool on)
 {
-    if (s->fuel_on || s->timeout_ns)
-        atomic_fetch_or_explicit(&s->interrupt, OX_POLL_METER, memory_order_relaxed);
+    if (on)
+        atomic_fetch_or_explicit(&s->interrupt, bit, memory_order_relaxed);
     else
-        atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_METER, memory_order_relaxed);
+        atomic_fetch_and_explicit(&s->interrupt, ~bit, memory_order_relaxed);
 }
 
 void ox_store_set_fuel(ox_store *s, uint64_t fuel)
 {
     s->fuel = fuel;
     s->fuel_on = fuel != 0;
-    update_meter_bit(s);
+    set_bit(s, OX_POLL_FUEL, s->fuel_on);
 }
 
 uint64_t ox_store_fuel(const ox_store *s) { return s->fuel; }
@@ -94,7 +94,7 @@ uint64_t ox_store_fuel(const ox_store *s) { return s->fuel; }
 void ox_store_set_timeout(ox_store *s, uint64_t ms)
 {
     s->timeout_ns = ms > UINT64_MAX / 1000000 ? UINT64_MAX : ms * 1000000;
-    update_meter_bit(s);
+    set_bit(s, OX_POLL_DEADLINE, s->timeout_ns != 0);
 }
 
 static uint64_t now_ns(void)
@@ -122,7 +122,7 @@ void ox_store_call_end(ox_store *s)
         s->calls_active--;
 }
 
-ox_trap ox_store_poll(ox_store *s)
+ox_trap ox_store_poll(ox_store *s, uint32_t cost)
 {
     unsigned v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
     if (v & OX_POLL_INTERRUPT) {
@@ -130,22 +130,26 @@ ox_trap ox_store_poll(ox_store *s)
         return OX_TRAP_INTERRUPTED;
     }
     if (s->fuel_on) {
-        if (s->fuel == 0)
+        if (s->fuel < cost) {
+            s->fuel = 0;
             return OX_TRAP_FUEL_EXHAUSTED;
-        s->fuel--;
+        }
+        s->fuel -= cost;
     }
     /* Reading the clock costs tens of nanoseconds: look every 1024 checks,
        which is still well under a millisecond of guest work. */
     if (s->timeout_ns && (++s->poll_count & 1023) == 0 && now_ns() >= s->deadline_ns)
-        return OX_TRAP_INTERRUPTED;
+        return OX_TRAP_DEADLINE;
     return OX_TRAP_NONE;
 }
 
-bool ox_store_should_stop(ox_store *s)
+ox_trap ox_store_should_stop(ox_store *s)
 {
     if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) & OX_POLL_INTERRUPT)
-        return true;
-    return s->timeout_ns && s->calls_active && now_ns() >= s->deadline_ns;
+        return OX_TRAP_INTERRUPTED;
+    if (s->timeout_ns && s->calls_active && now_ns() >= s->deadline_ns)
+        return OX_TRAP_DEADLINE;
+    return OX_TRAP_NONE;
 }
 
 uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err)

@@ -65,10 +65,10 @@ export func "run" () -> (f32)' -- inspect "$dir/imports.wasm"
     expect 0 'export func "never" () -> (i32)' -- inspect "$dir/start_trap.wasm"
 
     printf '\0asm\1\0\0\0\1' >"$tmp/truncated.wasm"
-    expect 2 '' "truncated.wasm" -- inspect "$tmp/truncated.wasm"
+    expect 3 '' "truncated.wasm" -- inspect "$tmp/truncated.wasm"
     printf 'not a module' >"$tmp/text.wasm"
-    expect 2 '' "text.wasm" -- inspect "$tmp/text.wasm"
-    expect 2 '' "missing.wasm" -- inspect "$tmp/missing.wasm"
+    expect 3 '' "text.wasm" -- inspect "$tmp/text.wasm"
+    expect 3 '' "missing.wasm" -- inspect "$tmp/missing.wasm"
     expect 2 '' "usage: oxide inspect" -- inspect
     expect 2 '' "usage: oxide inspect" -- inspect a.wasm b.wasm
     local help
@@ -80,16 +80,19 @@ export func "run" () -> (f32)' -- inspect "$dir/imports.wasm"
      0  i32.add                 p0 <- p0, p1
      3  RETURN' -- inspect --code "$m" add
     # a fused loop, and the same loop with fusion off
-    # (n - 1 runs as n + -1 so that it joins the add fusion; the result is
+    # (LOOP holds the fuel of one iteration: the body's 8 instructions;
+    # n - 1 runs as n + -1 so that it joins the add fusion; the result is
     # already in slot 0 for the return)
-    expect 0 'func 1 $count: 1 params, 0 locals, 3 constants, frame 6 slots, 5 cells
-     0  BR_ADD_I32_NE           p0 <- p0, k1=0xffffffff, k2=0x0, ->0
-     4  RETURN' -- inspect --code "$dir/loop.wasm" count
-    expect 0 'func 1 $count: 1 params, 0 locals, 3 constants, frame 6 slots, 9 cells
-     0  i32.sub                 p0 <- p0, k0=0x1
-     3  i32.ne                  t0 <- p0, k2=0x0
-     6  BR_IF                   t0, ->0
-     8  RETURN' -- inspect --code --no-fusion "$dir/loop.wasm" '$count'
+    expect 0 'func 1 $count: 1 params, 0 locals, 3 constants, frame 6 slots, 7 cells
+     0  LOOP                    8
+     2  BR_ADD_I32_NE           p0 <- p0, k1=0xffffffff, k2=0x0, ->2
+     6  RETURN' -- inspect --code "$dir/loop.wasm" count
+    expect 0 'func 1 $count: 1 params, 0 locals, 3 constants, frame 6 slots, 11 cells
+     0  LOOP                    8
+     2  i32.sub                 p0 <- p0, k0=0x1
+     5  i32.ne                  t0 <- p0, k2=0x0
+     8  BR_IF                   t0, ->2
+    10  RETURN' -- inspect --code --no-fusion "$dir/loop.wasm" '$count'
     expect 2 '' "no function 'nope'" -- inspect --code "$m" nope
     expect 2 '' "imported" -- inspect --code "$dir/imports.wasm" 0
     expect 2 '' "usage: oxide inspect" -- inspect --no-fusion "$m"
@@ -127,21 +130,24 @@ invoke_tests() {
     expect 0 '' -- invoke "$m" nothing
     expect 0 'null' -- invoke "$m" null_ref
     # traps: exit 1, the message and the function on stderr
-    expect 1 '' "div_s" "integer divide by zero" -- invoke "$m" div_s 1 0
-    expect 1 '' "div_s" "integer overflow" -- invoke "$m" div_s -2147483648 -1
-    expect 1 '' "crash" "unreachable" -- invoke "$m" crash
-    expect 1 '' "load" "out of bounds memory access" -- invoke "$m" load 65535
-    expect 1 '' "unreachable" -- invoke "$dir/start_trap.wasm" never
+    # traps exit 134, as every command does (cli_call.h)
+    expect 134 '' "div_s" "integer divide by zero" -- invoke "$m" div_s 1 0
+    expect 134 '' "div_s" "integer overflow" -- invoke "$m" div_s -2147483648 -1
+    expect 134 '' "crash" "unreachable" -- invoke "$m" crash
+    expect 134 '' "load" "out of bounds memory access" -- invoke "$m" load 65535
+    expect 134 '' "unreachable" -- invoke "$dir/start_trap.wasm" never
+    expect 134 '' "integer divide by zero" -- call "$m" div_s 1 0
     # usage and argument errors: exit 2, saying what was wrong
-    expect 2 '' "add takes 2 arguments" "(i32, i32) -> (i32)" "got 1" -- invoke "$m" add 1
+    expect 2 '' "add has type (i32, i32) -> (i32): it takes 2 arguments, 1 given" -- invoke "$m" add 1
     expect 2 '' "argument 2 of add" "'x' is not an i32" -- invoke "$m" add 1 x
     expect 2 '' "'4294967296' is out of range for i32" -- invoke "$m" add 1 4294967296
     expect 2 '' "'1e39' is out of range for f32" -- invoke "$m" id_f32 1e39
     expect 2 '' "'nan:0x0' is not an f32 NaN" -- invoke "$m" id_f32 nan:0x0
     expect 2 '' 'no export named "nope"' '"add"' -- invoke "$m" nope
     expect 2 '' 'export "mem" is a memory, not a function' -- invoke "$m" mem
-    expect 2 '' "env.log" "env.memory" "spectest.table" -- invoke "$dir/imports.wasm" run
-    expect 2 '' "missing.wasm" -- invoke "$tmp/missing.wasm" f
+    # a module that cannot be used exits 3
+    expect 3 '' "env.log" "env.memory" "spectest.table" -- invoke "$dir/imports.wasm" run
+    expect 3 '' "missing.wasm" -- invoke "$tmp/missing.wasm" f
     expect 2 '' "usage: oxide invoke" -- invoke "$m"
     # "--" lets a function name or argument start with dashes
     expect 0 '-5' -- invoke "$m" add -- -2 -3

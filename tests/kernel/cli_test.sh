@@ -16,15 +16,15 @@ expect() { # expect NAME STATUS PATTERN -- CMD...
     fi
 }
 expect exports 0 '^add_one$' -- "$oxide" exports "$ex/add_one.wasm"
-expect exports-missing 2 'failed to read wasm artefact /no/such.wasm' -- "$oxide" exports /no/such.wasm
+expect exports-missing 3 'cannot open /no/such.wasm' -- "$oxide" exports /no/such.wasm
 expect call 0 '^42$' -- "$oxide" call "$ex/add_one.wasm" add_one 41
 expect call-arity 2 'takes 1 argument' -- "$oxide" call "$ex/add_one.wasm" add_one
-expect call-unknown 2 'no exported function `nope`' -- "$oxide" call "$ex/add_one.wasm" nope 1
+expect call-unknown 2 'no export named "nope"' -- "$oxide" call "$ex/add_one.wasm" nope 1
 expect call-badarg 2 'argument 1' -- "$oxide" call "$ex/add_one.wasm" add_one banana
 expect call-json 0 '^\["a b","c"\]$' -- "$oxide" call-json "$ex/compress.wasm" chunk_text '{"text":"a b c","max_chars":3}'
 expect call-json-guest-error 1 '"error"' -- "$oxide" call-json "$ex/compress.wasm" nope '{}'
 expect call-json-badjson 2 'JSON argument' -- "$oxide" call-json "$ex/compress.wasm" chunk_text '{'
-expect call-json-trap 1 'alloc method: .*unreachable' -- "$oxide" call-json "$guests/trap_alloc.wasm" x '{}'
+expect call-json-trap 134 'alloc method: .*unreachable' -- "$oxide" call-json "$guests/trap_alloc.wasm" x '{}'
 expect help 0 'call-json' -- "$oxide" --help
 # The demo: the reference's order (module_started, ping, pong), compress
 # answering over the bus, and the final state.

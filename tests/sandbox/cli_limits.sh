@@ -55,18 +55,19 @@ within() {
 w=$dir/json_spin.wasm s=$dir/start_loop.wasm b=$dir/big_min.wasm
 
 # --- run -----------------------------------------------------------------
-expect 134 '' 'interrupted' -- run --timeout 100 "$s"
+# a limit that stops a guest exits 124 (cli_call.h)
+expect 124 '' 'deadline exceeded' -- run --timeout 100 "$s"
 within 5 run --timeout 100 "$s"
-expect 134 '' 'fuel exhausted' -- run --fuel 1000 "$s"
+expect 124 '' 'fuel exhausted' -- run --fuel 1000 "$s"
 # A guest asleep in a host call (poll_oneoff, one hour) is ended too.
-expect 134 '' 'interrupted' -- run --timeout 200 "$dir/sleep.wasm"
+expect 124 '' 'deadline exceeded' -- run --timeout 200 "$dir/sleep.wasm"
 within 5 run --timeout 200 "$dir/sleep.wasm"
-expect 134 '' 'fuel exhausted' -- run --fuel=1000 "$s"
+expect 124 '' 'fuel exhausted' -- run --fuel=1000 "$s"
 # 1 MiB = 16 pages: the memory starts at 1 and grows 15 times.
 expect 0 '16' -- run --max-memory 1M --invoke membomb "$s"
 expect 0 '16' -- run --max-memory=1048576 --invoke membomb "$s"
 expect 0 '2' -- run --max-memory 190K --invoke membomb "$s"   # rounds down to 2 pages
-expect 1 '' 'memory' -- run --max-memory 64K "$b"
+expect 124 '' 'memory' -- run --max-memory 64K "$b"
 expect 2 '' "--max-memory '1X'" 'suffix' -- run --max-memory 1X "$s"
 expect 2 '' "--max-memory 'lots'" -- run --max-memory lots "$s"
 expect 2 '' "--max-memory '-1M'" -- run --max-memory -1M "$s"
@@ -80,25 +81,26 @@ expect 2 '' '--timeout needs a value' -- run --timeout
 "$oxide" run --help | grep -q -- '--max-memory BYTES' || { echo "FAIL: run --help"; failures=$((failures + 1)); }
 
 # --- invoke --------------------------------------------------------------
-expect 1 '' 'interrupted' -- invoke --timeout 100 "$w" spin 0
+expect 124 '' 'deadline exceeded' -- invoke --timeout 100 "$w" spin 0
 within 5 invoke --timeout 100 "$w" spin 0
-expect 1 '' 'fuel exhausted' -- invoke --fuel 500 "$w" count 100000
-expect 0 '100' -- invoke --fuel 500 "$w" count 100
+# fuel is one unit per instruction: count's loop runs 100 times on 5000
+expect 124 '' 'fuel exhausted' -- invoke --fuel 5000 "$w" count 100000
+expect 0 '100' -- invoke --fuel 5000 "$w" count 100
 expect 0 '4' -- invoke --max-memory 256K "$w" membomb
-expect 2 '' 'exceeds the limit of 16 pages' -- invoke --max-memory 1M "$b" pages
+expect 124 '' 'exceeds the limit of 16 pages' -- invoke --max-memory 1M "$b" pages
 expect 0 '100' -- invoke --max-memory 100M "$b" pages
 expect 2 '' "--fuel 'x'" -- invoke --fuel x "$w" count 1
 "$oxide" invoke --help | grep -q -- '--timeout MS' || { echo "FAIL: invoke --help"; failures=$((failures + 1)); }
 
 # --- call and call-json --------------------------------------------------
-expect 1 '' 'interrupted' -- call-json --timeout 100 "$w" forever '{}'
+expect 124 '' 'deadline exceeded' -- call-json --timeout 100 "$w" forever '{}'
 within 5 call-json --timeout 100 "$w" forever '{}'
 expect 0 '{"ok":true}' -- call-json --timeout 100 "$w" ok '{}'
-expect 1 '' 'fuel exhausted' -- call-json --fuel 1000 "$w" forever '{}'
+expect 124 '' 'fuel exhausted' -- call-json --fuel 1000 "$w" forever '{}'
 expect 0 '{"ok":true}' -- call-json --fuel 1000 "$w" ok '{}'
-expect 2 '' 'memory' -- call-json --max-memory 1M "$b" x '{}'
+expect 124 '' 'memory' -- call-json --max-memory 1M "$b" x '{}'
 expect 2 '' "--timeout 'soon'" -- call-json --timeout soon "$w" ok '{}'
-expect 1 '' 'fuel exhausted' -- call --fuel 500 "$w" count 100000
+expect 124 '' 'fuel exhausted' -- call --fuel 5000 "$w" count 100000
 expect 0 '8' -- call --max-memory 512K "$w" membomb
 "$oxide" call-json --help 2>&1 | grep -q -- '--fuel N' || { echo "FAIL: call-json --help"; failures=$((failures + 1)); }
 

@@ -29,6 +29,16 @@ static int failures;
         }                                                                                  \
     } while (0)
 
+#define CHECK_EQ(a, b)                                                                     \
+    do {                                                                                   \
+        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);     \
+        if (a_ != b_) {                                                                    \
+            fprintf(stderr, "%s:%d: %s == %s failed: %llu != %llu\n", __FILE__, __LINE__,  \
+                    #a, #b, a_, b_);                                                       \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
 /* The engine call must succeed; otherwise the file cannot go on. */
 #define MUST(call)                                                                         \
     do {                                                                                   \
@@ -147,7 +157,7 @@ static void deadline_stops_a_tight_loop(void)
     guest_open(&g, "hostile.wasm", NULL);
     ox_store_set_timeout(g.store, 100);
     double t0 = now_s();
-    CHECK(is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_INTERRUPTED));
+    CHECK(is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_DEADLINE));
     double took = now_s() - t0;
     CHECK(took < 5.0);
     CHECK(took >= 0.05); /* the deadline, not something else, ended it */
@@ -287,11 +297,18 @@ static void fuel_runs_out(void)
     ox_store_set_fuel(g.store, 1000);
     CHECK(is_trap(call1(&g, "count", 1000000, NULL), OX_TRAP_FUEL_EXHAUSTED));
     CHECK(ox_store_fuel(g.store) == 0);
-    ox_store_set_fuel(g.store, 1000);
+    /* One unit per instruction (code.h): `count` charges its 5
+       instructions outside the loop on entry and the loop's 10 on each of
+       its 100 back-edges. */
+    ox_store_set_fuel(g.store, 2000);
     int32_t r = 0;
     CHECK(!call1(&g, "count", 100, &r) && r == 100);
-    uint64_t left = ox_store_fuel(g.store);
-    CHECK(left > 0 && left < 1000);
+    CHECK_EQ(ox_store_fuel(g.store), 2000 - 5 - 100 * 10);
+    ox_store_set_fuel(g.store, 5 + 100 * 10); /* exactly enough */
+    CHECK(!call1(&g, "count", 100, &r) && r == 100);
+    CHECK_EQ(ox_store_fuel(g.store), 0);
+    ox_store_set_fuel(g.store, 5 + 100 * 10 - 1); /* one short */
+    CHECK(is_trap(call1(&g, "count", 100, NULL), OX_TRAP_FUEL_EXHAUSTED));
     CHECK(is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_FUEL_EXHAUSTED));
     CHECK(is_trap(call1(&g, "deep", 0, NULL), OX_TRAP_FUEL_EXHAUSTED));
     ox_store_set_fuel(g.store, 0); /* metering off: runs to the end */
@@ -411,7 +428,7 @@ static void blocking_wasi_call_sees_deadline_and_interrupt(void)
     ox_val r;
     ox_store_set_timeout(s, 100);
     double t0 = now_s();
-    CHECK(is_trap(ox_func_call(sleep_fn.of.func, NULL, 0, &r, 1), OX_TRAP_INTERRUPTED));
+    CHECK(is_trap(ox_func_call(sleep_fn.of.func, NULL, 0, &r, 1), OX_TRAP_DEADLINE));
     CHECK(now_s() - t0 < 5.0);
     ox_store_set_timeout(s, 0);
     interrupter it = {.store = s};
@@ -426,7 +443,7 @@ static void blocking_wasi_call_sees_deadline_and_interrupt(void)
     /* fd_read on an empty pipe: the same deadline reaches it. */
     ox_store_set_timeout(s, 100);
     t0 = now_s();
-    CHECK(is_trap(ox_func_call(read_fn.of.func, NULL, 0, &r, 1), OX_TRAP_INTERRUPTED));
+    CHECK(is_trap(ox_func_call(read_fn.of.func, NULL, 0, &r, 1), OX_TRAP_DEADLINE));
     CHECK(now_s() - t0 < 5.0);
     /* Data that does arrive is read as before. */
     CHECK(write(pipefd[1], "hi", 2) == 2);
@@ -609,7 +626,7 @@ static void two_stores_on_two_threads(void)
     /* The counting store finished every call with the right answer while
        the other one hit its own deadline (once: it stops at the first). */
     CHECK(a.trap == OX_TRAP_NONE && a.result == 20);
-    CHECK(b.trap == OX_TRAP_INTERRUPTED && b.result == 0);
+    CHECK(b.trap == OX_TRAP_DEADLINE && b.result == 0);
     ox_module_free(m);
     ox_engine_free(e);
 }

@@ -41,15 +41,15 @@ usage)
     grep -q "NAME=VALUE" "$tmp/err" || fail "bad --env not explained"
     expect_status 2 "$oxide" run --dir
     grep -q -- "--dir needs a value" "$tmp/err" || fail "missing --dir value not explained"
-    expect_status 1 "$oxide" run --dir "$tmp/does-not-exist" "$bin/wasi_stdio.wasm"
+    expect_status 3 "$oxide" run --dir "$tmp/does-not-exist" "$bin/wasi_stdio.wasm"
     grep -q "does-not-exist" "$tmp/err" || fail "a bad preopen is not named"
-    expect_status 1 "$oxide" run "$tmp/missing.wasm"
+    expect_status 3 "$oxide" run "$tmp/missing.wasm"
     grep -q "missing.wasm" "$tmp/err" || fail "a missing program is not named"
     printf 'not wasm' >"$tmp/junk.wasm"
-    expect_status 1 "$oxide" run "$tmp/junk.wasm"
+    expect_status 3 "$oxide" run "$tmp/junk.wasm"
     [ -s "$tmp/err" ] || fail "no message for a malformed module"
     # A module without _start is not a command.
-    expect_status 1 "$oxide" run "$bin/wasi_reactor.wasm"
+    expect_status 2 "$oxide" run "$bin/wasi_reactor.wasm"
     grep -q "_start" "$tmp/err" || fail "missing _start not explained"
     ;;
 stdio)
@@ -98,11 +98,11 @@ invoke)
     [ "$(cat "$tmp/out")" = -12884901888 ] || fail "mul64 printed '$(cat "$tmp/out")'"
     expect_status 0 "$oxide" run --invoke hello "$bin/wasi_reactor.wasm"
     [ "$(cat "$tmp/out")" = "hello from a reactor" ] || fail "hello printed '$(cat "$tmp/out")'"
-    expect_status 1 "$oxide" run --invoke nosuch "$bin/wasi_reactor.wasm"
+    expect_status 2 "$oxide" run --invoke nosuch "$bin/wasi_reactor.wasm"
     grep -q "nosuch" "$tmp/err" || fail "a missing export is not named"
-    expect_status 1 "$oxide" run --invoke add "$bin/wasi_reactor.wasm" 1
+    expect_status 2 "$oxide" run --invoke add "$bin/wasi_reactor.wasm" 1
     grep -q "argument" "$tmp/err" || fail "a wrong argument count is not explained"
-    expect_status 1 "$oxide" run --invoke add "$bin/wasi_reactor.wasm" 1 x
+    expect_status 2 "$oxide" run --invoke add "$bin/wasi_reactor.wasm" 1 x
     [ -s "$tmp/err" ] || fail "a bad argument is not explained"
     ;;
 files)
