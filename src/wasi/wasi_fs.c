@@ -29,7 +29,22 @@ static uint32_t resolve_at(wasi_call *c, uint32_t fd, uint64_t need, uint32_t pa
         return W_EFAULT;
     if (fp)
         *fp = f;
-    return wasi_resolve(f->host, (const char *)wm_at(c, path), len, follow, r);
+    return wasi_resolve(f->host, (const char *)wm_at(c, path), len, follow, false, r);
+}
+
+/* The same for a name the call creates (wasi_resolve's new_name). */
+static uint32_t resolve_new_name(wasi_call *c, uint32_t fd, uint64_t need, uint32_t path,
+                                 uint32_t len, wasi_resolved *r)
+{
+    wasi_fd *f;
+    uint32_t err = wasi_fd_get(c->w, fd, need, &f);
+    if (err)
+        return err;
+    if (f->filetype != W_FT_DIRECTORY)
+        return W_ENOTDIR;
+    if (!wm_ok(c, path, len))
+        return W_EFAULT;
+    return wasi_resolve(f->host, (const char *)wm_at(c, path), len, false, true, r);
 }
 
 static uint32_t host_result(int rc)
@@ -89,8 +104,11 @@ uint32_t w_path_open(wasi_call *c, const ox_val *a)
     int h = openat(r.dirfd, r.name, flags, 0666);
     int e = errno;
     /* Directories cannot be opened for writing; a guest asking for every
-       right on one (as wasi-libc does for O_RDWR) still gets it to read. */
-    if (h < 0 && e == EISDIR && !(oflags & (W_O_CREAT | W_O_TRUNC))) {
+       right on one (as wasi-libc does for O_RDWR) still gets it to read,
+       unless it said it wants a directory (O_DIRECTORY, or a trailing
+       slash): then EISDIR, as open(dir, O_RDWR | O_DIRECTORY) answers. */
+    if (h < 0 && e == EISDIR && !(oflags & (W_O_CREAT | W_O_TRUNC | W_O_DIRECTORY)) &&
+        !r.trailing_slash) {
         h = openat(r.dirfd, r.name, (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY, 0);
         e = errno;
     }
@@ -200,9 +218,11 @@ uint32_t w_path_link(wasi_call *c, const ox_val *a)
                               A32(1) & W_LOOKUP_SYMLINK_FOLLOW, NULL, &from);
     if (err)
         return err;
-    err = resolve_at(c, A32(4), W_RIGHT_PATH_LINK_TARGET, A32(5), A32(6), false, NULL, &to);
+    err = resolve_new_name(c, A32(4), W_RIGHT_PATH_LINK_TARGET, A32(5), A32(6), &to);
     if (!err) {
-        err = host_result(linkat(from.dirfd, from.name, to.dirfd, to.name, 0));
+        char slashed[258];
+        err = host_result(linkat(from.dirfd, from.name, to.dirfd,
+                                 wasi_resolved_slashed(&to, slashed), 0));
         wasi_resolved_done(&to);
     }
     wasi_resolved_done(&from);
@@ -216,9 +236,11 @@ uint32_t w_path_rename(wasi_call *c, const ox_val *a)
                               NULL, &from);
     if (err)
         return err;
-    err = resolve_at(c, A32(3), W_RIGHT_PATH_RENAME_TARGET, A32(4), A32(5), false, NULL, &to);
+    err = resolve_new_name(c, A32(3), W_RIGHT_PATH_RENAME_TARGET, A32(4), A32(5), &to);
     if (!err) {
-        err = host_result(renameat(from.dirfd, from.name, to.dirfd, to.name));
+        char s1[258], s2[258];
+        err = host_result(renameat(from.dirfd, wasi_resolved_slashed(&from, s1), to.dirfd,
+                                   wasi_resolved_slashed(&to, s2)));
         wasi_resolved_done(&to);
     }
     wasi_resolved_done(&from);
@@ -275,9 +297,10 @@ uint32_t w_path_symlink(wasi_call *c, const ox_val *a)
     if (!copy)
         return W_ENOMEM;
     wasi_resolved r;
-    err = resolve_at(c, A32(2), W_RIGHT_PATH_SYMLINK, A32(3), A32(4), false, NULL, &r);
+    err = resolve_new_name(c, A32(2), W_RIGHT_PATH_SYMLINK, A32(3), A32(4), &r);
     if (!err) {
-        err = host_result(symlinkat(copy, r.dirfd, r.name));
+        char slashed[258];
+        err = host_result(symlinkat(copy, r.dirfd, wasi_resolved_slashed(&r, slashed)));
         wasi_resolved_done(&r);
     }
     free(copy);

@@ -131,11 +131,23 @@ typedef struct wasi_resolved {
     char name[256];
 } wasi_resolved;
 
+/* r's final name as the guest wrote it, with its trailing slash (in buf),
+   for the calls that never follow the final component (linkat's new name,
+   symlinkat, renameat): the host then answers as it would for the guest's
+   path ("new/" is ENOENT or EEXIST, a file renamed to "x/" ENOTDIR), where
+   the name without its slash would succeed. */
+const char *wasi_resolved_slashed(const wasi_resolved *r, char buf[258]);
+
 /* Resolve path[0..len) beneath `root`. With `follow`, a final symlink is
-   followed (still beneath root). Errors: ENOTCAPABLE for anything leading
+   followed (still beneath root). With `new_name`, the final component is
+   a name the call creates (a link, a symlink, a rename's target): when the
+   path ends in '/' it is neither followed nor checked, and the host call,
+   given the name with its slash (wasi_resolved_slashed), answers as for
+   the guest's path. Errors: ENOTCAPABLE for anything leading
    outside root (absolute paths, `..` above root, such symlinks), ENOENT,
    ENOTDIR, ELOOP, ENAMETOOLONG, EINVAL (a NUL byte in the path). */
-uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, wasi_resolved *out);
+uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, bool new_name,
+                      wasi_resolved *out);
 void wasi_resolved_done(wasi_resolved *r);
 
 /* ---- the function table (wasi_define.c) and implementations ---- */

@@ -170,27 +170,16 @@ uint32_t w_sched_yield(wasi_call *c, const ox_val *a)
 
 /* ---- sockets: a program is never handed a socket ---- */
 
-uint32_t w_sock_accept(wasi_call *c, const ox_val *a)
+/* As the host answers: EBADF for a descriptor that is not open, ENOTSOCK
+   for any open one (none is a socket). */
+static uint32_t not_a_socket(wasi_call *c, const ox_val *a)
 {
-    (void)c;
-    (void)a;
-    return W_ENOTSUP;
+    wasi_fd *f;
+    uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
+    return err ? err : W_ENOTSOCK;
 }
-uint32_t w_sock_recv(wasi_call *c, const ox_val *a)
-{
-    (void)c;
-    (void)a;
-    return W_ENOTSUP;
-}
-uint32_t w_sock_send(wasi_call *c, const ox_val *a)
-{
-    (void)c;
-    (void)a;
-    return W_ENOTSUP;
-}
-uint32_t w_sock_shutdown(wasi_call *c, const ox_val *a)
-{
-    (void)c;
-    (void)a;
-    return W_ENOTSUP;
-}
+
+uint32_t w_sock_accept(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
+uint32_t w_sock_recv(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
+uint32_t w_sock_send(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
+uint32_t w_sock_shutdown(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }

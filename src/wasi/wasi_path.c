@@ -59,6 +59,14 @@ static bool stack_push(fdstack *s, int fd)
     return true;
 }
 
+const char *wasi_resolved_slashed(const wasi_resolved *r, char buf[258])
+{
+    if (!r->trailing_slash)
+        return r->name;
+    snprintf(buf, 258, "%s/", r->name);
+    return buf;
+}
+
 void wasi_resolved_done(wasi_resolved *r)
 {
     if (r->owned && r->dirfd >= 0)
@@ -67,7 +75,8 @@ void wasi_resolved_done(wasi_resolved *r)
     r->owned = false;
 }
 
-uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, wasi_resolved *out)
+uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, bool new_name,
+                      wasi_resolved *out)
 {
     out->dirfd = -1;
     out->owned = false;
@@ -137,7 +146,7 @@ uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, wasi_
         name[clen] = 0;
         /* A trailing slash means the last component must be followed (it
            has to be a directory), as POSIX path resolution says. */
-        if (last && !follow && !out->trailing_slash) {
+        if (last && !follow && (!out->trailing_slash || new_name)) {
             strcpy(out->name, name);
             break;
         }

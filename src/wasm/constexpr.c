@@ -16,13 +16,6 @@
 #include "reader.h"
 #include "constexpr.h"
 
-#define TRY(call)                      \
-    do {                               \
-        ox_error *err_ = (call);       \
-        if (err_)                      \
-            return err_;               \
-    } while (0)
-
 static bool is_constant(enum ox_opcode op)
 {
     switch (op) {

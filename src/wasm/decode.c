@@ -62,13 +62,6 @@ typedef struct dec {
     ox_span names;      /* payload of the "name" custom section, parsed last */
 } dec;
 
-#define TRY(call)                      \
-    do {                               \
-        ox_error *err_ = (call);       \
-        if (err_)                      \
-            return err_;               \
-    } while (0)
-
 static ox_error *malformed(size_t at, const char *msg)
 {
     return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "%s", msg);

@@ -161,6 +161,14 @@ ox_error *ox_validate_module(ox_module *m);
 /* Frees a module once its refcount falls to zero (or if it never got one). */
 void ox_module_destroy(ox_module *m);
 
+/* Return the error of `call` (an expression yielding ox_error *) if any. */
+#define TRY(call)                      \
+    do {                               \
+        ox_error *err_ = (call);       \
+        if (err_)                      \
+            return err_;               \
+    } while (0)
+
 /* Internal helpers shared by the engine. */
 ox_error *ox_err_at(ox_errcode code, int64_t offset, const char *fmt, ...)
 #if defined(__GNUC__)

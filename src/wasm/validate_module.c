@@ -16,13 +16,6 @@
 
 #include "constexpr.h"
 
-#define TRY(call)                      \
-    do {                               \
-        ox_error *err_ = (call);       \
-        if (err_)                      \
-            return err_;               \
-    } while (0)
-
 #define MAX_PAGES 65536u /* 2^16 pages of 64 KiB: 4 GiB (3.2.7, memory types) */
 
 static ox_error *check_typeidx(const ox_module *m, uint32_t typeidx, const char *what,

@@ -40,7 +40,7 @@ IMP(fd_readdir) int32_t raw_fd_readdir(int32_t fd, int32_t buf, int32_t len, int
 IMP(sock_accept) int32_t raw_sock_accept(int32_t fd, int32_t flags, int32_t out);
 
 enum { SUCCESS = 0, BADF = 8, EXIST = 20, FAULT = 21, INVAL = 28, LOOP = 32, NOENT = 44,
-       NOTDIR = 54, NOTSUP = 58, NOTCAPABLE = 76 };
+       NOTDIR = 54, NOTSOCK = 57, NOTCAPABLE = 76 };
 #define FOLLOW 1
 #define ALL_RIGHTS ((int64_t)0x1FFFFFFF)
 
@@ -174,7 +174,9 @@ int main(void)
     expect("fd_readdir with a buffer past the end",
            raw_fd_readdir(3, end - 10, 100, 0, P((char *)&used)), FAULT);
     expect("prestat_dir_name with a short buffer", raw_fd_prestat_dir_name(3, P(name), 2), 37);
-    expect("sock_accept is not supported", raw_sock_accept(3, 0, P((char *)&used)), NOTSUP);
+    /* fd 3 (the preopen) is open and not a socket; fd 99 is not open */
+    expect("sock_accept on a directory", raw_sock_accept(3, 0, P((char *)&used)), NOTSOCK);
+    expect("sock_accept on no descriptor", raw_sock_accept(99, 0, P((char *)&used)), 8);
 
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
     return failures ? 1 : 0;
