@@ -37,7 +37,8 @@ typedef union ox_cell {
 #define OX_IOPS_CONTROL(X) \
     X(UNREACHABLE, 0)      /* trap */ \
     X(LOOP, 1)             /* fuel: a loop's start, before its header; \
-                              back-edges charge this (read at header[-1]) */ \
+                              back-edges charge this (read at header[-1]), \
+                              so loops sharing a header stay apart */ \
     X(BR, 1)               /* off */ \
     X(BR_IF, 2)            /* cond, off: jump when cond != 0 */ \
     X(BR_UNLESS, 2)        /* cond, off: jump when cond == 0 */ \
@@ -297,12 +298,15 @@ struct ox_code {
 };
 
 /* Fuel: one unit per WebAssembly instruction, charged in advance at the
-   check points, by the static size of the code each one leads into: a
-   function entry charges the function's instructions outside its loops
-   (ox_code.fuel), a loop back-edge the loop body's instructions outside
-   nested loops (its LOOP op). Instructions on paths not taken are charged
-   too, so the count is an upper bound of what ran, per call or per
-   iteration; it costs nothing between check points. */
+   check points by the static size of the code each one leads into: a
+   function entry charges all the function's instructions, each loop body
+   counted once (ox_code.fuel), a loop back-edge all its body's
+   instructions, each nested loop counted once (its LOOP op). So every
+   instruction that runs has been paid for: the first iteration of a loop
+   by what entered it, each further one by its back-edge. Instructions on
+   paths not taken are charged too: the count is an upper bound of what
+   ran, exact for straight-line code. It costs nothing between check
+   points. */
 
 /* code.c: an op's name (its WebAssembly mnemonic when it is one
    instruction of opcodes.h, else its code.h name) and its operand words,

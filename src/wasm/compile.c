@@ -446,9 +446,13 @@ static bool op_end(cc *c)
     resolve(c, f->else_patch, c->ncode);
     resolve(c, f->patches, c->ncode);
     if (f->kind == CTL_LOOP) {
+        /* The loop's whole body, nested loops once: what one more
+           iteration may run. The frame around it counts it once too, for
+           the first iteration, which no back-edge charges. */
         if (f->fuel_at != UINT32_MAX)
             oxc_set_word(c, f->fuel_at, 0, f->fuel ? f->fuel : 1);
         c->fuel_frame = f->fuel_outer;
+        c->cs[c->fuel_frame].fuel += f->fuel;
     }
     place_label(c);
     ctl done = *f;
@@ -1155,7 +1159,7 @@ static bool body_pass(cc *c, uint32_t defidx)
             return oxc_malformed(c, "END opcode expected");
         }
         uint8_t op = *c->p++;
-        c->cs[c->fuel_frame].fuel++; /* one unit per instruction (code.h LOOP) */
+        c->cs[c->fuel_frame].fuel++; /* one unit per instruction (code.h, fuel) */
         if (!instr(c, op))
             return false;
     }

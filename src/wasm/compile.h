@@ -25,8 +25,9 @@ typedef struct ctl {
     int32_t patches;     /* forward branches to patch at end, -1 = none */
     int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
     /* Fuel (code.h LOOP): the instructions counted in this loop or
-       function body outside nested loops, the cell of the loop's LOOP op
-       (UINT32_MAX when none: dead code), and the frame counting before. */
+       function body (a nested loop's added at its end), the cell of the
+       loop's LOOP op (UINT32_MAX when none: dead code), and the frame
+       counting before. */
     uint32_t fuel, fuel_at, fuel_outer;
 } ctl;
 

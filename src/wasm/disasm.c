@@ -74,7 +74,7 @@ ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out)
             return ox_error_new(OX_ERR_INVALID, "internal: cell %" PRIu32 " holds no known op", at);
         const char *k = ox_code_op_operands(op);
         uint32_t nw = (uint32_t)strlen(k);
-        fprintf(out, nw ? "%6" PRIu32 "  %-24s" : "%6" PRIu32 "  %s", at, ox_code_op_name(op));
+        fprintf(out, nw ? "%6" PRIu32 "  %-23s " : "%6" PRIu32 "  %s", at, ox_code_op_name(op));
         for (uint32_t i = 0; i < nw; i++) {
             uint32_t w = word(cells, at, i);
             if (i > 0)

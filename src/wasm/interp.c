@@ -884,11 +884,16 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             const CT_##t cstep = fp[cx].F_##t, lim = SO(6, 3).F_##t; \
             uint32_t ptr = fp[d].i32; \
             CT_##t ctr = fp[e].F_##t; \
+            /* the fuel too (the stores may alias anything, so s->fuel \
+               would be reloaded on every iteration) */ \
+            uint64_t fuel = s->fuel; \
+            const uint32_t cost = LOOP_FUEL(pc); \
             for (;;) { \
                 uint64_t ea = ptr + off; \
                 if (ea + sz_##st > msize) { \
                     fp[d].i32 = ptr; \
                     fp[e].F_##t = ctr; \
+                    s->fuel = fuel; \
                     TRAP(OX_TRAP_MEMORY_OOB); \
                 } \
                 st_##st(mbase + ea, val); \
@@ -898,17 +903,22 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
                 if (!(cond)) \
                     break; \
                 unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
-                if (v_ == OX_POLL_FUEL && s->fuel >= LOOP_FUEL(pc)) { \
-                    s->fuel -= LOOP_FUEL(pc); \
-                } else if (v_) { \
-                    fp[d].i32 = ptr; \
-                    fp[e].F_##t = ctr; \
-                    ox_trap t_ = ox_store_poll(s, LOOP_FUEL(pc)); \
-                    if (t_ != OX_TRAP_NONE) TRAP(t_); \
+                if (v_) { \
+                    if (v_ == OX_POLL_FUEL && fuel >= cost) { \
+                        fuel -= cost; \
+                    } else { \
+                        fp[d].i32 = ptr; \
+                        fp[e].F_##t = ctr; \
+                        s->fuel = fuel; \
+                        ox_trap t_ = ox_store_poll(s, cost); \
+                        if (t_ != OX_TRAP_NONE) TRAP(t_); \
+                        fuel = s->fuel; \
+                    } \
                 } \
             } \
             fp[d].i32 = ptr; \
             fp[e].F_##t = ctr; \
+            s->fuel = fuel; \
             NEXT(6 + LEN(5)); \
         }
 #define OX_X(name, t, cond) OX_SAL(I32_STORE8, I32, name, t, cond)

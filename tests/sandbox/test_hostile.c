@@ -297,17 +297,17 @@ static void fuel_runs_out(void)
     ox_store_set_fuel(g.store, 1000);
     CHECK(is_trap(call1(&g, "count", 1000000, NULL), OX_TRAP_FUEL_EXHAUSTED));
     CHECK(ox_store_fuel(g.store) == 0);
-    /* One unit per instruction (code.h): `count` charges its 5
-       instructions outside the loop on entry and the loop's 10 on each of
-       its 100 back-edges. */
+    /* One unit per instruction (code.h): `count` charges its 15
+       instructions on entry (its loop's 10 once, for the first iteration)
+       and the loop's 10 on each of its 100 back-edges. */
     ox_store_set_fuel(g.store, 2000);
     int32_t r = 0;
     CHECK(!call1(&g, "count", 100, &r) && r == 100);
-    CHECK_EQ(ox_store_fuel(g.store), 2000 - 5 - 100 * 10);
-    ox_store_set_fuel(g.store, 5 + 100 * 10); /* exactly enough */
+    CHECK_EQ(ox_store_fuel(g.store), 2000 - 15 - 100 * 10);
+    ox_store_set_fuel(g.store, 15 + 100 * 10); /* exactly enough */
     CHECK(!call1(&g, "count", 100, &r) && r == 100);
     CHECK_EQ(ox_store_fuel(g.store), 0);
-    ox_store_set_fuel(g.store, 5 + 100 * 10 - 1); /* one short */
+    ox_store_set_fuel(g.store, 15 + 100 * 10 - 1); /* one short */
     CHECK(is_trap(call1(&g, "count", 100, NULL), OX_TRAP_FUEL_EXHAUSTED));
     CHECK(is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_FUEL_EXHAUSTED));
     CHECK(is_trap(call1(&g, "deep", 0, NULL), OX_TRAP_FUEL_EXHAUSTED));
