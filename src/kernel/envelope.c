@@ -236,7 +236,7 @@ oxk_err *oxk_envelope_from_value(const json_t *v, oxk_envelope **out)
     oxk_err *err;
     if (!json_is_object(v))
         return oxk_err_new(OXK_ERR_SERDE, "envelope must be a JSON object");
-    const char *id, *source, *ts, *kind, *type;
+    const char *id = NULL, *source = NULL, *ts = NULL, *kind = NULL, *type = NULL;
     if ((err = need_str(v, "envelope", "id", &id)) ||
         (err = need_str(v, "envelope", "source", &source)) ||
         (err = need_str(v, "envelope", "timestamp", &ts)))
