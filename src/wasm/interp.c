@@ -222,6 +222,10 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
             } \
         } \
     } while (0)
+/* A fill loop (SAL_*) reaches its check point every SAL_BATCH iterations:
+   the loop is a handful of instructions, and a check on each iteration
+   would cost it a third of its speed with fuel on. */
+#define SAL_BATCH 16u
 /* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
 #define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
 
@@ -885,9 +889,13 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             uint32_t ptr = fp[d].i32; \
             CT_##t ctr = fp[e].F_##t; \
             /* the fuel too (the stores may alias anything, so s->fuel \
-               would be reloaded on every iteration) */ \
+               would be reloaded on every iteration). The check point \
+               runs every SAL_BATCH iterations, paying for that many in \
+               advance (an upper bound, like all fuel: code.h): \
+               `batch` counts the iterations left before the next one. */ \
             uint64_t fuel = s->fuel; \
             const uint32_t cost = LOOP_FUEL(pc); \
+            uint32_t batch = 0; \
             for (;;) { \
                 uint64_t ea = ptr + off; \
                 if (ea + sz_##st > msize) { \
@@ -902,18 +910,23 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
                 ctr = a; \
                 if (!(cond)) \
                     break; \
+                if (batch) { \
+                    batch--; \
+                    continue; \
+                } \
                 unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
-                if (v_) { \
-                    if (v_ == OX_POLL_FUEL && fuel >= cost) { \
-                        fuel -= cost; \
-                    } else { \
-                        fp[d].i32 = ptr; \
-                        fp[e].F_##t = ctr; \
-                        s->fuel = fuel; \
-                        ox_trap t_ = ox_store_poll(s, cost); \
-                        if (t_ != OX_TRAP_NONE) TRAP(t_); \
-                        fuel = s->fuel; \
-                    } \
+                if (!v_) { \
+                    batch = SAL_BATCH - 1; \
+                } else if (v_ == OX_POLL_FUEL && fuel / SAL_BATCH >= cost) { \
+                    fuel -= (uint64_t)cost * SAL_BATCH; \
+                    batch = SAL_BATCH - 1; \
+                } else { /* one iteration at a time, through the slow path */ \
+                    fp[d].i32 = ptr; \
+                    fp[e].F_##t = ctr; \
+                    s->fuel = fuel; \
+                    ox_trap t_ = ox_store_poll(s, cost); \
+                    if (t_ != OX_TRAP_NONE) TRAP(t_); \
+                    fuel = s->fuel; \
                 } \
             } \
             fp[d].i32 = ptr; \
