@@ -12,10 +12,10 @@ typedef struct {
 
 static const command commands[] = {
     {"run", cmd_run, "run a WASI program (wasm32-wasi command)"},
-    {"inspect", cmd_inspect, "print a module's imports and exports with their types"},
+    {"inspect", cmd_inspect, "print a module's imports and exports, or (--code) its compiled code"},
     {"invoke", cmd_invoke, "call an export with typed arguments and print its results"},
-    {"exports", cmd_exports, "list a module's exported functions"},
-    {"call", cmd_call, "call an (i32)->i32 export through the kernel's executor"},
+    {"exports", cmd_exports, "list a module's exported functions (runs nothing)"},
+    {"call", cmd_call, "the same as invoke"},
     {"call-json", cmd_call_json, "call a guest through the JSON ABI (alloc/free/oxide_invoke)"},
     {"demo", cmd_demo, "run the kernel demo: modules, bus, registry, in memory"},
 };
