@@ -11,58 +11,68 @@
 /* Each op's operand words, one letter per word: d a slot written, s a slot
    read, i an immediate, o a branch offset, b the base slot of a call's
    frame. The letters follow the word lists in code.h and interp.c. */
-#define K(name, kinds) [OXI_##name] = kinds,
-static const char *const kinds[OXI_COUNT_] = {
-    K(UNREACHABLE, "") K(LOOP, "i") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so")
-    K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib")
-    K(CALL_INDIRECT, "iibs") K(COPY, "ds") K(COPY2, "dsds")
-    K(MOVE1, "ssii") K(MOVE2, "ssii") K(MOVE4, "ssii") K(MOVE8, "ssii")
-    K(MOVE1_IX, "sssii") K(MOVE2_IX, "sssii") K(MOVE4_IX, "sssii") K(MOVE8_IX, "sssii")
-    K(ADD2, "dss") K(ADD_COPY, "dss") K(SUB_COPY, "dss")
-    K(CONST32, "di") K(CONST64, "dii") K(SELECT, "dsss") K(GLOBAL_GET, "di")
-    K(GLOBAL_SET, "si") K(MEMORY_SIZE, "d") K(MEMORY_GROW, "ds") K(MEMORY_INIT, "isss")
-    K(DATA_DROP, "i") K(MEMORY_COPY, "sss") K(MEMORY_FILL, "sss") K(TABLE_GET, "dsi")
-    K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssi") K(TABLE_FILL, "isss")
-    K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds")
-    K(REF_FUNC, "di")
 #define K_BRCMP(name, ...) K(name, "sso")
-    OX_BRCMP_OPS(K_BRCMP)
 #define K_BRADD(name, ...) K(name, "dssso")
-    OX_BRADD_OPS(K_BRADD)
 #define K_BIN(name, ...) K(name, "dss")
-    OX_BINOPS(K_BIN) OX_TRAP_BINOPS(K_BIN)
 #define K_UN(name, ...) K(name, "ds")
-    OX_UNOPS(K_UN) OX_TRUNC_OPS(K_UN) OX_SAT_OPS(K_UN)
 #define K_LD(name, ...) K(name, "dsi") K(name##_IX, "dssi") K(name##_SX, "dsssi")
-    OX_LOAD_OPS(K_LD)
 #define K_ST(name, ...) K(name, "ssi") K(name##_IX, "sssi") K(name##_SX, "ssssi")
-    OX_STORE_OPS(K_ST)
 #define K_CH(f, g, t) K(CH_##f##_##g##_L, "dsss") K(CH_##f##_##g##_R, "dsss")
-    OX_CHAIN_OPS(K_CH)
 #define K_LM(ld, op, t) \
     K(LM_##ld##_##op##_L, "dssi") K(LM_##ld##_##op##_R, "dssi") \
     K(LMX_##ld##_##op##_L, "dsssi") K(LMX_##ld##_##op##_R, "dsssi") \
     K(LMS_##ld##_##op##_L, "sssii") K(LMS_##ld##_##op##_R, "sssii")
-    OX_LDOP_OPS(K_LM)
 #define K_SM(op, st, t) K(SM_##op##_##st, "sssi")
-    OX_OPST_OPS(K_SM)
 #define K_LB(ld) \
     K(LB_##ld##_NZ, "dsio") K(LB_##ld##_Z, "dsio") K(LB_##ld##_IX_NZ, "dssio") \
     K(LB_##ld##_IX_Z, "dssio")
-    OX_LDBR_OPS(K_LB)
 #define K_LC1(ld, cond, e) K(LC_##ld##_##cond, "dsiso")
 #define K_LC(ld) OX_I32_CONDS(K_LC1, ld)
-    OX_LDCMP_OPS(K_LC)
 #define K_SA(st, t) K(SA_##st, "ssi") K(SA_##st##_IX, "sssi")
-    OX_STADD_OPS(K_SA)
 #define K_A(name, t, cond) K(A_##name, "dss")
-    OX_BRADD_OPS(K_A)
 #define K_SAL1(st, name) K(SAL_##st##_##name, "ssi")
 #define K_SAL_I32_STORE8(name, t, cond) K_SAL1(I32_STORE8, name)
 #define K_SAL_I32_STORE(name, t, cond) K_SAL1(I32_STORE, name)
 #define K_SAL_I64_STORE(name, t, cond) K_SAL1(I64_STORE, name)
 #define K_SAL(st, t) OX_BRADD_OPS(K_SAL_##st)
+#define OX_CODE_OPERANDS \
+    K(UNREACHABLE, "") K(LOOP, "i") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so") \
+    K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib") \
+    K(CALL_INDIRECT, "iibs") K(COPY, "ds") K(COPY2, "dsds") \
+    K(MOVE1, "ssii") K(MOVE2, "ssii") K(MOVE4, "ssii") K(MOVE8, "ssii") \
+    K(MOVE1_IX, "sssii") K(MOVE2_IX, "sssii") K(MOVE4_IX, "sssii") K(MOVE8_IX, "sssii") \
+    K(ADD2, "dss") K(ADD_COPY, "dss") K(SUB_COPY, "dss") \
+    K(CONST32, "di") K(CONST64, "dii") K(SELECT, "dsss") K(GLOBAL_GET, "di") \
+    K(GLOBAL_SET, "si") K(MEMORY_SIZE, "d") K(MEMORY_GROW, "ds") K(MEMORY_INIT, "isss") \
+    K(DATA_DROP, "i") K(MEMORY_COPY, "sss") K(MEMORY_FILL, "sss") K(TABLE_GET, "dsi") \
+    K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssi") K(TABLE_FILL, "isss") \
+    K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds") \
+    K(REF_FUNC, "di") \
+    OX_BRCMP_OPS(K_BRCMP) \
+    OX_BRADD_OPS(K_BRADD) \
+    OX_BINOPS(K_BIN) OX_TRAP_BINOPS(K_BIN) \
+    OX_UNOPS(K_UN) OX_TRUNC_OPS(K_UN) OX_SAT_OPS(K_UN) \
+    OX_LOAD_OPS(K_LD) \
+    OX_STORE_OPS(K_ST) \
+    OX_CHAIN_OPS(K_CH) \
+    OX_LDOP_OPS(K_LM) \
+    OX_OPST_OPS(K_SM) \
+    OX_LDBR_OPS(K_LB) \
+    OX_LDCMP_OPS(K_LC) \
+    OX_STADD_OPS(K_SA) \
+    OX_BRADD_OPS(K_A) \
     OX_SALOOP_STORES(K_SAL)
+
+static const char *const kinds[OXI_COUNT_] = {
+#define K(name, str) [OXI_##name] = str,
+    OX_CODE_OPERANDS
+#undef K
+};
+/* The same as word counts: the interpreter threads code by them. */
+static const uint8_t nwords[OXI_COUNT_] = {
+#define K(name, str) [OXI_##name] = sizeof(str) - 1,
+    OX_CODE_OPERANDS
+#undef K
 };
 
 /* Names: the WebAssembly mnemonic for ops that are one instruction of
@@ -89,10 +99,6 @@ const char *ox_code_op_operands(unsigned op) { return op < OXI_COUNT_ ? kinds[op
 
 uint32_t ox_code_insn_cells(const ox_cell *insn, unsigned op)
 {
-    uint32_t nw = 0;
-    for (const char *k = kinds[op]; *k; k++)
-        nw++;
-    if (op == OXI_BR_TABLE) /* idx, n, then n+1 offsets */
-        nw = 3 + insn[1].w[1];
+    uint32_t nw = op == OXI_BR_TABLE ? 3 + insn[1].w[1] /* idx, n, n+1 offsets */ : nwords[op];
     return 1 + (nw + 1) / 2;
 }

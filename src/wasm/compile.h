@@ -116,14 +116,23 @@ bool oxf_retarget(cc *c, uint32_t s, uint32_t to);
 /* The back-edge `br` just emitted to the loop header at cell `header`. */
 void oxf_loop_branch(cc *c, uint32_t header, uint32_t br);
 
-/* compile_pool.c: the pool slot holding `bits`, or UINT32_MAX. */
-uint32_t oxc_const_slot(cc *c, uint64_t bits);
 
 /* While a body is compiled, an instruction's first cell holds its op
    number (enum ox_iop); ox_interp_thread turns them into handlers once the
    body is done. */
 static inline unsigned oxc_op(const ox_cell *cell) { return (unsigned)cell->u64; }
 static inline void oxc_set_op(ox_cell *cell, unsigned op) { cell->u64 = op; }
+
+/* The pool slot holding `bits`, or UINT32_MAX when the pool (laid out by
+   compile_pool.c before the pass) has none. Inline: it runs for every
+   constant the body pushes. */
+static inline uint32_t oxc_const_slot(cc *c, uint64_t bits)
+{
+    for (uint32_t k = 0; k < c->nconsts; k++)
+        if (c->consts[k] == bits)
+            return c->nlocals + k;
+    return UINT32_MAX;
+}
 
 /* Set operand word `word` of the instruction at cell `insn`. */
 static inline void oxc_set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)

@@ -307,13 +307,3 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             return;
     }
 }
-
-/* The pool slot holding `bits`, or UINT32_MAX when the pool (laid out by
-   compile_pool.c before the pass) has none. */
-uint32_t oxc_const_slot(cc *c, uint64_t bits)
-{
-    for (uint32_t k = 0; k < c->nconsts; k++)
-        if (c->consts[k] == bits)
-            return c->nlocals + k;
-    return UINT32_MAX;
-}

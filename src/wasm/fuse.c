@@ -96,7 +96,7 @@ static bool is_add(cc *c, uint32_t insn, enum ox_iop add)
     uint32_t neg = const_slot(c, add == OXI_I32_ADD ? (uint32_t)-(uint32_t)k : -k);
     if (neg == UINT32_MAX)
         return false;
-oxc_set_op(&cell[0], add);
+    oxc_set_op(&cell[0], add);
     cell[2].w[0] = neg;
     if (c->fold_insn == insn)
         c->fold_op = add;
@@ -138,7 +138,7 @@ static void pair_next(cc *c, enum ox_iop op)
     if (c->ncode == a2 + 4 && op1 == OXI_I32_ADD) {
         for (uint32_t k = OXI_BR_ADD_I32_EQ; k <= OXI_BR_ADD_I64_GE_U; k++)
             if (op2 == k) {
-oxc_set_op(&c->code[a1], OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ));
+                oxc_set_op(&c->code[a1], OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ));
                 c->last_insn = UINT32_MAX;
                 return;
             }
@@ -150,14 +150,14 @@ oxc_set_op(&c->code[a1], OXI_A_BR_ADD_I32_EQ + (k - OXI_BR_ADD_I32_EQ));
     if (op1 == OXI_I32_ADD) {
         if (c->last_labeled)
             return;
-oxc_set_op(&c->code[a1], OXI_ADD2);
+        oxc_set_op(&c->code[a1], OXI_ADD2);
         c->last_insn = UINT32_MAX; /* the second add pairs with nothing else */
         return;
     }
     for (size_t k = 0; k < sizeof sa / sizeof sa[0]; k++) {
         bool plain = op1 == (unsigned)(sa[k][0]);
         if (plain || op1 == (unsigned)(sa[k][0] + (OXI_I32_STORE_IX - OXI_I32_STORE))) {
-oxc_set_op(&c->code[a1], sa[k][1] + (plain ? 0 : 1));
+            oxc_set_op(&c->code[a1], sa[k][1] + (plain ? 0 : 1));
             c->last_insn = UINT32_MAX;
             return;
         }
@@ -180,7 +180,7 @@ static uint32_t append(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
         if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return UINT32_MAX;
         uint32_t at = c->copy_insn;
-oxc_set_op(&c->code[at], OXI_COPY2);
+        oxc_set_op(&c->code[at], OXI_COPY2);
         c->code[c->ncode].w[0] = w[0];
         c->code[c->ncode].w[1] = w[1];
         c->ncode++;
@@ -194,11 +194,11 @@ oxc_set_op(&c->code[at], OXI_COPY2);
     }
     uint32_t at = c->ncode;
     ox_cell *cell = &c->code[at];
-oxc_set_op(&cell[0], op);
-    for (uint32_t k = 1; k < need; k++)
-        cell[k].u64 = 0;
-    for (uint32_t k = 0; k < nw; k++)
-        cell[1 + k / 2].w[k % 2] = w[k];
+    oxc_set_op(&cell[0], op);
+    if (nw) { /* the words are contiguous after the op's cell; pad the last one */
+        cell[need - 1].u64 = 0;
+        memcpy(&cell[1], w, nw * sizeof(uint32_t));
+    }
     c->ncode += need;
     c->prev2_insn = c->prev_insn;
     c->prev_insn = c->last_insn;
@@ -311,7 +311,7 @@ static uint32_t fuse_add_branch(cc *c, uint32_t add, uint32_t a, uint32_t b, enu
         other = a;
         br = mirrored(br);
     }
-oxc_set_op(&cell[0], br + (OXI_BR_ADD_I32_EQ - OXI_BR_I32_EQ));
+    oxc_set_op(&cell[0], br + (OXI_BR_ADD_I32_EQ - OXI_BR_I32_EQ));
     cell[2].w[1] = other;
     cell[3].w[0] = 0;
     cell[3].w[1] = 0;
@@ -361,7 +361,7 @@ static uint32_t fuse_load_branch(cc *c, uint32_t ld, enum ox_iop base, uint32_t 
         other = a;
         br = mirrored(br);
     }
-oxc_set_op(&cell[0], base + (br - OXI_BR_I32_EQ));
+    oxc_set_op(&cell[0], base + (br - OXI_BR_I32_EQ));
     cell[2].w[1] = other;
     cell[3].u64 = 0;
     c->ncode = ld + 4;
@@ -405,7 +405,7 @@ static bool fuse_load_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
         if (ix && !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return false;
         ox_cell *cell = &c->code[insn];
-oxc_set_op(&cell[0], map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0));
+        oxc_set_op(&cell[0], map[k][1] + (when_true ? 0 : 1) + (ix ? 2 : 0));
         *word = ix ? 4 : 3;
         if (ix) {
             cell[3].u64 = 0;
@@ -430,7 +430,7 @@ static bool fuse_sum_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
         !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
         return false;
     ox_cell *cell = &c->code[insn];
-oxc_set_op(&cell[0], when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ);
+    oxc_set_op(&cell[0], when_true ? OXI_BR_ADD_I32_NE : OXI_BR_ADD_I32_EQ);
     cell[2].w[1] = zero;
     cell[3].u64 = 0;
     c->ncode = insn + 4;
@@ -461,7 +461,7 @@ uint32_t oxf_cond_branch(cc *c, uint32_t cond, bool when_true, uint32_t *word)
                 ld = fusable_load(c, insn, a, b, &base);
             if (ld != UINT32_MAX)
                 return fuse_load_branch(c, ld, base, a, b, when_true ? t : f, word);
-oxc_set_op(&cell[0], when_true ? t : f);
+            oxc_set_op(&cell[0], when_true ? t : f);
             cell[1].w[0] = a;
             cell[1].w[1] = b;
             cell[2].w[0] = 0;
@@ -472,9 +472,9 @@ oxc_set_op(&cell[0], when_true ? t : f);
         if (c->fold_op == OXI_I32_EQZ || c->fold_op == OXI_I64_EQZ) {
             /* [dst, a] becomes [a, off] */
             if (c->fold_op == OXI_I32_EQZ)
-oxc_set_op(&cell[0], when_true ? OXI_BR_UNLESS : OXI_BR_IF);
+                oxc_set_op(&cell[0], when_true ? OXI_BR_UNLESS : OXI_BR_IF);
             else
-oxc_set_op(&cell[0], when_true ? OXI_BR_I64_Z : OXI_BR_I64_NZ);
+                oxc_set_op(&cell[0], when_true ? OXI_BR_I64_Z : OXI_BR_I64_NZ);
             cell[1].w[0] = cell[1].w[1];
             cell[1].w[1] = 0;
             c->fold_insn = UINT32_MAX;
@@ -561,7 +561,7 @@ static uint32_t chain(cc *c, enum ox_iop g, const uint32_t *w)
     if (op == OXI_COUNT_ || oxc_op(&c->code[at]) != (unsigned)(c->fold_op))
         return UINT32_MAX;
     ox_cell *cell = &c->code[at];
-oxc_set_op(&cell[0], op);
+    oxc_set_op(&cell[0], op);
     cell[1].w[0] = w[0];
     cell[2].w[1] = right ? w[1] : w[2];
     produced(c, at, op);
@@ -595,7 +595,7 @@ static uint32_t load_operand(cc *c, enum ox_iop g, const uint32_t *w)
         ox_cell *cell = &c->code[at];
         uint32_t w1 = cell[1].w[1], w2 = cell[2].w[0], w3 = cell[2].w[1];
         enum ox_iop op = (enum ox_iop)(map[k].l + (right ? 1 : 0) + (ix ? 2 : 0));
-oxc_set_op(&cell[0], op);
+        oxc_set_op(&cell[0], op);
         cell[1].w[0] = w[0];
         cell[1].w[1] = right ? w[1] : w[2];
         cell[2].w[0] = w1; /* addr, or a */
@@ -632,7 +632,7 @@ static bool op_store(cc *c, enum ox_iop st, uint32_t addr, uint32_t val, uint32_
         ox_cell *cell = &c->code[at];
         if (oxc_op(&cell[0]) != (unsigned)(c->fold_op))
             return false;
-oxc_set_op(&cell[0], map[k].sm);
+        oxc_set_op(&cell[0], map[k].sm);
         cell[1].w[0] = addr;
         cell[2].w[1] = off;
         c->fold_insn = UINT32_MAX;
@@ -654,7 +654,7 @@ oxc_set_op(&cell[0], map[k].sm);
             !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return false;
         ox_cell *cell = &c->code[at];
-oxc_set_op(&cell[0], lmap[k].lms + (c->fold_op - lmap[k].lm));
+        oxc_set_op(&cell[0], lmap[k].lms + (c->fold_op - lmap[k].lm));
         cell[1].w[0] = addr;
         cell[3].w[0] = off;
         cell[3].w[1] = 0;
@@ -701,14 +701,14 @@ static bool move_store(cc *c, enum ox_iop st, uint32_t addr, uint32_t val, uint3
         if (!oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
             return false; /* the error is recorded; the plain store's emit fails too */
         ox_cell *cell = &c->code[at];
-oxc_set_op(&cell[0], OXI_MOVE1_IX + k);
+        oxc_set_op(&cell[0], OXI_MOVE1_IX + k);
         cell[1].w[0] = addr;
         cell[3].w[0] = doff;
         cell[3].w[1] = 0;
         c->ncode++;
     } else {
         ox_cell *cell = &c->code[at];
-oxc_set_op(&cell[0], OXI_MOVE1 + k);
+        oxc_set_op(&cell[0], OXI_MOVE1 + k);
         cell[1].w[0] = addr;
         cell[2].w[1] = doff;
     }
@@ -742,7 +742,7 @@ static uint32_t fuse_load_address(cc *c, enum ox_iop op, const uint32_t *w)
     uint32_t at = c->fold_insn;
     if (is_add(c, at, OXI_I32_ADD)) {
         enum ox_iop ix = (enum ox_iop)(op + (OXI_I32_LOAD_IX - OXI_I32_LOAD));
-oxc_set_op(&c->code[at], ix);
+        oxc_set_op(&c->code[at], ix);
         oxc_set_word(c, at, 0, w[0]);
         oxc_set_word(c, at, 3, w[2]);
         produced(c, at, ix);
@@ -751,7 +751,7 @@ oxc_set_op(&c->code[at], ix);
     if (!scaled_address(c))
         return UINT32_MAX;
     enum ox_iop sx = (enum ox_iop)(op + (OXI_I32_LOAD_SX - OXI_I32_LOAD));
-oxc_set_op(&c->code[at], sx);
+    oxc_set_op(&c->code[at], sx);
     oxc_set_word(c, at, 0, w[0]);
     c->code[at + 3].w[0] = w[2];
     c->code[at + 3].w[1] = 0;
@@ -772,7 +772,7 @@ static uint32_t fuse_store_address(cc *c, enum ox_iop op, const uint32_t *w)
     ox_cell *cell = &c->code[at];
     if (is_add(c, at, OXI_I32_ADD)) {
         uint32_t a = cell[1].w[1], b = cell[2].w[0];
-oxc_set_op(&cell[0], op + (OXI_I32_STORE_IX - OXI_I32_STORE));
+        oxc_set_op(&cell[0], op + (OXI_I32_STORE_IX - OXI_I32_STORE));
         cell[1].w[0] = a;
         cell[1].w[1] = b;
         cell[2].w[0] = w[1];
@@ -784,7 +784,7 @@ oxc_set_op(&cell[0], op + (OXI_I32_STORE_IX - OXI_I32_STORE));
         return UINT32_MAX;
     cell = &c->code[at];
     uint32_t i = cell[1].w[1], k = cell[2].w[0], b = cell[2].w[1];
-oxc_set_op(&cell[0], op + (OXI_I32_STORE_SX - OXI_I32_STORE));
+    oxc_set_op(&cell[0], op + (OXI_I32_STORE_SX - OXI_I32_STORE));
     cell[1].w[0] = i;
     cell[1].w[1] = k;
     cell[2].w[0] = b;
@@ -831,7 +831,7 @@ void oxf_loop_branch(cc *c, uint32_t header, uint32_t br)
             return;
     for (size_t k = 0; k < sizeof sal / sizeof sal[0]; k++)
         if (oxc_op(&p[0]) == (unsigned)(sal[k][0])) {
-oxc_set_op(&c->code[sa], sal[k][1] + (brop - OXI_BR_ADD_I32_EQ));
+            oxc_set_op(&c->code[sa], sal[k][1] + (brop - OXI_BR_ADD_I32_EQ));
             return;
         }
 }
