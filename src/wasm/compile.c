@@ -371,6 +371,8 @@ static bool op_block(cc *c, uint8_t kind)
         f->fuel_at = EMIT(c, OXI_LOOP, 0);
         if (f->fuel_at == UINT32_MAX && c->err)
             return false;
+        c->cs[c->fuel_frame].fuel += c->fuel_run; /* the enclosing frame's so far */
+        c->fuel_run = 0;
         f->fuel_outer = c->fuel_frame;
         c->fuel_frame = c->ncs - 1;
         f->loop_pc = c->ncode;
@@ -449,6 +451,8 @@ static bool op_end(cc *c)
         /* The loop's whole body, nested loops once: what one more
            iteration may run. The frame around it counts it once too, for
            the first iteration, which no back-edge charges. */
+        f->fuel += c->fuel_run;
+        c->fuel_run = 0;
         if (f->fuel_at != UINT32_MAX)
             oxc_set_word(c, f->fuel_at, 0, f->fuel ? f->fuel : 1);
         c->fuel_frame = f->fuel_outer;
@@ -1135,6 +1139,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->last_insn = c->prev_insn = c->prev2_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
     c->fuel_frame = 0;
+    c->fuel_run = 0;
     if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
     c->stack_base = c->nlocals + c->nconsts; /* the pool is laid out */
@@ -1159,7 +1164,7 @@ static bool body_pass(cc *c, uint32_t defidx)
             return oxc_malformed(c, "END opcode expected");
         }
         uint8_t op = *c->p++;
-        c->cs[c->fuel_frame].fuel++; /* one unit per instruction (code.h, fuel) */
+        c->fuel_run++; /* one unit per instruction (code.h, fuel) */
         if (!instr(c, op))
             return false;
     }
@@ -1200,7 +1205,8 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     code->nparams = c->nparams;
     code->nlocals = c->nlocals;
     code->nresults = ft->nresults;
-    code->fuel = c->cs[0].fuel ? c->cs[0].fuel : 1; /* the function frame, popped */
+    uint64_t fuel = (uint64_t)c->cs[0].fuel + c->fuel_run; /* the function frame, popped */
+    code->fuel = fuel > UINT32_MAX ? UINT32_MAX : fuel ? (uint32_t)fuel : 1;
     uint64_t fs = (uint64_t)c->stack_base + c->maxh;
     if (fs < ft->nresults)
         fs = ft->nresults;

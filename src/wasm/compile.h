@@ -67,6 +67,7 @@ typedef struct cc {
     uint32_t *loc;
     uint32_t caploc;
     uint32_t fuel_frame; /* the innermost loop or function frame */
+    uint32_t fuel_run;   /* instructions counted since the last frame change */
     uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
