@@ -17,7 +17,7 @@
 /* Rights check, bounds check, resolution. On success the caller must call
    wasi_resolved_done(r). */
 static uint32_t resolve_at(wasi_call *c, uint32_t fd, uint64_t need, uint32_t path,
-                           uint32_t len, bool follow, wasi_fd **fp, wasi_resolved *r)
+                           uint32_t len, wasi_last last, wasi_fd **fp, wasi_resolved *r)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, fd, need, &f);
@@ -29,22 +29,13 @@ static uint32_t resolve_at(wasi_call *c, uint32_t fd, uint64_t need, uint32_t pa
         return W_EFAULT;
     if (fp)
         *fp = f;
-    return wasi_resolve(f->host, (const char *)wm_at(c, path), len, follow, false, r);
+    return wasi_resolve(f->host, (const char *)wm_at(c, path), len, last, r);
 }
 
-/* The same for a name the call creates (wasi_resolve's new_name). */
-static uint32_t resolve_new_name(wasi_call *c, uint32_t fd, uint64_t need, uint32_t path,
-                                 uint32_t len, wasi_resolved *r)
+/* The guest's lookupflags as what to do with a final symlink. */
+static wasi_last last_of(uint32_t lookupflags)
 {
-    wasi_fd *f;
-    uint32_t err = wasi_fd_get(c->w, fd, need, &f);
-    if (err)
-        return err;
-    if (f->filetype != W_FT_DIRECTORY)
-        return W_ENOTDIR;
-    if (!wm_ok(c, path, len))
-        return W_EFAULT;
-    return wasi_resolve(f->host, (const char *)wm_at(c, path), len, false, true, r);
+    return lookupflags & W_LOOKUP_SYMLINK_FOLLOW ? WASI_LAST_FOLLOW : WASI_LAST_NOFOLLOW;
 }
 
 static uint32_t host_result(int rc)
@@ -68,7 +59,7 @@ uint32_t w_path_open(wasi_call *c, const ox_val *a)
         return W_EFAULT;
     wasi_fd *dir;
     wasi_resolved r;
-    uint32_t err = resolve_at(c, dirfd, need, path, len, dirflags & W_LOOKUP_SYMLINK_FOLLOW,
+    uint32_t err = resolve_at(c, dirfd, need, path, len, last_of(dirflags),
                               &dir, &r);
     if (err)
         return err;
@@ -141,8 +132,8 @@ uint32_t w_path_open(wasi_call *c, const ox_val *a)
 uint32_t w_path_create_directory(wasi_call *c, const ox_val *a)
 {
     wasi_resolved r;
-    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_CREATE_DIRECTORY, A32(1), A32(2), false,
-                              NULL, &r);
+    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_CREATE_DIRECTORY, A32(1), A32(2),
+                              WASI_LAST_NOFOLLOW, NULL, &r);
     if (err)
         return err;
     err = host_result(mkdirat(r.dirfd, r.name, 0777));
@@ -153,8 +144,8 @@ uint32_t w_path_create_directory(wasi_call *c, const ox_val *a)
 uint32_t w_path_remove_directory(wasi_call *c, const ox_val *a)
 {
     wasi_resolved r;
-    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_REMOVE_DIRECTORY, A32(1), A32(2), false,
-                              NULL, &r);
+    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_REMOVE_DIRECTORY, A32(1), A32(2),
+                              WASI_LAST_NOFOLLOW, NULL, &r);
     if (err)
         return err;
     err = host_result(unlinkat(r.dirfd, r.name, AT_REMOVEDIR));
@@ -165,8 +156,8 @@ uint32_t w_path_remove_directory(wasi_call *c, const ox_val *a)
 uint32_t w_path_unlink_file(wasi_call *c, const ox_val *a)
 {
     wasi_resolved r;
-    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_UNLINK_FILE, A32(1), A32(2), false,
-                              NULL, &r);
+    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_UNLINK_FILE, A32(1), A32(2),
+                              WASI_LAST_NOFOLLOW, NULL, &r);
     if (err)
         return err;
     err = host_result(unlinkat(r.dirfd, r.name, 0));
@@ -184,7 +175,7 @@ uint32_t w_path_filestat_get(wasi_call *c, const ox_val *a)
     }
     wasi_resolved r;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_FILESTAT_GET, A32(2), A32(3),
-                              A32(1) & W_LOOKUP_SYMLINK_FOLLOW, NULL, &r);
+                              last_of(A32(1)), NULL, &r);
     if (err)
         return err;
     struct stat st;
@@ -203,7 +194,7 @@ uint32_t w_path_filestat_set_times(wasi_call *c, const ox_val *a)
         return err;
     wasi_resolved r;
     err = resolve_at(c, A32(0), W_RIGHT_PATH_FILESTAT_SET_TIMES, A32(2), A32(3),
-                     A32(1) & W_LOOKUP_SYMLINK_FOLLOW, NULL, &r);
+                     last_of(A32(1)), NULL, &r);
     if (err)
         return err;
     err = host_result(utimensat(r.dirfd, r.name, ts, AT_SYMLINK_NOFOLLOW));
@@ -215,10 +206,10 @@ uint32_t w_path_link(wasi_call *c, const ox_val *a)
 {
     wasi_resolved from, to;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_LINK_SOURCE, A32(2), A32(3),
-                              A32(1) & W_LOOKUP_SYMLINK_FOLLOW, NULL, &from);
+                              last_of(A32(1)), NULL, &from);
     if (err)
         return err;
-    err = resolve_new_name(c, A32(4), W_RIGHT_PATH_LINK_TARGET, A32(5), A32(6), &to);
+    err = resolve_at(c, A32(4), W_RIGHT_PATH_LINK_TARGET, A32(5), A32(6), WASI_LAST_NEW, NULL, &to);
     if (!err) {
         char slashed[258];
         err = host_result(linkat(from.dirfd, from.name, to.dirfd,
@@ -232,11 +223,12 @@ uint32_t w_path_link(wasi_call *c, const ox_val *a)
 uint32_t w_path_rename(wasi_call *c, const ox_val *a)
 {
     wasi_resolved from, to;
-    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_RENAME_SOURCE, A32(1), A32(2), false,
-                              NULL, &from);
+    uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_RENAME_SOURCE, A32(1), A32(2),
+                              WASI_LAST_NOFOLLOW, NULL, &from);
     if (err)
         return err;
-    err = resolve_new_name(c, A32(3), W_RIGHT_PATH_RENAME_TARGET, A32(4), A32(5), &to);
+    err = resolve_at(c, A32(3), W_RIGHT_PATH_RENAME_TARGET, A32(4), A32(5), WASI_LAST_NEW, NULL,
+                     &to);
     if (!err) {
         char s1[258], s2[258];
         err = host_result(renameat(from.dirfd, wasi_resolved_slashed(&from, s1), to.dirfd,
@@ -257,7 +249,8 @@ uint32_t w_path_readlink(wasi_call *c, const ox_val *a)
     if (!wm_ok(c, buf, buf_len) || !wm_ok(c, used, 4))
         return W_EFAULT;
     wasi_resolved r;
-    err = resolve_at(c, A32(0), W_RIGHT_PATH_READLINK, A32(1), A32(2), false, NULL, &r);
+    err = resolve_at(c, A32(0), W_RIGHT_PATH_READLINK, A32(1), A32(2), WASI_LAST_NOFOLLOW, NULL,
+                     &r);
     if (err)
         return err;
     char tmp[PATH_MAX];
@@ -297,7 +290,7 @@ uint32_t w_path_symlink(wasi_call *c, const ox_val *a)
     if (!copy)
         return W_ENOMEM;
     wasi_resolved r;
-    err = resolve_new_name(c, A32(2), W_RIGHT_PATH_SYMLINK, A32(3), A32(4), &r);
+    err = resolve_at(c, A32(2), W_RIGHT_PATH_SYMLINK, A32(3), A32(4), WASI_LAST_NEW, NULL, &r);
     if (!err) {
         char slashed[258];
         err = host_result(symlinkat(copy, r.dirfd, wasi_resolved_slashed(&r, slashed)));

@@ -138,15 +138,22 @@ typedef struct wasi_resolved {
    the name without its slash would succeed. */
 const char *wasi_resolved_slashed(const wasi_resolved *r, char buf[258]);
 
-/* Resolve path[0..len) beneath `root`. With `follow`, a final symlink is
-   followed (still beneath root). With `new_name`, the final component is
-   a name the call creates (a link, a symlink, a rename's target): when the
-   path ends in '/' it is neither followed nor checked, and the host call,
-   given the name with its slash (wasi_resolved_slashed), answers as for
-   the guest's path. Errors: ENOTCAPABLE for anything leading
+/* What resolution does with the final component of a path. */
+typedef enum wasi_last {
+    WASI_LAST_NOFOLLOW, /* a final symlink is not followed */
+    WASI_LAST_FOLLOW,   /* a final symlink is followed (still beneath root) */
+    WASI_LAST_NEW,      /* a name the call creates (a link, a symlink, a rename's
+                           target): when the path ends in '/' it is neither
+                           followed nor checked, and the host call, given the
+                           name with its slash (wasi_resolved_slashed), answers
+                           as for the guest's path */
+} wasi_last;
+
+/* Resolve path[0..len) beneath `root`, its final component as `last`
+   says. Errors: ENOTCAPABLE for anything leading
    outside root (absolute paths, `..` above root, such symlinks), ENOENT,
    ENOTDIR, ELOOP, ENAMETOOLONG, EINVAL (a NUL byte in the path). */
-uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, bool new_name,
+uint32_t wasi_resolve(int root, const char *path, size_t len, wasi_last last,
                       wasi_resolved *out);
 void wasi_resolved_done(wasi_resolved *r);
 

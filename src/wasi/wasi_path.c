@@ -75,9 +75,10 @@ void wasi_resolved_done(wasi_resolved *r)
     r->owned = false;
 }
 
-uint32_t wasi_resolve(int root, const char *path, size_t len, bool follow, bool new_name,
+uint32_t wasi_resolve(int root, const char *path, size_t len, wasi_last mode,
                       wasi_resolved *out)
 {
+    bool follow = mode == WASI_LAST_FOLLOW, new_name = mode == WASI_LAST_NEW;
     out->dirfd = -1;
     out->owned = false;
     out->trailing_slash = false;

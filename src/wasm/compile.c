@@ -189,8 +189,6 @@ static uint32_t emit_value(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w
 #define EMIT_VALUE(c, op, ...) emit_value((c), (op), WORDS(__VA_ARGS__))
 #define EMIT0(c, op) emit((c), (op), 0, NULL)
 
-static void place_label(cc *c) { oxf_label(c); }
-
 /* Copy a pending value into its own stack slot. */
 static bool materialize(cc *c, uint32_t h)
 {
@@ -376,7 +374,7 @@ static bool op_block(cc *c, uint8_t kind)
         f->fuel_outer = c->fuel_frame;
         c->fuel_frame = c->ncs - 1;
         f->loop_pc = c->ncode;
-        place_label(c);
+        oxf_label(c);
     }
     for (uint32_t k = 0; k < np; k++)
         if (!push(c, ctl_param(c, f, k)))
@@ -410,7 +408,7 @@ static bool op_else(cc *c)
         resolve(c, f->else_patch, c->ncode);
         f->else_patch = -1;
     }
-    place_label(c);
+    oxf_label(c);
     f->kind = CTL_ELSE;
     f->unreachable = false;
     for (uint32_t k = 0; k < ctl_nparams(c, f); k++)
@@ -458,7 +456,7 @@ static bool op_end(cc *c)
         c->fuel_frame = f->fuel_outer;
         c->cs[c->fuel_frame].fuel += f->fuel;
     }
-    place_label(c);
+    oxf_label(c);
     ctl done = *f;
     c->ncs--;
     for (uint32_t k = 0; k < ctl_nresults(c, &done); k++)
@@ -526,7 +524,7 @@ static bool op_br_if(cc *c, uint32_t l)
     if (skip == UINT32_MAX || !emit_branch(c, f))
         return c->err == NULL;
     oxc_set_word(c, skip, word, c->ncode - skip);
-    place_label(c);
+    oxf_label(c);
     return true;
 }
 

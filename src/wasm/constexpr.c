@@ -54,13 +54,7 @@ static ox_error *read_imm(ox_reader *r, const ox_opinfo *oi, uint64_t *v)
         return ox_rd_bytes(r, 16, &p);
     case OX_IMM_REFTYPE: {
         uint8_t t;
-        TRY(ox_rd_u8(r, &t));
-        if (t & 0x80)
-            return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos - 1,
-                             "integer representation too long");
-        if (t != OX_FUNCREF && t != OX_EXTERNREF)
-            return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos - 1,
-                             "malformed reference type");
+        TRY(ox_rd_reftype(r, &t));
         *v = t;
         return NULL;
     }

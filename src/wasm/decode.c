@@ -121,22 +121,12 @@ static ox_error *read_name(dec *d, ox_name *out)
     return NULL;
 }
 
-/* The type encodings are single-byte signed LEB128 numbers in the spec's
-   grammar, so a byte with the continuation bit is an over-long integer. */
-static ox_error *type_byte(dec *d, uint8_t *b)
-{
-    TRY(ox_rd_u8(&d->r, b));
-    if (*b & 0x80)
-        return malformed(d->r.pos - 1, "integer representation too long");
-    return NULL;
-}
-
-static bool is_reftype(uint8_t b) { return b == OX_FUNCREF || b == OX_EXTERNREF; }
+static ox_error *type_byte(dec *d, uint8_t *b) { return ox_rd_typebyte(&d->r, b); }
 
 static bool is_valtype(uint8_t b)
 {
     return b == OX_I32 || b == OX_I64 || b == OX_F32 || b == OX_F64 || b == OX_V128 ||
-           is_reftype(b);
+           b == OX_FUNCREF || b == OX_EXTERNREF;
 }
 
 static ox_error *read_valtype(dec *d, ox_valtype *t)
@@ -147,13 +137,7 @@ static ox_error *read_valtype(dec *d, ox_valtype *t)
     return NULL;
 }
 
-static ox_error *read_reftype(dec *d, ox_valtype *t)
-{
-    TRY(type_byte(d, t));
-    if (!is_reftype(*t))
-        return malformed(d->r.pos - 1, "malformed reference type");
-    return NULL;
-}
+static ox_error *read_reftype(dec *d, ox_valtype *t) { return ox_rd_reftype(&d->r, t); }
 
 /* limits (5.3.7): the flag is a 1-bit LEB128 number in 2.0, so 0x02 is
    "integer too large" and 0x81 0x00 "integer representation too long". */

@@ -66,9 +66,6 @@ bool oxf_retarget(cc *c, uint32_t s, uint32_t to)
     return true;
 }
 
-/* The pool slot holding `bits`, or UINT32_MAX. */
-static uint32_t const_slot(cc *c, uint64_t bits) { return oxc_const_slot(c, bits); }
-
 /* Whether slot `at` is a pooled constant, and its bits. */
 static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
 {
@@ -93,7 +90,7 @@ static bool is_add(cc *c, uint32_t insn, enum ox_iop add)
     uint64_t k;
     if (oxc_op(&cell[0]) != sub || !const_at(c, cell[2].w[0], &k))
         return false;
-    uint32_t neg = const_slot(c, add == OXI_I32_ADD ? (uint32_t)-(uint32_t)k : -k);
+    uint32_t neg = oxc_const_slot(c, add == OXI_I32_ADD ? (uint32_t)-(uint32_t)k : -k);
     if (neg == UINT32_MAX)
         return false;
     oxc_set_op(&cell[0], add);
@@ -425,7 +422,7 @@ static bool fuse_sum_test(cc *c, uint32_t insn, bool when_true, uint32_t *word)
 {
     if (!is_add(c, insn, OXI_I32_ADD))
         return false;
-    uint32_t zero = const_slot(c, 0);
+    uint32_t zero = oxc_const_slot(c, 0);
     if (zero == UINT32_MAX ||
         !oxc_grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(ox_cell)))
         return false;

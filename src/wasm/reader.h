@@ -117,6 +117,25 @@ static inline ox_error *ox_rd_s32(ox_reader *r, int32_t *out)
 
 static inline ox_error *ox_rd_s64(ox_reader *r, int64_t *out) { return ox_rd_sleb(r, 64, out); }
 
+/* A type encoding: a single-byte signed LEB128 number in the spec's
+   grammar, so a byte with the continuation bit is an over-long integer. */
+static inline ox_error *ox_rd_typebyte(ox_reader *r, uint8_t *b)
+{
+    ox_error *err = ox_rd_u8(r, b);
+    if (!err && (*b & 0x80))
+        return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos - 1, "integer representation too long");
+    return err;
+}
+
+/* A reference type (funcref, externref). */
+static inline ox_error *ox_rd_reftype(ox_reader *r, uint8_t *t)
+{
+    ox_error *err = ox_rd_typebyte(r, t);
+    if (!err && *t != OX_FUNCREF && *t != OX_EXTERNREF)
+        return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos - 1, "malformed reference type");
+    return err;
+}
+
 /* Bytes of a UTF-8 sequence that is valid per the spec (5.2.4 "Names", the
    Unicode scalar values: no overlong forms, no surrogates, at most U+10FFFF). */
 static inline bool ox_utf8_valid(const uint8_t *s, size_t n)

@@ -214,7 +214,7 @@ static void test_race(void)
     for (int i = 0; i < 20000; i++) {
         wasi_resolved res;
         const char *path = (i & 1) ? "d/file.txt" : "d/../d/file.txt";
-        if (wasi_resolve(r.boxfd, path, strlen(path), true, false, &res) != W_ESUCCESS) {
+        if (wasi_resolve(r.boxfd, path, strlen(path), WASI_LAST_FOLLOW, &res) != W_ESUCCESS) {
             refused++;
             continue;
         }
@@ -247,7 +247,8 @@ static void test_race(void)
 static uint32_t resolve_name(int root, const char *path, bool follow, char *name)
 {
     wasi_resolved r;
-    uint32_t err = wasi_resolve(root, path, strlen(path), follow, false, &r);
+    uint32_t err = wasi_resolve(root, path, strlen(path),
+                                follow ? WASI_LAST_FOLLOW : WASI_LAST_NOFOLLOW, &r);
     if (!err) {
         strcpy(name, r.name);
         wasi_resolved_done(&r);
@@ -302,12 +303,12 @@ static void test_resolve_cases(void)
     longname[256] = 0;
     CHECK(resolve_name(fd, longname, false, name) == W_ENAMETOOLONG);
     wasi_resolved r;
-    CHECK(wasi_resolve(fd, "fi\0le", 6, false, false, &r) == W_EINVAL);
+    CHECK(wasi_resolve(fd, "fi\0le", 6, WASI_LAST_NOFOLLOW, &r) == W_EINVAL);
     char *huge = malloc(8000);
     memset(huge, 'a', 7999);
     for (int i = 1; i < 7999; i += 2)
         huge[i] = '/';
-    CHECK(wasi_resolve(fd, huge, 7999, false, false, &r) == W_ENAMETOOLONG);
+    CHECK(wasi_resolve(fd, huge, 7999, WASI_LAST_NOFOLLOW, &r) == W_ENAMETOOLONG);
     free(huge);
     close(fd);
 }
