@@ -197,6 +197,22 @@ void ox_engine_free(ox_engine *e);
    ownership of `bytes`. */
 ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_module **out);
 ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out);
+/* Both take the binary format or the text format (WAT), told apart by
+   content: bytes that start with the binary magic "\0asm" are binary,
+   anything else is read as text. A text error says where:
+   "FILE:LINE:COL: ..." (OX_ERR_MALFORMED). */
+
+/* The text format to the binary format: a module `(module ...)`, or the
+   fields of one without the `(module ...)` around them. On success *out
+   is a malloc'd binary of *outlen bytes the caller frees with free(). On
+   error (OX_ERR_MALFORMED, message "LINE:COL: what was expected") *out is
+   NULL. The binary is not validated: ox_module_new does that. */
+ox_error *ox_wat_to_wasm(const char *text, size_t len, uint8_t **out, size_t *outlen);
+/* Print a module in the text format (`oxide inspect --wat`). Function
+   names come from the name section; other custom sections are not kept.
+   Reading the output back with ox_wat_to_wasm gives a module with the same
+   binary encoding for modules that came from text. */
+ox_error *ox_module_print_wat(const ox_module *m, FILE *out);
 void ox_module_free(ox_module *m);
 
 size_t ox_module_import_count(const ox_module *m);

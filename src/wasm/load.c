@@ -1,7 +1,8 @@
 /*
  * load.c — the one road from bytes to a runnable module, and back.
  *
- * ox_module_new decodes (decode.c), validates everything outside function
+ * ox_module_new reads text through the WAT parser (src/wat/) when it is
+ * given text, then decodes (decode.c), validates everything outside function
  * bodies (validate_module.c), validates and compiles each body
  * (compile.c), then threads the compiled code for the interpreter
  * (interp.c). ox_module_free drops a reference; the last one frees the
@@ -28,16 +29,32 @@ static void module_destroy(ox_module *m)
     ox_module_destroy(m);
 }
 
+/* Text starts, after blanks, with a parenthesis or a comment; a binary
+   with its magic number. Anything else goes to the decoder, which names
+   what is wrong with it ("magic header not detected"). */
+static bool is_text(const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+        i++;
+    return i < len && (p[i] == '(' || (p[i] == ';' && i + 1 < len && p[i + 1] == ';'));
+}
+
 ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_module **out)
 {
     *out = NULL;
     if (!e || (!bytes && len))
         return ox_error_new(OX_ERR_ARG, "ox_module_new: no engine or no bytes");
-    uint8_t *copy = malloc(len ? len : 1);
-    if (!copy)
-        return ox_error_new(OX_ERR_NOMEM, "out of memory copying a %zu-byte module", len);
-    if (len)
-        memcpy(copy, bytes, len);
+    uint8_t *copy;
+    if (is_text(bytes, len)) {
+        TRY(ox_wat_to_wasm((const char *)bytes, len, &copy, &len));
+    } else {
+        copy = malloc(len ? len : 1);
+        if (!copy)
+            return ox_error_new(OX_ERR_NOMEM, "out of memory copying a %zu-byte module", len);
+        if (len)
+            memcpy(copy, bytes, len);
+    }
     ox_module *m = NULL;
     ox_error *err = ox_decode(e, copy, len, &m); /* owns copy from here on */
     if (!err)
@@ -87,6 +104,13 @@ ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out)
         return ox_error_new(OX_ERR_IO, "cannot read %s", path);
     }
     ox_error *err = ox_module_new(e, buf, len, out);
+    if (err && is_text(buf, len) && ox_error_code(err) == OX_ERR_MALFORMED &&
+        ox_error_offset(err) < 0) {
+        /* a text error: "FILE:LINE:COL: ..." */
+        ox_error *named = ox_error_new(OX_ERR_MALFORMED, "%s:%s", path, ox_error_message(err));
+        ox_error_free(err);
+        err = named;
+    }
     free(buf);
     return err;
 }

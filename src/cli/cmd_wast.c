@@ -1,0 +1,83 @@
+/*
+ * cmd_wast.c — `oxide wast FILE.wast...`: run WebAssembly spec scripts.
+ *
+ * The runner is src/wast/; this file reads the options and prints the
+ * total. Failing commands print one line each (FILE:LINE: command: why).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../wast/wast.h"
+#include "cli_util.h"
+#include "commands.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: oxide wast [OPTIONS] FILE.wast...\n"
+            "\n"
+            "Run WebAssembly spec-test scripts: modules (text, binary, quoted,\n"
+            "definitions and instances), register, invoke, get and every assertion.\n"
+            "Each failing command prints FILE:LINE: COMMAND: why; the last line is\n"
+            "  total: P passed, F failed, S skipped\n"
+            "Commands for features the engine does not have yet count as failed.\n"
+            "\n"
+            "options:\n"
+            "  --timeout MS   stop each invocation after MS milliseconds (default\n"
+            "                 10000, 0 = none): a hang fails its command\n"
+            "  --no-fusion    compile without superinstructions\n"
+            "  -v, --verbose  print every command, and spectest.print output\n"
+            "  -q, --quiet    print only the total\n"
+            "\n"
+            "exit status: 0 when no command failed, 1 when one did, 2 usage\n");
+}
+
+int cmd_wast(int argc, char **argv)
+{
+    oxw_options opt = {.timeout_ms = 10000};
+    bool quiet = false;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--no-fusion")) {
+            opt.no_fusion = true;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            opt.verbose = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (!strcmp(a, "--timeout") && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || argv[i][0] == '-' || v > 86400000UL) {
+                fprintf(stderr, "oxide wast: --timeout: '%s' is not a number of "
+                                "milliseconds\n", argv[i]);
+                return 2;
+            }
+            opt.timeout_ms = (unsigned)v;
+        } else if (!strcmp(a, "--")) {
+            i++;
+            break;
+        } else {
+            fprintf(stderr, "oxide wast: unknown option '%s'\n\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    oxw_counts total = {0};
+    FILE *out = quiet ? fopen("/dev/null", "w") : stdout;
+    for (; i < argc; i++)
+        oxw_run_file(argv[i], &opt, out ? out : stdout, &total);
+    if (out && out != stdout)
+        fclose(out);
+    printf("total: %u passed, %u failed, %u skipped\n", total.passed, total.failed,
+           total.skipped);
+    return total.failed ? 1 : 0;
+}

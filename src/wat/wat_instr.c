@@ -1,0 +1,469 @@
+/*
+ * wat_instr.c — instructions of the text format, plain and folded.
+ *
+ * Mnemonics come from the engine's instruction table (opcodes.h): what the
+ * engine can run, the text format can name, and nothing else ("unknown
+ * operator" for the rest). The immediates are read by the table's
+ * immediate kind. Folded instructions, (op imm* operand*), write their
+ * operands first: the op and its immediates are written where they appear
+ * and moved after the operands once those are read.
+ */
+#include <string.h>
+
+#include "../wasm/opcodes.h"
+#include "wat_mod.h"
+
+/* ---- Mnemonics ------------------------------------------------------------ */
+
+#define OPTAB_SIZE 1024 /* power of two, over twice the instructions */
+
+struct wat_optab {
+    uint16_t slot[OPTAB_SIZE]; /* enum ox_opcode + 1; 0 empty */
+};
+
+static uint32_t hash_text(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static struct wat_optab *optab(wat_ctx *c)
+{
+    if (c->optab)
+        return c->optab;
+    struct wat_optab *t = wat_alloc(c, sizeof *t);
+    for (int op = 0; op < OXO_COUNT_; op++) {
+        const ox_opinfo *oi = ox_opinfo_of((enum ox_opcode)op);
+        if (op == OXO_SELECT_T) /* `select (result t)`: found through SELECT */
+            continue;
+        uint32_t h = hash_text(oi->name, strlen(oi->name)) & (OPTAB_SIZE - 1);
+        while (t->slot[h])
+            h = (h + 1) & (OPTAB_SIZE - 1);
+        t->slot[h] = (uint16_t)(op + 1);
+    }
+    c->optab = t;
+    return t;
+}
+
+static const ox_opinfo *lookup(wat_ctx *c, const wat_token *t)
+{
+    struct wat_optab *tab = optab(c);
+    const char *s = c->src + t->off;
+    for (uint32_t h = hash_text(s, t->len) & (OPTAB_SIZE - 1);; h = (h + 1) & (OPTAB_SIZE - 1)) {
+        if (!tab->slot[h])
+            return NULL;
+        const ox_opinfo *oi = ox_opinfo_of((enum ox_opcode)(tab->slot[h] - 1));
+        if (strlen(oi->name) == t->len && !memcmp(oi->name, s, t->len))
+            return oi;
+    }
+}
+
+/* ---- Labels ---------------------------------------------------------------- */
+
+static void push_label(wat_ctx *c, wat_func *fn, const wat_token *id)
+{
+    if (fn->nlabels == fn->caplabels) {
+        uint32_t cap = fn->caplabels ? fn->caplabels * 2 : 16;
+        wat_label *nl = wat_alloc(c, cap * sizeof *nl);
+        if (fn->nlabels)
+            memcpy(nl, fn->labels, fn->nlabels * sizeof *nl);
+        fn->labels = nl;
+        fn->caplabels = cap;
+    }
+    wat_label *l = &fn->labels[fn->nlabels++];
+    l->id = NULL;
+    l->idlen = 0;
+    if (id)
+        l->id = wat_id_bytes(c, id, &l->idlen);
+}
+
+/* `end $l` / `else $l`: the id, when given, must be the block's. */
+static void closing_id(wat_ctx *c, wat_func *fn)
+{
+    const wat_token *t = wat_peek(c);
+    if (t->kind != WT_ID)
+        return;
+    uint32_t len;
+    const uint8_t *s = wat_id_bytes(c, t, &len);
+    const wat_label *l = &fn->labels[fn->nlabels - 1];
+    if (!l->id || l->idlen != len || memcmp(l->id, s, len))
+        wat_fail(c, t, "mismatching label");
+    c->pos++;
+}
+
+static uint32_t label_index(wat_ctx *c, wat_func *fn)
+{
+    const wat_token *t = wat_peek(c);
+    if (t->kind == WT_ID) {
+        uint32_t len;
+        const uint8_t *s = wat_id_bytes(c, t, &len);
+        for (uint32_t i = fn->nlabels; i-- > 0;) {
+            const wat_label *l = &fn->labels[i];
+            if (l->id && l->idlen == len && !memcmp(l->id, s, len)) {
+                c->pos++;
+                return fn->nlabels - 1 - i;
+            }
+        }
+        wat_fail(c, t, "unknown label $%.*s", (int)len, (const char *)s);
+    }
+    return (uint32_t)wat_uint(c, wat_next(c), 32);
+}
+
+static bool at_index(const wat_ctx *c, const wat_token *t)
+{
+    return t->kind == WT_ID || wat_is_uint(c, t);
+}
+
+/* ---- Immediates ------------------------------------------------------------ */
+
+static void memarg(wat_ctx *c, const ox_opinfo *oi, wat_buf *out)
+{
+    uint64_t offset = 0, align = (uint64_t)1 << oi->align;
+    const wat_token *t = wat_peek(c);
+    if (t->kind == WT_KEYWORD && t->len > 7 && !memcmp(c->src + t->off, "offset=", 7)) {
+        if (!wat_parse_uint_text(c->src + t->off + 7, t->len - 7, 32, &offset))
+            wat_fail(c, t, "malformed memory offset (an unsigned 32-bit integer)");
+        c->pos++;
+        t = wat_peek(c);
+    }
+    if (t->kind == WT_KEYWORD && t->len > 6 && !memcmp(c->src + t->off, "align=", 6)) {
+        if (!wat_parse_uint_text(c->src + t->off + 6, t->len - 6, 32, &align) || !align ||
+            (align & (align - 1)))
+            wat_fail(c, t, "malformed alignment (a power of two)");
+        c->pos++;
+    }
+    uint32_t log2 = 0;
+    while ((UINT64_C(1) << log2) < align)
+        log2++;
+    wat_buf_u32(c, out, log2);
+    wat_buf_u32(c, out, offset);
+}
+
+static void v128_const(wat_ctx *c, wat_buf *out)
+{
+    const wat_token *shape = wat_next(c);
+    static const struct { const char *kw; unsigned lanes, bits; bool fl; } shapes[] = {
+        {"i8x16", 16, 8, false}, {"i16x8", 8, 16, false}, {"i32x4", 4, 32, false},
+        {"i64x2", 2, 64, false}, {"f32x4", 4, 32, true},  {"f64x2", 2, 64, true},
+    };
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        if (!wat_is_kw(c, shape, shapes[s].kw))
+            continue;
+        for (unsigned i = 0; i < shapes[s].lanes; i++) {
+            const wat_token *t = wat_next(c);
+            uint64_t v = shapes[s].fl ? (shapes[s].bits == 32 ? wat_f32(c, t) : wat_f64(c, t))
+                                      : wat_int(c, t, shapes[s].bits);
+            for (unsigned b = 0; b < shapes[s].bits / 8; b++)
+                wat_buf_byte(c, out, (uint8_t)(v >> (8 * b)));
+        }
+        return;
+    }
+    wat_fail(c, shape, "unexpected token, expected a v128 shape (i8x16, ..., f64x2)");
+}
+
+static void le_bytes(wat_ctx *c, wat_buf *out, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        wat_buf_byte(c, out, (uint8_t)(v >> (8 * i)));
+}
+
+static void opt_index_or_zero(wat_ctx *c, wat_mod *m, enum wat_space ns, wat_buf *out)
+{
+    uint32_t idx = 0;
+    wat_opt_index(c, m, ns, &idx);
+    wat_buf_u32(c, out, idx);
+}
+
+static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi, wat_buf *out)
+{
+    uint32_t a, b;
+    switch ((enum ox_imm)oi->imm) {
+    case OX_IMM_NONE:
+        break;
+    case OX_IMM_LABEL:
+        wat_buf_u32(c, out, label_index(c, fn));
+        break;
+    case OX_IMM_BR_TABLE: {
+        wat_buf ls = {.slot = -1};
+        uint32_t n = 0;
+        while (at_index(c, wat_peek(c))) {
+            wat_buf_u32(c, &ls, label_index(c, fn));
+            n++;
+        }
+        if (!n)
+            wat_fail(c, NULL, "br_table needs at least one label");
+        wat_buf_u32(c, out, n - 1);
+        wat_buf_put(c, out, ls.p, ls.n);
+        break;
+    }
+    case OX_IMM_FUNC:
+        wat_buf_u32(c, out, wat_index(c, m, NS_FUNC));
+        break;
+    case OX_IMM_CALL_INDIRECT: {
+        uint32_t table = 0;
+        wat_opt_index(c, m, NS_TABLE, &table);
+        wat_buf_u32(c, out, wat_typeuse(c, m, NULL, false, NULL));
+        wat_buf_u32(c, out, table);
+        break;
+    }
+    case OX_IMM_LOCAL: {
+        const wat_token *t = wat_peek(c);
+        if (t->kind == WT_ID) {
+            uint32_t len;
+            const uint8_t *s = wat_id_bytes(c, t, &len);
+            if (!wat_names_find(&fn->locals, s, len, &a))
+                wat_fail(c, t, "unknown local $%.*s", (int)len, (const char *)s);
+            c->pos++;
+        } else {
+            a = (uint32_t)wat_uint(c, wat_next(c), 32);
+        }
+        wat_buf_u32(c, out, a);
+        break;
+    }
+    case OX_IMM_GLOBAL:
+        wat_buf_u32(c, out, wat_index(c, m, NS_GLOBAL));
+        break;
+    case OX_IMM_TABLE:
+        opt_index_or_zero(c, m, NS_TABLE, out);
+        break;
+    case OX_IMM_MEMARG:
+        memarg(c, oi, out);
+        break;
+    case OX_IMM_MEM:
+        opt_index_or_zero(c, m, NS_MEM, out);
+        break;
+    case OX_IMM_MEM_MEM:
+        opt_index_or_zero(c, m, NS_MEM, out);
+        opt_index_or_zero(c, m, NS_MEM, out);
+        break;
+    case OX_IMM_I32:
+        wat_buf_s64(c, out, (int32_t)(uint32_t)wat_int(c, wat_next(c), 32));
+        break;
+    case OX_IMM_I64:
+        wat_buf_s64(c, out, (int64_t)wat_int(c, wat_next(c), 64));
+        break;
+    case OX_IMM_F32:
+        le_bytes(c, out, wat_f32(c, wat_next(c)), 4);
+        break;
+    case OX_IMM_F64:
+        le_bytes(c, out, wat_f64(c, wat_next(c)), 8);
+        break;
+    case OX_IMM_V128:
+        v128_const(c, out);
+        break;
+    case OX_IMM_REFTYPE:
+        wat_buf_byte(c, out, wat_reftype(c, true));
+        break;
+    case OX_IMM_DATA:
+        m->uses_datacount = true;
+        wat_buf_u32(c, out, wat_index(c, m, NS_DATA));
+        break;
+    case OX_IMM_DATA_MEM: /* memory.init mem? data */
+        m->uses_datacount = true;
+        a = 0;
+        if (at_index(c, wat_peek2(c)) && at_index(c, wat_peek(c)))
+            a = wat_index(c, m, NS_MEM);
+        wat_buf_u32(c, out, wat_index(c, m, NS_DATA));
+        wat_buf_u32(c, out, a);
+        break;
+    case OX_IMM_ELEM:
+        wat_buf_u32(c, out, wat_index(c, m, NS_ELEM));
+        break;
+    case OX_IMM_ELEM_TABLE: /* table.init table? elem */
+        a = 0;
+        if (at_index(c, wat_peek2(c)) && at_index(c, wat_peek(c)))
+            a = wat_index(c, m, NS_TABLE);
+        wat_buf_u32(c, out, wat_index(c, m, NS_ELEM));
+        wat_buf_u32(c, out, a);
+        break;
+    case OX_IMM_TABLE_TABLE: /* table.copy (dst src)? */
+        a = b = 0;
+        if (wat_opt_index(c, m, NS_TABLE, &a))
+            b = wat_index(c, m, NS_TABLE);
+        wat_buf_u32(c, out, a);
+        wat_buf_u32(c, out, b);
+        break;
+    case OX_IMM_BLOCK:
+    case OX_IMM_SELECT_T:
+        break; /* read by the callers */
+    }
+}
+
+static void opcode(wat_ctx *c, const ox_opinfo *oi, wat_buf *out)
+{
+    if (oi->prefix) {
+        wat_buf_byte(c, out, oi->prefix);
+        wat_buf_u32(c, out, oi->code);
+    } else {
+        wat_buf_byte(c, out, (uint8_t)oi->code);
+    }
+}
+
+/* An instruction's op and immediates, after its mnemonic (not block ones). */
+static void op_and_immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const wat_token *kw,
+                              wat_buf *out)
+{
+    const ox_opinfo *oi = lookup(c, kw);
+    if (!oi) {
+        char buf[64];
+        wat_fail(c, kw, "unknown operator %s", wat_tok_text(c, kw, buf, sizeof buf));
+    }
+    if (oi->op == OXO_SELECT && wat_at_form(c, "result")) {
+        wat_buf ts = {.slot = -1};
+        while (wat_at_form(c, "result")) {
+            c->pos += 2;
+            while (wat_peek(c)->kind != WT_RPAR)
+                wat_buf_byte(c, &ts, wat_valtype(c));
+            wat_expect_rpar(c);
+        }
+        wat_buf_byte(c, out, 0x1C);
+        wat_buf_u32(c, out, ts.n);
+        wat_buf_put(c, out, ts.p, ts.n);
+        return;
+    }
+    opcode(c, oi, out);
+    immediates(c, m, fn, oi, out);
+}
+
+/* block/loop/if: the label and block type, written after the op. */
+static void block_head(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf *out)
+{
+    const wat_token *id = wat_peek(c)->kind == WT_ID ? wat_next(c) : NULL;
+    uint8_t val = 0x40;
+    uint32_t t = wat_typeuse(c, m, NULL, true, &val);
+    wat_buf_byte(c, out, op);
+    if (t == UINT32_MAX)
+        wat_buf_byte(c, out, val);
+    else
+        wat_buf_s64(c, out, t);
+    push_label(c, fn, id);
+}
+
+static bool is_block_kw(const wat_ctx *c, const wat_token *t, uint8_t *op)
+{
+    if (wat_is_kw(c, t, "block"))
+        return *op = 0x02, true;
+    if (wat_is_kw(c, t, "loop"))
+        return *op = 0x03, true;
+    if (wat_is_kw(c, t, "if"))
+        return *op = 0x04, true;
+    return false;
+}
+
+static void plain_block(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf *out)
+{
+    block_head(c, m, fn, op, out);
+    wat_instrs(c, m, fn, out);
+    if (op == 0x04 && wat_is_kw(c, wat_peek(c), "else")) {
+        c->pos++;
+        closing_id(c, fn);
+        wat_buf_byte(c, out, 0x05);
+        wat_instrs(c, m, fn, out);
+    }
+    wat_expect_kw(c, "end");
+    closing_id(c, fn);
+    wat_buf_byte(c, out, 0x0B);
+    fn->nlabels--;
+}
+
+static void folded(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out);
+
+static void folded_if(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
+{
+    wat_buf head = {.slot = -1};
+    block_head(c, m, fn, 0x04, &head);
+    fn->nlabels--; /* the condition is outside the block */
+    while (wat_peek(c)->kind == WT_LPAR && !wat_at_form(c, "then"))
+        folded(c, m, fn, out);
+    fn->nlabels++;
+    wat_buf_put(c, out, head.p, head.n);
+    wat_expect_lpar(c);
+    wat_expect_kw(c, "then");
+    wat_instrs(c, m, fn, out);
+    wat_expect_rpar(c);
+    if (wat_at_form(c, "else")) {
+        c->pos += 2;
+        wat_buf_byte(c, out, 0x05);
+        wat_instrs(c, m, fn, out);
+        wat_expect_rpar(c);
+    }
+    wat_buf_byte(c, out, 0x0B);
+    fn->nlabels--;
+}
+
+/* Move out[from, mid) after out[mid, end). */
+static void rotate(wat_ctx *c, wat_buf *out, size_t from, size_t mid)
+{
+    size_t k = mid - from;
+    if (!k || mid == out->n)
+        return;
+    uint8_t small[64], *tmp = k <= sizeof small ? small : wat_alloc(c, k);
+    memcpy(tmp, out->p + from, k);
+    memmove(out->p + from, out->p + mid, out->n - mid);
+    memcpy(out->p + out->n - k, tmp, k);
+}
+
+static void folded(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
+{
+    wat_expect_lpar(c);
+    const wat_token *kw = wat_next(c);
+    uint8_t op;
+    if (kw->kind != WT_KEYWORD) {
+        char buf[64];
+        wat_fail(c, kw, "unexpected token %s, expected an instruction",
+                 wat_tok_text(c, kw, buf, sizeof buf));
+    }
+    if (is_block_kw(c, kw, &op)) {
+        if (op == 0x04) {
+            folded_if(c, m, fn, out);
+        } else {
+            block_head(c, m, fn, op, out);
+            wat_instrs(c, m, fn, out);
+            wat_buf_byte(c, out, 0x0B);
+            fn->nlabels--;
+        }
+    } else {
+        size_t from = out->n;
+        op_and_immediates(c, m, fn, kw, out);
+        size_t mid = out->n;
+        while (wat_peek(c)->kind == WT_LPAR)
+            folded(c, m, fn, out);
+        rotate(c, out, from, mid);
+    }
+    wat_expect_rpar(c);
+}
+
+void wat_instrs(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
+{
+    for (;;) {
+        const wat_token *t = wat_peek(c);
+        if (t->kind == WT_LPAR) {
+            folded(c, m, fn, out);
+            continue;
+        }
+        if (t->kind != WT_KEYWORD || wat_is_kw(c, t, "end") || wat_is_kw(c, t, "else"))
+            return;
+        c->pos++;
+        uint8_t op;
+        if (is_block_kw(c, t, &op))
+            plain_block(c, m, fn, op, out);
+        else
+            op_and_immediates(c, m, fn, t, out);
+    }
+}
+
+void wat_const_expr(wat_ctx *c, wat_mod *m, wat_buf *out)
+{
+    wat_func none = {0};
+    wat_instrs(c, m, &none, out);
+    wat_buf_byte(c, out, 0x0B);
+}
+
+void wat_folded_expr(wat_ctx *c, wat_mod *m, wat_buf *out)
+{
+    wat_func none = {0};
+    folded(c, m, &none, out);
+    wat_buf_byte(c, out, 0x0B);
+}

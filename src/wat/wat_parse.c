@@ -1,0 +1,1001 @@
+/*
+ * wat_parse.c — module fields of the text format to the binary format.
+ *
+ * See wat_mod.h for the two passes. Each field's encoding goes to its
+ * section's buffer; wat_module() puts the sections together in the binary
+ * order at the end, with the types the type uses implied, and a name
+ * section with the functions' $ids (so traps and `inspect --wat` can name
+ * them, as wasmtime's text reader does).
+ */
+#include <string.h>
+
+#include "wat_mod.h"
+
+/* ---- Identifiers ---------------------------------------------------------- */
+
+static uint32_t hash(const uint8_t *s, uint32_t n)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return h;
+}
+
+bool wat_names_find(const wat_names *nm, const uint8_t *s, uint32_t len, uint32_t *idx)
+{
+    if (!nm->cap)
+        return false;
+    uint32_t mask = nm->cap * 2 - 1;
+    for (uint32_t h = hash(s, len) & mask;; h = (h + 1) & mask) {
+        uint32_t e = nm->slots[h];
+        if (!e)
+            return false;
+        const struct wat_name_ent *en = &nm->ents[e - 1];
+        if (en->len == len && !memcmp(en->s, s, len)) {
+            *idx = en->idx;
+            return true;
+        }
+    }
+}
+
+static void names_insert_slot(wat_names *nm, uint32_t e)
+{
+    uint32_t mask = nm->cap * 2 - 1;
+    uint32_t h = hash(nm->ents[e].s, nm->ents[e].len) & mask;
+    while (nm->slots[h])
+        h = (h + 1) & mask;
+    nm->slots[h] = e + 1;
+}
+
+const uint8_t *wat_id_bytes(wat_ctx *c, const wat_token *t, uint32_t *len)
+{
+    const char *s = c->src + t->off;
+    if (t->len > 1 && s[1] == '"') {
+        wat_buf b = {.slot = -1};
+        wat_name(c, t, &b);
+        if (!b.n)
+            wat_fail(c, t, "empty identifier");
+        *len = (uint32_t)b.n;
+        return b.p;
+    }
+    *len = t->len - 1;
+    return (const uint8_t *)s + 1;
+}
+
+void wat_names_add(wat_ctx *c, wat_names *nm, const wat_token *t, uint32_t idx, const char *what)
+{
+    uint32_t len, old;
+    const uint8_t *s = wat_id_bytes(c, t, &len);
+    if (wat_names_find(nm, s, len, &old))
+        wat_fail(c, t, "duplicate %s $%.*s", what, (int)len, (const char *)s);
+    if (nm->n == nm->cap) {
+        uint32_t cap = nm->cap ? nm->cap * 2 : 16;
+        struct wat_name_ent *ne = wat_alloc(c, cap * sizeof *ne);
+        if (nm->n)
+            memcpy(ne, nm->ents, nm->n * sizeof *ne);
+        nm->ents = ne;
+        nm->cap = cap;
+        nm->slots = wat_alloc(c, cap * 2 * sizeof *nm->slots);
+        for (uint32_t i = 0; i < nm->n; i++)
+            names_insert_slot(nm, i);
+    }
+    nm->ents[nm->n] = (struct wat_name_ent){s, len, idx};
+    names_insert_slot(nm, nm->n++);
+}
+
+static const char *space_name[NS_COUNT_] = {"type", "function", "table", "memory", "global",
+                                            "elem segment", "data segment"};
+
+bool wat_opt_index(wat_ctx *c, wat_mod *m, enum wat_space ns, uint32_t *out)
+{
+    const wat_token *t = wat_peek(c);
+    if (t->kind == WT_ID) {
+        uint32_t len;
+        const uint8_t *s = wat_id_bytes(c, t, &len);
+        if (!wat_names_find(&m->names[ns], s, len, out))
+            wat_fail(c, t, "unknown %s $%.*s", space_name[ns], (int)len, (const char *)s);
+        c->pos++;
+        return true;
+    }
+    if (wat_is_uint(c, t)) {
+        *out = (uint32_t)wat_uint(c, t, 32);
+        c->pos++;
+        return true;
+    }
+    return false;
+}
+
+uint32_t wat_index(wat_ctx *c, wat_mod *m, enum wat_space ns)
+{
+    uint32_t idx;
+    if (!wat_opt_index(c, m, ns, &idx)) {
+        char buf[64];
+        wat_fail(c, NULL, "unexpected token %s, expected a %s index or $id",
+                 wat_tok_text(c, wat_peek(c), buf, sizeof buf), space_name[ns]);
+    }
+    return idx;
+}
+
+/* ---- Types ---------------------------------------------------------------- */
+
+static const struct { const char *kw; uint8_t type; } valtypes[] = {
+    {"i32", OX_I32}, {"i64", OX_I64}, {"f32", OX_F32}, {"f64", OX_F64}, {"v128", OX_V128},
+    {"funcref", OX_FUNCREF}, {"externref", OX_EXTERNREF},
+};
+
+static int simple_valtype(const wat_ctx *c, const wat_token *t)
+{
+    for (size_t i = 0; i < sizeof valtypes / sizeof valtypes[0]; i++)
+        if (wat_is_kw(c, t, valtypes[i].kw))
+            return valtypes[i].type;
+    return -1;
+}
+
+bool wat_at_valtype(const wat_ctx *c)
+{
+    return simple_valtype(c, wat_peek(c)) >= 0 || wat_at_form(c, "ref");
+}
+
+/* (ref null func|extern): the only reference types of WebAssembly 2.0. */
+static uint8_t ref_form(wat_ctx *c)
+{
+    wat_expect_lpar(c);
+    wat_expect_kw(c, "ref");
+    const wat_token *t = wat_peek(c);
+    if (!wat_is_kw(c, t, "null"))
+        wat_fail(c, t, "non-nullable reference types are not supported yet "
+                       "(typed function references, WebAssembly 3.0)");
+    c->pos++;
+    uint8_t r;
+    t = wat_next(c);
+    if (wat_is_kw(c, t, "func"))
+        r = OX_FUNCREF;
+    else if (wat_is_kw(c, t, "extern"))
+        r = OX_EXTERNREF;
+    else
+        wat_fail(c, t, "unsupported heap type (only func and extern are supported yet)");
+    wat_expect_rpar(c);
+    return r;
+}
+
+uint8_t wat_valtype(wat_ctx *c)
+{
+    int v = simple_valtype(c, wat_peek(c));
+    if (v >= 0) {
+        c->pos++;
+        return (uint8_t)v;
+    }
+    if (wat_at_form(c, "ref"))
+        return ref_form(c);
+    char buf[64];
+    wat_fail(c, NULL, "unexpected token %s, expected a value type",
+             wat_tok_text(c, wat_peek(c), buf, sizeof buf));
+}
+
+uint8_t wat_reftype(wat_ctx *c, bool heap)
+{
+    const wat_token *t = wat_peek(c);
+    if (wat_is_kw(c, t, heap ? "func" : "funcref"))
+        return c->pos++, OX_FUNCREF;
+    if (wat_is_kw(c, t, heap ? "extern" : "externref"))
+        return c->pos++, OX_EXTERNREF;
+    if (!heap && wat_at_form(c, "ref"))
+        return ref_form(c);
+    char buf[64];
+    wat_fail(c, t, "unexpected token %s, expected a %s", wat_tok_text(c, t, buf, sizeof buf),
+             heap ? "heap type (func or extern)" : "reference type");
+}
+
+static uint32_t add_type(wat_ctx *c, wat_mod *m, const wat_buf *p, const wat_buf *r)
+{
+    if (m->ntypes == m->captypes) {
+        uint32_t cap = m->captypes ? m->captypes * 2 : 16;
+        wat_functype *nt = wat_alloc(c, cap * sizeof *nt);
+        if (m->ntypes)
+            memcpy(nt, m->types, m->ntypes * sizeof *nt);
+        m->types = nt;
+        m->captypes = cap;
+    }
+    wat_functype *ft = &m->types[m->ntypes];
+    ft->np = (uint32_t)p->n;
+    ft->nr = (uint32_t)r->n;
+    ft->p = p->n ? p->p : NULL;
+    ft->r = r->n ? r->p : NULL;
+    return m->ntypes++;
+}
+
+static bool type_is(const wat_functype *ft, const wat_buf *p, const wat_buf *r)
+{
+    return ft->np == p->n && ft->nr == r->n && (!p->n || !memcmp(ft->p, p->p, p->n)) &&
+           (!r->n || !memcmp(ft->r, r->p, r->n));
+}
+
+/* (param ...)* (result ...)* into p and r. Parameters with an $id bind a
+   local of fn (they are refused without fn: blocks and call_indirect). */
+static void params_results(wat_ctx *c, wat_func *fn, bool ids_ok, wat_buf *p, wat_buf *r)
+{
+    while (wat_at_form(c, "param")) {
+        c->pos += 2;
+        const wat_token *t = wat_peek(c);
+        if (t->kind == WT_ID) {
+            if (!ids_ok)
+                wat_fail(c, t, "unexpected token: a parameter here cannot have an $id");
+            c->pos++;
+            if (fn)
+                wat_names_add(c, &fn->locals, t, fn->nlocals, "local");
+            wat_buf_byte(c, p, wat_valtype(c));
+            if (fn)
+                fn->nlocals++;
+        } else {
+            while (wat_peek(c)->kind != WT_RPAR) {
+                wat_buf_byte(c, p, wat_valtype(c));
+                if (fn)
+                    fn->nlocals++;
+            }
+        }
+        wat_expect_rpar(c);
+    }
+    while (wat_at_form(c, "result")) {
+        c->pos += 2;
+        while (wat_peek(c)->kind != WT_RPAR)
+            wat_buf_byte(c, r, wat_valtype(c));
+        wat_expect_rpar(c);
+    }
+}
+
+uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval)
+{
+    uint32_t idx = UINT32_MAX;
+    const wat_token *tt = NULL;
+    if (wat_at_form(c, "type")) {
+        c->pos += 2;
+        tt = wat_peek(c);
+        idx = wat_index(c, m, NS_TYPE);
+        wat_expect_rpar(c);
+    }
+    wat_buf p = {.slot = -1}, r = {.slot = -1};
+    const wat_token *at = wat_peek(c);
+    params_results(c, fn, fn != NULL, &p, &r);
+    if (idx != UINT32_MAX && idx >= m->ntypes) {
+        /* no such type (yet): the validator says "unknown type", unless
+           the inline signature had to be compared with it */
+        if (p.n || r.n)
+            wat_fail(c, tt, "unknown type %u", idx);
+        return idx;
+    }
+    if (idx != UINT32_MAX) {
+        const wat_functype *ft = &m->types[idx];
+        if ((p.n || r.n) && !type_is(ft, &p, &r))
+            wat_fail(c, at, "inline function type does not match type %u", idx);
+        if (fn && !p.n)
+            fn->nlocals += ft->np;
+        return idx;
+    }
+    if (block && !p.n && r.n <= 1) {
+        *blockval = r.n ? r.p[0] : 0x40;
+        return UINT32_MAX;
+    }
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        if (type_is(&m->types[i], &p, &r))
+            return i;
+    return add_type(c, m, &p, &r);
+}
+
+/* ---- Pass one: indices and ids -------------------------------------------- */
+
+static int def_space(const wat_ctx *c, const wat_token *t)
+{
+    if (wat_is_kw(c, t, "func"))
+        return NS_FUNC;
+    if (wat_is_kw(c, t, "table"))
+        return NS_TABLE;
+    if (wat_is_kw(c, t, "memory"))
+        return NS_MEM;
+    if (wat_is_kw(c, t, "global"))
+        return NS_GLOBAL;
+    return -1;
+}
+
+static void define(wat_ctx *c, wat_mod *m, enum wat_space ns, const wat_token *id)
+{
+    if (id->kind == WT_ID)
+        wat_names_add(c, &m->names[ns], id, m->count[ns], space_name[ns]);
+    m->count[ns]++;
+}
+
+/* (type $id? (func (param ...)* (result ...)*)) in full. */
+static void type_field(wat_ctx *c, wat_mod *m)
+{
+    const wat_token *id = wat_peek(c);
+    if (id->kind == WT_ID)
+        c->pos++;
+    wat_expect_lpar(c);
+    wat_expect_kw(c, "func");
+    wat_buf p = {.slot = -1}, r = {.slot = -1};
+    params_results(c, NULL, true, &p, &r);
+    wat_expect_rpar(c);
+    wat_expect_rpar(c);
+    define(c, m, NS_TYPE, id);
+    add_type(c, m, &p, &r);
+}
+
+static void skip_exports(wat_ctx *c)
+{
+    while (wat_at_form(c, "export"))
+        wat_skip_sexpr(c);
+}
+
+/* Whether the rest of the current field holds a (kw ...) at its level. */
+static bool field_has(wat_ctx *c, const char *kw)
+{
+    size_t save = c->pos;
+    bool found = false;
+    while (wat_peek(c)->kind != WT_RPAR && wat_peek(c)->kind != WT_EOF) {
+        if (wat_at_form(c, kw)) {
+            found = true;
+            break;
+        }
+        if (wat_peek(c)->kind == WT_LPAR)
+            wat_skip_sexpr(c);
+        else
+            c->pos++;
+    }
+    c->pos = save;
+    return found;
+}
+
+static const char *kind_word[NS_COUNT_] = {"type", "function", "table", "memory", "global",
+                                           "elem", "data"};
+
+static void pass_one(wat_ctx *c, wat_mod *m)
+{
+    int first_def = -1; /* space of the first non-imported definition */
+    while (wat_peek(c)->kind == WT_LPAR) {
+        size_t start = c->pos;
+        const wat_token *kw = wat_peek2(c);
+        c->pos += 2;
+        int ns = def_space(c, kw);
+        if (wat_is_kw(c, kw, "type")) {
+            type_field(c, m);
+            continue;
+        }
+        if (ns >= 0) {
+            const wat_token *id = wat_peek(c);
+            if (id->kind == WT_ID)
+                c->pos++;
+            skip_exports(c);
+            bool import = wat_at_form(c, "import");
+            if (import && first_def >= 0)
+                wat_fail(c, kw, "import after %s", kind_word[first_def]);
+            if (!import && first_def < 0)
+                first_def = ns;
+            define(c, m, (enum wat_space)ns, id);
+            if (!import && ns == NS_TABLE && field_has(c, "elem"))
+                m->count[NS_ELEM]++;
+            if (!import && ns == NS_MEM && field_has(c, "data"))
+                m->count[NS_DATA]++;
+        } else if (wat_is_kw(c, kw, "import")) {
+            while (wat_peek(c)->kind == WT_STRING)
+                c->pos++;
+            const wat_token *dk = wat_peek2(c);
+            int dns = wat_peek(c)->kind == WT_LPAR ? def_space(c, dk) : -1;
+            if (dns < 0)
+                wat_fail(c, dk, "unexpected token, expected an import description "
+                                "(func, table, memory or global)");
+            if (first_def >= 0)
+                wat_fail(c, kw, "import after %s", kind_word[first_def]);
+            c->pos += 2;
+            define(c, m, (enum wat_space)dns, wat_peek(c));
+        } else if (wat_is_kw(c, kw, "elem") || wat_is_kw(c, kw, "data")) {
+            define(c, m, wat_is_kw(c, kw, "elem") ? NS_ELEM : NS_DATA, wat_peek(c));
+        } else if (!wat_is_kw(c, kw, "export") && !wat_is_kw(c, kw, "start")) {
+            char buf[64];
+            wat_fail(c, kw, "unexpected token %s, expected a module field",
+                     wat_tok_text(c, kw, buf, sizeof buf));
+        }
+        c->pos = start;
+        wat_skip_sexpr(c);
+    }
+}
+
+/* ---- Pass two: each field's encoding ---------------------------------------- */
+
+static void put_name(wat_ctx *c, wat_buf *b, const wat_buf *name)
+{
+    wat_buf_u32(c, b, name->n);
+    wat_buf_put(c, b, name->p, name->n);
+}
+
+/* (export "name")* of a definition: exports of kind `kind` at `idx`. */
+static void inline_exports(wat_ctx *c, wat_mod *m, uint8_t kind, uint32_t idx)
+{
+    while (wat_at_form(c, "export")) {
+        c->pos += 2;
+        wat_buf name = {.slot = -1};
+        wat_name(c, wat_next(c), &name);
+        wat_expect_rpar(c);
+        put_name(c, &m->sec[SEC_EXPORT], &name);
+        wat_buf_byte(c, &m->sec[SEC_EXPORT], kind);
+        wat_buf_u32(c, &m->sec[SEC_EXPORT], idx);
+        m->nitems[SEC_EXPORT]++;
+    }
+}
+
+/* (import "m" "n") of an inline import: the entry's head. */
+static bool inline_import(wat_ctx *c, wat_mod *m, uint8_t kind)
+{
+    if (!wat_at_form(c, "import"))
+        return false;
+    c->pos += 2;
+    wat_buf mod = {.slot = -1}, name = {.slot = -1};
+    wat_name(c, wat_next(c), &mod);
+    wat_name(c, wat_next(c), &name);
+    wat_expect_rpar(c);
+    wat_buf *b = &m->sec[SEC_IMPORT];
+    put_name(c, b, &mod);
+    put_name(c, b, &name);
+    wat_buf_byte(c, b, kind);
+    m->nitems[SEC_IMPORT]++;
+    return true;
+}
+
+static void limits(wat_ctx *c, wat_buf *b)
+{
+    uint64_t min = wat_uint(c, wat_next(c), 32);
+    if (wat_peek(c)->kind == WT_NUM) {
+        uint64_t max = wat_uint(c, wat_next(c), 32);
+        wat_buf_byte(c, b, 0x01);
+        wat_buf_u32(c, b, min);
+        wat_buf_u32(c, b, max);
+    } else {
+        wat_buf_byte(c, b, 0x00);
+        wat_buf_u32(c, b, min);
+    }
+}
+
+static void globaltype(wat_ctx *c, wat_buf *b)
+{
+    if (wat_at_form(c, "mut")) {
+        c->pos += 2;
+        wat_buf_byte(c, b, wat_valtype(c));
+        wat_buf_byte(c, b, 0x01);
+        wat_expect_rpar(c);
+    } else {
+        wat_buf_byte(c, b, wat_valtype(c));
+        wat_buf_byte(c, b, 0x00);
+    }
+}
+
+static const wat_token *opt_id(wat_ctx *c)
+{
+    const wat_token *t = wat_peek(c);
+    if (t->kind != WT_ID)
+        return NULL;
+    c->pos++;
+    return t;
+}
+
+static void func_name(wat_ctx *c, wat_mod *m, const wat_token *id, uint32_t idx)
+{
+    if (!id)
+        return;
+    uint32_t len;
+    const uint8_t *s = wat_id_bytes(c, id, &len);
+    wat_buf_u32(c, &m->funcnames, idx);
+    wat_buf_u32(c, &m->funcnames, len);
+    wat_buf_put(c, &m->funcnames, s, len);
+    m->nfuncnames++;
+}
+
+static void func_field(wat_ctx *c, wat_mod *m)
+{
+    const wat_token *id = opt_id(c);
+    uint32_t idx = m->next[NS_FUNC]++;
+    func_name(c, m, id, idx);
+    inline_exports(c, m, 0x00, idx);
+    wat_func fn = {0};
+    if (inline_import(c, m, 0x00)) {
+        uint32_t t = wat_typeuse(c, m, &fn, false, NULL);
+        wat_buf_u32(c, &m->sec[SEC_IMPORT], t);
+        m->func_type[idx] = t;
+        return;
+    }
+    uint32_t t = wat_typeuse(c, m, &fn, false, NULL);
+    m->func_type[idx] = t;
+    wat_buf_u32(c, &m->sec[SEC_FUNC], t);
+    m->nitems[SEC_FUNC]++;
+    wat_buf locals = {.slot = -1};
+    while (wat_at_form(c, "local")) {
+        c->pos += 2;
+        const wat_token *lid = opt_id(c);
+        if (lid) {
+            wat_names_add(c, &fn.locals, lid, fn.nlocals++, "local");
+            wat_buf_byte(c, &locals, wat_valtype(c));
+        } else {
+            while (wat_peek(c)->kind != WT_RPAR) {
+                wat_buf_byte(c, &locals, wat_valtype(c));
+                fn.nlocals++;
+            }
+        }
+        wat_expect_rpar(c);
+    }
+    wat_buf body = {.slot = -1};
+    /* locals as runs of one type */
+    uint32_t runs = 0;
+    for (size_t i = 0; i < locals.n; i++)
+        runs += !i || locals.p[i] != locals.p[i - 1];
+    wat_buf_u32(c, &body, runs);
+    for (size_t i = 0; i < locals.n;) {
+        size_t j = i;
+        while (j < locals.n && locals.p[j] == locals.p[i])
+            j++;
+        wat_buf_u32(c, &body, j - i);
+        wat_buf_byte(c, &body, locals.p[i]);
+        i = j;
+    }
+    wat_instrs(c, m, &fn, &body);
+    wat_buf_byte(c, &body, 0x0B);
+    wat_buf *code = &m->sec[SEC_CODE];
+    wat_buf_u32(c, code, body.n);
+    wat_buf_put(c, code, body.p, body.n);
+    m->nitems[SEC_CODE]++;
+}
+
+/* An elem list after its mode: `func idx*`, `reftype item*`, or (with
+   `bare_funcs`, the old active form) just `idx*`. Returns whether it is
+   made of expressions; writes the count and items to items. */
+static bool elem_list(wat_ctx *c, wat_mod *m, bool bare_funcs, uint8_t *type, wat_buf *items)
+{
+    uint32_t n = 0;
+    wat_buf b = {.slot = -1};
+    bool exprs = false;
+    *type = OX_FUNCREF;
+    if (wat_is_kw(c, wat_peek(c), "func")) {
+        c->pos++;
+    } else if (!bare_funcs || (wat_peek(c)->kind != WT_ID && !wat_is_uint(c, wat_peek(c)) &&
+                               wat_peek(c)->kind != WT_RPAR)) {
+        *type = wat_reftype(c, false);
+        exprs = true;
+    }
+    if (exprs) {
+        while (wat_peek(c)->kind == WT_LPAR) {
+            if (wat_at_form(c, "item")) {
+                c->pos += 2;
+                wat_const_expr(c, m, &b);
+                wat_expect_rpar(c);
+            } else {
+                wat_folded_expr(c, m, &b); /* (instr): one folded instruction */
+            }
+            n++;
+        }
+    } else {
+        while (wat_peek(c)->kind != WT_RPAR) {
+            wat_buf_u32(c, &b, wat_index(c, m, NS_FUNC));
+            n++;
+        }
+    }
+    wat_buf_u32(c, items, n);
+    wat_buf_put(c, items, b.p, b.n);
+    return exprs;
+}
+
+enum { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARE };
+
+/* An element segment's encoding: the compact flag forms where they fit. */
+static void elem_segment(wat_ctx *c, wat_mod *m, int mode, uint32_t table, const wat_buf *offset,
+                         bool exprs, uint8_t type, const wat_buf *items)
+{
+    wat_buf *b = &m->sec[SEC_ELEM];
+    uint8_t flag;
+    if (mode == SEG_ACTIVE)
+        flag = !exprs ? (table ? 2 : 0) : (table || type != OX_FUNCREF ? 6 : 4);
+    else
+        flag = (uint8_t)((mode == SEG_PASSIVE ? 1 : 3) | (exprs ? 4 : 0));
+    wat_buf_byte(c, b, flag);
+    if (flag == 2 || flag == 6)
+        wat_buf_u32(c, b, table);
+    if (mode == SEG_ACTIVE)
+        wat_buf_put(c, b, offset->p, offset->n);
+    if (flag & 3)
+        wat_buf_byte(c, b, exprs ? type : 0x00);
+    wat_buf_put(c, b, items->p, items->n);
+    m->nitems[SEC_ELEM]++;
+}
+
+static void offset_i32_0(wat_ctx *c, wat_buf *b)
+{
+    static const uint8_t zero[] = {0x41, 0x00, 0x0B};
+    wat_buf_put(c, b, zero, sizeof zero);
+}
+
+static void table_field(wat_ctx *c, wat_mod *m)
+{
+    opt_id(c);
+    uint32_t idx = m->next[NS_TABLE]++;
+    inline_exports(c, m, 0x01, idx);
+    wat_buf *b = &m->sec[SEC_TABLE];
+    if (inline_import(c, m, 0x01)) {
+        b = &m->sec[SEC_IMPORT];
+        wat_buf lim = {.slot = -1};
+        limits(c, &lim);
+        wat_buf_byte(c, b, wat_reftype(c, false));
+        wat_buf_put(c, b, lim.p, lim.n);
+        return;
+    }
+    m->nitems[SEC_TABLE]++;
+    if (wat_peek(c)->kind == WT_NUM) {
+        wat_buf lim = {.slot = -1};
+        limits(c, &lim);
+        wat_buf_byte(c, b, wat_reftype(c, false));
+        wat_buf_put(c, b, lim.p, lim.n);
+        if (wat_peek(c)->kind != WT_RPAR)
+            wat_fail(c, NULL, "table initialiser expressions are not supported yet "
+                              "(WebAssembly 3.0)");
+        return;
+    }
+    /* (table reftype (elem ...)): a table just big enough, and its segment */
+    uint8_t type = wat_reftype(c, false);
+    wat_expect_lpar(c);
+    wat_expect_kw(c, "elem");
+    wat_buf items = {.slot = -1}, ib = {.slot = -1};
+    uint32_t n = 0;
+    bool exprs = wat_peek(c)->kind == WT_LPAR;
+    while (wat_peek(c)->kind != WT_RPAR) {
+        if (!exprs)
+            wat_buf_u32(c, &ib, wat_index(c, m, NS_FUNC));
+        else if (wat_at_form(c, "item")) {
+            c->pos += 2;
+            wat_const_expr(c, m, &ib);
+            wat_expect_rpar(c);
+        } else
+            wat_folded_expr(c, m, &ib);
+        n++;
+    }
+    wat_expect_rpar(c);
+    wat_buf_u32(c, &items, n);
+    wat_buf_put(c, &items, ib.p, ib.n);
+    wat_buf_byte(c, b, type);
+    wat_buf_byte(c, b, 0x01);
+    wat_buf_u32(c, b, n);
+    wat_buf_u32(c, b, n);
+    wat_buf off = {.slot = -1};
+    offset_i32_0(c, &off);
+    m->next[NS_ELEM]++;
+    elem_segment(c, m, SEG_ACTIVE, idx, &off, exprs, type, &items);
+}
+
+static void data_segment(wat_ctx *c, wat_mod *m, int mode, uint32_t mem, const wat_buf *offset,
+                         const wat_buf *bytes)
+{
+    wat_buf *b = &m->sec[SEC_DATA];
+    if (mode == SEG_PASSIVE) {
+        wat_buf_byte(c, b, 0x01);
+    } else {
+        wat_buf_byte(c, b, mem ? 0x02 : 0x00);
+        if (mem)
+            wat_buf_u32(c, b, mem);
+        wat_buf_put(c, b, offset->p, offset->n);
+    }
+    wat_buf_u32(c, b, bytes->n);
+    wat_buf_put(c, b, bytes->p, bytes->n);
+    m->nitems[SEC_DATA]++;
+}
+
+static void strings(wat_ctx *c, wat_buf *b)
+{
+    while (wat_peek(c)->kind == WT_STRING)
+        wat_string(c, wat_next(c), b);
+}
+
+static void memory_field(wat_ctx *c, wat_mod *m)
+{
+    opt_id(c);
+    uint32_t idx = m->next[NS_MEM]++;
+    inline_exports(c, m, 0x02, idx);
+    if (inline_import(c, m, 0x02)) {
+        limits(c, &m->sec[SEC_IMPORT]);
+        return;
+    }
+    wat_buf *b = &m->sec[SEC_MEM];
+    m->nitems[SEC_MEM]++;
+    if (wat_at_form(c, "data")) {
+        c->pos += 2;
+        wat_buf bytes = {.slot = -1};
+        strings(c, &bytes);
+        wat_expect_rpar(c);
+        uint64_t pages = (bytes.n + OX_PAGE_SIZE - 1) / OX_PAGE_SIZE;
+        wat_buf_byte(c, b, 0x01);
+        wat_buf_u32(c, b, pages);
+        wat_buf_u32(c, b, pages);
+        wat_buf off = {.slot = -1};
+        offset_i32_0(c, &off);
+        m->next[NS_DATA]++;
+        data_segment(c, m, SEG_ACTIVE, idx, &off, &bytes);
+        return;
+    }
+    const wat_token *t = wat_peek(c);
+    if (wat_is_kw(c, t, "i64") || wat_is_kw(c, t, "i32"))
+        wat_fail(c, t, "memory address types are not supported yet (memory64, WebAssembly 3.0)");
+    limits(c, b);
+    if (wat_is_kw(c, wat_peek(c), "shared"))
+        wat_fail(c, NULL, "shared memories are not supported (threads proposal)");
+}
+
+static void global_field(wat_ctx *c, wat_mod *m)
+{
+    opt_id(c);
+    uint32_t idx = m->next[NS_GLOBAL]++;
+    inline_exports(c, m, 0x03, idx);
+    if (inline_import(c, m, 0x03)) {
+        globaltype(c, &m->sec[SEC_IMPORT]);
+        return;
+    }
+    wat_buf *b = &m->sec[SEC_GLOBAL];
+    globaltype(c, b);
+    wat_const_expr(c, m, b);
+    m->nitems[SEC_GLOBAL]++;
+}
+
+static void import_field(wat_ctx *c, wat_mod *m)
+{
+    wat_buf mod = {.slot = -1}, name = {.slot = -1};
+    wat_name(c, wat_next(c), &mod);
+    wat_name(c, wat_next(c), &name);
+    wat_expect_lpar(c);
+    const wat_token *kw = wat_next(c);
+    wat_buf *b = &m->sec[SEC_IMPORT];
+    put_name(c, b, &mod);
+    put_name(c, b, &name);
+    m->nitems[SEC_IMPORT]++;
+    const wat_token *id = opt_id(c);
+    int ns = def_space(c, kw);
+    uint32_t idx = m->next[ns]++;
+    wat_buf_byte(c, b, (uint8_t)(ns - NS_FUNC));
+    if (ns == NS_FUNC) {
+        func_name(c, m, id, idx);
+        wat_func fn = {0};
+        uint32_t t = wat_typeuse(c, m, &fn, false, NULL);
+        m->func_type[idx] = t;
+        wat_buf_u32(c, b, t);
+    } else if (ns == NS_TABLE) {
+        wat_buf lim = {.slot = -1};
+        limits(c, &lim);
+        wat_buf_byte(c, b, wat_reftype(c, false));
+        wat_buf_put(c, b, lim.p, lim.n);
+    } else if (ns == NS_MEM) {
+        limits(c, b);
+    } else {
+        globaltype(c, b);
+    }
+    wat_expect_rpar(c);
+}
+
+static void export_field(wat_ctx *c, wat_mod *m)
+{
+    wat_buf name = {.slot = -1};
+    wat_name(c, wat_next(c), &name);
+    wat_expect_lpar(c);
+    const wat_token *kw = wat_next(c);
+    int ns = def_space(c, kw);
+    if (ns < 0)
+        wat_fail(c, kw, "unexpected token, expected func, table, memory or global");
+    uint32_t idx = wat_index(c, m, (enum wat_space)ns);
+    wat_expect_rpar(c);
+    wat_buf *b = &m->sec[SEC_EXPORT];
+    put_name(c, b, &name);
+    wat_buf_byte(c, b, (uint8_t)(ns - NS_FUNC));
+    wat_buf_u32(c, b, idx);
+    m->nitems[SEC_EXPORT]++;
+}
+
+/* An active segment's (offset expr) or single folded instruction. */
+static void offset_expr(wat_ctx *c, wat_mod *m, wat_buf *b)
+{
+    if (wat_at_form(c, "offset")) {
+        c->pos += 2;
+        wat_const_expr(c, m, b);
+        wat_expect_rpar(c);
+    } else {
+        wat_folded_expr(c, m, b);
+    }
+}
+
+static void elem_field(wat_ctx *c, wat_mod *m)
+{
+    opt_id(c);
+    m->next[NS_ELEM]++;
+    int mode = SEG_PASSIVE;
+    uint32_t table = 0;
+    wat_buf off = {.slot = -1}, items = {.slot = -1};
+    if (wat_is_kw(c, wat_peek(c), "declare")) {
+        c->pos++;
+        mode = SEG_DECLARE;
+    } else if (wat_at_form(c, "table")) {
+        c->pos += 2;
+        table = wat_index(c, m, NS_TABLE);
+        wat_expect_rpar(c);
+        offset_expr(c, m, &off);
+        mode = SEG_ACTIVE;
+    } else if (wat_peek(c)->kind == WT_LPAR && !wat_at_form(c, "ref")) {
+        offset_expr(c, m, &off);
+        mode = SEG_ACTIVE;
+    }
+    uint8_t type;
+    bool exprs = elem_list(c, m, mode == SEG_ACTIVE, &type, &items);
+    elem_segment(c, m, mode, table, &off, exprs, type, &items);
+}
+
+static void data_field(wat_ctx *c, wat_mod *m)
+{
+    opt_id(c);
+    m->next[NS_DATA]++;
+    wat_buf off = {.slot = -1}, bytes = {.slot = -1};
+    uint32_t mem = 0;
+    int mode = SEG_PASSIVE;
+    if (wat_at_form(c, "memory")) {
+        c->pos += 2;
+        mem = wat_index(c, m, NS_MEM);
+        wat_expect_rpar(c);
+        offset_expr(c, m, &off);
+        mode = SEG_ACTIVE;
+    } else if (wat_peek(c)->kind == WT_LPAR) {
+        offset_expr(c, m, &off);
+        mode = SEG_ACTIVE;
+    }
+    strings(c, &bytes);
+    data_segment(c, m, mode, mem, &off, &bytes);
+}
+
+static void pass_two(wat_ctx *c, wat_mod *m)
+{
+    bool has_start = false;
+    while (wat_peek(c)->kind == WT_LPAR) {
+        c->pos++;
+        const wat_token *kw = wat_next(c);
+        if (wat_is_kw(c, kw, "type")) {
+            c->pos--;
+            c->pos--;
+            wat_skip_sexpr(c);
+            continue;
+        } else if (wat_is_kw(c, kw, "func")) {
+            func_field(c, m);
+        } else if (wat_is_kw(c, kw, "table")) {
+            table_field(c, m);
+        } else if (wat_is_kw(c, kw, "memory")) {
+            memory_field(c, m);
+        } else if (wat_is_kw(c, kw, "global")) {
+            global_field(c, m);
+        } else if (wat_is_kw(c, kw, "import")) {
+            import_field(c, m);
+        } else if (wat_is_kw(c, kw, "export")) {
+            export_field(c, m);
+        } else if (wat_is_kw(c, kw, "start")) {
+            if (has_start)
+                wat_fail(c, kw, "multiple start sections");
+            has_start = true;
+            wat_buf_u32(c, &m->sec[SEC_START], wat_index(c, m, NS_FUNC));
+            m->nitems[SEC_START] = 1;
+        } else if (wat_is_kw(c, kw, "elem")) {
+            elem_field(c, m);
+        } else if (wat_is_kw(c, kw, "data")) {
+            data_field(c, m);
+        }
+        wat_expect_rpar(c);
+    }
+}
+
+/* ---- Assembly ------------------------------------------------------------- */
+
+static void section(wat_ctx *c, wat_buf *out, uint8_t id, const wat_buf *body)
+{
+    wat_buf_byte(c, out, id);
+    wat_buf_u32(c, out, body->n);
+    wat_buf_put(c, out, body->p, body->n);
+}
+
+static void vec_section(wat_ctx *c, wat_mod *m, wat_buf *out, uint8_t id)
+{
+    if (!m->nitems[id])
+        return;
+    wat_buf body = {.slot = -1};
+    if (id != SEC_START)
+        wat_buf_u32(c, &body, m->nitems[id]);
+    wat_buf_put(c, &body, m->sec[id].p, m->sec[id].n);
+    section(c, out, id, &body);
+}
+
+static void assemble(wat_ctx *c, wat_mod *m, wat_buf *out)
+{
+    static const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+    wat_buf_put(c, out, header, sizeof header);
+    wat_buf *tb = &m->sec[SEC_TYPE];
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const wat_functype *ft = &m->types[i];
+        wat_buf_byte(c, tb, 0x60);
+        wat_buf_u32(c, tb, ft->np);
+        wat_buf_put(c, tb, ft->p, ft->np);
+        wat_buf_u32(c, tb, ft->nr);
+        wat_buf_put(c, tb, ft->r, ft->nr);
+    }
+    m->nitems[SEC_TYPE] = m->ntypes;
+    static const uint8_t order[] = {SEC_TYPE, SEC_IMPORT, SEC_FUNC, SEC_TABLE, SEC_MEM,
+                                    SEC_GLOBAL, SEC_EXPORT, SEC_START, SEC_ELEM};
+    for (size_t i = 0; i < sizeof order; i++)
+        vec_section(c, m, out, order[i]);
+    if (m->uses_datacount) {
+        wat_buf body = {.slot = -1};
+        wat_buf_u32(c, &body, m->count[NS_DATA]);
+        section(c, out, SEC_DATACOUNT, &body);
+    }
+    vec_section(c, m, out, SEC_CODE);
+    vec_section(c, m, out, SEC_DATA);
+    if (m->nfuncnames) {
+        wat_buf sub = {.slot = -1}, body = {.slot = -1};
+        wat_buf_u32(c, &sub, m->nfuncnames);
+        wat_buf_put(c, &sub, m->funcnames.p, m->funcnames.n);
+        wat_buf_u32(c, &body, 4);
+        wat_buf_put(c, &body, "name", 4);
+        wat_buf_byte(c, &body, 0x01);
+        wat_buf_u32(c, &body, sub.n);
+        wat_buf_put(c, &body, sub.p, sub.n);
+        section(c, out, 0x00, &body);
+    }
+}
+
+void wat_module(wat_ctx *c, bool bare, wat_buf *out)
+{
+    if (!bare) {
+        wat_expect_lpar(c);
+        wat_expect_kw(c, "module");
+        opt_id(c);
+        if (wat_is_kw(c, wat_peek(c), "binary")) {
+            c->pos++;
+            strings(c, out);
+            wat_expect_rpar(c);
+            return;
+        }
+        if (wat_is_kw(c, wat_peek(c), "quote"))
+            wat_fail(c, NULL, "(module quote ...) is only allowed in scripts");
+    }
+    wat_mod *m = wat_alloc(c, sizeof *m);
+    for (int i = 0; i < SEC_COUNT_; i++)
+        m->sec[i].slot = -1;
+    m->funcnames.slot = -1;
+    size_t start = c->pos;
+    pass_one(c, m);
+    m->func_type = wat_alloc(c, (m->count[NS_FUNC] + 1) * sizeof *m->func_type);
+    c->pos = start;
+    pass_two(c, m);
+    assemble(c, m, out);
+    if (!bare)
+        wat_expect_rpar(c);
+}
+
+ox_error *ox_wat_to_wasm(const char *src, size_t len, uint8_t **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (!src && len)
+        return ox_error_new(OX_ERR_ARG, "ox_wat_to_wasm: no text");
+    wat_ctx c = {0};
+    ox_error *err = wat_lex(&c, src, len);
+    if (!err) {
+        if (setjmp(c.fail)) {
+            err = c.err;
+        } else {
+            wat_buf bin = {.slot = -1};
+            /* a module, or a module's fields without (module ...) around them */
+            bool bare = !wat_at_form(&c, "module");
+            wat_module(&c, bare, &bin);
+            if (wat_peek(&c)->kind != WT_EOF) {
+                char buf[64];
+                wat_fail(&c, NULL, "unexpected token %s after the module",
+                         wat_tok_text(&c, wat_peek(&c), buf, sizeof buf));
+            }
+            *outlen = bin.n;
+            *out = wat_buf_take(&c, &bin);
+        }
+    }
+    wat_ctx_free(&c);
+    return err;
+}
