@@ -12,7 +12,7 @@
  * fill (2-byte length n, then n bytes copied to memory at 0x8000); an
  * exhausted stream reads as zeros.
  *
- * The guest, assembled by wat2wasm from this text (kept here so it can be
+ * The guest, assembled by `oxide wat2wasm` from this text (kept here so it can be
  * rebuilt; oxide_invoke's result 0/1/2/3 selects the special behaviours):
  * (module
  *   (import "env" "next32" (func $n32 (result i32)))

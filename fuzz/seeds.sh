@@ -7,14 +7,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 [ -n "$(ls -A "$corpus" 2>/dev/null)" ] && exit 0
 case $h in
   fuzz_module|fuzz_instance)
+    # the test and example modules the build made (binary)
+    find "$build" -name '*.wasm' -size -64k -not -path '*/corpus/*' -exec cp {} "$corpus/" \; 2>/dev/null || true ;;
+  fuzz_wat)
+    # text modules of the tests, and a few spec scripts' worth of text
+    find "$root/tests" "$root/examples" -name '*.wat' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
     suite=${OX_TESTSUITE:-$root/../shared/wasm-testsuite}
-    tmp=$(mktemp -d)
-    for w in i32 i64 f32 f64 br_table call_indirect memory bulk table_copy ref_func global; do
-      [ -f "$suite/$w.wast" ] && wast2json "$suite/$w.wast" -o "$tmp/$w.json" >/dev/null 2>&1 || true
+    for w in i32 f32 br_table call_indirect memory bulk elem data global names; do
+      [ -f "$suite/$w.wast" ] && cp "$suite/$w.wast" "$corpus/$w.wast"
     done
-    find "$tmp" -name '*.wasm' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
-    find "$build" -name '*.wasm' -size -64k -not -path '*/corpus/*' -exec cp {} "$corpus/" \; 2>/dev/null || true
-    rm -rf "$tmp" ;;
+    true ;;
   *)
     if [ -d "$root/fuzz/seeds/$h" ]; then cp "$root/fuzz/seeds/$h"/* "$corpus/"; fi ;;
 esac

@@ -27,6 +27,8 @@ static void usage(FILE *f)
             "  --timeout MS   stop each invocation after MS milliseconds (default\n"
             "                 10000, 0 = none): a hang fails its command\n"
             "  --no-fusion    compile without superinstructions\n"
+            "  --round-trip   also print each module that loads as text and read it\n"
+            "                 back: a module from text must give the same binary\n"
             "  -v, --verbose  print every command, and spectest.print output\n"
             "  -q, --quiet    print only the total\n"
             "\n"
@@ -43,6 +45,8 @@ int cmd_wast(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
+        } else if (!strcmp(a, "--round-trip")) {
+            opt.round_trip = true;
         } else if (!strcmp(a, "--no-fusion")) {
             opt.no_fusion = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"exports", cmd_exports, "list a module's exported functions (runs nothing)"},
     {"call", cmd_call, "the same as invoke"},
     {"call-json", cmd_call_json, "call a guest through the JSON ABI (alloc/free/oxide_invoke)"},
+    {"wat2wasm", cmd_wat2wasm, "translate a text module (.wat) to a validated binary (.wasm)"},
     {"wast", cmd_wast, "run WebAssembly spec-test scripts (.wast)"},
     {"demo", cmd_demo, "run the kernel demo: modules, bus, registry, in memory"},
 };

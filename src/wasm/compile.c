@@ -1224,12 +1224,22 @@ ox_error *ox_compile_module(ox_module *m)
     c.m = m;
     c.fuse = !(m->engine && m->engine->cfg.disable_fusion);
     uint32_t ndefs = m->nfuncs - m->nimport_funcs;
-    for (uint32_t i = 0; i < ndefs && !c.err; i++) {
+    uint32_t i = 0;
+    for (; i < ndefs && !c.err; i++) {
         struct ox_code *code = NULL;
         if (compile_body(&c, i, &code))
             m->funcs[i].code = code;
         else if (!c.err)
             oxc_nomem(&c);
+    }
+    /* an invalid body: unless this or a later one does not even decode */
+    for (i = i ? i - 1 : 0; ox_error_code(c.err) == OX_ERR_INVALID && i < ndefs; i++) {
+        ox_span b = m->funcs[i].body;
+        const char *why = oxc_malformed_body(m->bytes + b.off, m->bytes + b.off + b.len);
+        if (why) {
+            ox_error_free(c.err);
+            c.err = ox_err_at(OX_ERR_MALFORMED, b.off, "%s", why);
+        }
     }
     free(c.ltypes);
     free(c.vs);

@@ -145,6 +145,7 @@ static inline void oxc_set_word(cc *c, uint32_t insn, uint32_t word, uint32_t v)
    `body` (its locals' declarations) to `end`. Reports no errors: on code
    it does not understand it stops, and the compile pass says why. */
 void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end);
+const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end);
 
 /* The common cases inline, the rest in compile_read.c: these run several
    times per instruction (every push, emit and immediate), and a call into

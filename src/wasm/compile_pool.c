@@ -307,3 +307,55 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             return;
     }
 }
+
+/* Why a body does not decode, or NULL when it does: every opcode known,
+   every immediate complete, the blocks closed exactly at its last byte.
+   Asked only after a body fails validation: the spec decodes a whole module
+   before it validates any of it, so a malformed body must be reported as
+   malformed even when a validation error comes earlier in the bytes. */
+const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
+{
+    scan s = {body, end};
+    uint64_t n, v;
+    if (!rd_leb(&s, false, 32, &n))
+        return "unexpected end";
+    for (uint64_t g = 0; g < n; g++)
+        if (!skip_leb(&s) || !skip_bytes(&s, 1))
+            return "unexpected end";
+    uint64_t depth = 1;
+    while (s.p < s.end) {
+        uint8_t opcode = *s.p++;
+        bool ok = true;
+        switch (kinds[opcode]) {
+        case K_NONE:
+            if (opcode == 0x0B && --depth == 0)
+                return s.p == s.end ? NULL : "END opcode expected";
+            break;
+        case K_IDX: ok = skip_leb(&s); break;
+        case K_IDX2: ok = skip_lebs(&s, 2); break;
+        case K_BLOCK:
+            depth++;
+            if (s.p < s.end && (*s.p == 0x40 || (*s.p >= 0x6F && *s.p <= 0x7F)))
+                s.p++;
+            else
+                ok = rd_leb(&s, true, 33, &v);
+            break;
+        case K_BRTABLE:
+            ok = rd_leb(&s, false, 32, &v);
+            for (uint64_t j = 0; ok && j <= v; j++)
+                ok = skip_leb(&s);
+            break;
+        case K_SELECT: ok = rd_leb(&s, false, 32, &v) && skip_bytes(&s, v); break;
+        case K_I32: ok = rd_leb(&s, true, 32, &v); break;
+        case K_I64: ok = rd_leb(&s, true, 64, &v); break;
+        case K_F32: ok = skip_bytes(&s, 4); break;
+        case K_F64: ok = skip_bytes(&s, 8); break;
+        case K_REFNULL: ok = skip_bytes(&s, 1); break;
+        case K_PREFIX: ok = skip_prefixed(&s); break;
+        default: return "illegal opcode";
+        }
+        if (!ok)
+            return "unexpected end";
+    }
+    return "unexpected end";
+}

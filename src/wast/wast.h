@@ -19,6 +19,9 @@ typedef struct oxw_options {
     bool no_fusion;      /* compile without superinstructions */
     bool verbose;        /* every command, and spectest.print output */
     unsigned timeout_ms; /* per invocation (deadline); 0 = none */
+    bool round_trip;     /* also print every module that loads and read it
+                            back: text modules must give the same binary,
+                            binary ones the same text */
 } oxw_options;
 
 typedef struct oxw_counts {

@@ -73,6 +73,7 @@ static void fail(script *s, const char *fmt, ...)
 typedef struct modsrc {
     const wat_token *id; /* $name, or NULL */
     bool definition;     /* (module definition ...) */
+    bool binary;         /* (module binary ...) */
     wat_buf bin;         /* the binary (text modules assembled) */
     ox_error *text_err;  /* a quoted module whose text is malformed */
 } modsrc;
@@ -93,6 +94,7 @@ static void read_module(script *s, modsrc *ms)
         ms->id = wat_next(c);
     if (wat_is_kw(c, wat_peek(c), "binary")) {
         c->pos++;
+        ms->binary = true;
         while (wat_peek(c)->kind == WT_STRING)
             wat_string(c, wat_next(c), &ms->bin);
     } else if (wat_is_kw(c, wat_peek(c), "quote")) {
@@ -113,6 +115,60 @@ static void read_module(script *s, modsrc *ms)
     wat_expect_rpar(c);
 }
 
+/* A module's text as ox_module_print_wat writes it (malloc'd), or NULL. */
+static char *print_text(const ox_module *m, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    ox_error *err = ox_module_print_wat(m, f);
+    bool ok = fclose(f) == 0 && !err;
+    ox_error_free(err);
+    if (!ok) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* --round-trip: text -> binary -> text -> binary gives the same binary
+   (modules from text), binary -> text -> binary -> text the same text
+   (modules from binary: their custom sections and encoding choices need
+   not survive, their meaning must). NULL when it holds. */
+static ox_error *round_trip(script *s, const ox_module *m, const wat_buf *bin, bool from_text)
+{
+    size_t tlen;
+    char *text = print_text(m, &tlen);
+    if (!text)
+        return ox_error_new(OX_ERR_IO, "round trip: the module could not be printed");
+    uint8_t *back = NULL;
+    size_t blen;
+    ox_error *err = ox_wat_to_wasm(text, tlen, &back, &blen);
+    if (!err && from_text && (blen != bin->n || memcmp(back, bin->p, blen)))
+        err = ox_error_new(OX_ERR_INVALID, "round trip: printed and read back, the binary "
+                                           "differs (%zu bytes, was %zu)", blen, bin->n);
+    if (!err && !from_text) {
+        ox_module *m2 = NULL;
+        err = ox_module_new(s->engine, back, blen, &m2);
+        size_t t2len = 0;
+        char *t2 = m2 ? print_text(m2, &t2len) : NULL;
+        if (!err && (!t2 || t2len != tlen || memcmp(t2, text, tlen)))
+            err = ox_error_new(OX_ERR_INVALID, "round trip: printed, read back and printed "
+                                               "again, the text differs");
+        free(t2);
+        ox_module_free(m2);
+    } else if (err && ox_error_code(err) == OX_ERR_MALFORMED) {
+        ox_error *e = ox_error_new(OX_ERR_INVALID, "round trip: the printed text does not "
+                                                   "read back: %s", ox_error_message(err));
+        ox_error_free(err);
+        err = e;
+    }
+    free(back);
+    free(text);
+    return err;
+}
+
 static ox_error *load(script *s, modsrc *ms, ox_module **m)
 {
     *m = NULL;
@@ -121,7 +177,13 @@ static ox_error *load(script *s, modsrc *ms, ox_module **m)
         ms->text_err = NULL;
         return e;
     }
-    return ox_module_new(s->engine, ms->bin.p ? ms->bin.p : (const uint8_t *)"", ms->bin.n, m);
+    ox_error *err = ox_module_new(s->engine, ms->bin.p ? ms->bin.p : (const uint8_t *)"",
+                                  ms->bin.n, m);
+    if (!err && s->opt->round_trip && (err = round_trip(s, *m, &ms->bin, !ms->binary))) {
+        ox_module_free(*m);
+        *m = NULL;
+    }
+    return err;
 }
 
 static named *find(script *s, const wat_token *id)

@@ -61,7 +61,8 @@ typedef struct wat_mod {
     uint32_t nfuncnames;
 } wat_mod;
 
-/* wat_parse.c */
+/* wat_types.c */
+extern const char *const wat_space_name[NS_COUNT_]; /* "function", ... */
 /* A $id or a number naming an entry of space `ns`. */
 uint32_t wat_index(wat_ctx *c, wat_mod *m, enum wat_space ns);
 /* The same, if the next token is one (else false, nothing consumed). */
@@ -78,6 +79,9 @@ uint8_t wat_reftype(wat_ctx *c, bool heap);
    `inline_ok` and no (type x), a bare [] -> [t?] returns UINT32_MAX - byte
    (a block type). */
 uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval);
+/* (func (param ...)* (result ...)*) of a type definition: appended to the
+   module's types. */
+void wat_functype_def(wat_ctx *c, wat_mod *m);
 /* Names: find an id's entry; NULL-terminated lookups by text. */
 bool wat_names_find(const wat_names *nm, const uint8_t *s, uint32_t len, uint32_t *idx);
 void wat_names_add(wat_ctx *c, wat_names *nm, const wat_token *t, uint32_t idx,

@@ -14,6 +14,8 @@ STAGES = [
     # the base: errors, type names, the instruction table, the internal code's
     # description, the host's memory
     ["platform", "error", "types", "opcodes", "code"],
+    # the text format read into the binary format (src/wat/)
+    ["wat_lex", "wat_num", "wat_types", "wat_instr", "wat_parse"],
     # a module's bytes decoded and validated (outside function bodies)
     ["module", "decode", "constexpr", "validate_module"],
     # function bodies validated and compiled; fuse.c the superinstructions
@@ -27,7 +29,7 @@ STAGES = [
     # instantiation and linking
     ["instance", "linker"],
     # the embedder's entry points that tie the stages together, and tools
-    ["api", "disasm"],
+    ["api", "disasm", "wat_print"],
 ]
 
 def main():
