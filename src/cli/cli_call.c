@@ -45,6 +45,10 @@ int cli_fail(const char *cmd, const char *what, ox_error *e)
         return status;
     }
     const char *msg = ox_error_message(e), *fn = ox_error_function(e);
+    /* a text error already starts "FILE:LINE:COL:" */
+    size_t wl = what ? strlen(what) : 0;
+    if (what && !strncmp(msg, what, wl) && msg[wl] == ':')
+        what = NULL;
     fprintf(stderr, "oxide %s: %s%s%s", cmd, what ? what : "", what ? ": " : "", msg);
     if (ox_error_code(e) == OX_ERR_TRAP && fn && !strstr(msg, fn))
         fprintf(stderr, " (in function %s)", fn);

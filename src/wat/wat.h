@@ -53,6 +53,8 @@ typedef struct wat_ctx {
     jmp_buf fail;
     ox_error *err;
     struct wat_optab *optab; /* mnemonics, built on first use (wat_instr.c) */
+    wat_buf scratch;         /* folded instructions' ops, until their operands are out */
+    unsigned depth;          /* nesting of the instruction being read */
     void **allocs; /* every block allocated while parsing */
     size_t nallocs, capallocs;
 } wat_ctx;

@@ -6,7 +6,7 @@
  * operator" for the rest). The immediates are read by the table's
  * immediate kind. Folded instructions, (op imm* operand*), write their
  * operands first: the op and its immediates are written where they appear
- * and moved after the operands once those are read.
+ * on a scratch stack and written after the operands once those are read.
  */
 #include <string.h>
 
@@ -352,8 +352,11 @@ static bool is_block_kw(const wat_ctx *c, const wat_token *t, uint8_t *op)
     return false;
 }
 
+static void enter(wat_ctx *c);
+
 static void plain_block(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf *out)
 {
+    enter(c);
     block_head(c, m, fn, op, out);
     wat_instrs(c, m, fn, out);
     if (op == 0x04 && wat_is_kw(c, wat_peek(c), "else")) {
@@ -366,6 +369,7 @@ static void plain_block(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_bu
     closing_id(c, fn);
     wat_buf_byte(c, out, 0x0B);
     fn->nlabels--;
+    c->depth--;
 }
 
 static void folded(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out);
@@ -393,20 +397,19 @@ static void folded_if(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
     fn->nlabels--;
 }
 
-/* Move out[from, mid) after out[mid, end). */
-static void rotate(wat_ctx *c, wat_buf *out, size_t from, size_t mid)
+/* Nesting (blocks and folded instructions) is bounded so that hostile
+   text cannot exhaust the C stack: the reader recurses once a level. */
+#define MAX_NESTING 1000
+
+static void enter(wat_ctx *c)
 {
-    size_t k = mid - from;
-    if (!k || mid == out->n)
-        return;
-    uint8_t small[64], *tmp = k <= sizeof small ? small : wat_alloc(c, k);
-    memcpy(tmp, out->p + from, k);
-    memmove(out->p + from, out->p + mid, out->n - mid);
-    memcpy(out->p + out->n - k, tmp, k);
+    if (++c->depth > MAX_NESTING)
+        wat_fail(c, NULL, "instructions nested more than %d deep", MAX_NESTING);
 }
 
 static void folded(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
 {
+    enter(c);
     wat_expect_lpar(c);
     const wat_token *kw = wat_next(c);
     uint8_t op;
@@ -425,14 +428,18 @@ static void folded(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
             fn->nlabels--;
         }
     } else {
-        size_t from = out->n;
-        op_and_immediates(c, m, fn, kw, out);
-        size_t mid = out->n;
+        /* the op and its immediates wait on the scratch stack (nested
+           folded instructions above them) until the operands are out */
+        size_t base = c->scratch.n;
+        op_and_immediates(c, m, fn, kw, &c->scratch);
+        size_t top = c->scratch.n;
         while (wat_peek(c)->kind == WT_LPAR)
             folded(c, m, fn, out);
-        rotate(c, out, from, mid);
+        wat_buf_put(c, out, c->scratch.p + base, top - base);
+        c->scratch.n = base;
     }
     wat_expect_rpar(c);
+    c->depth--;
 }
 
 void wat_instrs(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)

@@ -49,6 +49,8 @@ void wat_release(wat_ctx *c, size_t mark)
         void *p = c->allocs[--c->nallocs];
         if (p == (void *)c->optab)
             c->optab = NULL;
+        if (p == (void *)c->scratch.p)
+            c->scratch = (wat_buf){.slot = -1};
         free(p);
     }
 }
@@ -332,6 +334,8 @@ ox_error *wat_lex(wat_ctx *c, const char *src, size_t len)
     c->src = src;
     c->srclen = len;
     c->pos = 0;
+    c->depth = 0;
+    c->scratch = (wat_buf){.slot = -1};
     if (setjmp(c->fail))
         return c->err;
     lex(c);
@@ -351,12 +355,50 @@ bool wat_at_form(const wat_ctx *c, const char *kw)
     return wat_peek(c)->kind == WT_LPAR && wat_is_kw(c, wat_peek2(c), kw);
 }
 
+/* " after (param i32": the text of the innermost open form up to the
+   current token, spaces collapsed, for "expected ')'" messages. */
+static void open_form(const wat_ctx *c, char *buf, size_t n)
+{
+    buf[0] = 0;
+    size_t depth = 0;
+    for (size_t i = c->pos; c->pos && i-- > 0;) {
+        if (c->toks[i].kind == WT_RPAR) {
+            depth++;
+        } else if (c->toks[i].kind == WT_LPAR && depth) {
+            depth--;
+        } else if (c->toks[i].kind == WT_LPAR) {
+            size_t from = c->toks[i].off, to = c->toks[c->pos - 1].off + c->toks[c->pos - 1].len;
+            size_t k = (size_t)snprintf(buf, n, " after ");
+            bool space = false;
+            for (size_t j = from; j < to && k + 4 < n; j++) {
+                char ch = c->src[j];
+                bool ws = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+                if (ws) {
+                    space = true;
+                    continue;
+                }
+                if (space && buf[k - 1] != '(')
+                    buf[k++] = ' ';
+                space = false;
+                buf[k++] = ch;
+            }
+            if (k + 4 >= n)
+                memcpy(buf + n - 4, "...", 4);
+            else
+                buf[k] = 0;
+            return;
+        }
+    }
+}
+
 static _Noreturn void expected(wat_ctx *c, const char *what)
 {
-    char buf[64];
+    char buf[64], ctx[64] = "";
     const wat_token *t = wat_peek(c);
-    wat_fail(c, t, "unexpected token %s, expected %s", wat_tok_text(c, t, buf, sizeof buf),
-             what);
+    if (!strcmp(what, "')'"))
+        open_form(c, ctx, sizeof ctx);
+    wat_fail(c, t, "unexpected %s%s, expected %s%s", t->kind == WT_EOF ? "" : "token ",
+             wat_tok_text(c, t, buf, sizeof buf), what, ctx);
 }
 
 void wat_expect_lpar(wat_ctx *c)
@@ -389,7 +431,7 @@ void wat_skip_sexpr(wat_ctx *c)
     do {
         const wat_token *t = wat_next(c);
         if (t->kind == WT_EOF)
-            wat_fail(c, t, "unexpected end of input, expected ')'");
+            expected(c, "')'");
         if (t->kind == WT_LPAR)
             depth++;
         else if (t->kind == WT_RPAR)

@@ -671,6 +671,8 @@ static void assemble(wat_ctx *c, wat_mod *m, wat_buf *out)
 
 void wat_module(wat_ctx *c, bool bare, wat_buf *out)
 {
+    c->depth = 0; /* a failed read before this one may have left them set */
+    c->scratch.n = 0;
     if (!bare) {
         wat_expect_lpar(c);
         wat_expect_kw(c, "module");
