@@ -1,6 +1,7 @@
 /*
  * cmd_inspect.c — `oxide inspect FILE.wasm`: a module's imports and exports;
- * with --code, the engine's compiled code of its functions.
+ * with --wat, the module in the text format; with --code, the engine's
+ * compiled code of its functions.
  *
  * One line per import, then one per export, in the module's order:
  *   import func env.f (i32, i64) -> (f32)
@@ -23,6 +24,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: oxide inspect FILE.wasm\n"
+            "       oxide inspect --wat FILE.wasm\n"
             "       oxide inspect --code [--no-fusion] FILE.wasm [FUNC]\n"
             "\n"
             "Decode and validate a WebAssembly module and print its imports and exports\n"
@@ -30,6 +32,12 @@ static void usage(FILE *f)
             "  import func env.f (i32, i64) -> (f32)\n"
             "  export memory \"mem\" 1..2 pages\n"
             "Limits without a maximum print as 'MIN..'.\n"
+            "\n"
+            "--wat prints the module in the WebAssembly text format (function names\n"
+            "from the name section; other custom sections are left out). `oxide\n"
+            "wat2wasm` reads it back.\n"
+            "\n"
+            "FILE may be binary (.wasm) or text (.wat): the content decides.\n"
             "\n"
             "--code prints what the engine compiled each function to (or only FUNC: an\n"
             "index, an export name, or a $name from the name section): one internal op\n"
@@ -107,7 +115,7 @@ static void print_name(const char *name, size_t len)
 
 int cmd_inspect(int argc, char **argv)
 {
-    bool code = false, no_fusion = false;
+    bool code = false, no_fusion = false, wat = false;
     const char *args[2];
     int nargs = 0;
     for (int i = 1; i < argc; i++) {
@@ -116,6 +124,8 @@ int cmd_inspect(int argc, char **argv)
             return 0;
         } else if (!strcmp(argv[i], "--code")) {
             code = true;
+        } else if (!strcmp(argv[i], "--wat")) {
+            wat = true;
         } else if (!strcmp(argv[i], "--no-fusion")) {
             no_fusion = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -128,7 +138,7 @@ int cmd_inspect(int argc, char **argv)
             nargs = 3;
         }
     }
-    if (nargs < 1 || nargs > (code ? 2 : 1) || (no_fusion && !code)) {
+    if (nargs < 1 || nargs > (code ? 2 : 1) || (no_fusion && !code) || (wat && code)) {
         usage(stderr);
         return 2;
     }
@@ -148,6 +158,12 @@ int cmd_inspect(int argc, char **argv)
         return status;
     }
 
+    if (wat) {
+        err = ox_module_print_wat(m, stdout);
+        ox_module_free(m);
+        ox_engine_free(engine);
+        return err ? cli_fail("inspect", path, err) : 0;
+    }
     if (code) {
         int rc = print_code(m, path, nargs == 2 ? args[1] : NULL);
         ox_module_free(m);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# cli_test.sh GROUP OXIDE WASMDIR — end-to-end checks of `oxide inspect` and
-# `oxide invoke` on modules wat2wasm built from tests/cli/*.wat. Each check
+# cli_test.sh GROUP OXIDE WASMDIR [SRCDIR] — end-to-end checks of `oxide
+# inspect` and `oxide invoke` on modules `oxide wat2wasm` built from
+# tests/cli/*.wat, and (group text) of every command on text modules read
+# straight from SRCDIR (the source tree). Each check
 # compares the exact stdout and exit status, and for errors looks for the
 # words that must appear in the message.
 set -u
-group=$1 oxide=$2 dir=$3
+group=$1 oxide=$2 dir=$3 src=${4:-}
 failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ox-cli-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -156,7 +158,47 @@ invoke_tests() {
     case "$help" in "usage: oxide invoke"*) ;; *) failures=$((failures + 1)); echo "FAIL: invoke --help";; esac
 }
 
+# Text modules wherever a module goes, told apart by content, not name.
+text_tests() {
+    local ex="$src/examples/wat" cli="$src/tests/cli"
+    expect 0 '42' -- invoke "$ex/add_one.wat" add_one 41
+    expect 0 '42' -- call "$ex/add_one.wat" add_one 41
+    expect 0 'add_one' -- exports "$ex/add_one.wat"
+    expect 0 'export func "add_one" (i32) -> (i32)' -- inspect "$ex/add_one.wat"
+    expect 2 '' 'no export named "nope"' '"add_one"' -- invoke "$ex/add_one.wat" nope 1
+    expect 0 '{"echo":{"a":[1,2]}}' -- call-json "$ex/echo.wat" anything '{"a":[1,2]}'
+    expect 0 'hello from text' -- run "$cli/hello_wasi.wat"
+    # by content: text named .wasm, text with no name at all, binary named .wat
+    cp "$ex/add_one.wat" "$tmp/text.wasm"
+    cp "$ex/add_one.wat" "$tmp/noext"
+    expect 0 '42' -- invoke "$tmp/text.wasm" add_one 41
+    expect 0 '42' -- invoke "$tmp/noext" add_one 41
+    expect 0 '' -- wat2wasm "$ex/add_one.wat" -o "$tmp/bin.wat"
+    expect 0 '42' -- invoke "$tmp/bin.wat" add_one 41
+    # wat2wasm writes what inspect --wat prints back, byte for byte
+    "$oxide" inspect --wat "$tmp/bin.wat" >"$tmp/printed.wat"
+    expect 0 '' -- wat2wasm "$tmp/printed.wat" -o "$tmp/again.wasm"
+    cmp -s "$tmp/bin.wat" "$tmp/again.wasm" || { failures=$((failures + 1)); echo "FAIL: round trip"; }
+    expect 0 "(module
+  (type (;0;) (func (param i32) (result i32)))
+  (func (;0;) (type 0)
+    local.get 0
+    i32.const 1
+    i32.add)
+  (export \"add_one\" (func 0))
+)" -- inspect --wat "$ex/add_one.wat"
+    # bad text: FILE:LINE:COL and what was expected; exit 3 (cannot load)
+    printf '(module\n  (func (param i32\n' >"$tmp/bad.wat"
+    expect 3 '' "$tmp/bad.wat:3:1: unexpected end of input, expected ')' after (param i32" -- invoke "$tmp/bad.wat" f
+    expect 3 '' "$tmp/bad.wat:3:1:" -- wat2wasm "$tmp/bad.wat" -o "$tmp/x.wasm"
+    printf '(module (func (i32.ad)))' >"$tmp/bad2.wat"
+    expect 3 '' "bad2.wat:1:16: unknown operator 'i32.ad'" -- exports "$tmp/bad2.wat"
+    printf '(module (func (result i32) (i64.const 0)))' >"$tmp/invalid.wat"
+    expect 3 '' "type mismatch" -- wat2wasm "$tmp/invalid.wat" -o "$tmp/x.wasm"
+}
+
 case "$group" in
+text) text_tests ;;
 inspect) inspect_tests ;;
 invoke) invoke_tests ;;
 *) echo "unknown group $group"; exit 2 ;;
