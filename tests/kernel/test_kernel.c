@@ -33,9 +33,10 @@ static void sha_hex(const char *path, char out[65])
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-/* A manifest for the accounting guest, in its own directory. */
-static const char *wasm_manifest(const char *dir_name, const char *id, const char *sha,
-                                 const char *caps)
+/* A manifest for the accounting guest (`file`, binary or text), in its own
+   directory. */
+static const char *manifest_for(const char *dir_name, const char *id, const char *file,
+                                const char *sha, const char *caps)
 {
     static char dir[256];
     snprintf(dir, sizeof dir, "%s/%s", tmpdir, dir_name);
@@ -44,11 +45,44 @@ static const char *wasm_manifest(const char *dir_name, const char *id, const cha
     snprintf(path, sizeof path, "%s/module.json", dir);
     snprintf(text, sizeof text,
              "{\"id\":\"%s\",\"name\":\"Acct\",\"version\":\"2.0.0\",\"kind\":\"wasm\","
-             "\"wasm\":\"%s/accounting.wasm\"%s%s%s,\"capabilities\":[%s]}",
-             id, OX_KGUEST_DIR, sha ? ",\"sha256\":\"" : "", sha ? sha : "", sha ? "\"" : "",
+             "\"wasm\":\"%s\"%s%s%s,\"capabilities\":[%s]}",
+             id, file, sha ? ",\"sha256\":\"" : "", sha ? sha : "", sha ? "\"" : "",
              caps);
     write_file(path, text);
     return dir;
+}
+
+static const char *wasm_manifest(const char *dir_name, const char *id, const char *sha,
+                                 const char *caps)
+{
+    return manifest_for(dir_name, id, OX_KGUEST_DIR "/accounting.wasm", sha, caps);
+}
+
+/* Send `method` to module `id` over the bus; true when `method`.ok comes
+   back with the command's correlation id. */
+static bool serves(oxk_kernel *k, const char *id, const char *method)
+{
+    oxk_subscription *s;
+    OK(oxk_bus_subscribe(oxk_kernel_bus(k), &s));
+    oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = id, .method = method};
+    char cid[37];
+    OK(oxk_bus_send_command(oxk_kernel_bus(k), "kernel", &cmd, cid));
+    oxk_envelope *e = NULL;
+    for (int i = 0; i < 3; i++) {
+        oxk_subscription_recv(s, 5000, &e);
+        if (!e || oxk_envelope_message(e)->type == OXK_EV_CUSTOM)
+            break;
+        oxk_envelope_unref(e);
+        e = NULL;
+    }
+    char want[64];
+    snprintf(want, sizeof want, "%s.ok", method);
+    bool ok = e && !strcmp(oxk_envelope_message(e)->kind, want) &&
+              !strcmp(oxk_envelope_correlation_id(e), cid);
+    if (e)
+        oxk_envelope_unref(e);
+    oxk_subscription_close(s);
+    return ok;
 }
 
 static void kernel_wires_subsystems(void)
@@ -98,28 +132,28 @@ static void wasm_manifest_loads_and_serves(void)
     OK(oxk_registry_get_module(oxk_kernel_registry(k), "acct", &found, &rec));
     CHECK(found && rec.state == OXK_STATE_RUNNING);
     oxk_module_record_clear(&rec);
-    oxk_subscription *s;
-    OK(oxk_bus_subscribe(oxk_kernel_bus(k), &s));
-    oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = "acct", .method = "ping"};
-    char id[37];
-    OK(oxk_bus_send_command(oxk_kernel_bus(k), "kernel", &cmd, id));
-    oxk_envelope *e = NULL;
-    for (int i = 0; i < 3; i++) {
-        oxk_subscription_recv(s, 5000, &e);
-        if (!e || oxk_envelope_message(e)->type == OXK_EV_CUSTOM)
-            break;
-        oxk_envelope_unref(e);
-        e = NULL;
-    }
-    CHECK(e && !strcmp(oxk_envelope_message(e)->kind, "ping.ok"));
-    CHECK(e && !strcmp(oxk_envelope_correlation_id(e), id));
-    oxk_envelope_unref(e);
+    CHECK(serves(k, "acct", "ping"));
     /* registering the same manifest again is a duplicate */
     oxk_err *err = EXPECT_ERR(oxk_kernel_register_manifest(k, dir, NULL), OXK_ERR_DUPLICATE_MODULE);
     CHECK_STR(oxk_err_message(err), "module already registered: acct");
     oxk_err_free(err);
-    oxk_subscription_close(s);
     oxk_kernel_free(k); /* stops the running module */
+}
+
+/* The manifest's module may be text: the engine tells by content, and the
+   digest is the text file's. */
+static void text_manifest_loads_and_serves(void)
+{
+    char sha[65];
+    const char *wat = OX_KGUEST_SRC_DIR "/accounting.wat";
+    sha_hex(wat, sha);
+    const char *dir = manifest_for("acct-text", "acct-text", wat, sha, "");
+    oxk_kernel *k;
+    OK(oxk_kernel_new(&k));
+    OK(oxk_kernel_register_manifest(k, dir, NULL));
+    OK(oxk_modules_start(oxk_kernel_modules(k), "acct-text"));
+    CHECK(serves(k, "acct-text", "ping"));
+    oxk_kernel_free(k);
 }
 
 static void digest_mismatch_refuses_to_load(void)
@@ -221,6 +255,7 @@ int main(void)
         return 1;
     RUN(kernel_wires_subsystems);
     RUN(wasm_manifest_loads_and_serves);
+    RUN(text_manifest_loads_and_serves);
     RUN(digest_mismatch_refuses_to_load);
     RUN(missing_wasm_file_is_named);
     RUN(native_manifest_registers_a_passive_module);
