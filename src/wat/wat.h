@@ -55,6 +55,8 @@ typedef struct wat_ctx {
     struct wat_optab *optab; /* mnemonics, built on first use (wat_instr.c) */
     wat_buf scratch;         /* folded instructions' ops, until their operands are out */
     unsigned depth;          /* nesting of the instruction being read */
+    uint32_t *lines;         /* where each line starts (wat_linecol), or NULL */
+    size_t nlines;
     void **allocs; /* every block allocated while parsing */
     size_t nallocs, capallocs;
 } wat_ctx;
@@ -74,7 +76,7 @@ _Noreturn void wat_fail(wat_ctx *c, const wat_token *t, const char *fmt, ...)
 #endif
     ;
 /* Line and column (1-based) of a byte offset. */
-void wat_linecol(const wat_ctx *c, size_t off, unsigned *line, unsigned *col);
+void wat_linecol(wat_ctx *c, size_t off, unsigned *line, unsigned *col);
 
 void *wat_alloc(wat_ctx *c, size_t n); /* zeroed, registered, never NULL */
 /* Free what was allocated since c->nallocs was `mark` (a script runner

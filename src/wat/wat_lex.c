@@ -61,6 +61,9 @@ void wat_ctx_free(wat_ctx *c)
         free(c->allocs[i]);
     free(c->allocs);
     free(c->toks);
+    free(c->lines);
+    c->lines = NULL;
+    c->nlines = 0;
     c->allocs = NULL;
     c->toks = NULL;
     c->nallocs = c->capallocs = c->ntoks = 0;
@@ -137,17 +140,45 @@ uint8_t *wat_buf_take(wat_ctx *c, wat_buf *b)
     return p;
 }
 
-void wat_linecol(const wat_ctx *c, size_t off, unsigned *line, unsigned *col)
+/* Line starts are found once per source, on the first error (a script
+   with thousands of failing modules asks for thousands of positions). */
+void wat_linecol(wat_ctx *c, size_t off, unsigned *line, unsigned *col)
 {
-    unsigned l = 1, k = 1;
-    for (size_t i = 0; i < off && i < c->srclen; i++) {
-        if (c->src[i] == '\n')
-            l++, k = 1;
-        else
-            k++;
+    if (!c->lines) {
+        size_t n = 1;
+        for (size_t i = 0; i < c->srclen; i++)
+            n += c->src[i] == '\n';
+        c->lines = malloc(n * sizeof *c->lines);
+        if (c->lines) {
+            c->lines[0] = 0;
+            c->nlines = 1;
+            for (size_t i = 0; i < c->srclen; i++)
+                if (c->src[i] == '\n')
+                    c->lines[c->nlines++] = (uint32_t)(i + 1);
+        }
     }
-    *line = l;
-    *col = k;
+    if (off > c->srclen)
+        off = c->srclen;
+    size_t lo = 0, hi = c->lines ? c->nlines : 0;
+    if (!hi) { /* out of memory: count the slow way */
+        unsigned l = 1;
+        size_t start = 0;
+        for (size_t i = 0; i < off; i++)
+            if (c->src[i] == '\n')
+                l++, start = i + 1;
+        *line = l;
+        *col = (unsigned)(off - start + 1);
+        return;
+    }
+    while (hi - lo > 1) { /* the last line start <= off */
+        size_t mid = (lo + hi) / 2;
+        if (c->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (unsigned)lo + 1;
+    *col = (unsigned)(off - c->lines[lo] + 1);
 }
 
 static _Noreturn void vfail_at(wat_ctx *c, size_t off, const char *fmt, va_list ap)
