@@ -75,14 +75,18 @@ bool wat_at_valtype(const wat_ctx *c);
 uint8_t wat_reftype(wat_ctx *c, bool heap);
 /* (type x)? (param ...)* (result ...)*: the type index, the implied type
    appended when needed. With `fn`, parameters are that function's first
-   locals and may have ids; otherwise params must not have ids. With
-   `inline_ok` and no (type x), a bare [] -> [t?] returns UINT32_MAX - byte
-   (a block type). */
+   locals and may have ids; without, an id on a parameter is an error
+   (blocks, call_indirect). With `block`, a use with no parameters and at
+   most one result is no type at all: UINT32_MAX, and *blockval gets the
+   block type byte (0x40 or the result's value type). A numeric (type N)
+   beyond the types known so far is returned as it is, for the validator to
+   refuse ("unknown type"). */
 uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval);
 /* (func (param ...)* (result ...)*) of a type definition: appended to the
    module's types. */
 void wat_functype_def(wat_ctx *c, wat_mod *m);
-/* Names: find an id's entry; NULL-terminated lookups by text. */
+/* $id tables: look an id's bytes up; add one (a duplicate is an error
+   naming `what`). */
 bool wat_names_find(const wat_names *nm, const uint8_t *s, uint32_t len, uint32_t *idx);
 void wat_names_add(wat_ctx *c, wat_names *nm, const wat_token *t, uint32_t idx,
                    const char *what);

@@ -266,41 +266,44 @@ static void func_field(wat_ctx *c, wat_mod *m)
     m->nitems[SEC_CODE]++;
 }
 
-/* An elem list after its mode: `func idx*`, `reftype item*`, or (with
-   `bare_funcs`, the old active form) just `idx*`. Returns whether it is
-   made of expressions; writes the count and items to items. */
-static bool elem_list(wat_ctx *c, wat_mod *m, bool bare_funcs, uint8_t *type, wat_buf *items)
+/* An element segment's items up to ')': expressions ((item instr*) or
+   one folded instruction each) or function indices. The vector (count,
+   items) goes to `items`; returns the count. */
+static uint32_t elem_items(wat_ctx *c, wat_mod *m, bool exprs, wat_buf *items)
 {
     uint32_t n = 0;
     wat_buf b = {.slot = -1};
-    bool exprs = false;
-    *type = OX_FUNCREF;
-    if (wat_is_kw(c, wat_peek(c), "func")) {
-        c->pos++;
-    } else if (!bare_funcs || (wat_peek(c)->kind != WT_ID && !wat_is_uint(c, wat_peek(c)) &&
-                               wat_peek(c)->kind != WT_RPAR)) {
-        *type = wat_reftype(c, false);
-        exprs = true;
-    }
-    if (exprs) {
-        while (wat_peek(c)->kind == WT_LPAR) {
-            if (wat_at_form(c, "item")) {
-                c->pos += 2;
-                wat_const_expr(c, m, &b);
-                wat_expect_rpar(c);
-            } else {
-                wat_folded_expr(c, m, &b); /* (instr): one folded instruction */
-            }
-            n++;
-        }
-    } else {
-        while (wat_peek(c)->kind != WT_RPAR) {
+    for (; wat_peek(c)->kind != WT_RPAR; n++) {
+        if (!exprs) {
             wat_buf_u32(c, &b, wat_index(c, m, NS_FUNC));
-            n++;
+        } else if (wat_at_form(c, "item")) {
+            c->pos += 2;
+            wat_const_expr(c, m, &b);
+            wat_expect_rpar(c);
+        } else {
+            wat_folded_expr(c, m, &b);
         }
     }
     wat_buf_u32(c, items, n);
     wat_buf_put(c, items, b.p, b.n);
+    return n;
+}
+
+/* An elem list after its mode: `func idx*`, `reftype item*`, or (with
+   `bare_funcs`, the old active form) just `idx*`. Returns whether it is
+   made of expressions. */
+static bool elem_list(wat_ctx *c, wat_mod *m, bool bare_funcs, uint8_t *type, wat_buf *items)
+{
+    bool exprs = false;
+    *type = OX_FUNCREF;
+    const wat_token *t = wat_peek(c);
+    if (wat_is_kw(c, t, "func")) {
+        c->pos++;
+    } else if (!bare_funcs || (t->kind != WT_ID && !wat_is_uint(c, t) && t->kind != WT_RPAR)) {
+        *type = wat_reftype(c, false);
+        exprs = true;
+    }
+    elem_items(c, m, exprs, items);
     return exprs;
 }
 
@@ -364,23 +367,10 @@ static void table_field(wat_ctx *c, wat_mod *m)
     uint8_t type = wat_reftype(c, false);
     wat_expect_lpar(c);
     wat_expect_kw(c, "elem");
-    wat_buf items = {.slot = -1}, ib = {.slot = -1};
-    uint32_t n = 0;
+    wat_buf items = {.slot = -1};
     bool exprs = wat_peek(c)->kind == WT_LPAR;
-    while (wat_peek(c)->kind != WT_RPAR) {
-        if (!exprs)
-            wat_buf_u32(c, &ib, wat_index(c, m, NS_FUNC));
-        else if (wat_at_form(c, "item")) {
-            c->pos += 2;
-            wat_const_expr(c, m, &ib);
-            wat_expect_rpar(c);
-        } else
-            wat_folded_expr(c, m, &ib);
-        n++;
-    }
+    uint32_t n = elem_items(c, m, exprs, &items);
     wat_expect_rpar(c);
-    wat_buf_u32(c, &items, n);
-    wat_buf_put(c, &items, ib.p, ib.n);
     wat_buf_byte(c, b, type);
     wat_buf_byte(c, b, 0x01);
     wat_buf_u32(c, b, n);
