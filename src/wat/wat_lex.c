@@ -284,6 +284,60 @@ static size_t skip_block_comment(wat_ctx *c, size_t i)
     fail_at(c, start, "unterminated block comment");
 }
 
+/* Whether s[i] may be part of a token: an idchar, a string, or one of the
+   characters only reserved tokens have (a single ';' is one; ";;" starts a
+   comment). */
+static bool is_tokchar(const char *s, size_t n, size_t i)
+{
+    unsigned char ch = (unsigned char)s[i];
+    if (is_idchar(ch) || ch == '"' || ch == ',' || ch == '[' || ch == ']' || ch == '{' ||
+        ch == '}')
+        return true;
+    return ch == ';' && !(i + 1 < n && s[i + 1] == ';');
+}
+
+/* One token from s[i]: the longest run of token characters and strings
+   (spec 6.3: tokens are separated by spaces, parentheses or comments).
+   Its kind: a lone string; $ then a lone string (an id); a run of idchars
+   (keyword, number, $id or reserved by its first character); anything else
+   (`"a""b"`, `0x1"a"`, `a,b`) is a reserved token, which no rule of the
+   grammar accepts, so outside an annotation it is an error where it
+   stands. Returns the offset after the token. */
+static size_t token(wat_ctx *c, size_t i, bool in_annotation)
+{
+    const char *s = c->src;
+    size_t n = c->srclen, e = i, strings = 0, first_string = 0;
+    bool plain = true; /* idchars only */
+    while (e < n && is_tokchar(s, n, e)) {
+        if (s[e] == '"') {
+            if (!strings++)
+                first_string = e;
+            e = scan_string(c, e);
+        } else {
+            plain = plain && is_idchar((unsigned char)s[e]);
+            e++;
+        }
+    }
+    unsigned char ch = (unsigned char)s[i];
+    wat_tok kind = WT_RESERVED;
+    if (strings == 1 && plain && first_string == i && scan_string(c, i) == e)
+        kind = WT_STRING;
+    else if (strings == 1 && plain && ch == '$' && first_string == i + 1 &&
+             scan_string(c, i + 1) == e)
+        kind = WT_ID; /* $"name" */
+    else if (strings || !plain)
+        kind = WT_RESERVED;
+    else if (ch == '$' && e > i + 1)
+        kind = WT_ID;
+    else if (ch >= 'a' && ch <= 'z')
+        kind = WT_KEYWORD;
+    else if ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-')
+        kind = WT_NUM;
+    if (!in_annotation)
+        push(c, kind, i, e - i);
+    return e;
+}
+
 /* Annotations, (@name ...), are dropped with everything inside them: the
    depth counter tracks their parentheses. */
 static void lex(wat_ctx *c)
@@ -296,17 +350,27 @@ static void lex(wat_ctx *c)
         if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
             i++;
         } else if (ch == ';' && i + 1 < n && s[i + 1] == ';') {
-            while (i < n && s[i] != '\n')
+            while (i < n && s[i] != '\n' && s[i] != '\r') /* LF, CR or CRLF ends it */
                 i++;
         } else if (ch == '(' && i + 1 < n && s[i + 1] == ';') {
             i = skip_block_comment(c, i);
-        } else if (ch == '(' && i + 1 < n && s[i + 1] == '@') {
+        } else if (ch == '(' && i + 1 < n && s[i + 1] == '@' && !annot_depth) {
             annot_depth++;
+            size_t at = i;
             i += 2;
             while (i < n && is_idchar((unsigned char)s[i]))
                 i++;
-            if (i < n && s[i] == '"')
-                i = scan_string(c, i);
+            if (i == at + 2 && i < n && s[i] == '"') { /* (@"name") */
+                size_t e = scan_string(c, i);
+                wat_token t = {WT_STRING, (uint32_t)i, (uint32_t)(e - i)};
+                wat_buf name = {.slot = -1};
+                wat_name(c, &t, &name);
+                if (!name.n)
+                    fail_at(c, at, "empty annotation id");
+                i = e;
+            } else if (i == at + 2) {
+                fail_at(c, at, "empty annotation id");
+            }
         } else if (ch == '(') {
             if (annot_depth)
                 annot_depth++;
@@ -319,38 +383,8 @@ static void lex(wat_ctx *c)
             else
                 push(c, WT_RPAR, i, 1);
             i++;
-        } else if (ch == '"') {
-            size_t e = scan_string(c, i);
-            if (e < n && (s[e] == '"' || is_idchar((unsigned char)s[e])))
-                fail_at(c, e, "unknown token: a string must be followed by a space or a "
-                              "parenthesis");
-            if (!annot_depth)
-                push(c, WT_STRING, i, e - i);
-            i = e;
-        } else if (is_idchar(ch)) {
-            size_t e = i;
-            while (e < n && is_idchar((unsigned char)s[e]))
-                e++;
-            wat_tok kind = WT_RESERVED;
-            if (ch == '$' && e == i + 1 && e < n && s[e] == '"') {
-                e = scan_string(c, e); /* $"name" */
-                kind = WT_ID;
-            } else if (ch == '$' && e > i + 1) {
-                kind = WT_ID;
-            } else if (ch >= 'a' && ch <= 'z') {
-                kind = WT_KEYWORD;
-            } else if ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-') {
-                kind = WT_NUM;
-            }
-            /* A token must end at a space, a parenthesis or a comment:
-               `0x1"a"` or `$a"b"` is no token at all. */
-            if (e < n && s[e] == '"')
-                fail_at(c, i, "unknown token: a string must be separated from '%.*s'",
-                        (int)(e - i > 20 ? 20 : e - i), s + i);
-            if (!annot_depth)
-                push(c, kind, i, e - i);
-            i = e;
-        } else {
+        } else if (is_tokchar(s, n, i)) {
+            i = token(c, i, annot_depth > 0);        } else {
             fail_at(c, i, ch < 0x20 || ch >= 0x7F ? "unexpected character 0x%02x"
                                                   : "unexpected character '%c'", ch);
         }
@@ -556,7 +590,7 @@ void wat_string(wat_ctx *c, const wat_token *t, wat_buf *b)
 
 void wat_name(wat_ctx *c, const wat_token *t, wat_buf *b)
 {
-    if (t->kind != WT_STRING)
+    if (t->kind != WT_STRING && !(t->kind == WT_ID && c->src[t->off + 1] == '"'))
         wat_fail(c, t, "expected a string (a name)");
     size_t from = b->n;
     wat_string(c, t, b);
