@@ -334,7 +334,7 @@ static void block_head(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf
     uint8_t val = 0x40;
     uint32_t t = wat_typeuse(c, m, NULL, true, &val);
     wat_buf_byte(c, out, op);
-    if (t == UINT32_MAX)
+    if (val)
         wat_buf_byte(c, out, val);
     else
         wat_buf_s64(c, out, t);

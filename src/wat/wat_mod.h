@@ -77,10 +77,10 @@ uint8_t wat_reftype(wat_ctx *c, bool heap);
    appended when needed. With `fn`, parameters are that function's first
    locals and may have ids; without, an id on a parameter is an error
    (blocks, call_indirect). With `block`, a use with no parameters and at
-   most one result is no type at all: UINT32_MAX, and *blockval gets the
-   block type byte (0x40 or the result's value type). A numeric (type N)
-   beyond the types known so far is returned as it is, for the validator to
-   refuse ("unknown type"). */
+   most one result is no type at all: *blockval gets the block type byte
+   (0x40 or the result's value type); it is 0 when the index is the block
+   type. A numeric (type N) beyond the types known so far is returned as
+   it is, for the validator to refuse ("unknown type"). */
 uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval);
 /* (func (param ...)* (result ...)*) of a type definition: appended to the
    module's types. */

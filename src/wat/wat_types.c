@@ -251,9 +251,12 @@ void wat_functype_def(wat_ctx *c, wat_mod *m)
 
 uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval)
 {
-    uint32_t idx = UINT32_MAX;
+    uint32_t idx = 0;
+    bool given = false; /* (type x): any u32 is an index, even 0xffffffff */
     const wat_token *tt = NULL;
-    if (wat_at_form(c, "type")) {
+    if (block)
+        *blockval = 0; /* a type index, unless set below */
+    if ((given = wat_at_form(c, "type"))) {
         c->pos += 2;
         tt = wat_peek(c);
         idx = wat_index(c, m, NS_TYPE);
@@ -262,14 +265,14 @@ uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *
     wat_buf p = {.slot = -1}, r = {.slot = -1};
     const wat_token *at = wat_peek(c);
     params_results(c, fn, fn != NULL, &p, &r);
-    if (idx != UINT32_MAX && idx >= m->ntypes) {
+    if (given && idx >= m->ntypes) {
         /* no such type (yet): the validator says "unknown type", unless
            the inline signature had to be compared with it */
         if (p.n || r.n)
             wat_fail(c, tt, "unknown type %u", idx);
         return idx;
     }
-    if (idx != UINT32_MAX) {
+    if (given) {
         const wat_functype *ft = &m->types[idx];
         if ((p.n || r.n) && !type_is(ft, &p, &r))
             wat_fail(c, at, "inline function type does not match type %u", idx);
@@ -279,7 +282,7 @@ uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *
     }
     if (block && !p.n && r.n <= 1) {
         *blockval = r.n ? r.p[0] : 0x40;
-        return UINT32_MAX;
+        return 0;
     }
     for (uint32_t i = 0; i < m->ntypes; i++)
         if (type_is(&m->types[i], &p, &r))
