@@ -1,7 +1,8 @@
 /*
  * oxide/wasm.h — the Oxide WebAssembly engine's embedding API.
  *
- * The engine decodes, validates, compiles and runs WebAssembly 2.0 modules.
+ * The engine decodes, validates, compiles and runs WebAssembly 2.0 modules,
+ * given in the binary format or in the text format (WAT).
  * It knows nothing of the Oxide kernel; any C program can embed it.
  *
  * Objects and who owns them
