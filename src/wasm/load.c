@@ -104,10 +104,14 @@ ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out)
         return ox_error_new(OX_ERR_IO, "cannot read %s", path);
     }
     ox_error *err = ox_module_new(e, buf, len, out);
-    if (err && is_text(buf, len) && ox_error_code(err) == OX_ERR_MALFORMED &&
-        ox_error_offset(err) < 0) {
-        /* a text error: "FILE:LINE:COL: ..." */
-        ox_error *named = ox_error_new(OX_ERR_MALFORMED, "%s:%s", path, ox_error_message(err));
+    ox_errcode code = ox_error_code(err);
+    if (err && is_text(buf, len) && (code == OX_ERR_MALFORMED || code == OX_ERR_INVALID)) {
+        /* a text error is "FILE:LINE:COL: ..."; a byte offset from the
+           decoder or validator is one in the binary the text assembled to */
+        bool at_text = ox_error_offset(err) < 0;
+        ox_error *named = ox_error_new(code, at_text ? "%s:%s" : "%s: %s (in the binary the "
+                                                                 "text assembles to)",
+                                       path, ox_error_message(err));
         ox_error_free(err);
         err = named;
     }

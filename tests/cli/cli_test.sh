@@ -195,6 +195,7 @@ text_tests() {
     expect 3 '' "bad2.wat:1:16: unknown operator 'i32.ad'" -- exports "$tmp/bad2.wat"
     printf '(module (func (result i32) (i64.const 0)))' >"$tmp/invalid.wat"
     expect 3 '' "type mismatch" -- wat2wasm "$tmp/invalid.wat" -o "$tmp/x.wasm"
+    expect 3 '' "invalid.wat: invalid module at byte" "type mismatch (in the binary the text assembles to)" -- exports "$tmp/invalid.wat"
 }
 
 case "$group" in
