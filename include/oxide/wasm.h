@@ -132,6 +132,9 @@ typedef enum ox_errcode {
     OX_ERR_ARG,           /* the embedder passed a bad argument */
     OX_ERR_IO,            /* a file could not be read */
     OX_ERR_NOTFOUND,      /* a name that was looked up does not exist */
+    OX_ERR_UNSUPPORTED,   /* valid WebAssembly that uses a feature the engine
+                             does not have yet (e.g. SIMD's v128): refused,
+                             never approximated */
 } ox_errcode;
 
 typedef enum ox_trap {

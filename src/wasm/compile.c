@@ -151,6 +151,8 @@ static bool read_blocktype(cc *c, ctl *f)
         f->single = *c->p++;
         return true;
     }
+    if (c->p < c->end && *c->p == OX_V128)
+        return oxc_fail(c, OX_ERR_UNSUPPORTED, OX_V128_UNSUPPORTED);
     int64_t v;
     if (!oxc_rd_sleb(c, 33, &v))
         return false;
@@ -855,6 +857,8 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im);
 static bool instr(cc *c, uint8_t byte)
 {
     const ox_opinfo *oi = &ox_op_byte[byte];
+    if (byte == 0xFD) /* SIMD */
+        return oxc_fail(c, OX_ERR_UNSUPPORTED, OX_V128_UNSUPPORTED);
     if (byte == 0xFC) {
         uint32_t sub;
         if (!oxc_rd_u32(c, &sub))
@@ -957,6 +961,8 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
                 return oxc_invalid(c, "invalid result arity");
             if (!oxc_rd_byte(c, &b))
                 return false;
+            if (b == OX_V128)
+                return oxc_fail(c, OX_ERR_UNSUPPORTED, OX_V128_UNSUPPORTED);
             if (!is_valtype(b))
                 return oxc_malformed(c, "malformed value type");
             want = b;
@@ -1094,6 +1100,8 @@ static bool read_locals(cc *c, const ox_functype *ft)
         total += n;
         if (total > UINT32_MAX)
             return oxc_malformed(c, "too many locals");
+        if (t == OX_V128)
+            return oxc_fail(c, OX_ERR_UNSUPPORTED, OX_V128_UNSUPPORTED);
         if (!is_valtype(t))
             return oxc_malformed(c, "malformed value type");
     }

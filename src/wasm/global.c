@@ -7,6 +7,8 @@ ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init
                         ox_global **out)
 {
     *out = NULL;
+    if (type == OX_V128)
+        return ox_error_new(OX_ERR_UNSUPPORTED, "%s", OX_V128_UNSUPPORTED);
     if (init.type != type)
         return ox_error_new(OX_ERR_ARG, "global of type %s initialised with a %s",
                             ox_valtype_name(type), ox_valtype_name(init.type));

@@ -105,7 +105,8 @@ ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out)
     }
     ox_error *err = ox_module_new(e, buf, len, out);
     ox_errcode code = ox_error_code(err);
-    if (err && is_text(buf, len) && (code == OX_ERR_MALFORMED || code == OX_ERR_INVALID)) {
+    if (err && is_text(buf, len) &&
+        (code == OX_ERR_MALFORMED || code == OX_ERR_INVALID || code == OX_ERR_UNSUPPORTED)) {
         /* a text error is "FILE:LINE:COL: ..."; a byte offset from the
            decoder or validator is one in the binary the text assembled to */
         bool at_text = ox_error_offset(err) < 0;

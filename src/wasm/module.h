@@ -161,6 +161,11 @@ ox_error *ox_validate_module(ox_module *m);
 /* Frees a module once its refcount falls to zero (or if it never got one). */
 void ox_module_destroy(ox_module *m);
 
+/* The message for v128 anywhere (types, locals, blocks, SIMD instructions)
+   until the engine runs SIMD: refused, since its values would not fit the
+   8-byte slots. */
+#define OX_V128_UNSUPPORTED "v128 (SIMD) is not supported yet"
+
 /* Return the error of `call` (an expression yielding ox_error *) if any. */
 #define TRY(call)                      \
     do {                               \
