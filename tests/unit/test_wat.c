@@ -34,8 +34,9 @@ static void expect_bytes(const char *text, const uint8_t *want, size_t n)
         fprintf(stderr, "%s\n  -> %s\n", text, msg);
     CHECK(b != NULL);
     /* past the 8-byte header */
-    CHECK(b && len == 8 + n && !memcmp(b + 8, want, n));
-    if (b && (len != 8 + n || memcmp(b + 8, want, n))) {
+    bool same = b && len == 8 + n && (!n || !memcmp(b + 8, want, n));
+    CHECK(same);
+    if (b && !same) {
         fprintf(stderr, "%s\n  got:", text);
         for (size_t i = 8; i < len; i++)
             fprintf(stderr, " %02x", b[i]);
