@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../src/wasm/platform.h"
 #include "../../src/wat/wat.h"
 
 static double now(void)
@@ -22,24 +23,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 /* One read of a script: tokens, then each (module ...) assembled. */
@@ -97,11 +80,13 @@ int main(int argc, char **argv)
     printf("%-28s %10s %8s %10s\n", "file", "bytes", "modules", "MB/s");
     for (int a = 1; a < argc; a++) {
         size_t len;
-        char *text = slurp(argv[a], &len);
-        if (!text) {
-            fprintf(stderr, "cannot read %s\n", argv[a]);
+        uint8_t *bytes;
+        ox_error *err = ox_read_file(argv[a], &bytes, &len);
+        if (err) {
+            fprintf(stderr, "%s\n", ox_error_message(err));
             return 1;
         }
+        char *text = (char *)bytes;
         size_t n = strlen(argv[a]);
         bool script = n > 5 && !strcmp(argv[a] + n - 5, ".wast");
         int modules = read_once(text, len, script);

@@ -228,6 +228,10 @@ void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *n
                       ox_externtype *type);
 /* Export i's index in the index space of its kind (imports first). */
 uint32_t ox_module_export_index(const ox_module *m, size_t i);
+/* The module's binary encoding (borrowed, lives as long as the module): the
+   bytes it was made from, or for a module made from text the binary the
+   text assembled to (`oxide wat2wasm` writes it). */
+const uint8_t *ox_module_binary(const ox_module *m, size_t *len);
 /* Functions in the function index space: imported, then defined. */
 uint32_t ox_module_func_count(const ox_module *m);
 /* Function name from the name section, or NULL. Index in function index space. */

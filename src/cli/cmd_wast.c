@@ -76,11 +76,8 @@ int cmd_wast(int argc, char **argv)
         return 2;
     }
     oxw_counts total = {0};
-    FILE *out = quiet ? fopen("/dev/null", "w") : stdout;
     for (; i < argc; i++)
-        oxw_run_file(argv[i], &opt, out ? out : stdout, &total);
-    if (out && out != stdout)
-        fclose(out);
+        oxw_run_file(argv[i], &opt, quiet ? NULL : stdout, &total);
     printf("total: %u passed, %u failed, %u skipped\n", total.passed, total.failed,
            total.skipped);
     return total.failed ? 1 : 0;

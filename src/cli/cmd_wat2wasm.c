@@ -29,34 +29,25 @@ static void usage(FILE *f)
             "\n" CLI_EXIT_HELP);
 }
 
-static char *slurp(const char *path, size_t *len)
+/* The binary to OUT, or to standard output when it is not a terminal. */
+static int write_out(const char *outpath, const uint8_t *bin, size_t n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (!k)
-            break;
+    if (!outpath && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "oxide wat2wasm: not writing a binary to a terminal (use -o FILE)\n");
+        return CLI_EXIT_USAGE;
     }
-    int bad = ferror(f) || n == cap;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
+    FILE *out = outpath ? fopen(outpath, "wb") : stdout;
+    if (!out) {
+        fprintf(stderr, "oxide wat2wasm: cannot write %s: %s\n", outpath, strerror(errno));
+        return CLI_EXIT_LOAD;
     }
-    *len = n;
-    return buf;
+    bool ok = fwrite(bin, 1, n, out) == n;
+    ok = (outpath ? fclose(out) : fflush(out)) == 0 && ok;
+    if (!ok) {
+        fprintf(stderr, "oxide wat2wasm: writing %s failed\n", outpath ? outpath : "output");
+        return CLI_EXIT_LOAD;
+    }
+    return 0;
 }
 
 int cmd_wat2wasm(int argc, char **argv)
@@ -83,50 +74,19 @@ int cmd_wat2wasm(int argc, char **argv)
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    size_t len;
-    char *text = slurp(in, &len);
-    if (!text) {
-        fprintf(stderr, "oxide wat2wasm: cannot read %s: %s\n", in, strerror(errno));
-        return CLI_EXIT_LOAD;
-    }
-    uint8_t *bin;
-    size_t n;
-    ox_error *err = ox_wat_to_wasm(text, len, &bin, &n);
-    free(text);
     ox_engine *eng = NULL;
     ox_module *m = NULL;
+    ox_error *err = ox_engine_new(NULL, &eng);
     if (!err)
-        err = ox_engine_new(NULL, &eng);
-    if (!err)
-        err = ox_module_new(eng, bin, n, &m);
+        err = ox_module_load_file(eng, in, &m); /* errors name FILE(:LINE:COL) */
+    if (err) {
+        ox_engine_free(eng);
+        return cli_fail("wat2wasm", in, err);
+    }
+    size_t n;
+    const uint8_t *bin = ox_module_binary(m, &n);
+    int status = write_out(outpath, bin, n);
     ox_module_free(m);
     ox_engine_free(eng);
-    if (err) {
-        /* text errors start with LINE:COL */
-        bool at_text = ox_error_code(err) == OX_ERR_MALFORMED && ox_error_offset(err) < 0;
-        fprintf(stderr, "oxide wat2wasm: %s:%s%s\n", in, at_text ? "" : " ",
-                ox_error_message(err));
-        ox_error_free(err);
-        free(bin);
-        return CLI_EXIT_LOAD;
-    }
-    if (!outpath && isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "oxide wat2wasm: not writing a binary to a terminal (use -o FILE)\n");
-        free(bin);
-        return CLI_EXIT_USAGE;
-    }
-    FILE *out = outpath ? fopen(outpath, "wb") : stdout;
-    if (!out) {
-        fprintf(stderr, "oxide wat2wasm: cannot write %s: %s\n", outpath, strerror(errno));
-        free(bin);
-        return CLI_EXIT_LOAD;
-    }
-    bool ok = fwrite(bin, 1, n, out) == n;
-    ok = (outpath ? fclose(out) : fflush(out)) == 0 && ok;
-    free(bin);
-    if (!ok) {
-        fprintf(stderr, "oxide wat2wasm: writing %s failed\n", outpath ? outpath : "output");
-        return CLI_EXIT_LOAD;
-    }
-    return 0;
+    return status;
 }

@@ -8,12 +8,12 @@
  * (interp.c). ox_module_free drops a reference; the last one frees the
  * compiled code and the decoded module.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "code.h"
+#include "platform.h"
 #include "runtime.h"
 
 /* The compiled code, then the decoded module. */
@@ -76,33 +76,9 @@ ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_modul
 ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ox_error_new(OX_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return ox_error_new(OX_ERR_NOMEM, "out of memory reading %s", path);
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return ox_error_new(OX_ERR_IO, "cannot read %s", path);
-    }
+    uint8_t *buf;
+    size_t len;
+    TRY(ox_read_file(path, &buf, &len));
     ox_error *err = ox_module_new(e, buf, len, out);
     ox_errcode code = ox_error_code(err);
     if (err && is_text(buf, len) &&

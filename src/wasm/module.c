@@ -34,6 +34,12 @@ size_t ox_module_export_count(const ox_module *m) { return m->nexports; }
 uint32_t ox_module_export_index(const ox_module *m, size_t i) { return m->exports[i].index; }
 uint32_t ox_module_func_count(const ox_module *m) { return m->nfuncs; }
 
+const uint8_t *ox_module_binary(const ox_module *m, size_t *len)
+{
+    *len = m->nbytes;
+    return m->bytes;
+}
+
 void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *name_len,
                       ox_externtype *type)
 {

@@ -1,5 +1,9 @@
-/* platform.c — POSIX implementation of platform.h (mmap/mprotect). */
+/* platform.c — POSIX implementation of platform.h (mmap/mprotect, stdio). */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "platform.h"
@@ -31,4 +35,40 @@ void ox_os_release(void *base, size_t reserve)
 {
     if (base)
         munmap(base, reserve ? reserve : 1);
+}
+
+ox_error *ox_read_file(const char *path, uint8_t **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ox_error_new(OX_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return ox_error_new(OX_ERR_NOMEM, "out of memory reading %s", path);
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return ox_error_new(OX_ERR_IO, "cannot read %s", path);
+    }
+    *out = buf;
+    *outlen = len;
+    return NULL;
 }

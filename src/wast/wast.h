@@ -28,8 +28,8 @@ typedef struct oxw_counts {
     unsigned passed, failed, skipped;
 } oxw_counts;
 
-/* Run the script in `path`; each failing command is one line on `out`:
-   "FILE:LINE: command: why". Counts are added to *counts. A script that
+/* Run the script in `path`; each failing command is one line on `out`
+   (NULL: none): "FILE:LINE: command: why". Counts are added to *counts. A script that
    cannot be read or whose text is broken beyond one command counts one
    failure for what could not be run. */
 void oxw_run_file(const char *path, const oxw_options *opt, FILE *out, oxw_counts *counts);

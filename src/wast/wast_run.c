@@ -11,11 +11,11 @@
  * object behind: the command fails with the reader's message and the runner
  * goes on with the next one.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../wasm/platform.h"
 #include "wast_internal.h"
 
 typedef struct named {
@@ -48,7 +48,7 @@ typedef struct script {
 static void pass(script *s)
 {
     s->counts->passed++;
-    if (s->opt->verbose)
+    if (s->opt->verbose && s->out)
         fprintf(s->out, "%s:%u: %s: ok\n", s->file, s->line, s->cmd);
 }
 
@@ -60,6 +60,8 @@ static void fail(script *s, const char *fmt, ...)
 static void fail(script *s, const char *fmt, ...)
 {
     s->counts->failed++;
+    if (!s->out)
+        return;
     fprintf(s->out, "%s:%u: %s: ", s->file, s->line, s->cmd);
     va_list ap;
     va_start(ap, fmt);
@@ -202,23 +204,23 @@ static void remember(script *s, const wat_token *id, ox_instance *inst, ox_modul
 {
     if (!id)
         return;
-    uint32_t len;
-    const uint8_t *b = wat_id_bytes(&s->c, id, &len);
-    uint8_t *copy = malloc(len ? len : 1);
     if (s->nnames == s->capnames) {
         size_t cap = s->capnames ? s->capnames * 2 : 16;
         named *nn = realloc(s->names, cap * sizeof *nn);
-        if (!nn || !copy) {
-            free(copy);
-            if (nn)
-                s->names = nn;
+        if (!nn) { /* out of memory: the name is not known, commands using it fail */
+            ox_module_free(def);
             return;
         }
         s->names = nn;
         s->capnames = cap;
     }
-    if (!copy)
+    uint32_t len;
+    const uint8_t *b = wat_id_bytes(&s->c, id, &len);
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) {
+        ox_module_free(def);
         return;
+    }
     memcpy(copy, b, len);
     s->names[s->nnames++] = (named){copy, len, inst, def};
 }
@@ -543,8 +545,7 @@ static void cmd_return(script *s)
 
 static void cmd_action(script *s)
 {
-    s->c.pos--; /* the action is the command */
-    s->c.pos--;
+    s->c.pos -= 2; /* the action is the command */
     action a;
     read_action(s, &a);
     outcome o;
@@ -586,7 +587,7 @@ static void cmd_reject(script *s, ox_errcode want, const char *stage)
              ox_error_message(err));
     else
         pass(s);
-    if (s->opt->verbose)
+    if (s->opt->verbose && s->out)
         fprintf(s->out, "%s:%u: %s: expected \"%s\", engine said \"%s\"\n", s->file, s->line,
                 s->cmd, (const char *)text.p, ox_error_message(err));
     ox_error_free(err);
@@ -760,35 +761,16 @@ void oxw_run_text(const char *name, const char *text, size_t len, const oxw_opti
 
 void oxw_run_file(const char *path, const oxw_options *opt, FILE *out, oxw_counts *counts)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    bool ok = f != NULL;
-    while (ok) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                ok = false;
-                break;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (!n) {
-            ok = !ferror(f);
-            break;
-        }
-    }
-    int e = errno;
-    if (f)
-        fclose(f);
-    if (!ok) {
+    uint8_t *buf;
+    size_t len;
+    ox_error *err = ox_read_file(path, &buf, &len);
+    if (err) {
         counts->failed++;
-        fprintf(out, "%s: cannot read: %s\n", path, strerror(e));
-    } else {
-        oxw_run_text(path, buf, len, opt, out, counts);
+        if (out)
+            fprintf(out, "%s\n", ox_error_message(err));
+        ox_error_free(err);
+        return;
     }
+    oxw_run_text(path, (const char *)buf, len, opt, out, counts);
     free(buf);
 }

@@ -12,14 +12,6 @@
 
 #include "wast_internal.h"
 
-static const struct {
-    const char *kw;
-    unsigned lanes, bits;
-    bool fl;
-} shapes[] = {
-    {"i8x16", 16, 8, false}, {"i16x8", 8, 16, false}, {"i32x4", 4, 32, false},
-    {"i64x2", 2, 64, false}, {"f32x4", 4, 32, true},  {"f64x2", 2, 64, true},
-};
 
 static oxw_pattern nan_pattern(wat_ctx *c, const wat_token *t)
 {
@@ -73,24 +65,17 @@ static void parse_value(wat_ctx *c, ox_val *v, oxw_expect *e)
         }
     } else if (wat_is_kw(c, kw, "v128.const")) {
         v->type = OX_V128;
-        const wat_token *sh = wat_next(c);
-        size_t s = 0;
-        while (s < sizeof shapes / sizeof shapes[0] && !wat_is_kw(c, sh, shapes[s].kw))
-            s++;
-        if (s == sizeof shapes / sizeof shapes[0])
-            wat_fail(c, sh, "unexpected token, expected a v128 shape");
-        unsigned bytes = shapes[s].bits / 8;
+        wat_shape sh = wat_v128_shape(c, wat_next(c));
+        unsigned bytes = sh.bits / 8;
         if (e)
             e->lane_bytes = bytes;
-        for (unsigned i = 0; i < shapes[s].lanes; i++) {
+        for (unsigned i = 0; i < sh.lanes; i++) {
             const wat_token *lt = wat_next(c);
-            oxw_pattern p = e && shapes[s].fl ? nan_pattern(c, lt) : OXW_EXACT;
+            oxw_pattern p = e && sh.fl ? nan_pattern(c, lt) : OXW_EXACT;
             if (p != OXW_EXACT)
                 e->lanes[i] = p;
-            else if (shapes[s].fl)
-                put_lane(v->of.v128, bytes, i, bytes == 4 ? wat_f32(c, lt) : wat_f64(c, lt));
             else
-                put_lane(v->of.v128, bytes, i, wat_int(c, lt, shapes[s].bits));
+                put_lane(v->of.v128, bytes, i, wat_lane(c, lt, sh));
         }
     } else if (wat_is_kw(c, kw, "ref.null")) {
         const wat_token *ht = wat_next(c);

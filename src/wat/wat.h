@@ -113,6 +113,8 @@ void wat_skip_sexpr(wat_ctx *c);
 /* A short printable form of a token for messages. */
 const char *wat_tok_text(const wat_ctx *c, const wat_token *t, char *buf, size_t len);
 
+/* The characters of keywords, numbers and $ids (spec 6.3.1). */
+bool wat_is_idchar(unsigned char ch);
 /* Decode a string token's escapes into buf (appended). */
 void wat_string(wat_ctx *c, const wat_token *t, wat_buf *buf);
 /* A string that must be valid UTF-8 (names): "malformed UTF-8 encoding". */
@@ -132,6 +134,13 @@ bool wat_is_uint(const wat_ctx *c, const wat_token *t);
 /* Float literals: the bits of the f32/f64 value. */
 uint32_t wat_f32(wat_ctx *c, const wat_token *t);
 uint64_t wat_f64(wat_ctx *c, const wat_token *t);
+/* A v128.const shape (i8x16 ... f64x2), and one lane's bits in it. */
+typedef struct wat_shape {
+    unsigned lanes, bits;
+    bool fl; /* float lanes */
+} wat_shape;
+wat_shape wat_v128_shape(wat_ctx *c, const wat_token *t);
+uint64_t wat_lane(wat_ctx *c, const wat_token *t, wat_shape sh);
 /* The same on a piece of text (for offset= and align=). */
 bool wat_parse_uint_text(const char *s, size_t n, unsigned bits, uint64_t *out);
 

@@ -143,24 +143,12 @@ static void memarg(wat_ctx *c, const ox_opinfo *oi, wat_buf *out)
 
 static void v128_const(wat_ctx *c, wat_buf *out)
 {
-    const wat_token *shape = wat_next(c);
-    static const struct { const char *kw; unsigned lanes, bits; bool fl; } shapes[] = {
-        {"i8x16", 16, 8, false}, {"i16x8", 8, 16, false}, {"i32x4", 4, 32, false},
-        {"i64x2", 2, 64, false}, {"f32x4", 4, 32, true},  {"f64x2", 2, 64, true},
-    };
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        if (!wat_is_kw(c, shape, shapes[s].kw))
-            continue;
-        for (unsigned i = 0; i < shapes[s].lanes; i++) {
-            const wat_token *t = wat_next(c);
-            uint64_t v = shapes[s].fl ? (shapes[s].bits == 32 ? wat_f32(c, t) : wat_f64(c, t))
-                                      : wat_int(c, t, shapes[s].bits);
-            for (unsigned b = 0; b < shapes[s].bits / 8; b++)
-                wat_buf_byte(c, out, (uint8_t)(v >> (8 * b)));
-        }
-        return;
+    wat_shape sh = wat_v128_shape(c, wat_next(c));
+    for (unsigned i = 0; i < sh.lanes; i++) {
+        uint64_t v = wat_lane(c, wat_next(c), sh);
+        for (unsigned b = 0; b < sh.bits / 8; b++)
+            wat_buf_byte(c, out, (uint8_t)(v >> (8 * b)));
     }
-    wat_fail(c, shape, "unexpected token, expected a v128 shape (i8x16, ..., f64x2)");
 }
 
 static void le_bytes(wat_ctx *c, wat_buf *out, uint64_t v, unsigned n)

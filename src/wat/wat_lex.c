@@ -222,7 +222,7 @@ const char *wat_tok_text(const wat_ctx *c, const wat_token *t, char *buf, size_t
 
 /* ---- Tokens --------------------------------------------------------------- */
 
-static bool is_idchar(unsigned char ch)
+bool wat_is_idchar(unsigned char ch)
 {
     if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
         return true;
@@ -290,7 +290,7 @@ static size_t skip_block_comment(wat_ctx *c, size_t i)
 static bool is_tokchar(const char *s, size_t n, size_t i)
 {
     unsigned char ch = (unsigned char)s[i];
-    if (is_idchar(ch) || ch == '"' || ch == ',' || ch == '[' || ch == ']' || ch == '{' ||
+    if (wat_is_idchar(ch) || ch == '"' || ch == ',' || ch == '[' || ch == ']' || ch == '{' ||
         ch == '}')
         return true;
     return ch == ';' && !(i + 1 < n && s[i + 1] == ';');
@@ -306,24 +306,24 @@ static bool is_tokchar(const char *s, size_t n, size_t i)
 static size_t token(wat_ctx *c, size_t i, bool in_annotation)
 {
     const char *s = c->src;
-    size_t n = c->srclen, e = i, strings = 0, first_string = 0;
+    size_t n = c->srclen, e = i, strings = 0, first_string = 0, first_end = 0;
     bool plain = true; /* idchars only */
     while (e < n && is_tokchar(s, n, e)) {
         if (s[e] == '"') {
-            if (!strings++)
-                first_string = e;
+            size_t start = e;
             e = scan_string(c, e);
+            if (!strings++)
+                first_string = start, first_end = e;
         } else {
-            plain = plain && is_idchar((unsigned char)s[e]);
+            plain = plain && wat_is_idchar((unsigned char)s[e]);
             e++;
         }
     }
     unsigned char ch = (unsigned char)s[i];
     wat_tok kind = WT_RESERVED;
-    if (strings == 1 && plain && first_string == i && scan_string(c, i) == e)
+    if (strings == 1 && plain && first_string == i && first_end == e)
         kind = WT_STRING;
-    else if (strings == 1 && plain && ch == '$' && first_string == i + 1 &&
-             scan_string(c, i + 1) == e)
+    else if (strings == 1 && plain && ch == '$' && first_string == i + 1 && first_end == e)
         kind = WT_ID; /* $"name" */
     else if (strings || !plain)
         kind = WT_RESERVED;
@@ -358,7 +358,7 @@ static void lex(wat_ctx *c)
             annot_depth++;
             size_t at = i;
             i += 2;
-            while (i < n && is_idchar((unsigned char)s[i]))
+            while (i < n && wat_is_idchar((unsigned char)s[i]))
                 i++;
             if (i == at + 2 && i < n && s[i] == '"') { /* (@"name") */
                 size_t e = scan_string(c, i);

@@ -209,3 +209,25 @@ bad:;
 
 uint32_t wat_f32(wat_ctx *c, const wat_token *t) { return (uint32_t)parse_float(c, t, 32); }
 uint64_t wat_f64(wat_ctx *c, const wat_token *t) { return parse_float(c, t, 64); }
+
+/* ---- v128 shapes ---------------------------------------------------------- */
+
+static const struct { const char *kw; wat_shape shape; } shapes[] = {
+    {"i8x16", {16, 8, false}}, {"i16x8", {8, 16, false}}, {"i32x4", {4, 32, false}},
+    {"i64x2", {2, 64, false}}, {"f32x4", {4, 32, true}},  {"f64x2", {2, 64, true}},
+};
+
+wat_shape wat_v128_shape(wat_ctx *c, const wat_token *t)
+{
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        if (wat_is_kw(c, t, shapes[s].kw))
+            return shapes[s].shape;
+    wat_fail(c, t, "unexpected token, expected a v128 shape (i8x16, ..., f64x2)");
+}
+
+uint64_t wat_lane(wat_ctx *c, const wat_token *t, wat_shape sh)
+{
+    if (!sh.fl)
+        return wat_int(c, t, sh.bits);
+    return sh.bits == 32 ? wat_f32(c, t) : wat_f64(c, t);
+}

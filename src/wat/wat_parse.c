@@ -69,9 +69,6 @@ static bool field_has(wat_ctx *c, const char *kw)
     return found;
 }
 
-static const char *kind_word[NS_COUNT_] = {"type", "function", "table", "memory", "global",
-                                           "elem", "data"};
-
 static void pass_one(wat_ctx *c, wat_mod *m)
 {
     int first_def = -1; /* space of the first non-imported definition */
@@ -91,7 +88,7 @@ static void pass_one(wat_ctx *c, wat_mod *m)
             skip_exports(c);
             bool import = wat_at_form(c, "import");
             if (import && first_def >= 0)
-                wat_fail(c, kw, "import after %s", kind_word[first_def]);
+                wat_fail(c, kw, "import after %s", wat_space_name[first_def]);
             if (!import && first_def < 0)
                 first_def = ns;
             define(c, m, (enum wat_space)ns, id);
@@ -108,7 +105,7 @@ static void pass_one(wat_ctx *c, wat_mod *m)
                 wat_fail(c, dk, "unexpected token, expected an import description "
                                 "(func, table, memory or global)");
             if (first_def >= 0)
-                wat_fail(c, kw, "import after %s", kind_word[first_def]);
+                wat_fail(c, kw, "import after %s", wat_space_name[first_def]);
             c->pos += 2;
             define(c, m, (enum wat_space)dns, wat_peek(c));
         } else if (wat_is_kw(c, kw, "elem") || wat_is_kw(c, kw, "data")) {

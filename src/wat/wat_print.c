@@ -10,12 +10,12 @@
  * the name section; other custom sections are not printed.
  */
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../wasm/opcodes.h"
 #include "../wasm/reader.h"
+#include "wat.h"
 
 typedef struct printer {
     const ox_module *m;
@@ -41,11 +41,8 @@ static void id(FILE *out, const char *name)
 {
     size_t n = strlen(name);
     bool plain = n > 0;
-    for (size_t i = 0; i < n && plain; i++) {
-        unsigned char ch = (unsigned char)name[i];
-        plain = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-                (ch >= 'A' && ch <= 'Z') || (ch && strchr("!#$%&'*+-./:<=>?@\\^_`|~", ch));
-    }
+    for (size_t i = 0; i < n && plain; i++)
+        plain = wat_is_idchar((unsigned char)name[i]);
     fputc('$', out);
     if (plain)
         fputs(name, out);
