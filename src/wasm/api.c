@@ -18,9 +18,6 @@ ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, 
     *out = NULL;
     if (!s || !type || !fn)
         return ox_error_new(OX_ERR_ARG, "ox_func_new_host: missing store, type or callback");
-    for (uint32_t i = 0; i < type->nparams + type->nresults; i++)
-        if ((i < type->nparams ? type->params[i] : type->results[i - type->nparams]) == OX_V128)
-            return ox_error_new(OX_ERR_UNSUPPORTED, "%s", OX_V128_UNSUPPORTED);
     ox_func *f = calloc(1, sizeof *f);
     ox_functype *t = ox_functype_dup(type);
     ox_error *err = NULL;

@@ -35,6 +35,13 @@
 #define K_SAL_I32_STORE(name, t, cond) K_SAL1(I32_STORE, name)
 #define K_SAL_I64_STORE(name, t, cond) K_SAL1(I64_STORE, name)
 #define K_SAL(st, t) OX_BRADD_OPS(K_SAL_##st)
+#define K_TERN(name, ...) K(name, "dsss")
+#define K_EXTRACT(name, ...) K(name, "dsi")
+#define K_REPLACE(name, ...) K(name, "dssi")
+#define K_VLD(name, ...) K(name, "dsi")
+#define K_VST(name, ...) K(name, "ssi")
+#define K_LDLANE(name, ...) K(name, "dssii")
+#define K_STLANE(name, ...) K(name, "ssii")
 #define OX_CODE_OPERANDS \
     K(UNREACHABLE, "") K(LOOP, "i") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so") \
     K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib") \
@@ -47,7 +54,8 @@
     K(DATA_DROP, "i") K(MEMORY_COPY, "sss") K(MEMORY_FILL, "sss") K(TABLE_GET, "dsi") \
     K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssi") K(TABLE_FILL, "isss") \
     K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds") \
-    K(REF_FUNC, "di") \
+    K(REF_FUNC, "di") K(SELECT_V128, "dsss") K(GLOBAL_GET_V128, "di") \
+    K(GLOBAL_SET_V128, "si") K(CONST_V128, "diiii") K(I8X16_SHUFFLE, "dssiiii") \
     OX_BRCMP_OPS(K_BRCMP) \
     OX_BRADD_OPS(K_BRADD) \
     OX_BINOPS(K_BIN) OX_TRAP_BINOPS(K_BIN) \
@@ -61,7 +69,11 @@
     OX_LDCMP_OPS(K_LC) \
     OX_STADD_OPS(K_SA) \
     OX_BRADD_OPS(K_A) \
-    OX_SALOOP_STORES(K_SAL)
+    OX_SALOOP_STORES(K_SAL) \
+    OX_V128_LANE_BINOPS(K_BIN) OX_V128_LANE_UNOPS(K_UN) OX_V128_SHIFTS(K_BIN) \
+    OX_V128_BINOPS(K_BIN) OX_V128_UNOPS(K_UN) OX_V128_TERNOPS(K_TERN) \
+    OX_V128_EXTRACT(K_EXTRACT) OX_V128_REPLACE(K_REPLACE) OX_V128_LOAD_OPS(K_VLD) \
+    OX_V128_STORE_OPS(K_VST) OX_V128_LANE_LOADS(K_LDLANE) OX_V128_LANE_STORES(K_STLANE)
 
 static const char *const kinds[OXI_COUNT_] = {
 #define K(name, str) [OXI_##name] = str,
@@ -85,7 +97,7 @@ static const char *const internal_names[OXI_COUNT_] = {
 static const char *const mnemonics[OXI_COUNT_] = {
 #define N(name, txt, ...) [OXI_##name] = txt,
     OX_BINOPS(N) OX_TRAP_BINOPS(N) OX_UNOPS(N) OX_TRUNC_OPS(N) OX_SAT_OPS(N)
-    OX_LOAD_OPS(N) OX_STORE_OPS(N)
+    OX_LOAD_OPS(N) OX_STORE_OPS(N) OX_SIMD_ALL(N) N(I8X16_SHUFFLE, "i8x16.shuffle")
 #undef N
 };
 

@@ -84,7 +84,12 @@ typedef union ox_cell {
     X(TABLE_INIT, 5)       /* table, elemidx, d, s, n */ \
     X(ELEM_DROP, 1)        /* elemidx */ \
     X(REF_IS_NULL, 2)      /* dst, src */ \
-    X(REF_FUNC, 2)         /* dst, funcidx */
+    X(REF_FUNC, 2)         /* dst, funcidx */ \
+    X(SELECT_V128, 4)      /* dst, a, b, cond: SELECT of two-cell values */ \
+    X(GLOBAL_GET_V128, 2)  /* dst, globalidx */ \
+    X(GLOBAL_SET_V128, 2)  /* src, globalidx */ \
+    X(CONST_V128, 5)       /* dst, four words, low first */ \
+    X(I8X16_SHUFFLE, 7)    /* dst, a, b, the 16 lane indices in four words */
 
 /* The ten integer conditions on a and b, in the order every family using
    them follows (the compiler maps one family to another by offset):
@@ -251,7 +256,7 @@ typedef union ox_cell {
     OX_LOAD_OPS(OX_E_IX) OX_STORE_OPS(OX_E_IX) OX_LOAD_OPS(OX_E_SX) OX_STORE_OPS(OX_E_SX) \
     OX_CHAIN_OPS(OX_E_CH) OX_LDOP_OPS(OX_E_LM) OX_OPST_OPS(OX_E_SM) OX_LDBR_OPS(OX_E_LB) \
     OX_LDCMP_OPS(OX_E_LC) OX_STADD_OPS(OX_E_SA) OX_BRADD_OPS(OX_E_A) \
-    OX_SALOOP_STORES(OX_E_SAL)
+    OX_SALOOP_STORES(OX_E_SAL) OX_SIMD_ALL(OX_E_NUM)
 #define OX_E_CTL(name, nw) OX_EACH(name)
 #define OX_E_NUM(name, ...) OX_EACH(name)
 #define OX_E_IX(name, ...) OX_EACH(name##_IX)

@@ -43,9 +43,13 @@ typedef struct cc {
     const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
     ox_error *err;
 
-    uint32_t nparams, nlocals;
+    uint32_t nparams, nlocals;  /* local indices: params, then declared locals */
     ox_valtype *ltypes;
     uint32_t capltypes;
+    /* Cells (runtime.h: a v128 takes two): lslot[x] is local x's first
+       cell; params take npslots cells, params and locals nlslots. */
+    uint32_t *lslot;
+    uint32_t caplslot, npslots, nlslots;
 
     ox_valtype *vs;      /* operand type stack */
     uint32_t nvs, capvs, maxh;
@@ -66,9 +70,11 @@ typedef struct cc {
        copies of the local it overwrites. */
     uint32_t *loc;
     uint32_t caploc;
+    uint32_t *own;       /* own[h]: the stack slot of height h (widths vary) */
+    uint32_t capown;
     uint32_t fuel_frame; /* the innermost loop or function frame */
     uint32_t fuel_run;   /* instructions counted since the last frame change */
-    uint32_t stack_base; /* slot of stack height 0: nlocals + nconsts */
+    uint32_t stack_base; /* slot of stack height 0: nlslots + nconsts */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
     /* The rest is fuse.c's view of the tail of the code. */
@@ -131,7 +137,15 @@ static inline uint32_t oxc_const_slot(cc *c, uint64_t bits)
 {
     for (uint32_t k = 0; k < c->nconsts; k++)
         if (c->consts[k] == bits)
-            return c->nlocals + k;
+            return c->nlslots + k;
+    return UINT32_MAX;
+}
+/* The same for a v128: two adjacent pool slots, low half first. */
+static inline uint32_t oxc_const_slot2(cc *c, uint64_t lo, uint64_t hi)
+{
+    for (uint32_t k = 0; k + 1 < c->nconsts; k++)
+        if (c->consts[k] == lo && c->consts[k + 1] == hi)
+            return c->nlslots + k;
     return UINT32_MAX;
 }
 

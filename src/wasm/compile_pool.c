@@ -96,14 +96,29 @@ static bool pool(pool_t *pl, uint64_t bits)
     return true;
 }
 
-/* The 0xFC-prefixed instructions: their immediates are indices and zero
-   bytes, one LEB128 each. */
-static bool skip_prefixed(scan *s)
+/* A v128 constant: two adjacent entries, low half first (compile.h
+   oxc_const_slot2), unless the pool has them already. */
+static bool pool_pair(pool_t *pl, uint64_t lo, uint64_t hi)
+{
+    cc *c = pl->c;
+    if (oxc_const_slot2(c, lo, hi) != UINT32_MAX)
+        return true;
+    if (c->nconsts + 2 > OX_MAX_CONSTS)
+        return false;
+    c->consts[c->nconsts++] = lo;
+    c->consts[c->nconsts++] = hi;
+    return true;
+}
+
+/* The 0xFC- and 0xFD-prefixed instructions: their immediates are indices
+   and zero bytes (one LEB128 each), memargs, lane bytes and 16-byte
+   constants, which are pooled when `pl` is not NULL. */
+static bool skip_prefixed(scan *s, uint8_t prefix, pool_t *pl)
 {
     uint64_t sub;
     if (!rd_leb(s, false, 32, &sub))
         return false;
-    const ox_opinfo *oi = ox_opinfo_get(0xFC, sub > UINT32_MAX ? UINT32_MAX : (uint32_t)sub);
+    const ox_opinfo *oi = ox_opinfo_get(prefix, sub > UINT32_MAX ? UINT32_MAX : (uint32_t)sub);
     if (!oi)
         return false;
     switch (oi->imm) {
@@ -111,7 +126,22 @@ static bool skip_prefixed(scan *s)
         return true;
     case OX_IMM_DATA: case OX_IMM_ELEM: case OX_IMM_TABLE: case OX_IMM_MEM:
         return skip_leb(s);
-    default: /* DATA_MEM, MEM_MEM, ELEM_TABLE, TABLE_TABLE */
+    case OX_IMM_LANE:
+        return skip_bytes(s, 1);
+    case OX_IMM_MEMARG_LANE:
+        return skip_lebs(s, 2) && skip_bytes(s, 1);
+    case OX_IMM_SHUFFLE:
+        return skip_bytes(s, 16);
+    case OX_IMM_V128: {
+        uint64_t lo, hi;
+        if (s->end - s->p < 16)
+            return false;
+        memcpy(&lo, s->p, 8);
+        memcpy(&hi, s->p + 8, 8);
+        s->p += 16;
+        return !pl || pool_pair(pl, lo, hi);
+    }
+    default: /* MEMARG, DATA_MEM, MEM_MEM, ELEM_TABLE, TABLE_TABLE */
         return skip_lebs(s, 2);
     }
 }
@@ -130,7 +160,7 @@ enum {
     K_F32,
     K_F64,
     K_REFNULL, /* reftype; pooled as a zero slot */
-    K_PREFIX,  /* 0xFC: sub-opcode and its immediates */
+    K_PREFIX,  /* 0xFC, 0xFD: sub-opcode and its immediates */
 };
 /* The scan kind of each immediate kind of opcodes.h. */
 #define K_OF_NONE K_NONE
@@ -159,6 +189,7 @@ static const uint8_t kinds[256] = {
     OX_BINOPS(OX_KN) OX_TRAP_BINOPS(OX_KN) OX_UNOPS(OX_KN) OX_TRUNC_OPS(OX_KN)
     OX_LOAD_OPS(OX_KM) OX_STORE_OPS(OX_KM)
     [0xFC] = K_PREFIX,
+    [0xFD] = K_PREFIX,
 };
 #undef OX_K
 #undef OX_KN
@@ -251,8 +282,8 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             break;
         case K_BLOCK: /* 0x40, a value type or an s33 type index */
             if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
-                                *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_FUNCREF ||
-                                *s.p == OX_EXTERNREF))
+                                *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_V128 ||
+                                *s.p == OX_FUNCREF || *s.p == OX_EXTERNREF))
                 s.p++;
             else
                 ok = skip_leb(&s);
@@ -298,7 +329,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             ok = skip_leb(&s) && pool(&pl, 0); /* a null reference is a zero slot */
             break;
         case K_PREFIX:
-            ok = skip_prefixed(&s);
+            ok = skip_prefixed(&s, opcode, &pl);
             break;
         default:
             ok = false;
@@ -351,7 +382,7 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
         case K_F32: ok = skip_bytes(&s, 4); break;
         case K_F64: ok = skip_bytes(&s, 8); break;
         case K_REFNULL: ok = skip_bytes(&s, 1); break;
-        case K_PREFIX: ok = skip_prefixed(&s); break;
+        case K_PREFIX: ok = skip_prefixed(&s, opcode, NULL); break;
         default: return "illegal opcode";
         }
         if (!ok)

@@ -50,7 +50,8 @@ static ox_error *read_imm(ox_reader *r, const ox_opinfo *oi, uint64_t *v)
         TRY(ox_rd_bytes(r, oi->imm == OX_IMM_F32 ? 4 : 8, &p));
         memcpy(v, p, oi->imm == OX_IMM_F32 ? 4 : 8);
         return NULL;
-    case OX_IMM_V128:
+    case OX_IMM_V128: /* kept as the offset of its 16 bytes in the module */
+        *v = r->pos;
         return ox_rd_bytes(r, 16, &p);
     case OX_IMM_REFTYPE: {
         uint8_t t;
@@ -146,17 +147,23 @@ ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, ox_valtype wa
     return NULL;
 }
 
+void ox_constexpr_eval_into(const ox_instance *inst, const ox_constexpr *ce, ox_slot out[2])
+{
+    out[0].i64 = out[1].i64 = 0;
+    switch (ce->op) {
+    case OXO_I32_CONST: case OXO_F32_CONST: out[0].i32 = (uint32_t)ce->imm; break;
+    case OXO_I64_CONST: case OXO_F64_CONST: out[0].i64 = ce->imm; break;
+    case OXO_V128_CONST: memcpy(out, inst->module->bytes + ce->imm, 16); break;
+    case OXO_REF_NULL: out[0].ref = NULL; break;
+    case OXO_REF_FUNC: out[0].ref = inst->funcs[ce->imm]; break;
+    case OXO_GLOBAL_GET: memcpy(out, inst->globals[ce->imm]->val, 2 * sizeof(ox_slot)); break;
+    default: break;
+    }
+}
+
 ox_slot ox_constexpr_eval(const ox_instance *inst, const ox_constexpr *ce)
 {
-    ox_slot v;
-    v.i64 = 0;
-    switch (ce->op) {
-    case OXO_I32_CONST: case OXO_F32_CONST: v.i32 = (uint32_t)ce->imm; break;
-    case OXO_I64_CONST: case OXO_F64_CONST: v.i64 = ce->imm; break;
-    case OXO_REF_NULL: v.ref = NULL; break;
-    case OXO_REF_FUNC: v.ref = inst->funcs[ce->imm]; break;
-    case OXO_GLOBAL_GET: v = inst->globals[ce->imm]->val; break;
-    default: break; /* v128.const: v128 values are not supported yet */
-    }
-    return v;
+    ox_slot v[2];
+    ox_constexpr_eval_into(inst, ce, v);
+    return v[0];
 }

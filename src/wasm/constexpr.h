@@ -16,7 +16,10 @@ ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce);
    immutable imported globals only) as producing one `want`; marks
    ref.func targets as declared. */
 ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, ox_valtype want);
-/* Its value in a (being instantiated) instance; the expression is valid. */
+/* Its value in a (being instantiated) instance; the expression is valid.
+   _into writes any value's cells (a v128 takes both), the other returns
+   a scalar's or reference's one. */
+void ox_constexpr_eval_into(const ox_instance *inst, const ox_constexpr *ce, ox_slot out[2]);
 ox_slot ox_constexpr_eval(const ox_instance *inst, const ox_constexpr *ce);
 
 #endif

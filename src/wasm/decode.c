@@ -134,8 +134,6 @@ static ox_error *read_valtype(dec *d, ox_valtype *t)
     TRY(type_byte(d, t));
     if (!is_valtype(*t))
         return malformed(d->r.pos - 1, "malformed value type");
-    if (*t == OX_V128) /* until SIMD runs: a v128 in an 8-byte slot would be cut */
-        return ox_err_at(OX_ERR_UNSUPPORTED, (int64_t)d->r.pos - 1, OX_V128_UNSUPPORTED);
     return NULL;
 }
 

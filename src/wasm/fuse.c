@@ -69,9 +69,9 @@ bool oxf_retarget(cc *c, uint32_t s, uint32_t to)
 /* Whether slot `at` is a pooled constant, and its bits. */
 static bool const_at(const cc *c, uint32_t at, uint64_t *bits)
 {
-    if (at < c->nlocals || at >= c->nlocals + c->nconsts)
+    if (at < c->nlslots || at >= c->nlslots + c->nconsts)
         return false;
-    *bits = c->consts[at - c->nlocals];
+    *bits = c->consts[at - c->nlslots];
     return true;
 }
 

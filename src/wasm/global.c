@@ -7,8 +7,6 @@ ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init
                         ox_global **out)
 {
     *out = NULL;
-    if (type == OX_V128)
-        return ox_error_new(OX_ERR_UNSUPPORTED, "%s", OX_V128_UNSUPPORTED);
     if (init.type != type)
         return ox_error_new(OX_ERR_ARG, "global of type %s initialised with a %s",
                             ox_valtype_name(type), ox_valtype_name(init.type));
@@ -17,7 +15,7 @@ ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
     g->type = type;
     g->mutable_ = mutable_;
-    g->val = ox_val_to_slot(&init);
+    ox_val_put(g->val, &init);
     ox_error *err = ox_ptrvec_push(&s->globals, g);
     if (err) {
         free(g);
@@ -29,7 +27,7 @@ ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init
 
 ox_valtype ox_global_type(const ox_global *g) { return g->type; }
 bool ox_global_mutable(const ox_global *g) { return g->mutable_; }
-ox_val ox_global_get(const ox_global *g) { return ox_slot_to_val(g->val, g->type); }
+ox_val ox_global_get(const ox_global *g) { return ox_val_get(g->val, g->type); }
 
 ox_error *ox_global_set(ox_global *g, ox_val v)
 {
@@ -38,6 +36,6 @@ ox_error *ox_global_set(ox_global *g, ox_val v)
     if (v.type != g->type)
         return ox_error_new(OX_ERR_ARG, "value of type %s stored in a %s global",
                             ox_valtype_name(v.type), ox_valtype_name(g->type));
-    g->val = ox_val_to_slot(&v);
+    ox_val_put(g->val, &v);
     return NULL;
 }

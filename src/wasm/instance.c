@@ -138,8 +138,9 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
        references to any function. */
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++) {
         const ox_globaldef *gd = &m->globals[i];
-        ox_slot v = ox_constexpr_eval(inst, &gd->init);
-        ox_val init = ox_slot_to_val(v, gd->type);
+        ox_slot v[2];
+        ox_constexpr_eval_into(inst, &gd->init, v);
+        ox_val init = ox_val_get(v, gd->type);
         if ((err = ox_global_new(s, gd->type, gd->mutable_, init, &inst->globals[i])) != NULL)
             return err;
     }

@@ -26,6 +26,7 @@
 #include "code.h"
 #include "code_num.h"
 #include "runtime.h"
+#include "simd.h"
 
 static_assert(sizeof(ox_cell) == 8, "cells are 8 bytes");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -138,8 +139,8 @@ static ox_error *exec_get(ox_store *s, struct ox_exec **out)
 
 /* ---- host calls ---------------------------------------------------------- */
 
-/* Call host function `f` with its args in slots[0..nparams), writing its
-   results to slots[0..nresults). `caller_inst` is the calling wasm
+/* Call host function `f` with its args in the cells from slots[0] (laid
+   out by their widths, runtime.h), writing its results there too. `caller_inst` is the calling wasm
    function's instance (NULL when called straight from the embedder). */
 static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox_slot *slots)
 {
@@ -154,16 +155,20 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
         args = heap;
         res = heap + t->nparams;
     }
-    for (uint32_t k = 0; k < t->nparams; k++)
-        args[k] = ox_slot_to_val(slots[k], t->params[k]);
-    for (uint32_t k = 0; k < t->nresults; k++)
-        res[k] = ox_slot_to_val((ox_slot){.i64 = 0}, t->results[k]);
+    for (uint32_t k = 0, at = 0; k < t->nparams; k++) {
+        args[k] = ox_val_get(slots + at, t->params[k]);
+        at += ox_val_slots(t->params[k]);
+    }
+    for (uint32_t k = 0; k < t->nresults; k++) {
+        memset(&res[k], 0, sizeof res[k]);
+        res[k].type = t->results[k];
+    }
     ox_caller caller = {s, caller_inst};
     ox_error *err = f->host(&caller, f->user, args, res);
     if (!err) {
-        for (uint32_t k = 0; k < t->nresults; k++) {
+        for (uint32_t k = 0, at = 0; k < t->nresults; k++) {
             res[k].type = t->results[k]; /* the type is the signature's, whatever the host did */
-            slots[k] = ox_val_to_slot(&res[k]);
+            at += ox_val_put(slots + at, &res[k]);
         }
     }
     free(heap);
@@ -181,6 +186,14 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define CT_I64 uint64_t
 #define CT_F32 float
 #define CT_F64 double
+
+/* A v128 operand from its two cells (interp_simd.h). */
+static inline ox_v128 oxv_get(const ox_slot *p)
+{
+    ox_v128 v;
+    memcpy(&v, p, 16);
+    return v;
+}
 
 /* Instruction lengths in cells: the op cell plus operand words, two per cell. */
 #define LEN(nw) (1 + ((nw) + 1) / 2)
@@ -491,11 +504,11 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
             NEXT(LEN(4));
         }
         vmcase(GLOBAL_GET) {
-            S(0) = inst->globals[W(1)]->val;
+            S(0) = inst->globals[W(1)]->val[0];
             NEXT(LEN(2));
         }
         vmcase(GLOBAL_SET) {
-            inst->globals[W(1)]->val = S(0);
+            inst->globals[W(1)]->val[0] = S(0);
             NEXT(LEN(2));
         }
 
@@ -945,6 +958,8 @@ static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
 #undef OX_X
 #undef OX_SAL
 
+#include "interp_simd.h"
+
 #ifndef OX_THREADED
         default:
             TRAP(OX_TRAP_UNREACHABLE);
@@ -958,8 +973,10 @@ enter:
         /* nested runs started by the host go above this frame */
         ox_slot *save_top = x->top;
         ox_slot *end = fn->code ? fp + fn->code->frame_size : newfp;
-        uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams
-                                                                          : callee->type->nresults;
+        const ox_functype *ct = callee->type;
+        uint32_t np = ox_types_slots(ct->params, ct->nparams);
+        uint32_t nr = ox_types_slots(ct->results, ct->nresults);
+        uint32_t need = np > nr ? np : nr;
         if (end < newfp + need)
             end = newfp + need;
         x->top = end;
@@ -1047,15 +1064,17 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
     if (err)
         return err;
     const ox_functype *t = f->type;
-    uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
+    uint32_t np = ox_types_slots(t->params, t->nparams);
+    uint32_t nr = ox_types_slots(t->results, t->nresults);
+    uint32_t need = np > nr ? np : nr;
     bool reentry = x->depth > 0;
     if (reentry && s->host_depth >= OX_MAX_HOST_REENTRY)
         return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
     ox_slot *fp = x->top;
     if (need > (size_t)(x->stack_end - fp))
         return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
-    for (uint32_t k = 0; k < t->nparams; k++)
-        fp[k] = ox_val_to_slot(&args[k]);
+    for (uint32_t k = 0, at = 0; k < t->nparams; k++)
+        at += ox_val_put(fp + at, &args[k]);
     if (f->host) {
         ox_slot *save_top = x->top;
         x->top = fp + need;
@@ -1068,7 +1087,9 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
     }
     if (err)
         return err;
-    for (uint32_t k = 0; k < t->nresults; k++)
-        results[k] = ox_slot_to_val(fp[k], t->results[k]);
+    for (uint32_t k = 0, at = 0; k < t->nresults; k++) {
+        results[k] = ox_val_get(fp + at, t->results[k]);
+        at += ox_val_slots(t->results[k]);
+    }
     return NULL;
 }

@@ -59,6 +59,9 @@ enum ox_imm {
     OX_IMM_ELEM,          /* elemidx */
     OX_IMM_ELEM_TABLE,    /* elemidx tableidx */
     OX_IMM_TABLE_TABLE,   /* tableidx tableidx */
+    OX_IMM_LANE,          /* a lane index byte */
+    OX_IMM_MEMARG_LANE,   /* memarg, then a lane index byte */
+    OX_IMM_SHUFFLE,       /* 16 lane index bytes */
 };
 
 /* How an instruction is typed and compiled. */
@@ -68,6 +71,12 @@ enum ox_shape {
     OX_SHAPE_UN,          /* [ta] -> [tr] */
     OX_SHAPE_LOAD,        /* [i32] -> [tr] */
     OX_SHAPE_STORE,       /* [i32 ta] -> [] */
+    OX_SHAPE_SHIFT,       /* [ta i32] -> [tr] */
+    OX_SHAPE_TERN,        /* [ta ta ta] -> [tr] */
+    OX_SHAPE_EXTRACT,     /* [v128] -> [tr], a lane index */
+    OX_SHAPE_REPLACE,     /* [v128 ta] -> [v128], a lane index */
+    OX_SHAPE_LOAD_LANE,   /* [i32 v128] -> [v128], memarg and a lane index */
+    OX_SHAPE_STORE_LANE,  /* [i32 v128] -> [], memarg and a lane index */
 };
 
 /* Everything else: X(NAME, text, prefix, opcode, immediate). */
@@ -114,7 +123,8 @@ enum ox_shape {
     X(TABLE_GROW, "table.grow", 0xFC, 0x0F, TABLE) \
     X(TABLE_SIZE, "table.size", 0xFC, 0x10, TABLE) \
     X(TABLE_FILL, "table.fill", 0xFC, 0x11, TABLE) \
-    X(V128_CONST, "v128.const", 0xFD, 0x0C, V128)
+    X(V128_CONST, "v128.const", 0xFD, 0x0C, V128) \
+    X(I8X16_SHUFFLE, "i8x16.shuffle", 0xFD, 0x0D, SHUFFLE)
 
 /* Binary operators that cannot trap: X(NAME, text, prefix, opcode, operand type,
    result type, expr). */
@@ -320,11 +330,14 @@ enum ox_shape {
 #define OX_IF_FD_0xFC(...)
 #define OX_IF_FD_0xFD(...) __VA_ARGS__
 
+#include "opcodes_simd.h"
+
 /* Every instruction, in the order of the groups above. */
 enum ox_opcode {
 #define OX_O(name, ...) OXO_##name,
     OX_INSTR_OTHER(OX_O) OX_BINOPS(OX_O) OX_TRAP_BINOPS(OX_O) OX_UNOPS(OX_O)
     OX_TRUNC_OPS(OX_O) OX_SAT_OPS(OX_O) OX_LOAD_OPS(OX_O) OX_STORE_OPS(OX_O)
+    OX_SIMD_ALL(OX_O)
 #undef OX_O
     OXO_COUNT_
 };
@@ -338,6 +351,7 @@ typedef struct ox_opinfo {
     uint8_t shape;        /* enum ox_shape */
     uint8_t ta, tr;       /* numeric shapes: operand and result value types */
     uint8_t align;        /* loads and stores: natural alignment, log2 */
+    uint8_t lanes;        /* lane immediates: the lane count (the index is below) */
     uint32_t code;        /* opcode, or sub-opcode after the prefix */
 } ox_opinfo;
 

@@ -9,11 +9,15 @@
 #define OX_RUNTIME_H
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include "module.h"
 
 /* One value-stack cell. i32/f32 use the low half; refs are pointers
-   (funcref: ox_func*, externref: the embedder's void*), NULL is null. */
+   (funcref: ox_func*, externref: the embedder's void*), NULL is null. A
+   v128 takes two adjacent cells, its low 8 bytes first (ox_val_slots):
+   params, locals, operand-stack values and results are laid out by these
+   widths, so scalar code keeps its 8-byte cells. */
 typedef union ox_slot {
     uint32_t i32;
     uint64_t i64;
@@ -56,7 +60,7 @@ struct ox_table {
 };
 
 struct ox_global {
-    ox_slot val;
+    ox_slot val[2];           /* val[1]: a v128's high half */
     ox_valtype type;
     bool mutable_;
 };
@@ -171,7 +175,20 @@ ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
    keeps the host's message. Takes ownership. */
 ox_error *ox_trap_from_host(ox_error *host_err);
 
-/* Conversions between tagged public values and raw slots. */
+/* Cells a value of type t takes: 2 for v128, else 1. */
+static inline uint32_t ox_val_slots(ox_valtype t) { return t == OX_V128 ? 2u : 1u; }
+/* Cells `n` values of the types ts[0..n) take, laid out in order. */
+static inline uint32_t ox_types_slots(const ox_valtype *ts, uint32_t n)
+{
+    uint32_t w = 0;
+    for (uint32_t k = 0; k < n; k++)
+        w += ox_val_slots(ts[k]);
+    return w;
+}
+
+/* Conversions between tagged public values and raw cells: a scalar or
+   reference in one (ox_val_to_slot / ox_slot_to_val), any value in its
+   ox_val_slots(type) cells at `at` (ox_val_put / ox_val_get). */
 static inline ox_slot ox_val_to_slot(const ox_val *v)
 {
     ox_slot s;
@@ -191,8 +208,8 @@ static inline ox_slot ox_val_to_slot(const ox_val *v)
 static inline ox_val ox_slot_to_val(ox_slot s, ox_valtype t)
 {
     ox_val v;
+    memset(&v, 0, sizeof v);
     v.type = t;
-    v.of.i64 = 0;
     switch (t) {
     case OX_I32: v.of.i32 = (int32_t)s.i32; break;
     case OX_I64: v.of.i64 = (int64_t)s.i64; break;
@@ -202,6 +219,27 @@ static inline ox_val ox_slot_to_val(ox_slot s, ox_valtype t)
     case OX_EXTERNREF: v.of.externref = s.ref; break;
     default: break;
     }
+    return v;
+}
+
+/* Store v at `at`; returns the cells written. */
+static inline uint32_t ox_val_put(ox_slot *at, const ox_val *v)
+{
+    if (v->type == OX_V128) {
+        memcpy(at, v->of.v128, 16);
+        return 2;
+    }
+    *at = ox_val_to_slot(v);
+    return 1;
+}
+
+static inline ox_val ox_val_get(const ox_slot *at, ox_valtype t)
+{
+    if (t != OX_V128)
+        return ox_slot_to_val(*at, t);
+    ox_val v;
+    v.type = OX_V128;
+    memcpy(v.of.v128, at, 16);
     return v;
 }
 

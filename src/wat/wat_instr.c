@@ -151,6 +151,17 @@ static void v128_const(wat_ctx *c, wat_buf *out)
     }
 }
 
+/* A lane index: an unsigned 8-bit number (its bound is checked by the
+   validator, which knows the instruction's lane count). */
+static uint8_t lane_index(wat_ctx *c)
+{
+    const wat_token *t = wat_next(c);
+    uint64_t v;
+    if (t->kind != WT_NUM || !wat_parse_uint_text(c->src + t->off, t->len, 8, &v))
+        wat_fail(c, t, "malformed lane index");
+    return (uint8_t)v;
+}
+
 static void le_bytes(wat_ctx *c, wat_buf *out, uint64_t v, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
@@ -240,6 +251,17 @@ static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi
         break;
     case OX_IMM_V128:
         v128_const(c, out);
+        break;
+    case OX_IMM_LANE:
+        wat_buf_byte(c, out, lane_index(c));
+        break;
+    case OX_IMM_MEMARG_LANE:
+        memarg(c, oi, out);
+        wat_buf_byte(c, out, lane_index(c));
+        break;
+    case OX_IMM_SHUFFLE:
+        for (int k = 0; k < 16; k++)
+            wat_buf_byte(c, out, lane_index(c));
         break;
     case OX_IMM_REFTYPE:
         wat_buf_byte(c, out, wat_reftype(c, true));

@@ -134,11 +134,12 @@ static void float_text(FILE *out, uint64_t bits, bool f32)
 
 static ox_error *memarg(FILE *out, ox_reader *r, const ox_opinfo *oi)
 {
-    uint32_t align, offset;
+    uint32_t align;
+    uint64_t offset;
     TRY(ox_rd_u32(r, &align));
-    TRY(ox_rd_u32(r, &offset));
+    TRY(ox_rd_uleb(r, 64, &offset));
     if (offset)
-        fprintf(out, " offset=%" PRIu32, offset);
+        fprintf(out, " offset=%" PRIu64, offset);
     if (align != oi->align && align < 32)
         fprintf(out, " align=%" PRIu32, (uint32_t)1 << align);
     return NULL;
@@ -219,6 +220,18 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
             fprintf(out, " 0x%08" PRIx32, (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
                                               (uint32_t)raw[4 * i + 2] << 16 |
                                               (uint32_t)raw[4 * i + 3] << 24);
+        return NULL;
+    case OX_IMM_LANE:
+    case OX_IMM_MEMARG_LANE:
+        if (oi->imm == OX_IMM_MEMARG_LANE)
+            TRY(memarg(out, r, oi));
+        TRY(ox_rd_u8(r, &byte));
+        fprintf(out, " %u", byte);
+        return NULL;
+    case OX_IMM_SHUFFLE:
+        TRY(ox_rd_bytes(r, 16, &raw));
+        for (int i = 0; i < 16; i++)
+            fprintf(out, " %u", raw[i]);
         return NULL;
     case OX_IMM_REFTYPE:
         TRY(ox_rd_u8(r, &byte));

@@ -101,9 +101,9 @@ static const binary_case cases[] = {
     {H "0605017f00010b", OX_ERR_INVALID, "constant expression required"},
     {H "0609017f0041004100 6a0b", OX_ERR_INVALID, "constant expression required"},
     {H "0604017f0041", OX_ERR_MALFORMED, "unexpected end"},
-    /* a v128 global: refused until SIMD runs (a v128 would not fit its slot) */
-    {H "0616017b00fd0c000102030405060708090a0b0c0d0e0f0b", OX_ERR_UNSUPPORTED,
-     "v128 (SIMD) is not supported yet"},
+    /* a v128 global, and one whose initialiser is not a v128 */
+    {H "0616017b00fd0c000102030405060708090a0b0c0d0e0f0b", OX_OK, NULL},
+    {H "0606017b0041000b", OX_ERR_INVALID, "type mismatch"},
     /* element segments in the two forms wat2wasm does not emit for
        all_sections.wat: flags 2 (table index, funcidx) and 5 (passive, exprs) */
     {H T0 F0 "040401700001 090f02020041000b0001000570 01d2000b" C0, OX_OK, NULL},

@@ -36,18 +36,22 @@ int main(void)
     unsigned known = 0;
     for (unsigned b = 0; b < 256; b++)
         known += ox_opinfo_get(0x00, b) != NULL;
-    for (unsigned b = 0; b < 64; b++)
+    for (unsigned b = 0; b < 512; b++)
         known += (ox_opinfo_get(0xFC, b) != NULL) + (ox_opinfo_get(0xFD, b) != NULL);
     CHECK_EQ(known, OXO_COUNT_);
 
-    /* the 2.0 instruction set: 183 one-byte opcodes, 18 after 0xFC */
-    unsigned one = 0, fc = 0;
+    /* the 2.0 instruction set: 183 one-byte opcodes, 18 after 0xFC, 236
+       after 0xFD (SIMD) */
+    unsigned one = 0, fc = 0, fd = 0;
     for (unsigned b = 0; b < 256; b++)
         one += ox_opinfo_get(0x00, b) != NULL;
-    for (unsigned b = 0; b < 64; b++)
+    for (unsigned b = 0; b < 512; b++) {
         fc += ox_opinfo_get(0xFC, b) != NULL;
+        fd += ox_opinfo_get(0xFD, b) != NULL;
+    }
     CHECK_EQ(one, 183);
     CHECK_EQ(fc, 18);
+    CHECK_EQ(fd, 236);
     CHECK(ox_opinfo_get(0x00, 0xFC) == NULL); /* a prefix, not an instruction */
     CHECK(ox_opinfo_get(0x00, 0x06) == NULL);
     CHECK(ox_opinfo_get(0xFC, 18) == NULL);
@@ -73,6 +77,21 @@ int main(void)
     CHECK(oi && strcmp(oi->name, "call_indirect") == 0 && oi->imm == OX_IMM_CALL_INDIRECT);
     oi = ox_opinfo_get(0xFD, 12);
     CHECK(oi && strcmp(oi->name, "v128.const") == 0 && oi->imm == OX_IMM_V128);
+    oi = ox_opinfo_get(0xFD, 0x6E);
+    CHECK(oi && strcmp(oi->name, "i8x16.add") == 0 && oi->shape == OX_SHAPE_BIN &&
+          oi->ta == OX_V128 && oi->tr == OX_V128);
+    oi = ox_opinfo_get(0xFD, 0x15);
+    CHECK(oi && strcmp(oi->name, "i8x16.extract_lane_s") == 0 && oi->imm == OX_IMM_LANE &&
+          oi->shape == OX_SHAPE_EXTRACT && oi->lanes == 16 && oi->tr == OX_I32);
+    oi = ox_opinfo_get(0xFD, 0x57);
+    CHECK(oi && strcmp(oi->name, "v128.load64_lane") == 0 && oi->imm == OX_IMM_MEMARG_LANE &&
+          oi->align == 3 && oi->lanes == 2);
+    oi = ox_opinfo_get(0xFD, 0x00);
+    CHECK(oi && strcmp(oi->name, "v128.load") == 0 && oi->align == 4 &&
+          oi->shape == OX_SHAPE_LOAD && oi->tr == OX_V128);
+    oi = ox_opinfo_get(0xFD, 0xAB);
+    CHECK(oi && strcmp(oi->name, "i32x4.shl") == 0 && oi->shape == OX_SHAPE_SHIFT);
+    CHECK(ox_opinfo_get(0xFD, 0x9A) == NULL); /* a gap in the SIMD opcodes */
     /* the disassembler knows every internal op: a name and its operands */
     for (unsigned op = 0; op < OXI_COUNT_; op++) {
         const char *n = ox_code_op_name(op), *k = ox_code_op_operands(op);
