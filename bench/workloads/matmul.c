@@ -1,4 +1,5 @@
 /* matmul.c — double-precision matrix multiply (i-k-j order), repeated.
+   The inner loop is what clang vectorises with -msimd128 (bench-simd).
    Float loads, multiplies and adds in a tight inner loop. */
 #include <stdlib.h>
 

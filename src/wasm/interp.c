@@ -56,7 +56,7 @@ struct ox_exec {
 #endif
 };
 
-#ifdef OX_OP_PROFILE
+#if defined(OX_OP_PROFILE) && !defined(OX_INTERP_VARIANT)
 #include <stdio.h>
 static const char *const op_names[OXI_COUNT_] = {
 #define OX_EACH(name) #name,
@@ -99,6 +99,7 @@ static void prof_dump(struct ox_exec *x)
 #define PROF(op) ((void)0)
 #endif
 
+#ifndef OX_INTERP_VARIANT /* once, in interp.c (interp_x86v3.c builds run() again) */
 void ox_exec_free(struct ox_exec *x)
 {
     if (!x)
@@ -136,6 +137,8 @@ static ox_error *exec_get(ox_store *s, struct ox_exec **out)
     *out = s->exec;
     return NULL;
 }
+
+#endif
 
 /* ---- host calls ---------------------------------------------------------- */
 
@@ -186,14 +189,6 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define CT_I64 uint64_t
 #define CT_F32 float
 #define CT_F64 double
-
-/* A v128 operand from its two cells (interp_simd.h). */
-static inline ox_v128 oxv_get(const ox_slot *p)
-{
-    ox_v128 v;
-    memcpy(&v, p, 16);
-    return v;
-}
 
 /* Instruction lengths in cells: the op cell plus operand words, two per cell. */
 #define LEN(nw) (1 + ((nw) + 1) / 2)
@@ -309,9 +304,17 @@ static const void *const op_numbers[OXI_COUNT_] = {
 #endif
 
 /* Run f with its arguments already in fp[0..nparams). With x == NULL, only
-   hand out the handler table (the labels exist only inside this function). */
-static ox_error *run(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
-                     const void *const **table)
+   hand out the handler table (the labels exist only inside this function).
+   interp_x86v3.c compiles it a second time, for x86-64-v3 CPUs, as
+   ox_interp_run_x86v3. */
+#ifdef OX_INTERP_VARIANT
+ox_error *ox_interp_run_x86v3(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
+                              const void *const **table);
+#define OX_RUN_DECL ox_error *ox_interp_run_x86v3
+#else
+#define OX_RUN_DECL static ox_error *run
+#endif
+OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void *const **table)
 {
 #ifdef OX_THREADED
     static const void *const labels[OXI_COUNT_] = {
@@ -1023,6 +1026,50 @@ done:
     return NULL;
 }
 
+#ifndef OX_INTERP_VARIANT
+
+/* ---- which build of run() ------------------------------------------------ */
+
+#ifdef OX_HAVE_X86V3
+ox_error *ox_interp_run_x86v3(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp,
+                              const void *const **table);
+
+/* Whether this CPU runs the x86-64-v3 build (AVX2, BMI1, BMI2, POPCNT: what
+   it is compiled for), unless OXIDE_ISA=baseline asks for the baseline
+   one. Decided once per process: code threaded for one build must run in
+   it, so the answer may never change (a read-only fact after the first
+   call, not state: the CPU and the environment do not change). */
+static bool use_x86v3(void)
+{
+    static atomic_int decided = -1;
+    int d = atomic_load_explicit(&decided, memory_order_relaxed);
+    if (d < 0) {
+        const char *want = getenv("OXIDE_ISA");
+        d = !(want && strcmp(want, "baseline") == 0) && __builtin_cpu_supports("avx2") &&
+            __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+            __builtin_cpu_supports("popcnt");
+        atomic_store_explicit(&decided, d, memory_order_relaxed);
+    }
+    return d;
+}
+#define RUN(x, s, f, fp, t) (use_x86v3() ? ox_interp_run_x86v3 : run)(x, s, f, fp, t)
+#else
+#define RUN(x, s, f, fp, t) run(x, s, f, fp, t)
+#endif
+
+const char *ox_interp_isa(void)
+{
+#ifdef OX_HAVE_X86V3
+    if (use_x86v3())
+        return "x86-64-v3";
+#endif
+#if defined(__x86_64__) && !defined(OX_SIMD_PORTABLE)
+    return "x86-64 (SSE2)";
+#else
+    return "portable";
+#endif
+}
+
 ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
 {
     if (!inst)
@@ -1053,7 +1100,7 @@ void ox_interp_thread(struct ox_code *code)
 const void *const *ox_interp_handlers(void)
 {
     const void *const *t = NULL;
-    run(NULL, NULL, NULL, NULL, &t);
+    RUN(NULL, NULL, NULL, NULL, &t);
     return t;
 }
 
@@ -1082,7 +1129,7 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
         x->top = save_top;
     } else {
         s->host_depth += reentry;
-        err = run(x, s, f, fp, NULL);
+        err = RUN(x, s, f, fp, NULL);
         s->host_depth -= reentry;
     }
     if (err)
@@ -1093,3 +1140,5 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
     }
     return NULL;
 }
+
+#endif /* OX_INTERP_VARIANT */

@@ -4,37 +4,42 @@
  * and TRAP are defined). One handler per line of opcodes_simd.h, made by
  * the macros below from the line's semantics (simd.h).
  *
- * A v128 operand takes the two cells from its slot on (runtime.h): it is
- * read and written with memcpy, which compilers turn into one unaligned
- * 16-byte move.
+ * A v128 operand takes the two cells from its slot on (runtime.h): &S(k)
+ * is its address, read and written with memcpy, which compilers turn into
+ * one unaligned 16-byte move.
  */
 
-#define VGET(k) oxv_get(&S(k))
-#define VPUT(k, v) memcpy(&S(k), &(v), 16)
-/* An operand and a result of any type, by the table's type name. */
-#define RD_I32(k) S(k).i32
-#define RD_I64(k) S(k).i64
-#define RD_F32(k) S(k).f32
-#define RD_F64(k) S(k).f64
-#define RD_V128(k) VGET(k)
-#define WR_I32(k, v) S(k).i32 = (v)
-#define WR_V128(k, v) do { ox_v128 t_ = (v); VPUT(k, t_); } while (0)
-
-/* [dst, a, b] and [dst, a], lane by lane. */
+/* [dst, a, b] and [dst, a], lane by lane: the lanes in local arrays,
+   which compilers turn into whole-vector instructions (a union of arrays
+   passed by value they split into 8-byte halves). */
+#define LANES_IN(IN, N, x_, k) \
+    OXV_T_##IN x_[N]; \
+    memcpy(x_, &S(k), 16)
+#define LANES_OUT(OUT, N, r_) \
+    memcpy(&S(0), r_, 16)
 #define OX_X(name, txt, pfx, code, OUT, IN, N, expr) \
         vmcase(name) { \
-            ox_v128 x_ = VGET(1), y_ = VGET(2), r_; \
-            OXV_MAP2(r_, OUT, IN, N, x_, y_, expr); \
-            VPUT(0, r_); \
+            LANES_IN(IN, N, x_, 1); \
+            LANES_IN(IN, N, y_, 2); \
+            OXV_T_##OUT r_[N]; \
+            for (int i_ = 0; i_ < (N); i_++) { \
+                OXV_T_##IN a = x_[i_], b = y_[i_]; \
+                r_[i_] = (OXV_T_##OUT)(expr); \
+            } \
+            LANES_OUT(OUT, N, r_); \
             NEXT(LEN(3)); \
         }
         OX_V128_LANE_BINOPS(OX_X)
 #undef OX_X
 #define OX_X(name, txt, pfx, code, OUT, IN, N, expr) \
         vmcase(name) { \
-            ox_v128 x_ = VGET(1), r_; \
-            OXV_MAP1(r_, OUT, IN, N, x_, expr); \
-            VPUT(0, r_); \
+            LANES_IN(IN, N, x_, 1); \
+            OXV_T_##OUT r_[N]; \
+            for (int i_ = 0; i_ < (N); i_++) { \
+                OXV_T_##IN a = x_[i_]; \
+                r_[i_] = (OXV_T_##OUT)(expr); \
+            } \
+            LANES_OUT(OUT, N, r_); \
             NEXT(LEN(2)); \
         }
         OX_V128_LANE_UNOPS(OX_X)
@@ -42,31 +47,43 @@
         /* [dst, a, count] */
 #define OX_X(name, txt, pfx, code, OUT, IN, N, expr) \
         vmcase(name) { \
-            ox_v128 x_ = VGET(1), r_; \
-            uint32_t s = S(2).i32; \
-            OXV_MAP1(r_, OUT, IN, N, x_, expr); \
-            VPUT(0, r_); \
+            LANES_IN(IN, N, x_, 1); \
+            OXV_T_##OUT r_[N]; \
+            const uint32_t s = S(2).i32; \
+            for (int i_ = 0; i_ < (N); i_++) { \
+                OXV_T_##IN a = x_[i_]; \
+                r_[i_] = (OXV_T_##OUT)(expr); \
+            } \
+            LANES_OUT(OUT, N, r_); \
             NEXT(LEN(3)); \
         }
         OX_V128_SHIFTS(OX_X)
 #undef OX_X
+#undef LANES_IN
+#undef LANES_OUT
+/* The helpers' results: a v128 written at the result's address, or an
+   i32 (the tests). */
+#define UN_V128(helper) helper(&S(0), &S(1))
+#define UN_I32(helper) S(0).i32 = helper(&S(1))
 #define OX_X(name, txt, pfx, code, helper) \
         vmcase(name) { \
-            WR_V128(0, helper(VGET(1), VGET(2))); \
+            helper(&S(0), &S(1), &S(2)); \
             NEXT(LEN(3)); \
         }
         OX_V128_BINOPS(OX_X)
 #undef OX_X
 #define OX_X(name, txt, pfx, code, ta, tr, helper) \
         vmcase(name) { \
-            WR_##tr(0, helper(RD_##ta(1))); \
+            UN_##tr(helper); \
             NEXT(LEN(2)); \
         }
         OX_V128_UNOPS(OX_X)
 #undef OX_X
+#undef UN_V128
+#undef UN_I32
 #define OX_X(name, txt, pfx, code, helper) \
         vmcase(name) { \
-            WR_V128(0, helper(VGET(1), VGET(2), VGET(3))); \
+            helper(&S(0), &S(1), &S(2), &S(3)); \
             NEXT(LEN(4)); \
         }
         OX_V128_TERNOPS(OX_X)
@@ -74,8 +91,9 @@
         /* [dst, a, lane] and [dst, a, x, lane] */
 #define OX_X(name, txt, pfx, code, t, FIELD, N, conv) \
         vmcase(name) { \
-            ox_v128 x_ = VGET(1); \
-            OXV_T_##FIELD v = x_.FIELD[W(2)]; \
+            OXV_T_##FIELD l_[N]; \
+            memcpy(l_, &S(1), 16); \
+            OXV_T_##FIELD v = l_[W(2)]; \
             S(0).F_##t = (CT_##t)(conv); \
             NEXT(LEN(3)); \
         }
@@ -83,9 +101,10 @@
 #undef OX_X
 #define OX_X(name, txt, pfx, code, t, FIELD, N) \
         vmcase(name) { \
-            ox_v128 r_ = VGET(1); \
-            r_.FIELD[W(3)] = (OXV_T_##FIELD)S(2).F_##t; \
-            VPUT(0, r_); \
+            OXV_T_##FIELD l_[N]; \
+            memcpy(l_, &S(1), 16); \
+            l_[W(3)] = (OXV_T_##FIELD)S(2).F_##t; \
+            memcpy(&S(0), l_, 16); \
             NEXT(LEN(4)); \
         }
         OX_V128_REPLACE(OX_X)
@@ -94,7 +113,7 @@
 #define OX_X(name, txt, pfx, code, al, nbytes, helper) \
         vmcase(name) { \
             EFFECTIVE(ea, S(1).i32, W(2), nbytes); \
-            WR_V128(0, helper(mbase + ea)); \
+            helper(&S(0), mbase + ea); \
             NEXT(LEN(3)); \
         }
         OX_V128_LOAD_OPS(OX_X)
@@ -112,9 +131,10 @@
 #define OX_X(name, txt, pfx, code, al, FIELD, N) \
         vmcase(name) { \
             EFFECTIVE(ea, S(1).i32, W(3), sizeof(OXV_T_##FIELD)); \
-            ox_v128 r_ = VGET(2); \
-            memcpy(&r_.FIELD[W(4)], mbase + ea, sizeof(OXV_T_##FIELD)); \
-            VPUT(0, r_); \
+            OXV_T_##FIELD l_[N]; \
+            memcpy(l_, &S(2), 16); \
+            memcpy(&l_[W(4)], mbase + ea, sizeof(OXV_T_##FIELD)); \
+            memcpy(&S(0), l_, 16); \
             NEXT(LEN(5)); \
         }
         OX_V128_LANE_LOADS(OX_X)
@@ -122,15 +142,16 @@
 #define OX_X(name, txt, pfx, code, al, FIELD, N) \
         vmcase(name) { \
             EFFECTIVE(ea, S(0).i32, W(2), sizeof(OXV_T_##FIELD)); \
-            ox_v128 x_ = VGET(1); \
-            memcpy(mbase + ea, &x_.FIELD[W(3)], sizeof(OXV_T_##FIELD)); \
+            OXV_T_##FIELD l_[N]; \
+            memcpy(l_, &S(1), 16); \
+            memcpy(mbase + ea, &l_[W(3)], sizeof(OXV_T_##FIELD)); \
             NEXT(LEN(4)); \
         }
         OX_V128_LANE_STORES(OX_X)
 #undef OX_X
 
         vmcase(I8X16_SHUFFLE) {
-            WR_V128(0, oxv_shuffle(VGET(1), VGET(2), (const uint8_t *)&W(3)));
+            oxv_shuffle(&S(0), &S(1), &S(2), (const uint8_t *)&W(3));
             NEXT(LEN(7));
         }
         vmcase(CONST_V128) {
@@ -138,7 +159,7 @@
             NEXT(LEN(5));
         }
         vmcase(SELECT_V128) {
-            WR_V128(0, S(3).i32 ? VGET(1) : VGET(2));
+            memmove(&S(0), S(3).i32 ? &S(1) : &S(2), 16); /* may be the same cells */
             NEXT(LEN(4));
         }
         vmcase(GLOBAL_GET_V128) {
@@ -149,13 +170,3 @@
             memcpy(inst->globals[W(1)]->val, &S(0), 16);
             NEXT(LEN(2));
         }
-
-#undef VGET
-#undef VPUT
-#undef RD_I32
-#undef RD_I64
-#undef RD_F32
-#undef RD_F64
-#undef RD_V128
-#undef WR_I32
-#undef WR_V128

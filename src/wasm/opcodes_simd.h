@@ -8,7 +8,8 @@
  * through union field IN of ox_v128 (simd.h: i8, u8, i16, u16, i32, u32,
  * i64, u64, f32, f64), and the expression is lane i of the result, stored
  * through field OUT; N lanes. The interpreter makes a handler per line
- * with the loop (simd.h OXV_MAP*). The rest name a helper of simd.h.
+ * with the loop over the lanes (interp_simd.h). The rest name a helper of
+ * simd.h.
  */
 #ifndef OX_OPCODES_SIMD_H
 #define OX_OPCODES_SIMD_H
@@ -196,8 +197,8 @@
     X(I16X8_SPLAT, "i16x8.splat", 0xFD, 0x10, I32, V128, oxv_splat16) \
     X(I32X4_SPLAT, "i32x4.splat", 0xFD, 0x11, I32, V128, oxv_splat32) \
     X(I64X2_SPLAT, "i64x2.splat", 0xFD, 0x12, I64, V128, oxv_splat64) \
-    X(F32X4_SPLAT, "f32x4.splat", 0xFD, 0x13, F32, V128, oxv_splatf32) \
-    X(F64X2_SPLAT, "f64x2.splat", 0xFD, 0x14, F64, V128, oxv_splatf64) \
+    X(F32X4_SPLAT, "f32x4.splat", 0xFD, 0x13, F32, V128, oxv_splat32) \
+    X(F64X2_SPLAT, "f64x2.splat", 0xFD, 0x14, F64, V128, oxv_splat64) \
     X(V128_ANY_TRUE, "v128.any_true", 0xFD, 0x53, V128, I32, oxv_any_true) \
     X(F32X4_DEMOTE_F64X2_ZERO, "f32x4.demote_f64x2_zero", 0xFD, 0x5E, V128, V128, oxv_demote) \
     X(F64X2_PROMOTE_LOW_F32X4, "f64x2.promote_low_f32x4", 0xFD, 0x5F, V128, V128, oxv_promote) \

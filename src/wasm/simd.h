@@ -1,12 +1,17 @@
 /*
- * simd.h — v128 values and the semantics of the SIMD instructions that
- * are not written per lane in the table (internal; opcodes_simd.h names
- * each helper; pure static inline functions).
+ * simd.h — the semantics of the SIMD instructions that are not written per
+ * lane in the table (internal; opcodes_simd.h names each helper; pure
+ * static inline functions).
  *
- * Written in plain C over the lanes of a union: correct on any CPU, and
- * the loops have fixed trip counts that compilers vectorise. Integer
- * lanes wrap (unsigned arithmetic or explicit saturation); float lanes
- * follow IEEE-754 like the scalar instructions (numeric.h).
+ * Helpers take their operands and result by address (r = op(a, b), 16
+ * bytes each, any alignment): in the interpreter they live in frame
+ * cells. Each reads all its operands before it writes r, so r may be one
+ * of them. The portable code works on local lane arrays, which compilers
+ * turn into vector instructions; where that gives poor code (byte
+ * shuffles, lane masks) x86 intrinsics take over when the target has them:
+ * SSE2 on every x86-64, SSSE3 in the interpreter's x86-64-v3 build
+ * (interp_x86v3.c, chosen at run time). OX_SIMD_PORTABLE (a build option)
+ * keeps to the portable code, so it can be tested on x86 too.
  */
 #ifndef OX_SIMD_H
 #define OX_SIMD_H
@@ -16,20 +21,16 @@
 
 #include "code_num.h"
 
-typedef union ox_v128 {
-    uint8_t u8[16];
-    int8_t i8[16];
-    uint16_t u16[8];
-    int16_t i16[8];
-    uint32_t u32[4];
-    int32_t i32[4];
-    uint64_t u64[2];
-    int64_t i64[2];
-    float f32[4];
-    double f64[2];
-} ox_v128;
+#if defined(__SSE2__) && !defined(OX_SIMD_PORTABLE)
+#define OXV_SSE2 1
+#include <emmintrin.h>
+#if defined(__SSSE3__)
+#define OXV_SSSE3 1
+#include <tmmintrin.h>
+#endif
+#endif
 
-/* The C type of each lane field. */
+/* The C type of each lane field (opcodes_simd.h). */
 #define OXV_T_u8 uint8_t
 #define OXV_T_i8 int8_t
 #define OXV_T_u16 uint16_t
@@ -40,18 +41,6 @@ typedef union ox_v128 {
 #define OXV_T_i64 int64_t
 #define OXV_T_f32 float
 #define OXV_T_f64 double
-
-/* Lane loops: r.OUT[i] = expr of lane i of the operands (a, and b). */
-#define OXV_MAP1(r, OUT, IN, N, x, expr) \
-    for (int i_ = 0; i_ < (N); i_++) { \
-        OXV_T_##IN a = x.IN[i_]; \
-        r.OUT[i_] = (OXV_T_##OUT)(expr); \
-    }
-#define OXV_MAP2(r, OUT, IN, N, x, y, expr) \
-    for (int i_ = 0; i_ < (N); i_++) { \
-        OXV_T_##IN a = x.IN[i_], b = y.IN[i_]; \
-        r.OUT[i_] = (OXV_T_##OUT)(expr); \
-    }
 
 /* Arithmetic right shift of a signed lane, without the
    implementation-defined >> of a negative number: for x < 0, ~x >= 0. */
@@ -68,259 +57,330 @@ static inline int16_t oxv_q15mulr(int16_t a, int16_t b)
     return (int16_t)oxv_sat(OXV_SRA((int32_t)a * b + 0x4000, 15), -32768, 32767);
 }
 
-static inline ox_v128 oxv_swizzle(ox_v128 a, ox_v128 b)
+/* Declarations of a helper's local lane arrays, loaded from its operands. */
+#define OXV_IN(T, N, x, p) \
+    T x[N]; \
+    memcpy(x, p, 16)
+
+/* ---- byte permutations -------------------------------------------------- */
+
+static inline void oxv_swizzle(void *r, const void *a, const void *b)
 {
-    ox_v128 r;
-    for (int i = 0; i < 16; i++)
-        r.u8[i] = b.u8[i] < 16 ? a.u8[b.u8[i]] : 0;
-    return r;
+#ifdef OXV_SSSE3
+    /* pshufb zeroes a lane whose index has its top bit set: indices 16 and
+       up are pushed there by a saturating add */
+    __m128i x = _mm_loadu_si128(a), i = _mm_loadu_si128(b);
+    i = _mm_adds_epu8(i, _mm_set1_epi8(0x70));
+    _mm_storeu_si128(r, _mm_shuffle_epi8(x, i));
+#else
+    OXV_IN(uint8_t, 16, x, a);
+    OXV_IN(uint8_t, 16, i, b);
+    uint8_t out[16];
+    for (int k = 0; k < 16; k++)
+        out[k] = i[k] < 16 ? x[i[k]] : 0;
+    memcpy(r, out, 16);
+#endif
 }
 
-static inline ox_v128 oxv_shuffle(ox_v128 a, ox_v128 b, const uint8_t lanes[16])
+/* Lanes below 16 pick from a, the others from b (valid: all below 32). */
+static inline void oxv_shuffle(void *r, const void *a, const void *b, const uint8_t lanes[16])
 {
-    ox_v128 r;
-    for (int i = 0; i < 16; i++)
-        r.u8[i] = lanes[i] < 16 ? a.u8[lanes[i]] : b.u8[lanes[i] & 15];
-    return r;
+#ifdef OXV_SSSE3
+    __m128i l = _mm_loadu_si128((const void *)lanes);
+    __m128i fa = _mm_shuffle_epi8(_mm_loadu_si128(a), _mm_adds_epu8(l, _mm_set1_epi8(0x70)));
+    __m128i fb = _mm_shuffle_epi8(_mm_loadu_si128(b), _mm_sub_epi8(l, _mm_set1_epi8(16)));
+    _mm_storeu_si128(r, _mm_or_si128(fa, fb));
+#else
+    uint8_t both[32], out[16];
+    memcpy(both, a, 16);
+    memcpy(both + 16, b, 16);
+    for (int k = 0; k < 16; k++)
+        out[k] = both[lanes[k] & 31];
+    memcpy(r, out, 16);
+#endif
 }
 
-static inline ox_v128 oxv_bitselect(ox_v128 a, ox_v128 b, ox_v128 c)
+static inline void oxv_bitselect(void *r, const void *a, const void *b, const void *c)
 {
-    ox_v128 r;
-    for (int i = 0; i < 2; i++)
-        r.u64[i] = (a.u64[i] & c.u64[i]) | (b.u64[i] & ~c.u64[i]);
-    return r;
+    OXV_IN(uint64_t, 2, x, a);
+    OXV_IN(uint64_t, 2, y, b);
+    OXV_IN(uint64_t, 2, m, c);
+    uint64_t out[2];
+    for (int k = 0; k < 2; k++)
+        out[k] = (x[k] & m[k]) | (y[k] & ~m[k]);
+    memcpy(r, out, 16);
 }
+
+/* ---- widening and narrowing ------------------------------------------------ */
 
 /* Narrowing: a's lanes then b's, saturated to the narrower type. */
-#define OXV_NARROW(name, OUT, IN, N, lo, hi) \
-    static inline ox_v128 name(ox_v128 a, ox_v128 b) \
+#define OXV_NARROW(name, TO, FROM, N, lo, hi) \
+    static inline void name(void *r, const void *a, const void *b) \
     { \
-        ox_v128 r; \
-        for (int i = 0; i < (N); i++) { \
-            r.OUT[i] = (OXV_T_##OUT)oxv_sat(a.IN[i], lo, hi); \
-            r.OUT[i + (N)] = (OXV_T_##OUT)oxv_sat(b.IN[i], lo, hi); \
+        OXV_IN(FROM, N, x, a); \
+        OXV_IN(FROM, N, y, b); \
+        TO out[2 * (N)]; \
+        for (int k = 0; k < (N); k++) { \
+            out[k] = (TO)oxv_sat(x[k], lo, hi); \
+            out[k + (N)] = (TO)oxv_sat(y[k], lo, hi); \
         } \
-        return r; \
+        memcpy(r, out, 16); \
     }
-OXV_NARROW(oxv_narrow8_s, i8, i16, 8, -128, 127)
-OXV_NARROW(oxv_narrow8_u, u8, i16, 8, 0, 255)
-OXV_NARROW(oxv_narrow16_s, i16, i32, 4, -32768, 32767)
-OXV_NARROW(oxv_narrow16_u, u16, i32, 4, 0, 65535)
+OXV_NARROW(oxv_narrow8_s, int8_t, int16_t, 8, -128, 127)
+OXV_NARROW(oxv_narrow8_u, uint8_t, int16_t, 8, 0, 255)
+OXV_NARROW(oxv_narrow16_s, int16_t, int32_t, 4, -32768, 32767)
+OXV_NARROW(oxv_narrow16_u, uint16_t, int32_t, 4, 0, 65535)
 #undef OXV_NARROW
 
 /* Widening: the low or high half of a's lanes, extended. */
-#define OXV_EXTEND(name, OUT, IN, N, from) \
-    static inline ox_v128 name(ox_v128 a) \
+#define OXV_EXTEND(name, TO, FROM, N, from) \
+    static inline void name(void *r, const void *a) \
     { \
-        ox_v128 r; \
-        for (int i = 0; i < (N); i++) \
-            r.OUT[i] = a.IN[i + (from)]; \
-        return r; \
+        OXV_IN(FROM, 2 * (N), x, a); \
+        TO out[N]; \
+        for (int k = 0; k < (N); k++) \
+            out[k] = x[k + (from)]; \
+        memcpy(r, out, 16); \
     }
-OXV_EXTEND(oxv_ext16_low_s, i16, i8, 8, 0)
-OXV_EXTEND(oxv_ext16_high_s, i16, i8, 8, 8)
-OXV_EXTEND(oxv_ext16_low_u, u16, u8, 8, 0)
-OXV_EXTEND(oxv_ext16_high_u, u16, u8, 8, 8)
-OXV_EXTEND(oxv_ext32_low_s, i32, i16, 4, 0)
-OXV_EXTEND(oxv_ext32_high_s, i32, i16, 4, 4)
-OXV_EXTEND(oxv_ext32_low_u, u32, u16, 4, 0)
-OXV_EXTEND(oxv_ext32_high_u, u32, u16, 4, 4)
-OXV_EXTEND(oxv_ext64_low_s, i64, i32, 2, 0)
-OXV_EXTEND(oxv_ext64_high_s, i64, i32, 2, 2)
-OXV_EXTEND(oxv_ext64_low_u, u64, u32, 2, 0)
-OXV_EXTEND(oxv_ext64_high_u, u64, u32, 2, 2)
+OXV_EXTEND(oxv_ext16_low_s, int16_t, int8_t, 8, 0)
+OXV_EXTEND(oxv_ext16_high_s, int16_t, int8_t, 8, 8)
+OXV_EXTEND(oxv_ext16_low_u, uint16_t, uint8_t, 8, 0)
+OXV_EXTEND(oxv_ext16_high_u, uint16_t, uint8_t, 8, 8)
+OXV_EXTEND(oxv_ext32_low_s, int32_t, int16_t, 4, 0)
+OXV_EXTEND(oxv_ext32_high_s, int32_t, int16_t, 4, 4)
+OXV_EXTEND(oxv_ext32_low_u, uint32_t, uint16_t, 4, 0)
+OXV_EXTEND(oxv_ext32_high_u, uint32_t, uint16_t, 4, 4)
+OXV_EXTEND(oxv_ext64_low_s, int64_t, int32_t, 2, 0)
+OXV_EXTEND(oxv_ext64_high_s, int64_t, int32_t, 2, 2)
+OXV_EXTEND(oxv_ext64_low_u, uint64_t, uint32_t, 2, 0)
+OXV_EXTEND(oxv_ext64_high_u, uint64_t, uint32_t, 2, 2)
 #undef OXV_EXTEND
 
-/* Extended multiplication: the product of the extended lanes (it fits the
-   wide lane, except i64 ones computed in unsigned arithmetic). */
-#define OXV_EXTMUL(name, OUT, IN, N, from, W) \
-    static inline ox_v128 name(ox_v128 a, ox_v128 b) \
+/* Extended multiplication: the product of the extended lanes, in W (it
+   fits the wide lane; i64 lanes wrap, computed unsigned). */
+#define OXV_EXTMUL(name, TO, FROM, N, from, W) \
+    static inline void name(void *r, const void *a, const void *b) \
     { \
-        ox_v128 r; \
-        for (int i = 0; i < (N); i++) \
-            r.OUT[i] = (OXV_T_##OUT)((W)a.IN[i + (from)] * (W)b.IN[i + (from)]); \
-        return r; \
+        OXV_IN(FROM, 2 * (N), x, a); \
+        OXV_IN(FROM, 2 * (N), y, b); \
+        TO out[N]; \
+        for (int k = 0; k < (N); k++) \
+            out[k] = (TO)((W)x[k + (from)] * (W)y[k + (from)]); \
+        memcpy(r, out, 16); \
     }
-OXV_EXTMUL(oxv_extmul16_low_s, i16, i8, 8, 0, int32_t)
-OXV_EXTMUL(oxv_extmul16_high_s, i16, i8, 8, 8, int32_t)
-OXV_EXTMUL(oxv_extmul16_low_u, u16, u8, 8, 0, uint32_t)
-OXV_EXTMUL(oxv_extmul16_high_u, u16, u8, 8, 8, uint32_t)
-OXV_EXTMUL(oxv_extmul32_low_s, i32, i16, 4, 0, int32_t)
-OXV_EXTMUL(oxv_extmul32_high_s, i32, i16, 4, 4, int32_t)
-OXV_EXTMUL(oxv_extmul32_low_u, u32, u16, 4, 0, uint32_t)
-OXV_EXTMUL(oxv_extmul32_high_u, u32, u16, 4, 4, uint32_t)
-OXV_EXTMUL(oxv_extmul64_low_s, i64, i32, 2, 0, int64_t)
-OXV_EXTMUL(oxv_extmul64_high_s, i64, i32, 2, 2, int64_t)
-OXV_EXTMUL(oxv_extmul64_low_u, u64, u32, 2, 0, uint64_t)
-OXV_EXTMUL(oxv_extmul64_high_u, u64, u32, 2, 2, uint64_t)
+OXV_EXTMUL(oxv_extmul16_low_s, int16_t, int8_t, 8, 0, int32_t)
+OXV_EXTMUL(oxv_extmul16_high_s, int16_t, int8_t, 8, 8, int32_t)
+OXV_EXTMUL(oxv_extmul16_low_u, uint16_t, uint8_t, 8, 0, uint32_t)
+OXV_EXTMUL(oxv_extmul16_high_u, uint16_t, uint8_t, 8, 8, uint32_t)
+OXV_EXTMUL(oxv_extmul32_low_s, int32_t, int16_t, 4, 0, int32_t)
+OXV_EXTMUL(oxv_extmul32_high_s, int32_t, int16_t, 4, 4, int32_t)
+OXV_EXTMUL(oxv_extmul32_low_u, uint32_t, uint16_t, 4, 0, uint32_t)
+OXV_EXTMUL(oxv_extmul32_high_u, uint32_t, uint16_t, 4, 4, uint32_t)
+OXV_EXTMUL(oxv_extmul64_low_s, int64_t, int32_t, 2, 0, int64_t)
+OXV_EXTMUL(oxv_extmul64_high_s, int64_t, int32_t, 2, 2, int64_t)
+OXV_EXTMUL(oxv_extmul64_low_u, uint64_t, uint32_t, 2, 0, uint64_t)
+OXV_EXTMUL(oxv_extmul64_high_u, uint64_t, uint32_t, 2, 2, uint64_t)
 #undef OXV_EXTMUL
 
 /* Pairwise addition of adjacent lanes, extended. */
-#define OXV_EXTADD(name, OUT, IN, N, W) \
-    static inline ox_v128 name(ox_v128 a) \
+#define OXV_EXTADD(name, TO, FROM, N, W) \
+    static inline void name(void *r, const void *a) \
     { \
-        ox_v128 r; \
-        for (int i = 0; i < (N); i++) \
-            r.OUT[i] = (OXV_T_##OUT)((W)a.IN[2 * i] + (W)a.IN[2 * i + 1]); \
-        return r; \
+        OXV_IN(FROM, 2 * (N), x, a); \
+        TO out[N]; \
+        for (int k = 0; k < (N); k++) \
+            out[k] = (TO)((W)x[2 * k] + (W)x[2 * k + 1]); \
+        memcpy(r, out, 16); \
     }
-OXV_EXTADD(oxv_extadd16_s, i16, i8, 8, int32_t)
-OXV_EXTADD(oxv_extadd16_u, u16, u8, 8, uint32_t)
-OXV_EXTADD(oxv_extadd32_s, i32, i16, 4, int32_t)
-OXV_EXTADD(oxv_extadd32_u, u32, u16, 4, uint32_t)
+OXV_EXTADD(oxv_extadd16_s, int16_t, int8_t, 8, int32_t)
+OXV_EXTADD(oxv_extadd16_u, uint16_t, uint8_t, 8, uint32_t)
+OXV_EXTADD(oxv_extadd32_s, int32_t, int16_t, 4, int32_t)
+OXV_EXTADD(oxv_extadd32_u, uint32_t, uint16_t, 4, uint32_t)
 #undef OXV_EXTADD
 
 /* Pairs of i16 products summed; only 2 * (-32768)^2 wraps. */
-static inline ox_v128 oxv_dot(ox_v128 a, ox_v128 b)
+static inline void oxv_dot(void *r, const void *a, const void *b)
 {
-    ox_v128 r;
-    for (int i = 0; i < 4; i++)
-        r.u32[i] = (uint32_t)((int32_t)a.i16[2 * i] * b.i16[2 * i]) +
-                   (uint32_t)((int32_t)a.i16[2 * i + 1] * b.i16[2 * i + 1]);
-    return r;
+    OXV_IN(int16_t, 8, x, a);
+    OXV_IN(int16_t, 8, y, b);
+    uint32_t out[4];
+    for (int k = 0; k < 4; k++)
+        out[k] = (uint32_t)((int32_t)x[2 * k] * y[2 * k]) +
+                 (uint32_t)((int32_t)x[2 * k + 1] * y[2 * k + 1]);
+    memcpy(r, out, 16);
 }
 
-/* Splats: the scalar in every lane. */
-#define OXV_SPLAT(name, T, FIELD, N) \
-    static inline ox_v128 name(T x) \
+/* ---- splats and tests ----------------------------------------------------- */
+
+/* The scalar (an operand cell's low bytes) in every lane. */
+#define OXV_SPLAT(name, T, N) \
+    static inline void name(void *r, const void *a) \
     { \
-        ox_v128 r; \
-        for (int i = 0; i < (N); i++) \
-            r.FIELD[i] = (OXV_T_##FIELD)x; \
-        return r; \
+        T v, out[N]; \
+        memcpy(&v, a, sizeof v); \
+        for (int k = 0; k < (N); k++) \
+            out[k] = v; \
+        memcpy(r, out, 16); \
     }
-OXV_SPLAT(oxv_splat8, uint32_t, u8, 16)
-OXV_SPLAT(oxv_splat16, uint32_t, u16, 8)
-OXV_SPLAT(oxv_splat32, uint32_t, u32, 4)
-OXV_SPLAT(oxv_splat64, uint64_t, u64, 2)
-OXV_SPLAT(oxv_splatf32, float, f32, 4)
-OXV_SPLAT(oxv_splatf64, double, f64, 2)
+OXV_SPLAT(oxv_splat8, uint8_t, 16)
+OXV_SPLAT(oxv_splat16, uint16_t, 8)
+OXV_SPLAT(oxv_splat32, uint32_t, 4)
+OXV_SPLAT(oxv_splat64, uint64_t, 2)
 #undef OXV_SPLAT
 
-/* Tests: any bit set; every lane non-zero; the lanes' top bits. */
-static inline uint32_t oxv_any_true(ox_v128 a) { return (a.u64[0] | a.u64[1]) != 0; }
-#define OXV_TESTS(bits, N, FIELD) \
-    static inline uint32_t oxv_all_true##bits(ox_v128 a) \
+/* Any bit set; every lane non-zero; the lanes' top bits. */
+static inline uint32_t oxv_any_true(const void *a)
+{
+    OXV_IN(uint64_t, 2, x, a);
+    return (x[0] | x[1]) != 0;
+}
+#ifdef OXV_SSE2
+static inline uint32_t oxv_zero_lanes8(const void *a)
+{
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(a), _mm_setzero_si128()));
+}
+static inline uint32_t oxv_all_true8(const void *a) { return oxv_zero_lanes8(a) == 0; }
+static inline uint32_t oxv_all_true16(const void *a)
+{
+    __m128i z = _mm_cmpeq_epi16(_mm_loadu_si128(a), _mm_setzero_si128());
+    return _mm_movemask_epi8(z) == 0;
+}
+static inline uint32_t oxv_all_true32(const void *a)
+{
+    __m128i z = _mm_cmpeq_epi32(_mm_loadu_si128(a), _mm_setzero_si128());
+    return _mm_movemask_epi8(z) == 0;
+}
+static inline uint32_t oxv_bitmask8(const void *a)
+{
+    return (uint32_t)_mm_movemask_epi8(_mm_loadu_si128(a));
+}
+static inline uint32_t oxv_bitmask16(const void *a)
+{
+    __m128i x = _mm_loadu_si128(a);
+    return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(x, x)) & 0xFF;
+}
+static inline uint32_t oxv_bitmask32(const void *a)
+{
+    return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_loadu_si128(a)));
+}
+static inline uint32_t oxv_bitmask64(const void *a)
+{
+    return (uint32_t)_mm_movemask_pd(_mm_castsi128_pd(_mm_loadu_si128(a)));
+}
+#define OXV_TESTS(bits, T, N)
+#else
+#define OXV_TESTS(bits, T, N) \
+    static inline uint32_t oxv_all_true##bits(const void *a) \
     { \
+        OXV_IN(T, N, x, a); \
         uint32_t r = 1; \
-        for (int i = 0; i < (N); i++) \
-            r &= a.FIELD[i] != 0; \
+        for (int k = 0; k < (N); k++) \
+            r &= x[k] != 0; \
         return r; \
     } \
-    static inline uint32_t oxv_bitmask##bits(ox_v128 a) \
+    static inline uint32_t oxv_bitmask##bits(const void *a) \
     { \
+        OXV_IN(T, N, x, a); \
         uint32_t r = 0; \
-        for (int i = 0; i < (N); i++) \
-            r |= (uint32_t)(a.FIELD[i] >> ((bits) - 1)) << i; \
+        for (int k = 0; k < (N); k++) \
+            r |= (uint32_t)(x[k] >> ((bits) - 1)) << k; \
         return r; \
     }
-OXV_TESTS(8, 16, u8)
-OXV_TESTS(16, 8, u16)
-OXV_TESTS(32, 4, u32)
-OXV_TESTS(64, 2, u64)
+OXV_TESTS(8, uint8_t, 16)
+OXV_TESTS(16, uint16_t, 8)
+OXV_TESTS(32, uint32_t, 4)
+#endif
+/* (no 64-bit lane compare in SSE2) */
+static inline uint32_t oxv_all_true64(const void *a)
+{
+    OXV_IN(uint64_t, 2, x, a);
+    return x[0] != 0 && x[1] != 0;
+}
+#ifndef OXV_SSE2
+static inline uint32_t oxv_bitmask64(const void *a)
+{
+    OXV_IN(uint64_t, 2, x, a);
+    return (uint32_t)(x[0] >> 63) | (uint32_t)(x[1] >> 63) << 1;
+}
+#endif
 #undef OXV_TESTS
 
-/* Conversions between the f64x2 lanes and the low half of a 4-lane v128. */
-static inline ox_v128 oxv_demote(ox_v128 a)
+/* ---- conversions between f64x2 and the low half of a 4-lane v128 -------- */
+
+static inline void oxv_demote(void *r, const void *a)
 {
-    ox_v128 r;
-    r.f32[0] = (float)a.f64[0];
-    r.f32[1] = (float)a.f64[1];
-    r.u32[2] = r.u32[3] = 0;
-    return r;
+    OXV_IN(double, 2, x, a);
+    float out[4] = {(float)x[0], (float)x[1], 0.0f, 0.0f};
+    memcpy(r, out, 16);
 }
-static inline ox_v128 oxv_promote(ox_v128 a)
+static inline void oxv_promote(void *r, const void *a)
 {
-    ox_v128 r;
-    r.f64[0] = (double)a.f32[0];
-    r.f64[1] = (double)a.f32[1];
-    return r;
+    OXV_IN(float, 4, x, a);
+    double out[2] = {(double)x[0], (double)x[1]};
+    memcpy(r, out, 16);
 }
-static inline ox_v128 oxv_convert_low_s(ox_v128 a)
+static inline void oxv_convert_low_s(void *r, const void *a)
 {
-    ox_v128 r;
-    r.f64[0] = (double)a.i32[0];
-    r.f64[1] = (double)a.i32[1];
-    return r;
+    OXV_IN(int32_t, 4, x, a);
+    double out[2] = {(double)x[0], (double)x[1]};
+    memcpy(r, out, 16);
 }
-static inline ox_v128 oxv_convert_low_u(ox_v128 a)
+static inline void oxv_convert_low_u(void *r, const void *a)
 {
-    ox_v128 r;
-    r.f64[0] = (double)a.u32[0];
-    r.f64[1] = (double)a.u32[1];
-    return r;
+    OXV_IN(uint32_t, 4, x, a);
+    double out[2] = {(double)x[0], (double)x[1]};
+    memcpy(r, out, 16);
 }
-static inline ox_v128 oxv_trunc_sat_zero_s(ox_v128 a)
+static inline void oxv_trunc_sat_zero_s(void *r, const void *a)
 {
-    ox_v128 r;
-    r.i32[0] = ox_trunc_sat_i32_f64_s(a.f64[0]);
-    r.i32[1] = ox_trunc_sat_i32_f64_s(a.f64[1]);
-    r.u32[2] = r.u32[3] = 0;
-    return r;
+    OXV_IN(double, 2, x, a);
+    int32_t out[4] = {ox_trunc_sat_i32_f64_s(x[0]), ox_trunc_sat_i32_f64_s(x[1]), 0, 0};
+    memcpy(r, out, 16);
 }
-static inline ox_v128 oxv_trunc_sat_zero_u(ox_v128 a)
+static inline void oxv_trunc_sat_zero_u(void *r, const void *a)
 {
-    ox_v128 r;
-    r.u32[0] = ox_trunc_sat_i32_f64_u(a.f64[0]);
-    r.u32[1] = ox_trunc_sat_i32_f64_u(a.f64[1]);
-    r.u32[2] = r.u32[3] = 0;
-    return r;
+    OXV_IN(double, 2, x, a);
+    uint32_t out[4] = {ox_trunc_sat_i32_f64_u(x[0]), ox_trunc_sat_i32_f64_u(x[1]), 0, 0};
+    memcpy(r, out, 16);
 }
 
-/* Loads from `p` (bounds already checked): the bytes as a v128, extended
-   lanes, a splat, or a lane with zeros. */
-static inline ox_v128 oxv_load(const uint8_t *p)
-{
-    ox_v128 r;
-    memcpy(&r, p, 16);
-    return r;
-}
-#define OXV_LOAD_EXT(name, OUT, T, N) \
-    static inline ox_v128 name(const uint8_t *p) \
+/* ---- loads -------------------------------------------------------------- */
+
+/* From `p` (bounds already checked): the bytes, extended lanes, a splat,
+   or a lane with zeros. */
+static inline void oxv_load(void *r, const uint8_t *p) { memcpy(r, p, 16); }
+#define OXV_LOAD_EXT(name, TO, FROM, N) \
+    static inline void name(void *r, const uint8_t *p) \
     { \
-        T v[N]; \
-        ox_v128 r; \
+        FROM v[N]; \
+        TO out[N]; \
         memcpy(v, p, sizeof v); \
-        for (int i = 0; i < (N); i++) \
-            r.OUT[i] = v[i]; \
-        return r; \
+        for (int k = 0; k < (N); k++) \
+            out[k] = v[k]; \
+        memcpy(r, out, 16); \
     }
-OXV_LOAD_EXT(oxv_load8x8_s, i16, int8_t, 8)
-OXV_LOAD_EXT(oxv_load8x8_u, u16, uint8_t, 8)
-OXV_LOAD_EXT(oxv_load16x4_s, i32, int16_t, 4)
-OXV_LOAD_EXT(oxv_load16x4_u, u32, uint16_t, 4)
-OXV_LOAD_EXT(oxv_load32x2_s, i64, int32_t, 2)
-OXV_LOAD_EXT(oxv_load32x2_u, u64, uint32_t, 2)
+OXV_LOAD_EXT(oxv_load8x8_s, int16_t, int8_t, 8)
+OXV_LOAD_EXT(oxv_load8x8_u, uint16_t, uint8_t, 8)
+OXV_LOAD_EXT(oxv_load16x4_s, int32_t, int16_t, 4)
+OXV_LOAD_EXT(oxv_load16x4_u, uint32_t, uint16_t, 4)
+OXV_LOAD_EXT(oxv_load32x2_s, int64_t, int32_t, 2)
+OXV_LOAD_EXT(oxv_load32x2_u, uint64_t, uint32_t, 2)
 #undef OXV_LOAD_EXT
-#define OXV_LOAD_SPLAT(name, FIELD, T, N) \
-    static inline ox_v128 name(const uint8_t *p) \
-    { \
-        T v; \
-        ox_v128 r; \
-        memcpy(&v, p, sizeof v); \
-        for (int i = 0; i < (N); i++) \
-            r.FIELD[i] = v; \
-        return r; \
-    }
-OXV_LOAD_SPLAT(oxv_load8_splat, u8, uint8_t, 16)
-OXV_LOAD_SPLAT(oxv_load16_splat, u16, uint16_t, 8)
-OXV_LOAD_SPLAT(oxv_load32_splat, u32, uint32_t, 4)
-OXV_LOAD_SPLAT(oxv_load64_splat, u64, uint64_t, 2)
-#undef OXV_LOAD_SPLAT
-static inline ox_v128 oxv_load32_zero(const uint8_t *p)
+static inline void oxv_load8_splat(void *r, const uint8_t *p) { oxv_splat8(r, p); }
+static inline void oxv_load16_splat(void *r, const uint8_t *p) { oxv_splat16(r, p); }
+static inline void oxv_load32_splat(void *r, const uint8_t *p) { oxv_splat32(r, p); }
+static inline void oxv_load64_splat(void *r, const uint8_t *p) { oxv_splat64(r, p); }
+static inline void oxv_load32_zero(void *r, const uint8_t *p)
 {
-    ox_v128 r;
-    memset(&r, 0, sizeof r);
-    memcpy(&r, p, 4);
-    return r;
+    uint8_t out[16] = {0};
+    memcpy(out, p, 4);
+    memcpy(r, out, 16);
 }
-static inline ox_v128 oxv_load64_zero(const uint8_t *p)
+static inline void oxv_load64_zero(void *r, const uint8_t *p)
 {
-    ox_v128 r;
-    memset(&r, 0, sizeof r);
-    memcpy(&r, p, 8);
-    return r;
+    uint8_t out[16] = {0};
+    memcpy(out, p, 8);
+    memcpy(r, out, 16);
 }
 
 #endif

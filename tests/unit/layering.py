@@ -23,7 +23,7 @@ STAGES = [
     # the runtime's objects
     ["store", "memory", "table", "global"],
     # running compiled code
-    ["interp"],
+    ["interp", "interp_x86v3"],
     # bytes to a runnable module and back
     ["load"],
     # instantiation and linking
