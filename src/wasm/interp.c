@@ -1070,21 +1070,6 @@ const char *ox_interp_isa(void)
 #endif
 }
 
-ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
-{
-    if (!inst)
-        return ox_trap_error_named(kind, "host");
-    if (funcidx == UINT32_MAX)
-        return ox_trap_error_named(kind, "instantiation");
-    const char *name = ox_module_func_name(inst->module, funcidx);
-    char buf[32];
-    if (!name) { /* "fac" from the name section, else "func[3]" */
-        snprintf(buf, sizeof buf, "func[%u]", funcidx);
-        name = buf;
-    }
-    return ox_trap_error_named(kind, name);
-}
-
 void ox_interp_thread(struct ox_code *code)
 {
     const void *const *handlers = ox_interp_handlers();

@@ -6,6 +6,7 @@
  * stacks, and interns function types so that call_indirect can compare
  * signatures across modules with one integer comparison.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -166,4 +167,21 @@ uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err)
         return 0;
     }
     return (uint32_t)(s->types.n - 1);
+}
+
+/* A trap named after the function it happened in (the interpreter and
+   instantiation both raise them; both stages sit above this one). */
+ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
+{
+    if (!inst)
+        return ox_trap_error_named(kind, "host");
+    if (funcidx == UINT32_MAX)
+        return ox_trap_error_named(kind, "instantiation");
+    const char *name = ox_module_func_name(inst->module, funcidx);
+    char buf[32];
+    if (!name) { /* "fac" from the name section, else "func[3]" */
+        snprintf(buf, sizeof buf, "func[%u]", funcidx);
+        name = buf;
+    }
+    return ox_trap_error_named(kind, name);
 }
