@@ -195,6 +195,12 @@ typedef struct ox_config {
 ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out);
 void ox_engine_free(ox_engine *e);
 
+/* Which build of the interpreter runs on this CPU: "x86-64-v3" (AVX2,
+   chosen at run time when the CPU has it), "x86-64 (SSE2)" or "portable".
+   Decided once per process; OXIDE_ISA=baseline in the environment forces
+   the baseline build. A static string. */
+const char *ox_interp_isa(void);
+
 /* ---- Modules ---------------------------------------------------------- */
 
 /* Decode, validate and compile. The bytes are copied; the caller keeps

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "oxide/wasm.h"
 
 typedef struct {
     const char *name;
@@ -27,7 +28,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: oxide COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'oxide COMMAND --help' describes each command.\n");
+    fprintf(f, "\n'oxide COMMAND --help' describes each command; 'oxide --version' the build.\n");
 }
 
 int main(int argc, char **argv)
@@ -38,6 +39,14 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("oxide %s\ninterpreter: %s\n", OX_VERSION, ox_interp_isa());
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("oxide %s\ninterpreter: %s\n", OX_VERSION, ox_interp_isa());
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -327,10 +327,6 @@ uint32_t ox_code_insn_cells(const ox_cell *insn, unsigned op);
 /* interp.c: the handler table, indexed by enum ox_iop. Read-only, shared
    by all threads. */
 const void *const *ox_interp_handlers(void);
-/* interp.c: which build of the interpreter runs ("x86-64-v3", "x86-64
-   (SSE2)" or "portable"), chosen once per process (OXIDE_ISA=baseline
-   forces the baseline build on a CPU that has more). */
-const char *ox_interp_isa(void);
 /* interp.c: make compiled code runnable: each instruction's op number
    (what the compiler writes) becomes its handler. */
 void ox_interp_thread(struct ox_code *code);

@@ -27,4 +27,11 @@
   (func $crash (export "crash") (unreachable))
   (func (export "load") (param i32) (result i32)
     (i32.load (local.get 0)))
+  (func (export "vadd") (param v128 v128) (result v128)
+    (i32x4.add (local.get 0) (local.get 1)))
+  ;; v128s between scalars: each value keeps its own cells
+  (func (export "vmix") (param i32 v128 f64) (result f64 v128 i32)
+    (local.get 2)
+    (i32x4.replace_lane 3 (local.get 1) (local.get 0))
+    (i32x4.extract_lane 0 (local.get 1)))
 )

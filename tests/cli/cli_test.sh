@@ -56,7 +56,9 @@ export func "split" (i64) -> (i32, i32, f64)
 export func "nothing" () -> ()
 export func "null_ref" () -> (funcref)
 export func "crash" () -> ()
-export func "load" (i32) -> (i32)' -- inspect "$dir/arith.wasm"
+export func "load" (i32) -> (i32)
+export func "vadd" (v128, v128) -> (v128)
+export func "vmix" (i32, v128, f64) -> (f64, v128, i32)' -- inspect "$dir/arith.wasm"
 
     expect 0 'import func env.log (i32, i64) -> (f32)
 import memory env.memory 1.. pages
@@ -131,6 +133,16 @@ invoke_tests() {
 4294967298' -- invoke "$m" split 0x100000002
     expect 0 '' -- invoke "$m" nothing
     expect 0 'null' -- invoke "$m" null_ref
+    # v128: v128:0x and up to 32 hex digits, a little-endian 128-bit number
+    expect 0 'v128:0x00000004000000030000000200000001' -- \
+        invoke "$m" vadd v128:0x00000003000000020000000100000000 v128:0x1000000010000000100000001
+    expect 0 'v128:0x00000000ffffffffffffffffffffffff' -- \
+        invoke "$m" vadd v128:0xffffffffffffffffffffffff v128:0x0
+    expect 0 '2.5
+v128:0x0000002a00000000000000000000000b
+11' -- invoke "$m" vmix 42 v128:0xb 2.5
+    expect 2 '' "'v128:0x1g' is not a v128" -- invoke "$m" vadd v128:0x1g v128:0x0
+    expect 2 '' "'v128:0' is not a v128" "v128:0x and up to 32 hex digits" -- invoke "$m" vadd v128:0 v128:0x0
     # traps: exit 1, the message and the function on stderr
     # traps exit 134, as every command does (cli_call.h)
     expect 134 '' "div_s" "integer divide by zero" -- invoke "$m" div_s 1 0
@@ -154,6 +166,8 @@ invoke_tests() {
     # "--" lets a function name or argument start with dashes
     expect 0 '-5' -- invoke "$m" add -- -2 -3
     local help
+    help=$("$oxide" --version)
+    case "$help" in "oxide "*"interpreter: "*) ;; *) failures=$((failures + 1)); echo "FAIL: --version";; esac
     help=$("$oxide" invoke --help)
     case "$help" in "usage: oxide invoke"*) ;; *) failures=$((failures + 1)); echo "FAIL: invoke --help";; esac
 }
