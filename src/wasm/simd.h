@@ -10,7 +10,8 @@
  * turn into vector instructions; where that gives poor code (byte
  * shuffles, lane masks) x86 intrinsics take over when the target has them:
  * SSE2 on every x86-64, SSSE3 in the interpreter's x86-64-v3 build
- * (interp_x86v3.c, chosen at run time). OX_SIMD_PORTABLE (a build option)
+ * (interp_x86v3.c, chosen at run time) and out of line in the baseline
+ * build when the CPU has it. OX_SIMD_PORTABLE (a build option)
  * keeps to the portable code, so it can be tested on x86 too.
  */
 #ifndef OX_SIMD_H
@@ -24,9 +25,13 @@
 #if defined(__SSE2__) && !defined(OX_SIMD_PORTABLE)
 #define OXV_SSE2 1
 #include <emmintrin.h>
+#include <tmmintrin.h>
 #if defined(__SSSE3__)
 #define OXV_SSSE3 1
-#include <tmmintrin.h>
+#elif defined(__GNUC__)
+/* The baseline build (SSE2) still has pshufb out of line on the CPUs that
+   have it (nearly all): a byte shuffle by hand is 16 loads and stores. */
+#define OXV_SSSE3_CALL 1
 #endif
 #endif
 
@@ -64,40 +69,63 @@ static inline int16_t oxv_q15mulr(int16_t a, int16_t b)
 
 /* ---- byte permutations -------------------------------------------------- */
 
-static inline void oxv_swizzle(void *r, const void *a, const void *b)
+#if defined(OXV_SSSE3) || defined(OXV_SSSE3_CALL)
+#ifdef OXV_SSSE3_CALL
+#define OXV_SSSE3_FN __attribute__((target("ssse3"), noinline))
+#define OXV_HAS_SSSE3() __builtin_cpu_supports("ssse3")
+#else
+#define OXV_SSSE3_FN inline
+#define OXV_HAS_SSSE3() 1
+#endif
+/* pshufb zeroes a lane whose index has its top bit set: indices 16 and up
+   are pushed there by a saturating add */
+static OXV_SSSE3_FN void oxv_swizzle_ssse3(void *r, const void *a, const void *b)
 {
-#ifdef OXV_SSSE3
-    /* pshufb zeroes a lane whose index has its top bit set: indices 16 and
-       up are pushed there by a saturating add */
     __m128i x = _mm_loadu_si128(a), i = _mm_loadu_si128(b);
     i = _mm_adds_epu8(i, _mm_set1_epi8(0x70));
     _mm_storeu_si128(r, _mm_shuffle_epi8(x, i));
+}
+
+static OXV_SSSE3_FN void oxv_shuffle_ssse3(void *r, const void *a, const void *b, const uint8_t lanes[16])
+{
+    __m128i l = _mm_loadu_si128((const void *)lanes);
+    __m128i fa = _mm_shuffle_epi8(_mm_loadu_si128(a), _mm_adds_epu8(l, _mm_set1_epi8(0x70)));
+    __m128i fb = _mm_shuffle_epi8(_mm_loadu_si128(b), _mm_sub_epi8(l, _mm_set1_epi8(16)));
+    _mm_storeu_si128(r, _mm_or_si128(fa, fb));
+}
 #else
-    OXV_IN(uint8_t, 16, x, a);
-    OXV_IN(uint8_t, 16, i, b);
-    uint8_t out[16];
-    for (int k = 0; k < 16; k++)
-        out[k] = i[k] < 16 ? x[i[k]] : 0;
-    memcpy(r, out, 16);
+#define OXV_HAS_SSSE3() 0
+#define oxv_swizzle_ssse3(r, a, b) ((void)0)
+#define oxv_shuffle_ssse3(r, a, b, l) ((void)0)
 #endif
+
+static inline void oxv_swizzle(void *r, const void *a, const void *b)
+{
+    if (OXV_HAS_SSSE3()) {
+        oxv_swizzle_ssse3(r, a, b);
+    } else {
+        OXV_IN(uint8_t, 16, x, a);
+        OXV_IN(uint8_t, 16, i, b);
+        uint8_t out[16];
+        for (int k = 0; k < 16; k++)
+            out[k] = i[k] < 16 ? x[i[k]] : 0;
+        memcpy(r, out, 16);
+    }
 }
 
 /* Lanes below 16 pick from a, the others from b (valid: all below 32). */
 static inline void oxv_shuffle(void *r, const void *a, const void *b, const uint8_t lanes[16])
 {
-#ifdef OXV_SSSE3
-    __m128i l = _mm_loadu_si128((const void *)lanes);
-    __m128i fa = _mm_shuffle_epi8(_mm_loadu_si128(a), _mm_adds_epu8(l, _mm_set1_epi8(0x70)));
-    __m128i fb = _mm_shuffle_epi8(_mm_loadu_si128(b), _mm_sub_epi8(l, _mm_set1_epi8(16)));
-    _mm_storeu_si128(r, _mm_or_si128(fa, fb));
-#else
-    uint8_t both[32], out[16];
-    memcpy(both, a, 16);
-    memcpy(both + 16, b, 16);
-    for (int k = 0; k < 16; k++)
-        out[k] = both[lanes[k] & 31];
-    memcpy(r, out, 16);
-#endif
+    if (OXV_HAS_SSSE3()) {
+        oxv_shuffle_ssse3(r, a, b, lanes);
+    } else {
+        uint8_t both[32], out[16];
+        memcpy(both, a, 16);
+        memcpy(both + 16, b, 16);
+        for (int k = 0; k < 16; k++)
+            out[k] = both[lanes[k] & 31];
+        memcpy(r, out, 16);
+    }
 }
 
 static inline void oxv_bitselect(void *r, const void *a, const void *b, const void *c)
