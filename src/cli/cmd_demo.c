@@ -51,7 +51,7 @@ static oxk_err *echo_stop(void *self)
     return NULL;
 }
 
-static const oxk_module_vtable echo_vtable = {NULL, echo_start, echo_stop, NULL};
+static const oxk_module_vtable echo_vtable = {.start = echo_start, .stop = echo_stop};
 
 /* The task of step 7: wait for a ping, answer with a pong from "echo". */
 typedef struct {

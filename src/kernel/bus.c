@@ -22,6 +22,8 @@ typedef struct queue {
     uint64_t dropped;
     bool closed;      /* the subscriber let go: prune on next publish */
     bool interrupted; /* wake one recv */
+    oxk_bus_filter accept; /* NULL: everything */
+    void *accept_user;
     char id[OXK_UUID_LEN + 1];
 } queue;
 
@@ -80,6 +82,12 @@ void oxk_bus_free(oxk_bus *b)
 
 oxk_err *oxk_bus_subscribe(oxk_bus *b, oxk_subscription **out)
 {
+    return oxk_bus_subscribe_filtered(b, NULL, NULL, out);
+}
+
+oxk_err *oxk_bus_subscribe_filtered(oxk_bus *b, oxk_bus_filter accept, void *user,
+                                    oxk_subscription **out)
+{
     *out = NULL;
     oxk_subscription *s = calloc(1, sizeof *s);
     queue *q = calloc(1, sizeof *q);
@@ -89,6 +97,8 @@ oxk_err *oxk_bus_subscribe(oxk_bus *b, oxk_subscription **out)
         return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     }
     atomic_init(&q->refs, 2); /* the bus and the subscription */
+    q->accept = accept;
+    q->accept_user = user;
     pthread_mutex_init(&q->mu, NULL);
     /* Timed waits use CLOCK_MONOTONIC so wall-clock jumps cannot stretch
        or cut a timeout. */
@@ -138,7 +148,7 @@ size_t oxk_bus_publish(oxk_bus *b, oxk_envelope *env)
         queue *q = b->subs[i];
         pthread_mutex_lock(&q->mu);
         bool closed = q->closed;
-        if (!closed) {
+        if (!closed && (!q->accept || q->accept(env, q->accept_user))) {
             if (q->len == OXK_BUS_QUEUE_CAP) {
                 q->dropped++; /* full: drop for this subscriber only */
             } else {

@@ -74,7 +74,7 @@ static oxk_err *passive_start(void *self)
     (void)self;
     return NULL;
 }
-static const oxk_module_vtable passive_vtable = {NULL, passive_start, passive_start, NULL};
+static const oxk_module_vtable passive_vtable = {.start = passive_start, .stop = passive_start};
 
 /* The executor's link callback: WASI preview 1 from the module's context. */
 static ox_error *link_wasi(void *user, ox_linker *linker, ox_store *store)

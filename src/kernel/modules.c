@@ -265,6 +265,19 @@ oxk_err *oxk_modules_stop(oxk_modules *m, const char *id)
     return err;
 }
 
+bool oxk_modules_cancel(oxk_modules *m, const char *id, const char *command_id)
+{
+    entry *e;
+    oxk_err *err = get(m, id, &e);
+    if (err) {
+        oxk_err_free(err);
+        return false;
+    }
+    bool ok = e->vt.cancel && command_id && e->vt.cancel(e->self, command_id);
+    entry_unref(m, e);
+    return ok;
+}
+
 oxk_err *oxk_modules_unload(oxk_modules *m, const char *id)
 {
     oxk_module_state st;

@@ -4,11 +4,14 @@
    through the executor's JSON ABI and answers with custom events. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "oxide/kernel/modules.h"
+
+enum { OXK_ENVELOPE_ID_MAX = 40, CANCELLED_MAX = 64 };
 
 typedef struct wasm_module {
     char *id;
@@ -20,6 +23,13 @@ typedef struct wasm_module {
     bool thread_live;
     atomic_bool stopping;
     atomic_bool in_call;
+    /* Cancellation (oxk_modules_cancel): the command running now, and
+       commands cancelled before they ran (a small ring: a cancel older than
+       the last CANCELLED_MAX ones may be forgotten, and its call runs). */
+    pthread_mutex_t mu;
+    char running[OXK_ENVELOPE_ID_MAX];
+    char cancelled[CANCELLED_MAX][OXK_ENVELOPE_ID_MAX];
+    unsigned ncancelled;
 } wasm_module;
 
 /* A guest failure is an object whose only member is "error": a string. */
@@ -55,13 +65,54 @@ static void record_failure(wasm_module *w, const oxk_envelope *cmd, const char *
     oxk_decision_clear(&d);
 }
 
+/* Claim cmd as the running command, unless it was cancelled first. */
+static bool begin(wasm_module *w, const oxk_envelope *cmd)
+{
+    const char *id = oxk_envelope_id(cmd);
+    bool go = true;
+    pthread_mutex_lock(&w->mu);
+    for (unsigned i = 0; i < CANCELLED_MAX; i++)
+        if (!strcmp(w->cancelled[i], id)) {
+            w->cancelled[i][0] = 0;
+            go = false;
+        }
+    if (go)
+        snprintf(w->running, sizeof w->running, "%s", id);
+    pthread_mutex_unlock(&w->mu);
+    return go;
+}
+
+static bool wm_cancel(void *self, const char *command_id)
+{
+    wasm_module *w = self;
+    pthread_mutex_lock(&w->mu);
+    if (!strcmp(w->running, command_id)) {
+        /* Under the lock, so the interrupt cannot land on the next call
+           (the engine also drops one that arrives between calls). */
+        oxk_executor_interrupt(w->ex);
+    } else {
+        snprintf(w->cancelled[w->ncancelled % CANCELLED_MAX], OXK_ENVELOPE_ID_MAX, "%s", command_id);
+        w->ncancelled++;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return true;
+}
+
 static void answer(wasm_module *w, const oxk_envelope *cmd)
 {
     const oxk_message *m = oxk_envelope_message(cmd);
     json_t *result = NULL;
-    atomic_store(&w->in_call, true);
-    oxk_err *err = oxk_executor_call_json(w->ex, m->method, m->payload, &result);
-    atomic_store(&w->in_call, false);
+    oxk_err *err;
+    if (begin(w, cmd)) {
+        atomic_store(&w->in_call, true);
+        err = oxk_executor_call_json(w->ex, m->method, m->payload, &result);
+        atomic_store(&w->in_call, false);
+        pthread_mutex_lock(&w->mu);
+        w->running[0] = 0;
+        pthread_mutex_unlock(&w->mu);
+    } else {
+        err = oxk_err_new(OXK_ERR_OTHER, "cancelled");
+    }
     bool failed = err || is_guest_error(result);
     json_t *payload = err ? json_pack("{s:s}", "error", oxk_err_message(err)) : result;
     if (err)
@@ -95,13 +146,20 @@ static void *serve(void *arg)
         oxk_subscription_recv(w->sub, -1, &env);
         if (!env)
             continue; /* interrupted: look at the stop flag */
-        const oxk_message *m = oxk_envelope_message(env);
-        if (m->type == OXK_CMD_INVOKE && !strcmp(m->module_id, w->id) &&
-            !atomic_load(&w->stopping))
-            answer(w, env);
+        if (!atomic_load(&w->stopping))
+            answer(w, env); /* the filter let only our invokes through */
         oxk_envelope_unref(env);
     }
     return NULL;
+}
+
+/* Only invoke commands for this module reach its queue: other traffic
+   cannot fill it while a long call runs. */
+static bool for_me(const oxk_envelope *env, void *user)
+{
+    const wasm_module *w = user;
+    const oxk_message *m = oxk_envelope_message(env);
+    return m->type == OXK_CMD_INVOKE && !strcmp(m->module_id, w->id);
 }
 
 static oxk_err *wm_init(void *self, oxk_bus *bus)
@@ -110,7 +168,7 @@ static oxk_err *wm_init(void *self, oxk_bus *bus)
     if (w->sub)
         return NULL; /* idempotent */
     w->bus = bus;
-    return oxk_bus_subscribe(bus, &w->sub);
+    return oxk_bus_subscribe_filtered(bus, for_me, w, &w->sub);
 }
 
 static oxk_err *wm_start(void *self)
@@ -161,11 +219,12 @@ static void wm_destroy(void *self)
     oxk_err_free(wm_stop(w));
     oxk_subscription_close(w->sub);
     oxk_executor_free(w->ex);
+    pthread_mutex_destroy(&w->mu);
     free(w->id);
     free(w);
 }
 
-static const oxk_module_vtable wasm_vtable = {wm_init, wm_start, wm_stop, wm_destroy};
+static const oxk_module_vtable wasm_vtable = {wm_init, wm_start, wm_stop, wm_destroy, wm_cancel};
 
 oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, oxk_executor *ex)
 {
@@ -178,10 +237,12 @@ oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, 
     }
     w->ex = ex;
     w->log = oxk_modules_decision_log(m);
+    pthread_mutex_init(&w->mu, NULL);
     oxk_module_meta wm = *meta;
     wm.kind = OXK_MODULE_WASM;
     oxk_err *err = oxk_modules_register(m, &wm, &wasm_vtable, w);
     if (err) {
+        pthread_mutex_destroy(&w->mu);
         free(w->id); /* the caller keeps ex */
         free(w);
     }

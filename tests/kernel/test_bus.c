@@ -37,6 +37,35 @@ static void publish_delivers_to_all_subscribers(void)
     oxk_bus_free(b);
 }
 
+static bool only_pongs(const oxk_envelope *env, void *user)
+{
+    (*(int *)user)++;
+    return oxk_envelope_message(env)->type == OXK_EV_PONG;
+}
+
+/* A filtered subscriber's queue holds only what it accepts: the rest is
+   neither queued nor counted as dropped, so other traffic cannot fill it. */
+static void filtered_subscription_queues_only_accepted(void)
+{
+    oxk_bus *b;
+    oxk_subscription *s;
+    int asked = 0;
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe_filtered(b, only_pongs, &asked, &s));
+    oxk_message ping = {.type = OXK_CMD_PING}, pong = {.type = OXK_EV_PONG, .from = "m"};
+    for (int i = 0; i < 3 * OXK_BUS_QUEUE_CAP; i++)
+        OK(oxk_bus_send_command(b, "kernel", &ping, NULL));
+    OK(oxk_bus_emit_event(b, "kernel", &pong, NULL));
+    CHECK(asked == 3 * OXK_BUS_QUEUE_CAP + 1);
+    CHECK(oxk_subscription_pending(s) == 1);
+    CHECK(oxk_subscription_dropped(s) == 0);
+    oxk_envelope *e = recv_now(s);
+    CHECK(e && oxk_envelope_message(e)->type == OXK_EV_PONG);
+    oxk_envelope_unref(e);
+    oxk_subscription_close(s);
+    oxk_bus_free(b);
+}
+
 static void closed_subscribers_are_pruned(void)
 {
     oxk_bus *b;
@@ -508,5 +537,6 @@ int main(void)
     RUN(mutated_wire_input_never_crashes);
     RUN(invalid_messages_are_refused);
     RUN(two_buses_are_independent);
+    RUN(filtered_subscription_queues_only_accepted);
     return CHECK_DONE();
 }

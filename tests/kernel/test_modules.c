@@ -40,7 +40,7 @@ static oxk_err *c_stop(void *self)
 
 static void c_destroy(void *self) { ((counter *)self)->destroyed++; }
 
-static const oxk_module_vtable counter_vt = {c_init, c_start, c_stop, c_destroy};
+static const oxk_module_vtable counter_vt = {.init = c_init, .start = c_start, .stop = c_stop, .destroy = c_destroy};
 
 static oxk_module_meta meta(const char *id)
 {
@@ -437,6 +437,57 @@ static void stop_interrupts_a_busy_guest(void)
     teardown(&f);
 }
 
+/* The custom event answering command cid, or NULL after 5 s. */
+static oxk_envelope *answer_to(oxk_subscription *s, const char *cid)
+{
+    for (;;) {
+        oxk_envelope *e;
+        oxk_subscription_recv(s, 5000, &e);
+        if (!e)
+            return NULL;
+        const char *c = oxk_envelope_correlation_id(e);
+        if (oxk_envelope_message(e)->type == OXK_EV_CUSTOM && c && !strcmp(c, cid))
+            return e;
+        oxk_envelope_unref(e);
+    }
+}
+
+/* oxk_modules_cancel: the running call is interrupted, a queued one is
+   answered "cancelled" without running, and the module keeps serving. */
+static void cancel_interrupts_running_and_skips_queued(void)
+{
+    fixture f = setup(false);
+    oxk_executor *ex;
+    char path[512];
+    snprintf(path, sizeof path, "%s/spin.wasm", OX_KGUEST_DIR);
+    OK(oxk_executor_from_path(path, NULL, &ex));
+    oxk_module_meta m = meta("spinner");
+    OK(oxk_modules_register_wasm(f.mgr, &m, ex));
+    OK(oxk_modules_init(f.mgr, "spinner"));
+    OK(oxk_modules_start(f.mgr, "spinner"));
+    oxk_subscription *s;
+    OK(oxk_bus_subscribe(f.bus, &s));
+    oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = "spinner", .method = "loop"};
+    char first[37], second[37];
+    OK(oxk_bus_send_command(f.bus, "tester", &cmd, first));
+    OK(oxk_bus_send_command(f.bus, "tester", &cmd, second));
+    struct timespec nap = {0, 100 * 1000000L};
+    nanosleep(&nap, NULL); /* the first spins, the second waits */
+    CHECK(oxk_modules_cancel(f.mgr, "spinner", second));
+    CHECK(oxk_modules_cancel(f.mgr, "spinner", first));
+    CHECK(!oxk_modules_cancel(f.mgr, "nobody", first));
+    oxk_envelope *a = answer_to(s, first), *b = answer_to(s, second);
+    CHECK(a && strstr(json_string_value(json_object_get(oxk_envelope_message(a)->payload, "error")),
+                      "interrupted"));
+    CHECK(b && !strcmp(json_string_value(json_object_get(oxk_envelope_message(b)->payload, "error")),
+                       "cancelled"));
+    oxk_envelope_unref(a);
+    oxk_envelope_unref(b);
+    CHECK(state_of(f.mgr, "spinner") == OXK_STATE_RUNNING);
+    oxk_subscription_close(s);
+    teardown(&f);
+}
+
 typedef struct {
     oxk_modules *mgr;
     int ok;
@@ -487,5 +538,6 @@ int main(void)
     RUN(wasm_module_serves_invoke_over_the_bus);
     RUN(concurrent_starts_run_the_hook_once);
     RUN(stop_interrupts_a_busy_guest);
+    RUN(cancel_interrupts_running_and_skips_queued);
     return CHECK_DONE();
 }

@@ -111,6 +111,14 @@ oxk_err *oxk_bus_new(oxk_bus **out);
 void oxk_bus_free(oxk_bus *bus);
 
 oxk_err *oxk_bus_subscribe(oxk_bus *bus, oxk_subscription **out);
+/* A subscription that queues only the envelopes `accept` returns true for
+   (the others are neither delivered nor counted as dropped), so a
+   subscriber's bounded queue holds only its own traffic. accept runs in
+   the publisher's thread with bus locks held: it must be quick and must
+   not call the bus. */
+typedef bool (*oxk_bus_filter)(const oxk_envelope *env, void *user);
+oxk_err *oxk_bus_subscribe_filtered(oxk_bus *bus, oxk_bus_filter accept, void *user,
+                                    oxk_subscription **out);
 /* Subscribers registered, including closed ones not yet pruned (pruning
    happens in publish, as in the original). */
 size_t oxk_bus_subscriber_count(oxk_bus *bus);

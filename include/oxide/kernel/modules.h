@@ -20,7 +20,7 @@
  * of the same module is a TRANSITION error rather than a wait.
  *
  * Wasm modules: oxk_modules_register_wasm() wraps an executor. init(bus)
- * subscribes; while running, a thread serves `invoke` commands addressed to
+ * subscribes (to the invoke commands addressed to it only); while running, a thread serves `invoke` commands addressed to
  * the module's id by oxk_executor_call_json(method, payload) and answers with
  * a `custom` event from the module, kind "<method>.ok" (payload: the result)
  * or "<method>.err" (payload: {"error": "..."}), correlation id = the
@@ -53,6 +53,8 @@ typedef struct oxk_module_vtable {
     oxk_err *(*start)(void *self);             /* required */
     oxk_err *(*stop)(void *self);              /* required; should be quick */
     void (*destroy)(void *self);               /* NULL: nothing to free */
+    /* NULL: the module cannot cancel (see oxk_modules_cancel). */
+    bool (*cancel)(void *self, const char *command_id);
 } oxk_module_vtable;
 
 typedef struct oxk_modules oxk_modules;
@@ -81,6 +83,13 @@ oxk_err *oxk_modules_init(oxk_modules *m, const char *id);
 oxk_err *oxk_modules_start(oxk_modules *m, const char *id);
 oxk_err *oxk_modules_stop(oxk_modules *m, const char *id);
 oxk_err *oxk_modules_unload(oxk_modules *m, const char *id);
+/* Cancel the `invoke` command command_id (its envelope id) sent to module
+   id: a call running it is interrupted (answered "<method>.err" with
+   "interrupted"), one still queued is answered "<method>.err" with
+   {"error": "cancelled"} without running. Any thread. False if the module
+   is unknown or cannot cancel; true does not promise the call had not
+   already finished. */
+bool oxk_modules_cancel(oxk_modules *m, const char *id, const char *command_id);
 /* False if the id is unknown. */
 bool oxk_modules_state(oxk_modules *m, const char *id, oxk_module_state *out);
 
