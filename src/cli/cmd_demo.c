@@ -94,19 +94,19 @@ static void log_envelope(const char *what, const oxk_envelope *e)
     oxk_err_free(err);
 }
 
-/* Where compress's module.json was built: $OXIDE_EXAMPLES, else the build
-   tree next to this executable (build/src/cli/oxide → build/examples). */
+/* Where compress's module.json was built: $OXIDE_EXAMPLES/compress, else the
+   build tree next to this executable (build/src/cli/oxide → build/examples). */
 static char *find_manifest(void)
 {
     const char *env = getenv("OXIDE_EXAMPLES");
     char buf[PATH_MAX];
     if (env) {
-        snprintf(buf, sizeof buf, "%s/module.json", env);
+        snprintf(buf, sizeof buf, "%s/compress/module.json", env);
         return strdup(buf);
     }
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n <= 0)
-        return strdup("examples/module.json");
+        return strdup("examples/compress/module.json");
     buf[n] = 0;
     for (int up = 0; up < 3; up++) { /* strip "oxide", "cli", "src" */
         char *slash = strrchr(buf, '/');
@@ -114,7 +114,7 @@ static char *find_manifest(void)
             *slash = 0;
     }
     size_t len = strlen(buf);
-    snprintf(buf + len, sizeof buf - len, "/examples/module.json");
+    snprintf(buf + len, sizeof buf - len, "/examples/compress/module.json");
     return strdup(buf);
 }
 

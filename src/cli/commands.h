@@ -12,5 +12,6 @@ int cmd_call_json(int argc, char **argv); /* cmd_kernel.c */
 int cmd_demo(int argc, char **argv);      /* cmd_demo.c */
 int cmd_wast(int argc, char **argv);      /* cmd_wast.c */
 int cmd_wat2wasm(int argc, char **argv);  /* cmd_wat2wasm.c */
+int cmd_mcp(int argc, char **argv);       /* cmd_mcp.c */
 
 #endif

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"call-json", cmd_call_json, "call a guest through the JSON ABI (alloc/free/oxide_invoke)"},
     {"wat2wasm", cmd_wat2wasm, "translate a text module (.wat) to a validated binary (.wasm)"},
     {"wast", cmd_wast, "run WebAssembly spec-test scripts (.wast)"},
+    {"mcp", cmd_mcp, "serve modules as agent tools over the Model Context Protocol"},
     {"demo", cmd_demo, "run the kernel demo: modules, bus, registry, in memory"},
 };
 

@@ -39,5 +39,5 @@ fi
 for pat in 'chunk_text\.ok' 'strip_metadata\.ok' 'id="compress".*state=stopped' 'id="echo".*state=stopped'; do
     if grep -Eq -- "$pat" <<<"$out"; then echo "ok   demo $pat"; else echo "FAIL demo $pat"; fails=$((fails + 1)); fi
 done
-expect demo-no-manifest 1 'failed to read manifest /nonexistent/module.json' -- env OXIDE_EXAMPLES=/nonexistent "$oxide" demo
+expect demo-no-manifest 1 'failed to read manifest /nonexistent/compress/module.json' -- env OXIDE_EXAMPLES=/nonexistent "$oxide" demo
 exit $((fails > 0))

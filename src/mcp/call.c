@@ -1,0 +1,293 @@
+/* call.c — one tools/call, on a thread of its own: the tool and its
+   arguments checked, the user's approval asked where the tool wants it,
+   the module invoked over the kernel bus (progress while it runs,
+   cancellation), the output checked and answered, the call recorded in the
+   decision log. */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+struct oxm_call {
+    oxm_session *ss;
+    oxm_server *s;
+    oxm_channel *ch;
+    json_t *id, *params, *progress_token;
+    atomic_bool cancel;
+    unsigned ticks, progress;
+};
+
+/* ---- Results ------------------------------------------------------------- */
+
+static json_t *tool_error(const char *fmt, const char *a, const char *b)
+{
+    char text[1024];
+    snprintf(text, sizeof text, fmt, a, b);
+    return json_pack("{s:[{s:s, s:s}], s:b}", "content", "type", "text", "text", text, "isError", 1);
+}
+
+/* The guest's output as a result: structuredContent must be an object, so
+   any other JSON value is wrapped as {"result": value}; the text item is
+   the guest's JSON as it is. */
+static json_t *tool_output(oxm_server *s, json_t *out)
+{
+    char *text = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text)
+        return tool_error("out of memory encoding the output%s%s", "", "");
+    size_t len = strlen(text);
+    if (len > s->opts.max_message) {
+        free(text);
+        char n[32], lim[32];
+        snprintf(n, sizeof n, "%zu", len);
+        snprintf(lim, sizeof lim, "%zu", s->opts.max_message);
+        return tool_error("the tool's output is %s bytes, over the %s-byte message limit", n, lim);
+    }
+    json_t *structured = json_is_object(out) ? json_incref(out) : json_pack("{s:O}", "result", out);
+    json_t *r = json_pack("{s:[{s:s, s:s}], s:o, s:b}", "content", "type", "text", "text", text,
+                          "structuredContent", structured, "isError", 0);
+    free(text);
+    return r;
+}
+
+/* outputSchema describes structuredContent: the output, wrapped as
+   tool_output wraps it. */
+static bool valid_output(const oxm_tool *t, json_t *out, char *why, size_t n)
+{
+    json_t *structured = json_is_object(out) ? json_incref(out) : json_pack("{s:O}", "result", out);
+    bool ok = structured && oxm_schema_validate(t->output, structured, why, n);
+    json_decref(structured);
+    return ok;
+}
+
+/* ---- The audit record --------------------------------------------------------- */
+
+static void digest_hex(const json_t *v, char out[65])
+{
+    char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    out[0] = 0;
+    if (text && EVP_Digest(text, strlen(text), d, &n, EVP_sha256(), NULL))
+        for (unsigned i = 0; i < n && i < 32; i++)
+            snprintf(out + 2 * i, 3, "%02x", d[i]);
+    free(text);
+}
+
+static void record(struct oxm_call *c, const oxm_tool *t, const json_t *args, const char *outcome,
+                   const char *why, long ms)
+{
+    oxk_decision_log *log = oxk_kernel_decisions(c->s->kernel);
+    if (!log || !t)
+        return;
+    oxk_decision d;
+    char actor[160];
+    snprintf(actor, sizeof actor, "mcp:%s", oxm_session_client(c->ss));
+    oxk_err *e = oxk_decision_init(&d, actor, "tools/call", t->name);
+    if (e) {
+        oxk_err_free(e);
+        return;
+    }
+    char digest[65];
+    digest_hex(args ? args : json_null(), digest);
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "tool", t->name, "module", t->module_id,
+                           "method", t->method, "client", oxm_session_client(c->ss), "client_version",
+                           oxm_session_client_version(c->ss), "arguments_sha256", digest);
+    json_t *out = json_pack("{s:s, s:s?, s:I}", "outcome", outcome, "reason", why, "duration_ms",
+                            (json_int_t)ms);
+    oxk_decision_set_inputs(&d, in);
+    oxk_decision_set_output(&d, out);
+    json_decref(in);
+    json_decref(out);
+    e = oxk_decision_log_append(log, &d, NULL);
+    if (e) /* the call's answer stands; the log says what failed */
+        oxm_log(c->s, "decision log: %s", oxk_err_message(e));
+    oxk_err_free(e);
+    oxk_decision_clear(&d);
+}
+
+/* ---- Steps ---------------------------------------------------------------- */
+
+/* Once a second while the module runs: a progress notification when the
+   client gave a progressToken. */
+static void tick(void *user)
+{
+    struct oxm_call *c = user;
+    if (c->ch->gone && c->ch->gone(c->ch))
+        atomic_store(&c->cancel, true); /* a dropped client cancels its call */
+    if (!c->progress_token || ++c->ticks % 5)
+        return;
+    c->progress++;
+    char msg[64];
+    snprintf(msg, sizeof msg, "running for %u s", c->progress);
+    oxm_send(c->ch, json_pack("{s:s, s:s, s:{s:O, s:i, s:s}}", "jsonrpc", "2.0", "method",
+                              "notifications/progress", "params", "progressToken", c->progress_token,
+                              "progress", c->progress, "message", msg));
+}
+
+/* NULL when the user approved; else the isError result saying why not. */
+static json_t *approve(struct oxm_call *c, const oxm_tool *t, const json_t *args)
+{
+    if (!oxm_session_can_elicit(c->ss))
+        return tool_error("tool `%s` runs only with the user's approval of each call, and this "
+                          "client cannot ask for it (no elicitation capability)%s", t->name, "");
+    char *shown = json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS);
+    char text[2048];
+    snprintf(text, sizeof text, "Allow the tool `%s` (module `%s`) to run with these arguments?\n%.1800s",
+             t->name, t->module_id, shown ? shown : "?");
+    free(shown);
+    json_t *params = json_pack("{s:s, s:{s:s, s:{s:{s:s, s:s, s:s}}, s:[s]}}", "message", text,
+                               "requestedSchema", "type", "object", "properties", "approve", "type",
+                               "boolean", "title", "Run this call", "description",
+                               "true runs the tool once with exactly these arguments", "required",
+                               "approve");
+    json_t *answer = NULL;
+    int rc = oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel, 0, &answer);
+    const char *action = json_string_value(json_object_get(answer, "action"));
+    bool yes = rc == 1 && action && !strcmp(action, "accept") &&
+               json_is_true(json_object_get(json_object_get(answer, "content"), "approve"));
+    json_decref(answer);
+    if (yes)
+        return NULL;
+    if (rc < 0)
+        return tool_error("tool `%s` was not approved: no answer from the client%s", t->name, "");
+    return tool_error("tool `%s` was not approved: the user answered %s", t->name,
+                      rc == 1 && action ? action : "with an error");
+}
+
+static long ms_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* The answer to the request: a JSON-RPC message, or NULL for none (a
+   cancelled request gets no response). */
+static json_t *run(struct oxm_call *c)
+{
+    oxm_server *s = c->s;
+    const json_t *p = c->params;
+    const char *name = json_string_value(json_object_get(p, "name"));
+    const oxm_tool *t = name ? oxm_server_tool(s, name) : NULL;
+    if (!t)
+        return oxm_error_msg(c->id, -32602, name ? "unknown tool: %s" : "tools/call needs params.name%s",
+                             name ? name : "");
+    json_t *args = json_object_get(p, "arguments");
+    if (args && !json_is_object(args))
+        return oxm_error_msg(c->id, -32602, "tool %s: arguments must be an object", name);
+    json_t *empty = json_object();
+    if (!args)
+        args = empty;
+    c->progress_token = json_incref(json_object_get(json_object_get(p, "_meta"), "progressToken"));
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    json_t *reply = NULL, *result = NULL;
+    char why[600];
+    if (!oxm_schema_validate(t->input, args, why, sizeof why)) {
+        record(c, t, args, "refused", why, 0);
+        /* 2025-11-25 wants input errors as tool results the model can read
+           and correct; earlier versions as invalid params */
+        if (!strcmp(oxm_session_version(c->ss), "2025-11-25"))
+            result = tool_error("invalid arguments for tool `%s`: %s", name, why);
+        else
+            reply = oxm_error_msg(c->id, -32602, "invalid arguments for tool %s: %s", name, why);
+    } else if (t->approval && (result = approve(c, t, args))) {
+        record(c, t, args, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, ms_since(&t0));
+        if (atomic_load(&c->cancel)) {
+            json_decref(result);
+            result = NULL;
+        }
+    } else {
+        json_t *out = NULL;
+        unsigned long deadline = t->timeout_ms ? t->timeout_ms + 2000 : 0;
+        int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, tick, c, &out);
+        long ms = ms_since(&t0);
+        if (atomic_load(&c->cancel)) {
+            record(c, t, args, "cancelled", NULL, ms);
+        } else if (rc < 0) {
+            snprintf(why, sizeof why, "no answer from module `%s` within %lu ms", t->module_id, deadline);
+            record(c, t, args, "timeout", why, ms);
+            result = tool_error("%s%s", why, "");
+        } else if (rc == 0) {
+            const char *e = json_string_value(json_object_get(out, "error"));
+            record(c, t, args, "error", e ? e : "the guest failed", ms);
+            result = tool_error("%s%s", e ? e : "the guest failed", "");
+        } else if (t->output && !valid_output(t, out, why, sizeof why)) {
+            record(c, t, args, "bad output", why, ms);
+            result = tool_error("the tool's output does not match its outputSchema: %s%s", why, "");
+        } else {
+            record(c, t, args, "ok", NULL, ms);
+            result = tool_output(s, out);
+        }
+        json_decref(out);
+    }
+    json_decref(empty);
+    if (result)
+        reply = oxm_result_msg(c->id, result);
+    return reply;
+}
+
+static void *call_thread(void *arg)
+{
+    struct oxm_call *c = arg;
+    oxm_server *s = c->s;
+    json_t *reply = run(c);
+    if (reply && !atomic_load(&c->cancel))
+        oxm_send(c->ch, reply);
+    else
+        json_decref(reply);
+    c->ch->done(c->ch);
+    json_decref(c->id);
+    json_decref(c->params);
+    json_decref(c->progress_token);
+    pthread_mutex_lock(&s->calls_mu);
+    s->ncalls--;
+    pthread_cond_signal(&s->calls_cv);
+    pthread_mutex_unlock(&s->calls_mu);
+    /* last: once untracked, the session (and the server after it) may go */
+    oxm_session_untrack(c->ss, &c->cancel);
+    free(c);
+    return NULL;
+}
+
+void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm_channel *ch)
+{
+    oxm_server *s = oxm_session_server(ss);
+    struct oxm_call *c = calloc(1, sizeof *c);
+    if (!c) {
+        oxm_send(ch, oxm_error_msg(id, -32603, "out of memory"));
+        ch->done(ch);
+        return;
+    }
+    /* At most max_calls at once: the reader waits here (back-pressure). */
+    pthread_mutex_lock(&s->calls_mu);
+    while (s->ncalls >= s->opts.max_calls)
+        pthread_cond_wait(&s->calls_cv, &s->calls_mu);
+    s->ncalls++;
+    pthread_mutex_unlock(&s->calls_mu);
+    c->ss = ss;
+    c->s = s;
+    c->ch = ch;
+    c->id = json_deep_copy(id);
+    c->params = params ? json_deep_copy(params) : json_object();
+    atomic_init(&c->cancel, false);
+    oxm_session_track(ss, id, &c->cancel);
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pthread_t th;
+    if (pthread_create(&th, &at, call_thread, c) != 0) {
+        oxm_send(ch, oxm_error_msg(id, -32603, "cannot start a thread for the call"));
+        oxm_session_untrack(ss, &c->cancel);
+        json_decref(c->id);
+        json_decref(c->params);
+        free(c);
+        pthread_mutex_lock(&s->calls_mu);
+        s->ncalls--;
+        pthread_mutex_unlock(&s->calls_mu);
+        ch->done(ch);
+    }
+    pthread_attr_destroy(&at);
+}

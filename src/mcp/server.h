@@ -1,0 +1,140 @@
+/*
+ * server.h — what the MCP server's files share (internal to src/mcp/).
+ *
+ *   tools.c    modules and their mcp.json read into the tool table
+ *   server.c   the server: the tool table, the bus reply router
+ *   session.c  one client's JSON-RPC conversation (initialize, tools/list...)
+ *   call.c     one tools/call: check, approve, invoke over the bus, answer
+ *   stdio.c    the stdio transport; http.c the Streamable HTTP transport
+ *
+ * Messages leave through a channel: the transport's way back to the client
+ * for one incoming request (stdio: stdout; HTTP: that POST's response or
+ * its event stream). A request's progress notifications, the requests the
+ * server makes of the client while serving it (elicitation) and its
+ * response all go through the request's channel.
+ */
+#ifndef OXM_SERVER_H
+#define OXM_SERVER_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "oxide/mcp.h"
+#include "schema.h"
+
+#define OXM_DEFAULT_MAX_MESSAGE (4u << 20)
+
+/* ---- tools.c ----------------------------------------------------------- */
+
+typedef struct oxm_tool {
+    char *name, *module_id, *method;
+    json_t *listing;          /* what tools/list shows */
+    oxm_schema *input, *output; /* output NULL when the tool has no outputSchema */
+    bool approval;            /* "approval": "always" */
+    unsigned long timeout_ms; /* the module's per-call deadline (0: none) */
+} oxm_tool;
+
+/* Register every DIR/NAME/module.json with the kernel, start the modules and
+   read their tools (sorted by name). */
+oxk_err *oxm_tools_load(oxk_kernel *k, const char *dir, FILE *log, oxm_tool **out, size_t *n);
+void oxm_tools_free(oxm_tool *t, size_t n);
+
+/* ---- channels ---------------------------------------------------------- */
+
+typedef struct oxm_channel oxm_channel;
+struct oxm_channel {
+    /* Send one message (compact JSON text). False when the client is gone. */
+    bool (*send)(oxm_channel *ch, const char *text, size_t len);
+    /* The request is answered (or will never be): no more sends. */
+    void (*done)(oxm_channel *ch);
+    /* True once the client has gone (a dropped HTTP connection). */
+    bool (*gone)(oxm_channel *ch);
+};
+
+/* Send v (a JSON-RPC message) on ch; stolen. */
+bool oxm_send(oxm_channel *ch, json_t *v);
+json_t *oxm_error_msg(const json_t *id, int code, const char *fmt, ...);
+json_t *oxm_result_msg(const json_t *id, json_t *result);
+
+/* ---- server.c ---------------------------------------------------------- */
+
+/* A call waiting for its module's answer on the bus. */
+typedef struct oxm_pending {
+    char command_id[40];
+    pthread_cond_t cv;
+    json_t *answer;           /* the custom event's payload */
+    bool ok;                  /* kind ended ".ok" */
+    struct oxm_pending *next;
+} oxm_pending;
+
+struct oxm_server {
+    oxk_kernel *kernel;
+    oxm_options opts;
+    oxm_tool *tools;
+    size_t ntools;
+    FILE *log;
+    /* The bus router: one subscription for every answer, handed to the
+       waiting call by correlation id. */
+    oxk_subscription *sub;
+    pthread_t router;
+    atomic_bool stopping;
+    pthread_mutex_t mu; /* guards pending */
+    oxm_pending *pending;
+    /* tools/call running at once, bounded by opts.max_calls */
+    pthread_mutex_t calls_mu;
+    pthread_cond_t calls_cv;
+    unsigned ncalls;
+    atomic_ulong next_request; /* ids of the server's own requests */
+};
+
+const oxm_tool *oxm_server_tool(const oxm_server *s, const char *name);
+void oxm_log(oxm_server *s, const char *fmt, ...);
+/* Publish an invoke of method on module with payload; wait for the answer
+   until the deadline (ms from now; 0 = none) or until *cancel. On answer,
+   *out is the payload (new reference) and the return is 1 (ok) or 0 (err);
+   -1 on timeout or cancel (the module is told to cancel). */
+int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
+                      unsigned long deadline_ms, atomic_bool *cancel,
+                      void (*tick)(void *user), void *tick_user, json_t **out);
+
+/* ---- session.c --------------------------------------------------------- */
+
+typedef struct oxm_session oxm_session;
+oxm_session *oxm_session_new(oxm_server *s);
+/* One incoming message (text of len bytes) with the channel its answers
+   go through; the session calls ch->done once when nothing more will go
+   through it. */
+void oxm_session_receive(oxm_session *ss, const char *text, size_t len, oxm_channel *ch);
+/* Cancel what is running, wait for it, free the session. */
+void oxm_session_free(oxm_session *ss);
+bool oxm_session_initialized(const oxm_session *ss);
+/* The client will answer no more questions (end of its input): questions
+   waiting and to come fail at once. */
+void oxm_session_hangup(oxm_session *ss);
+oxm_server *oxm_session_server(oxm_session *ss);
+/* The protocol version agreed at initialize, and the client's name and
+   version from it ("" before initialize). */
+const char *oxm_session_version(const oxm_session *ss);
+const char *oxm_session_client(const oxm_session *ss);
+const char *oxm_session_client_version(const oxm_session *ss);
+/* Whether the client declared the elicitation capability. */
+bool oxm_session_can_elicit(const oxm_session *ss);
+/* A running call, findable by its request id for notifications/cancelled;
+   the session waits for every tracked call before it is freed. */
+void oxm_session_track(oxm_session *ss, const json_t *id, atomic_bool *cancel);
+void oxm_session_untrack(oxm_session *ss, atomic_bool *cancel);
+/* Ask the client (method, params stolen) on ch and wait for its answer:
+   1 with *out the result, 0 with *out the error object, -1 (no *out) when
+   the client is gone, the call is cancelled or timeout_ms passed. */
+int oxm_session_ask(oxm_session *ss, oxm_channel *ch, const char *method, json_t *params,
+                    atomic_bool *cancel, unsigned long timeout_ms, json_t **out);
+
+/* ---- call.c ------------------------------------------------------------ */
+
+/* What a running tools/call shares with its session (for cancellation). */
+typedef struct oxm_call oxm_call;
+/* Run tools/call params for request id on its own thread; answers on ch. */
+void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm_channel *ch);
+
+#endif
