@@ -26,6 +26,7 @@ static const char usage_text[] =
     "                         (default: in memory)\n"
     "  --max-message BYTES    largest message either way (default 4194304)\n"
     "  --max-calls N          tools/call running at once (default and maximum 64)\n"
+    "  --page-size N          tools per tools/list page (default 100)\n"
     "\n"
     "stdio: one JSON-RPC message a line on stdin, answers on stdout, logs on stderr.\n"
     "exit status: 0 at the end of input (or SIGINT/SIGTERM), 2 usage, 3 a module or\n"
@@ -71,7 +72,8 @@ int cmd_mcp(int argc, char **argv)
             return 0;
         }
         bool takes = !strcmp(a, "--modules") || !strcmp(a, "--http") || !strcmp(a, "--token-file") ||
-                     !strcmp(a, "--registry") || !strcmp(a, "--max-message") || !strcmp(a, "--max-calls");
+                     !strcmp(a, "--registry") || !strcmp(a, "--max-message") || !strcmp(a, "--max-calls") ||
+                     !strcmp(a, "--page-size");
         if (!takes) {
             fprintf(stderr, "oxide mcp: unknown option '%s'\n\n%s", a, usage_text);
             return 2;
@@ -98,12 +100,16 @@ int cmd_mcp(int argc, char **argv)
             }
             o.max_message = (size_t)n;
         } else {
-            unsigned long n = strtoul(v, &end, 10);
-            if (!*v || *end || n < 1 || n > 64) {
-                fprintf(stderr, "oxide mcp: --max-calls takes 1 to 64, not '%s'\n", v);
+            bool calls = !strcmp(a, "--max-calls");
+            unsigned long n = strtoul(v, &end, 10), max = calls ? 64 : 100000;
+            if (!*v || *end || n < 1 || n > max) {
+                fprintf(stderr, "oxide mcp: %s takes 1 to %lu, not '%s'\n", a, max, v);
                 return 2;
             }
-            o.max_calls = (unsigned)n;
+            if (calls)
+                o.max_calls = (unsigned)n;
+            else
+                o.page_size = (unsigned)n;
         }
     }
     if (!o.modules_dir) {

@@ -126,12 +126,17 @@ static void tick(void *user)
                               "progress", c->progress, "message", msg));
 }
 
-/* NULL when the user approved; else the isError result saying why not. */
-static json_t *approve(struct oxm_call *c, const oxm_tool *t, const json_t *args)
+/* True when the user approved this call; else *why is the isError result
+   saying why not. Fails closed: no clear "accept" with approve = true is a
+   refusal. */
+static bool approve(struct oxm_call *c, const oxm_tool *t, const json_t *args, json_t **why)
 {
-    if (!oxm_session_can_elicit(c->ss))
-        return tool_error("tool `%s` runs only with the user's approval of each call, and this "
+    *why = NULL;
+    if (!oxm_session_can_elicit(c->ss)) {
+        *why = tool_error("tool `%s` runs only with the user's approval of each call, and this "
                           "client cannot ask for it (no elicitation capability)%s", t->name, "");
+        return false;
+    }
     char *shown = json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS);
     char text[2048];
     snprintf(text, sizeof text, "Allow the tool `%s` (module `%s`) to run with these arguments?\n%.1800s",
@@ -143,17 +148,17 @@ static json_t *approve(struct oxm_call *c, const oxm_tool *t, const json_t *args
                                "true runs the tool once with exactly these arguments", "required",
                                "approve");
     json_t *answer = NULL;
-    int rc = oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel, 0, &answer);
+    int rc = params ? oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel, 0, &answer) : -1;
     const char *action = json_string_value(json_object_get(answer, "action"));
     bool yes = rc == 1 && action && !strcmp(action, "accept") &&
                json_is_true(json_object_get(json_object_get(answer, "content"), "approve"));
+    char said[32];
+    snprintf(said, sizeof said, "%s", rc == 1 && action ? action : rc == 0 ? "with an error" : "nothing");
     json_decref(answer);
     if (yes)
-        return NULL;
-    if (rc < 0)
-        return tool_error("tool `%s` was not approved: no answer from the client%s", t->name, "");
-    return tool_error("tool `%s` was not approved: the user answered %s", t->name,
-                      rc == 1 && action ? action : "with an error");
+        return true;
+    *why = tool_error("tool `%s` was not approved: the user answered %s", t->name, said);
+    return false;
 }
 
 static long ms_since(const struct timespec *t0)
@@ -193,12 +198,10 @@ static json_t *run(struct oxm_call *c)
             result = tool_error("invalid arguments for tool `%s`: %s", name, why);
         else
             reply = oxm_error_msg(c->id, -32602, "invalid arguments for tool %s: %s", name, why);
-    } else if (t->approval && (result = approve(c, t, args))) {
+    } else if (t->approval && !approve(c, t, args, &result)) {
         record(c, t, args, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, ms_since(&t0));
-        if (atomic_load(&c->cancel)) {
-            json_decref(result);
-            result = NULL;
-        }
+        if (!result && !atomic_load(&c->cancel))
+            reply = oxm_error_msg(c->id, -32603, "out of memory");
     } else {
         json_t *out = NULL;
         unsigned long deadline = t->timeout_ms ? t->timeout_ms + 2000 : 0;

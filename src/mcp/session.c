@@ -286,7 +286,7 @@ static void notification(oxm_session *ss, const char *method, const json_t *para
 void oxm_session_receive(oxm_session *ss, const char *text, size_t len, oxm_channel *ch)
 {
     json_error_t je;
-    json_t *msg = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *msg = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (!msg) {
         oxm_log(ss->server, "malformed JSON refused: %s (column %d)", je.text, je.column);
         oxm_send(ch, oxm_error_msg(NULL, -32700, "parse error: %s", je.text));

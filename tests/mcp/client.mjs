@@ -1,0 +1,226 @@
+// client.mjs — `oxide mcp` driven by the official MCP TypeScript SDK.
+//
+//   node client.mjs stdio|http OXIDE GUESTS EXAMPLES
+//
+// GUESTS holds slow.wasm and big.wasm (tests/mcp/guests), EXAMPLES the built
+// examples (echo.wasm, compress.wasm, compress/mcp.json). A modules directory
+// is written to a temporary folder, the server started on it over the chosen
+// transport, and every check prints "ok" or "FAIL"; the exit status is the
+// number of failures.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+
+const [transport, oxide, guests, examples] = process.argv.slice(2);
+let failures = 0;
+function check(ok, what, detail) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}${!ok && detail !== undefined ? ": " + JSON.stringify(detail) : ""}`);
+  if (!ok) failures++;
+}
+
+// ---- The modules directory ------------------------------------------------
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxide-mcp-"));
+function module(id, wasm, tools, extra = {}) {
+  fs.mkdirSync(path.join(dir, id));
+  fs.writeFileSync(path.join(dir, id, "module.json"), JSON.stringify({
+    id, name: id, version: "1.0.0", kind: "wasm", wasm, mcp: "mcp.json", ...extra,
+  }));
+  fs.writeFileSync(path.join(dir, id, "mcp.json"), JSON.stringify({ tools }));
+}
+const obj = (properties = {}, required = []) => ({ type: "object", properties, required });
+module("echo", path.join(examples, "echo.wasm"), [
+  { name: "echo", description: "echo the input", inputSchema: { ...obj({ text: { type: "string", maxLength: 100 } }, ["text"]), additionalProperties: false } },
+  { name: "fail", method: "fail", inputSchema: obj() },
+  { name: "guarded", method: "echo", approval: "always", inputSchema: obj() },
+]);
+module("slow", path.join(guests, "slow.wasm"), [
+  { name: "spin", method: "spin", inputSchema: obj() },
+  { name: "slow_ok", method: "ok", inputSchema: obj() },
+], { timeout_ms: 60000 });
+module("short", path.join(guests, "slow.wasm"), [{ name: "spin_short", method: "spin", inputSchema: obj() }],
+  { timeout_ms: 300 });
+module("big", path.join(guests, "big.wasm"), [{ name: "big", inputSchema: obj() }], { max_memory_pages: 100 });
+const compressTools = JSON.parse(fs.readFileSync(path.join(examples, "compress", "mcp.json"))).tools;
+module("compress", path.join(examples, "compress.wasm"), compressTools);
+const ALL = ["big", "chunk_text", "echo", "fail", "guarded", "select_fields", "slow_ok", "spin", "spin_short", "strip_metadata"];
+
+// ---- The server -----------------------------------------------------------
+const args = ["mcp", "--modules", dir, "--page-size", "3"];
+let server = null, url = null;
+const token = "s3cret-token";
+async function startHttp() {
+  fs.writeFileSync(path.join(dir, "token"), token + "\n");
+  server = spawn(oxide, [...args, "--http", "127.0.0.1:0", "--token-file", path.join(dir, "token")],
+    { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  url = await new Promise((resolve, reject) => {
+    server.stderr.on("data", (d) => {
+      log += d;
+      const m = /listening on (http:\S+)/.exec(log);
+      if (m) resolve(new URL(m[1]));
+    });
+    server.on("exit", (code) => reject(new Error(`oxide mcp exited ${code}: ${log}`)));
+  });
+}
+
+async function connect(name, { elicit } = {}) {
+  const client = new Client({ name, version: "1.0.0" }, { capabilities: elicit ? { elicitation: {} } : {} });
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, elicit);
+  const t = transport === "http"
+    ? new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } })
+    : new StdioClientTransport({ command: oxide, args, stderr: "ignore" });
+  await client.connect(t);
+  return client;
+}
+
+const text = (r) => r.content?.[0]?.text ?? "";
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  if (transport === "http") await startHttp();
+  const c = await connect("oxide-test");
+
+  check(c.getServerVersion()?.name === "oxide", "initialize: serverInfo", c.getServerVersion());
+  check(c.getServerCapabilities()?.tools !== undefined, "initialize: tools capability");
+
+  // tools/list, three at a time
+  const names = [];
+  let cursor, pages = 0;
+  do {
+    const r = await c.listTools(cursor ? { cursor } : {});
+    names.push(...r.tools.map((t) => t.name));
+    cursor = r.nextCursor;
+    pages++;
+  } while (cursor && pages < 20);
+  check(JSON.stringify(names) === JSON.stringify(ALL), "tools/list: every tool, sorted, across pages", names);
+  check(pages === 4, "tools/list: 10 tools in pages of 3", pages);
+  const listed = (await c.listTools()).tools.find((t) => t.name === "big");
+  check(listed?.inputSchema?.type === "object", "tools/list: schemas", listed);
+
+  // tools/call
+  let r = await c.callTool({ name: "echo", arguments: { text: "hi" } });
+  check(!r.isError && r.structuredContent?.input?.text === "hi" && r.structuredContent?.method === "echo",
+    "call: structuredContent is the guest's output", r);
+  check(JSON.parse(text(r)).input.text === "hi", "call: text content is the same JSON", r);
+  r = await c.callTool({ name: "chunk_text", arguments: { text: "hello brave new world", max_chars: 11 } });
+  check(JSON.stringify(r.structuredContent) === JSON.stringify({ result: ["hello brave", "new world"] }),
+    "call: a non-object output is wrapped as {result}", r);
+
+  // refusals
+  r = await c.callTool({ name: "echo", arguments: { text: 5 } });
+  check(r.isError && /invalid arguments.*\/text/.test(text(r)), "schema: wrong type refused before the guest", r);
+  r = await c.callTool({ name: "echo", arguments: { text: "x", extra: 1 } });
+  check(r.isError && /extra.*not allowed/.test(text(r)), "schema: additionalProperties", r);
+  r = await c.callTool({ name: "echo", arguments: { text: "x".repeat(101) } });
+  check(r.isError && /longer than 100/.test(text(r)), "schema: maxLength", r);
+  try {
+    await c.callTool({ name: "nope", arguments: {} });
+    check(false, "unknown tool is -32602");
+  } catch (e) {
+    check(e instanceof McpError && e.code === -32602 && /unknown tool/.test(e.message), "unknown tool is -32602", e.message);
+  }
+
+  // guest failures are tool results
+  r = await c.callTool({ name: "fail", arguments: {} });
+  check(r.isError && /asked to fail/.test(text(r)), "guest error: isError with its reason", r);
+  let t0 = Date.now();
+  r = await c.callTool({ name: "spin_short", arguments: {} });
+  check(r.isError && /interrupted|deadline/.test(text(r)) && Date.now() - t0 < 5000,
+    "deadline: a looping guest stopped by its manifest's timeout", r);
+  r = await c.callTool({ name: "big", arguments: {} });
+  check(r.isError && /over the 4194304-byte/.test(text(r)), "a 5 MB answer is refused, not sent", text(r).slice(0, 200));
+
+  // cancellation, and progress meanwhile
+  const ac = new AbortController();
+  let progress = 0;
+  const spinning = c.callTool({ name: "spin", arguments: {} }, undefined,
+    { signal: ac.signal, onprogress: () => progress++, timeout: 30000 });
+  await sleep(2300);
+  ac.abort("test");
+  try {
+    await spinning;
+    check(false, "cancel: the call is abandoned");
+  } catch (e) {
+    check(true, "cancel: the call is abandoned");
+  }
+  check(progress >= 1, "progress: notifications while the call runs", progress);
+  t0 = Date.now();
+  r = await c.callTool({ name: "slow_ok", arguments: {} }, undefined, { timeout: 10000 });
+  check(!r.isError && r.structuredContent?.ok === true && Date.now() - t0 < 5000,
+    "cancel: the guest was interrupted, its module serves again", r);
+
+  // concurrency: different modules run in parallel
+  const slowFirst = c.callTool({ name: "spin_short", arguments: {} }).then(() => "spin");
+  const fast = c.callTool({ name: "echo", arguments: { text: "quick" } }).then(() => "echo");
+  check((await Promise.race([slowFirst, fast])) === "echo", "parallel: a busy module does not hold up another");
+  await slowFirst;
+  const many = [];
+  for (let i = 0; i < 8; i++) {
+    many.push(i % 2 ? c.callTool({ name: "echo", arguments: { text: `n${i}` } })
+      : c.callTool({ name: "chunk_text", arguments: { text: `w${i} x y`, max_chars: 3 } }));
+  }
+  const got = await Promise.all(many);
+  const good = got.every((g, i) => i % 2 ? g.structuredContent?.input?.text === `n${i}`
+    : g.structuredContent?.result?.[0] === `w${i}`);
+  check(good, "concurrent: 8 calls, each answered with its own result", got.map(text));
+
+  // approval, bound to one call
+  let shown = "";
+  const yes = await connect("approver", { elicit: async (req) => { shown = req.params.message; return { action: "accept", content: { approve: true } }; } });
+  r = await yes.callTool({ name: "guarded", arguments: { secret: 42 } });
+  check(!r.isError && r.structuredContent?.input?.secret === 42, "approval accepted: the call runs", r);
+  check(/guarded/.test(shown) && /"secret":42/.test(shown), "approval: the user sees tool and arguments", shown);
+  const no = await connect("decliner", { elicit: async () => ({ action: "decline" }) });
+  r = await no.callTool({ name: "guarded", arguments: {} });
+  check(r.isError && /not approved.*decline/.test(text(r)), "approval declined: isError", r);
+  r = await c.callTool({ name: "guarded", arguments: {} });
+  check(r.isError && /elicitation/.test(text(r)), "approval without elicitation: isError", r);
+  await yes.close();
+  await no.close();
+
+  await c.close();
+  if (transport === "http") await httpExtras();
+}
+
+// Raw HTTP: what the SDK never sends.
+async function httpExtras() {
+  const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } };
+  const hdrs = { "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
+  let res = await fetch(url, { method: "POST", headers: hdrs, body: JSON.stringify(init) });
+  check(res.status === 401, "http: no bearer token is 401", res.status);
+  const auth = { ...hdrs, Authorization: `Bearer ${token}` };
+  res = await fetch(url, { method: "POST", headers: { ...auth, Origin: "http://evil.example" }, body: JSON.stringify(init) });
+  check(res.status === 403, "http: a foreign Origin is 403", res.status);
+  res = await fetch(url, { method: "POST", headers: auth, body: "{garbage" });
+  const body = await res.json().catch(() => null);
+  check(res.status === 400 && body?.error?.code === -32700, "http: malformed JSON is -32700", body);
+  res = await fetch(url, { method: "POST", headers: auth, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }) });
+  check(res.status === 400, "http: a request without a session is 400", res.status);
+  res = await fetch(url, { method: "POST", headers: auth, body: JSON.stringify(init) });
+  const sid = res.headers.get("mcp-session-id");
+  check(res.status === 200 && sid, "http: initialize opens a session", res.status);
+  await res.text();
+  res = await fetch(url, { method: "DELETE", headers: { ...auth, "Mcp-Session-Id": sid } });
+  check(res.status === 200 || res.status === 204, "http: DELETE ends the session", res.status);
+  res = await fetch(url, { method: "POST", headers: { ...auth, "Mcp-Session-Id": sid }, body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }) });
+  check(res.status === 404, "http: an ended session is 404", res.status);
+  res = await fetch(new URL("/other", url), { method: "POST", headers: auth, body: "{}" });
+  check(res.status === 404, "http: only /mcp is served", res.status);
+}
+
+try {
+  await main();
+} catch (e) {
+  check(false, "unexpected exception", String(e?.stack ?? e));
+} finally {
+  if (server) server.kill("SIGTERM");
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+console.log(`${failures} failure(s)`);
+process.exit(failures ? 1 : 0);

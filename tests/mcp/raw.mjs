@@ -1,0 +1,135 @@
+// raw.mjs — `oxide mcp` over stdio against what no SDK sends: garbage,
+// oversized and half-written messages, floods of unknown methods, batches,
+// a client that vanishes mid-call. The server must answer what it can and
+// keep serving.
+//
+//   node raw.mjs OXIDE GUESTS EXAMPLES
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const [oxide, guests, examples] = process.argv.slice(2);
+let failures = 0;
+function check(ok, what, detail) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}${!ok && detail !== undefined ? ": " + JSON.stringify(detail).slice(0, 400) : ""}`);
+  if (!ok) failures++;
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxide-mcp-raw-"));
+function module(id, wasm, tools, extra = {}) {
+  fs.mkdirSync(path.join(dir, id));
+  fs.writeFileSync(path.join(dir, id, "module.json"),
+    JSON.stringify({ id, name: id, version: "1", kind: "wasm", wasm, mcp: "mcp.json", ...extra }));
+  fs.writeFileSync(path.join(dir, id, "mcp.json"), JSON.stringify({ tools }));
+}
+module("echo", path.join(examples, "echo.wasm"), [{ name: "echo", inputSchema: { type: "object" } }]);
+module("short", path.join(guests, "slow.wasm"), [{ name: "spin", method: "spin", inputSchema: { type: "object" } }],
+  { timeout_ms: 500 });
+
+// Start a server, write `input` (string or chunks), collect stdout lines
+// until it exits or `ms` pass.
+function session(input, { ms = 20000, extra = [], closeAfter = true } = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(oxide, ["mcp", "--modules", dir, ...extra], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "", err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    const timer = setTimeout(() => p.kill("SIGKILL"), ms);
+    p.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const lines = out.split("\n").filter((l) => l.length);
+      resolve({ code, signal, err, msgs: lines.map((l) => { try { return JSON.parse(l); } catch { return { unparsable: l }; } }) });
+    });
+    p.stdin.on("error", () => {});
+    for (const chunk of [].concat(input)) p.stdin.write(chunk);
+    if (closeAfter) p.stdin.end();
+    else resolve.stdin = p.stdin;
+  });
+}
+
+const msg = (o) => JSON.stringify({ jsonrpc: "2.0", ...o }) + "\n";
+const ping = (id) => msg({ id, method: "ping" });
+const byId = (r, id) => r.msgs.find((m) => m.id === id);
+
+async function main() {
+  // garbage, then a ping: answered with parse errors, then pong
+  let r = await session(["garbage\n", "{\"jsonrpc\":\n", "\u0000\u0001\u00ff\n", "[1,2]\n", "42\n",
+    msg({ id: { no: 1 }, method: "ping" }), msg({ id: 1, method: 7 }), ping("after")]);
+  check(r.code === 0, "garbage: the server exits 0 at end of input", r);
+  check(r.msgs.filter((m) => m.error?.code === -32700).length === 3, "garbage: three parse errors (-32700)", r.msgs);
+  check(r.msgs.filter((m) => m.error?.code === -32600).length === 4, "garbage: four invalid requests (-32600)", r.msgs);
+  check(byId(r, "after")?.result !== undefined, "garbage: still serving afterwards", r.msgs);
+  check(/malformed JSON refused/.test(r.err), "garbage: logged on stderr", r.err);
+
+  // a half-written message, then EOF
+  r = await session([ping(1), "{\"jsonrpc\":\"2.0\",\"id\":2,\"meth"]);
+  check(r.code === 0 && byId(r, 1) && !byId(r, 2) && /end of input inside a message/.test(r.err),
+    "half a message then EOF: the rest answered, the half dropped and logged", r);
+
+  // 10,000 unknown methods
+  const flood = [];
+  for (let i = 0; i < 10000; i++) flood.push(msg({ id: i, method: `no/such/${i}` }));
+  flood.push(ping("end"));
+  r = await session(flood.join(""), { ms: 60000 });
+  const nf = r.msgs.filter((m) => m.error?.code === -32601).length;
+  check(nf === 10000 && byId(r, "end")?.result, "10,000 unknown methods: each -32601, then still serving", nf);
+
+  // over the size limit: refused without being held, then still serving
+  const huge = msg({ id: "huge", method: "ping", params: { pad: "x".repeat(5000) } });
+  r = await session([huge, ping("ok")], { extra: ["--max-message", "1024"] });
+  check(r.msgs[0]?.error?.code === -32600 && /over the 1024-byte limit/.test(r.msgs[0]?.error?.message) &&
+    byId(r, "ok")?.result, "a message over --max-message: -32600, then still serving", r.msgs);
+
+  // notifications get no answer; responses to nothing are logged
+  r = await session([msg({ method: "notifications/initialized" }), msg({ id: "x", result: {} }), ping(9)]);
+  check(r.msgs.length === 1 && byId(r, 9), "notifications and stray responses: no answer", r.msgs);
+
+  // a call whose client writes and closes at once is still answered
+  r = await session(msg({ id: 5, method: "tools/call", params: { name: "echo", arguments: { a: 1 } } }));
+  check(byId(r, 5)?.result?.structuredContent?.input?.a === 1, "requests before EOF are answered", r.msgs);
+
+  // a client that vanishes mid-call: the server ends, without hanging
+  const t0 = Date.now();
+  r = await new Promise((resolve) => {
+    const p = spawn(oxide, ["mcp", "--modules", dir], { stdio: ["pipe", "pipe", "pipe"] });
+    p.stdin.write(msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }));
+    setTimeout(() => { p.stdout.destroy(); p.stdin.end(); }, 100);
+    const timer = setTimeout(() => p.kill("SIGKILL"), 20000);
+    p.on("exit", (code, signal) => { clearTimeout(timer); resolve({ code, signal }); });
+  });
+  check(r.signal === null && Date.now() - t0 < 10000, "a vanished client: the server exits by itself", r);
+
+  // a bad tool definition stops start-up, naming file and tool
+  const bad = fs.mkdtempSync(path.join(os.tmpdir(), "oxide-mcp-bad-"));
+  fs.mkdirSync(path.join(bad, "m"));
+  fs.writeFileSync(path.join(bad, "m", "module.json"), JSON.stringify({ id: "m", name: "m", version: "1", kind: "wasm", wasm: path.join(examples, "echo.wasm"), mcp: "mcp.json" }));
+  for (const [tools, want] of [
+    [[{ name: "has space", inputSchema: { type: "object" } }], /tool name `has space`/],
+    [[{ name: "a", inputSchema: { type: "object" } }, { name: "a", inputSchema: { type: "object" } }], /tool `a` is already offered/],
+    [[{ name: "r", inputSchema: { type: "object", properties: { x: { $ref: "#/y" } } } }], /tool `r`.*\/properties\/x\/\$ref.*not supported/],
+    [[{ name: "p", inputSchema: { type: "object", properties: { x: { type: "string", pattern: "(?=a)" } } } }], /tool `p`.*pattern/],
+    [[{ name: "n", inputSchema: { type: "string" } }], /tool `n`.*"type": "object"/],
+  ]) {
+    fs.writeFileSync(path.join(bad, "m", "mcp.json"), JSON.stringify({ tools }));
+    const res = await new Promise((resolve) => {
+      const p = spawn(oxide, ["mcp", "--modules", bad], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      p.stderr.on("data", (d) => (err += d));
+      p.on("exit", (code) => resolve({ code, err }));
+    });
+    check(res.code === 3 && want.test(res.err) && res.err.includes(path.join(bad, "m", "mcp.json")),
+      `start-up refused: ${want}`, res);
+  }
+  fs.rmSync(bad, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} catch (e) {
+  check(false, "unexpected exception", String(e?.stack ?? e));
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+console.log(`${failures} failure(s)`);
+process.exit(failures ? 1 : 0);
