@@ -28,11 +28,14 @@ bool oxm_send(oxm_channel *ch, json_t *v)
 {
     if (!v)
         return false;
+    enum oxm_kind kind = !json_object_get(v, "method") ? OXM_RESPONSE
+                         : json_object_get(v, "id")    ? OXM_REQUEST
+                                                       : OXM_NOTIFICATION;
     char *text = json_dumps(v, JSON_COMPACT);
     json_decref(v);
     if (!text)
         return false;
-    bool ok = ch->send(ch, text, strlen(text));
+    bool ok = ch->send(ch, text, strlen(text), kind);
     free(text);
     return ok;
 }

@@ -43,9 +43,13 @@ void oxm_tools_free(oxm_tool *t, size_t n);
 /* ---- channels ---------------------------------------------------------- */
 
 typedef struct oxm_channel oxm_channel;
+/* What a message is, for transports that treat them differently. */
+enum oxm_kind { OXM_RESPONSE, OXM_NOTIFICATION, OXM_REQUEST };
 struct oxm_channel {
-    /* Send one message (compact JSON text). False when the client is gone. */
-    bool (*send)(oxm_channel *ch, const char *text, size_t len);
+    /* Send one message (compact JSON text). False when the client is gone
+       or cannot take it (an HTTP client that gets plain JSON cannot be
+       asked anything). */
+    bool (*send)(oxm_channel *ch, const char *text, size_t len, enum oxm_kind kind);
     /* The request is answered (or will never be): no more sends. */
     void (*done)(oxm_channel *ch);
     /* True once the client has gone (a dropped HTTP connection). */

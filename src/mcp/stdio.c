@@ -31,8 +31,9 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-static bool sc_send(oxm_channel *ch, const char *text, size_t len)
+static bool sc_send(oxm_channel *ch, const char *text, size_t len, enum oxm_kind kind)
 {
+    (void)kind;
     stdio_channel *sc = (stdio_channel *)ch;
     if (atomic_load(&sc->broken))
         return false;
