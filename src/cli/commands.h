@@ -13,5 +13,6 @@ int cmd_demo(int argc, char **argv);      /* cmd_demo.c */
 int cmd_wast(int argc, char **argv);      /* cmd_wast.c */
 int cmd_wat2wasm(int argc, char **argv);  /* cmd_wat2wasm.c */
 int cmd_mcp(int argc, char **argv);       /* cmd_mcp.c */
+int cmd_log(int argc, char **argv);       /* cmd_log.c */
 
 #endif

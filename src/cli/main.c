@@ -21,6 +21,7 @@ static const command commands[] = {
     {"wat2wasm", cmd_wat2wasm, "translate a text module (.wat) to a validated binary (.wasm)"},
     {"wast", cmd_wast, "run WebAssembly spec-test scripts (.wast)"},
     {"mcp", cmd_mcp, "serve modules as agent tools over the Model Context Protocol"},
+    {"log", cmd_log, "verify or list the decision log of a registry (a hash chain)"},
     {"demo", cmd_demo, "run the kernel demo: modules, bus, registry, in memory"},
 };
 

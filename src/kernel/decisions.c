@@ -2,6 +2,8 @@
 #include "oxide/kernel/decisions.h"
 
 #include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +69,64 @@ void oxk_decisions_free(oxk_decision *ds, size_t n)
     free(ds);
 }
 
+static bool has_column(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *s = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('xai_decisions') WHERE name = ?", -1, &s,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(s) == SQLITE_ROW;
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
+/* ---- The hash chain ----------------------------------------------------------
+   Each entry's hash covers the previous entry's hash and every column of
+   its own, each field prefixed with its length (so no two entries encode
+   alike): SHA-256 hex. The first entry's previous hash is 64 zeros. The
+   chain's head (entries, last hash) is kept in xai_chain, so removing
+   entries from the end is seen too. */
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+static bool entry_hash(const char *prev, const char *const f[7], double confidence, char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    char num[48];
+    snprintf(num, sizeof num, "%.17g", confidence);
+    const char *parts[9] = {prev, f[0], f[1], f[2], f[3], f[4], f[5], f[6], num};
+    for (int i = 0; ok && i < 9; i++) {
+        char len[24];
+        int k = snprintf(len, sizeof len, "%zu:", strlen(parts[i]));
+        ok = EVP_DigestUpdate(ctx, len, (size_t)k) && EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]));
+    }
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    ok = ok && EVP_DigestFinal_ex(ctx, d, &n) && n == 32;
+    EVP_MD_CTX_free(ctx);
+    for (unsigned i = 0; ok && i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    return ok;
+}
+
+/* The chain's head: entries so far and the last hash (GENESIS when empty). */
+static bool chain_head(sqlite3 *db, int64_t *entries, char head[65])
+{
+    sqlite3_stmt *s = NULL;
+    *entries = 0;
+    snprintf(head, 65, "%s", GENESIS);
+    bool ok = sqlite3_prepare_v2(db, "SELECT entries, head FROM xai_chain WHERE k = 0", -1, &s, NULL) == SQLITE_OK;
+    if (ok && sqlite3_step(s) == SQLITE_ROW) {
+        *entries = sqlite3_column_int64(s, 0);
+        const char *h = (const char *)sqlite3_column_text(s, 1);
+        snprintf(head, 65, "%s", h ? h : "");
+    }
+    sqlite3_finalize(s);
+    return ok;
+}
+
 oxk_err *oxk_decision_log_open(oxk_registry *r, oxk_decision_log **out)
 {
     *out = NULL;
@@ -78,9 +138,18 @@ oxk_err *oxk_decision_log_open(oxk_registry *r, oxk_decision_log **out)
                      " rationale TEXT NOT NULL, inputs TEXT NOT NULL, output TEXT NOT NULL,"
                      " confidence REAL NOT NULL);"
                      "CREATE INDEX IF NOT EXISTS idx_xai_actor_time ON xai_decisions"
-                     " (actor, timestamp DESC);",
+                     " (actor, timestamp DESC);"
+                     "CREATE TABLE IF NOT EXISTS xai_chain (k INTEGER PRIMARY KEY CHECK (k = 0),"
+                     " entries INTEGER NOT NULL, head TEXT NOT NULL);",
                      NULL, NULL, NULL) != SQLITE_OK)
         err = oxk_registry_sql_error(db, "create xai_decisions");
+    /* The hash chain's columns, added to a log made before it (its old
+       entries have none, which verify reports). */
+    if (!err && !has_column(db, "hash") &&
+        sqlite3_exec(db, "ALTER TABLE xai_decisions ADD COLUMN prev_hash TEXT;"
+                         "ALTER TABLE xai_decisions ADD COLUMN hash TEXT;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        err = oxk_registry_sql_error(db, "add the hash chain to xai_decisions");
     oxk_registry_db_unlock(r);
     if (err)
         return err;
@@ -107,30 +176,122 @@ oxk_err *oxk_decision_log_append(oxk_decision_log *log, const oxk_decision *d, c
         free(outj);
         return err;
     }
+    double c = (double)d->confidence;
+    const char *f[7] = {d->id, d->timestamp, d->actor, d->action, d->rationale, in, outj};
     sqlite3 *db = oxk_registry_db_lock(log->reg);
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT INTO xai_decisions VALUES (?,?,?,?,?,?,?,?)", -1, &s,
-                           NULL) != SQLITE_OK) {
+    int64_t entries;
+    char prev[65], hash[65];
+    /* One transaction: the entry and the new head, or neither. */
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         err = oxk_registry_sql_error(db, "log decision");
         goto out;
     }
-    sqlite3_bind_text(s, 1, d->id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, d->timestamp, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, d->actor, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, d->action, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, d->rationale, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 6, in, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 7, outj, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s, 8, (double)d->confidence);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (!chain_head(db, &entries, prev) || !entry_hash(prev, f, c, hash)) {
+        err = oxk_registry_sql_error(db, "log decision (hash chain)");
+        goto rollback;
+    }
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs,"
+                           " output, confidence, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           -1, &s, NULL) != SQLITE_OK) {
         err = oxk_registry_sql_error(db, "log decision");
-    else if (id_out)
+        goto rollback;
+    }
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_text(s, i + 1, f[i], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 8, c);
+    sqlite3_bind_text(s, 9, prev, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 10, hash, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        err = oxk_registry_sql_error(db, "log decision");
+        goto rollback;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO xai_chain (k, entries, head) VALUES (0, ?, ?)", -1, &s,
+                           NULL) != SQLITE_OK) {
+        err = oxk_registry_sql_error(db, "log decision (chain head)");
+        goto rollback;
+    }
+    sqlite3_bind_int64(s, 1, entries + 1);
+    sqlite3_bind_text(s, 2, hash, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        err = oxk_registry_sql_error(db, "log decision (chain head)");
+        goto rollback;
+    }
+    if (id_out)
         memcpy(id_out, d->id, sizeof d->id);
+    goto out;
+rollback:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
     sqlite3_finalize(s);
     oxk_registry_db_unlock(log->reg);
     free(in);
     free(outj);
+    return err;
+}
+
+oxk_err *oxk_decision_log_verify(oxk_decision_log *log, oxk_log_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    v->ok = true;
+    sqlite3 *db = oxk_registry_db_lock(log->reg);
+    sqlite3_stmt *s = NULL;
+    oxk_err *err = NULL;
+    char expect[65] = GENESIS;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, timestamp, actor, action, rationale, inputs, output, confidence,"
+                           " prev_hash, hash FROM xai_decisions ORDER BY rowid",
+                           -1, &s, NULL) != SQLITE_OK) {
+        err = oxk_registry_sql_error(db, "verify decisions");
+        goto out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        v->entries++;
+        const char *f[7];
+        for (int i = 0; i < 7; i++) {
+            f[i] = (const char *)sqlite3_column_text(s, i);
+            if (!f[i])
+                f[i] = "";
+        }
+        const char *prev = (const char *)sqlite3_column_text(s, 8);
+        const char *hash = (const char *)sqlite3_column_text(s, 9);
+        char again[65];
+        if (!prev || !hash) {
+            snprintf(v->problem, sizeof v->problem, "entry %lld (%.36s) has no hash: it was written before "
+                     "the chain, or its hash was erased", (long long)v->entries, f[0]);
+        } else if (strcmp(prev, expect)) {
+            snprintf(v->problem, sizeof v->problem, "the chain breaks at entry %lld (%.36s): an entry before "
+                     "it was removed, inserted or moved", (long long)v->entries, f[0]);
+        } else if (!entry_hash(prev, f, sqlite3_column_double(s, 7), again) || strcmp(again, hash)) {
+            snprintf(v->problem, sizeof v->problem, "entry %lld (%.36s) was changed after it was written",
+                     (long long)v->entries, f[0]);
+        } else {
+            snprintf(expect, sizeof expect, "%s", hash);
+            continue;
+        }
+        v->ok = false;
+        break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        err = oxk_registry_sql_error(db, "verify decisions");
+        goto out;
+    }
+    snprintf(v->head, sizeof v->head, "%s", expect);
+    int64_t entries;
+    char head[65];
+    if (v->ok && chain_head(db, &entries, head) && (entries != v->entries || strcmp(head, expect))) {
+        v->ok = false;
+        snprintf(v->problem, sizeof v->problem, "the log holds %lld entries but its head records %lld: "
+                 "entries were removed from the end, or the head was changed",
+                 (long long)v->entries, (long long)entries);
+    }
+out:
+    sqlite3_finalize(s);
+    oxk_registry_db_unlock(log->reg);
     return err;
 }
 

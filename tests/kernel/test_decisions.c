@@ -115,6 +115,100 @@ static void recent_is_newest_first_and_limited(void)
     oxk_registry_free(r);
 }
 
+/* A fresh log of n entries in memory. */
+static oxk_decision_log *chain_of(oxk_registry **r, int n, char ids[][37])
+{
+    oxk_decision_log *log;
+    OK(oxk_registry_open_memory(r));
+    OK(oxk_decision_log_open(*r, &log));
+    for (int i = 0; i < n; i++) {
+        oxk_decision d;
+        OK(oxk_decision_init(&d, "mcp:test", "tools/call", i % 2 ? "echo" : "spin"));
+        json_t *in = json_pack("{s:i}", "n", i);
+        oxk_decision_set_inputs(&d, in);
+        json_decref(in);
+        OK(oxk_decision_log_append(log, &d, ids[i]));
+        oxk_decision_clear(&d);
+    }
+    return log;
+}
+
+static void tamper(oxk_registry *r, const char *sql)
+{
+    sqlite3 *db = oxk_registry_db_lock(r);
+    CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+    oxk_registry_db_unlock(r);
+}
+
+static oxk_log_verdict verdict(oxk_decision_log *log)
+{
+    oxk_log_verdict v;
+    OK(oxk_decision_log_verify(log, &v));
+    return v;
+}
+
+/* The hash chain: an intact log verifies; a changed, removed (middle or
+   end), inserted, moved or unhashed entry is found and named. */
+static void chain_shows_every_edit(void)
+{
+    char ids[5][37], sql[256];
+    oxk_registry *r;
+    oxk_decision_log *log = chain_of(&r, 5, ids);
+    oxk_log_verdict v = verdict(log);
+    CHECK(v.ok && v.entries == 5 && strlen(v.head) == 64 && !v.problem[0]);
+    char head[65];
+    memcpy(head, v.head, sizeof head);
+    oxk_decision d;
+    OK(oxk_decision_init(&d, "a", "b", "c"));
+    OK(oxk_decision_log_append(log, &d, NULL));
+    oxk_decision_clear(&d);
+    v = verdict(log);
+    CHECK(v.ok && v.entries == 6 && strcmp(v.head, head));
+    snprintf(sql, sizeof sql, "UPDATE xai_decisions SET rationale = 'other' WHERE id = '%s'", ids[2]);
+    tamper(r, sql);
+    v = verdict(log);
+    CHECK(!v.ok && strstr(v.problem, "entry 3") && strstr(v.problem, "was changed"));
+    oxk_decision_log_free(log);
+    oxk_registry_free(r);
+
+    log = chain_of(&r, 5, ids);
+    snprintf(sql, sizeof sql, "DELETE FROM xai_decisions WHERE id = '%s'", ids[1]);
+    tamper(r, sql);
+    v = verdict(log);
+    CHECK(!v.ok && strstr(v.problem, "chain breaks at entry 2"));
+    oxk_decision_log_free(log);
+    oxk_registry_free(r);
+
+    log = chain_of(&r, 5, ids);
+    snprintf(sql, sizeof sql, "DELETE FROM xai_decisions WHERE id = '%s'", ids[4]);
+    tamper(r, sql);
+    v = verdict(log);
+    CHECK(!v.ok && strstr(v.problem, "holds 4 entries but its head records 5"));
+    oxk_decision_log_free(log);
+    oxk_registry_free(r);
+
+    /* moved: entry 1's row re-inserted at the end */
+    log = chain_of(&r, 3, ids);
+    snprintf(sql, sizeof sql,
+             "CREATE TEMP TABLE t AS SELECT * FROM xai_decisions WHERE id = '%s';"
+             "DELETE FROM xai_decisions WHERE id = '%s'; INSERT INTO xai_decisions SELECT * FROM t;",
+             ids[0], ids[0]);
+    tamper(r, sql);
+    v = verdict(log);
+    CHECK(!v.ok && strstr(v.problem, "chain breaks at entry 1"));
+    oxk_decision_log_free(log);
+    oxk_registry_free(r);
+
+    log = chain_of(&r, 2, ids);
+    tamper(r, "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence)"
+              " VALUES ('6f1c0a52-7a51-4f6e-9b07-2b1b1b1b1b1b', '2026-01-01T00:00:00+00:00', 'x', 'a', 'r',"
+              " 'null', 'null', 1)");
+    v = verdict(log);
+    CHECK(!v.ok && strstr(v.problem, "entry 3") && strstr(v.problem, "has no hash"));
+    oxk_decision_log_free(log);
+    oxk_registry_free(r);
+}
+
 static void bad_rows_give_clear_errors(void)
 {
     oxk_registry *r;
@@ -125,7 +219,7 @@ static void bad_rows_give_clear_errors(void)
     OK(oxk_decision_log_open(r, &again));
     oxk_decision_log_free(again);
     sqlite3 *db = oxk_registry_db_lock(r);
-    sqlite3_exec(db, "INSERT INTO xai_decisions VALUES ('x','2026-01-01T00:00:00+00:00','bad-"
+    sqlite3_exec(db, "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence) VALUES ('x','2026-01-01T00:00:00+00:00','bad-"
                      "uuid','a','r','null','null',1)", NULL, NULL, NULL);
     oxk_registry_db_unlock(r);
     oxk_decision *ds;
@@ -134,9 +228,9 @@ static void bad_rows_give_clear_errors(void)
     CHECK_STR(oxk_err_message(e), "bad uuid: x");
     oxk_err_free(e);
     db = oxk_registry_db_lock(r);
-    sqlite3_exec(db, "INSERT INTO xai_decisions VALUES ('6f1c0a52-7a51-4f6e-9b07-2b1b1b1b1b1b',"
+    sqlite3_exec(db, "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence) VALUES ('6f1c0a52-7a51-4f6e-9b07-2b1b1b1b1b1b',"
                      "'later','bad-ts','a','r','null','null',1);"
-                     "INSERT INTO xai_decisions VALUES ('6f1c0a52-7a51-4f6e-9b07-2b1b1b1b1b1c',"
+                     "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence) VALUES ('6f1c0a52-7a51-4f6e-9b07-2b1b1b1b1b1c',"
                      "'2026-01-01T00:00:00+00:00','bad-json','a','r','{','null',1)",
                  NULL, NULL, NULL);
     oxk_registry_db_unlock(r);
@@ -155,5 +249,6 @@ int main(void)
     RUN(confidence_is_clamped);
     RUN(recent_is_newest_first_and_limited);
     RUN(bad_rows_give_clear_errors);
+    RUN(chain_shows_every_edit);
     return CHECK_DONE();
 }

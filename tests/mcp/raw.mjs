@@ -100,6 +100,34 @@ async function main() {
   });
   check(r.signal === null && Date.now() - t0 < 10000, "a vanished client: the server exits by itself", r);
 
+  // the audit trail: every call in the registry's decision log, a hash chain
+  const reg = path.join(dir, "registry.db");
+  r = await session([msg({ id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "auditor", version: "9.9" } } }),
+    msg({ id: 2, method: "tools/call", params: { name: "echo", arguments: { a: 1 } } }),
+    msg({ id: 3, method: "tools/call", params: { name: "spin", arguments: {} } })], { extra: ["--registry", reg] });
+  check(byId(r, 2)?.result && byId(r, 3)?.result?.isError, "audit: calls answered with --registry", r.msgs);
+  const run = (cmd, a) => new Promise((resolve) => {
+    const p = spawn(cmd, a, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (out += d));
+    p.on("exit", (code) => resolve({ code, out }));
+  });
+  let v = await run(oxide, ["log", "verify", "--registry", reg]);
+  check(v.code === 0 && /^ok: 3 entries, head [0-9a-f]{64}/.test(v.out), "audit: log verify on an intact log (two calls, and the module's own record of the failure)", v);
+  const head = /head ([0-9a-f]{64})/.exec(v.out)?.[1];
+  const l = await run(oxide, ["log", "list", "--registry", reg]);
+  const entries = l.out.trim().split("\n").map((x) => JSON.parse(x));
+  const call = entries.find((e) => e.rationale === "echo");
+  check(call?.actor === "mcp:auditor" && call?.inputs?.client_version === "9.9" && call?.output?.outcome === "ok" &&
+    /^[0-9a-f]{64}$/.test(call?.inputs?.arguments_sha256) && entries.some((e) => e.output?.outcome === "error"),
+    "audit: each call recorded with client, tool, argument digest and outcome", entries);
+  v = await run(oxide, ["log", "verify", "--registry", reg, "--expect", head]);
+  check(v.code === 0, "audit: --expect the recorded head", v);
+  v = await run("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE xai_decisions SET output=replace(output,'error','ok')\"); c.commit()", reg]);
+  v = await run(oxide, ["log", "verify", "--registry", reg]);
+  check(v.code === 1 && /TAMPERED: entry 2 .* was changed/.test(v.out), "audit: an edited entry is found", v);
+
   // a bad tool definition stops start-up, naming file and tool
   const bad = fs.mkdtempSync(path.join(os.tmpdir(), "oxide-mcp-bad-"));
   fs.mkdirSync(path.join(bad, "m"));

@@ -2,6 +2,9 @@
  * oxide/kernel/decisions.h — the explainable-AI decision log: an append-only table
  * `xai_decisions` in the registry's database (no update, no delete).
  *
+ * Every entry is chained to the one before by its hash (see
+ * oxk_decision_log_verify), so an edit made behind the log's back shows.
+ *
  * Timestamps are RFC 3339 "+00:00" with nine fractional digits, so ordering
  * by the TEXT column is time order (the original's variable-width fractions
  * could misorder rows within a second); ties go to the later insert.
@@ -14,6 +17,7 @@
 #define OXIDE_DECISIONS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +61,22 @@ oxk_err *oxk_decision_log_recent(oxk_decision_log *log, int64_t limit, oxk_decis
 oxk_err *oxk_decision_log_by_actor(oxk_decision_log *log, const char *actor, oxk_decision **out,
                                   size_t *n);
 oxk_err *oxk_decision_log_count(oxk_decision_log *log, int64_t *out);
+
+/* The log is a hash chain: each entry stores the SHA-256 of the entry before
+   it and of its own fields, and the chain's head (entries, last hash) is
+   kept beside it. verify walks the chain in the order entries were written:
+   any entry changed, removed (also from the end), inserted or moved shows.
+   An error means the database could not be read; a broken chain is
+   ok = false with the first problem found. Rewriting the whole chain
+   cannot be seen from inside the database: keep `head` somewhere else to
+   compare. */
+typedef struct oxk_log_verdict {
+    bool ok;
+    int64_t entries;   /* entries read (up to the problem, when there is one) */
+    char head[65];     /* the last good hash */
+    char problem[256]; /* "" when ok */
+} oxk_log_verdict;
+oxk_err *oxk_decision_log_verify(oxk_decision_log *log, oxk_log_verdict *out);
 
 #ifdef __cplusplus
 }
