@@ -79,20 +79,32 @@ static bool fail(walk *w, const char *fmt, ...)
 /* ---- Patterns ---------------------------------------------------------- */
 
 /* ECMAScript to POSIX ERE, for the part both have. NULL (with why) when
-   the pattern uses what ERE lacks. */
+   the pattern uses what ERE lacks, or could make regcomp's automaton huge
+   (repetition counts multiply its states): patterns are at most 512 bytes,
+   a count at most 100, all counts multiplied at most 10,000. */
 static char *translate(const char *src, walk *w)
 {
     size_t n = strlen(src), cap = n * 12 + 1, o = 0;
+    if (n > 512) {
+        fail(w, "pattern is longer than 512 bytes");
+        return NULL;
+    }
     char *dst = malloc(cap);
     if (!dst) {
         fail(w, "out of memory");
         return NULL;
     }
     bool in_class = false;
+    bool can_repeat = false; /* the last thing written was an atom or a group */
+    unsigned long product = 1;
+    const char *why = "uses a regular-expression feature Oxide cannot enforce (lookaround, lazy "
+                      "quantifiers, backreferences, \\b, escapes like \\u)";
     for (size_t i = 0; i < n; i++) {
         char c = src[i];
         const char *put = NULL;
         char one[3] = {c, 0, 0};
+        char count[48];
+        bool atom = true;
         if (c == '\\' && i + 1 < n) {
             char e = src[++i];
             static const struct { char e; const char *out, *in; } cls[] = {
@@ -117,13 +129,11 @@ static char *translate(const char *src, walk *w)
                         if (e == ']' || e == '\\' || e == '^' || e == '-')
                             goto refuse; /* no POSIX spelling inside a class */
                         one[0] = e;
+                    } else if (e == '/' || e == '-') {
+                        one[0] = e;
                     } else {
                         one[0] = '\\';
                         one[1] = e;
-                    }
-                    if (e == '/' || e == '-') {
-                        one[0] = e;
-                        one[1] = 0;
                     }
                 } else {
                     goto refuse; /* \b, \B, \1, \u, \x, \c, \p... */
@@ -134,6 +144,7 @@ static char *translate(const char *src, walk *w)
             if (c == ']')
                 in_class = false;
             put = one;
+            atom = !in_class;
         } else if (c == '[') {
             in_class = true;
             size_t j = i + 1;
@@ -142,19 +153,64 @@ static char *translate(const char *src, walk *w)
             if (j < n && src[j] == ']')
                 goto refuse; /* ECMAScript's empty class [] */
             put = one;
+            atom = false;
         } else if (c == '(' && i + 1 < n && src[i + 1] == '?') {
             if (i + 2 < n && src[i + 2] == ':') {
                 put = "(";
                 i += 2;
+                atom = false;
             } else {
                 goto refuse; /* lookaround, named groups */
             }
-        } else if ((c == '*' || c == '+' || c == '?' || c == '}') && i + 1 < n && src[i + 1] == '?') {
-            goto refuse; /* lazy quantifier */
+        } else if (c == '(' || c == '|' || c == '^' || c == '$') {
+            put = one;
+            atom = false;
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            if (!can_repeat) {
+                why = "has a quantifier with nothing to repeat";
+                goto refuse;
+            }
+            if (i + 1 < n && src[i + 1] == '?')
+                goto refuse; /* lazy quantifier */
+            if (c == '{') {
+                char *end;
+                unsigned long lo = strtoul(src + i + 1, &end, 10), hi = lo;
+                if (end == src + i + 1 || (*end != ',' && *end != '}')) {
+                    why = "has a '{' that is not a repetition count (escape it as \\{)";
+                    goto refuse;
+                }
+                if (*end == ',') {
+                    const char *h = end + 1;
+                    hi = *h == '}' ? lo : strtoul(h, &end, 10);
+                    if (*h == '}')
+                        end = (char *)h;
+                    if (*end != '}' || hi < lo) {
+                        why = "has a malformed repetition count";
+                        goto refuse;
+                    }
+                }
+                product *= hi ? hi : 1;
+                if (hi > 100 || product > 10000) {
+                    why = "repeats too much (counts up to 100, all counts multiplied up to 10,000)";
+                    goto refuse;
+                }
+                size_t k = (size_t)(end - (src + i)) + 1;
+                snprintf(count, sizeof count, "%.*s", (int)k, src + i);
+                put = count;
+                i += k - 1;
+            } else {
+                put = one;
+            }
+            atom = false;
+        } else if (c == ')') {
+            put = one;
         } else {
             put = one;
         }
+        can_repeat = atom && !in_class;
         size_t k = strlen(put);
+        if (o + k + 1 > cap)
+            goto refuse;
         memcpy(dst + o, put, k);
         o += k;
     }
@@ -162,8 +218,7 @@ static char *translate(const char *src, walk *w)
     return dst;
 refuse:
     free(dst);
-    fail(w, "pattern \"%s\" uses a regular-expression feature Oxide cannot enforce "
-            "(lookaround, lazy quantifiers, backreferences, \\b, escapes like \\u)", src);
+    fail(w, "pattern \"%s\" %s", src, why);
     return NULL;
 }
 
