@@ -40,9 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s.opts.max_message = 1 << 20;
         s.opts.max_calls = 8;
         s.opts.page_size = 2;
-        pthread_mutex_init(&s.mu, NULL);
-        pthread_mutex_init(&s.calls_mu, NULL);
-        pthread_cond_init(&s.calls_cv, NULL);
+        oxm_calls_init(&s);
     }
     oxm_channel ch = {check_send, no_done, never_gone};
     oxm_session *ss = oxm_session_new(&s);

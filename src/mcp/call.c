@@ -11,12 +11,18 @@
 #include "server.h"
 
 struct oxm_call {
+    struct oxm_call *next; /* in the server's queue */
     oxm_session *ss;
     oxm_server *s;
     oxm_channel *ch;
     json_t *id, *params, *progress_token;
     atomic_bool cancel;
     unsigned ticks, progress;
+    /* the audit record, written after the answer is sent */
+    const oxm_tool *tool;
+    const char *outcome;
+    char *why;
+    long ms;
 };
 
 /* ---- Results ------------------------------------------------------------- */
@@ -73,6 +79,15 @@ static void digest_hex(const json_t *v, char out[65])
         for (unsigned i = 0; i < n && i < 32; i++)
             snprintf(out + 2 * i, 3, "%02x", d[i]);
     free(text);
+}
+
+/* What the audit record will say (run() decides, finish() writes). */
+static void note(struct oxm_call *c, const oxm_tool *t, const char *outcome, const char *why, long ms)
+{
+    c->tool = t;
+    c->outcome = outcome;
+    c->why = why ? strdup(why) : NULL;
+    c->ms = ms;
 }
 
 static void record(struct oxm_call *c, const oxm_tool *t, const json_t *args, const char *outcome,
@@ -191,7 +206,7 @@ static json_t *run(struct oxm_call *c)
     json_t *reply = NULL, *result = NULL;
     char why[600];
     if (!oxm_schema_validate(t->input, args, why, sizeof why)) {
-        record(c, t, args, "refused", why, 0);
+        note(c, t, "refused", why, 0);
         /* 2025-11-25 wants input errors as tool results the model can read
            and correct; earlier versions as invalid params */
         if (!strcmp(oxm_session_version(c->ss), "2025-11-25"))
@@ -199,7 +214,7 @@ static json_t *run(struct oxm_call *c)
         else
             reply = oxm_error_msg(c->id, -32602, "invalid arguments for tool %s: %s", name, why);
     } else if (t->approval && !approve(c, t, args, &result)) {
-        record(c, t, args, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, ms_since(&t0));
+        note(c, t, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, ms_since(&t0));
         if (!result && !atomic_load(&c->cancel))
             reply = oxm_error_msg(c->id, -32603, "out of memory");
     } else {
@@ -208,20 +223,20 @@ static json_t *run(struct oxm_call *c)
         int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, tick, c, &out);
         long ms = ms_since(&t0);
         if (atomic_load(&c->cancel)) {
-            record(c, t, args, "cancelled", NULL, ms);
+            note(c, t, "cancelled", NULL, ms);
         } else if (rc < 0) {
             snprintf(why, sizeof why, "no answer from module `%s` within %lu ms", t->module_id, deadline);
-            record(c, t, args, "timeout", why, ms);
+            note(c, t, "timeout", why, ms);
             result = tool_error("%s%s", why, "");
         } else if (rc == 0) {
             const char *e = json_string_value(json_object_get(out, "error"));
-            record(c, t, args, "error", e ? e : "the guest failed", ms);
+            note(c, t, "error", e ? e : "the guest failed", ms);
             result = tool_error("%s%s", e ? e : "the guest failed", "");
         } else if (t->output && !valid_output(t, out, why, sizeof why)) {
-            record(c, t, args, "bad output", why, ms);
+            note(c, t, "bad output", why, ms);
             result = tool_error("the tool's output does not match its outputSchema: %s%s", why, "");
         } else {
-            record(c, t, args, "ok", NULL, ms);
+            note(c, t, "ok", NULL, ms);
             result = tool_output(s, out);
         }
         json_decref(out);
@@ -232,9 +247,8 @@ static json_t *run(struct oxm_call *c)
     return reply;
 }
 
-static void *call_thread(void *arg)
+static void finish(struct oxm_call *c)
 {
-    struct oxm_call *c = arg;
     oxm_server *s = c->s;
     json_t *reply = run(c);
     if (reply && !atomic_load(&c->cancel))
@@ -242,17 +256,67 @@ static void *call_thread(void *arg)
     else
         json_decref(reply);
     c->ch->done(c->ch);
+    /* The record after the answer: the client does not wait for the disk. */
+    if (c->tool) {
+        json_t *args = json_object_get(c->params, "arguments");
+        record(c, c->tool, args, c->outcome, c->why, c->ms);
+    }
+    free(c->why);
     json_decref(c->id);
     json_decref(c->params);
     json_decref(c->progress_token);
     pthread_mutex_lock(&s->calls_mu);
     s->ncalls--;
-    pthread_cond_signal(&s->calls_cv);
+    pthread_cond_broadcast(&s->calls_cv);
     pthread_mutex_unlock(&s->calls_mu);
     /* last: once untracked, the session (and the server after it) may go */
     oxm_session_untrack(c->ss, &c->cancel);
     free(c);
-    return NULL;
+}
+
+/* A worker: calls from the queue until the pool stops. Threads are kept,
+   not made per call: making one costs more than a whole echo call. */
+static void *worker(void *arg)
+{
+    oxm_server *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->calls_mu);
+        while (!s->queue && !s->pool_stop) {
+            s->idle++;
+            pthread_cond_wait(&s->work_cv, &s->calls_mu);
+            s->idle--;
+        }
+        struct oxm_call *c = s->queue;
+        if (c) {
+            s->queue = c->next;
+            if (!s->queue)
+                s->queue_tail = NULL;
+        }
+        pthread_mutex_unlock(&s->calls_mu);
+        if (!c)
+            return NULL;
+        finish(c);
+    }
+}
+
+void oxm_calls_init(oxm_server *s)
+{
+    pthread_mutex_init(&s->calls_mu, NULL);
+    pthread_cond_init(&s->calls_cv, NULL);
+    pthread_cond_init(&s->work_cv, NULL);
+}
+
+void oxm_calls_fini(oxm_server *s)
+{
+    pthread_mutex_lock(&s->calls_mu);
+    s->pool_stop = true;
+    pthread_cond_broadcast(&s->work_cv);
+    pthread_mutex_unlock(&s->calls_mu);
+    for (unsigned i = 0; i < s->nworkers; i++)
+        pthread_join(s->workers[i], NULL);
+    pthread_mutex_destroy(&s->calls_mu);
+    pthread_cond_destroy(&s->calls_cv);
+    pthread_cond_destroy(&s->work_cv);
 }
 
 void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm_channel *ch)
@@ -264,12 +328,6 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
         ch->done(ch);
         return;
     }
-    /* At most max_calls at once: the reader waits here (back-pressure). */
-    pthread_mutex_lock(&s->calls_mu);
-    while (s->ncalls >= s->opts.max_calls)
-        pthread_cond_wait(&s->calls_cv, &s->calls_mu);
-    s->ncalls++;
-    pthread_mutex_unlock(&s->calls_mu);
     c->ss = ss;
     c->s = s;
     c->ch = ch;
@@ -277,20 +335,27 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
     c->params = params ? json_deep_copy(params) : json_object();
     atomic_init(&c->cancel, false);
     oxm_session_track(ss, id, &c->cancel);
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_t th;
-    if (pthread_create(&th, &at, call_thread, c) != 0) {
-        oxm_send(ch, oxm_error_msg(id, -32603, "cannot start a thread for the call"));
-        oxm_session_untrack(ss, &c->cancel);
-        json_decref(c->id);
-        json_decref(c->params);
-        free(c);
-        pthread_mutex_lock(&s->calls_mu);
-        s->ncalls--;
-        pthread_mutex_unlock(&s->calls_mu);
-        ch->done(ch);
+    /* At most max_calls at once: the reader waits here (back-pressure). */
+    pthread_mutex_lock(&s->calls_mu);
+    while (s->ncalls >= s->opts.max_calls)
+        pthread_cond_wait(&s->calls_cv, &s->calls_mu);
+    s->ncalls++;
+    if (s->queue_tail)
+        s->queue_tail->next = c;
+    else
+        s->queue = c;
+    s->queue_tail = c;
+    bool spawn = s->idle == 0 && s->nworkers < s->opts.max_calls &&
+                 s->nworkers < sizeof s->workers / sizeof s->workers[0];
+    if (spawn && pthread_create(&s->workers[s->nworkers], NULL, worker, s) == 0)
+        s->nworkers++;
+    bool stuck = s->nworkers == 0; /* not even one worker: run it here */
+    if (stuck) {
+        s->queue = s->queue_tail = NULL;
+    } else {
+        pthread_cond_signal(&s->work_cv);
     }
-    pthread_attr_destroy(&at);
+    pthread_mutex_unlock(&s->calls_mu);
+    if (stuck)
+        finish(c);
 }

@@ -1,5 +1,5 @@
-/* server.c — the MCP server object: its tool table, and the router that
-   hands each module's answer on the bus to the call waiting for it. */
+/* server.c — the MCP server object: its tool table, JSON-RPC message
+   helpers, and invoking a module over the kernel bus. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,14 +56,15 @@ json_t *oxm_result_msg(const json_t *id, json_t *result)
     return json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result", result);
 }
 
-/* ---- The bus router ------------------------------------------------------------ */
+/* ---- Invoking a module over the bus ------------------------------------------
+   Each call subscribes to the bus for its own answer only (the module's
+   custom event correlated with the command), so the module's publish wakes
+   the waiting call directly. */
 
-/* Only answers to commands (custom events with a correlation id) reach the
-   router's queue; calls in flight are bounded below the queue's size. */
-static bool is_answer(const oxk_envelope *env, void *user)
+static bool answer_to(const oxk_envelope *env, void *user)
 {
-    (void)user;
-    return oxk_envelope_message(env)->type == OXK_EV_CUSTOM && oxk_envelope_correlation_id(env);
+    const char *cid = oxk_envelope_correlation_id(env);
+    return cid && oxk_envelope_message(env)->type == OXK_EV_CUSTOM && !strcmp(cid, (const char *)user);
 }
 
 static bool ends_with(const char *s, const char *tail)
@@ -72,55 +73,11 @@ static bool ends_with(const char *s, const char *tail)
     return n >= k && !strcmp(s + n - k, tail);
 }
 
-static void *route(void *arg)
-{
-    oxm_server *s = arg;
-    while (!atomic_load(&s->stopping)) {
-        oxk_envelope *env;
-        oxk_subscription_recv(s->sub, -1, &env);
-        if (!env)
-            continue;
-        const char *cid = oxk_envelope_correlation_id(env);
-        const oxk_message *m = oxk_envelope_message(env);
-        pthread_mutex_lock(&s->mu);
-        for (oxm_pending *p = s->pending; p; p = p->next)
-            if (!strcmp(p->command_id, cid) && !p->answer) {
-                p->answer = json_incref(m->payload ? m->payload : json_null());
-                p->ok = ends_with(m->kind, ".ok");
-                pthread_cond_signal(&p->cv);
-                break;
-            }
-        pthread_mutex_unlock(&s->mu);
-        oxk_envelope_unref(env);
-    }
-    return NULL;
-}
-
-static void unlink_pending(oxm_server *s, oxm_pending *p)
-{
-    for (oxm_pending **pp = &s->pending; *pp; pp = &(*pp)->next)
-        if (*pp == p) {
-            *pp = p->next;
-            break;
-        }
-}
-
-static void deadline_in(struct timespec *t, unsigned long ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, t);
-    t->tv_sec += (time_t)(ms / 1000);
-    t->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
-static long ms_until(const struct timespec *t)
+static long ms_since(const struct timespec *t)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000L;
+    return (long)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000L;
 }
 
 int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
@@ -128,65 +85,58 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
                       void *tick_user, json_t **out)
 {
     *out = NULL;
+    oxk_bus *bus = oxk_kernel_bus(s->kernel);
     oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = module, .method = method, .payload = payload};
-    oxk_envelope *env;
+    oxk_envelope *env = NULL;
+    oxk_subscription *sub = NULL;
+    char command_id[40];
     oxk_err *err = oxk_envelope_new(MCP_SOURCE, &cmd, &env);
+    if (!err) {
+        snprintf(command_id, sizeof command_id, "%s", oxk_envelope_id(env));
+        /* subscribed before publishing: the answer may come at once */
+        err = oxk_bus_subscribe_filtered(bus, answer_to, command_id, &sub);
+    }
     if (err) {
         *out = json_pack("{s:s}", "error", oxk_err_message(err));
         oxk_err_free(err);
+        oxk_envelope_unref(env);
         return 0;
     }
-    oxm_pending p = {.next = NULL};
-    snprintf(p.command_id, sizeof p.command_id, "%s", oxk_envelope_id(env));
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p.cv, &ca);
-    pthread_condattr_destroy(&ca);
-    /* Waiting before publishing: the answer may come at once. */
-    pthread_mutex_lock(&s->mu);
-    p.next = s->pending;
-    s->pending = &p;
-    pthread_mutex_unlock(&s->mu);
-    oxk_bus_publish(oxk_kernel_bus(s->kernel), env);
+    oxk_bus_publish(bus, env);
     oxk_envelope_unref(env);
 
-    struct timespec end;
-    deadline_in(&end, deadline_ms);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     bool told = false;
-    pthread_mutex_lock(&s->mu);
-    while (!p.answer) {
+    oxk_envelope *ans = NULL;
+    for (;;) {
+        oxk_subscription_recv(sub, 200, &ans); /* five looks a second at cancel and tick */
+        if (ans)
+            break;
         if (cancel && atomic_load(cancel) && !told) {
-            /* the module answers "interrupted" or "cancelled" */
-            pthread_mutex_unlock(&s->mu);
-            oxk_modules_cancel(oxk_kernel_modules(s->kernel), module, p.command_id);
-            pthread_mutex_lock(&s->mu);
+            /* the module answers "interrupted" or "cancelled": wait for it */
+            oxk_modules_cancel(oxk_kernel_modules(s->kernel), module, command_id);
             told = true;
-            deadline_in(&end, 5000); /* the answer to the cancel, or give up */
+            clock_gettime(CLOCK_MONOTONIC, &start);
             deadline_ms = 5000;
             continue;
         }
-        if (deadline_ms && ms_until(&end) <= 0)
+        if (deadline_ms && ms_since(&start) >= (long)deadline_ms)
             break;
-        struct timespec wake;
-        deadline_in(&wake, 200); /* look at cancel and tick five times a second */
-        pthread_cond_timedwait(&p.cv, &s->mu, &wake);
-        if (tick && !p.answer) {
-            pthread_mutex_unlock(&s->mu);
+        if (tick)
             tick(tick_user);
-            pthread_mutex_lock(&s->mu);
-        }
     }
-    unlink_pending(s, &p);
-    pthread_mutex_unlock(&s->mu);
-    pthread_cond_destroy(&p.cv);
-    if (!p.answer) {
+    oxk_subscription_close(sub);
+    if (!ans) {
         if (!told)
-            oxk_modules_cancel(oxk_kernel_modules(s->kernel), module, p.command_id);
+            oxk_modules_cancel(oxk_kernel_modules(s->kernel), module, command_id);
         return -1;
     }
-    *out = p.answer;
-    return told ? -1 : p.ok;
+    const oxk_message *m = oxk_envelope_message(ans);
+    *out = json_incref(m->payload ? m->payload : json_null());
+    bool ok = ends_with(m->kind, ".ok");
+    oxk_envelope_unref(ans);
+    return told ? -1 : ok;
 }
 
 /* ---- The server ------------------------------------------------------------- */
@@ -221,27 +171,18 @@ oxk_err *oxm_server_new(oxk_kernel *k, const oxm_options *opts, oxm_server **out
     s->opts = *opts;
     if (!s->opts.max_message)
         s->opts.max_message = OXM_DEFAULT_MAX_MESSAGE;
-    /* The router's and each module's queue hold OXK_BUS_QUEUE_CAP
-       envelopes: calls in flight stay below that, so no answer is dropped. */
+    /* A module's queue holds OXK_BUS_QUEUE_CAP envelopes: calls in flight
+       stay below that, so no command is dropped. */
     if (!s->opts.max_calls || s->opts.max_calls > OXK_BUS_QUEUE_CAP / 2)
         s->opts.max_calls = OXK_BUS_QUEUE_CAP / 2;
     if (!s->opts.page_size)
         s->opts.page_size = 100;
     s->log = opts->log ? opts->log : stderr;
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_mutex_init(&s->calls_mu, NULL);
-    pthread_cond_init(&s->calls_cv, NULL);
-    oxk_err *err = oxk_bus_subscribe_filtered(oxk_kernel_bus(k), is_answer, NULL, &s->sub);
-    if (!err)
-        err = oxm_tools_load(k, opts->modules_dir, s->log, &s->tools, &s->ntools);
-    if (!err && pthread_create(&s->router, NULL, route, s) != 0)
-        err = oxk_err_new(OXK_ERR_OTHER, "cannot start the bus router thread");
+    oxm_calls_init(s);
+    oxk_err *err = oxm_tools_load(k, opts->modules_dir, s->log, &s->tools, &s->ntools);
     if (err) {
-        oxk_subscription_close(s->sub);
         oxm_tools_free(s->tools, s->ntools);
-        pthread_mutex_destroy(&s->mu);
-        pthread_mutex_destroy(&s->calls_mu);
-        pthread_cond_destroy(&s->calls_cv);
+        oxm_calls_fini(s);
         free(s);
         return err;
     }
@@ -253,13 +194,7 @@ void oxm_server_free(oxm_server *s)
 {
     if (!s)
         return;
-    atomic_store(&s->stopping, true);
-    oxk_subscription_interrupt(s->sub);
-    pthread_join(s->router, NULL);
-    oxk_subscription_close(s->sub);
+    oxm_calls_fini(s);
     oxm_tools_free(s->tools, s->ntools);
-    pthread_mutex_destroy(&s->mu);
-    pthread_mutex_destroy(&s->calls_mu);
-    pthread_cond_destroy(&s->calls_cv);
     free(s);
 }

@@ -2,7 +2,7 @@
  * server.h — what the MCP server's files share (internal to src/mcp/).
  *
  *   tools.c    modules and their mcp.json read into the tool table
- *   server.c   the server: the tool table, the bus reply router
+ *   server.c   the server: the tool table, invoking a module over the bus
  *   session.c  one client's JSON-RPC conversation (initialize, tools/list...)
  *   call.c     one tools/call: check, approve, invoke over the bus, answer
  *   stdio.c    the stdio transport; http.c the Streamable HTTP transport
@@ -63,32 +63,22 @@ json_t *oxm_result_msg(const json_t *id, json_t *result);
 
 /* ---- server.c ---------------------------------------------------------- */
 
-/* A call waiting for its module's answer on the bus. */
-typedef struct oxm_pending {
-    char command_id[40];
-    pthread_cond_t cv;
-    json_t *answer;           /* the custom event's payload */
-    bool ok;                  /* kind ended ".ok" */
-    struct oxm_pending *next;
-} oxm_pending;
-
 struct oxm_server {
     oxk_kernel *kernel;
     oxm_options opts;
     oxm_tool *tools;
     size_t ntools;
     FILE *log;
-    /* The bus router: one subscription for every answer, handed to the
-       waiting call by correlation id. */
-    oxk_subscription *sub;
-    pthread_t router;
-    atomic_bool stopping;
-    pthread_mutex_t mu; /* guards pending */
-    oxm_pending *pending;
-    /* tools/call running at once, bounded by opts.max_calls */
+    /* tools/call running at once, bounded by opts.max_calls, served by a
+       pool of worker threads made as needed (call.c) */
     pthread_mutex_t calls_mu;
-    pthread_cond_t calls_cv;
+    pthread_cond_t calls_cv; /* a call ended */
+    pthread_cond_t work_cv;  /* a call is queued, or the pool stops */
     unsigned ncalls;
+    struct oxm_call *queue, *queue_tail;
+    pthread_t workers[OXK_BUS_QUEUE_CAP / 2];
+    unsigned nworkers, idle;
+    bool pool_stop;
     atomic_ulong next_request; /* ids of the server's own requests */
 };
 
@@ -138,7 +128,10 @@ int oxm_session_ask(oxm_session *ss, oxm_channel *ch, const char *method, json_t
 
 /* What a running tools/call shares with its session (for cancellation). */
 typedef struct oxm_call oxm_call;
-/* Run tools/call params for request id on its own thread; answers on ch. */
+/* Run tools/call params for request id on a worker thread; answers on ch. */
 void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm_channel *ch);
+/* The call pool of a server: set up, and stopped (workers joined). */
+void oxm_calls_init(oxm_server *s);
+void oxm_calls_fini(oxm_server *s);
 
 #endif
