@@ -128,6 +128,15 @@ async function main() {
   v = await run(oxide, ["log", "verify", "--registry", reg]);
   check(v.code === 1 && /TAMPERED: entry 2 .* was changed/.test(v.out), "audit: an edited entry is found", v);
 
+  // usage
+  for (const [a, code, want] of [[["mcp", "--help"], 0, /usage: oxide mcp/], [["mcp"], 2, /--modules DIR is required/],
+    [["mcp", "--modules", dir, "--http", "nohost"], 2, /HOST:PORT/], [["mcp", "--modules", "/nonexistent"], 3, /cannot read the modules directory/],
+    [["log", "verify"], 2, /--registry FILE is required/], [["log", "verify", "--registry", "/nonexistent.db"], 3, /no registry/],
+    [["log", "--help"], 0, /usage: oxide log/]]) {
+    const u = await run(oxide, a);
+    check(u.code === code && want.test(u.out), `usage: oxide ${a.join(" ")}`, u);
+  }
+
   // a bad tool definition stops start-up, naming file and tool
   const bad = fs.mkdtempSync(path.join(os.tmpdir(), "oxide-mcp-bad-"));
   fs.mkdirSync(path.join(bad, "m"));
