@@ -206,6 +206,21 @@ async function httpExtras() {
   const sid = res.headers.get("mcp-session-id");
   check(res.status === 200 && sid, "http: initialize opens a session", res.status);
   await res.text();
+  // a client that drops its event stream mid-call: the guest is interrupted
+  const sh = { ...auth, "Mcp-Session-Id": sid };
+  const ac = new AbortController();
+  const dropped = fetch(url, { method: "POST", headers: sh, signal: ac.signal,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 10, method: "tools/call", params: { name: "spin", arguments: {} } }) })
+    .then((r) => r.body.getReader().read()).catch(() => null);
+  await sleep(500);
+  ac.abort();
+  await dropped;
+  const t0 = Date.now();
+  res = await fetch(url, { method: "POST", headers: sh,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 11, method: "tools/call", params: { name: "slow_ok", arguments: {} } }) });
+  const okBody = await res.text();
+  check(res.status === 200 && /"ok":true/.test(okBody) && Date.now() - t0 < 8000,
+    "http: a dropped stream cancels its call, the module serves again", { status: res.status, ms: Date.now() - t0, okBody });
   res = await fetch(url, { method: "DELETE", headers: { ...auth, "Mcp-Session-Id": sid } });
   check(res.status === 200 || res.status === 204, "http: DELETE ends the session", res.status);
   res = await fetch(url, { method: "POST", headers: { ...auth, "Mcp-Session-Id": sid }, body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }) });
