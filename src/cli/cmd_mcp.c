@@ -27,6 +27,8 @@ static const char usage_text[] =
     "  --max-message BYTES    largest message either way (default 4194304)\n"
     "  --max-calls N          tools/call running at once (default and maximum 64)\n"
     "  --page-size N          tools per tools/list page (default 100)\n"
+    "  --instances N          instances of each module, 1 to 64 (default 1): up to N calls\n"
+    "                         to one module run at once, each instance with its own state\n"
     "\n"
     "stdio: one JSON-RPC message a line on stdin, answers on stdout, logs on stderr.\n"
     "exit status: 0 at the end of input (or SIGINT/SIGTERM), 2 usage, 3 a module or\n"
@@ -64,6 +66,7 @@ int cmd_mcp(int argc, char **argv)
 {
     oxm_options o = {0};
     const char *http = NULL, *token_file = NULL, *registry = NULL;
+    unsigned instances = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -73,7 +76,7 @@ int cmd_mcp(int argc, char **argv)
         }
         bool takes = !strcmp(a, "--modules") || !strcmp(a, "--http") || !strcmp(a, "--token-file") ||
                      !strcmp(a, "--registry") || !strcmp(a, "--max-message") || !strcmp(a, "--max-calls") ||
-                     !strcmp(a, "--page-size");
+                     !strcmp(a, "--page-size") || !strcmp(a, "--instances");
         if (!takes) {
             fprintf(stderr, "oxide mcp: unknown option '%s'\n\n%s", a, usage_text);
             return 2;
@@ -100,14 +103,16 @@ int cmd_mcp(int argc, char **argv)
             }
             o.max_message = (size_t)n;
         } else {
-            bool calls = !strcmp(a, "--max-calls");
-            unsigned long n = strtoul(v, &end, 10), max = calls ? 64 : 100000;
+            bool calls = !strcmp(a, "--max-calls"), inst = !strcmp(a, "--instances");
+            unsigned long n = strtoul(v, &end, 10), max = calls || inst ? 64 : 100000;
             if (!*v || *end || n < 1 || n > max) {
                 fprintf(stderr, "oxide mcp: %s takes 1 to %lu, not '%s'\n", a, max, v);
                 return 2;
             }
             if (calls)
                 o.max_calls = (unsigned)n;
+            else if (inst)
+                instances = (unsigned)n;
             else
                 o.page_size = (unsigned)n;
         }
@@ -139,8 +144,10 @@ int cmd_mcp(int argc, char **argv)
     oxk_kernel *k = NULL;
     oxk_err *err = registry ? oxk_kernel_open(registry, NULL, &k) : oxk_kernel_new(&k);
     oxm_server *s = NULL;
-    if (!err)
+    if (!err) {
+        oxk_kernel_set_instances(k, instances);
         err = oxm_server_new(k, &o, &s);
+    }
     if (err) {
         fprintf(stderr, "oxide mcp: %s\n", oxk_err_message(err));
         oxk_err_free(err);

@@ -15,7 +15,13 @@ struct oxk_kernel {
     oxk_registry *reg;
     oxk_modules *mods;
     oxk_decision_log *log;
+    unsigned instances; /* per Wasm module; 0 means 1 */
 };
+
+void oxk_kernel_set_instances(oxk_kernel *k, unsigned n)
+{
+    k->instances = n < 1 ? 1 : n > 64 ? 64 : n;
+}
 
 static oxk_err *assemble(oxk_registry *reg, oxk_kernel **out)
 {
@@ -134,8 +140,8 @@ oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resol
     oxk_module_meta meta = oxk_manifest_meta(m);
     if (m->kind == OXK_MODULE_WASM) {
         uint8_t *bytes;
-        size_t len;
-        oxk_executor *ex = NULL;
+        size_t len, n = k->instances ? k->instances : 1, made = 0;
+        oxk_executor *ex[64] = {NULL};
         int rc = oxk_read_file(r->wasm_path, (size_t)1 << 30, &bytes, &len);
         if (rc) {
             err = oxk_err_from_errno(OXK_ERR_OTHER, rc, "failed to read wasm artefact %s: %s",
@@ -145,24 +151,31 @@ oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resol
             ox_config cfg = {0};
             cfg.max_memory_pages =
                 m->max_memory_pages ? m->max_memory_pages : OXK_KERNEL_DEFAULT_MAX_MEMORY_PAGES;
-            oxk_executor_options opts = {
-                .engine_config = &cfg,
-                .timeout_ms = m->timeout_ms ? m->timeout_ms : OXK_KERNEL_DEFAULT_TIMEOUT_MS,
-                .fuel = m->fuel,
-            };
-            ox_wasi *wasi = NULL;
-            if (!(err = oxk_manifest_verify_digest(m, bytes, len)) && m->wasi &&
-                !(err = make_wasi(r, &wasi))) {
-                opts.link = link_wasi;
-                opts.link_user = wasi;
-                opts.link_free = free_wasi; /* the executor owns it now */
+            err = oxk_manifest_verify_digest(m, bytes, len);
+            for (; !err && made < n; made++) { /* each instance its own WASI context */
+                oxk_executor_options opts = {
+                    .engine_config = &cfg,
+                    .timeout_ms = m->timeout_ms ? m->timeout_ms : OXK_KERNEL_DEFAULT_TIMEOUT_MS,
+                    .fuel = m->fuel,
+                };
+                ox_wasi *wasi = NULL;
+                if (m->wasi && !(err = make_wasi(r, &wasi))) {
+                    opts.link = link_wasi;
+                    opts.link_user = wasi;
+                    opts.link_free = free_wasi; /* the executor owns it now */
+                }
+                if (!err)
+                    err = oxk_executor_from_bytes(bytes, len, &opts, &ex[made]);
+                if (err)
+                    break;
             }
-            if (!err)
-                err = oxk_executor_from_bytes(bytes, len, &opts, &ex);
             free(bytes);
         }
-        if (!err && (err = oxk_modules_register_wasm(k->mods, &meta, ex)))
-            oxk_executor_free(ex);
+        if (!err)
+            err = oxk_modules_register_wasm_pool(k->mods, &meta, ex, n);
+        if (err)
+            for (size_t i = 0; i < n; i++)
+                oxk_executor_free(ex[i]);
     } else {
         err = oxk_modules_register(k->mods, &meta, &passive_vtable, NULL);
     }

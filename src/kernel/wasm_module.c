@@ -1,7 +1,9 @@
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 /* wasm_module.c — the glue the original lacked: a module whose behaviour
    is a Wasm guest. It serves `invoke` commands for its id from the bus
-   through the executor's JSON ABI and answers with custom events. */
+   through the executor's JSON ABI and answers with custom events. A module
+   may have several instances (a pool): each has its own executor and
+   thread, and they take commands from the module's one queue in turn. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,24 +15,33 @@
 
 enum { OXK_ENVELOPE_ID_MAX = 40, CANCELLED_MAX = 64 };
 
-typedef struct wasm_module {
-    char *id;
+typedef struct wasm_module wasm_module;
+
+/* One instance: its executor, its thread, the command it runs now. */
+typedef struct instance {
+    wasm_module *w;
     oxk_executor *ex;
-    oxk_decision_log *log;   /* borrowed; NULL: failures are not recorded */
-    oxk_bus *bus;            /* set by init */
-    oxk_subscription *sub;   /* set by init */
     pthread_t thread;
     bool thread_live;
-    atomic_bool stopping;
     atomic_bool in_call;
-    /* Cancellation (oxk_modules_cancel): the command running now, and
-       commands cancelled before they ran (a small ring: a cancel older than
-       the last CANCELLED_MAX ones may be forgotten, and its call runs). */
+    char running[OXK_ENVELOPE_ID_MAX]; /* guarded by w->mu */
+} instance;
+
+struct wasm_module {
+    char *id;
+    instance *inst;
+    size_t ninst;
+    oxk_decision_log *log;   /* borrowed; NULL: failures are not recorded */
+    oxk_bus *bus;            /* set by init */
+    oxk_subscription *sub;   /* set by init; shared by the instances */
+    atomic_bool stopping;
+    /* Cancellation (oxk_modules_cancel): commands cancelled before they ran
+       (a small ring: a cancel older than the last CANCELLED_MAX ones may be
+       forgotten, and its call runs). */
     pthread_mutex_t mu;
-    char running[OXK_ENVELOPE_ID_MAX];
     char cancelled[CANCELLED_MAX][OXK_ENVELOPE_ID_MAX];
     unsigned ncancelled;
-} wasm_module;
+};
 
 /* A guest failure is an object whose only member is "error": a string. */
 static bool is_guest_error(const json_t *v)
@@ -65,9 +76,10 @@ static void record_failure(wasm_module *w, const oxk_envelope *cmd, const char *
     oxk_decision_clear(&d);
 }
 
-/* Claim cmd as the running command, unless it was cancelled first. */
-static bool begin(wasm_module *w, const oxk_envelope *cmd)
+/* Claim cmd as the instance's running command, unless it was cancelled first. */
+static bool begin(instance *in, const oxk_envelope *cmd)
 {
+    wasm_module *w = in->w;
     const char *id = oxk_envelope_id(cmd);
     bool go = true;
     pthread_mutex_lock(&w->mu);
@@ -77,7 +89,7 @@ static bool begin(wasm_module *w, const oxk_envelope *cmd)
             go = false;
         }
     if (go)
-        snprintf(w->running, sizeof w->running, "%s", id);
+        snprintf(in->running, sizeof in->running, "%s", id);
     pthread_mutex_unlock(&w->mu);
     return go;
 }
@@ -86,10 +98,14 @@ static bool wm_cancel(void *self, const char *command_id)
 {
     wasm_module *w = self;
     pthread_mutex_lock(&w->mu);
-    if (!strcmp(w->running, command_id)) {
+    instance *in = NULL;
+    for (size_t i = 0; i < w->ninst && !in; i++)
+        if (!strcmp(w->inst[i].running, command_id))
+            in = &w->inst[i];
+    if (in) {
         /* Under the lock, so the interrupt cannot land on the next call
            (the engine also drops one that arrives between calls). */
-        oxk_executor_interrupt(w->ex);
+        oxk_executor_interrupt(in->ex);
     } else {
         snprintf(w->cancelled[w->ncancelled % CANCELLED_MAX], OXK_ENVELOPE_ID_MAX, "%s", command_id);
         w->ncancelled++;
@@ -98,17 +114,18 @@ static bool wm_cancel(void *self, const char *command_id)
     return true;
 }
 
-static void answer(wasm_module *w, const oxk_envelope *cmd)
+static void answer(instance *in, const oxk_envelope *cmd)
 {
+    wasm_module *w = in->w;
     const oxk_message *m = oxk_envelope_message(cmd);
     json_t *result = NULL;
     oxk_err *err;
-    if (begin(w, cmd)) {
-        atomic_store(&w->in_call, true);
-        err = oxk_executor_call_json(w->ex, m->method, m->payload, &result);
-        atomic_store(&w->in_call, false);
+    if (begin(in, cmd)) {
+        atomic_store(&in->in_call, true);
+        err = oxk_executor_call_json(in->ex, m->method, m->payload, &result);
+        atomic_store(&in->in_call, false);
         pthread_mutex_lock(&w->mu);
-        w->running[0] = 0;
+        in->running[0] = 0;
         pthread_mutex_unlock(&w->mu);
     } else {
         err = oxk_err_new(OXK_ERR_OTHER, "cancelled");
@@ -140,14 +157,15 @@ static void answer(wasm_module *w, const oxk_envelope *cmd)
 
 static void *serve(void *arg)
 {
-    wasm_module *w = arg;
+    instance *in = arg;
+    wasm_module *w = in->w;
     while (!atomic_load(&w->stopping)) {
         oxk_envelope *env;
         oxk_subscription_recv(w->sub, -1, &env);
         if (!env)
             continue; /* interrupted: look at the stop flag */
         if (!atomic_load(&w->stopping))
-            answer(w, env); /* the filter let only our invokes through */
+            answer(in, env); /* the filter let only our invokes through */
         oxk_envelope_unref(env);
     }
     return NULL;
@@ -171,45 +189,56 @@ static oxk_err *wm_init(void *self, oxk_bus *bus)
     return oxk_bus_subscribe_filtered(bus, for_me, w, &w->sub);
 }
 
+static oxk_err *wm_stop(void *self);
+
 static oxk_err *wm_start(void *self)
 {
     wasm_module *w = self;
     if (!w->sub)
         return oxk_err_new(OXK_ERR_MODULE, "wasm module `%s` was not initialised (call init "
                                            "before start)", w->id);
-    if (w->thread_live)
-        return NULL;
     atomic_store(&w->stopping, false);
-    if (pthread_create(&w->thread, NULL, serve, w) != 0)
-        return oxk_err_new(OXK_ERR_MODULE, "wasm module `%s`: cannot start its thread", w->id);
-    w->thread_live = true;
+    for (size_t i = 0; i < w->ninst; i++) {
+        instance *in = &w->inst[i];
+        if (in->thread_live)
+            continue;
+        if (pthread_create(&in->thread, NULL, serve, in) != 0) {
+            oxk_err_free(wm_stop(w));
+            return oxk_err_new(OXK_ERR_MODULE, "wasm module `%s`: cannot start its thread", w->id);
+        }
+        in->thread_live = true;
+    }
     return NULL;
 }
 
 static oxk_err *wm_stop(void *self)
 {
     wasm_module *w = self;
-    if (!w->thread_live)
-        return NULL;
     atomic_store(&w->stopping, true);
-    oxk_subscription_interrupt(w->sub);
-    /* A guest stuck in a loop would block the join, so interrupt calls in
-       progress. The engine drops an interrupt that lands between calls (it
-       must not kill the next one), so keep checking until the thread ends. */
-    for (;;) {
-        if (atomic_load(&w->in_call))
-            oxk_executor_interrupt(w->ex);
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        t.tv_nsec += 20 * 1000000L;
-        if (t.tv_nsec >= 1000000000L) {
-            t.tv_sec++;
-            t.tv_nsec -= 1000000000L;
+    for (size_t i = 0; i < w->ninst; i++) {
+        instance *in = &w->inst[i];
+        if (!in->thread_live)
+            continue;
+        /* A guest stuck in a loop would block the join, so interrupt calls
+           in progress. The engine drops an interrupt that lands between
+           calls (it must not kill the next one), and one wake-up of the
+           shared queue reaches one thread: keep at both until it ends. */
+        for (;;) {
+            oxk_subscription_interrupt(w->sub);
+            if (atomic_load(&in->in_call))
+                oxk_executor_interrupt(in->ex);
+            struct timespec t;
+            clock_gettime(CLOCK_REALTIME, &t);
+            t.tv_nsec += 20 * 1000000L;
+            if (t.tv_nsec >= 1000000000L) {
+                t.tv_sec++;
+                t.tv_nsec -= 1000000000L;
+            }
+            if (pthread_timedjoin_np(in->thread, NULL, &t) == 0)
+                break;
         }
-        if (pthread_timedjoin_np(w->thread, NULL, &t) == 0)
-            break;
+        in->thread_live = false;
     }
-    w->thread_live = false;
     return NULL;
 }
 
@@ -218,7 +247,9 @@ static void wm_destroy(void *self)
     wasm_module *w = self;
     oxk_err_free(wm_stop(w));
     oxk_subscription_close(w->sub);
-    oxk_executor_free(w->ex);
+    for (size_t i = 0; i < w->ninst; i++)
+        oxk_executor_free(w->inst[i].ex);
+    free(w->inst);
     pthread_mutex_destroy(&w->mu);
     free(w->id);
     free(w);
@@ -226,16 +257,24 @@ static void wm_destroy(void *self)
 
 static const oxk_module_vtable wasm_vtable = {wm_init, wm_start, wm_stop, wm_destroy, wm_cancel};
 
-oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, oxk_executor *ex)
+oxk_err *oxk_modules_register_wasm_pool(oxk_modules *m, const oxk_module_meta *meta, oxk_executor **ex,
+                                      size_t n)
 {
-    if (!meta || !meta->id || !ex)
+    if (!meta || !meta->id || !ex || !n)
         return oxk_err_new(OXK_ERR_MODULE, "a wasm module needs metadata with an id and an executor");
+    for (size_t i = 0; i < n; i++)
+        if (!ex[i])
+            return oxk_err_new(OXK_ERR_MODULE, "a wasm module needs metadata with an id and an executor");
     wasm_module *w = calloc(1, sizeof *w);
-    if (!w || !(w->id = strdup(meta->id))) {
+    if (!w || !(w->id = strdup(meta->id)) || !(w->inst = calloc(n, sizeof *w->inst))) {
+        if (w)
+            free(w->id);
         free(w);
         return oxk_err_new(OXK_ERR_OTHER, "out of memory");
     }
-    w->ex = ex;
+    w->ninst = n;
+    for (size_t i = 0; i < n; i++)
+        w->inst[i] = (instance){.w = w, .ex = ex[i]};
     w->log = oxk_modules_decision_log(m);
     pthread_mutex_init(&w->mu, NULL);
     oxk_module_meta wm = *meta;
@@ -243,8 +282,14 @@ oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, 
     oxk_err *err = oxk_modules_register(m, &wm, &wasm_vtable, w);
     if (err) {
         pthread_mutex_destroy(&w->mu);
-        free(w->id); /* the caller keeps ex */
+        free(w->inst); /* the caller keeps the executors */
+        free(w->id);
         free(w);
     }
     return err;
+}
+
+oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, oxk_executor *ex)
+{
+    return oxk_modules_register_wasm_pool(m, meta, &ex, 1);
 }

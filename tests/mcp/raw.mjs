@@ -24,8 +24,8 @@ function module(id, wasm, tools, extra = {}) {
   fs.writeFileSync(path.join(dir, id, "mcp.json"), JSON.stringify({ tools }));
 }
 module("echo", path.join(examples, "echo.wasm"), [{ name: "echo", inputSchema: { type: "object" } }]);
-module("short", path.join(guests, "slow.wasm"), [{ name: "spin", method: "spin", inputSchema: { type: "object" } }],
-  { timeout_ms: 500 });
+module("short", path.join(guests, "slow.wasm"), [{ name: "spin", method: "spin", inputSchema: { type: "object" } },
+  { name: "short_ok", method: "ok", inputSchema: { type: "object" } }], { timeout_ms: 500 });
 
 // Start a server, write `input` (string or chunks), collect stdout lines
 // until it exits or `ms` pass.
@@ -42,9 +42,13 @@ function session(input, { ms = 20000, extra = [], closeAfter = true } = {}) {
       resolve({ code, signal, err, msgs: lines.map((l) => { try { return JSON.parse(l); } catch { return { unparsable: l }; } }) });
     });
     p.stdin.on("error", () => {});
-    for (const chunk of [].concat(input)) p.stdin.write(chunk);
-    if (closeAfter) p.stdin.end();
-    else resolve.stdin = p.stdin;
+    (async () => { /* a number in the input is a pause, in ms */
+      for (const chunk of [].concat(input)) {
+        if (typeof chunk === "number") await new Promise((w) => setTimeout(w, chunk));
+        else p.stdin.write(chunk);
+      }
+      if (closeAfter) p.stdin.end();
+    })();
   });
 }
 
@@ -127,6 +131,16 @@ async function main() {
   v = await run("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE xai_decisions SET output=replace(output,'error','ok')\"); c.commit()", reg]);
   v = await run(oxide, ["log", "verify", "--registry", reg]);
   check(v.code === 1 && /TAMPERED: entry 2 .* was changed/.test(v.out), "audit: an edited entry is found", v);
+
+  // one instance per module: a second call waits for the first; with
+  // --instances 2 it is served at once by the other instance
+  const pair = [msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }), 150,
+    msg({ id: 2, method: "tools/call", params: { name: "short_ok", arguments: {} } })];
+  r = await session(pair);
+  check(r.msgs.map((m) => m.id).join() === "1,2" && r.msgs[0].result?.isError, "one instance: calls to a module queue", r.msgs);
+  r = await session(pair, { extra: ["--instances", "2"] });
+  check(r.msgs.map((m) => m.id).join() === "2,1" && r.msgs[0].result?.structuredContent?.ok === true,
+    "--instances 2: a second call runs beside a looping one", r.msgs);
 
   // usage
   for (const [a, code, want] of [[["mcp", "--help"], 0, /usage: oxide mcp/], [["mcp"], 2, /--modules DIR is required/],

@@ -52,6 +52,10 @@ oxk_decision_log *oxk_kernel_decisions(oxk_kernel *k);
    spawning its binary is future work). The manifest's capabilities are
    granted on the bus to this module's id only. *out (may be NULL) gets the
    resolved manifest, which the caller frees. */
+/* Instances per Wasm module registered from now on (default 1, at most
+   64): each serves calls on its own thread with its own guest state. */
+void oxk_kernel_set_instances(oxk_kernel *k, unsigned n);
+
 oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resolved_manifest **out);
 
 #ifdef __cplusplus

@@ -76,6 +76,12 @@ oxk_err *oxk_modules_register(oxk_modules *m, const oxk_module_meta *meta,
 /* A Wasm module around ex (kind is forced to wasm). On success the manager
    owns ex; on error the caller keeps it. */
 oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, oxk_executor *ex);
+/* The same with a pool of n instances (n executors of one module): each
+   serves the module's invokes on its own thread, so n calls run at once.
+   Guest state is per instance. On success the manager owns the executors
+   (not the array); on error the caller keeps them. */
+oxk_err *oxk_modules_register_wasm_pool(oxk_modules *m, const oxk_module_meta *meta, oxk_executor **ex,
+                                      size_t n);
 
 /* Run the init hook with the bus. The state does not change; not called
    automatically (as in the original). */
