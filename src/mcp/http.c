@@ -44,8 +44,13 @@ typedef struct http_server {
     const oxm_http_options *o;
     pthread_mutex_t mu; /* guards sessions */
     http_session *sessions;
+    size_t nsessions;
     atomic_bool stopping;
 } http_server;
+
+/* Sessions live until DELETE or shutdown; a client that opens them without
+   end is refused past this many (503) instead of growing the server. */
+enum { MAX_SESSIONS = 1024 };
 
 static http_session *session_get(http_server *h, const char *id)
 {
@@ -91,9 +96,18 @@ static http_session *session_open(http_server *h)
         snprintf(hs->id + 2 * i, 3, "%02x", r[i]);
     hs->refs = 2; /* the table and the caller */
     pthread_mutex_lock(&h->mu);
-    hs->next = h->sessions;
-    h->sessions = hs;
+    bool full = h->nsessions >= MAX_SESSIONS;
+    if (!full) {
+        hs->next = h->sessions;
+        h->sessions = hs;
+        h->nsessions++;
+    }
     pthread_mutex_unlock(&h->mu);
+    if (full) {
+        oxm_session_free(hs->ss);
+        free(hs);
+        return NULL;
+    }
     return hs;
 }
 
@@ -108,6 +122,7 @@ static bool session_delete(http_server *h, const char *id)
             found = *pp;
             *pp = found->next;
             found->deleted = true;
+            h->nsessions--;
             break;
         }
     pthread_mutex_unlock(&h->mu);
@@ -394,7 +409,8 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
             return reply_error(conn, MHD_HTTP_NOT_FOUND, -32001, "unknown or ended session");
     } else if (is_init) {
         if (!(hs = session_open(h)))
-            return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, -32603, "cannot open a session");
+            return reply_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, -32603,
+                               "cannot open a session (too many open: end some with DELETE)");
         opened = true;
     } else {
         return reply_error(conn, MHD_HTTP_BAD_REQUEST, -32600, "no Mcp-Session-Id: initialize first");

@@ -225,6 +225,10 @@ async function httpExtras() {
   check(res.status === 200 || res.status === 204, "http: DELETE ends the session", res.status);
   res = await fetch(url, { method: "POST", headers: { ...auth, "Mcp-Session-Id": sid }, body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }) });
   check(res.status === 404, "http: an ended session is 404", res.status);
+  res = await fetch(url, { method: "POST", headers: auth, body: JSON.stringify({ jsonrpc: "2.0", id: 4, method: "ping", params: { pad: "x".repeat(5 << 20) } }) });
+  check(res.status === 413, "http: a message over the limit is 413", res.status);
+  res = await fetch(url, { method: "GET", headers: auth });
+  check(res.status === 405, "http: GET is 405 (no stream outside requests)", res.status);
   res = await fetch(new URL("/other", url), { method: "POST", headers: auth, body: "{}" });
   check(res.status === 404, "http: only /mcp is served", res.status);
 }
