@@ -33,15 +33,27 @@ struct oxk_executor {
     ox_func *abi_alloc, *abi_free, *abi_invoke;
     ox_memory *abi_mem;
     oxk_jbuf input; /* call_json's encoded input, reused between calls */
+    uint64_t spent; /* fuel spent since call_json began (metered only) */
 };
 
 /* Every guest call goes through here so the fuel budget is per call. */
 static ox_error *run(oxk_executor *ex, ox_func *f, const ox_val *args, size_t nargs,
                      ox_val *results, size_t nresults)
 {
-    if (ex->fuel)
-        ox_store_set_fuel(ex->store, ex->fuel);
-    return ox_func_call(f, args, nargs, results, nresults);
+    if (!ex->fuel)
+        return ox_func_call(f, args, nargs, results, nresults);
+    ox_store_set_fuel(ex->store, ex->fuel);
+    ox_error *e = ox_func_call(f, args, nargs, results, nresults);
+    ex->spent += ex->fuel - ox_store_fuel(ex->store);
+    return e;
+}
+
+uint64_t oxk_executor_fuel_spent(oxk_executor *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    uint64_t n = ex->spent;
+    pthread_mutex_unlock(&ex->mu);
+    return n;
 }
 
 void oxk_functype_format(const ox_functype *t, char *buf, size_t size)
@@ -399,6 +411,7 @@ oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json
         return oxk_err_new(OXK_ERR_OTHER, "call_json needs a method and an input value");
     size_t mlen = strlen(method);
     pthread_mutex_lock(&ex->mu);
+    ex->spent = 0;
     abi a = {.ex = ex};
     uint32_t mptr = 0, iptr = 0;
     bool have_m = false, have_i = false;

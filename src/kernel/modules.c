@@ -278,6 +278,19 @@ bool oxk_modules_cancel(oxk_modules *m, const char *id, const char *command_id)
     return ok;
 }
 
+bool oxk_modules_fuel_spent(oxk_modules *m, const char *id, const char *command_id, uint64_t *out)
+{
+    entry *e;
+    oxk_err *err = get(m, id, &e);
+    if (err) {
+        oxk_err_free(err);
+        return false;
+    }
+    bool ok = e->vt.fuel_spent && command_id && e->vt.fuel_spent(e->self, command_id, out);
+    entry_unref(m, e);
+    return ok;
+}
+
 oxk_err *oxk_modules_unload(oxk_modules *m, const char *id)
 {
     oxk_module_state st;

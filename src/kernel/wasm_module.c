@@ -41,6 +41,13 @@ struct wasm_module {
     pthread_mutex_t mu;
     char cancelled[CANCELLED_MAX][OXK_ENVELOPE_ID_MAX];
     unsigned ncancelled;
+    /* Fuel the last commands spent (metered modules), for who asks after
+       the answer (oxk_modules_fuel_spent): a ring like the one above. */
+    struct {
+        char id[OXK_ENVELOPE_ID_MAX];
+        uint64_t fuel;
+    } spent[CANCELLED_MAX];
+    unsigned nspent;
 };
 
 /* A guest failure is an object whose only member is "error": a string. */
@@ -114,6 +121,20 @@ static bool wm_cancel(void *self, const char *command_id)
     return true;
 }
 
+static bool wm_fuel_spent(void *self, const char *command_id, uint64_t *out)
+{
+    wasm_module *w = self;
+    bool found = false;
+    pthread_mutex_lock(&w->mu);
+    for (unsigned i = 0; i < CANCELLED_MAX && !found; i++)
+        if (!strcmp(w->spent[i].id, command_id)) {
+            *out = w->spent[i].fuel;
+            found = true;
+        }
+    pthread_mutex_unlock(&w->mu);
+    return found;
+}
+
 static void answer(instance *in, const oxk_envelope *cmd)
 {
     wasm_module *w = in->w;
@@ -124,8 +145,12 @@ static void answer(instance *in, const oxk_envelope *cmd)
         atomic_store(&in->in_call, true);
         err = oxk_executor_call_json(in->ex, m->method, m->payload, &result);
         atomic_store(&in->in_call, false);
+        uint64_t fuel = oxk_executor_fuel_spent(in->ex);
         pthread_mutex_lock(&w->mu);
         in->running[0] = 0;
+        unsigned k = w->nspent++ % CANCELLED_MAX; /* before the answer is published */
+        snprintf(w->spent[k].id, sizeof w->spent[k].id, "%s", oxk_envelope_id(cmd));
+        w->spent[k].fuel = fuel;
         pthread_mutex_unlock(&w->mu);
     } else {
         err = oxk_err_new(OXK_ERR_OTHER, "cancelled");
@@ -255,7 +280,8 @@ static void wm_destroy(void *self)
     free(w);
 }
 
-static const oxk_module_vtable wasm_vtable = {wm_init, wm_start, wm_stop, wm_destroy, wm_cancel};
+static const oxk_module_vtable wasm_vtable = {wm_init, wm_start, wm_stop, wm_destroy, wm_cancel,
+                                              wm_fuel_spent};
 
 oxk_err *oxk_modules_register_wasm_pool(oxk_modules *m, const oxk_module_meta *meta, oxk_executor **ex,
                                       size_t n)

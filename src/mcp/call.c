@@ -23,6 +23,7 @@ struct oxm_call {
     const char *outcome;
     char *why;
     long ms;
+    long long fuel; /* spent by the guest; -1 unknown or unmetered */
 };
 
 /* ---- Results ------------------------------------------------------------- */
@@ -111,6 +112,8 @@ static void record(struct oxm_call *c, const oxm_tool *t, const json_t *args, co
                            oxm_session_client_version(c->ss), "arguments_sha256", digest);
     json_t *out = json_pack("{s:s, s:s?, s:I}", "outcome", outcome, "reason", why, "duration_ms",
                             (json_int_t)ms);
+    if (out && c->fuel > 0)
+        json_object_set_new(out, "fuel", json_integer((json_int_t)c->fuel));
     oxk_decision_set_inputs(&d, in);
     oxk_decision_set_output(&d, out);
     json_decref(in);
@@ -220,7 +223,8 @@ static json_t *run(struct oxm_call *c)
     } else {
         json_t *out = NULL;
         unsigned long deadline = t->timeout_ms ? t->timeout_ms + 2000 : 0;
-        int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, tick, c, &out);
+        int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, tick, c, &out,
+                                   &c->fuel);
         long ms = ms_since(&t0);
         if (atomic_load(&c->cancel)) {
             note(c, t, "cancelled", NULL, ms);
@@ -334,6 +338,7 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
     c->id = json_deep_copy(id);
     c->params = params ? json_deep_copy(params) : json_object();
     atomic_init(&c->cancel, false);
+    c->fuel = -1;
     oxm_session_track(ss, id, &c->cancel);
     /* At most max_calls at once: the reader waits here (back-pressure). */
     pthread_mutex_lock(&s->calls_mu);

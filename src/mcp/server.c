@@ -82,9 +82,10 @@ static long ms_since(const struct timespec *t)
 
 int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
                       unsigned long deadline_ms, atomic_bool *cancel, void (*tick)(void *user),
-                      void *tick_user, json_t **out)
+                      void *tick_user, json_t **out, long long *fuel)
 {
     *out = NULL;
+    *fuel = -1;
     oxk_bus *bus = oxk_kernel_bus(s->kernel);
     oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = module, .method = method, .payload = payload};
     oxk_envelope *env = NULL;
@@ -134,6 +135,9 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
     }
     const oxk_message *m = oxk_envelope_message(ans);
     *out = json_incref(m->payload ? m->payload : json_null());
+    uint64_t spent;
+    if (oxk_modules_fuel_spent(oxk_kernel_modules(s->kernel), module, command_id, &spent))
+        *fuel = (long long)spent;
     bool ok = ends_with(m->kind, ".ok");
     oxk_envelope_unref(ans);
     return told ? -1 : ok;

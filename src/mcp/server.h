@@ -87,10 +87,11 @@ void oxm_log(oxm_server *s, const char *fmt, ...);
 /* Publish an invoke of method on module with payload; wait for the answer
    until the deadline (ms from now; 0 = none) or until *cancel. On answer,
    *out is the payload (new reference) and the return is 1 (ok) or 0 (err);
-   -1 on timeout or cancel (the module is told to cancel). */
+   -1 on timeout or cancel (the module is told to cancel). *fuel is the fuel
+   the call spent, -1 when not known. */
 int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
                       unsigned long deadline_ms, atomic_bool *cancel,
-                      void (*tick)(void *user), void *tick_user, json_t **out);
+                      void (*tick)(void *user), void *tick_user, json_t **out, long long *fuel);
 
 /* ---- session.c --------------------------------------------------------- */
 

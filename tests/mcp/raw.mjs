@@ -23,7 +23,8 @@ function module(id, wasm, tools, extra = {}) {
     JSON.stringify({ id, name: id, version: "1", kind: "wasm", wasm, mcp: "mcp.json", ...extra }));
   fs.writeFileSync(path.join(dir, id, "mcp.json"), JSON.stringify({ tools }));
 }
-module("echo", path.join(examples, "echo.wasm"), [{ name: "echo", inputSchema: { type: "object" } }]);
+module("echo", path.join(examples, "echo.wasm"), [{ name: "echo", inputSchema: { type: "object" } }],
+  { fuel: 100000000 });
 module("short", path.join(guests, "slow.wasm"), [{ name: "spin", method: "spin", inputSchema: { type: "object" } },
   { name: "short_ok", method: "ok", inputSchema: { type: "object" } }], { timeout_ms: 500 });
 
@@ -123,6 +124,7 @@ async function main() {
   const l = await run(oxide, ["log", "list", "--registry", reg]);
   const entries = l.out.trim().split("\n").map((x) => JSON.parse(x));
   const call = entries.find((e) => e.rationale === "echo");
+  check(call?.output?.fuel > 0 && call.output.fuel < 100000000, "audit: the fuel a metered call spent", call);
   check(call?.actor === "mcp:auditor" && call?.inputs?.client_version === "9.9" && call?.output?.outcome === "ok" &&
     /^[0-9a-f]{64}$/.test(call?.inputs?.arguments_sha256) && entries.some((e) => e.output?.outcome === "error"),
     "audit: each call recorded with client, tool, argument digest and outcome", entries);

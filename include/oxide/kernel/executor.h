@@ -95,6 +95,9 @@ bool oxk_executor_func_type(oxk_executor *ex, const char *name, ox_functype *out
 oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json_t *input,
                                json_t **out);
 
+/* Fuel the last call_json spent, alloc and free included (0 when the
+   executor has no fuel budget: unmetered calls are not counted). */
+uint64_t oxk_executor_fuel_spent(oxk_executor *ex);
 /* Any thread: make the call now running trap with "interrupted". */
 void oxk_executor_interrupt(oxk_executor *ex);
 

@@ -36,6 +36,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "oxide/kernel/bus.h"
 #include "oxide/kernel/decisions.h"
@@ -55,6 +56,8 @@ typedef struct oxk_module_vtable {
     void (*destroy)(void *self);               /* NULL: nothing to free */
     /* NULL: the module cannot cancel (see oxk_modules_cancel). */
     bool (*cancel)(void *self, const char *command_id);
+    /* NULL: the module does not meter (see oxk_modules_fuel_spent). */
+    bool (*fuel_spent)(void *self, const char *command_id, uint64_t *out);
 } oxk_module_vtable;
 
 typedef struct oxk_modules oxk_modules;
@@ -96,6 +99,11 @@ oxk_err *oxk_modules_unload(oxk_modules *m, const char *id);
    is unknown or cannot cancel; true does not promise the call had not
    already finished. */
 bool oxk_modules_cancel(oxk_modules *m, const char *id, const char *command_id);
+/* The fuel the invoke command_id spent in module id (a Wasm module whose
+   manifest sets `fuel`; 0 for an unmetered one), once it has been
+   answered. False if unknown (the module, or a command older than the
+   last 64 it answered). */
+bool oxk_modules_fuel_spent(oxk_modules *m, const char *id, const char *command_id, uint64_t *out);
 /* False if the id is unknown. */
 bool oxk_modules_state(oxk_modules *m, const char *id, oxk_module_state *out);
 
