@@ -42,13 +42,14 @@ module("echo", path.join(examples, "echo.wasm"), [
 module("slow", path.join(guests, "slow.wasm"), [
   { name: "spin", method: "spin", inputSchema: obj() },
   { name: "slow_ok", method: "ok", inputSchema: obj() },
+  { name: "crash", method: "crash", inputSchema: obj() },
 ], { timeout_ms: 60000 });
 module("short", path.join(guests, "slow.wasm"), [{ name: "spin_short", method: "spin", inputSchema: obj() }],
   { timeout_ms: 300 });
 module("big", path.join(guests, "big.wasm"), [{ name: "big", inputSchema: obj() }], { max_memory_pages: 100 });
 const compressTools = JSON.parse(fs.readFileSync(path.join(examples, "compress", "mcp.json"))).tools;
 module("compress", path.join(examples, "compress.wasm"), compressTools);
-const ALL = ["big", "chunk_text", "echo", "fail", "guarded", "select_fields", "slow_ok", "spin", "spin_short", "strip_metadata"];
+const ALL = ["big", "chunk_text", "crash", "echo", "fail", "guarded", "select_fields", "slow_ok", "spin", "spin_short", "strip_metadata"];
 
 // ---- The server -----------------------------------------------------------
 const args = ["mcp", "--modules", dir, "--page-size", "3"];
@@ -99,7 +100,7 @@ async function main() {
     pages++;
   } while (cursor && pages < 20);
   check(JSON.stringify(names) === JSON.stringify(ALL), "tools/list: every tool, sorted, across pages", names);
-  check(pages === 4, "tools/list: 10 tools in pages of 3", pages);
+  check(pages === 4, "tools/list: 11 tools in pages of 3", pages);
   const listed = (await c.listTools()).tools.find((t) => t.name === "big");
   check(listed?.inputSchema?.type === "object", "tools/list: schemas", listed);
 
@@ -129,6 +130,10 @@ async function main() {
   // guest failures are tool results
   r = await c.callTool({ name: "fail", arguments: {} });
   check(r.isError && /asked to fail/.test(text(r)), "guest error: isError with its reason", r);
+  r = await c.callTool({ name: "crash", arguments: {} });
+  check(r.isError && /unreachable/.test(text(r)), "guest trap: isError naming the trap", r);
+  r = await c.callTool({ name: "slow_ok", arguments: {} });
+  check(!r.isError && r.structuredContent?.ok === true, "guest trap: the module serves on", r);
   let t0 = Date.now();
   r = await c.callTool({ name: "spin_short", arguments: {} });
   check(r.isError && /interrupted|deadline/.test(text(r)) && Date.now() - t0 < 5000,

@@ -43,10 +43,13 @@ function session(input, { ms = 20000, extra = [], closeAfter = true } = {}) {
       resolve({ code, signal, err, msgs: lines.map((l) => { try { return JSON.parse(l); } catch { return { unparsable: l }; } }) });
     });
     p.stdin.on("error", () => {});
-    (async () => { /* a number in the input is a pause, in ms */
+    (async () => { /* a number in the input is a pause (ms); {waitFor: id} waits for that answer */
       for (const chunk of [].concat(input)) {
         if (typeof chunk === "number") await new Promise((w) => setTimeout(w, chunk));
-        else p.stdin.write(chunk);
+        else if (chunk.waitFor !== undefined) {
+          while (!out.split("\n").some((l) => { try { return JSON.parse(l).id === chunk.waitFor; } catch { return false; } }))
+            await new Promise((w) => setTimeout(w, 10));
+        } else p.stdin.write(chunk);
       }
       if (closeAfter) p.stdin.end();
     })();
@@ -136,12 +139,14 @@ async function main() {
 
   // one instance per module: a second call waits for the first; with
   // --instances 2 it is served at once by the other instance
-  const pair = [msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }), 150,
+  /* the server is up (ping answered) before the two calls go, 150 ms apart */
+  const pair = [ping(0), { waitFor: 0 }, msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }), 150,
     msg({ id: 2, method: "tools/call", params: { name: "short_ok", arguments: {} } })];
   r = await session(pair);
-  check(r.msgs.map((m) => m.id).join() === "1,2" && r.msgs[0].result?.isError, "one instance: calls to a module queue", r.msgs);
+  const order = (x) => x.msgs.map((m) => m.id).filter((id) => id !== 0).join();
+  check(order(r) === "1,2" && byId(r, 1)?.result?.isError, "one instance: calls to a module queue", r.msgs);
   r = await session(pair, { extra: ["--instances", "2"] });
-  check(r.msgs.map((m) => m.id).join() === "2,1" && r.msgs[0].result?.structuredContent?.ok === true,
+  check(order(r) === "2,1" && byId(r, 2)?.result?.structuredContent?.ok === true,
     "--instances 2: a second call runs beside a looping one", r.msgs);
 
   // usage
