@@ -41,6 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s.opts.max_calls = 8;
         s.opts.page_size = 2;
         oxm_calls_init(&s);
+        static oxm_toolset none = {.refs = 1};
+        s.toolset = &none; /* never freed: the harness holds a reference */
+        pthread_mutex_init(&s.tools_mu, NULL);
     }
     oxm_channel ch = {check_send, no_done, never_gone};
     oxm_session *ss = oxm_session_new(&s);

@@ -35,6 +35,8 @@ typedef struct oxm_options {
     unsigned max_calls;      /* tools/call running at once; 0 = 64 */
     unsigned page_size;      /* tools per tools/list page; 0 = 100 */
     FILE *log;               /* diagnostics, one line each; NULL = stderr */
+    bool watch;              /* reload modules whose directory changes, and
+                                send notifications/tools/list_changed */
 } oxm_options;
 
 /* Register and start every module of opts->modules_dir that has a manifest,

@@ -27,6 +27,8 @@ static const char usage_text[] =
     "  --max-message BYTES    largest message either way (default 4194304)\n"
     "  --max-calls N          tools/call running at once (default and maximum 64)\n"
     "  --page-size N          tools per tools/list page (default 100)\n"
+    "  --watch                reload a module when its directory changes (and load new\n"
+    "                         ones), telling stdio clients notifications/tools/list_changed\n"
     "  --instances N          instances of each module, 1 to 64 (default 1): up to N calls\n"
     "                         to one module run at once, each instance with its own state\n"
     "\n"
@@ -73,6 +75,10 @@ int cmd_mcp(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(usage_text, stdout);
             return 0;
+        }
+        if (!strcmp(a, "--watch")) {
+            o.watch = true;
+            continue;
         }
         bool takes = !strcmp(a, "--modules") || !strcmp(a, "--http") || !strcmp(a, "--token-file") ||
                      !strcmp(a, "--registry") || !strcmp(a, "--max-message") || !strcmp(a, "--max-calls") ||

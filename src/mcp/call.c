@@ -18,6 +18,7 @@ struct oxm_call {
     json_t *id, *params, *progress_token;
     atomic_bool cancel;
     unsigned ticks, progress;
+    oxm_toolset *tools; /* held while the call runs: --watch may swap them */
     /* the audit record, written after the answer is sent */
     const oxm_tool *tool;
     const char *outcome;
@@ -193,7 +194,8 @@ static json_t *run(struct oxm_call *c)
     oxm_server *s = c->s;
     const json_t *p = c->params;
     const char *name = json_string_value(json_object_get(p, "name"));
-    const oxm_tool *t = name ? oxm_server_tool(s, name) : NULL;
+    c->tools = oxm_tools_acquire(s);
+    const oxm_tool *t = name ? oxm_toolset_find(c->tools, name) : NULL;
     if (!t)
         return oxm_error_msg(c->id, -32602, name ? "unknown tool: %s" : "tools/call needs params.name%s",
                              name ? name : "");
@@ -266,6 +268,8 @@ static void finish(struct oxm_call *c)
         record(c, c->tool, args, c->outcome, c->why, c->ms);
     }
     free(c->why);
+    if (c->tools)
+        oxm_tools_release(s, c->tools);
     json_decref(c->id);
     json_decref(c->params);
     json_decref(c->progress_token);

@@ -145,14 +145,14 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
 
 /* ---- The server ------------------------------------------------------------- */
 
-const oxm_tool *oxm_server_tool(const oxm_server *s, const char *name)
+const oxm_tool *oxm_toolset_find(const oxm_toolset *ts, const char *name)
 {
-    size_t lo = 0, hi = s->ntools;
+    size_t lo = 0, hi = ts->tab.n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcmp(name, s->tools[mid].name);
+        int c = strcmp(name, ts->tab.v[mid].name);
         if (!c)
-            return &s->tools[mid];
+            return &ts->tab.v[mid];
         if (c < 0)
             hi = mid;
         else
@@ -161,7 +161,63 @@ const oxm_tool *oxm_server_tool(const oxm_server *s, const char *name)
     return NULL;
 }
 
-size_t oxm_server_tool_count(const oxm_server *s) { return s->ntools; }
+oxm_toolset *oxm_tools_acquire(oxm_server *s)
+{
+    pthread_mutex_lock(&s->tools_mu);
+    oxm_toolset *ts = s->toolset;
+    ts->refs++;
+    pthread_mutex_unlock(&s->tools_mu);
+    return ts;
+}
+
+static void toolset_free(oxm_toolset *ts)
+{
+    oxm_tools_free(ts->tab.v, ts->tab.n);
+    free(ts);
+}
+
+void oxm_tools_release(oxm_server *s, oxm_toolset *ts)
+{
+    pthread_mutex_lock(&s->tools_mu);
+    bool last = --ts->refs == 0;
+    pthread_mutex_unlock(&s->tools_mu);
+    if (last)
+        toolset_free(ts);
+}
+
+void oxm_listen(oxm_server *s, oxm_channel *ch, bool on)
+{
+    pthread_mutex_lock(&s->tools_mu);
+    for (size_t i = 0; i < OXM_MAX_LISTENERS; i++)
+        if (on ? !s->listeners[i] : s->listeners[i] == ch) {
+            s->listeners[i] = on ? ch : NULL;
+            break;
+        }
+    pthread_mutex_unlock(&s->tools_mu);
+}
+
+void oxm_tools_swap(oxm_server *s, oxm_tooltab *tab)
+{
+    oxm_toolset *ts = calloc(1, sizeof *ts);
+    if (!ts) {
+        oxm_tools_free(tab->v, tab->n);
+        oxm_log(s, "out of memory swapping the tool set: the old one stays");
+        return;
+    }
+    ts->refs = 1;
+    ts->tab = *tab;
+    pthread_mutex_lock(&s->tools_mu);
+    oxm_toolset *old = s->toolset;
+    s->toolset = ts;
+    for (size_t i = 0; i < OXM_MAX_LISTENERS; i++) /* under the lock: a listener leaving waits */
+        if (s->listeners[i])
+            oxm_send(s->listeners[i], json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method",
+                                                "notifications/tools/list_changed"));
+    pthread_mutex_unlock(&s->tools_mu);
+    oxm_tools_release(s, old);
+}
+
+size_t oxm_server_tool_count(const oxm_server *s) { return s->toolset->tab.n; }
 
 oxk_err *oxm_server_new(oxk_kernel *k, const oxm_options *opts, oxm_server **out)
 {
@@ -183,9 +239,26 @@ oxk_err *oxm_server_new(oxk_kernel *k, const oxm_options *opts, oxm_server **out
         s->opts.page_size = 100;
     s->log = opts->log ? opts->log : stderr;
     oxm_calls_init(s);
-    oxk_err *err = oxm_tools_load(k, opts->modules_dir, s->log, &s->tools, &s->ntools);
+    pthread_mutex_init(&s->tools_mu, NULL);
+    oxm_tooltab tab = {0};
+    oxk_err *err = oxm_tools_load(k, opts->modules_dir, s->log, &tab, &s->recs, &s->nrecs);
+    if (!err && !(s->toolset = calloc(1, sizeof *s->toolset)))
+        err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
+    if (!err) {
+        s->toolset->refs = 1;
+        s->toolset->tab = tab;
+        tab = (oxm_tooltab){0};
+    }
+    if (!err && opts->watch)
+        err = oxm_watch_start(s);
     if (err) {
-        oxm_tools_free(s->tools, s->ntools);
+        oxm_tools_free(tab.v, tab.n);
+        if (s->toolset)
+            toolset_free(s->toolset);
+        for (size_t i = 0; i < s->nrecs; i++)
+            oxm_modrec_clear(&s->recs[i]);
+        free(s->recs);
+        pthread_mutex_destroy(&s->tools_mu);
         oxm_calls_fini(s);
         free(s);
         return err;
@@ -198,7 +271,12 @@ void oxm_server_free(oxm_server *s)
 {
     if (!s)
         return;
+    oxm_watch_stop(s);
     oxm_calls_fini(s);
-    oxm_tools_free(s->tools, s->ntools);
+    toolset_free(s->toolset);
+    for (size_t i = 0; i < s->nrecs; i++)
+        oxm_modrec_clear(&s->recs[i]);
+    free(s->recs);
+    pthread_mutex_destroy(&s->tools_mu);
     free(s);
 }

@@ -35,10 +35,40 @@ typedef struct oxm_tool {
     unsigned long timeout_ms; /* the module's per-call deadline (0: none) */
 } oxm_tool;
 
+typedef struct oxm_tooltab {
+    oxm_tool *v;
+    size_t n, cap;
+} oxm_tooltab;
+
+/* A module the server registered: where, as what, and (for --watch) the
+   fingerprint of its directory's files. */
+typedef struct oxm_modrec {
+    char *dir, *id, *mcp_path; /* mcp_path NULL: no tools */
+    unsigned long timeout;
+    char *fp;
+} oxm_modrec;
+
 /* Register every DIR/NAME/module.json with the kernel, start the modules and
-   read their tools (sorted by name). */
-oxk_err *oxm_tools_load(oxk_kernel *k, const char *dir, FILE *log, oxm_tool **out, size_t *n);
+   read their tools (sorted by name) into tab; *recs one per module. */
+oxk_err *oxm_tools_load(oxk_kernel *k, const char *dir, FILE *log, oxm_tooltab *tab, oxm_modrec **recs,
+                        size_t *nrecs);
+/* One module: registered, started, its tools appended to tab. */
+oxk_err *oxm_module_load(oxk_kernel *k, const char *dir, FILE *log, oxm_modrec *rec, oxm_tooltab *tab);
+/* A module's mcp.json appended to tab: all its tools, or none and an error. */
+oxk_err *oxm_tools_read(const char *path, const char *module_id, unsigned long timeout, oxm_tooltab *tab);
+oxk_err *oxm_module_dirs(const char *dir, char ***out, size_t *n);
+void oxm_tooltab_sort(oxm_tooltab *tab);
 void oxm_tools_free(oxm_tool *t, size_t n);
+void oxm_modrec_clear(oxm_modrec *rec);
+
+/* ---- watch.c ----------------------------------------------------------- */
+
+/* The names, sizes and times of a directory's files, as a string (malloc'd;
+   NULL when it cannot be read). */
+char *oxm_fingerprint(const char *dir);
+/* --watch: a thread that reloads changed modules and swaps the tool set. */
+oxk_err *oxm_watch_start(oxm_server *s);
+void oxm_watch_stop(oxm_server *s);
 
 /* ---- channels ---------------------------------------------------------- */
 
@@ -63,12 +93,29 @@ json_t *oxm_result_msg(const json_t *id, json_t *result);
 
 /* ---- server.c ---------------------------------------------------------- */
 
+/* The tools in force: swapped whole when --watch reloads; a call or a
+   listing holds a reference while it uses one. */
+typedef struct oxm_toolset {
+    int refs; /* guarded by the server's tools_mu */
+    oxm_tooltab tab;
+} oxm_toolset;
+
+#define OXM_MAX_LISTENERS 16
+
 struct oxm_server {
     oxk_kernel *kernel;
     oxm_options opts;
-    oxm_tool *tools;
-    size_t ntools;
     FILE *log;
+    pthread_mutex_t tools_mu; /* guards toolset, recs and listeners */
+    oxm_toolset *toolset;
+    oxm_modrec *recs;
+    size_t nrecs;
+    /* channels that take messages outside any request (stdio), for
+       notifications/tools/list_changed */
+    oxm_channel *listeners[OXM_MAX_LISTENERS];
+    pthread_t watcher;
+    bool watching;
+    atomic_bool stop_watch;
     /* tools/call running at once, bounded by opts.max_calls, served by a
        pool of worker threads made as needed (call.c) */
     pthread_mutex_t calls_mu;
@@ -82,7 +129,12 @@ struct oxm_server {
     atomic_ulong next_request; /* ids of the server's own requests */
 };
 
-const oxm_tool *oxm_server_tool(const oxm_server *s, const char *name);
+oxm_toolset *oxm_tools_acquire(oxm_server *s);
+void oxm_tools_release(oxm_server *s, oxm_toolset *ts);
+const oxm_tool *oxm_toolset_find(const oxm_toolset *ts, const char *name);
+/* Put a new tool set in force (taking tab) and tell the listeners. */
+void oxm_tools_swap(oxm_server *s, oxm_tooltab *tab);
+void oxm_listen(oxm_server *s, oxm_channel *ch, bool on);
 void oxm_log(oxm_server *s, const char *fmt, ...);
 /* Publish an invoke of method on module with payload; wait for the answer
    until the deadline (ms from now; 0 = none) or until *cancel. On answer,

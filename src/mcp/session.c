@@ -217,7 +217,7 @@ static json_t *initialize(oxm_session *ss, const json_t *id, const json_t *param
     oxm_log(ss->server, "client %s %s, protocol %s", oxm_session_client(ss), oxm_session_client_version(ss),
             use);
     return oxm_result_msg(id, json_pack("{s:s, s:{s:{s:b}}, s:{s:s, s:s, s:s}, s:s}", "protocolVersion", use,
-                                        "capabilities", "tools", "listChanged", 0, "serverInfo", "name",
+                                        "capabilities", "tools", "listChanged", ss->server->opts.watch, "serverInfo", "name",
                                         "oxide", "title", "Oxide", "version", OXM_VERSION, "instructions",
                                         "Each tool runs a sandboxed WebAssembly module under the "
                                         "limits of its manifest."));
@@ -227,27 +227,32 @@ static json_t *initialize(oxm_session *ss, const json_t *id, const json_t *param
 static json_t *list_tools(oxm_session *ss, const json_t *id, const json_t *params)
 {
     oxm_server *s = ss->server;
-    size_t from = 0;
-    json_t *cursor = json_object_get(params, "cursor");
+    oxm_toolset *ts = oxm_tools_acquire(s);
+    size_t n = ts->tab.n, from = 0;
+    json_t *cursor = json_object_get(params, "cursor"), *reply = NULL;
     if (cursor) {
         const char *c = json_string_value(cursor);
         char *end = NULL;
         unsigned long long v = c && *c ? strtoull(c, &end, 10) : 0;
-        if (!c || !*c || *end || v > s->ntools)
-            return oxm_error_msg(id, -32602, "invalid cursor");
+        if (!c || !*c || *end || v > n)
+            reply = oxm_error_msg(id, -32602, "invalid cursor");
         from = (size_t)v;
     }
-    json_t *tools = json_array();
-    size_t to = from + s->opts.page_size < s->ntools ? from + s->opts.page_size : s->ntools;
-    for (size_t i = from; i < to; i++)
-        json_array_append(tools, s->tools[i].listing);
-    json_t *result = json_pack("{s:o}", "tools", tools);
-    if (to < s->ntools) {
-        char next[24];
-        snprintf(next, sizeof next, "%zu", to);
-        json_object_set_new(result, "nextCursor", json_string(next));
+    if (!reply) {
+        json_t *tools = json_array();
+        size_t to = from + s->opts.page_size < n ? from + s->opts.page_size : n;
+        for (size_t i = from; i < to; i++)
+            json_array_append(tools, ts->tab.v[i].listing);
+        json_t *result = json_pack("{s:o}", "tools", tools);
+        if (to < n) {
+            char next[24];
+            snprintf(next, sizeof next, "%zu", to);
+            json_object_set_new(result, "nextCursor", json_string(next));
+        }
+        reply = oxm_result_msg(id, result);
     }
-    return oxm_result_msg(id, result);
+    oxm_tools_release(s, ts);
+    return reply;
 }
 
 static void request(oxm_session *ss, const char *method, const json_t *id, const json_t *params,

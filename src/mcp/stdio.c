@@ -64,9 +64,11 @@ oxk_err *oxm_serve_stdio(oxm_server *s, int in_fd, int out_fd, volatile sig_atom
     pthread_mutex_init(&sc.mu, NULL);
     atomic_init(&sc.broken, false);
     oxm_session *ss = oxm_session_new(s);
+    oxm_listen(s, &sc.ch, true); /* notifications/tools/list_changed */
     size_t cap = 64 * 1024, len = 0, limit = s->opts.max_message;
     char *line = malloc(cap);
     if (!ss || !line) {
+        oxm_listen(s, &sc.ch, false);
         free(line);
         oxm_session_free(ss);
         pthread_mutex_destroy(&sc.mu);
@@ -136,6 +138,7 @@ oxk_err *oxm_serve_stdio(oxm_server *s, int in_fd, int out_fd, volatile sig_atom
         }
     }
     free(line);
+    oxm_listen(s, &sc.ch, false);
     /* At the end of input, calls already asked for are answered (a client
        may write its requests and close); a stop cancels them. */
     oxm_session_hangup(ss);

@@ -34,10 +34,6 @@ static int by_string(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-typedef struct table {
-    oxm_tool *v;
-    size_t n, cap;
-} table;
 
 static void tool_clear(oxm_tool *t)
 {
@@ -82,7 +78,7 @@ static const char *const TOOL_KEYS[] = {"name", "title", "method", "description"
                                         "outputSchema", "annotations", "approval"};
 
 static oxk_err *read_tool(json_t *def, const char *file, const char *module_id, unsigned long timeout,
-                          table *tab)
+                          oxm_tooltab *tab)
 {
     const char *name = json_string_value(json_object_get(def, "name"));
     if (!json_is_object(def) || !name)
@@ -156,8 +152,9 @@ static oxk_err *read_tool(json_t *def, const char *file, const char *module_id, 
     return NULL;
 }
 
-static oxk_err *read_mcp_json(const char *path, const char *module_id, unsigned long timeout, table *tab)
+oxk_err *oxm_tools_read(const char *path, const char *module_id, unsigned long timeout, oxm_tooltab *tab)
 {
+    size_t n0 = tab->n;
     json_error_t je;
     json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!doc)
@@ -172,28 +169,52 @@ static oxk_err *read_mcp_json(const char *path, const char *module_id, unsigned 
         json_array_foreach(tools, i, def) if ((err = read_tool(def, path, module_id, timeout, tab))) break;
     }
     json_decref(doc);
+    while (err && tab->n > n0) /* all of this file's tools or none */
+        tool_clear(&tab->v[--tab->n]);
     return err;
 }
 
-static oxk_err *load_module(oxk_kernel *k, const char *dir, FILE *log, table *tab)
+oxk_err *oxm_module_load(oxk_kernel *k, const char *dir, FILE *log, oxm_modrec *rec, oxm_tooltab *tab)
 {
+    memset(rec, 0, sizeof *rec);
     oxk_resolved_manifest *r = NULL;
     oxk_err *err = oxk_kernel_register_manifest(k, dir, &r);
     if (err)
         return oxk_err_wrap(err, "%s/module.json", dir);
     const oxk_manifest *m = r->manifest;
     err = oxk_modules_start(oxk_kernel_modules(k), m->id);
-    if (!err && r->mcp_path) {
-        unsigned long timeout = m->timeout_ms ? m->timeout_ms : OXK_KERNEL_DEFAULT_TIMEOUT_MS;
-        err = read_mcp_json(r->mcp_path, m->id, timeout, tab);
-    } else if (!err) {
+    rec->dir = strdup(dir);
+    rec->id = strdup(m->id);
+    rec->timeout = m->timeout_ms ? m->timeout_ms : OXK_KERNEL_DEFAULT_TIMEOUT_MS;
+    rec->mcp_path = r->mcp_path ? strdup(r->mcp_path) : NULL;
+    if (!err && (!rec->dir || !rec->id || (r->mcp_path && !rec->mcp_path)))
+        err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
+    if (!err && r->mcp_path)
+        err = oxm_tools_read(r->mcp_path, m->id, rec->timeout, tab);
+    else if (!err)
         fprintf(log, "oxide mcp: module `%s` (%s) has no `mcp` field: no tools\n", m->id, dir);
-    }
     oxk_resolved_manifest_free(r);
     return err;
 }
 
-oxk_err *oxm_tools_load(oxk_kernel *k, const char *dir, FILE *log, oxm_tool **out, size_t *n)
+void oxm_modrec_clear(oxm_modrec *rec)
+{
+    free(rec->dir);
+    free(rec->id);
+    free(rec->mcp_path);
+    free(rec->fp);
+    memset(rec, 0, sizeof *rec);
+}
+
+void oxm_tooltab_sort(oxm_tooltab *tab)
+{
+    if (tab->n)
+        qsort(tab->v, tab->n, sizeof *tab->v, by_name);
+}
+
+/* The module directories of dir (those with a module.json), sorted; the
+   caller frees each and the array. */
+oxk_err *oxm_module_dirs(const char *dir, char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -232,20 +253,49 @@ oxk_err *oxm_tools_load(oxk_kernel *k, const char *dir, FILE *log, oxm_tool **ou
     closedir(d);
     if (names)
         qsort(names, nnames, sizeof *names, by_string);
-    table tab = {0};
-    for (size_t i = 0; i < nnames && !err; i++)
-        err = load_module(k, names[i], log, &tab);
+    if (err) {
+        for (size_t i = 0; i < nnames; i++)
+            free(names[i]);
+        free(names);
+        return err;
+    }
+    *out = names;
+    *n = nnames;
+    return NULL;
+}
+
+oxk_err *oxm_tools_load(oxk_kernel *k, const char *dir, FILE *log, oxm_tooltab *tab, oxm_modrec **recs,
+                        size_t *nrecs)
+{
+    *recs = NULL;
+    *nrecs = 0;
+    char **names;
+    size_t nnames;
+    oxk_err *err = oxm_module_dirs(dir, &names, &nnames);
+    if (err)
+        return err;
+    oxm_modrec *rv = calloc(nnames ? nnames : 1, sizeof *rv);
+    if (!rv)
+        err = oxk_err_new(OXK_ERR_OTHER, "out of memory");
+    size_t made = 0;
+    for (; !err && made < nnames; made++) {
+        err = oxm_module_load(k, names[made], log, &rv[made], tab);
+        if (!err)
+            rv[made].fp = oxm_fingerprint(names[made]);
+    }
     for (size_t i = 0; i < nnames; i++)
         free(names[i]);
     free(names);
     if (!err && nnames == 0)
         err = oxk_err_new(OXK_ERR_OTHER, "no module in %s (expected %s/NAME/module.json)", dir, dir);
     if (err) {
-        oxm_tools_free(tab.v, tab.n);
+        for (size_t i = 0; i < nnames && rv; i++)
+            oxm_modrec_clear(&rv[i]);
+        free(rv);
         return err;
     }
-    qsort(tab.v, tab.n, sizeof *tab.v, by_name);
-    *out = tab.v;
-    *n = tab.n;
+    oxm_tooltab_sort(tab);
+    *recs = rv;
+    *nrecs = made;
     return NULL;
 }

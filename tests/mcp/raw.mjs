@@ -46,7 +46,11 @@ function session(input, { ms = 20000, extra = [], closeAfter = true } = {}) {
     (async () => { /* a number in the input is a pause (ms); {waitFor: id} waits for that answer */
       for (const chunk of [].concat(input)) {
         if (typeof chunk === "number") await new Promise((w) => setTimeout(w, chunk));
-        else if (chunk.waitFor !== undefined) {
+        else if (typeof chunk === "function") await chunk();
+        else if (chunk.waitForMethod !== undefined) {
+          while (!out.split("\n").some((l) => { try { return JSON.parse(l).method === chunk.waitForMethod; } catch { return false; } }))
+            await new Promise((w) => setTimeout(w, 10));
+        } else if (chunk.waitFor !== undefined) {
           while (!out.split("\n").some((l) => { try { return JSON.parse(l).id === chunk.waitFor; } catch { return false; } }))
             await new Promise((w) => setTimeout(w, 10));
         } else p.stdin.write(chunk);
@@ -148,6 +152,53 @@ async function main() {
   r = await session(pair, { extra: ["--instances", "2"] });
   check(order(r) === "2,1" && byId(r, 2)?.result?.structuredContent?.ok === true,
     "--instances 2: a second call runs beside a looping one", r.msgs);
+
+  // --watch: a module added, changed (a tool renamed) and removed while serving
+  const wdir = fs.mkdtempSync(path.join(os.tmpdir(), "oxide-mcp-watch-"));
+  const put = (id, tool) => {
+    fs.mkdirSync(path.join(wdir, id), { recursive: true });
+    fs.writeFileSync(path.join(wdir, id, "module.json"), JSON.stringify({ id, name: id, version: "1", kind: "wasm",
+      wasm: path.join(examples, "echo.wasm"), mcp: "mcp.json" }));
+    fs.writeFileSync(path.join(wdir, id, "mcp.json"), JSON.stringify({ tools: [{ name: tool, inputSchema: { type: "object" } }] }));
+  };
+  put("a", "tool_a");
+  const list = (id) => msg({ id, method: "tools/list" });
+  const names = (m) => m?.result?.tools?.map((t) => t.name).join();
+  const changes = () => r.msgs.filter((m) => m.method === "notifications/tools/list_changed").length;
+  let seen = 0;
+  const waitChange = async () => { // the next list_changed notification
+    const want = ++seen;
+    for (let i = 0; i < 1000 && countChanges() < want; i++) await new Promise((w) => setTimeout(w, 10));
+  };
+  let live = "";
+  const countChanges = () => live.split("\n").filter((l) => l.includes("notifications/tools/list_changed")).length;
+  r = await new Promise((resolve) => {
+    const p = spawn(oxide, ["mcp", "--modules", wdir, "--watch"], { stdio: ["pipe", "pipe", "pipe"] });
+    p.stdout.on("data", (d) => (live += d));
+    p.on("exit", (code) => resolve({ code, msgs: live.split("\n").filter((l) => l).map((l) => JSON.parse(l)) }));
+    (async () => {
+      p.stdin.write(msg({ id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "w", version: "1" } } }) + list(2));
+      await new Promise((w) => setTimeout(w, 300));
+      put("b", "tool_b");
+      await waitChange();
+      p.stdin.write(list(3));
+      await new Promise((w) => setTimeout(w, 700)); // a new mtime second for sure
+      put("a", "tool_a2");
+      await waitChange();
+      p.stdin.write(list(4));
+      fs.rmSync(path.join(wdir, "b"), { recursive: true });
+      await waitChange();
+      p.stdin.write(list(5) + msg({ id: 6, method: "tools/call", params: { name: "tool_a2", arguments: { x: 1 } } }));
+      await new Promise((w) => setTimeout(w, 300));
+      p.stdin.end();
+    })();
+  });
+  check(byId(r, 1)?.result?.capabilities?.tools?.listChanged === true, "--watch: listChanged announced", byId(r, 1));
+  check(names(byId(r, 2)) === "tool_a" && names(byId(r, 3)) === "tool_a,tool_b" && names(byId(r, 4)) === "tool_a2,tool_b" &&
+    names(byId(r, 5)) === "tool_a2", "--watch: tools follow modules added, changed, removed", r.msgs.map(names));
+  check(changes() === 3, "--watch: one list_changed per change", changes());
+  check(byId(r, 6)?.result?.structuredContent?.input?.x === 1, "--watch: a reloaded module serves", byId(r, 6));
+  fs.rmSync(wdir, { recursive: true, force: true });
 
   // usage
   for (const [a, code, want] of [[["mcp", "--help"], 0, /usage: oxide mcp/], [["mcp"], 2, /--modules DIR is required/],
