@@ -45,7 +45,7 @@ module("slow", path.join(guests, "slow.wasm"), [
   { name: "crash", method: "crash", inputSchema: obj() },
 ], { timeout_ms: 60000 });
 module("short", path.join(guests, "slow.wasm"), [{ name: "spin_short", method: "spin", inputSchema: obj() }],
-  { timeout_ms: 300 });
+  { timeout_ms: 1000 });
 module("big", path.join(guests, "big.wasm"), [{ name: "big", inputSchema: obj() }], { max_memory_pages: 100 });
 const compressTools = JSON.parse(fs.readFileSync(path.join(examples, "compress", "mcp.json"))).tools;
 module("compress", path.join(examples, "compress.wasm"), compressTools);

@@ -26,7 +26,7 @@ function module(id, wasm, tools, extra = {}) {
 module("echo", path.join(examples, "echo.wasm"), [{ name: "echo", inputSchema: { type: "object" } }],
   { fuel: 100000000 });
 module("short", path.join(guests, "slow.wasm"), [{ name: "spin", method: "spin", inputSchema: { type: "object" } },
-  { name: "short_ok", method: "ok", inputSchema: { type: "object" } }], { timeout_ms: 500 });
+  { name: "short_ok", method: "ok", inputSchema: { type: "object" } }], { timeout_ms: 1500 });
 
 // Start a server, write `input` (string or chunks), collect stdout lines
 // until it exits or `ms` pass.
@@ -143,8 +143,8 @@ async function main() {
 
   // one instance per module: a second call waits for the first; with
   // --instances 2 it is served at once by the other instance
-  /* the server is up (ping answered) before the two calls go, 150 ms apart */
-  const pair = [ping(0), { waitFor: 0 }, msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }), 150,
+  /* the server is up (ping answered) before the two calls go, 500 ms apart (the loop runs 1.5 s) */
+  const pair = [ping(0), { waitFor: 0 }, msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }), 500,
     msg({ id: 2, method: "tools/call", params: { name: "short_ok", arguments: {} } })];
   r = await session(pair);
   const order = (x) => x.msgs.map((m) => m.id).filter((id) => id !== 0).join();
