@@ -13,7 +13,7 @@
 
 #include "oxide/kernel/modules.h"
 
-enum { OXK_ENVELOPE_ID_MAX = 40, CANCELLED_MAX = 64 };
+enum { OXK_ENVELOPE_ID_MAX = 40, RECENT_MAX = 64 };
 
 typedef struct wasm_module wasm_module;
 
@@ -36,17 +36,17 @@ struct wasm_module {
     oxk_subscription *sub;   /* set by init; shared by the instances */
     atomic_bool stopping;
     /* Cancellation (oxk_modules_cancel): commands cancelled before they ran
-       (a small ring: a cancel older than the last CANCELLED_MAX ones may be
+       (a small ring: a cancel older than the last RECENT_MAX ones may be
        forgotten, and its call runs). */
     pthread_mutex_t mu;
-    char cancelled[CANCELLED_MAX][OXK_ENVELOPE_ID_MAX];
+    char cancelled[RECENT_MAX][OXK_ENVELOPE_ID_MAX];
     unsigned ncancelled;
     /* Fuel the last commands spent (metered modules), for who asks after
        the answer (oxk_modules_fuel_spent): a ring like the one above. */
     struct {
         char id[OXK_ENVELOPE_ID_MAX];
         uint64_t fuel;
-    } spent[CANCELLED_MAX];
+    } spent[RECENT_MAX];
     unsigned nspent;
 };
 
@@ -90,7 +90,7 @@ static bool begin(instance *in, const oxk_envelope *cmd)
     const char *id = oxk_envelope_id(cmd);
     bool go = true;
     pthread_mutex_lock(&w->mu);
-    for (unsigned i = 0; i < CANCELLED_MAX; i++)
+    for (unsigned i = 0; i < RECENT_MAX; i++)
         if (!strcmp(w->cancelled[i], id)) {
             w->cancelled[i][0] = 0;
             go = false;
@@ -114,7 +114,7 @@ static bool wm_cancel(void *self, const char *command_id)
            (the engine also drops one that arrives between calls). */
         oxk_executor_interrupt(in->ex);
     } else {
-        snprintf(w->cancelled[w->ncancelled % CANCELLED_MAX], OXK_ENVELOPE_ID_MAX, "%s", command_id);
+        snprintf(w->cancelled[w->ncancelled % RECENT_MAX], OXK_ENVELOPE_ID_MAX, "%s", command_id);
         w->ncancelled++;
     }
     pthread_mutex_unlock(&w->mu);
@@ -126,7 +126,7 @@ static bool wm_fuel_spent(void *self, const char *command_id, uint64_t *out)
     wasm_module *w = self;
     bool found = false;
     pthread_mutex_lock(&w->mu);
-    for (unsigned i = 0; i < CANCELLED_MAX && !found; i++)
+    for (unsigned i = 0; i < RECENT_MAX && !found; i++)
         if (!strcmp(w->spent[i].id, command_id)) {
             *out = w->spent[i].fuel;
             found = true;
@@ -148,7 +148,7 @@ static void answer(instance *in, const oxk_envelope *cmd)
         uint64_t fuel = oxk_executor_fuel_spent(in->ex);
         pthread_mutex_lock(&w->mu);
         in->running[0] = 0;
-        unsigned k = w->nspent++ % CANCELLED_MAX; /* before the answer is published */
+        unsigned k = w->nspent++ % RECENT_MAX; /* before the answer is published */
         snprintf(w->spent[k].id, sizeof w->spent[k].id, "%s", oxk_envelope_id(cmd));
         w->spent[k].fuel = fuel;
         pthread_mutex_unlock(&w->mu);

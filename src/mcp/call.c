@@ -167,7 +167,7 @@ static bool approve(struct oxm_call *c, const oxm_tool *t, const json_t *args, j
                                "true runs the tool once with exactly these arguments", "required",
                                "approve");
     json_t *answer = NULL;
-    int rc = params ? oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel, 0, &answer) : -1;
+    int rc = params ? oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel, &answer) : -1;
     const char *action = json_string_value(json_object_get(answer, "action"));
     bool yes = rc == 1 && action && !strcmp(action, "accept") &&
                json_is_true(json_object_get(json_object_get(answer, "content"), "approve"));
@@ -178,13 +178,6 @@ static bool approve(struct oxm_call *c, const oxm_tool *t, const json_t *args, j
         return true;
     *why = tool_error("tool `%s` was not approved: the user answered %s", t->name, said);
     return false;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
 /* The answer to the request: a JSON-RPC message, or NULL for none (a
@@ -219,7 +212,7 @@ static json_t *run(struct oxm_call *c)
         else
             reply = oxm_error_msg(c->id, -32602, "invalid arguments for tool %s: %s", name, why);
     } else if (t->approval && !approve(c, t, args, &result)) {
-        note(c, t, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, ms_since(&t0));
+        note(c, t, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, oxm_ms_since(&t0));
         if (!result && !atomic_load(&c->cancel))
             reply = oxm_error_msg(c->id, -32603, "out of memory");
     } else {
@@ -227,7 +220,7 @@ static json_t *run(struct oxm_call *c)
         unsigned long deadline = t->timeout_ms ? t->timeout_ms + 2000 : 0;
         int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, tick, c, &out,
                                    &c->fuel);
-        long ms = ms_since(&t0);
+        long ms = oxm_ms_since(&t0);
         if (atomic_load(&c->cancel)) {
             note(c, t, "cancelled", NULL, ms);
         } else if (rc < 0) {

@@ -73,11 +73,16 @@ static bool ends_with(const char *s, const char *tail)
     return n >= k && !strcmp(s + n - k, tail);
 }
 
-static long ms_since(const struct timespec *t)
+long oxm_ms_since(const struct timespec *t0)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000L;
+    return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+int oxm_cmp_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
@@ -122,7 +127,7 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
             deadline_ms = 5000;
             continue;
         }
-        if (deadline_ms && ms_since(&start) >= (long)deadline_ms)
+        if (deadline_ms && oxm_ms_since(&start) >= (long)deadline_ms)
             break;
         if (tick)
             tick(tick_user);

@@ -136,6 +136,10 @@ const oxm_tool *oxm_toolset_find(const oxm_toolset *ts, const char *name);
 void oxm_tools_swap(oxm_server *s, oxm_tooltab *tab);
 void oxm_listen(oxm_server *s, oxm_channel *ch, bool on);
 void oxm_log(oxm_server *s, const char *fmt, ...);
+/* Milliseconds since t0 (CLOCK_MONOTONIC). */
+long oxm_ms_since(const struct timespec *t0);
+/* qsort comparison of C strings (char *const *). */
+int oxm_cmp_strings(const void *a, const void *b);
 /* Publish an invoke of method on module with payload; wait for the answer
    until the deadline (ms from now; 0 = none) or until *cancel. On answer,
    *out is the payload (new reference) and the return is 1 (ok) or 0 (err);
@@ -173,9 +177,9 @@ void oxm_session_track(oxm_session *ss, const json_t *id, atomic_bool *cancel);
 void oxm_session_untrack(oxm_session *ss, atomic_bool *cancel);
 /* Ask the client (method, params stolen) on ch and wait for its answer:
    1 with *out the result, 0 with *out the error object, -1 (no *out) when
-   the client is gone, the call is cancelled or timeout_ms passed. */
+   the client is gone or hung up, or the call is cancelled. */
 int oxm_session_ask(oxm_session *ss, oxm_channel *ch, const char *method, json_t *params,
-                    atomic_bool *cancel, unsigned long timeout_ms, json_t **out);
+                    atomic_bool *cancel, json_t **out);
 
 /* ---- call.c ------------------------------------------------------------ */
 

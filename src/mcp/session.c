@@ -124,7 +124,7 @@ static void cancel_request(oxm_session *ss, const json_t *id)
 }
 
 int oxm_session_ask(oxm_session *ss, oxm_channel *ch, const char *method, json_t *params,
-                    atomic_bool *cancel, unsigned long timeout_ms, json_t **out)
+                    atomic_bool *cancel, json_t **out)
 {
     *out = NULL;
     asked a = {.next = NULL};
@@ -141,16 +141,12 @@ int oxm_session_ask(oxm_session *ss, oxm_channel *ch, const char *method, json_t
     json_t *msg = json_pack("{s:s, s:s, s:s, s:o}", "jsonrpc", "2.0", "id", a.id, "method", method,
                             "params", params);
     bool sent = oxm_send(ch, msg);
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
     pthread_mutex_lock(&ss->mu);
     while (sent && !a.reply && !ss->hung_up && !(cancel && atomic_load(cancel)) &&
            !(ch->gone && ch->gone(ch))) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long ms = (long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000L;
-        if (timeout_ms && ms >= (long)timeout_ms)
-            break;
-        struct timespec wake = now;
+        /* a look at cancel and the client five times a second */
+        struct timespec wake;
+        clock_gettime(CLOCK_MONOTONIC, &wake);
         wake.tv_nsec += 200 * 1000000L;
         if (wake.tv_nsec >= 1000000000L) {
             wake.tv_sec++;

@@ -29,11 +29,6 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const oxm_tool *)a)->name, ((const oxm_tool *)b)->name);
 }
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 
 static void tool_clear(oxm_tool *t)
 {
@@ -252,7 +247,7 @@ oxk_err *oxm_module_dirs(const char *dir, char ***out, size_t *n)
     }
     closedir(d);
     if (names)
-        qsort(names, nnames, sizeof *names, by_string);
+        qsort(names, nnames, sizeof *names, oxm_cmp_strings);
     if (err) {
         for (size_t i = 0; i < nnames; i++)
             free(names[i]);

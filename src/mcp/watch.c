@@ -15,11 +15,6 @@
 
 #include "server.h"
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char *oxm_fingerprint(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -49,7 +44,7 @@ char *oxm_fingerprint(const char *dir)
         total += (size_t)k;
     }
     closedir(d);
-    qsort(lines, n, sizeof *lines, by_string);
+    qsort(lines, n, sizeof *lines, oxm_cmp_strings);
     char *fp = malloc(total);
     if (fp)
         fp[0] = 0;
