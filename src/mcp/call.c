@@ -14,7 +14,8 @@ struct oxm_call {
     struct oxm_call *next; /* in the server's queue */
     oxm_session *ss;
     oxm_server *s;
-    oxm_channel *ch;
+    oxm_channel *ch; /* NULL for a task: its answer is kept, not sent */
+    oxm_task *task;
     json_t *id, *params, *progress_token;
     atomic_bool cancel;
     unsigned ticks, progress;
@@ -133,6 +134,8 @@ static void record(struct oxm_call *c, const oxm_tool *t, const json_t *args, co
 static void tick(void *user)
 {
     struct oxm_call *c = user;
+    if (!c->ch) /* a task: it outlives the request, and its progress has no way out */
+        return;
     if (c->ch->gone && c->ch->gone(c->ch))
         atomic_store(&c->cancel, true); /* a dropped client cancels its call */
     if (!c->progress_token || ++c->ticks % 5)
@@ -192,6 +195,8 @@ static json_t *run(struct oxm_call *c)
     if (!t)
         return oxm_error_msg(c->id, -32602, name ? "unknown tool: %s" : "tools/call needs params.name%s",
                              name ? name : "");
+    if (t->tasks == OXM_TASKS_REQUIRED && !c->task)
+        return oxm_error_msg(c->id, -32601, "tool %s runs only as a task (params.task)", name);
     json_t *args = json_object_get(p, "arguments");
     if (args && !json_is_object(args))
         return oxm_error_msg(c->id, -32602, "tool %s: arguments must be an object", name);
@@ -211,6 +216,10 @@ static json_t *run(struct oxm_call *c)
             result = tool_error("invalid arguments for tool `%s`: %s", name, why);
         else
             reply = oxm_error_msg(c->id, -32602, "invalid arguments for tool %s: %s", name, why);
+    } else if (t->approval && c->task) { /* the tool changed under --watch since the task began */
+        note(c, t, "refused", "needs approval", 0);
+        result = tool_error("tool `%s` runs only with the user's approval of each call, which a task "
+                            "cannot ask for%s", name, "");
     } else if (t->approval && !approve(c, t, args, &result)) {
         note(c, t, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, oxm_ms_since(&t0));
         if (!result && !atomic_load(&c->cancel))
@@ -250,11 +259,17 @@ static void finish(struct oxm_call *c)
 {
     oxm_server *s = c->s;
     json_t *reply = run(c);
-    if (reply && !atomic_load(&c->cancel))
-        oxm_send(c->ch, reply);
-    else
+    if (atomic_load(&c->cancel)) {
         json_decref(reply);
-    c->ch->done(c->ch);
+        reply = NULL;
+    }
+    if (c->task) {
+        oxm_task_end(oxm_session_tasks(c->ss), c->task, reply);
+    } else {
+        if (reply)
+            oxm_send(c->ch, reply);
+        c->ch->done(c->ch);
+    }
     /* The record after the answer: the client does not wait for the disk. */
     if (c->tool) {
         json_t *args = json_object_get(c->params, "arguments");
@@ -320,6 +335,34 @@ void oxm_calls_fini(oxm_server *s)
     pthread_cond_destroy(&s->work_cv);
 }
 
+/* A call asked to be a task: answered now with the task (true), or with
+   an error when the tool may not be one (false). */
+static bool as_task(struct oxm_call *c, const json_t *task)
+{
+    const char *name = json_string_value(json_object_get(c->params, "name"));
+    oxm_toolset *ts = oxm_tools_acquire(c->s);
+    const oxm_tool *t = name ? oxm_toolset_find(ts, name) : NULL;
+    json_t *answer = NULL;
+    char why[160];
+    if (!json_is_object(task))
+        answer = oxm_error_msg(c->id, -32602, "params.task must be an object");
+    else if (!t)
+        answer = oxm_error_msg(c->id, -32602, name ? "unknown tool: %s" : "tools/call needs params.name%s",
+                               name ? name : "");
+    else if (t->tasks == OXM_TASKS_FORBIDDEN)
+        answer = oxm_error_msg(c->id, -32601, "tool %s cannot run as a task%s", name,
+                               t->approval ? " (each call needs the user's approval)" : "");
+    else if (!(c->task = oxm_task_start(oxm_session_tasks(c->ss), task, &c->cancel, &answer, why, sizeof why)))
+        answer = oxm_error_msg(c->id, -32603, "%s", why);
+    else
+        answer = oxm_result_msg(c->id, answer);
+    oxm_tools_release(c->s, ts);
+    oxm_send(c->ch, answer);
+    c->ch->done(c->ch);
+    c->ch = NULL;
+    return c->task != NULL;
+}
+
 void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm_channel *ch)
 {
     oxm_server *s = oxm_session_server(ss);
@@ -336,6 +379,13 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
     c->params = params ? json_deep_copy(params) : json_object();
     atomic_init(&c->cancel, false);
     c->fuel = -1;
+    json_t *task = json_object_get(params, "task");
+    if (task && !as_task(c, task)) {
+        json_decref(c->id);
+        json_decref(c->params);
+        free(c);
+        return;
+    }
     oxm_session_track(ss, id, &c->cancel);
     /* At most max_calls at once: the reader waits here (back-pressure). */
     pthread_mutex_lock(&s->calls_mu);

@@ -31,11 +31,14 @@ oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_a
 
 /* ---- Sessions ---------------------------------------------------------- */
 
+typedef struct http_channel http_channel;
+
 typedef struct http_session {
-    char id[40];
+    char id[33];
     oxm_session *ss;
     int refs;      /* the table's, plus one per request using it */
     bool deleted;
+    http_channel *get; /* the GET event stream, if one was opened (a reference) */
     struct http_session *next;
 } http_session;
 
@@ -51,6 +54,8 @@ typedef struct http_server {
 /* Sessions live until DELETE or shutdown; a client that opens them without
    end is refused past this many (503) instead of growing the server. */
 enum { MAX_SESSIONS = 1024 };
+
+static void stream_end(http_channel *c);
 
 static http_session *session_get(http_server *h, const char *id)
 {
@@ -82,18 +87,11 @@ static http_session *session_open(http_server *h)
         free(hs);
         return NULL;
     }
-    unsigned char r[16];
-    FILE *f = fopen("/dev/urandom", "rb");
-    bool ok = f && fread(r, 1, sizeof r, f) == sizeof r;
-    if (f)
-        fclose(f);
-    if (!ok) {
+    if (!oxm_random_id(hs->id)) {
         oxm_session_free(hs->ss);
         free(hs);
         return NULL;
     }
-    for (int i = 0; i < 16; i++)
-        snprintf(hs->id + 2 * i, 3, "%02x", r[i]);
     hs->refs = 2; /* the table and the caller */
     pthread_mutex_lock(&h->mu);
     bool full = h->nsessions >= MAX_SESSIONS;
@@ -128,6 +126,9 @@ static bool session_delete(http_server *h, const char *id)
     pthread_mutex_unlock(&h->mu);
     if (found) {
         oxm_session_hangup(found->ss);
+        if (found->get)
+            stream_end(found->get);
+        found->get = NULL;
         session_put(h, found);
     }
     return found != NULL;
@@ -141,7 +142,7 @@ typedef struct msg {
     struct msg *next;
 } msg;
 
-typedef struct http_channel {
+struct http_channel {
     oxm_channel ch;
     http_server *h;
     pthread_mutex_t mu;
@@ -150,11 +151,12 @@ typedef struct http_channel {
     bool finished; /* done: nothing more will be sent */
     bool gone;     /* the client closed the stream */
     bool stream;   /* SSE: notifications and requests go out too */
+    bool listening; /* a GET stream: takes list_changed while it lasts */
     int refs;      /* the session side and the response side */
     char *out;     /* the event being written */
     size_t outlen, outpos;
     time_t last;   /* when something was last written */
-} http_channel;
+};
 
 static void channel_put(http_channel *c)
 {
@@ -297,7 +299,33 @@ static void sse_free(void *cls)
     pthread_mutex_lock(&c->mu);
     c->gone = true; /* the stream ended: finished, or the client left */
     pthread_mutex_unlock(&c->mu);
+    if (c->listening) { /* the listener's reference */
+        oxm_listen(c->h->s, &c->ch, false);
+        channel_put(c);
+    }
     channel_put(c);
+}
+
+/* A session's GET stream ends (DELETE, or another GET replaces it): the
+   session's reference dropped. */
+static void stream_end(http_channel *c)
+{
+    pthread_mutex_lock(&c->mu);
+    c->finished = true;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    channel_put(c);
+}
+
+static struct MHD_Response *sse_response(http_channel *c)
+{
+    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, c,
+                                                                  sse_free);
+    if (resp) {
+        MHD_add_response_header(resp, "Content-Type", "text/event-stream");
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
+    return resp;
 }
 
 /* ---- Requests ---------------------------------------------------------------- */
@@ -429,14 +457,11 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
         r = reply(conn, MHD_HTTP_ACCEPTED, NULL, "", NULL);
     } else if (stream) {
         oxm_session_receive(hs->ss, up->body, up->len, &c->ch);
-        struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, c,
-                                                                      sse_free);
+        struct MHD_Response *resp = sse_response(c);
         if (!resp) {
             channel_put(c);
             r = MHD_NO;
         } else {
-            MHD_add_response_header(resp, "Content-Type", "text/event-stream");
-            MHD_add_response_header(resp, "Cache-Control", "no-store");
             r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
             MHD_destroy_response(resp);
         }
@@ -457,6 +482,56 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
     }
     if (opened && !oxm_session_initialized(hs->ss))
         session_delete(h, hs->id); /* initialize failed: no session */
+    session_put(h, hs);
+    return r;
+}
+
+/* GET: the session's stream for messages outside any request (here
+   notifications/tools/list_changed); one at a time per session. */
+static enum MHD_Result get(http_server *h, struct MHD_Connection *conn)
+{
+    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+    const char *sid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
+    if (!accept || !strstr(accept, "text/event-stream"))
+        return reply_error(conn, MHD_HTTP_NOT_ACCEPTABLE, -32600, "GET opens an event stream: Accept text/event-stream");
+    if (!sid)
+        return reply_error(conn, MHD_HTTP_BAD_REQUEST, -32600, "no Mcp-Session-Id: initialize first");
+    http_session *hs = session_get(h, sid);
+    if (!hs)
+        return reply_error(conn, MHD_HTTP_NOT_FOUND, -32001, "unknown or ended session");
+    http_channel *c = channel_new(h, true);
+    enum MHD_Result r;
+    pthread_mutex_lock(&h->mu);
+    bool busy = hs->get && !hc_gone(&hs->get->ch);
+    pthread_mutex_unlock(&h->mu);
+    if (!c) {
+        r = reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, -32603, "out of memory");
+    } else if (busy) {
+        r = reply_error(conn, MHD_HTTP_CONFLICT, -32600, "this session's event stream is already open");
+    } else if (!oxm_listen(h->s, &c->ch, true)) {
+        r = reply_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, -32603, "too many event streams open");
+    } else {
+        c->listening = true; /* the second reference is the listener's */
+        c->refs++;           /* and a third the session's */
+        pthread_mutex_lock(&h->mu);
+        http_channel *old = hs->deleted ? c : hs->get;
+        if (!hs->deleted)
+            hs->get = c;
+        pthread_mutex_unlock(&h->mu);
+        if (old)
+            stream_end(old);
+        struct MHD_Response *resp = sse_response(c);
+        r = resp ? MHD_queue_response(conn, MHD_HTTP_OK, resp) : MHD_NO;
+        if (resp)
+            MHD_destroy_response(resp);
+        else
+            sse_free(c);
+        c = NULL;
+    }
+    if (c) {
+        channel_put(c);
+        channel_put(c);
+    }
     session_put(h, hs);
     return r;
 }
@@ -510,9 +585,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             return reply_error(conn, MHD_HTTP_NOT_FOUND, -32001, "unknown or ended session");
         return reply(conn, MHD_HTTP_OK, NULL, "", NULL);
     }
-    /* GET would open a stream for messages unrelated to any request: this
-       server sends none, which the protocol allows to say so. */
-    return reply_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, -32600, "use POST (or DELETE to end a session)");
+    if (!strcmp(method, "GET"))
+        return get(h, conn);
+    return reply_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, -32600, "use POST, GET or DELETE");
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)

@@ -80,6 +80,18 @@ long oxm_ms_since(const struct timespec *t0)
     return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
+bool oxm_random_id(char out[33])
+{
+    unsigned char r[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    bool ok = f && fread(r, 1, sizeof r, f) == sizeof r;
+    if (f)
+        fclose(f);
+    for (int i = 0; ok && i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", r[i]);
+    return ok;
+}
+
 int oxm_cmp_strings(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -91,6 +103,8 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
 {
     *out = NULL;
     *fuel = -1;
+    if (cancel && atomic_load(cancel)) /* cancelled while it waited its turn */
+        return -1;
     oxk_bus *bus = oxk_kernel_bus(s->kernel);
     oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = module, .method = method, .payload = payload};
     oxk_envelope *env = NULL;
@@ -190,15 +204,17 @@ void oxm_tools_release(oxm_server *s, oxm_toolset *ts)
         toolset_free(ts);
 }
 
-void oxm_listen(oxm_server *s, oxm_channel *ch, bool on)
+bool oxm_listen(oxm_server *s, oxm_channel *ch, bool on)
 {
+    bool done = false;
     pthread_mutex_lock(&s->tools_mu);
-    for (size_t i = 0; i < OXM_MAX_LISTENERS; i++)
+    for (size_t i = 0; i < OXM_MAX_LISTENERS && !done; i++)
         if (on ? !s->listeners[i] : s->listeners[i] == ch) {
             s->listeners[i] = on ? ch : NULL;
-            break;
+            done = true;
         }
     pthread_mutex_unlock(&s->tools_mu);
+    return done;
 }
 
 void oxm_tools_swap(oxm_server *s, oxm_tooltab *tab)

@@ -5,6 +5,7 @@
  *   server.c   the server: the tool table, invoking a module over the bus
  *   session.c  one client's JSON-RPC conversation (initialize, tools/list...)
  *   call.c     one tools/call: check, approve, invoke over the bus, answer
+ *   task.c     tools/call made a task, and the tasks/ methods
  *   stdio.c    the stdio transport; http.c the Streamable HTTP transport
  *
  * Messages leave through a channel: the transport's way back to the client
@@ -27,12 +28,16 @@
 
 /* ---- tools.c ----------------------------------------------------------- */
 
+/* Whether a tool may run as an MCP task (tools/call with params.task). */
+enum oxm_task_support { OXM_TASKS_BAD, OXM_TASKS_FORBIDDEN, OXM_TASKS_OPTIONAL, OXM_TASKS_REQUIRED };
+
 typedef struct oxm_tool {
     char *name, *module_id, *method;
     json_t *listing;          /* what tools/list shows */
     oxm_schema *input, *output; /* output NULL when the tool has no outputSchema */
     bool approval;            /* "approval": "always" */
     unsigned long timeout_ms; /* the module's per-call deadline (0: none) */
+    enum oxm_task_support tasks;
 } oxm_tool;
 
 typedef struct oxm_tooltab {
@@ -100,7 +105,8 @@ typedef struct oxm_toolset {
     oxm_tooltab tab;
 } oxm_toolset;
 
-#define OXM_MAX_LISTENERS 16
+/* stdio, and one event stream per HTTP session (at most 1024 sessions) */
+#define OXM_MAX_LISTENERS 1040
 
 struct oxm_server {
     oxk_kernel *kernel;
@@ -134,10 +140,15 @@ void oxm_tools_release(oxm_server *s, oxm_toolset *ts);
 const oxm_tool *oxm_toolset_find(const oxm_toolset *ts, const char *name);
 /* Put a new tool set in force (taking tab) and tell the listeners. */
 void oxm_tools_swap(oxm_server *s, oxm_tooltab *tab);
-void oxm_listen(oxm_server *s, oxm_channel *ch, bool on);
+/* A channel starts or stops taking notifications/tools/list_changed; false
+   when the server has no room for one more. */
+bool oxm_listen(oxm_server *s, oxm_channel *ch, bool on);
 void oxm_log(oxm_server *s, const char *fmt, ...);
 /* Milliseconds since t0 (CLOCK_MONOTONIC). */
 long oxm_ms_since(const struct timespec *t0);
+/* 32 random hex digits and a NUL into out (from /dev/urandom); false when
+   there is no randomness to be had. */
+bool oxm_random_id(char out[33]);
 /* qsort comparison of C strings (char *const *). */
 int oxm_cmp_strings(const void *a, const void *b);
 /* Publish an invoke of method on module with payload; wait for the answer
@@ -169,6 +180,9 @@ oxm_server *oxm_session_server(oxm_session *ss);
 const char *oxm_session_version(const oxm_session *ss);
 const char *oxm_session_client(const oxm_session *ss);
 const char *oxm_session_client_version(const oxm_session *ss);
+/* The session's tasks. */
+typedef struct oxm_tasks oxm_tasks;
+oxm_tasks *oxm_session_tasks(oxm_session *ss);
 /* Whether the client declared the elicitation capability. */
 bool oxm_session_can_elicit(const oxm_session *ss);
 /* A running call, findable by its request id for notifications/cancelled;
@@ -190,5 +204,27 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
 /* The call pool of a server: set up, and stopped (workers joined). */
 void oxm_calls_init(oxm_server *s);
 void oxm_calls_fini(oxm_server *s);
+
+/* ---- task.c ------------------------------------------------------------ */
+
+typedef struct oxm_task oxm_task;
+oxm_tasks *oxm_tasks_new(unsigned page_size);
+/* After the session's calls have ended: any tasks/result still waiting is
+   answered with an error. */
+void oxm_tasks_free(oxm_tasks *ts);
+/* A tools/call made a task (task = params.task): the task, running, with
+   *created the CreateTaskResult to answer; NULL with why when the session
+   cannot take one more. cancel is the call's, set by tasks/cancel. */
+oxm_task *oxm_task_start(oxm_tasks *ts, const json_t *task, atomic_bool *cancel, json_t **created, char *why,
+                         size_t n);
+/* The task's call ended with reply (its JSON-RPC response, stolen; NULL
+   when it was cancelled): the task ends and tasks/result waiters get it. */
+void oxm_task_end(oxm_tasks *ts, oxm_task *t, json_t *reply);
+/* The client is gone: tasks/result waiters are answered with an error. */
+void oxm_tasks_hangup(oxm_tasks *ts);
+/* tasks/get, tasks/result, tasks/list, tasks/cancel: answered on ch (done
+   called, now or when the task ends); false for any other method. */
+bool oxm_tasks_request(oxm_tasks *ts, const char *method, const json_t *id, const json_t *params,
+                       oxm_channel *ch);
 
 #endif

@@ -35,6 +35,7 @@ struct oxm_session {
     bool hung_up; /* the client can no longer answer questions */
     running *calls;
     asked *questions;
+    oxm_tasks *tasks;
 };
 
 oxm_session *oxm_session_new(oxm_server *s)
@@ -43,6 +44,10 @@ oxm_session *oxm_session_new(oxm_server *s)
     if (!ss)
         return NULL;
     ss->server = s;
+    if (!(ss->tasks = oxm_tasks_new(s->opts.page_size))) {
+        free(ss);
+        return NULL;
+    }
     pthread_mutex_init(&ss->mu, NULL);
     pthread_cond_init(&ss->idle, NULL);
     return ss;
@@ -60,6 +65,7 @@ void oxm_session_free(oxm_session *ss)
     while (ss->calls)
         pthread_cond_wait(&ss->idle, &ss->mu);
     pthread_mutex_unlock(&ss->mu);
+    oxm_tasks_free(ss->tasks);
     pthread_mutex_destroy(&ss->mu);
     pthread_cond_destroy(&ss->idle);
     free(ss->client);
@@ -74,8 +80,10 @@ void oxm_session_hangup(oxm_session *ss)
     for (asked *a = ss->questions; a; a = a->next)
         pthread_cond_signal(&a->cv);
     pthread_mutex_unlock(&ss->mu);
+    oxm_tasks_hangup(ss->tasks);
 }
 
+oxm_tasks *oxm_session_tasks(oxm_session *ss) { return ss->tasks; }
 oxm_server *oxm_session_server(oxm_session *ss) { return ss->server; }
 bool oxm_session_initialized(const oxm_session *ss) { return ss->initialized; }
 const char *oxm_session_version(const oxm_session *ss) { return ss->version; }
@@ -212,9 +220,13 @@ static json_t *initialize(oxm_session *ss, const json_t *id, const json_t *param
     pthread_mutex_unlock(&ss->mu);
     oxm_log(ss->server, "client %s %s, protocol %s", oxm_session_client(ss), oxm_session_client_version(ss),
             use);
-    return oxm_result_msg(id, json_pack("{s:s, s:{s:{s:b}}, s:{s:s, s:s, s:s}, s:s}", "protocolVersion", use,
-                                        "capabilities", "tools", "listChanged", ss->server->opts.watch, "serverInfo", "name",
-                                        "oxide", "title", "Oxide", "version", OXM_VERSION, "instructions",
+    json_t *capabilities = json_pack("{s:{s:b}}", "tools", "listChanged", ss->server->opts.watch);
+    if (!strcmp(use, "2025-11-25")) /* tasks came with 2025-11-25 */
+        json_object_set_new(capabilities, "tasks",
+                            json_pack("{s:{}, s:{}, s:{s:{s:{}}}}", "list", "cancel", "requests", "tools", "call"));
+    return oxm_result_msg(id, json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:s}", "protocolVersion", use,
+                                        "capabilities", capabilities, "serverInfo", "name", "oxide", "title",
+                                        "Oxide", "version", OXM_VERSION, "instructions",
                                         "Each tool runs a sandboxed WebAssembly module under the "
                                         "limits of its manifest."));
 }
@@ -265,6 +277,8 @@ static void request(oxm_session *ss, const char *method, const json_t *id, const
         reply = list_tools(ss, id, params);
     } else if (!strcmp(method, "tools/call")) {
         oxm_call_start(ss, id, params, ch); /* answers and calls done itself */
+        return;
+    } else if (!strncmp(method, "tasks/", 6) && oxm_tasks_request(ss->tasks, method, id, params, ch)) {
         return;
     } else {
         reply = oxm_error_msg(id, -32601, "method not found: %s", method);

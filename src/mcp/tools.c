@@ -70,7 +70,12 @@ static oxk_err *schema_of(json_t *def, const char *key, const char *file, const 
 }
 
 static const char *const TOOL_KEYS[] = {"name", "title", "method", "description", "inputSchema",
-                                        "outputSchema", "annotations", "approval"};
+                                        "outputSchema", "annotations", "approval", "taskSupport"};
+
+static const char *default_task_support(const json_t *approval)
+{
+    return approval && !strcmp(json_string_value(approval), "always") ? "forbidden" : "optional";
+}
 
 static oxk_err *read_tool(json_t *def, const char *file, const char *module_id, unsigned long timeout,
                           oxm_tooltab *tab)
@@ -108,7 +113,23 @@ static oxk_err *read_tool(json_t *def, const char *file, const char *module_id, 
                                                    !strcmp(json_string_value(approval), "always"))))
         return oxk_err_new(OXK_ERR_OTHER, "%s: tool `%s`: `approval` is \"never\" or \"always\"", file,
                            name);
-    oxm_tool t = {.timeout_ms = timeout};
+    /* Any call may run long, so any tool may be a task, except one that
+       needs approval: its question would have no request to travel on. */
+    json_t *tasks = json_object_get(def, "taskSupport");
+    const char *ts = tasks ? json_string_value(tasks) : default_task_support(approval);
+    enum oxm_task_support support = !ts ? OXM_TASKS_BAD
+                                    : !strcmp(ts, "forbidden") ? OXM_TASKS_FORBIDDEN
+                                    : !strcmp(ts, "optional")  ? OXM_TASKS_OPTIONAL
+                                    : !strcmp(ts, "required")  ? OXM_TASKS_REQUIRED
+                                                               : OXM_TASKS_BAD;
+    if (support == OXM_TASKS_BAD)
+        return oxk_err_new(OXK_ERR_OTHER, "%s: tool `%s`: `taskSupport` is \"forbidden\", \"optional\" or "
+                           "\"required\"", file, name);
+    bool asks = approval && !strcmp(json_string_value(approval), "always");
+    if (asks && support != OXM_TASKS_FORBIDDEN)
+        return oxk_err_new(OXK_ERR_OTHER, "%s: tool `%s`: a tool that needs approval cannot run as a task "
+                           "(`taskSupport` must be \"forbidden\")", file, name);
+    oxm_tool t = {.timeout_ms = timeout, .tasks = support};
     oxk_err *err = schema_of(def, "inputSchema", file, name, true, &t.input);
     if (!err)
         err = schema_of(def, "outputSchema", file, name, false, &t.output);
@@ -119,7 +140,7 @@ static oxk_err *read_tool(json_t *def, const char *file, const char *module_id, 
     t.name = strdup(name);
     t.module_id = strdup(module_id);
     t.method = strdup(method ? json_string_value(method) : name);
-    t.approval = approval && !strcmp(json_string_value(approval), "always");
+    t.approval = asks;
     t.listing = json_pack("{s:s, s:O}", "name", name, "inputSchema", json_object_get(def, "inputSchema"));
     if (t.listing) {
         if (title)
@@ -130,6 +151,7 @@ static oxk_err *read_tool(json_t *def, const char *file, const char *module_id, 
             json_object_set(t.listing, "outputSchema", json_object_get(def, "outputSchema"));
         if (ann)
             json_object_set(t.listing, "annotations", ann);
+        json_object_set_new(t.listing, "execution", json_pack("{s:s}", "taskSupport", ts));
     }
     if (tab->n == tab->cap) {
         size_t nc = tab->cap ? tab->cap * 2 : 16;

@@ -15,7 +15,9 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ElicitRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolResultSchema, CreateTaskResultSchema, ElicitRequestSchema, McpError, ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 
 const [transport, oxide, guests, examples] = process.argv.slice(2);
 let failures = 0;
@@ -42,6 +44,7 @@ module("echo", path.join(examples, "echo.wasm"), [
 module("slow", path.join(guests, "slow.wasm"), [
   { name: "spin", method: "spin", inputSchema: obj() },
   { name: "slow_ok", method: "ok", inputSchema: obj() },
+  { name: "nap", method: "nap", inputSchema: obj() },
   { name: "crash", method: "crash", inputSchema: obj() },
 ], { timeout_ms: 60000 });
 module("short", path.join(guests, "slow.wasm"), [{ name: "spin_short", method: "spin", inputSchema: obj() }],
@@ -49,7 +52,7 @@ module("short", path.join(guests, "slow.wasm"), [{ name: "spin_short", method: "
 module("big", path.join(guests, "big.wasm"), [{ name: "big", inputSchema: obj() }], { max_memory_pages: 100 });
 const compressTools = JSON.parse(fs.readFileSync(path.join(examples, "compress", "mcp.json"))).tools;
 module("compress", path.join(examples, "compress.wasm"), compressTools);
-const ALL = ["big", "chunk_text", "crash", "echo", "fail", "guarded", "select_fields", "slow_ok", "spin", "spin_short", "strip_metadata"];
+const ALL = ["big", "chunk_text", "crash", "echo", "fail", "guarded", "nap", "select_fields", "slow_ok", "spin", "spin_short", "strip_metadata"];
 
 // ---- The server -----------------------------------------------------------
 const args = ["mcp", "--modules", dir, "--page-size", "3"];
@@ -57,7 +60,7 @@ let server = null, url = null;
 const token = "s3cret-token";
 async function startHttp() {
   fs.writeFileSync(path.join(dir, "token"), token + "\n");
-  server = spawn(oxide, [...args, "--http", "127.0.0.1:0", "--token-file", path.join(dir, "token")],
+  server = spawn(oxide, [...args, "--watch", "--http", "127.0.0.1:0", "--token-file", path.join(dir, "token")],
     { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   url = await new Promise((resolve, reject) => {
@@ -100,7 +103,7 @@ async function main() {
     pages++;
   } while (cursor && pages < 20);
   check(JSON.stringify(names) === JSON.stringify(ALL), "tools/list: every tool, sorted, across pages", names);
-  check(pages === 4, "tools/list: 11 tools in pages of 3", pages);
+  check(pages === 4, "tools/list: 12 tools in pages of 3", pages);
   const listed = (await c.listTools()).tools.find((t) => t.name === "big");
   check(listed?.inputSchema?.type === "object", "tools/list: schemas", listed);
 
@@ -189,8 +192,120 @@ async function main() {
   await yes.close();
   await no.close();
 
+  await tasks(c);
   await c.close();
   if (transport === "http") await httpExtras();
+}
+
+// MCP tasks (2025-11-25): a call answered at once with a task, then polled,
+// waited for, listed and cancelled.
+async function tasks(c) {
+  const caps = c.getServerCapabilities()?.tasks;
+  check(caps?.requests?.tools?.call && caps?.cancel && caps?.list, "tasks: capability declared", caps);
+  const listed = {};
+  let cursor;
+  do {
+    const page = await c.listTools(cursor ? { cursor } : {});
+    for (const t of page.tools) listed[t.name] = t.execution?.taskSupport;
+    cursor = page.nextCursor;
+  } while (cursor);
+  check(listed.slow_ok === "optional" && listed.guarded === "forbidden", "tasks: taskSupport per tool", listed);
+  const T = c.experimental.tasks;
+  const opts = { task: { ttl: 60000, pollInterval: 100 } };
+
+  // the SDK's stream: created, polled, result
+  const seen = [];
+  let result = null;
+  for await (const m of T.callToolStream({ name: "nap", arguments: {} }, undefined, opts)) {
+    seen.push(m.type === "taskStatus" ? m.task.status : m.type);
+    if (m.type === "result") result = m.result;
+    if (m.type === "error") seen.push(String(m.error));
+  }
+  check(seen[0] === "taskCreated" && seen.includes("working") && seen.at(-2) === "completed" &&
+    result?.structuredContent?.ok === true, "tasks: a slow call runs as a task to its result", seen);
+  check(result?._meta?.["io.modelcontextprotocol/related-task"]?.taskId, "tasks: the result names its task", result?._meta);
+
+  // tasks/result waits for a running task
+  let created = null;
+  for await (const m of T.callToolStream({ name: "echo", arguments: { text: "later" } }, undefined, opts)) {
+    created = m.task; // the first message: the task as created
+    break;
+  }
+  const waited = await T.getTaskResult(created.taskId, CallToolResultSchema);
+  check(waited?.structuredContent?.input?.text === "later", "tasks: tasks/result answers when the call ends", waited);
+  const got = await T.getTask(created.taskId);
+  check(got.status === "completed" && got.ttl === 60000 && got.pollInterval === 100 && /Z$/.test(got.createdAt),
+    "tasks: tasks/get", got);
+
+  // a guest failure is a failed task, its result the isError result
+  let failed = null;
+  for await (const m of T.callToolStream({ name: "fail", arguments: {} }, undefined, opts)) {
+    if (m.type === "taskCreated") failed = m.task.taskId;
+  }
+  const ft = await T.getTask(failed);
+  const fr = await T.getTaskResult(failed, CallToolResultSchema);
+  check(ft.status === "failed" && /asked to fail/.test(ft.statusMessage ?? "") && fr.isError,
+    "tasks: a guest error fails the task, its result says why", { ft, fr });
+
+  // cancelled: the guest is interrupted, its module serves again
+  let spinning = null;
+  for await (const m of T.callToolStream({ name: "spin", arguments: {} }, undefined, opts)) {
+    spinning = m.task.taskId;
+    break;
+  }
+  await sleep(300);
+  const cancelled = await T.cancelTask(spinning);
+  check(cancelled.status === "cancelled", "tasks: tasks/cancel", cancelled);
+  try {
+    await T.cancelTask(spinning);
+    check(false, "tasks: cancelling an ended task is -32602");
+  } catch (e) {
+    check(e.code === -32602, "tasks: cancelling an ended task is -32602", e.message);
+  }
+  const t0 = Date.now();
+  const r = await c.callTool({ name: "slow_ok", arguments: {} }, undefined, { timeout: 10000 });
+  check(!r.isError && Date.now() - t0 < 5000, "tasks: a cancelled task's guest was interrupted", Date.now() - t0);
+
+  const all = [];
+  cursor = undefined;
+  do {
+    const page = await T.listTasks(cursor);
+    all.push(...page.tasks.map((t) => t.taskId));
+    cursor = page.nextCursor;
+  } while (cursor);
+  check([created.taskId, failed, spinning].every((id) => all.includes(id)), "tasks: tasks/list", all);
+  try {
+    await T.getTask("no-such-task");
+    check(false, "tasks: an unknown task is -32602");
+  } catch (e) {
+    check(e.code === -32602, "tasks: an unknown task is -32602", e.message);
+  }
+  try {
+    await c.request({ method: "tools/call", params: { name: "guarded", arguments: {}, task: {} } },
+      CreateTaskResultSchema);
+    check(false, "tasks: a tool needing approval cannot be a task");
+  } catch (e) {
+    check(e.code === -32601, "tasks: a tool needing approval cannot be a task", e.message);
+  }
+}
+
+// --watch over HTTP: the SDK opens the session's GET stream, and a module
+// added while serving reaches it as notifications/tools/list_changed.
+async function httpWatch() {
+  const c = await connect("watcher");
+  let changed = 0;
+  c.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
+  await sleep(300); // the SDK opens its stream after initialize
+  const sid = c.transport.sessionId;
+  let res = await fetch(url, { method: "GET", headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream", "Mcp-Session-Id": sid } });
+  check(res.status === 409, "http: a second GET stream for a session is 409", res.status);
+  module("late", path.join(examples, "echo.wasm"), [{ name: "late_tool", method: "echo", inputSchema: obj() }]);
+  for (let i = 0; i < 100 && !changed; i++) await sleep(50);
+  check(changed === 1, "http: list_changed reaches the session's GET stream", changed);
+  const r = await c.callTool({ name: "late_tool", arguments: { n: 7 } });
+  check(r.structuredContent?.input?.n === 7, "http: a module added while serving answers", r);
+  await c.transport.terminateSession();
+  await c.close();
 }
 
 // Raw HTTP: what the SDK never sends.
@@ -232,8 +347,13 @@ async function httpExtras() {
   check(res.status === 404, "http: an ended session is 404", res.status);
   res = await fetch(url, { method: "POST", headers: auth, body: JSON.stringify({ jsonrpc: "2.0", id: 4, method: "ping", params: { pad: "x".repeat(5 << 20) } }) });
   check(res.status === 413, "http: a message over the limit is 413", res.status);
-  res = await fetch(url, { method: "GET", headers: auth });
-  check(res.status === 405, "http: GET is 405 (no stream outside requests)", res.status);
+  res = await fetch(url, { method: "GET", headers: { ...auth, Accept: "text/event-stream" } });
+  check(res.status === 400, "http: GET without a session is 400", res.status);
+  res = await fetch(url, { method: "GET", headers: { Authorization: `Bearer ${token}` } });
+  check(res.status === 406, "http: GET not accepting an event stream is 406", res.status);
+  res = await fetch(url, { method: "PUT", headers: auth, body: "{}" });
+  check(res.status === 405, "http: PUT is 405", res.status);
+  await httpWatch();
   res = await fetch(new URL("/other", url), { method: "POST", headers: auth, body: "{}" });
   check(res.status === 404, "http: only /mcp is served", res.status);
 }

@@ -47,10 +47,14 @@ function session(input, { ms = 20000, extra = [], closeAfter = true } = {}) {
       resolve({ code, signal, err, at, msgs: lines.map((l) => { try { return JSON.parse(l); } catch { return { unparsable: l }; } }) });
     });
     p.stdin.on("error", () => {});
-    (async () => { /* a number in the input is a pause (ms); {waitFor: id} waits for that answer */
+    (async () => { /* a number in the input is a pause (ms); {waitFor: id} waits for that answer;
+                      a function is called with the messages so far */
       for (const chunk of [].concat(input)) {
         if (typeof chunk === "number") await new Promise((w) => setTimeout(w, chunk));
-        else if (typeof chunk === "function") await chunk();
+        else if (typeof chunk === "function") { /* given the output so far; what it returns is written */
+          const w = await chunk(out.split("\n").filter((l) => l).map((l) => JSON.parse(l)));
+          if (typeof w === "string") p.stdin.write(w);
+        }
         else if (chunk.waitForMethod !== undefined) {
           while (!out.split("\n").some((l) => { try { return JSON.parse(l).method === chunk.waitForMethod; } catch { return false; } }))
             await new Promise((w) => setTimeout(w, 10));
@@ -207,6 +211,32 @@ async function main() {
   check(changes() === 3, "--watch: one list_changed per change", changes());
   check(byId(r, 6)?.result?.structuredContent?.input?.x === 1, "--watch: a reloaded module serves", byId(r, 6));
   fs.rmSync(wdir, { recursive: true, force: true });
+
+  // tasks: malformed task requests, a tasks/result answered when the call
+  // meets its deadline, the ttl, and the cap on tasks a session holds
+  const init25 = msg({ id: "i", method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } });
+  const taskCall = (id, name, task) => msg({ id, method: "tools/call", params: { name, arguments: {}, task } });
+  const taskOf = (msgs, id) => msgs.find((m) => m.id === id)?.result?.task?.taskId;
+  const ask = (id, method, tid) => (msgs) => msg({ id, method, params: { taskId: taskOf(msgs, tid) } });
+  r = await session([init25, taskCall(1, "echo", "nope"), msg({ id: 2, method: "tasks/get" }),
+    msg({ id: 3, method: "tasks/list", params: { cursor: 5 } }), msg({ id: 4, method: "tasks/result", params: { taskId: "x" } }),
+    taskCall(5, "spin", { ttl: 5000 }), taskCall(6, "echo", { ttl: 1000 }), { waitFor: 6 }, ask(7, "tasks/result", 5),
+    { waitFor: 7 }, ask(8, "tasks/get", 5), 200, ask(9, "tasks/get", 6)]);
+  check([1, 2, 3, 4].every((id) => byId(r, id)?.error?.code === -32602), "tasks: malformed task requests are -32602",
+    [1, 2, 3, 4].map((id) => byId(r, id)));
+  check(byId(r, 5)?.result?.task?.status === "working", "tasks: created working", byId(r, 5));
+  const waited = byId(r, 7)?.result;
+  check(waited?.isError && /interrupted|deadline/.test(waited?.content?.[0]?.text) &&
+    waited?._meta?.["io.modelcontextprotocol/related-task"]?.taskId === taskOf(r.msgs, 5),
+    "tasks: a waiting tasks/result gets the deadline's isError", byId(r, 7));
+  check(byId(r, 8)?.result?.status === "failed", "tasks: a task stopped by its deadline has failed", byId(r, 8));
+  check(byId(r, 9)?.error?.code === -32602, "tasks: an ended task is dropped after its ttl", byId(r, 9));
+  const many = [init25];
+  for (let i = 0; i < 1001; i++) many.push(taskCall(100 + i, "echo", {}));
+  r = await session([many.join("")]);
+  const made = r.msgs.filter((m) => m.result?.task).length;
+  check(made === 1000 && /holds 1000 tasks/.test(byId(r, 1100)?.error?.message), "tasks: at most 1000 a session",
+    { made, last: byId(r, 1100) });
 
   // usage
   for (const [a, code, want] of [[["mcp", "--help"], 0, /usage: oxide mcp/], [["mcp"], 2, /--modules DIR is required/],
