@@ -24,6 +24,8 @@ typedef struct queue {
     bool interrupted; /* wake one recv */
     oxk_bus_filter accept; /* NULL: everything */
     void *accept_user;
+    oxk_bus_direct direct; /* take NULL: no direct serving */
+    size_t in_hand;        /* received, not yet claimed (direct subscribers) */
     char id[OXK_UUID_LEN + 1];
 } queue;
 
@@ -88,6 +90,12 @@ oxk_err *oxk_bus_subscribe(oxk_bus *b, oxk_subscription **out)
 oxk_err *oxk_bus_subscribe_filtered(oxk_bus *b, oxk_bus_filter accept, void *user,
                                     oxk_subscription **out)
 {
+    return oxk_bus_subscribe_direct(b, accept, NULL, user, out);
+}
+
+oxk_err *oxk_bus_subscribe_direct(oxk_bus *b, oxk_bus_filter accept, const oxk_bus_direct *direct, void *user,
+                                  oxk_subscription **out)
+{
     *out = NULL;
     oxk_subscription *s = calloc(1, sizeof *s);
     queue *q = calloc(1, sizeof *q);
@@ -99,6 +107,8 @@ oxk_err *oxk_bus_subscribe_filtered(oxk_bus *b, oxk_bus_filter accept, void *use
     atomic_init(&q->refs, 2); /* the bus and the subscription */
     q->accept = accept;
     q->accept_user = user;
+    if (direct)
+        q->direct = *direct;
     pthread_mutex_init(&q->mu, NULL);
     /* Timed waits use CLOCK_MONOTONIC so wall-clock jumps cannot stretch
        or cut a timeout. */
@@ -137,9 +147,11 @@ size_t oxk_bus_subscriber_count(oxk_bus *b)
     return n;
 }
 
-size_t oxk_bus_publish(oxk_bus *b, oxk_envelope *env)
+static size_t publish(oxk_bus *b, oxk_envelope *env, bool direct)
 {
     size_t delivered = 0, keep = 0;
+    queue *server = NULL; /* the direct subscriber that took env */
+    void *token = NULL;
     /* The bus lock is held for the whole fan-out, as in the original: every
        subscriber sees envelopes from concurrent publishers in the same
        order. Queue locks nest inside it; recv never takes the bus lock. */
@@ -149,7 +161,12 @@ size_t oxk_bus_publish(oxk_bus *b, oxk_envelope *env)
         pthread_mutex_lock(&q->mu);
         bool closed = q->closed;
         if (!closed && (!q->accept || q->accept(env, q->accept_user))) {
-            if (q->len == OXK_BUS_QUEUE_CAP) {
+            if (direct && !server && q->direct.take && q->len == 0 && q->in_hand == 0 &&
+                (token = q->direct.take(q->accept_user, env))) {
+                server = q;
+                atomic_fetch_add(&q->refs, 1);
+                delivered++;
+            } else if (q->len == OXK_BUS_QUEUE_CAP) {
                 q->dropped++; /* full: drop for this subscriber only */
             } else {
                 q->ring[(q->head + q->len) % OXK_BUS_QUEUE_CAP] = oxk_envelope_ref(env);
@@ -166,8 +183,15 @@ size_t oxk_bus_publish(oxk_bus *b, oxk_envelope *env)
     }
     b->nsubs = keep;
     pthread_mutex_unlock(&b->mu);
+    if (server) {
+        server->direct.serve(server->accept_user, token, env);
+        queue_unref(server);
+    }
     return delivered;
 }
+
+size_t oxk_bus_publish(oxk_bus *b, oxk_envelope *env) { return publish(b, env, false); }
+size_t oxk_bus_publish_direct(oxk_bus *b, oxk_envelope *env) { return publish(b, env, true); }
 
 static oxk_err *send_msg(oxk_bus *b, const char *source, const oxk_message *m, bool command,
                          char *id_out)
@@ -302,10 +326,20 @@ void oxk_subscription_recv(oxk_subscription *s, long timeout_ms, oxk_envelope **
         *out = q->ring[q->head];
         q->head = (q->head + 1) % OXK_BUS_QUEUE_CAP;
         q->len--;
+        if (q->direct.take)
+            q->in_hand++;
     } else {
         q->interrupted = false;
     }
     pthread_mutex_unlock(&q->mu);
+}
+
+void oxk_subscription_claimed(oxk_subscription *s)
+{
+    pthread_mutex_lock(&s->q->mu);
+    if (s->q->in_hand)
+        s->q->in_hand--;
+    pthread_mutex_unlock(&s->q->mu);
 }
 
 void oxk_subscription_interrupt(oxk_subscription *s)

@@ -9,13 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <uuid/uuid.h>
+#include <openssl/rand.h>
 
+/* OpenSSL's DRBG (per thread, seeded from the OS): a fraction of a
+   microsecond, where libuuid reseeded random() on every UUID, a cost paid
+   several times per bus message. */
 void oxk_uuid_v4(char out[OXK_UUID_LEN + 1])
 {
-    uuid_t u;
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, out);
+    unsigned char u[16];
+    if (RAND_bytes(u, sizeof u) != 1) { /* no entropy to be had: the OS's, directly */
+        FILE *f = fopen("/dev/urandom", "rb");
+        if (!f || fread(u, 1, sizeof u, f) != sizeof u)
+            abort(); /* an id that may repeat is worse than no process */
+        fclose(f);
+    }
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    char *p = out;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        p += snprintf(p, 3, "%02x", u[i]);
+    }
 }
 
 bool oxk_uuid_valid(const char *s)

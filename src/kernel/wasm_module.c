@@ -2,8 +2,11 @@
 /* wasm_module.c — the glue the original lacked: a module whose behaviour
    is a Wasm guest. It serves `invoke` commands for its id from the bus
    through the executor's JSON ABI and answers with custom events. A module
-   may have several instances (a pool): each has its own executor and
-   thread, and they take commands from the module's one queue in turn. */
+   may have several instances (a pool), each with its own executor; as many
+   threads take commands from the module's one queue, each running it on
+   whichever instance is free. A publisher that asks for it
+   (oxk_bus_publish_direct) has a command served on its own thread when an
+   instance is free and nothing is queued: no hand-off either way. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,13 +20,15 @@ enum { OXK_ENVELOPE_ID_MAX = 40, RECENT_MAX = 64 };
 
 typedef struct wasm_module wasm_module;
 
-/* One instance: its executor, its thread, the command it runs now. */
+/* One instance: its executor, a thread of the module's, the command it
+   runs now. */
 typedef struct instance {
     wasm_module *w;
     oxk_executor *ex;
     pthread_t thread;
     bool thread_live;
     atomic_bool in_call;
+    bool busy;                         /* claimed for a command; guarded by w->mu */
     char running[OXK_ENVELOPE_ID_MAX]; /* guarded by w->mu */
 } instance;
 
@@ -39,6 +44,7 @@ struct wasm_module {
        (a small ring: a cancel older than the last RECENT_MAX ones may be
        forgotten, and its call runs). */
     pthread_mutex_t mu;
+    pthread_cond_t freed; /* an instance is no longer busy */
     char cancelled[RECENT_MAX][OXK_ENVELOPE_ID_MAX];
     unsigned ncancelled;
     /* Fuel the last commands spent (metered modules), for who asks after
@@ -180,20 +186,65 @@ static void answer(instance *in, const oxk_envelope *cmd)
     json_decref(payload);
 }
 
+/* A free instance, marked busy (under w->mu); NULL when all are busy. */
+static instance *free_instance(wasm_module *w)
+{
+    for (size_t i = 0; i < w->ninst; i++)
+        if (!w->inst[i].busy) {
+            w->inst[i].busy = true;
+            return &w->inst[i];
+        }
+    return NULL;
+}
+
+static void release(instance *in)
+{
+    wasm_module *w = in->w;
+    pthread_mutex_lock(&w->mu);
+    in->busy = false;
+    pthread_cond_broadcast(&w->freed);
+    pthread_mutex_unlock(&w->mu);
+}
+
 static void *serve(void *arg)
 {
-    instance *in = arg;
-    wasm_module *w = in->w;
+    wasm_module *w = arg;
     while (!atomic_load(&w->stopping)) {
         oxk_envelope *env;
         oxk_subscription_recv(w->sub, -1, &env);
         if (!env)
             continue; /* interrupted: look at the stop flag */
-        if (!atomic_load(&w->stopping))
+        instance *in = NULL;
+        pthread_mutex_lock(&w->mu);
+        while (!atomic_load(&w->stopping) && !(in = free_instance(w)))
+            pthread_cond_wait(&w->freed, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+        oxk_subscription_claimed(w->sub);
+        if (in) {
             answer(in, env); /* the filter let only our invokes through */
+            release(in);
+        }
         oxk_envelope_unref(env);
     }
     return NULL;
+}
+
+/* The direct path: a free instance for a publisher to run env on. */
+static void *direct_take(void *user, const oxk_envelope *env)
+{
+    (void)env;
+    wasm_module *w = user;
+    pthread_mutex_lock(&w->mu);
+    instance *in = atomic_load(&w->stopping) ? NULL : free_instance(w);
+    pthread_mutex_unlock(&w->mu);
+    return in;
+}
+
+static void direct_serve(void *user, void *token, oxk_envelope *env)
+{
+    (void)user;
+    answer(token, env);
+    release(token);
 }
 
 /* Only invoke commands for this module reach its queue: other traffic
@@ -211,7 +262,8 @@ static oxk_err *wm_init(void *self, oxk_bus *bus)
     if (w->sub)
         return NULL; /* idempotent */
     w->bus = bus;
-    return oxk_bus_subscribe_filtered(bus, for_me, w, &w->sub);
+    static const oxk_bus_direct direct = {direct_take, direct_serve};
+    return oxk_bus_subscribe_direct(bus, for_me, &direct, w, &w->sub);
 }
 
 static oxk_err *wm_stop(void *self);
@@ -227,13 +279,32 @@ static oxk_err *wm_start(void *self)
         instance *in = &w->inst[i];
         if (in->thread_live)
             continue;
-        if (pthread_create(&in->thread, NULL, serve, in) != 0) {
+        if (pthread_create(&in->thread, NULL, serve, w) != 0) {
             oxk_err_free(wm_stop(w));
             return oxk_err_new(OXK_ERR_MODULE, "wasm module `%s`: cannot start its thread", w->id);
         }
         in->thread_live = true;
     }
     return NULL;
+}
+
+static void interrupt_all(wasm_module *w)
+{
+    for (size_t i = 0; i < w->ninst; i++)
+        if (atomic_load(&w->inst[i].in_call))
+            oxk_executor_interrupt(w->inst[i].ex);
+}
+
+static struct timespec in_20ms(clockid_t clock)
+{
+    struct timespec t;
+    clock_gettime(clock, &t);
+    t.tv_nsec += 20 * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
 }
 
 static oxk_err *wm_stop(void *self)
@@ -250,20 +321,29 @@ static oxk_err *wm_stop(void *self)
            shared queue reaches one thread: keep at both until it ends. */
         for (;;) {
             oxk_subscription_interrupt(w->sub);
-            if (atomic_load(&in->in_call))
-                oxk_executor_interrupt(in->ex);
-            struct timespec t;
-            clock_gettime(CLOCK_REALTIME, &t);
-            t.tv_nsec += 20 * 1000000L;
-            if (t.tv_nsec >= 1000000000L) {
-                t.tv_sec++;
-                t.tv_nsec -= 1000000000L;
-            }
+            interrupt_all(w);
+            struct timespec t = in_20ms(CLOCK_REALTIME);
             if (pthread_timedjoin_np(in->thread, NULL, &t) == 0)
                 break;
         }
         in->thread_live = false;
     }
+    /* Commands served on publishers' threads end too before stop returns
+       (a publisher may be running one on an instance now). */
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        bool busy = false;
+        for (size_t i = 0; i < w->ninst; i++)
+            busy |= w->inst[i].busy;
+        if (!busy)
+            break;
+        pthread_mutex_unlock(&w->mu);
+        interrupt_all(w);
+        pthread_mutex_lock(&w->mu);
+        struct timespec t = in_20ms(CLOCK_MONOTONIC);
+        pthread_cond_timedwait(&w->freed, &w->mu, &t);
+    }
+    pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
@@ -276,6 +356,7 @@ static void wm_destroy(void *self)
         oxk_executor_free(w->inst[i].ex);
     free(w->inst);
     pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->freed);
     free(w->id);
     free(w);
 }
@@ -303,11 +384,17 @@ oxk_err *oxk_modules_register_wasm_pool(oxk_modules *m, const oxk_module_meta *m
         w->inst[i] = (instance){.w = w, .ex = ex[i]};
     w->log = oxk_modules_decision_log(m);
     pthread_mutex_init(&w->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->freed, &ca);
+    pthread_condattr_destroy(&ca);
     oxk_module_meta wm = *meta;
     wm.kind = OXK_MODULE_WASM;
     oxk_err *err = oxk_modules_register(m, &wm, &wasm_vtable, w);
     if (err) {
         pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->freed);
         free(w->inst); /* the caller keeps the executors */
         free(w->id);
         free(w);

@@ -17,7 +17,7 @@ struct oxm_call {
     oxm_channel *ch; /* NULL for a task: its answer is kept, not sent */
     oxm_task *task;
     json_t *id, *params, *progress_token;
-    atomic_bool cancel;
+    oxm_cancel cancel;
     unsigned ticks, progress;
     oxm_toolset *tools; /* held while the call runs: --watch may swap them */
     /* the audit record, written after the answer is sent */
@@ -137,7 +137,7 @@ static void tick(void *user)
     if (!c->ch) /* a task: it outlives the request, and its progress has no way out */
         return;
     if (c->ch->gone && c->ch->gone(c->ch))
-        atomic_store(&c->cancel, true); /* a dropped client cancels its call */
+        oxm_cancel_fire(&c->cancel); /* a dropped client cancels its call */
     if (!c->progress_token || ++c->ticks % 5)
         return;
     c->progress++;
@@ -170,7 +170,7 @@ static bool approve(struct oxm_call *c, const oxm_tool *t, const json_t *args, j
                                "true runs the tool once with exactly these arguments", "required",
                                "approve");
     json_t *answer = NULL;
-    int rc = params ? oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel, &answer) : -1;
+    int rc = params ? oxm_session_ask(c->ss, c->ch, "elicitation/create", params, &c->cancel.flag, &answer) : -1;
     const char *action = json_string_value(json_object_get(answer, "action"));
     bool yes = rc == 1 && action && !strcmp(action, "accept") &&
                json_is_true(json_object_get(json_object_get(answer, "content"), "approve"));
@@ -221,16 +221,20 @@ static json_t *run(struct oxm_call *c)
         result = tool_error("tool `%s` runs only with the user's approval of each call, which a task "
                             "cannot ask for%s", name, "");
     } else if (t->approval && !approve(c, t, args, &result)) {
-        note(c, t, atomic_load(&c->cancel) ? "cancelled" : "declined", NULL, oxm_ms_since(&t0));
-        if (!result && !atomic_load(&c->cancel))
+        note(c, t, oxm_cancelled(&c->cancel) ? "cancelled" : "declined", NULL, oxm_ms_since(&t0));
+        if (!result && !oxm_cancelled(&c->cancel))
             reply = oxm_error_msg(c->id, -32603, "out of memory");
     } else {
         json_t *out = NULL;
         unsigned long deadline = t->timeout_ms ? t->timeout_ms + 2000 : 0;
-        int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, tick, c, &out,
-                                   &c->fuel);
+        /* On the module's thread when there is something to watch while it
+           runs (progress to send, an event stream that may drop); else on
+           this one if the module is free. */
+        bool direct = !c->ch || (!c->progress_token && !c->ch->watch);
+        int rc = oxm_server_invoke(s, t->module_id, t->method, args, deadline, &c->cancel, direct, tick, c,
+                                   &out, &c->fuel);
         long ms = oxm_ms_since(&t0);
-        if (atomic_load(&c->cancel)) {
+        if (oxm_cancelled(&c->cancel)) {
             note(c, t, "cancelled", NULL, ms);
         } else if (rc < 0) {
             snprintf(why, sizeof why, "no answer from module `%s` within %lu ms", t->module_id, deadline);
@@ -259,7 +263,7 @@ static void finish(struct oxm_call *c)
 {
     oxm_server *s = c->s;
     json_t *reply = run(c);
-    if (atomic_load(&c->cancel)) {
+    if (oxm_cancelled(&c->cancel)) {
         json_decref(reply);
         reply = NULL;
     }
@@ -287,6 +291,7 @@ static void finish(struct oxm_call *c)
     pthread_mutex_unlock(&s->calls_mu);
     /* last: once untracked, the session (and the server after it) may go */
     oxm_session_untrack(c->ss, &c->cancel);
+    oxm_cancel_fini(&c->cancel);
     free(c);
 }
 
@@ -377,12 +382,13 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
     c->ch = ch;
     c->id = json_deep_copy(id);
     c->params = params ? json_deep_copy(params) : json_object();
-    atomic_init(&c->cancel, false);
+    oxm_cancel_init(&c->cancel);
     c->fuel = -1;
     json_t *task = json_object_get(params, "task");
     if (task && !as_task(c, task)) {
         json_decref(c->id);
         json_decref(c->params);
+        oxm_cancel_fini(&c->cancel);
         free(c);
         return;
     }

@@ -233,7 +233,7 @@ static http_channel *channel_new(http_server *h, bool stream)
     http_channel *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->ch = (oxm_channel){hc_send, hc_done, hc_gone};
+    c->ch = (oxm_channel){hc_send, hc_done, hc_gone, stream};
     c->h = h;
     c->stream = stream;
     c->refs = 2;

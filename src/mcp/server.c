@@ -97,14 +97,52 @@ int oxm_cmp_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void oxm_cancel_init(oxm_cancel *c)
+{
+    memset(c, 0, sizeof *c);
+    atomic_init(&c->flag, false);
+    pthread_mutex_init(&c->mu, NULL);
+}
+
+void oxm_cancel_fini(oxm_cancel *c) { pthread_mutex_destroy(&c->mu); }
+
+/* Tell the module, once, to drop or interrupt the invoke out (under c->mu). */
+static void tell(oxm_cancel *c)
+{
+    if (c->command[0] && !c->told) {
+        oxk_modules_cancel(c->mods, c->module, c->command);
+        c->told = true;
+    }
+}
+
+void oxm_cancel_fire(oxm_cancel *c)
+{
+    atomic_store(&c->flag, true);
+    pthread_mutex_lock(&c->mu);
+    tell(c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* The invoke the cancellation concerns (command NULL: none now). */
+static void out_for(oxm_cancel *c, oxk_modules *mods, const char *module, const char *command)
+{
+    pthread_mutex_lock(&c->mu);
+    c->mods = mods;
+    c->module = module;
+    snprintf(c->command, sizeof c->command, "%s", command ? command : "");
+    c->told = false;
+    pthread_mutex_unlock(&c->mu);
+}
+
 int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
-                      unsigned long deadline_ms, atomic_bool *cancel, void (*tick)(void *user),
+                      unsigned long deadline_ms, oxm_cancel *cancel, bool direct, void (*tick)(void *user),
                       void *tick_user, json_t **out, long long *fuel)
 {
     *out = NULL;
     *fuel = -1;
-    if (cancel && atomic_load(cancel)) /* cancelled while it waited its turn */
+    if (oxm_cancelled(cancel)) /* cancelled while it waited its turn */
         return -1;
+    oxk_modules *mods = oxk_kernel_modules(s->kernel);
     oxk_bus *bus = oxk_kernel_bus(s->kernel);
     oxk_message cmd = {.type = OXK_CMD_INVOKE, .module_id = module, .method = method, .payload = payload};
     oxk_envelope *env = NULL;
@@ -122,21 +160,26 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
         oxk_envelope_unref(env);
         return 0;
     }
-    oxk_bus_publish(bus, env);
+    out_for(cancel, mods, module, command_id);
+    if (oxm_cancelled(cancel)) /* fired before the command was known */
+        oxm_cancel_fire(cancel);
+    if (direct)
+        oxk_bus_publish_direct(bus, env);
+    else
+        oxk_bus_publish(bus, env);
     oxk_envelope_unref(env);
 
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    bool told = false;
+    bool waiting_cancel = false;
     oxk_envelope *ans = NULL;
     for (;;) {
         oxk_subscription_recv(sub, 200, &ans); /* five looks a second at cancel and tick */
         if (ans)
             break;
-        if (cancel && atomic_load(cancel) && !told) {
+        if (oxm_cancelled(cancel) && !waiting_cancel) {
             /* the module answers "interrupted" or "cancelled": wait for it */
-            oxk_modules_cancel(oxk_kernel_modules(s->kernel), module, command_id);
-            told = true;
+            waiting_cancel = true;
             clock_gettime(CLOCK_MONOTONIC, &start);
             deadline_ms = 5000;
             continue;
@@ -147,19 +190,23 @@ int oxm_server_invoke(oxm_server *s, const char *module, const char *method, jso
             tick(tick_user);
     }
     oxk_subscription_close(sub);
-    if (!ans) {
-        if (!told)
-            oxk_modules_cancel(oxk_kernel_modules(s->kernel), module, command_id);
-        return -1;
+    if (!ans) { /* timed out: the module drops it (the call is not cancelled: it failed) */
+        pthread_mutex_lock(&cancel->mu);
+        tell(cancel);
+        pthread_mutex_unlock(&cancel->mu);
     }
+    bool cancelled = oxm_cancelled(cancel);
+    out_for(cancel, NULL, NULL, NULL);
+    if (!ans)
+        return -1;
     const oxk_message *m = oxk_envelope_message(ans);
     *out = json_incref(m->payload ? m->payload : json_null());
     uint64_t spent;
-    if (oxk_modules_fuel_spent(oxk_kernel_modules(s->kernel), module, command_id, &spent))
+    if (oxk_modules_fuel_spent(mods, module, command_id, &spent))
         *fuel = (long long)spent;
     bool ok = ends_with(m->kind, ".ok");
     oxk_envelope_unref(ans);
-    return told ? -1 : ok;
+    return cancelled ? -1 : ok;
 }
 
 /* ---- The server ------------------------------------------------------------- */

@@ -89,6 +89,9 @@ struct oxm_channel {
     void (*done)(oxm_channel *ch);
     /* True once the client has gone (a dropped HTTP connection). */
     bool (*gone)(oxm_channel *ch);
+    /* gone may turn true while a call runs and is worth watching (an HTTP
+       event stream); false where a gone client shows only when written to. */
+    bool watch;
 };
 
 /* Send v (a JSON-RPC message) on ch; stolen. */
@@ -151,13 +154,32 @@ long oxm_ms_since(const struct timespec *t0);
 bool oxm_random_id(char out[33]);
 /* qsort comparison of C strings (char *const *). */
 int oxm_cmp_strings(const void *a, const void *b);
+/* A call's cancellation: a flag the call looks at and, while its invoke is
+   on the bus, the command the module is told to drop or interrupt, so a
+   guest is stopped at once on whatever thread it runs. */
+typedef struct oxm_cancel {
+    atomic_bool flag;
+    pthread_mutex_t mu;
+    oxk_modules *mods; /* these three while an invoke is out */
+    const char *module;
+    char command[40];
+    bool told;
+} oxm_cancel;
+void oxm_cancel_init(oxm_cancel *c);
+void oxm_cancel_fini(oxm_cancel *c);
+/* Cancel the call: its flag set, its module told when an invoke is out. */
+void oxm_cancel_fire(oxm_cancel *c);
+static inline bool oxm_cancelled(oxm_cancel *c) { return atomic_load(&c->flag); }
+
 /* Publish an invoke of method on module with payload; wait for the answer
-   until the deadline (ms from now; 0 = none) or until *cancel. On answer,
-   *out is the payload (new reference) and the return is 1 (ok) or 0 (err);
-   -1 on timeout or cancel (the module is told to cancel). *fuel is the fuel
-   the call spent, -1 when not known. */
+   until the deadline (ms from now; 0 = none) or until cancelled, calling
+   tick five times a second meanwhile. direct: the module may run it on
+   this thread when it is free (nothing to tick then: the answer is there
+   when the publish returns). On answer, *out is the payload (new reference)
+   and the return is 1 (ok) or 0 (err); -1 on timeout or cancel (the module
+   is told to cancel). *fuel is the fuel the call spent, -1 when not known. */
 int oxm_server_invoke(oxm_server *s, const char *module, const char *method, json_t *payload,
-                      unsigned long deadline_ms, atomic_bool *cancel,
+                      unsigned long deadline_ms, oxm_cancel *cancel, bool direct,
                       void (*tick)(void *user), void *tick_user, json_t **out, long long *fuel);
 
 /* ---- session.c --------------------------------------------------------- */
@@ -187,8 +209,8 @@ oxm_tasks *oxm_session_tasks(oxm_session *ss);
 bool oxm_session_can_elicit(const oxm_session *ss);
 /* A running call, findable by its request id for notifications/cancelled;
    the session waits for every tracked call before it is freed. */
-void oxm_session_track(oxm_session *ss, const json_t *id, atomic_bool *cancel);
-void oxm_session_untrack(oxm_session *ss, atomic_bool *cancel);
+void oxm_session_track(oxm_session *ss, const json_t *id, oxm_cancel *cancel);
+void oxm_session_untrack(oxm_session *ss, oxm_cancel *cancel);
 /* Ask the client (method, params stolen) on ch and wait for its answer:
    1 with *out the result, 0 with *out the error object, -1 (no *out) when
    the client is gone or hung up, or the call is cancelled. */
@@ -215,7 +237,7 @@ void oxm_tasks_free(oxm_tasks *ts);
 /* A tools/call made a task (task = params.task): the task, running, with
    *created the CreateTaskResult to answer; NULL with why when the session
    cannot take one more. cancel is the call's, set by tasks/cancel. */
-oxm_task *oxm_task_start(oxm_tasks *ts, const json_t *task, atomic_bool *cancel, json_t **created, char *why,
+oxm_task *oxm_task_start(oxm_tasks *ts, const json_t *task, oxm_cancel *cancel, json_t **created, char *why,
                          size_t n);
 /* The task's call ended with reply (its JSON-RPC response, stolen; NULL
    when it was cancelled): the task ends and tasks/result waiters get it. */

@@ -12,7 +12,7 @@ static const char *const VERSIONS[] = {"2025-11-25", "2025-06-18", "2025-03-26"}
 
 typedef struct running {
     json_t *id;
-    atomic_bool *cancel;
+    oxm_cancel *cancel;
     struct running *next;
 } running;
 
@@ -59,7 +59,7 @@ void oxm_session_free(oxm_session *ss)
         return;
     pthread_mutex_lock(&ss->mu);
     for (running *r = ss->calls; r; r = r->next)
-        atomic_store(r->cancel, true);
+        oxm_cancel_fire(r->cancel);
     for (asked *a = ss->questions; a; a = a->next)
         pthread_cond_signal(&a->cv);
     while (ss->calls)
@@ -94,7 +94,7 @@ const char *oxm_session_client_version(const oxm_session *ss)
 }
 bool oxm_session_can_elicit(const oxm_session *ss) { return ss->can_elicit; }
 
-void oxm_session_track(oxm_session *ss, const json_t *id, atomic_bool *cancel)
+void oxm_session_track(oxm_session *ss, const json_t *id, oxm_cancel *cancel)
 {
     running *r = calloc(1, sizeof *r);
     pthread_mutex_lock(&ss->mu);
@@ -107,7 +107,7 @@ void oxm_session_track(oxm_session *ss, const json_t *id, atomic_bool *cancel)
     pthread_mutex_unlock(&ss->mu);
 }
 
-void oxm_session_untrack(oxm_session *ss, atomic_bool *cancel)
+void oxm_session_untrack(oxm_session *ss, oxm_cancel *cancel)
 {
     pthread_mutex_lock(&ss->mu);
     for (running **rr = &ss->calls; *rr; rr = &(*rr)->next)
@@ -127,7 +127,7 @@ static void cancel_request(oxm_session *ss, const json_t *id)
     pthread_mutex_lock(&ss->mu);
     for (running *r = ss->calls; r; r = r->next)
         if (json_equal(r->id, id))
-            atomic_store(r->cancel, true);
+            oxm_cancel_fire(r->cancel);
     pthread_mutex_unlock(&ss->mu);
 }
 

@@ -60,7 +60,7 @@ static void drain(oxm_server *s)
 
 oxk_err *oxm_serve_stdio(oxm_server *s, int in_fd, int out_fd, volatile sig_atomic_t *stop)
 {
-    stdio_channel sc = {.ch = {sc_send, sc_done, sc_gone}, .fd = out_fd};
+    stdio_channel sc = {.ch = {sc_send, sc_done, sc_gone, false}, .fd = out_fd};
     pthread_mutex_init(&sc.mu, NULL);
     atomic_init(&sc.broken, false);
     oxm_session *ss = oxm_session_new(s);

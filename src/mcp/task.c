@@ -33,7 +33,7 @@ struct oxm_task {
     long long ttl, poll;                /* ms */
     struct timespec born;               /* CLOCK_MONOTONIC, for the ttl */
     json_t *result, *error;             /* once ended: what the call answered */
-    atomic_bool *cancel;                /* the running call's; NULL once it ended */
+    oxm_cancel *cancel;                 /* the running call's; NULL once it ended */
     waiter *waiters;
     struct oxm_task *next;
 };
@@ -173,7 +173,7 @@ static long long ms_param(const json_t *task, const char *key, long long dflt, l
     return d < (double)lo ? lo : d > (double)hi ? hi : (long long)d;
 }
 
-oxm_task *oxm_task_start(oxm_tasks *ts, const json_t *task, atomic_bool *cancel, json_t **created, char *why,
+oxm_task *oxm_task_start(oxm_tasks *ts, const json_t *task, oxm_cancel *cancel, json_t **created, char *why,
                          size_t n)
 {
     *created = NULL;
@@ -331,7 +331,7 @@ bool oxm_tasks_request(oxm_tasks *ts, const char *method, const json_t *id, cons
             t->status = CANCELLED;
             t->updated = now_ms();
             if (t->cancel)
-                atomic_store(t->cancel, true);
+                oxm_cancel_fire(t->cancel);
             reply = oxm_result_msg(id, task_json(t));
         }
     } else if (t->cancel) {

@@ -257,6 +257,8 @@ async function main() {
     [[{ name: "r", inputSchema: { type: "object", properties: { x: { $ref: "#/y" } } } }], /tool `r`.*\/properties\/x\/\$ref.*not supported/],
     [[{ name: "p", inputSchema: { type: "object", properties: { x: { type: "string", pattern: "(?=a)" } } } }], /tool `p`.*pattern/],
     [[{ name: "n", inputSchema: { type: "string" } }], /tool `n`.*"type": "object"/],
+    [[{ name: "t", inputSchema: { type: "object" }, taskSupport: "sometimes" }], /tool `t`.*`taskSupport` is/],
+    [[{ name: "g", inputSchema: { type: "object" }, approval: "always", taskSupport: "optional" }], /tool `g`.*needs approval cannot run as a task/],
   ]) {
     fs.writeFileSync(path.join(bad, "m", "mcp.json"), JSON.stringify({ tools }));
     const res = await new Promise((resolve) => {

@@ -119,6 +119,27 @@ oxk_err *oxk_bus_subscribe(oxk_bus *bus, oxk_subscription **out);
 typedef bool (*oxk_bus_filter)(const oxk_envelope *env, void *user);
 oxk_err *oxk_bus_subscribe_filtered(oxk_bus *bus, oxk_bus_filter accept, void *user,
                                     oxk_subscription **out);
+/* Serving on the publisher's thread, to spare a thread hand-off each way
+   when the subscriber is free. A subscription made with a direct server is
+   offered an envelope it accepts when its queue is empty and everything it
+   received has been claimed (oxk_subscription_claimed): `take` (called with
+   bus locks held: quick, never blocking, no bus calls) returns a token to
+   serve it at once, or NULL to have it queued as usual. Only publishes made
+   with oxk_bus_publish_direct are offered; serve(user, token, env) then runs
+   on the publisher's thread, bus locks released, before that call returns.
+   The subscriber must stay alive while a token it gave out is being served. */
+typedef struct oxk_bus_direct {
+    void *(*take)(void *user, const oxk_envelope *env);
+    void (*serve)(void *user, void *token, oxk_envelope *env);
+} oxk_bus_direct;
+oxk_err *oxk_bus_subscribe_direct(oxk_bus *bus, oxk_bus_filter accept, const oxk_bus_direct *direct, void *user,
+                                  oxk_subscription **out);
+/* A direct subscriber has claimed (is about to handle) an envelope it
+   received: until it says so, no envelope overtakes it on the direct path. */
+void oxk_subscription_claimed(oxk_subscription *sub);
+/* oxk_bus_publish, except that one direct subscriber free to take env
+   serves it on this thread before the call returns. */
+size_t oxk_bus_publish_direct(oxk_bus *bus, oxk_envelope *env);
 /* Subscribers registered, including closed ones not yet pruned (pruning
    happens in publish, as in the original). */
 size_t oxk_bus_subscriber_count(oxk_bus *bus);
