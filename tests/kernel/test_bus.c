@@ -66,6 +66,74 @@ static void filtered_subscription_queues_only_accepted(void)
     oxk_bus_free(b);
 }
 
+/* A direct subscriber: free says whether take gives a token; served
+   counts what serve ran, and on which thread. */
+typedef struct direct_state {
+    bool free;
+    int served;
+    pthread_t on;
+} direct_state;
+
+static void *d_take(void *user, const oxk_envelope *env)
+{
+    (void)env;
+    direct_state *d = user;
+    return d->free ? d : NULL;
+}
+
+static void d_serve(void *user, void *token, oxk_envelope *env)
+{
+    direct_state *d = user;
+    CHECK(token == d && oxk_envelope_message(env)->type == OXK_CMD_PING);
+    d->served++;
+    d->on = pthread_self();
+}
+
+/* oxk_bus_publish_direct: a free direct subscriber serves on the
+   publisher's thread; never ahead of what it has queued or received and not
+   yet claimed; plain publishes always queue. */
+static void direct_subscriber_serves_on_the_publishers_thread(void)
+{
+    oxk_bus *b;
+    oxk_subscription *s, *plain;
+    direct_state d = {.free = true};
+    static const oxk_bus_direct direct = {d_take, d_serve};
+    OK(oxk_bus_new(&b));
+    OK(oxk_bus_subscribe_direct(b, NULL, &direct, &d, &s));
+    OK(oxk_bus_subscribe(b, &plain));
+    oxk_message ping = {.type = OXK_CMD_PING};
+    oxk_envelope *env;
+    OK(oxk_envelope_new("t", &ping, &env));
+    CHECK(oxk_bus_publish_direct(b, env) == 2); /* served here, queued for the plain one */
+    CHECK(d.served == 1 && pthread_equal(d.on, pthread_self()));
+    CHECK(oxk_subscription_pending(s) == 0 && oxk_subscription_pending(plain) == 1);
+    CHECK(oxk_bus_publish(b, env) == 2); /* a plain publish queues */
+    CHECK(d.served == 1 && oxk_subscription_pending(s) == 1);
+    CHECK(oxk_bus_publish_direct(b, env) == 2); /* behind the queued one */
+    CHECK(d.served == 1 && oxk_subscription_pending(s) == 2);
+    oxk_envelope *got = recv_now(s);
+    oxk_envelope_unref(got);
+    oxk_envelope_unref(recv_now(s));
+    /* both received, neither claimed: still no overtaking */
+    CHECK(oxk_bus_publish_direct(b, env) == 2 && d.served == 1 && oxk_subscription_pending(s) == 1);
+    oxk_envelope_unref(recv_now(s));
+    oxk_subscription_claimed(s);
+    oxk_subscription_claimed(s);
+    oxk_subscription_claimed(s);
+    d.free = false; /* busy: queued */
+    CHECK(oxk_bus_publish_direct(b, env) == 2 && d.served == 1 && oxk_subscription_pending(s) == 1);
+    oxk_envelope_unref(recv_now(s));
+    oxk_subscription_claimed(s);
+    d.free = true;
+    CHECK(oxk_bus_publish_direct(b, env) == 2 && d.served == 2);
+    oxk_envelope_unref(env);
+    while (oxk_subscription_pending(plain))
+        oxk_envelope_unref(recv_now(plain));
+    oxk_subscription_close(s);
+    oxk_subscription_close(plain);
+    oxk_bus_free(b);
+}
+
 static void closed_subscribers_are_pruned(void)
 {
     oxk_bus *b;
@@ -538,5 +606,6 @@ int main(void)
     RUN(invalid_messages_are_refused);
     RUN(two_buses_are_independent);
     RUN(filtered_subscription_queues_only_accepted);
+    RUN(direct_subscriber_serves_on_the_publishers_thread);
     return CHECK_DONE();
 }

@@ -72,6 +72,7 @@ const msg = (o) => JSON.stringify({ jsonrpc: "2.0", ...o }) + "\n";
 const ping = (id) => msg({ id, method: "ping" });
 const byId = (r, id) => r.msgs.find((m) => m.id === id);
 
+let cancelledAt = 0;
 async function main() {
   // garbage, then a ping: answered with parse errors, then pong
   let r = await session(["garbage\n", "{\"jsonrpc\":\n", "\u0000\u0001\u00ff\n", "[1,2]\n", "42\n",
@@ -211,6 +212,14 @@ async function main() {
   check(changes() === 3, "--watch: one list_changed per change", changes());
   check(byId(r, 6)?.result?.structuredContent?.input?.x === 1, "--watch: a reloaded module serves", byId(r, 6));
   fs.rmSync(wdir, { recursive: true, force: true });
+
+  // notifications/cancelled reaches a guest run on the calling thread (no
+  // progressToken: nothing to watch, so the call is served directly)
+  r = await session([ping(0), { waitFor: 0 }, msg({ id: 1, method: "tools/call", params: { name: "spin", arguments: {} } }), 300,
+    msg({ method: "notifications/cancelled", params: { requestId: 1 } }), () => { cancelledAt = Date.now(); },
+    msg({ id: 2, method: "tools/call", params: { name: "short_ok", arguments: {} } }), { waitFor: 2 }]);
+  check(!byId(r, 1) && byId(r, 2)?.result?.structuredContent?.ok === true && r.at[2] - cancelledAt < 700,
+    "cancel: a directly served guest is interrupted at once", { ms: r.at[2] - cancelledAt, msgs: r.msgs });
 
   // tasks: malformed task requests, a tasks/result answered when the call
   // meets its deadline, the ttl, and the cap on tasks a session holds
