@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s.toolset = &none; /* never freed: the harness holds a reference */
         pthread_mutex_init(&s.tools_mu, NULL);
     }
-    oxm_channel ch = {check_send, no_done, never_gone, false};
+    oxm_channel ch = {check_send, no_done, never_gone, false, NULL};
     oxm_session *ss = oxm_session_new(&s);
     if (!ss)
         return 0;

@@ -10,9 +10,44 @@
 #include "kutil.h"
 #include "registry_internal.h"
 
-struct oxk_decision_log {
-    oxk_registry *reg; /* borrowed */
+/* The statements an append runs, prepared once and kept: compiling them
+   anew each time was most of an append's cost. */
+enum { ST_BEGIN, ST_HEAD, ST_INSERT, ST_SET_HEAD, ST_COMMIT, ST_ROLLBACK, ST_N };
+static const char *const SQL[ST_N] = {
+    "BEGIN IMMEDIATE",
+    "SELECT entries, head FROM xai_chain WHERE k = 0",
+    "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence,"
+    " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    "INSERT OR REPLACE INTO xai_chain (k, entries, head) VALUES (0, ?, ?)",
+    "COMMIT",
+    "ROLLBACK",
 };
+
+struct oxk_decision_log {
+    oxk_registry *reg;       /* borrowed */
+    sqlite3_stmt *st[ST_N];  /* used under the registry's lock */
+};
+
+/* Statement i, prepared on first use, ready to bind and step (NULL when
+   it cannot be prepared: the caller reports the database's error). */
+static sqlite3_stmt *stmt(oxk_decision_log *log, sqlite3 *db, int i)
+{
+    if (!log->st[i] && sqlite3_prepare_v3(db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &log->st[i], NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_reset(log->st[i]);
+    sqlite3_clear_bindings(log->st[i]);
+    return log->st[i];
+}
+
+/* Run statement i to completion (no rows): true when it did. */
+static bool run(oxk_decision_log *log, sqlite3 *db, int i)
+{
+    sqlite3_stmt *s = stmt(log, db, i);
+    bool ok = s && sqlite3_step(s) == SQLITE_DONE;
+    if (s)
+        sqlite3_reset(s);
+    return ok;
+}
 
 oxk_err *oxk_decision_init(oxk_decision *d, const char *actor, const char *action,
                           const char *rationale)
@@ -112,19 +147,19 @@ static bool entry_hash(const char *prev, const char *const f[7], double confiden
 }
 
 /* The chain's head: entries so far and the last hash (GENESIS when empty). */
-static bool chain_head(sqlite3 *db, int64_t *entries, char head[65])
+static bool chain_head(oxk_decision_log *log, sqlite3 *db, int64_t *entries, char head[65])
 {
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s = stmt(log, db, ST_HEAD);
     *entries = 0;
     snprintf(head, 65, "%s", GENESIS);
-    bool ok = sqlite3_prepare_v2(db, "SELECT entries, head FROM xai_chain WHERE k = 0", -1, &s, NULL) == SQLITE_OK;
-    if (ok && sqlite3_step(s) == SQLITE_ROW) {
+    if (s && sqlite3_step(s) == SQLITE_ROW) {
         *entries = sqlite3_column_int64(s, 0);
         const char *h = (const char *)sqlite3_column_text(s, 1);
         snprintf(head, 65, "%s", h ? h : "");
     }
-    sqlite3_finalize(s);
-    return ok;
+    if (s)
+        sqlite3_reset(s);
+    return s != NULL;
 }
 
 oxk_err *oxk_decision_log_open(oxk_registry *r, oxk_decision_log **out)
@@ -161,7 +196,16 @@ oxk_err *oxk_decision_log_open(oxk_registry *r, oxk_decision_log **out)
     return NULL;
 }
 
-void oxk_decision_log_free(oxk_decision_log *log) { free(log); }
+void oxk_decision_log_free(oxk_decision_log *log)
+{
+    if (!log)
+        return;
+    oxk_registry_db_lock(log->reg);
+    for (int i = 0; i < ST_N; i++)
+        sqlite3_finalize(log->st[i]);
+    oxk_registry_db_unlock(log->reg);
+    free(log);
+}
 
 oxk_err *oxk_decision_log_append(oxk_decision_log *log, const oxk_decision *d, char *id_out)
 {
@@ -179,44 +223,43 @@ oxk_err *oxk_decision_log_append(oxk_decision_log *log, const oxk_decision *d, c
     double c = (double)d->confidence;
     const char *f[7] = {d->id, d->timestamp, d->actor, d->action, d->rationale, in, outj};
     sqlite3 *db = oxk_registry_db_lock(log->reg);
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s;
     int64_t entries;
     char prev[65], hash[65];
     /* One transaction: the entry and the new head, or neither. */
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (!run(log, db, ST_BEGIN)) {
         err = oxk_registry_sql_error(db, "log decision");
         goto out;
     }
-    if (!chain_head(db, &entries, prev) || !entry_hash(prev, f, c, hash)) {
+    if (!chain_head(log, db, &entries, prev) || !entry_hash(prev, f, c, hash)) {
         err = oxk_registry_sql_error(db, "log decision (hash chain)");
         goto rollback;
     }
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs,"
-                           " output, confidence, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                           -1, &s, NULL) != SQLITE_OK) {
+    if (!(s = stmt(log, db, ST_INSERT))) {
         err = oxk_registry_sql_error(db, "log decision");
         goto rollback;
     }
     for (int i = 0; i < 7; i++)
-        sqlite3_bind_text(s, i + 1, f[i], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, i + 1, f[i], -1, SQLITE_STATIC);
     sqlite3_bind_double(s, 8, c);
-    sqlite3_bind_text(s, 9, prev, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 10, hash, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+    sqlite3_bind_text(s, 9, prev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, hash, -1, SQLITE_STATIC);
+    bool done = sqlite3_step(s) == SQLITE_DONE;
+    if (!done) { /* the error before the reset clears it */
         err = oxk_registry_sql_error(db, "log decision");
+        sqlite3_reset(s);
         goto rollback;
     }
-    sqlite3_finalize(s);
-    s = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO xai_chain (k, entries, head) VALUES (0, ?, ?)", -1, &s,
-                           NULL) != SQLITE_OK) {
+    sqlite3_reset(s);
+    if (!(s = stmt(log, db, ST_SET_HEAD))) {
         err = oxk_registry_sql_error(db, "log decision (chain head)");
         goto rollback;
     }
     sqlite3_bind_int64(s, 1, entries + 1);
-    sqlite3_bind_text(s, 2, hash, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    sqlite3_bind_text(s, 2, hash, -1, SQLITE_STATIC);
+    done = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    if (!done || !run(log, db, ST_COMMIT)) {
         err = oxk_registry_sql_error(db, "log decision (chain head)");
         goto rollback;
     }
@@ -224,9 +267,8 @@ oxk_err *oxk_decision_log_append(oxk_decision_log *log, const oxk_decision *d, c
         memcpy(id_out, d->id, sizeof d->id);
     goto out;
 rollback:
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    run(log, db, ST_ROLLBACK);
 out:
-    sqlite3_finalize(s);
     oxk_registry_db_unlock(log->reg);
     free(in);
     free(outj);
@@ -283,7 +325,7 @@ oxk_err *oxk_decision_log_verify(oxk_decision_log *log, oxk_log_verdict *v)
     snprintf(v->head, sizeof v->head, "%s", expect);
     int64_t entries;
     char head[65];
-    if (v->ok && chain_head(db, &entries, head) && (entries != v->entries || strcmp(head, expect))) {
+    if (v->ok && chain_head(log, db, &entries, head) && (entries != v->entries || strcmp(head, expect))) {
         v->ok = false;
         snprintf(v->problem, sizeof v->problem, "the log holds %lld entries but its head records %lld: "
                  "entries were removed from the end, or the head was changed",

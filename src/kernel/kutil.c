@@ -25,12 +25,15 @@ void oxk_uuid_v4(char out[OXK_UUID_LEN + 1])
     }
     u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
     u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    static const char hex[] = "0123456789abcdef";
     char *p = out;
     for (int i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             *p++ = '-';
-        p += snprintf(p, 3, "%02x", u[i]);
+        *p++ = hex[u[i] >> 4];
+        *p++ = hex[u[i] & 15];
     }
+    *p = 0;
 }
 
 bool oxk_uuid_valid(const char *s)

@@ -385,6 +385,10 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
     oxm_cancel_init(&c->cancel);
     c->fuel = -1;
     json_t *task = json_object_get(params, "task");
+    /* Run here if the transport lends this thread (asked below, once the
+       call is counted); a task never: its creation is answered already and
+       the request it came on must end now. */
+    bool here = ch->lend != NULL && !task;
     if (task && !as_task(c, task)) {
         json_decref(c->id);
         json_decref(c->params);
@@ -398,6 +402,14 @@ void oxm_call_start(oxm_session *ss, const json_t *id, const json_t *params, oxm
     while (s->ncalls >= s->opts.max_calls)
         pthread_cond_wait(&s->calls_cv, &s->calls_mu);
     s->ncalls++;
+    if (here) {
+        pthread_mutex_unlock(&s->calls_mu);
+        if (ch->lend(ch)) {
+            finish(c);
+            return;
+        }
+        pthread_mutex_lock(&s->calls_mu);
+    }
     if (s->queue_tail)
         s->queue_tail->next = c;
     else

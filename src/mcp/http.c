@@ -228,12 +228,20 @@ static bool hc_gone(oxm_channel *ch)
     return g;
 }
 
+/* A plain JSON answer: the connection's thread waits for it anyway, so
+   the call may as well run there. */
+static bool hc_lend(oxm_channel *ch)
+{
+    (void)ch;
+    return true;
+}
+
 static http_channel *channel_new(http_server *h, bool stream)
 {
     http_channel *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->ch = (oxm_channel){hc_send, hc_done, hc_gone, stream};
+    c->ch = (oxm_channel){hc_send, hc_done, hc_gone, stream, stream ? NULL : hc_lend};
     c->h = h;
     c->stream = stream;
     c->refs = 2;

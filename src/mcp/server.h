@@ -92,6 +92,12 @@ struct oxm_channel {
     /* gone may turn true while a call runs and is worth watching (an HTTP
        event stream); false where a gone client shows only when written to. */
     bool watch;
+    /* Called on the thread that received a tools/call: true when the call
+       may run on this thread, blocking it, because the transport has seen
+       to what the thread was doing (stdio: another thread reads on; HTTP:
+       the thread waits for the answer anyway). NULL or false: the call runs
+       on the server's pool. */
+    bool (*lend)(oxm_channel *ch);
 };
 
 /* Send v (a JSON-RPC message) on ch; stolen. */
