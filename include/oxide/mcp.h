@@ -10,7 +10,8 @@
  * libmicrohttpd). docs/mcp.md describes the protocol as served.
  *
  * Ownership: oxm_server_free() frees the server; the kernel is borrowed and
- * must outlive it. Thread-safety: one serve call at a time per server;
+ * must outlive it (oxm_server_new sets its output limit to the message
+ * limit, oxk_kernel_set_max_output, and registers the modules on it). Thread-safety: one serve call at a time per server;
  * inside it, calls run on threads of their own.
  */
 #ifndef OXIDE_MCP_H

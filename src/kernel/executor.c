@@ -24,6 +24,7 @@ struct oxk_executor {
     char **exports; /* function export names, export order */
     size_t nexports;
     uint64_t fuel; /* per outermost call; 0 = unmetered */
+    size_t max_output; /* call_json's output, bytes; 0 = any */
     void (*link_free)(void *user);
     void *link_user;
     /* The JSON ABI's exports, resolved and type-checked by the first
@@ -139,8 +140,10 @@ oxk_err *oxk_executor_from_bytes(const uint8_t *bytes, size_t len, const oxk_exe
     }
     if (opts && opts->timeout_ms)
         ox_store_set_timeout(ex->store, opts->timeout_ms);
-    if (opts)
+    if (opts) {
         ex->fuel = opts->fuel;
+        ex->max_output = opts->max_output;
+    }
     if (opts && opts->link && (e = opts->link(opts->link_user, linker, ex->store))) {
         err = from_wasm(e, "wasm link");
         goto fail;
@@ -456,6 +459,11 @@ oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json
                           "output OOB: oxide_invoke returned %u bytes at 0x%x, past the end of "
                           "the %zu-byte memory",
                           olen, optr, size);
+        goto out;
+    }
+    if (ex->max_output && olen > ex->max_output) {
+        err = oxk_err_new(OXK_ERR_OTHER, "output of %u bytes is over the %zu-byte limit", olen, ex->max_output);
+        free_buffer(&a, optr, olen);
         goto out;
     }
     /* Parsed where the guest left it, without a copy: the bounds are

@@ -16,7 +16,10 @@ struct oxk_kernel {
     oxk_modules *mods;
     oxk_decision_log *log;
     unsigned instances; /* per Wasm module; 0 means 1 */
+    size_t max_output;  /* call_json output bytes per Wasm module; 0 = any */
 };
+
+void oxk_kernel_set_max_output(oxk_kernel *k, size_t bytes) { k->max_output = bytes; }
 
 void oxk_kernel_set_instances(oxk_kernel *k, unsigned n)
 {
@@ -157,6 +160,7 @@ oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resol
                     .engine_config = &cfg,
                     .timeout_ms = m->timeout_ms ? m->timeout_ms : OXK_KERNEL_DEFAULT_TIMEOUT_MS,
                     .fuel = m->fuel,
+                    .max_output = k->max_output,
                 };
                 ox_wasi *wasi = NULL;
                 if (m->wasi && !(err = make_wasi(r, &wasi))) {

@@ -308,6 +308,10 @@ oxk_err *oxm_server_new(oxk_kernel *k, const oxm_options *opts, oxm_server **out
     s->log = opts->log ? opts->log : stderr;
     oxm_calls_init(s);
     pthread_mutex_init(&s->tools_mu, NULL);
+    /* An answer larger than a message can carry is refused by the module
+       before it is parsed (a guest answering 100 MB costs its own memory,
+       not three copies of it in the server). */
+    oxk_kernel_set_max_output(k, s->opts.max_message);
     oxm_tooltab tab = {0};
     oxk_err *err = oxm_tools_load(k, opts->modules_dir, s->log, &tab, &s->recs, &s->nrecs);
     if (!err && !(s->toolset = calloc(1, sizeof *s->toolset)))

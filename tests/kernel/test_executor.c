@@ -102,6 +102,24 @@ static void call_json_round_trips_via_abi(void)
     oxk_executor_free(ex);
 }
 
+/* max_output: a longer answer is refused before it is parsed; one at the
+   limit passes. The accounting guest answers {"ok":true} (11 bytes). */
+static void call_json_output_limit(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/accounting.wasm", OX_KGUEST_DIR);
+    oxk_executor *ex;
+    oxk_executor_options o = {.max_output = 10};
+    OK(oxk_executor_from_path(path, &o, &ex));
+    json_fails(ex, "echo", "{}", "output of 11 bytes is over the 10-byte limit");
+    json_fails(ex, "echo", "{}", "output of 11 bytes is over the 10-byte limit"); /* and again: buffers freed */
+    oxk_executor_free(ex);
+    o.max_output = 11;
+    OK(oxk_executor_from_path(path, &o, &ex));
+    json_gives(ex, "echo", "{}", "{\"ok\":true}");
+    oxk_executor_free(ex);
+}
+
 static void load_errors_are_clear(void)
 {
     oxk_executor *ex;
@@ -463,6 +481,7 @@ int main(void)
     RUN(executor_can_run_pure_i32_function);
     RUN(missing_export_errors);
     RUN(call_json_round_trips_via_abi);
+    RUN(call_json_output_limit);
     RUN(load_errors_are_clear);
     RUN(exports_typed_calls_imports_and_traps);
     RUN(missing_or_mistyped_abi_exports);

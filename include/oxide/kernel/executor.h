@@ -57,6 +57,9 @@ typedef struct oxk_executor_options {
        `fuel` units (a function entry or loop iteration each). 0 = none. */
     uint64_t timeout_ms;
     uint64_t fuel;
+    /* call_json refuses an output of more bytes than this before parsing it
+       ("output of N bytes is over the M-byte limit"). 0 = none. */
+    size_t max_output;
     const oxk_host_import *imports;   /* copied by the engine */
     size_t nimports;
     /* Extra linking (e.g. WASI from oxide/wasi.h): called once with the

@@ -55,6 +55,10 @@ oxk_decision_log *oxk_kernel_decisions(oxk_kernel *k);
 /* Instances per Wasm module registered from now on (default 1, at most
    64): each serves calls on its own thread with its own guest state. */
 void oxk_kernel_set_instances(oxk_kernel *k, unsigned n);
+/* The largest JSON output (bytes) a Wasm module registered from now on may
+   answer an invoke with: a longer one is refused unparsed (an .err). 0 (the
+   default) = no limit beyond the guest's memory. */
+void oxk_kernel_set_max_output(oxk_kernel *k, size_t bytes);
 
 oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resolved_manifest **out);
 
