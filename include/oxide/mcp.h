@@ -17,6 +17,8 @@
 #ifndef OXIDE_MCP_H
 #define OXIDE_MCP_H
 
+#include "oxide/api.h"
+
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,14 +46,14 @@ typedef struct oxm_options {
    and read the tools of those whose manifest names an mcp.json. A bad
    manifest, a bad mcp.json, an invalid or duplicate tool name or a schema
    Oxide cannot enforce is an error naming the file and the tool. */
-oxk_err *oxm_server_new(oxk_kernel *k, const oxm_options *opts, oxm_server **out);
-void oxm_server_free(oxm_server *s);
-size_t oxm_server_tool_count(const oxm_server *s);
+OX_API oxk_err *oxm_server_new(oxk_kernel *k, const oxm_options *opts, oxm_server **out);
+OX_API void oxm_server_free(oxm_server *s);
+OX_API size_t oxm_server_tool_count(const oxm_server *s);
 
 /* Serve one client over in_fd/out_fd (one JSON-RPC message a line) until
    in_fd ends or *stop becomes nonzero (stop may be NULL). Calls still
    running at the end are cancelled and waited for. */
-oxk_err *oxm_serve_stdio(oxm_server *s, int in_fd, int out_fd, volatile sig_atomic_t *stop);
+OX_API oxk_err *oxm_serve_stdio(oxm_server *s, int in_fd, int out_fd, volatile sig_atomic_t *stop);
 
 typedef struct oxm_http_options {
     const char *host;   /* NULL = "127.0.0.1" */
@@ -64,7 +66,7 @@ typedef struct oxm_http_options {
 
 /* Serve Streamable HTTP at /mcp until *stop becomes nonzero. An error when
    the build has no libmicrohttpd. */
-oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_atomic_t *stop);
+OX_API oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_atomic_t *stop);
 
 #ifdef __cplusplus
 }

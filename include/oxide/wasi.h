@@ -45,6 +45,8 @@
 #ifndef OXIDE_WASI_H
 #define OXIDE_WASI_H
 
+#include "oxide/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -79,24 +81,24 @@ typedef struct ox_wasi_config {
 } ox_wasi_config;
 
 /* Empty argv/env/preopens, standard streams inherited. */
-void ox_wasi_config_init(ox_wasi_config *cfg);
+OX_API void ox_wasi_config_init(ox_wasi_config *cfg);
 
 /* Make a context. Fails (OX_ERR_IO) naming the directory when a preopen's
    host path cannot be opened as a directory, or (OX_ERR_ARG) on a bad
    config, e.g. an environment string without '='. */
-ox_error *ox_wasi_new(const ox_wasi_config *cfg, ox_wasi **out);
+OX_API ox_error *ox_wasi_new(const ox_wasi_config *cfg, ox_wasi **out);
 
 /* Create every wasi_snapshot_preview1 function as a host function in
    `store` and define it in `linker` under that module name. May be called
    for several stores/linkers; all share the context's descriptor table. */
-ox_error *ox_wasi_define(ox_wasi *w, ox_linker *linker, ox_store *store);
+OX_API ox_error *ox_wasi_define(ox_wasi *w, ox_linker *linker, ox_store *store);
 
 /* Closes every descriptor the program still holds. NULL is ignored. */
-void ox_wasi_free(ox_wasi *w);
+OX_API void ox_wasi_free(ox_wasi *w);
 
 /* The WASI errno name ("NOENT", "NOTCAPABLE", ...) for a preview 1 errno
    value, or "?" — for messages and tests. */
-const char *ox_wasi_errno_name(unsigned err);
+OX_API const char *ox_wasi_errno_name(unsigned err);
 
 #ifdef __cplusplus
 }

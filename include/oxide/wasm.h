@@ -29,6 +29,8 @@
 #ifndef OXIDE_WASM_H
 #define OXIDE_WASM_H
 
+#include "oxide/api.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -65,7 +67,7 @@ enum {
 };
 
 /* "i32", "funcref", ...; "?" for anything else. */
-const char *ox_valtype_name(ox_valtype t);
+OX_API const char *ox_valtype_name(ox_valtype t);
 
 typedef struct ox_functype {
     uint32_t nparams, nresults;
@@ -86,7 +88,7 @@ typedef enum ox_extern_kind {
 } ox_extern_kind;
 
 /* "func", "table", "memory", "global". */
-const char *ox_extern_kind_name(ox_extern_kind k);
+OX_API const char *ox_extern_kind_name(ox_extern_kind k);
 
 typedef struct ox_externtype {
     ox_extern_kind kind;
@@ -156,28 +158,28 @@ typedef enum ox_trap {
 } ox_trap;
 
 /* The spec's wording for a trap kind. */
-const char *ox_trap_message(ox_trap t);
+OX_API const char *ox_trap_message(ox_trap t);
 
-ox_errcode ox_error_code(const ox_error *e);
+OX_API ox_errcode ox_error_code(const ox_error *e);
 /* Human-readable, complete: e.g. "invalid module at byte 0x1f: type mismatch"
    or "trap in function 3 (fac): integer divide by zero". */
-const char *ox_error_message(const ox_error *e);
-ox_trap ox_error_trap(const ox_error *e);        /* OX_TRAP_NONE unless a trap */
-int ox_error_exit_status(const ox_error *e);     /* for OX_ERR_EXIT */
+OX_API const char *ox_error_message(const ox_error *e);
+OX_API ox_trap ox_error_trap(const ox_error *e);        /* OX_TRAP_NONE unless a trap */
+OX_API int ox_error_exit_status(const ox_error *e);     /* for OX_ERR_EXIT */
 /* Byte offset in the module binary for MALFORMED/INVALID, else -1. */
-int64_t ox_error_offset(const ox_error *e);
+OX_API int64_t ox_error_offset(const ox_error *e);
 /* Name (from the name section) or "func[N]" of the function that trapped;
    NULL when not a trap. */
-const char *ox_error_function(const ox_error *e);
-void ox_error_free(ox_error *e);
+OX_API const char *ox_error_function(const ox_error *e);
+OX_API void ox_error_free(ox_error *e);
 
 /* For host functions and embedders: make an error with a printf message. */
-ox_error *ox_error_new(ox_errcode code, const char *fmt, ...)
+OX_API ox_error *ox_error_new(ox_errcode code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-ox_error *ox_error_exit(int status);
+OX_API ox_error *ox_error_exit(int status);
 
 /* ---- Engine ----------------------------------------------------------- */
 
@@ -192,21 +194,21 @@ typedef struct ox_config {
 } ox_config;
 
 /* cfg may be NULL for defaults. */
-ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out);
-void ox_engine_free(ox_engine *e);
+OX_API ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out);
+OX_API void ox_engine_free(ox_engine *e);
 
 /* Which build of the interpreter runs on this CPU: "x86-64-v3" (AVX2,
    chosen at run time when the CPU has it), "x86-64 (SSE2)" or "portable".
    Decided once per process; OXIDE_ISA=baseline in the environment forces
    the baseline build. A static string. */
-const char *ox_interp_isa(void);
+OX_API const char *ox_interp_isa(void);
 
 /* ---- Modules ---------------------------------------------------------- */
 
 /* Decode, validate and compile. The bytes are copied; the caller keeps
    ownership of `bytes`. */
-ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_module **out);
-ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out);
+OX_API ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_module **out);
+OX_API ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out);
 /* Both take the binary format or the text format (WAT), told apart by
    content: bytes that start with the binary magic "\0asm" are binary,
    anything else is read as text. A text error says where:
@@ -217,37 +219,37 @@ ox_error *ox_module_load_file(ox_engine *e, const char *path, ox_module **out);
    is a malloc'd binary of *outlen bytes the caller frees with free(). On
    error (OX_ERR_MALFORMED, message "LINE:COL: what was expected") *out is
    NULL. The binary is not validated: ox_module_new does that. */
-ox_error *ox_wat_to_wasm(const char *text, size_t len, uint8_t **out, size_t *outlen);
+OX_API ox_error *ox_wat_to_wasm(const char *text, size_t len, uint8_t **out, size_t *outlen);
 /* Print a module in the text format (`oxide inspect --wat`). Function
    names come from the name section; other custom sections are not kept.
    Reading the output back with ox_wat_to_wasm gives a module with the same
    binary encoding for modules that came from text. */
-ox_error *ox_module_print_wat(const ox_module *m, FILE *out);
-void ox_module_free(ox_module *m);
+OX_API ox_error *ox_module_print_wat(const ox_module *m, FILE *out);
+OX_API void ox_module_free(ox_module *m);
 
-size_t ox_module_import_count(const ox_module *m);
-void ox_module_import(const ox_module *m, size_t i, const char **module,
+OX_API size_t ox_module_import_count(const ox_module *m);
+OX_API void ox_module_import(const ox_module *m, size_t i, const char **module,
                       const char **name, ox_externtype *type);
-size_t ox_module_export_count(const ox_module *m);
+OX_API size_t ox_module_export_count(const ox_module *m);
 /* Names may contain NUL bytes; *name_len (may be NULL) gets the length. */
-void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *name_len,
+OX_API void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *name_len,
                       ox_externtype *type);
 /* Export i's index in the index space of its kind (imports first). */
-uint32_t ox_module_export_index(const ox_module *m, size_t i);
+OX_API uint32_t ox_module_export_index(const ox_module *m, size_t i);
 /* The module's binary encoding (borrowed, lives as long as the module): the
    bytes it was made from, or for a module made from text the binary the
    text assembled to (`oxide wat2wasm` writes it). */
-const uint8_t *ox_module_binary(const ox_module *m, size_t *len);
+OX_API const uint8_t *ox_module_binary(const ox_module *m, size_t *len);
 /* Functions in the function index space: imported, then defined. */
-uint32_t ox_module_func_count(const ox_module *m);
+OX_API uint32_t ox_module_func_count(const ox_module *m);
 /* Function name from the name section, or NULL. Index in function index space. */
-const char *ox_module_func_name(const ox_module *m, uint32_t funcidx);
+OX_API const char *ox_module_func_name(const ox_module *m, uint32_t funcidx);
 /* Print the compiled code of function `funcidx` (function index space) to
    `out`: the engine's internal ops, one per line, with their operands
    (`oxide inspect --code`). For debugging the compiler: the format follows
    the internal code and is not stable. OX_ERR_NOTFOUND for an imported or
    missing function. */
-ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out);
+OX_API ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out);
 
 /* ---- Stores and instances --------------------------------------------- */
 
@@ -261,49 +263,49 @@ typedef struct ox_extern {
     } of;
 } ox_extern;
 
-ox_error *ox_store_new(ox_engine *e, ox_store **out);
-void ox_store_free(ox_store *s);
+OX_API ox_error *ox_store_new(ox_engine *e, ox_store **out);
+OX_API void ox_store_free(ox_store *s);
 /* Thread-safe: make the call running in this store (if any) trap with
    "interrupted" at its next loop iteration or call. */
-void ox_store_interrupt(ox_store *s);
+OX_API void ox_store_interrupt(ox_store *s);
 
 /* Fuel: a budget for the calls that follow. Each function entry and each
    loop iteration costs one unit; when the budget is spent the call traps
    with "fuel exhausted". 0 switches metering off (the default), and then it
    costs nothing. ox_store_fuel() tells what is left. */
-void ox_store_set_fuel(ox_store *s, uint64_t fuel);
-uint64_t ox_store_fuel(const ox_store *s);
+OX_API void ox_store_set_fuel(ox_store *s, uint64_t fuel);
+OX_API uint64_t ox_store_fuel(const ox_store *s);
 /* Deadline: each outermost call may run `ms` milliseconds before it traps
    with "interrupted"; 0 = no deadline (the default). */
-void ox_store_set_timeout(ox_store *s, uint64_t ms);
+OX_API void ox_store_set_timeout(ox_store *s, uint64_t ms);
 
 /* Instantiate with imports given in the module's import order. Runs data and
    element initialisation and the start function. On a trap during start the
    error is returned and *out is NULL (the partially initialised memories and
    tables that were shared through imports keep their writes, per the spec). */
-ox_error *ox_instance_new(ox_store *s, ox_module *m, const ox_extern *imports,
+OX_API ox_error *ox_instance_new(ox_store *s, ox_module *m, const ox_extern *imports,
                           size_t nimports, ox_instance **out);
 
 /* Look an export up by name; false if there is none. */
-bool ox_instance_export(const ox_instance *inst, const char *name, ox_extern *out);
-bool ox_instance_export_n(const ox_instance *inst, const char *name, size_t len, ox_extern *out);
-size_t ox_instance_export_count(const ox_instance *inst);
-void ox_instance_export_at(const ox_instance *inst, size_t i, const char **name,
+OX_API bool ox_instance_export(const ox_instance *inst, const char *name, ox_extern *out);
+OX_API bool ox_instance_export_n(const ox_instance *inst, const char *name, size_t len, ox_extern *out);
+OX_API size_t ox_instance_export_count(const ox_instance *inst);
+OX_API void ox_instance_export_at(const ox_instance *inst, size_t i, const char **name,
                            size_t *name_len, ox_extern *out);
-const ox_module *ox_instance_module(const ox_instance *inst);
+OX_API const ox_module *ox_instance_module(const ox_instance *inst);
 /* The instance's memory 0, or NULL. */
-ox_memory *ox_instance_memory(const ox_instance *inst);
+OX_API ox_memory *ox_instance_memory(const ox_instance *inst);
 
 /* ---- Linker: imports by name ------------------------------------------ */
 
-ox_error *ox_linker_new(ox_linker **out);
-void ox_linker_free(ox_linker *l);
+OX_API ox_error *ox_linker_new(ox_linker **out);
+OX_API void ox_linker_free(ox_linker *l);
 /* Names are copied. A later definition of the same (module, name) replaces
    the earlier one. */
-ox_error *ox_linker_define(ox_linker *l, const char *module, const char *name, ox_extern ext);
+OX_API ox_error *ox_linker_define(ox_linker *l, const char *module, const char *name, ox_extern ext);
 /* Define every export of `inst` under module name `module`. */
-ox_error *ox_linker_define_instance(ox_linker *l, const char *module, const ox_instance *inst);
-ox_error *ox_linker_instantiate(ox_linker *l, ox_store *s, ox_module *m, ox_instance **out);
+OX_API ox_error *ox_linker_define_instance(ox_linker *l, const char *module, const ox_instance *inst);
+OX_API ox_error *ox_linker_instantiate(ox_linker *l, ox_store *s, ox_module *m, ox_instance **out);
 
 /* ---- Functions -------------------------------------------------------- */
 
@@ -315,18 +317,18 @@ typedef ox_error *(*ox_host_fn)(ox_caller *caller, void *user, const ox_val *arg
 
 /* `type` is copied. `finalize` (may be NULL) is called with `user` when the
    store is freed. */
-ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, void *user,
+OX_API ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, void *user,
                            void (*finalize)(void *), ox_func **out);
-const ox_functype *ox_func_type(const ox_func *f);
+OX_API const ox_functype *ox_func_type(const ox_func *f);
 /* Call with nargs arguments (checked against the type) into nresults slots. */
-ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *results,
+OX_API ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *results,
                        size_t nresults);
 
 /* Inside a host function: the calling instance's memory 0 (NULL if none),
    the store, and an export of the calling instance. */
-ox_memory *ox_caller_memory(ox_caller *c);
-ox_store *ox_caller_store(ox_caller *c);
-bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out);
+OX_API ox_memory *ox_caller_memory(ox_caller *c);
+OX_API ox_store *ox_caller_store(ox_caller *c);
+OX_API bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out);
 /* Inside a host function: NULL while the running call may go on, else a new
    "interrupted" trap (OX_TRAP_INTERRUPTED) for the host function to return,
    which ends the call as if the guest had been interrupted at a check
@@ -336,43 +338,43 @@ bool ox_caller_export(ox_caller *c, const char *name, ox_extern *out);
    or a deadline cannot end a guest stuck in them. Costs an atomic load and,
    with a deadline set, a clock read. The caller frees a non-NULL result
    (usually by returning it). */
-ox_error *ox_caller_interrupted(ox_caller *c);
+OX_API ox_error *ox_caller_interrupted(ox_caller *c);
 
 /* ---- Memories --------------------------------------------------------- */
 
 #define OX_PAGE_SIZE 65536u
 
-ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out);
+OX_API ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out);
 /* Base address; it does not move when the memory grows. */
-uint8_t *ox_memory_data(const ox_memory *m);
-size_t ox_memory_size(const ox_memory *m);    /* bytes */
-uint32_t ox_memory_pages(const ox_memory *m);
-ox_limits ox_memory_limits(const ox_memory *m);
+OX_API uint8_t *ox_memory_data(const ox_memory *m);
+OX_API size_t ox_memory_size(const ox_memory *m);    /* bytes */
+OX_API uint32_t ox_memory_pages(const ox_memory *m);
+OX_API ox_limits ox_memory_limits(const ox_memory *m);
 /* Grow by delta pages; *old_pages gets the previous size (may be NULL). */
-ox_error *ox_memory_grow(ox_memory *m, uint32_t delta, uint32_t *old_pages);
+OX_API ox_error *ox_memory_grow(ox_memory *m, uint32_t delta, uint32_t *old_pages);
 /* Bounds-checked copies between host and linear memory. */
-ox_error *ox_memory_read(const ox_memory *m, uint64_t addr, void *dst, size_t len);
-ox_error *ox_memory_write(ox_memory *m, uint64_t addr, const void *src, size_t len);
+OX_API ox_error *ox_memory_read(const ox_memory *m, uint64_t addr, void *dst, size_t len);
+OX_API ox_error *ox_memory_write(ox_memory *m, uint64_t addr, const void *src, size_t len);
 
 /* ---- Tables ----------------------------------------------------------- */
 
-ox_error *ox_table_new(ox_store *s, ox_valtype elem, ox_limits limits, ox_val init,
+OX_API ox_error *ox_table_new(ox_store *s, ox_valtype elem, ox_limits limits, ox_val init,
                        ox_table **out);
-uint32_t ox_table_size(const ox_table *t);
-ox_valtype ox_table_elem_type(const ox_table *t);
-ox_limits ox_table_limits(const ox_table *t);
-ox_error *ox_table_get(const ox_table *t, uint32_t i, ox_val *out);
-ox_error *ox_table_set(ox_table *t, uint32_t i, ox_val v);
-ox_error *ox_table_grow(ox_table *t, uint32_t delta, ox_val init, uint32_t *old_size);
+OX_API uint32_t ox_table_size(const ox_table *t);
+OX_API ox_valtype ox_table_elem_type(const ox_table *t);
+OX_API ox_limits ox_table_limits(const ox_table *t);
+OX_API ox_error *ox_table_get(const ox_table *t, uint32_t i, ox_val *out);
+OX_API ox_error *ox_table_set(ox_table *t, uint32_t i, ox_val v);
+OX_API ox_error *ox_table_grow(ox_table *t, uint32_t delta, ox_val init, uint32_t *old_size);
 
 /* ---- Globals ---------------------------------------------------------- */
 
-ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init,
+OX_API ox_error *ox_global_new(ox_store *s, ox_valtype type, bool mutable_, ox_val init,
                         ox_global **out);
-ox_valtype ox_global_type(const ox_global *g);
-bool ox_global_mutable(const ox_global *g);
-ox_val ox_global_get(const ox_global *g);
-ox_error *ox_global_set(ox_global *g, ox_val v); /* error if immutable or mistyped */
+OX_API ox_valtype ox_global_type(const ox_global *g);
+OX_API bool ox_global_mutable(const ox_global *g);
+OX_API ox_val ox_global_get(const ox_global *g);
+OX_API ox_error *ox_global_set(ox_global *g, ox_val v); /* error if immutable or mistyped */
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,8 @@
 #ifndef OXIDE_BUS_H
 #define OXIDE_BUS_H
 
+#include "oxide/api.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,52 +74,52 @@ typedef struct oxk_message {
     json_t *payload;     /* invoke, custom */
 } oxk_message;
 
-bool oxk_msg_is_command(oxk_msg_type t);
+OX_API bool oxk_msg_is_command(oxk_msg_type t);
 /* "start", "stop", "invoke", "ping", "module_started", …; "?" if unknown. */
-const char *oxk_msg_type_name(oxk_msg_type t);
+OX_API const char *oxk_msg_type_name(oxk_msg_type t);
 
 typedef struct oxk_envelope oxk_envelope;
 
 /* A new envelope with a fresh id and the current time. The message is
    validated (required strings present) and deep-copied. */
-oxk_err *oxk_envelope_new(const char *source, const oxk_message *msg, oxk_envelope **out);
+OX_API oxk_err *oxk_envelope_new(const char *source, const oxk_message *msg, oxk_envelope **out);
 /* Set the correlation id (a UUID) before publishing. NULL clears it. */
-oxk_err *oxk_envelope_set_correlation_id(oxk_envelope *env, const char *uuid);
-oxk_envelope *oxk_envelope_ref(oxk_envelope *env);
-void oxk_envelope_unref(oxk_envelope *env);
+OX_API oxk_err *oxk_envelope_set_correlation_id(oxk_envelope *env, const char *uuid);
+OX_API oxk_envelope *oxk_envelope_ref(oxk_envelope *env);
+OX_API void oxk_envelope_unref(oxk_envelope *env);
 
-const char *oxk_envelope_id(const oxk_envelope *env);
-const char *oxk_envelope_source(const oxk_envelope *env);
-const char *oxk_envelope_correlation_id(const oxk_envelope *env); /* NULL if none */
-const char *oxk_envelope_timestamp(const oxk_envelope *env);
-const oxk_message *oxk_envelope_message(const oxk_envelope *env);
+OX_API const char *oxk_envelope_id(const oxk_envelope *env);
+OX_API const char *oxk_envelope_source(const oxk_envelope *env);
+OX_API const char *oxk_envelope_correlation_id(const oxk_envelope *env); /* NULL if none */
+OX_API const char *oxk_envelope_timestamp(const oxk_envelope *env);
+OX_API const oxk_message *oxk_envelope_message(const oxk_envelope *env);
 
 /* Wire format. to_json: *out is a malloc'd compact JSON string. from_json
    rejects anything not exactly in the format, naming the field at fault. */
-oxk_err *oxk_envelope_to_json(const oxk_envelope *env, char **out);
-oxk_err *oxk_envelope_from_json(const char *text, size_t len, oxk_envelope **out);
+OX_API oxk_err *oxk_envelope_to_json(const oxk_envelope *env, char **out);
+OX_API oxk_err *oxk_envelope_from_json(const char *text, size_t len, oxk_envelope **out);
 /* The same as JSON values (new references). */
-oxk_err *oxk_envelope_to_value(const oxk_envelope *env, json_t **out);
-oxk_err *oxk_envelope_from_value(const json_t *v, oxk_envelope **out);
+OX_API oxk_err *oxk_envelope_to_value(const oxk_envelope *env, json_t **out);
+OX_API oxk_err *oxk_envelope_from_value(const json_t *v, oxk_envelope **out);
 
 /* ---- Bus --------------------------------------------------------------- */
 
 typedef struct oxk_bus oxk_bus;
 typedef struct oxk_subscription oxk_subscription;
 
-oxk_err *oxk_bus_new(oxk_bus **out);
+OX_API oxk_err *oxk_bus_new(oxk_bus **out);
 /* Frees the bus. Live subscriptions stay valid (recv returns what is still
    queued, then times out); close them as usual. */
-void oxk_bus_free(oxk_bus *bus);
+OX_API void oxk_bus_free(oxk_bus *bus);
 
-oxk_err *oxk_bus_subscribe(oxk_bus *bus, oxk_subscription **out);
+OX_API oxk_err *oxk_bus_subscribe(oxk_bus *bus, oxk_subscription **out);
 /* A subscription that queues only the envelopes `accept` returns true for
    (the others are neither delivered nor counted as dropped), so a
    subscriber's bounded queue holds only its own traffic. accept runs in
    the publisher's thread with bus locks held: it must be quick and must
    not call the bus. */
 typedef bool (*oxk_bus_filter)(const oxk_envelope *env, void *user);
-oxk_err *oxk_bus_subscribe_filtered(oxk_bus *bus, oxk_bus_filter accept, void *user,
+OX_API oxk_err *oxk_bus_subscribe_filtered(oxk_bus *bus, oxk_bus_filter accept, void *user,
                                     oxk_subscription **out);
 /* Serving on the publisher's thread, to spare a thread hand-off each way
    when the subscriber is free. A subscription made with a direct server is
@@ -132,54 +134,54 @@ typedef struct oxk_bus_direct {
     void *(*take)(void *user, const oxk_envelope *env);
     void (*serve)(void *user, void *token, oxk_envelope *env);
 } oxk_bus_direct;
-oxk_err *oxk_bus_subscribe_direct(oxk_bus *bus, oxk_bus_filter accept, const oxk_bus_direct *direct, void *user,
+OX_API oxk_err *oxk_bus_subscribe_direct(oxk_bus *bus, oxk_bus_filter accept, const oxk_bus_direct *direct, void *user,
                                   oxk_subscription **out);
 /* A direct subscriber has claimed (is about to handle) an envelope it
    received: until it says so, no envelope overtakes it on the direct path. */
-void oxk_subscription_claimed(oxk_subscription *sub);
+OX_API void oxk_subscription_claimed(oxk_subscription *sub);
 /* oxk_bus_publish, except that one direct subscriber free to take env
    serves it on this thread before the call returns. */
-size_t oxk_bus_publish_direct(oxk_bus *bus, oxk_envelope *env);
+OX_API size_t oxk_bus_publish_direct(oxk_bus *bus, oxk_envelope *env);
 /* Subscribers registered, including closed ones not yet pruned (pruning
    happens in publish, as in the original). */
-size_t oxk_bus_subscriber_count(oxk_bus *bus);
+OX_API size_t oxk_bus_subscriber_count(oxk_bus *bus);
 
 /* Fan out to every subscriber, in subscription order. Never blocks, never
    fails; returns how many queues accepted it. */
-size_t oxk_bus_publish(oxk_bus *bus, oxk_envelope *env);
+OX_API size_t oxk_bus_publish(oxk_bus *bus, oxk_envelope *env);
 /* Build an envelope, publish it, and give back its id in id_out[37]
    (may be NULL). */
-oxk_err *oxk_bus_send_command(oxk_bus *bus, const char *source, const oxk_message *cmd,
+OX_API oxk_err *oxk_bus_send_command(oxk_bus *bus, const char *source, const oxk_message *cmd,
                              char *id_out);
-oxk_err *oxk_bus_emit_event(oxk_bus *bus, const char *source, const oxk_message *ev,
+OX_API oxk_err *oxk_bus_emit_event(oxk_bus *bus, const char *source, const oxk_message *ev,
                            char *id_out);
 
 /* Capabilities, per principal. Granting twice is harmless. */
-oxk_err *oxk_bus_grant(oxk_bus *bus, const char *principal, const char *capability);
+OX_API oxk_err *oxk_bus_grant(oxk_bus *bus, const char *principal, const char *capability);
 /* Returns whether the grant existed. */
-bool oxk_bus_revoke(oxk_bus *bus, const char *principal, const char *capability);
-bool oxk_bus_has_capability(oxk_bus *bus, const char *principal, const char *capability);
+OX_API bool oxk_bus_revoke(oxk_bus *bus, const char *principal, const char *capability);
+OX_API bool oxk_bus_has_capability(oxk_bus *bus, const char *principal, const char *capability);
 /* Publish only if the envelope's source holds `capability`; otherwise a
    DENIED error naming both, and nothing is published. */
-oxk_err *oxk_bus_publish_guarded(oxk_bus *bus, oxk_envelope *env, const char *capability);
+OX_API oxk_err *oxk_bus_publish_guarded(oxk_bus *bus, oxk_envelope *env, const char *capability);
 
 /* ---- Subscriptions ----------------------------------------------------- */
 
 /* Wait up to timeout_ms (negative: forever, 0: just look) for the next
    envelope. *out is the envelope (caller unrefs) or NULL when the wait timed
    out or was interrupted. */
-void oxk_subscription_recv(oxk_subscription *sub, long timeout_ms, oxk_envelope **out);
+OX_API void oxk_subscription_recv(oxk_subscription *sub, long timeout_ms, oxk_envelope **out);
 /* Wake a thread blocked in recv on this subscription (it gets NULL); the
    next recv waits normally again. Any thread. */
-void oxk_subscription_interrupt(oxk_subscription *sub);
+OX_API void oxk_subscription_interrupt(oxk_subscription *sub);
 /* Envelopes dropped because this subscriber's queue was full. */
-uint64_t oxk_subscription_dropped(oxk_subscription *sub);
+OX_API uint64_t oxk_subscription_dropped(oxk_subscription *sub);
 /* Envelopes waiting. */
-size_t oxk_subscription_pending(oxk_subscription *sub);
-const char *oxk_subscription_id(const oxk_subscription *sub);
+OX_API size_t oxk_subscription_pending(oxk_subscription *sub);
+OX_API const char *oxk_subscription_id(const oxk_subscription *sub);
 /* Close and free. Queued envelopes are released; the bus prunes the
    subscriber on its next publish. */
-void oxk_subscription_close(oxk_subscription *sub);
+OX_API void oxk_subscription_close(oxk_subscription *sub);
 
 #ifdef __cplusplus
 }

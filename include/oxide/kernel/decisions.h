@@ -16,6 +16,8 @@
 #ifndef OXIDE_DECISIONS_H
 #define OXIDE_DECISIONS_H
 
+#include "oxide/api.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,29 +40,29 @@ typedef struct oxk_decision {
 
 /* A fresh decision: new id, now, inputs/output null, confidence 1.0. The
    strings are copied. Release with oxk_decision_clear(). */
-oxk_err *oxk_decision_init(oxk_decision *d, const char *actor, const char *action,
+OX_API oxk_err *oxk_decision_init(oxk_decision *d, const char *actor, const char *action,
                           const char *rationale);
 /* Replace inputs/output with a new reference to v (NULL means JSON null). */
-void oxk_decision_set_inputs(oxk_decision *d, json_t *v);
-void oxk_decision_set_output(oxk_decision *d, json_t *v);
+OX_API void oxk_decision_set_inputs(oxk_decision *d, json_t *v);
+OX_API void oxk_decision_set_output(oxk_decision *d, json_t *v);
 /* Clamped to [0, 1]; NaN becomes 0. */
-void oxk_decision_set_confidence(oxk_decision *d, float c);
-void oxk_decision_clear(oxk_decision *d);
-void oxk_decisions_free(oxk_decision *ds, size_t n);
+OX_API void oxk_decision_set_confidence(oxk_decision *d, float c);
+OX_API void oxk_decision_clear(oxk_decision *d);
+OX_API void oxk_decisions_free(oxk_decision *ds, size_t n);
 
 typedef struct oxk_decision_log oxk_decision_log;
 
 /* Creates the table and the index (actor, timestamp DESC) if missing. */
-oxk_err *oxk_decision_log_open(oxk_registry *r, oxk_decision_log **out);
-void oxk_decision_log_free(oxk_decision_log *log);
+OX_API oxk_err *oxk_decision_log_open(oxk_registry *r, oxk_decision_log **out);
+OX_API void oxk_decision_log_free(oxk_decision_log *log);
 /* Append; the same id twice is a REGISTRY error. id_out[37] may be NULL. */
-oxk_err *oxk_decision_log_append(oxk_decision_log *log, const oxk_decision *d, char *id_out);
+OX_API oxk_err *oxk_decision_log_append(oxk_decision_log *log, const oxk_decision *d, char *id_out);
 /* Newest first; a negative limit means all. */
-oxk_err *oxk_decision_log_recent(oxk_decision_log *log, int64_t limit, oxk_decision **out,
+OX_API oxk_err *oxk_decision_log_recent(oxk_decision_log *log, int64_t limit, oxk_decision **out,
                                 size_t *n);
-oxk_err *oxk_decision_log_by_actor(oxk_decision_log *log, const char *actor, oxk_decision **out,
+OX_API oxk_err *oxk_decision_log_by_actor(oxk_decision_log *log, const char *actor, oxk_decision **out,
                                   size_t *n);
-oxk_err *oxk_decision_log_count(oxk_decision_log *log, int64_t *out);
+OX_API oxk_err *oxk_decision_log_count(oxk_decision_log *log, int64_t *out);
 
 /* The log is a hash chain: each entry stores the SHA-256 of the entry before
    it and of its own fields, and the chain's head (entries, last hash) is
@@ -76,7 +78,7 @@ typedef struct oxk_log_verdict {
     char head[65];     /* the last good hash */
     char problem[256]; /* "" when ok */
 } oxk_log_verdict;
-oxk_err *oxk_decision_log_verify(oxk_decision_log *log, oxk_log_verdict *out);
+OX_API oxk_err *oxk_decision_log_verify(oxk_decision_log *log, oxk_log_verdict *out);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,8 @@
 #ifndef OXIDE_KERNEL_ERROR_H
 #define OXIDE_KERNEL_ERROR_H
 
+#include "oxide/api.h"
+
 #include "oxide/wasm.h"
 
 #ifdef __cplusplus
@@ -45,48 +47,48 @@ typedef struct oxk_err oxk_err;
 /* Make an error; the detail is printf-formatted and the code's prefix is
    added in front of it. Never returns NULL (falls back to a static
    out-of-memory error that oxk_err_free() ignores). */
-oxk_err *oxk_err_new(oxk_err_code code, const char *fmt, ...)
+OX_API oxk_err *oxk_err_new(oxk_err_code code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-oxk_err *oxk_err_denied(const char *publisher, const char *capability);
+OX_API oxk_err *oxk_err_denied(const char *publisher, const char *capability);
 /* An engine failure: "DETAIL: engine message" with the code given
    (OXK_ERR_WASM for a failing guest or module). Takes ownership of
    `cause` (not NULL), kept for oxk_err_cause(). */
-oxk_err *oxk_err_from_wasm(oxk_err_code code, ox_error *cause, const char *fmt, ...)
+OX_API oxk_err *oxk_err_from_wasm(oxk_err_code code, ox_error *cause, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 /* A failed host call: "DETAIL: strerror(errnum)" (the caller may word
    the reason itself in fmt and pass the errno for the record). */
-oxk_err *oxk_err_from_errno(oxk_err_code code, int errnum, const char *fmt, ...)
+OX_API oxk_err *oxk_err_from_errno(oxk_err_code code, int errnum, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 /* Wrap `inner`: keep its code and cause, put "prefix: " in front of its
    detail. Takes ownership of inner. */
-oxk_err *oxk_err_wrap(oxk_err *inner, const char *fmt, ...)
+OX_API oxk_err *oxk_err_wrap(oxk_err *inner, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-oxk_err_code oxk_err_code_of(const oxk_err *e);
+OX_API oxk_err_code oxk_err_code_of(const oxk_err *e);
 /* The full Display text, e.g. "unknown module: echo". Borrowed. */
-const char *oxk_err_message(const oxk_err *e);
+OX_API const char *oxk_err_message(const oxk_err *e);
 /* The payload without the prefix, e.g. "echo". Borrowed. For DENIED it is
    the publisher; see oxk_err_capability(). */
-const char *oxk_err_detail(const oxk_err *e);
+OX_API const char *oxk_err_detail(const oxk_err *e);
 /* For DENIED: the capability that was lacking; otherwise NULL. */
-const char *oxk_err_capability(const oxk_err *e);
+OX_API const char *oxk_err_capability(const oxk_err *e);
 /* The engine error that caused e, or NULL. Borrowed: lives as long as e. */
-const ox_error *oxk_err_cause(const oxk_err *e);
+OX_API const ox_error *oxk_err_cause(const oxk_err *e);
 /* The host errno that caused e, or 0. */
-int oxk_err_errno(const oxk_err *e);
-void oxk_err_free(oxk_err *e);
+OX_API int oxk_err_errno(const oxk_err *e);
+OX_API void oxk_err_free(oxk_err *e);
 
 #ifdef __cplusplus
 }

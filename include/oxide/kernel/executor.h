@@ -28,6 +28,8 @@
 #ifndef OXIDE_EXECUTOR_H
 #define OXIDE_EXECUTOR_H
 
+#include "oxide/api.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,38 +76,38 @@ typedef struct oxk_executor_options {
 
 /* opts may be NULL (no imports). Errors: "failed to read wasm artefact
    <path>: <reason>", "wasm: <engine message>". */
-oxk_err *oxk_executor_from_path(const char *path, const oxk_executor_options *opts,
+OX_API oxk_err *oxk_executor_from_path(const char *path, const oxk_executor_options *opts,
                                oxk_executor **out);
-oxk_err *oxk_executor_from_bytes(const uint8_t *bytes, size_t len, const oxk_executor_options *opts,
+OX_API oxk_err *oxk_executor_from_bytes(const uint8_t *bytes, size_t len, const oxk_executor_options *opts,
                                 oxk_executor **out);
-void oxk_executor_free(oxk_executor *ex);
+OX_API void oxk_executor_free(oxk_executor *ex);
 
 /* Function exports in export order (memories, tables, globals excluded).
    Names are borrowed from the executor. */
-size_t oxk_executor_export_count(const oxk_executor *ex);
-const char *oxk_executor_export_name(const oxk_executor *ex, size_t i);
+OX_API size_t oxk_executor_export_count(const oxk_executor *ex);
+OX_API const char *oxk_executor_export_name(const oxk_executor *ex, size_t i);
 
 /* Call an (i32) -> i32 export. Missing or other type:
    "wasm export `<name>` is not (i32) -> i32: …". */
-oxk_err *oxk_executor_call_i32(oxk_executor *ex, const char *name, int32_t arg, int32_t *out);
+OX_API oxk_err *oxk_executor_call_i32(oxk_executor *ex, const char *name, int32_t arg, int32_t *out);
 /* Call any function export; args are checked against its type. */
-oxk_err *oxk_executor_call(oxk_executor *ex, const char *name, const ox_val *args, size_t nargs,
+OX_API oxk_err *oxk_executor_call(oxk_executor *ex, const char *name, const ox_val *args, size_t nargs,
                           ox_val *results, size_t nresults);
 /* The export's type, or false if name is not a function export. */
-bool oxk_executor_func_type(oxk_executor *ex, const char *name, ox_functype *out);
+OX_API bool oxk_executor_func_type(oxk_executor *ex, const char *name, ox_functype *out);
 
 /* JSON through the guest ABI. *out is a new reference. */
-oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json_t *input,
+OX_API oxk_err *oxk_executor_call_json(oxk_executor *ex, const char *method, const json_t *input,
                                json_t **out);
 
 /* Fuel the last call_json spent, alloc and free included (0 when the
    executor has no fuel budget: unmetered calls are not counted). */
-uint64_t oxk_executor_fuel_spent(oxk_executor *ex);
+OX_API uint64_t oxk_executor_fuel_spent(oxk_executor *ex);
 /* Any thread: make the call now running trap with "interrupted". */
-void oxk_executor_interrupt(oxk_executor *ex);
+OX_API void oxk_executor_interrupt(oxk_executor *ex);
 
 /* "(i32, i32) -> i64" into buf. */
-void oxk_functype_format(const ox_functype *t, char *buf, size_t size);
+OX_API void oxk_functype_format(const ox_functype *t, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

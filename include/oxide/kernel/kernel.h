@@ -10,6 +10,8 @@
 #ifndef OXIDE_KERNEL_H
 #define OXIDE_KERNEL_H
 
+#include "oxide/api.h"
+
 #include "oxide/kernel/bus.h"
 #include "oxide/kernel/decisions.h"
 #include "oxide/kernel/executor.h"
@@ -30,18 +32,18 @@ typedef struct oxk_kernel oxk_kernel;
 #define OXK_KERNEL_DEFAULT_TIMEOUT_MS 10000u      /* per guest call */
 
 /* Registry in memory. */
-oxk_err *oxk_kernel_new(oxk_kernel **out);
+OX_API oxk_err *oxk_kernel_new(oxk_kernel **out);
 /* Registry in a SQLite file (WAL); key (may be NULL) encrypts config values. */
-oxk_err *oxk_kernel_open(const char *path, const char *key, oxk_kernel **out);
+OX_API oxk_err *oxk_kernel_open(const char *path, const char *key, oxk_kernel **out);
 /* Stops running modules, then frees modules, registry and bus. */
-void oxk_kernel_free(oxk_kernel *k);
+OX_API void oxk_kernel_free(oxk_kernel *k);
 
-oxk_bus *oxk_kernel_bus(oxk_kernel *k);
-oxk_modules *oxk_kernel_modules(oxk_kernel *k);
-oxk_registry *oxk_kernel_registry(oxk_kernel *k);
+OX_API oxk_bus *oxk_kernel_bus(oxk_kernel *k);
+OX_API oxk_modules *oxk_kernel_modules(oxk_kernel *k);
+OX_API oxk_registry *oxk_kernel_registry(oxk_kernel *k);
 /* The decision log in the kernel's registry; Wasm modules record their
    failed invocations in it (see modules.h). */
-oxk_decision_log *oxk_kernel_decisions(oxk_kernel *k);
+OX_API oxk_decision_log *oxk_kernel_decisions(oxk_kernel *k);
 
 /* Load a manifest (a module.json or a directory holding one), resolve its
    paths, and register the module with the manager (which records it in the
@@ -54,13 +56,13 @@ oxk_decision_log *oxk_kernel_decisions(oxk_kernel *k);
    resolved manifest, which the caller frees. */
 /* Instances per Wasm module registered from now on (default 1, at most
    64): each serves calls on its own thread with its own guest state. */
-void oxk_kernel_set_instances(oxk_kernel *k, unsigned n);
+OX_API void oxk_kernel_set_instances(oxk_kernel *k, unsigned n);
 /* The largest JSON output (bytes) a Wasm module registered from now on may
    answer an invoke with: a longer one is refused unparsed (an .err). 0 (the
    default) = no limit beyond the guest's memory. */
-void oxk_kernel_set_max_output(oxk_kernel *k, size_t bytes);
+OX_API void oxk_kernel_set_max_output(oxk_kernel *k, size_t bytes);
 
-oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resolved_manifest **out);
+OX_API oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resolved_manifest **out);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,8 @@
 #ifndef OXIDE_MANIFEST_H
 #define OXIDE_MANIFEST_H
 
+#include "oxide/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,13 +72,13 @@ typedef struct oxk_manifest {
     oxk_manifest_wasi *wasi; /* NULL when the manifest has no `wasi` */
 } oxk_manifest;
 
-oxk_err *oxk_manifest_from_json(const char *text, size_t len, oxk_manifest **out);
+OX_API oxk_err *oxk_manifest_from_json(const char *text, size_t len, oxk_manifest **out);
 /* If path is a directory, read path/module.json, else path itself. A read
    failure is "failed to read manifest <path>: <reason>". */
-oxk_err *oxk_manifest_load(const char *path, oxk_manifest **out);
-void oxk_manifest_free(oxk_manifest *m);
+OX_API oxk_err *oxk_manifest_load(const char *path, oxk_manifest **out);
+OX_API void oxk_manifest_free(oxk_manifest *m);
 /* The module metadata the manifest describes (strings borrowed from m). */
-oxk_module_meta oxk_manifest_meta(const oxk_manifest *m);
+OX_API oxk_module_meta oxk_manifest_meta(const oxk_manifest *m);
 
 /* A manifest with its relative paths joined to a base directory (an
    absolute path in the manifest replaces the base). Paths are not
@@ -90,17 +92,17 @@ typedef struct oxk_resolved_manifest {
 } oxk_resolved_manifest;
 
 /* Takes ownership of m (freed on error too). */
-oxk_err *oxk_manifest_resolve(oxk_manifest *m, const char *base_dir, oxk_resolved_manifest **out);
-void oxk_resolved_manifest_free(oxk_resolved_manifest *r);
+OX_API oxk_err *oxk_manifest_resolve(oxk_manifest *m, const char *base_dir, oxk_resolved_manifest **out);
+OX_API void oxk_resolved_manifest_free(oxk_resolved_manifest *r);
 /* The directory a manifest path's relative paths start from: the path if
    it is a directory, else its parent, else ".". Caller frees. */
-char *oxk_manifest_base_dir(const char *path);
+OX_API char *oxk_manifest_base_dir(const char *path);
 
 /* Upsert the manifest's module into the registry with state loaded. */
-oxk_err *oxk_manifest_register_in_registry(oxk_registry *r, const oxk_manifest *m);
+OX_API oxk_err *oxk_manifest_register_in_registry(oxk_registry *r, const oxk_manifest *m);
 
 /* Check bytes against the manifest's sha256 (no-op when it has none). */
-oxk_err *oxk_manifest_verify_digest(const oxk_manifest *m, const uint8_t *bytes, size_t len);
+OX_API oxk_err *oxk_manifest_verify_digest(const oxk_manifest *m, const uint8_t *bytes, size_t len);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef OXIDE_MODTYPES_H
 #define OXIDE_MODTYPES_H
 
+#include "oxide/api.h"
+
 #include <stdbool.h>
 
 #include "oxide/kernel/error.h"
@@ -29,11 +31,11 @@ typedef enum oxk_module_state {
 } oxk_module_state;
 
 /* "native"/"wasm" and "loaded"/…/"failed" (the snake_case JSON names). */
-const char *oxk_module_kind_name(oxk_module_kind k);
-const char *oxk_module_state_name(oxk_module_state s);
+OX_API const char *oxk_module_kind_name(oxk_module_kind k);
+OX_API const char *oxk_module_state_name(oxk_module_state s);
 /* Parse the names back; false if s is not one of them. */
-bool oxk_module_kind_parse(const char *s, oxk_module_kind *out);
-bool oxk_module_state_parse(const char *s, oxk_module_state *out);
+OX_API bool oxk_module_kind_parse(const char *s, oxk_module_kind *out);
+OX_API bool oxk_module_state_parse(const char *s, oxk_module_state *out);
 
 /* Metadata. As an argument the strings are borrowed; where the kernel hands
    one out it owns the strings (see the function's comment). description may
@@ -47,8 +49,8 @@ typedef struct oxk_module_meta {
 } oxk_module_meta;
 
 /* A deep copy whose strings the caller frees with oxk_module_meta_clear(). */
-oxk_err *oxk_module_meta_copy(const oxk_module_meta *src, oxk_module_meta *dst);
-void oxk_module_meta_clear(oxk_module_meta *m);
+OX_API oxk_err *oxk_module_meta_copy(const oxk_module_meta *src, oxk_module_meta *dst);
+OX_API void oxk_module_meta_clear(oxk_module_meta *m);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,8 @@
 #ifndef OXIDE_MODULES_H
 #define OXIDE_MODULES_H
 
+#include "oxide/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,49 +65,49 @@ typedef struct oxk_module_vtable {
 typedef struct oxk_modules oxk_modules;
 
 /* registry may be NULL (no persistence). */
-oxk_err *oxk_modules_new(oxk_bus *bus, oxk_registry *registry, oxk_modules **out);
+OX_API oxk_err *oxk_modules_new(oxk_bus *bus, oxk_registry *registry, oxk_modules **out);
 /* Stops running modules (errors ignored), destroys every module. */
-void oxk_modules_free(oxk_modules *m);
+OX_API void oxk_modules_free(oxk_modules *m);
 
 /* Where Wasm modules registered after this call record failed invocations
    (NULL: nowhere). Borrowed: the log must outlive the manager. */
-void oxk_modules_set_decision_log(oxk_modules *m, oxk_decision_log *log);
-oxk_decision_log *oxk_modules_decision_log(oxk_modules *m);
+OX_API void oxk_modules_set_decision_log(oxk_modules *m, oxk_decision_log *log);
+OX_API oxk_decision_log *oxk_modules_decision_log(oxk_modules *m);
 
 /* State loaded. On success the manager owns `self`; on error the caller
    keeps it. DUPLICATE_MODULE if the id is taken. meta is copied. */
-oxk_err *oxk_modules_register(oxk_modules *m, const oxk_module_meta *meta,
+OX_API oxk_err *oxk_modules_register(oxk_modules *m, const oxk_module_meta *meta,
                              const oxk_module_vtable *vt, void *self);
 /* A Wasm module around ex (kind is forced to wasm). On success the manager
    owns ex; on error the caller keeps it. */
-oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, oxk_executor *ex);
+OX_API oxk_err *oxk_modules_register_wasm(oxk_modules *m, const oxk_module_meta *meta, oxk_executor *ex);
 /* The same with a pool of n instances (n executors of one module): each
    serves the module's invokes on its own thread, so n calls run at once.
    Guest state is per instance. On success the manager owns the executors
    (not the array); on error the caller keeps them. */
-oxk_err *oxk_modules_register_wasm_pool(oxk_modules *m, const oxk_module_meta *meta, oxk_executor **ex,
+OX_API oxk_err *oxk_modules_register_wasm_pool(oxk_modules *m, const oxk_module_meta *meta, oxk_executor **ex,
                                       size_t n);
 
 /* Run the init hook with the bus. The state does not change; not called
    automatically (as in the original). */
-oxk_err *oxk_modules_init(oxk_modules *m, const char *id);
-oxk_err *oxk_modules_start(oxk_modules *m, const char *id);
-oxk_err *oxk_modules_stop(oxk_modules *m, const char *id);
-oxk_err *oxk_modules_unload(oxk_modules *m, const char *id);
+OX_API oxk_err *oxk_modules_init(oxk_modules *m, const char *id);
+OX_API oxk_err *oxk_modules_start(oxk_modules *m, const char *id);
+OX_API oxk_err *oxk_modules_stop(oxk_modules *m, const char *id);
+OX_API oxk_err *oxk_modules_unload(oxk_modules *m, const char *id);
 /* Cancel the `invoke` command command_id (its envelope id) sent to module
    id: a call running it is interrupted (answered "<method>.err" with
    "interrupted"), one still queued is answered "<method>.err" with
    {"error": "cancelled"} without running. Any thread. False if the module
    is unknown or cannot cancel; true does not promise the call had not
    already finished. */
-bool oxk_modules_cancel(oxk_modules *m, const char *id, const char *command_id);
+OX_API bool oxk_modules_cancel(oxk_modules *m, const char *id, const char *command_id);
 /* The fuel the invoke command_id spent in module id (a Wasm module whose
    manifest sets `fuel`; 0 for an unmetered one), once it has been
    answered. False if unknown (the module, or a command older than the
    last 64 it answered). */
-bool oxk_modules_fuel_spent(oxk_modules *m, const char *id, const char *command_id, uint64_t *out);
+OX_API bool oxk_modules_fuel_spent(oxk_modules *m, const char *id, const char *command_id, uint64_t *out);
 /* False if the id is unknown. */
-bool oxk_modules_state(oxk_modules *m, const char *id, oxk_module_state *out);
+OX_API bool oxk_modules_state(oxk_modules *m, const char *id, oxk_module_state *out);
 
 typedef struct oxk_module_info {
     oxk_module_meta meta; /* owned copies */
@@ -113,8 +115,8 @@ typedef struct oxk_module_info {
 } oxk_module_info;
 
 /* Snapshot ordered by id; free with oxk_module_infos_free(*out, *n). */
-oxk_err *oxk_modules_list(oxk_modules *m, oxk_module_info **out, size_t *n);
-void oxk_module_infos_free(oxk_module_info *infos, size_t n);
+OX_API oxk_err *oxk_modules_list(oxk_modules *m, oxk_module_info **out, size_t *n);
+OX_API void oxk_module_infos_free(oxk_module_info *infos, size_t n);
 
 #ifdef __cplusplus
 }

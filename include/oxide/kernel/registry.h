@@ -20,6 +20,8 @@
 #ifndef OXIDE_REGISTRY_H
 #define OXIDE_REGISTRY_H
 
+#include "oxide/api.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,18 +36,18 @@ extern "C" {
 typedef struct oxk_registry oxk_registry;
 
 /* A private in-memory database. */
-oxk_err *oxk_registry_open_memory(oxk_registry **out);
+OX_API oxk_err *oxk_registry_open_memory(oxk_registry **out);
 /* A database file, created if missing, in WAL mode. key may be NULL (no
    encryption); any other string, including "", turns encryption on. */
-oxk_err *oxk_registry_open(const char *path, const char *key, oxk_registry **out);
-void oxk_registry_free(oxk_registry *r);
-bool oxk_registry_encrypted(const oxk_registry *r);
+OX_API oxk_err *oxk_registry_open(const char *path, const char *key, oxk_registry **out);
+OX_API void oxk_registry_free(oxk_registry *r);
+OX_API bool oxk_registry_encrypted(const oxk_registry *r);
 
 /* The key from the environment variable OXIDE_REGISTRY_KEY; an error with
    the reference's text when unset. Unlike the original, an empty value is
    also an error (as its documentation says). *out is borrowed from the
    environment. */
-oxk_err *oxk_registry_key_from_env(const char **out);
+OX_API oxk_err *oxk_registry_key_from_env(const char **out);
 
 /* A row of `modules`. Every string is owned by the record. */
 typedef struct oxk_module_record {
@@ -54,32 +56,32 @@ typedef struct oxk_module_record {
     char *updated_at;
 } oxk_module_record;
 
-void oxk_module_record_clear(oxk_module_record *r);
-void oxk_module_records_free(oxk_module_record *rs, size_t n);
+OX_API void oxk_module_record_clear(oxk_module_record *r);
+OX_API void oxk_module_records_free(oxk_module_record *rs, size_t n);
 
 /* Insert, or replace every column of the row with the same id. */
-oxk_err *oxk_registry_upsert_module(oxk_registry *r, const oxk_module_meta *meta,
+OX_API oxk_err *oxk_registry_upsert_module(oxk_registry *r, const oxk_module_meta *meta,
                                    oxk_module_state state);
 /* Only state and updated_at; UNKNOWN_MODULE when there is no such row. */
-oxk_err *oxk_registry_set_module_state(oxk_registry *r, const char *id, oxk_module_state state);
+OX_API oxk_err *oxk_registry_set_module_state(oxk_registry *r, const char *id, oxk_module_state state);
 /* *found says whether the row exists; *out is filled only when it does. */
-oxk_err *oxk_registry_get_module(oxk_registry *r, const char *id, bool *found,
+OX_API oxk_err *oxk_registry_get_module(oxk_registry *r, const char *id, bool *found,
                                 oxk_module_record *out);
 /* Every row ordered by id; free with oxk_module_records_free(*out, *n). */
-oxk_err *oxk_registry_list_modules(oxk_registry *r, oxk_module_record **out, size_t *n);
+OX_API oxk_err *oxk_registry_list_modules(oxk_registry *r, oxk_module_record **out, size_t *n);
 /* New: remove a module's row (the original had no way to). *removed may be
    NULL. */
-oxk_err *oxk_registry_delete_module(oxk_registry *r, const char *id, bool *removed);
+OX_API oxk_err *oxk_registry_delete_module(oxk_registry *r, const char *id, bool *removed);
 
 /* Store any JSON value (encrypted when a key was given). */
-oxk_err *oxk_registry_set_config(oxk_registry *r, const char *key, const json_t *value);
+OX_API oxk_err *oxk_registry_set_config(oxk_registry *r, const char *key, const json_t *value);
 /* CONFIG_NOT_FOUND when absent; "config decrypt: …" (OTHER) when the
    ciphertext does not open; SERDE when the text is not JSON. */
-oxk_err *oxk_registry_get_config(oxk_registry *r, const char *key, json_t **out);
+OX_API oxk_err *oxk_registry_get_config(oxk_registry *r, const char *key, json_t **out);
 /* The same, but an absent key gives *out = NULL and no error. */
-oxk_err *oxk_registry_try_get_config(oxk_registry *r, const char *key, json_t **out);
+OX_API oxk_err *oxk_registry_try_get_config(oxk_registry *r, const char *key, json_t **out);
 /* *removed says whether a row was deleted (may be NULL). */
-oxk_err *oxk_registry_delete_config(oxk_registry *r, const char *key, bool *removed);
+OX_API oxk_err *oxk_registry_delete_config(oxk_registry *r, const char *key, bool *removed);
 
 #ifdef __cplusplus
 }
