@@ -18,8 +18,11 @@ set(OX_SOVERSION 0) # bumped whenever the ABI breaks
 function(ox_library name output kind)
   add_library(${name} ${kind} ${ARGN})
   set_target_properties(${name} PROPERTIES OUTPUT_NAME ${output} LINKER_LANGUAGE C)
+  # <oxide/wasm.h> for the engine's own API, <wasm.h> for the standard one
   target_include_directories(${name} INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
-                                               $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+                                               $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include/oxide/c-api>
+                                               $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
+                                               $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/oxide/c-api>)
   if(kind STREQUAL "SHARED")
     set_target_properties(${name} PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${OX_SOVERSION})
     if(NOT OX_SANITIZE)
@@ -28,7 +31,7 @@ function(ox_library name output kind)
   endif()
 endfunction()
 
-set(OX_ENGINE_OBJECTS $<TARGET_OBJECTS:ox_wasm> $<TARGET_OBJECTS:ox_wasi>)
+set(OX_ENGINE_OBJECTS $<TARGET_OBJECTS:ox_wasm> $<TARGET_OBJECTS:ox_wasi> $<TARGET_OBJECTS:ox_capi>)
 ox_library(oxide_wasm_shared oxide-wasm SHARED ${OX_ENGINE_OBJECTS})
 ox_library(oxide_wasm_static oxide-wasm STATIC ${OX_ENGINE_OBJECTS})
 target_link_libraries(oxide_wasm_shared PRIVATE m)
