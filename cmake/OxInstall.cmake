@@ -93,3 +93,17 @@ foreach(pc oxide-wasm oxide)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in ${PROJECT_BINARY_DIR}/${pc}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endforeach()
+
+# A Debian package of the above: `cpack -G DEB` in the build folder. Its
+# dependencies are what dpkg-shlibdeps finds the binaries linked against.
+set(CPACK_PACKAGE_NAME oxide)
+set(CPACK_PACKAGE_VENDOR "Oxide")
+set(CPACK_PACKAGE_CONTACT "Oxide developers <oxide@invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "WebAssembly engine and agent-native micro-kernel: the oxide command, liboxide-wasm (with the standard C API) and liboxide")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_GENERATOR DEB)
+include(CPack)

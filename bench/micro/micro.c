@@ -4,7 +4,9 @@
  *   decode + validate + compile throughput of the large module;
  *   host -> guest call overhead of a trivial export (ns per call);
  *   call_json round trip with a ~100-byte payload through the kernel's
- *   executor (when it is built: OX_BENCH_HAVE_EXECUTOR).
+ *   executor (when it is built: OX_BENCH_HAVE_EXECUTOR);
+ *   an (i32, i32) -> i32 export called through the engine's own API and
+ *   through the standard C API (wasm_func_call), and their ratio.
  * Peak RSS is measured by bench/run on a child process, not here.
  *
  * Output: one line per figure, tab-separated: name, value, unit, note.
@@ -20,6 +22,7 @@
 #include <time.h>
 
 #include "oxide/wasm.h"
+#include "wasm.h" /* the standard C API */
 #include "wasm_gen.h"
 
 #ifdef OX_BENCH_HAVE_EXECUTOR
@@ -178,6 +181,87 @@ out:
     ox_module_free(m);
 }
 
+/* The same export, add(i32, i32) -> i32, called through both APIs in
+   alternating batches (best of five each), so the ratio compares like
+   with like on a noisy machine. */
+static void bench_capi_call(uint32_t calls)
+{
+    static const char wat[] = "(module (func (export \"add\") (param i32 i32) (result i32)"
+                              " local.get 0 local.get 1 i32.add))";
+    wasm_engine_t *engine = wasm_engine_new();
+    wasm_store_t *store = engine ? wasm_store_new(engine) : NULL;
+    wasm_byte_vec_t text = {sizeof wat - 1, (char *)wat}; /* Oxide reads text where a module goes */
+    wasm_module_t *module = store ? wasm_module_new(store, &text) : NULL;
+    wasm_extern_vec_t imports = WASM_EMPTY_VEC, exports = WASM_EMPTY_VEC;
+    wasm_instance_t *inst = module ? wasm_instance_new(store, module, &imports, NULL) : NULL;
+    if (inst)
+        wasm_instance_exports(inst, &exports);
+    const wasm_func_t *add = exports.size ? wasm_extern_as_func(exports.data[0]) : NULL;
+    ox_module *m = NULL;
+    ox_store *s = NULL;
+    ox_instance *oi = NULL;
+    ox_extern ex = {0};
+    ox_error *e = NULL;
+    ox_engine *oe = NULL;
+    if (!add || (e = ox_engine_new(NULL, &oe)) || (e = ox_module_new(oe, (const uint8_t *)wat, sizeof wat - 1, &m)) ||
+        (e = ox_store_new(oe, &s)) || (e = ox_instance_new(s, m, NULL, 0, &oi)) || !ox_instance_export(oi, "add", &ex)) {
+        failed("call_capi", add ? "the engine's API" : "the standard API", e);
+        goto out;
+    }
+    double best_own = 0, best_std = 0;
+    int64_t sum_own = 0, sum_std = 0;
+    for (int batch = 0; batch < 5; batch++) {
+        double t0 = now_ns();
+        for (uint32_t i = 0; i < calls; i++) {
+            ox_val args[2] = {ox_val_i32((int32_t)i), ox_val_i32(1)}, r;
+            if ((e = ox_func_call(ex.of.func, args, 2, &r, 1))) {
+                failed("call_capi", "ox_func_call", e);
+                goto out;
+            }
+            sum_own += r.of.i32;
+        }
+        double own = (now_ns() - t0) / calls;
+        t0 = now_ns();
+        for (uint32_t i = 0; i < calls; i++) {
+            wasm_val_t args[2] = {WASM_I32_VAL((int32_t)i), WASM_I32_VAL(1)}, rs[1] = {WASM_INIT_VAL};
+            wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(rs);
+            wasm_trap_t *t = wasm_func_call(add, &av, &rv);
+            if (t) {
+                wasm_trap_delete(t);
+                failed("call_capi", "wasm_func_call trapped", NULL);
+                goto out;
+            }
+            sum_std += rs[0].of.i32;
+        }
+        double std = (now_ns() - t0) / calls;
+        if (batch == 0 || own < best_own)
+            best_own = own;
+        if (batch == 0 || std < best_std)
+            best_std = std;
+    }
+    if (sum_own != sum_std || sum_own != 5 * ((int64_t)calls * (calls - 1) / 2 + calls)) {
+        failed("call_capi", "wrong results from add()", NULL);
+        goto out;
+    }
+    char note[128];
+    snprintf(note, sizeof note, "ox_func_call of (i32, i32)->i32 add, best of 5 x %" PRIu32, calls);
+    figure("call_own_api", best_own, "ns", note);
+    snprintf(note, sizeof note, "wasm_func_call of the same export, batches alternating with the above");
+    figure("call_std_api", best_std, "ns", note);
+    figure("call_std_over_own", best_std / best_own, "x", "the standard C API's call cost over the engine's own");
+out:
+    if (s)
+        ox_store_free(s);
+    ox_module_free(m);
+    if (oe)
+        ox_engine_free(oe);
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(inst);
+    wasm_module_delete(module);
+    wasm_store_delete(store);
+    wasm_engine_delete(engine);
+}
+
 #ifdef OX_BENCH_HAVE_EXECUTOR
 static void bench_call_json(uint32_t calls)
 {
@@ -265,6 +349,7 @@ int main(int argc, char **argv)
     bench_instantiate(eng, &small, quick ? 200 : 2000, "small");
     bench_instantiate(eng, &large, quick ? 1 : 5, "large");
     bench_call(eng, &small, quick ? 100000 : 2000000);
+    bench_capi_call(quick ? 100000 : 2000000);
 #ifdef OX_BENCH_HAVE_EXECUTOR
     bench_call_json(quick ? 10000 : 100000);
 #else

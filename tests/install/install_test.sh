@@ -67,4 +67,15 @@ if [ -x "$tmp/consumer/kernel_shared" ]; then
     check "  Oxide::oxide runs" env LD_LIBRARY_PATH="$libdir" "$tmp/consumer/kernel_shared"
     check "  Oxide::oxide_static runs" "$tmp/consumer/kernel_static"
 fi
+# The Debian package: made by cpack, with its dependencies found, and a
+# working oxide in it (unpacked, not installed: the test leaves the machine
+# alone; docs/embedding.md has the apt install).
+if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null; then
+    check "cpack -G DEB" cpack -G DEB -B "$tmp/deb" --config "$build/CPackConfig.cmake" -D CPACK_PACKAGE_DIRECTORY="$tmp/deb" >/dev/null
+    deb=$(ls "$tmp"/deb/oxide_*.deb 2>/dev/null | head -1)
+    check "  depends on the libraries it links" bash -c "dpkg-deb -f '$deb' Depends | grep -q libjansson"
+    check "  unpacks to a working oxide" bash -c "dpkg-deb -x '$deb' '$tmp/unpacked' && \
+        LD_LIBRARY_PATH='$tmp/unpacked/usr/lib' '$tmp/unpacked/usr/bin/oxide' --version >/dev/null && \
+        test -f '$tmp/unpacked/usr/lib/liboxide-wasm.so.0' -a -f '$tmp/unpacked/usr/include/oxide/c-api/wasm.h'"
+fi
 exit $fail
