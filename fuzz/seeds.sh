@@ -8,13 +8,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 case $h in
   fuzz_module|fuzz_instance)
     # the test and example modules the build made (binary)
-    find "$build" -name '*.wasm' -size -64k -not -path '*/corpus/*' -exec cp {} "$corpus/" \; 2>/dev/null || true ;;
+    find "$build" -name '*.wasm' -size -64k -not -path '*/corpus/*' -exec cp {} "$corpus/" \; 2>/dev/null || true
+    # 3.0 instructions the engine has so far (issue #17): tail calls
+    if [ -x "$build/src/cli/oxide" ]; then
+      "$build/src/cli/oxide" wat2wasm "$root/tests/cli/tailcall.wat" -o "$corpus/tailcall.wasm" 2>/dev/null || true
+    fi ;;
   fuzz_wat)
     # text modules of the tests, and a few spec scripts' worth of text
     find "$root/tests" "$root/examples" -name '*.wat' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
     suite=${OX_TESTSUITE:-$root/../shared/wasm-testsuite}
     for w in i32 f32 br_table call_indirect memory bulk elem data global names; do
       [ -f "$suite/$w.wast" ] && cp "$suite/$w.wast" "$corpus/$w.wast"
+    done
+    suite3=${OX_TESTSUITE3:-$root/../shared/wasm-testsuite-3.0}
+    for w in return_call return_call_indirect; do
+      [ -f "$suite3/$w.wast" ] && cp "$suite3/$w.wast" "$corpus/$w.wast"
     done
     true ;;
   *)

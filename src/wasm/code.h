@@ -49,6 +49,8 @@ typedef union ox_cell {
     X(RETURN1, 1)          /* src: one result, copied to slot 0 */ \
     X(CALL, 2)             /* funcidx, base slot of args/results */ \
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
+    X(RETURN_CALL, 2)      /* funcidx, base: a call in the caller's frame (tail call) */ \
+    X(RETURN_CALL_INDIRECT, 4) /* typeidx, table, base, index slot */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
     X(COPY2, 4)            /* dst1, src1, dst2, src2: two COPYs, in order */ \
     X(MOVE1, 4)            /* daddr, saddr, soff, doff: copy 1 byte */ \

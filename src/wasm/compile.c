@@ -662,6 +662,24 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
     return true;
 }
 
+/* Tail calls (return_call, return_call_indirect): the callee's results
+   must be the function's own, since they become its results; the args go
+   where a call's would, and the interpreter moves them to the frame's
+   start and runs the callee in the caller's frame. Nothing follows. */
+static bool do_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, bool indirect)
+{
+    uint32_t n = ctl_nresults(c, &c->cs[0]);
+    bool same = n == t->nresults;
+    for (uint32_t k = 0; same && k < n; k++)
+        same = ctl_result(c, &c->cs[0], k) == t->results[k];
+    if (!same)
+        return oxc_invalid(c, "type mismatch");
+    if (!do_call(c, t, op, a, b, indirect))
+        return false;
+    set_unreachable(c); /* the results pushed are the caller's now */
+    return true;
+}
+
 /* ---- immediates ------------------------------------------------------------ */
 
 /* An instruction's immediates, read by rd_imm from its table line
@@ -1076,6 +1094,18 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
         if (c->m->tables[im->b].elem != OX_FUNCREF)
             return oxc_invalid(c, "type mismatch");
         return do_call(c, &c->m->types[im->a], OXI_CALL_INDIRECT, im->a, im->b, true);
+    case OXO_RETURN_CALL:
+        if (im->a >= c->m->nfuncs)
+            return oxc_unknown(c, "function", im->a);
+        return do_tail_call(c, &c->m->types[c->m->functypes[im->a]], OXI_RETURN_CALL, im->a, 0, false);
+    case OXO_RETURN_CALL_INDIRECT:
+        if (im->b >= c->m->ntables)
+            return oxc_unknown(c, "table", im->b);
+        if (im->a >= c->m->ntypes)
+            return oxc_unknown(c, "type", im->a);
+        if (c->m->tables[im->b].elem != OX_FUNCREF)
+            return oxc_invalid(c, "type mismatch");
+        return do_tail_call(c, &c->m->types[im->a], OXI_RETURN_CALL_INDIRECT, im->a, im->b, true);
     case OXO_DROP: {
         ox_valtype t = T_UNKNOWN;
         return pop(c, &t);

@@ -344,6 +344,8 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
     ox_func *callee;
     ox_slot *newfp;
     const ox_cell *next_pc;
+    bool tail_host = false; /* the host call in progress is a tail call */
+    const struct ox_code *code; /* the callee's, on entry */
     /* The frame stack's state in locals; x->depth is written back before
        anything that may start a nested run (host calls) and on exit. */
     frame *const frames = x->frames;
@@ -427,6 +429,24 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             newfp = fp + W(2);
             next_pc = pc + LEN(4);
             goto enter;
+        }
+        vmcase(RETURN_CALL) {
+            callee = inst->funcs[W(0)];
+            newfp = fp + W(1);
+            goto tail;
+        }
+        vmcase(RETURN_CALL_INDIRECT) {
+            ox_table *t = inst->tables[W(1)];
+            uint32_t i = S(3).i32;
+            if (i >= t->size)
+                TRAP(OX_TRAP_UNDEFINED_ELEMENT);
+            callee = (ox_func *)t->elems[i];
+            if (!callee)
+                TRAP(OX_TRAP_UNINITIALIZED_ELEMENT);
+            if (callee->type_id != inst->type_ids[W(0)])
+                TRAP(OX_TRAP_INDIRECT_MISMATCH);
+            newfp = fp + W(2);
+            goto tail;
         }
         vmcase(RETURN1) {
             fp[0] = S(0);
@@ -988,18 +1008,24 @@ enter:
         x->top = save_top;
         if (err)
             goto unwind;
+        if (tail_host) { /* its results are ours: to the frame's start, and return */
+            tail_host = false;
+            memmove(fp, newfp, nr * sizeof *fp);
+            goto do_return;
+        }
         pc = next_pc;
         RELOAD_MEM(); /* the host may have grown the memory */
         vmnext();
     }
     {
-        const struct ox_code *code = callee->code;
+        code = callee->code;
         if (depth >= max_depth || code->frame_size > (size_t)(stack_end - newfp)) {
             trap = OX_TRAP_STACK_EXHAUSTED;
             goto do_trap;
         }
         frames[depth++] = (frame){next_pc, fp, fn};
         fp = newfp;
+    start_body:
         fn = callee;
         /* zero the declared locals, load the constant pool: usually a few
            slots, so plain loops beat library calls */
@@ -1014,6 +1040,24 @@ enter:
         }
         POLL(code->fuel);
         vmnext();
+    }
+
+tail:
+    /* A tail call: the callee takes this frame (its args moved to the
+       start), no frame is pushed, and it returns to this function's
+       caller, so a chain of tail calls runs in constant stack. */
+    if (callee->host) {
+        tail_host = true; /* a host callee: called, then this function returns */
+        goto enter;
+    }
+    {
+        code = callee->code;
+        memmove(fp, newfp, code->nparams * sizeof *fp);
+        if (code->frame_size > (size_t)(stack_end - fp)) {
+            trap = OX_TRAP_STACK_EXHAUSTED;
+            goto do_trap;
+        }
+        goto start_body;
     }
 
 do_trap:

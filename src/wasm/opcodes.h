@@ -94,6 +94,8 @@ enum ox_shape {
     X(RETURN, "return", 0x00, 0x0F, NONE) \
     X(CALL, "call", 0x00, 0x10, FUNC) \
     X(CALL_INDIRECT, "call_indirect", 0x00, 0x11, CALL_INDIRECT) \
+    X(RETURN_CALL, "return_call", 0x00, 0x12, FUNC) \
+    X(RETURN_CALL_INDIRECT, "return_call_indirect", 0x00, 0x13, CALL_INDIRECT) \
     X(DROP, "drop", 0x00, 0x1A, NONE) \
     X(SELECT, "select", 0x00, 0x1B, NONE) \
     X(SELECT_T, "select", 0x00, 0x1C, SELECT_T) \

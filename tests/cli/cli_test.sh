@@ -182,6 +182,12 @@ text_tests() {
     expect 2 '' 'no export named "nope"' '"add_one"' -- invoke "$ex/add_one.wat" nope 1
     expect 0 '{"echo":{"a":[1,2]}}' -- call-json "$ex/echo.wat" anything '{"a":[1,2]}'
     expect 0 'hello from text' -- run "$cli/hello_wasi.wat"
+    # tail calls (WebAssembly 3.0): 100 million mutual return_call /
+    # return_call_indirect in constant stack (plain calls would exhaust the
+    # 20,000-frame call stack), and the results of both parities
+    expect 0 '1' -- invoke "$cli/tailcall.wat" even 100000000
+    expect 0 '0' -- invoke "$cli/tailcall.wat" even 7
+    expect 0 '1' -- invoke "$cli/tailcall.wat" odd 7
     # by content: text named .wasm, text with no name at all, binary named .wat
     cp "$ex/add_one.wat" "$tmp/text.wasm"
     cp "$ex/add_one.wat" "$tmp/noext"
