@@ -29,15 +29,45 @@ static void usage(FILE *f)
             "  --no-fusion    compile without superinstructions\n"
             "  --round-trip   also print each module that loads as text and read it\n"
             "                 back: a module from text must give the same binary\n"
+            "  --superseded LIST  skip the commands LIST names, one NAME.wast:LINE a\n"
+            "                 line (what follows, and lines starting with #, are\n"
+            "                 comments): assertions a later spec version changed\n"
             "  -v, --verbose  print every command, and spectest.print output\n"
             "  -q, --quiet    print only the total\n"
             "\n"
             "exit status: 0 when no command failed, 1 when one did, 2 usage\n");
 }
 
+/* The --superseded list: NAME.wast:LINE per line, comments after it. */
+static bool read_superseded(const char *path, char ***out, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        char key[320];
+        if (line[0] == '#' || sscanf(line, "%319s", key) != 1)
+            continue;
+        char **nv = realloc(*out, (*n + 1) * sizeof *nv);
+        if (!nv || !(nv[*n] = strdup(key))) {
+            if (nv)
+                *out = nv;
+            fclose(f);
+            return false;
+        }
+        *out = nv;
+        (*n)++;
+    }
+    fclose(f);
+    return true;
+}
+
 int cmd_wast(int argc, char **argv)
 {
     oxw_options opt = {.timeout_ms = 10000};
+    char **superseded = NULL;
+    size_t nsuperseded = 0;
     bool quiet = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -62,6 +92,11 @@ int cmd_wast(int argc, char **argv)
                 return 2;
             }
             opt.timeout_ms = (unsigned)v;
+        } else if (!strcmp(a, "--superseded") && i + 1 < argc) {
+            if (!read_superseded(argv[++i], &superseded, &nsuperseded)) {
+                fprintf(stderr, "oxide wast: --superseded: cannot read '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(a, "--")) {
             i++;
             break;
@@ -75,10 +110,15 @@ int cmd_wast(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    opt.superseded = (const char *const *)superseded;
+    opt.nsuperseded = nsuperseded;
     oxw_counts total = {0};
     for (; i < argc; i++)
         oxw_run_file(argv[i], &opt, quiet ? NULL : stdout, &total);
     printf("total: %u passed, %u failed, %u skipped\n", total.passed, total.failed,
            total.skipped);
+    for (size_t k = 0; k < nsuperseded; k++)
+        free(superseded[k]);
+    free(superseded);
     return total.failed ? 1 : 0;
 }

@@ -6,9 +6,11 @@
  * instructions up to `end` through the instruction table and keeps the
  * first one decoded; the module validator calls ox_constexpr_check; the
  * instantiation evaluates with ox_constexpr_eval, from the decoded form,
- * without reading bytes again. WebAssembly 2.0 allows one constant
- * instruction (t.const, ref.null, ref.func, global.get), so the decoded
- * form holds one; extended constant expressions (3.0) will make it a list.
+ * without reading bytes again for the usual expression of one instruction
+ * (t.const, ref.null, ref.func, global.get: all WebAssembly 2.0 allows).
+ * Extended constant expressions (3.0) add i32/i64 add, sub and mul: such
+ * a longer expression is checked and evaluated from its bytes, kept in the
+ * module, by a small stack machine.
  */
 #include <string.h>
 
@@ -21,6 +23,8 @@ static bool is_constant(enum ox_opcode op)
     switch (op) {
     case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
     case OXO_V128_CONST: case OXO_REF_NULL: case OXO_REF_FUNC: case OXO_GLOBAL_GET:
+    case OXO_I32_ADD: case OXO_I32_SUB: case OXO_I32_MUL:
+    case OXO_I64_ADD: case OXO_I64_SUB: case OXO_I64_MUL:
         return true;
     default:
         return false;
@@ -33,6 +37,8 @@ static ox_error *read_imm(ox_reader *r, const ox_opinfo *oi, uint64_t *v)
     const uint8_t *p = NULL;
     *v = 0;
     switch (oi->imm) {
+    case OX_IMM_NONE: /* the arithmetic of extended constant expressions */
+        return NULL;
     case OX_IMM_I32: {
         int64_t x;
         TRY(ox_rd_sleb(r, 32, &x));
@@ -104,11 +110,13 @@ ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce)
     }
 }
 
-/* The type the instruction pushes; checks its index. */
-static ox_error *check_instr(ox_module *m, const ox_constexpr *ce, ox_valtype *t)
+/* The type a push-one instruction pushes; checks its index. Globals below
+   `nglobals` may be read (3.0: any earlier immutable global; a global's
+   initializer sees those before it). */
+static ox_error *check_instr(ox_module *m, uint16_t op, uint64_t x, uint32_t at, uint32_t nglobals,
+                             ox_valtype *t)
 {
-    uint64_t x = ce->imm;
-    switch (ce->op) {
+    switch (op) {
     case OXO_I32_CONST: *t = OX_I32; return NULL;
     case OXO_I64_CONST: *t = OX_I64; return NULL;
     case OXO_F32_CONST: *t = OX_F32; return NULL;
@@ -117,17 +125,17 @@ static ox_error *check_instr(ox_module *m, const ox_constexpr *ce, ox_valtype *t
     case OXO_REF_NULL: *t = (ox_valtype)x; return NULL;
     case OXO_REF_FUNC:
         if (x >= m->nfuncs)
-            return ox_err_at(OX_ERR_INVALID, ce->at, "unknown function %u", (unsigned)x);
+            return ox_err_at(OX_ERR_INVALID, at, "unknown function %u", (unsigned)x);
         m->func_declared[x] = 1;
         *t = OX_FUNCREF;
         return NULL;
     default: /* global.get */
-        if (x >= m->nimport_globals)
-            return ox_err_at(OX_ERR_INVALID, ce->at,
-                             "unknown global %u (constant expressions may only read "
-                             "imported globals)", (unsigned)x);
+        if (x >= nglobals)
+            return ox_err_at(OX_ERR_INVALID, at,
+                             "unknown global %u (a constant expression reads only the globals "
+                             "before it)", (unsigned)x);
         if (m->globals[x].mutable_)
-            return ox_err_at(OX_ERR_INVALID, ce->at,
+            return ox_err_at(OX_ERR_INVALID, at,
                              "constant expression required (global %u is mutable)",
                              (unsigned)x);
         *t = m->globals[x].type;
@@ -135,11 +143,87 @@ static ox_error *check_instr(ox_module *m, const ox_constexpr *ce, ox_valtype *t
     }
 }
 
-ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, ox_valtype want)
+static bool is_binop(uint16_t op)
+{
+    return op == OXO_I32_ADD || op == OXO_I32_SUB || op == OXO_I32_MUL || op == OXO_I64_ADD ||
+           op == OXO_I64_SUB || op == OXO_I64_MUL;
+}
+
+/* An expression's instructions one by one, from its bytes (valid
+   encodings: ox_constexpr_read has read them once). */
+typedef struct walk {
+    ox_reader r;
+    size_t end;
+} walk;
+
+static bool next_instr(walk *w, const ox_opinfo **oi, uint64_t *imm, uint32_t *at)
+{
+    if (w->r.pos >= w->end)
+        return false;
+    *at = (uint32_t)w->r.pos;
+    uint8_t byte;
+    uint32_t code = 0;
+    ox_error *e = ox_rd_u8(&w->r, &byte);
+    code = byte;
+    if (!e && ox_is_prefix(byte))
+        e = ox_rd_u32(&w->r, &code);
+    *oi = e ? NULL : ox_opinfo_get(ox_is_prefix(byte) ? byte : 0x00, code);
+    if (!*oi || (*oi)->op == OXO_END || (e = read_imm(&w->r, *oi, imm))) {
+        ox_error_free(e);
+        return false;
+    }
+    return true;
+}
+
+static walk walk_of(const ox_module *m, const ox_constexpr *ce)
+{
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.r.base = m->bytes;
+    w.r.end = ce->expr.off + ce->expr.len;
+    w.r.pos = ce->expr.off;
+    w.end = ce->expr.off + ce->expr.len;
+    return w;
+}
+
+enum { MAX_DEPTH = 64 }; /* operands an extended expression may stack */
+
+/* A longer expression typed on a stack: one value of `want` at the end. */
+static ox_error *check_long(ox_module *m, const ox_constexpr *ce, uint32_t nglobals, ox_valtype want)
+{
+    ox_valtype st[MAX_DEPTH];
+    uint32_t n = 0, at = ce->at;
+    walk w = walk_of(m, ce);
+    const ox_opinfo *oi;
+    uint64_t imm;
+    while (next_instr(&w, &oi, &imm, &at)) {
+        if (is_binop(oi->op)) {
+            ox_valtype t =
+                oi->op == OXO_I32_ADD || oi->op == OXO_I32_SUB || oi->op == OXO_I32_MUL ? OX_I32 : OX_I64;
+            if (n < 2 || st[n - 1] != t || st[n - 2] != t)
+                return ox_err_at(OX_ERR_INVALID, at, "type mismatch (%s needs two %s operands)", oi->name,
+                                 ox_valtype_name(t));
+            n--;
+            continue;
+        }
+        if (n == MAX_DEPTH)
+            return ox_err_at(OX_ERR_LIMIT, at, "constant expression deeper than %d operands", MAX_DEPTH);
+        TRY(check_instr(m, oi->op, imm, at, nglobals, &st[n]));
+        n++;
+    }
+    if (n != 1 || st[0] != want)
+        return ox_err_at(OX_ERR_INVALID, (int64_t)(ce->expr.off + ce->expr.len - 1),
+                         "type mismatch (constant expression must produce one %s)", ox_valtype_name(want));
+    return NULL;
+}
+
+ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, uint32_t nglobals, ox_valtype want)
 {
     ox_valtype t = 0;
+    if (ce->ninstr > 1)
+        return check_long(m, ce, nglobals, want);
     if (ce->ninstr > 0)
-        TRY(check_instr(m, ce, &t));
+        TRY(check_instr(m, ce->op, ce->imm, ce->at, nglobals, &t));
     if (ce->ninstr != 1 || t != want)
         return ox_err_at(OX_ERR_INVALID, (int64_t)(ce->expr.off + ce->expr.len - 1),
                          "type mismatch (constant expression must produce one %s)",
@@ -147,9 +231,41 @@ ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, ox_valtype wa
     return NULL;
 }
 
+/* A longer (valid) expression: integers only, on a stack. */
+static void eval_long(const ox_instance *inst, const ox_constexpr *ce, ox_slot out[2])
+{
+    uint64_t st[MAX_DEPTH];
+    uint32_t n = 0, at;
+    walk w = walk_of(inst->module, ce);
+    const ox_opinfo *oi;
+    uint64_t imm;
+    while (next_instr(&w, &oi, &imm, &at)) {
+        uint64_t a = n >= 2 ? st[n - 2] : 0, b = n >= 1 ? st[n - 1] : 0;
+        switch (oi->op) {
+        case OXO_I32_ADD: st[--n - 1] = (uint32_t)(a + b); break;
+        case OXO_I32_SUB: st[--n - 1] = (uint32_t)(a - b); break;
+        case OXO_I32_MUL: st[--n - 1] = (uint32_t)((uint32_t)a * (uint32_t)b); break;
+        case OXO_I64_ADD: st[--n - 1] = a + b; break;
+        case OXO_I64_SUB: st[--n - 1] = a - b; break;
+        case OXO_I64_MUL: st[--n - 1] = a * b; break;
+        default: {
+            ox_constexpr one = {.op = oi->op, .imm = imm, .ninstr = 1};
+            ox_slot v[2];
+            ox_constexpr_eval_into(inst, &one, v);
+            st[n++] = v[0].i64;
+        }
+        }
+    }
+    out[0].i64 = st[0];
+}
+
 void ox_constexpr_eval_into(const ox_instance *inst, const ox_constexpr *ce, ox_slot out[2])
 {
     out[0].i64 = out[1].i64 = 0;
+    if (ce->ninstr > 1) {
+        eval_long(inst, ce, out);
+        return;
+    }
     switch (ce->op) {
     case OXO_I32_CONST: case OXO_F32_CONST: out[0].i32 = (uint32_t)ce->imm; break;
     case OXO_I64_CONST: case OXO_F64_CONST: out[0].i64 = ce->imm; break;

@@ -12,10 +12,11 @@
    OX_ERR_MALFORMED for bad encodings, OX_ERR_INVALID "constant expression
    required" at the first instruction that is not constant. */
 ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce);
-/* Validate it in the context of module validation (3.4.10: global.get of
-   immutable imported globals only) as producing one `want`; marks
-   ref.func targets as declared. */
-ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, ox_valtype want);
+/* Validate it in the context of module validation as producing one
+   `want`; global.get may read the immutable globals below `nglobals`
+   (3.0: a global's initializer those before it, other expressions any);
+   marks ref.func targets as declared. */
+ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, uint32_t nglobals, ox_valtype want);
 /* Its value in a (being instantiated) instance; the expression is valid.
    _into writes any value's cells (a v128 takes both), the other returns
    a scalar's or reference's one. */

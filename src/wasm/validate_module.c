@@ -112,11 +112,11 @@ static ox_error *check_elems(ox_module *m)
                                  "type mismatch (element segment %u of %s for a table of %s)", i,
                                  ox_valtype_name(s->type),
                                  ox_valtype_name(m->tables[s->table].elem));
-            TRY(ox_constexpr_check(m, &s->offset, OX_I32));
+            TRY(ox_constexpr_check(m, &s->offset, m->nglobals, OX_I32));
         }
         for (uint32_t k = 0; k < s->count; k++) {
             if (s->items) {
-                TRY(ox_constexpr_check(m, &s->items[k], s->type));
+                TRY(ox_constexpr_check(m, &s->items[k], m->nglobals, s->type));
             } else {
                 if (s->funcidx[k] >= m->nfuncs)
                     return ox_err_at(OX_ERR_INVALID, -1,
@@ -138,7 +138,7 @@ static ox_error *check_datas(ox_module *m)
         if (s->memory >= m->nmems)
             return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
                              "unknown memory %u (data segment %u)", s->memory, i);
-        TRY(ox_constexpr_check(m, &s->offset, OX_I32));
+        TRY(ox_constexpr_check(m, &s->offset, m->nglobals, OX_I32));
     }
     return NULL;
 }
@@ -147,7 +147,7 @@ ox_error *ox_validate_module(ox_module *m)
 {
     TRY(check_types_and_limits(m));
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++)
-        TRY(ox_constexpr_check(m, &m->globals[i].init, m->globals[i].type));
+        TRY(ox_constexpr_check(m, &m->globals[i].init, i, m->globals[i].type));
     TRY(check_exports(m));
     if (m->has_start) {
         if (m->start >= m->nfuncs)

@@ -22,6 +22,10 @@ typedef struct oxw_options {
     bool round_trip;     /* also print every module that loads and read it
                             back: text modules must give the same binary,
                             binary ones the same text */
+    /* Commands a later version of the spec superseded, skipped (counted as
+       such): "NAME.wast:LINE", NAME the script's file name. */
+    const char *const *superseded;
+    size_t nsuperseded;
 } oxw_options;
 
 typedef struct oxw_counts {

@@ -671,6 +671,19 @@ static bool is_field(const wat_ctx *c, const wat_token *t)
     return false;
 }
 
+/* Whether the command at s->line is on the superseded list. */
+static bool superseded(const script *s)
+{
+    const char *base = strrchr(s->file, '/');
+    base = base ? base + 1 : s->file;
+    char key[320];
+    snprintf(key, sizeof key, "%s:%u", base, s->line);
+    for (size_t i = 0; i < s->opt->nsuperseded; i++)
+        if (!strcmp(s->opt->superseded[i], key))
+            return true;
+    return false;
+}
+
 static void run_commands(script *s)
 {
     wat_ctx *c = &s->c;
@@ -709,6 +722,12 @@ static void run_commands(script *s)
             else
                 pass(s);
             ox_error_free(err);
+        } else if (t->kind == WT_LPAR && superseded(s)) {
+            s->counts->skipped++;
+            if (s->opt->verbose && s->out)
+                fprintf(s->out, "%s:%u: %s: skipped: superseded by a later version of the spec\n", s->file,
+                        s->line, s->cmd);
+            skip_command(c);
         } else {
             if (t->kind != WT_LPAR)
                 wat_fail(c, t, "unexpected token, expected a command");

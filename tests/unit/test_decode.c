@@ -99,7 +99,10 @@ static const binary_case cases[] = {
     {H T0 F0 "0404017000000503010000 090701057f01d2000b" C0, OX_ERR_MALFORMED,
      "malformed reference type"},
     {H "0605017f00010b", OX_ERR_INVALID, "constant expression required"},
-    {H "0609017f0041004100 6a0b", OX_ERR_INVALID, "constant expression required"},
+    /* extended constant expressions (3.0): add, sub, mul; not div */
+    {H "0609017f0041004100 6a0b", OX_OK, NULL},
+    {H "0609017f0041014101 6d0b", OX_ERR_INVALID, "constant expression required"},
+    {H "0607017f0041006a0b", OX_ERR_INVALID, "type mismatch"}, /* add of one operand */
     {H "0604017f0041", OX_ERR_MALFORMED, "unexpected end"},
     /* a v128 global, and one whose initialiser is not a v128 */
     {H "0616017b00fd0c000102030405060708090a0b0c0d0e0f0b", OX_OK, NULL},
@@ -119,7 +122,8 @@ static const binary_case cases[] = {
     {H "0606017f0042000b", OX_ERR_INVALID, "type mismatch"},
     {H "0604017f000b", OX_ERR_INVALID, "type mismatch"}, /* empty */
     {H "0608017f00410041000b", OX_ERR_INVALID, "type mismatch"}, /* two values */
-    {H "060b027f0041000b7f0023000b", OX_ERR_INVALID, "unknown global"},
+    {H "060b027f0041000b7f0023000b", OX_OK, NULL},     /* an earlier global (3.0) */
+    {H "060b027f0041000b7f0023010b", OX_ERR_INVALID, "unknown global"}, /* itself */
     {H "020601000003 7f01 0606017f0023000b", OX_ERR_INVALID, "constant expression required"},
     {H "020601000003 7f00 0606017f0023000b", OX_OK, NULL},
     {H "020601000003 7e00 0606017f0023000b", OX_ERR_INVALID, "type mismatch"},
