@@ -16,8 +16,8 @@ enum { ST_BEGIN, ST_HEAD, ST_INSERT, ST_SET_HEAD, ST_COMMIT, ST_ROLLBACK, ST_N }
 static const char *const SQL[ST_N] = {
     "BEGIN IMMEDIATE",
     "SELECT entries, head FROM xai_chain WHERE k = 0",
-    "INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence,"
-    " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    ("INSERT INTO xai_decisions (id, timestamp, actor, action, rationale, inputs, output, confidence,"
+     " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"),
     "INSERT OR REPLACE INTO xai_chain (k, entries, head) VALUES (0, ?, ?)",
     "COMMIT",
     "ROLLBACK",

@@ -153,6 +153,7 @@ static void memory_limit_from_the_manifest(void)
     oxk_kernel_free(k);
 }
 
+#ifdef OX_SBX_WASI_TOOL
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -163,7 +164,6 @@ static void write_text(const char *path, const char *text)
     }
 }
 
-#ifdef OX_SBX_WASI_TOOL
 /* The answer's payload member `key` (a string) — or "" — into out. */
 static void answer_string(oxk_envelope *e, const char *suffix, const char *key, char *out,
                           size_t n)
