@@ -1,7 +1,8 @@
 /*
  * opcodes_simd.h — the SIMD (0xFD-prefixed) lines of the instruction table
  * (internal; included by opcodes.h, whose comment says how the table is
- * read). Fixed-width SIMD of WebAssembly 2.0: 236 instructions on v128.
+ * read). Fixed-width SIMD of WebAssembly 2.0: 236 instructions on v128,
+ * and the 20 of relaxed SIMD (3.0), each with one deterministic result.
  *
  * The semantics are written per lane where an instruction works lane by
  * lane: in the LANE groups, `a` and `b` are lane i of the operands read
@@ -120,7 +121,12 @@
     X(F64X2_MIN, "f64x2.min", 0xFD, 0xF4, f64, f64, 2, ox_f64_min(a, b)) \
     X(F64X2_MAX, "f64x2.max", 0xFD, 0xF5, f64, f64, 2, ox_f64_max(a, b)) \
     X(F64X2_PMIN, "f64x2.pmin", 0xFD, 0xF6, f64, f64, 2, b < a ? b : a) \
-    X(F64X2_PMAX, "f64x2.pmax", 0xFD, 0xF7, f64, f64, 2, a < b ? b : a)
+    X(F64X2_PMAX, "f64x2.pmax", 0xFD, 0xF7, f64, f64, 2, a < b ? b : a) \
+    X(F32X4_RELAXED_MIN, "f32x4.relaxed_min", 0xFD, 0x10D, f32, f32, 4, ox_f32_min(a, b)) \
+    X(F32X4_RELAXED_MAX, "f32x4.relaxed_max", 0xFD, 0x10E, f32, f32, 4, ox_f32_max(a, b)) \
+    X(F64X2_RELAXED_MIN, "f64x2.relaxed_min", 0xFD, 0x10F, f64, f64, 2, ox_f64_min(a, b)) \
+    X(F64X2_RELAXED_MAX, "f64x2.relaxed_max", 0xFD, 0x110, f64, f64, 2, ox_f64_max(a, b)) \
+    X(I16X8_RELAXED_Q15MULR_S, "i16x8.relaxed_q15mulr_s", 0xFD, 0x111, i16, i16, 8, oxv_q15mulr(a, b))
 
 /* Lane-wise unary: X(NAME, text, prefix, opcode, OUT, IN, N, expr). */
 #define OX_V128_LANE_UNOPS(X) \
@@ -151,7 +157,9 @@
     X(I32X4_TRUNC_SAT_F32X4_S, "i32x4.trunc_sat_f32x4_s", 0xFD, 0xF8, i32, f32, 4, ox_trunc_sat_i32_f32_s(a)) \
     X(I32X4_TRUNC_SAT_F32X4_U, "i32x4.trunc_sat_f32x4_u", 0xFD, 0xF9, u32, f32, 4, ox_trunc_sat_i32_f32_u(a)) \
     X(F32X4_CONVERT_I32X4_S, "f32x4.convert_i32x4_s", 0xFD, 0xFA, f32, i32, 4, ox_f32_convert_i32_s(a)) \
-    X(F32X4_CONVERT_I32X4_U, "f32x4.convert_i32x4_u", 0xFD, 0xFB, f32, u32, 4, ox_f32_convert_i32_u(a))
+    X(F32X4_CONVERT_I32X4_U, "f32x4.convert_i32x4_u", 0xFD, 0xFB, f32, u32, 4, ox_f32_convert_i32_u(a)) \
+    X(I32X4_RELAXED_TRUNC_F32X4_S, "i32x4.relaxed_trunc_f32x4_s", 0xFD, 0x101, i32, f32, 4, ox_trunc_sat_i32_f32_s(a)) \
+    X(I32X4_RELAXED_TRUNC_F32X4_U, "i32x4.relaxed_trunc_f32x4_u", 0xFD, 0x102, u32, f32, 4, ox_trunc_sat_i32_f32_u(a))
 
 /* Shifts [v128 i32] -> v128, the count taken modulo the lane width:
    X(NAME, text, prefix, opcode, OUT, IN, N, expr of lane a and count s). */
@@ -188,7 +196,9 @@
     X(I64X2_EXTMUL_LOW_I32X4_S, "i64x2.extmul_low_i32x4_s", 0xFD, 0xDC, oxv_extmul64_low_s) \
     X(I64X2_EXTMUL_HIGH_I32X4_S, "i64x2.extmul_high_i32x4_s", 0xFD, 0xDD, oxv_extmul64_high_s) \
     X(I64X2_EXTMUL_LOW_I32X4_U, "i64x2.extmul_low_i32x4_u", 0xFD, 0xDE, oxv_extmul64_low_u) \
-    X(I64X2_EXTMUL_HIGH_I32X4_U, "i64x2.extmul_high_i32x4_u", 0xFD, 0xDF, oxv_extmul64_high_u)
+    X(I64X2_EXTMUL_HIGH_I32X4_U, "i64x2.extmul_high_i32x4_u", 0xFD, 0xDF, oxv_extmul64_high_u) \
+    X(I8X16_RELAXED_SWIZZLE, "i8x16.relaxed_swizzle", 0xFD, 0x100, oxv_swizzle) \
+    X(I16X8_RELAXED_DOT_I8X16_I7X16_S, "i16x8.relaxed_dot_i8x16_i7x16_s", 0xFD, 0x112, oxv_relaxed_dot16)
 
 /* Other unary: X(NAME, text, prefix, opcode, operand type, result type,
    helper) — splats from a scalar, tests to an i32, and v128 -> v128. */
@@ -229,11 +239,22 @@
     X(I32X4_TRUNC_SAT_F64X2_S_ZERO, "i32x4.trunc_sat_f64x2_s_zero", 0xFD, 0xFC, V128, V128, oxv_trunc_sat_zero_s) \
     X(I32X4_TRUNC_SAT_F64X2_U_ZERO, "i32x4.trunc_sat_f64x2_u_zero", 0xFD, 0xFD, V128, V128, oxv_trunc_sat_zero_u) \
     X(F64X2_CONVERT_LOW_I32X4_S, "f64x2.convert_low_i32x4_s", 0xFD, 0xFE, V128, V128, oxv_convert_low_s) \
-    X(F64X2_CONVERT_LOW_I32X4_U, "f64x2.convert_low_i32x4_u", 0xFD, 0xFF, V128, V128, oxv_convert_low_u)
+    X(F64X2_CONVERT_LOW_I32X4_U, "f64x2.convert_low_i32x4_u", 0xFD, 0xFF, V128, V128, oxv_convert_low_u) \
+    X(I32X4_RELAXED_TRUNC_F64X2_S_ZERO, "i32x4.relaxed_trunc_f64x2_s_zero", 0xFD, 0x103, V128, V128, oxv_trunc_sat_zero_s) \
+    X(I32X4_RELAXED_TRUNC_F64X2_U_ZERO, "i32x4.relaxed_trunc_f64x2_u_zero", 0xFD, 0x104, V128, V128, oxv_trunc_sat_zero_u)
 
 /* [v128 v128 v128] -> v128: X(NAME, text, prefix, opcode, helper). */
 #define OX_V128_TERNOPS(X) \
-    X(V128_BITSELECT, "v128.bitselect", 0xFD, 0x52, oxv_bitselect)
+    X(V128_BITSELECT, "v128.bitselect", 0xFD, 0x52, oxv_bitselect) \
+    X(F32X4_RELAXED_MADD, "f32x4.relaxed_madd", 0xFD, 0x105, oxv_madd32) \
+    X(F32X4_RELAXED_NMADD, "f32x4.relaxed_nmadd", 0xFD, 0x106, oxv_nmadd32) \
+    X(F64X2_RELAXED_MADD, "f64x2.relaxed_madd", 0xFD, 0x107, oxv_madd64) \
+    X(F64X2_RELAXED_NMADD, "f64x2.relaxed_nmadd", 0xFD, 0x108, oxv_nmadd64) \
+    X(I8X16_RELAXED_LANESELECT, "i8x16.relaxed_laneselect", 0xFD, 0x109, oxv_bitselect) \
+    X(I16X8_RELAXED_LANESELECT, "i16x8.relaxed_laneselect", 0xFD, 0x10A, oxv_bitselect) \
+    X(I32X4_RELAXED_LANESELECT, "i32x4.relaxed_laneselect", 0xFD, 0x10B, oxv_bitselect) \
+    X(I64X2_RELAXED_LANESELECT, "i64x2.relaxed_laneselect", 0xFD, 0x10C, oxv_bitselect) \
+    X(I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S, "i32x4.relaxed_dot_i8x16_i7x16_add_s", 0xFD, 0x113, oxv_relaxed_dot32_add)
 
 /* Lane access (immediate: a lane index below N): extract [v128] -> t,
    X(NAME, text, prefix, opcode, t, FIELD, N, conversion of lane v to t's

@@ -411,4 +411,58 @@ static inline void oxv_load64_zero(void *r, const uint8_t *p)
     memcpy(r, out, 16);
 }
 
+/* ---- relaxed SIMD (WebAssembly 3.0), deterministic ------------------------------
+   Each relaxed instruction may give any of a few results; Oxide gives one,
+   the same on every CPU (docs/engine.md lists the choices). Here: multiply
+   then add, each rounded (no fusing: the build keeps FP contraction off),
+   and the dot products with the second operand's bytes taken as signed. */
+
+#define OXV_MADD(name, T, N, sign) \
+    static inline void name(void *r, const void *a, const void *b, const void *c) \
+    { \
+        OXV_IN(T, N, x, a); \
+        OXV_IN(T, N, y, b); \
+        OXV_IN(T, N, z, c); \
+        T out[N]; \
+        for (int k = 0; k < N; k++) { \
+            T p = x[k] * y[k]; \
+            out[k] = sign p + z[k]; \
+        } \
+        memcpy(r, out, 16); \
+    }
+OXV_MADD(oxv_madd32, float, 4, +)
+OXV_MADD(oxv_nmadd32, float, 4, -)
+OXV_MADD(oxv_madd64, double, 2, +)
+OXV_MADD(oxv_nmadd64, double, 2, -)
+#undef OXV_MADD
+
+/* i16x8.relaxed_dot_i8x16_i7x16_s: pairs of signed byte products, the sum
+   wrapped to 16 bits. */
+static inline void oxv_relaxed_dot16(void *r, const void *a, const void *b)
+{
+    OXV_IN(int8_t, 16, x, a);
+    OXV_IN(int8_t, 16, y, b);
+    uint16_t out[8];
+    for (int k = 0; k < 8; k++)
+        out[k] = (uint16_t)(x[2 * k] * y[2 * k] + x[2 * k + 1] * y[2 * k + 1]);
+    memcpy(r, out, 16);
+}
+
+/* i32x4.relaxed_dot_i8x16_i7x16_add_s: four signed byte products a lane,
+   plus the lane of c (wrapping). */
+static inline void oxv_relaxed_dot32_add(void *r, const void *a, const void *b, const void *c)
+{
+    OXV_IN(int8_t, 16, x, a);
+    OXV_IN(int8_t, 16, y, b);
+    OXV_IN(uint32_t, 4, z, c);
+    uint32_t out[4];
+    for (int k = 0; k < 4; k++) {
+        int32_t sum = 0;
+        for (int j = 0; j < 4; j++)
+            sum += x[4 * k + j] * y[4 * k + j];
+        out[k] = (uint32_t)sum + z[k];
+    }
+    memcpy(r, out, 16);
+}
+
 #endif
