@@ -51,6 +51,8 @@ typedef union ox_cell {
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
     X(RETURN_CALL, 2)      /* funcidx, base: a call in the caller's frame (tail call) */ \
     X(RETURN_CALL_INDIRECT, 4) /* typeidx, table, base, index slot */ \
+    X(MEM_SELECT, 1)       /* memidx: the memory the next access uses (multi-memory) */ \
+    X(MEMORY_COPY_M, 5)    /* dst, src, n, dst memory, src memory */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
     X(COPY2, 4)            /* dst1, src1, dst2, src2: two COPYs, in order */ \
     X(MOVE1, 4)            /* daddr, saddr, soff, doff: copy 1 byte */ \

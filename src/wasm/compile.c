@@ -687,6 +687,7 @@ static bool do_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a
    labels and select's types are read by their instructions. */
 typedef struct imm {
     uint32_t a, b;
+    uint32_t mem, mem2;      /* memory indices (multi-memory): the memory, memory.copy's source */
     uint64_t v;
     uint8_t lane;            /* lane immediates */
     const uint8_t *bytes;    /* v128.const's 16 bytes, i8x16.shuffle's lanes */
@@ -702,12 +703,23 @@ static bool rd_lane(cc *c, const ox_opinfo *oi, imm *im)
     return true;
 }
 
-/* A memarg: the alignment exponent in a, the offset in b. (3.0 makes the
-   offset a u64, invalid above 2^32 - 1 for a 32-bit memory: with
-   memory64, issue #17; the 2.0 suite wants such a LEB128 malformed.) */
+/* A memarg: the alignment exponent in a, the offset in b, the memory in
+   mem. Flags with bit 6 set carry a memory index after them (multi-memory,
+   3.0). (3.0 also makes the offset a u64, invalid above 2^32 - 1 for a
+   32-bit memory: with memory64, issue #17; the 2.0 suite wants such a
+   LEB128 malformed.) */
 static bool rd_memarg(cc *c, imm *im)
 {
-    return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->b);
+    if (!oxc_rd_u32(c, &im->a))
+        return false;
+    if (im->a >= 128)
+        return oxc_malformed(c, "malformed memop flags");
+    if (im->a & 0x40) {
+        im->a &= ~0x40u;
+        if (!oxc_rd_u32(c, &im->mem))
+            return false;
+    }
+    return oxc_rd_u32(c, &im->b);
 }
 
 static bool rd_imm(cc *c, const ox_opinfo *oi, imm *im)
@@ -721,12 +733,12 @@ static bool rd_imm(cc *c, const ox_opinfo *oi, imm *im)
         return rd_memarg(c, im);
     case OX_IMM_CALL_INDIRECT: case OX_IMM_ELEM_TABLE: case OX_IMM_TABLE_TABLE:
         return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->b);
-    case OX_IMM_DATA_MEM:
-        return oxc_rd_u32(c, &im->a) && oxc_zero_byte(c);
+    case OX_IMM_DATA_MEM: /* memory indices: a byte 0x00 in 2.0, any index in 3.0 */
+        return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->mem);
     case OX_IMM_MEM:
-        return oxc_zero_byte(c);
-    case OX_IMM_MEM_MEM:
-        return oxc_zero_byte(c) && oxc_zero_byte(c);
+        return oxc_rd_u32(c, &im->mem);
+    case OX_IMM_MEM_MEM: /* memory.copy: destination, then source */
+        return oxc_rd_u32(c, &im->mem) && oxc_rd_u32(c, &im->mem2);
     case OX_IMM_I32: {
         int64_t v;
         if (!oxc_rd_sleb(c, 32, &v))
@@ -780,10 +792,11 @@ static bool rd_imm(cc *c, const ox_opinfo *oi, imm *im)
 
 /* ---- memory and tables -------------------------------------------------- */
 
+/* The memory the instruction being compiled names (c->mem) exists. */
 static bool need_memory(cc *c)
 {
-    if (c->m->nmems == 0)
-        return oxc_invalid(c, "unknown memory 0");
+    if (c->mem >= c->m->nmems)
+        return oxc_unknown(c, "memory", c->mem);
     return true;
 }
 
@@ -847,6 +860,18 @@ static bool op_bulk(cc *c, enum ox_opcode op, const imm *im)
     case OXO_DATA_DROP:
         return check_data(c, im->a) && emitted(c, EMIT(c, OXI_DATA_DROP, im->a));
     case OXO_MEMORY_COPY:
+        if (im->mem != im->mem2) { /* between two memories */
+            uint32_t dst = im->mem;
+            c->mem = im->mem2;
+            if (!need_memory(c))
+                return false;
+            c->mem = dst;
+            if (!need_memory(c) || !pop_i32s(c, 3, &s))
+                return false;
+            return emitted(c, EMIT(c, OXI_MEMORY_COPY_M, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2),
+                                   im->mem, im->mem2));
+        }
+        __attribute__((fallthrough)); /* within one memory */
     case OXO_MEMORY_FILL:
         if (!need_memory(c) || !pop_i32s(c, 3, &s))
             return false;
@@ -956,6 +981,7 @@ static bool check_global(cc *c, uint32_t x)
 }
 
 static bool op_other(cc *c, enum ox_opcode op, imm *im);
+static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim);
 
 /* One instruction: its table line says how to read and type it. */
 static bool instr(cc *c, uint8_t byte)
@@ -970,8 +996,25 @@ static bool instr(cc *c, uint8_t byte)
     if (!oi || !oi->name)
         return oxc_malformed(c, "illegal opcode");
     imm im;
+    memset(&im, 0, sizeof im);
     if (!rd_imm(c, oi, &im))
         return false;
+    /* Multi-memory: an access to memory k != 0 runs between MEM_SELECT k and
+       MEM_SELECT 0 (the interpreter keeps memory 0 at hand; fusion sees the
+       selects and joins nothing across them). memory.copy between two
+       memories has an op of its own. */
+    c->mem = im.mem;
+    bool other = im.mem != 0 && (oi->imm != OX_IMM_MEM_MEM || im.mem == im.mem2);
+    if (other && (!need_memory(c) || !emitted(c, EMIT(c, OXI_MEM_SELECT, im.mem))))
+        return false;
+    if (!instr_body(c, oi, &im))
+        return false;
+    return !other || emitted(c, EMIT(c, OXI_MEM_SELECT, 0));
+}
+
+static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim)
+{
+    imm im = *pim;
     enum ox_iop iop = iop_of((enum ox_opcode)oi->op);
     switch (oi->shape) {
     case OX_SHAPE_BIN: {

@@ -72,6 +72,7 @@ typedef struct cc {
     uint32_t caploc;
     uint32_t *own;       /* own[h]: the stack slot of height h (widths vary) */
     uint32_t capown;
+    uint32_t mem;        /* the memory the instruction being compiled names */
     uint32_t fuel_frame; /* the innermost loop or function frame */
     uint32_t fuel_run;   /* instructions counted since the last frame change */
     uint32_t stack_base; /* slot of stack height 0: nlslots + nconsts */

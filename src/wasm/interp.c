@@ -568,6 +568,21 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
                 memmove(mbase + d, mbase + src, n);
             NEXT(LEN(3));
         }
+        vmcase(MEM_SELECT) {
+            mem = inst->mems[W(0)];
+            mbase = mem->data;
+            msize = mem->size;
+            NEXT(LEN(1));
+        }
+        vmcase(MEMORY_COPY_M) {
+            const ox_memory *dm = inst->mems[W(3)], *sm = inst->mems[W(4)];
+            uint64_t d = S(0).i32, src = S(1).i32, n = S(2).i32;
+            if (src + n > sm->size || d + n > dm->size)
+                TRAP(OX_TRAP_MEMORY_OOB);
+            if (n)
+                memmove(dm->data + d, sm->data + src, n);
+            NEXT(LEN(5));
+        }
         vmcase(MEMORY_FILL) {
             uint64_t d = S(0).i32, n = S(2).i32;
             if (d + n > msize)

@@ -50,10 +50,7 @@ static ox_error *check_types_and_limits(const ox_module *m)
     for (uint32_t i = 0; i < m->nmems; i++)
         TRY(check_limits(&m->mems[i], MAX_PAGES,
                          "memory size must be at most 65536 pages (4GiB)", "memory", i));
-    if (m->nmems > 1)
-        return ox_err_at(OX_ERR_INVALID, -1, "multiple memories (%u; WebAssembly 2.0 allows one)",
-                         m->nmems);
-    return NULL;
+    return NULL; /* any number of memories (multi-memory, WebAssembly 3.0) */
 }
 
 static int cmp_names(const void *a, const void *b)

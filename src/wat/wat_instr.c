@@ -118,10 +118,20 @@ static bool at_index(const wat_ctx *c, const wat_token *t)
 
 /* ---- Immediates ------------------------------------------------------------ */
 
-static void memarg(wat_ctx *c, const ox_opinfo *oi, wat_buf *out)
+/* memidx? offset=? align=?: the memory index (multi-memory) sets bit 6 of
+   the flags and follows them. Before a lane index, a number is the memory
+   index only when another number or the memarg follows it. */
+static void memarg(wat_ctx *c, wat_mod *m, const ox_opinfo *oi, wat_buf *out, bool lane)
 {
     uint64_t offset = 0, align = (uint64_t)1 << oi->align;
-    const wat_token *t = wat_peek(c);
+    const wat_token *t = wat_peek(c), *t2 = wat_peek2(c);
+    bool has_mem = t->kind == WT_ID ||
+                   (wat_is_uint(c, t) && (!lane || wat_is_uint(c, t2) ||
+                                          (t2->kind == WT_KEYWORD && t2->len > 6 &&
+                                           (!memcmp(c->src + t2->off, "offset=", 7) ||
+                                            !memcmp(c->src + t2->off, "align=", 6)))));
+    uint32_t mem = has_mem ? wat_index(c, m, NS_MEM) : 0;
+    t = wat_peek(c);
     if (t->kind == WT_KEYWORD && t->len > 7 && !memcmp(c->src + t->off, "offset=", 7)) {
         if (!wat_parse_uint_text(c->src + t->off + 7, t->len - 7, 32, &offset))
             wat_fail(c, t, "malformed memory offset (an unsigned 32-bit integer)");
@@ -137,7 +147,9 @@ static void memarg(wat_ctx *c, const ox_opinfo *oi, wat_buf *out)
     uint32_t log2 = 0;
     while ((UINT64_C(1) << log2) < align)
         log2++;
-    wat_buf_u32(c, out, log2);
+    wat_buf_u32(c, out, log2 | (has_mem ? 0x40 : 0));
+    if (has_mem)
+        wat_buf_u32(c, out, mem);
     wat_buf_u32(c, out, offset);
 }
 
@@ -228,7 +240,7 @@ static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi
         opt_index_or_zero(c, m, NS_TABLE, out);
         break;
     case OX_IMM_MEMARG:
-        memarg(c, oi, out);
+        memarg(c, m, oi, out, false);
         break;
     case OX_IMM_MEM:
         opt_index_or_zero(c, m, NS_MEM, out);
@@ -256,7 +268,7 @@ static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi
         wat_buf_byte(c, out, lane_index(c));
         break;
     case OX_IMM_MEMARG_LANE:
-        memarg(c, oi, out);
+        memarg(c, m, oi, out, true);
         wat_buf_byte(c, out, lane_index(c));
         break;
     case OX_IMM_SHUFFLE:

@@ -134,9 +134,14 @@ static void float_text(FILE *out, uint64_t bits, bool f32)
 
 static ox_error *memarg(FILE *out, ox_reader *r, const ox_opinfo *oi)
 {
-    uint32_t align;
+    uint32_t align, mem;
     uint64_t offset;
     TRY(ox_rd_u32(r, &align));
+    if (align & 0x40) { /* a memory index follows (multi-memory) */
+        align &= ~0x40u;
+        TRY(ox_rd_u32(r, &mem));
+        fprintf(out, " %" PRIu32, mem);
+    }
     TRY(ox_rd_uleb(r, 64, &offset));
     if (offset)
         fprintf(out, " offset=%" PRIu64, offset);
@@ -154,12 +159,17 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
     const uint8_t *raw = NULL;
     switch ((enum ox_imm)oi->imm) {
     case OX_IMM_NONE:
-    case OX_IMM_MEM:
+        return NULL;
+    case OX_IMM_MEM: /* memory 0 prints as nothing */
+        TRY(ox_rd_u32(r, &a));
+        if (a)
+            fprintf(out, " %" PRIu32, a);
+        return NULL;
     case OX_IMM_MEM_MEM:
-        /* memory 0: its zero bytes print as nothing */
-        if (oi->imm != OX_IMM_NONE)
-            for (int k = oi->imm == OX_IMM_MEM_MEM ? 2 : 1; k > 0; k--)
-                TRY(ox_rd_u32(r, &a));
+        TRY(ox_rd_u32(r, &a));
+        TRY(ox_rd_u32(r, &b));
+        if (a || b)
+            fprintf(out, " %" PRIu32 " %" PRIu32, a, b);
         return NULL;
     case OX_IMM_BLOCK:
         if (r->pos < r->end && (r->base[r->pos] == 0x40 || r->base[r->pos] >= 0x6F)) {
@@ -237,9 +247,11 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         TRY(ox_rd_u8(r, &byte));
         fprintf(out, " %s", byte == OX_FUNCREF ? "func" : "extern");
         return NULL;
-    case OX_IMM_DATA_MEM: /* memory.init data (memory 0) */
+    case OX_IMM_DATA_MEM: /* binary: data memory; text: memory? data */
         TRY(ox_rd_u32(r, &a));
         TRY(ox_rd_u32(r, &b));
+        if (b)
+            fprintf(out, " %" PRIu32, b);
         fprintf(out, " %" PRIu32, a);
         return NULL;
     case OX_IMM_ELEM_TABLE: /* binary: elem table; text: table elem */

@@ -120,6 +120,15 @@ static void call_json_output_limit(void)
     oxk_executor_free(ex);
 }
 
+/* Multi-memory: the JSON ABI uses the memory exported as "memory", here
+   memory 1, while the guest also writes memory 0. */
+static void call_json_uses_the_memory_named_memory(void)
+{
+    oxk_executor *ex = GUEST("two_memories");
+    json_gives(ex, "any", "{}", "{\"ok\":7}");
+    oxk_executor_free(ex);
+}
+
 static void load_errors_are_clear(void)
 {
     oxk_executor *ex;
@@ -482,6 +491,7 @@ int main(void)
     RUN(missing_export_errors);
     RUN(call_json_round_trips_via_abi);
     RUN(call_json_output_limit);
+    RUN(call_json_uses_the_memory_named_memory);
     RUN(load_errors_are_clear);
     RUN(exports_typed_calls_imports_and_traps);
     RUN(missing_or_mistyped_abi_exports);

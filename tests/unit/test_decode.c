@@ -114,7 +114,7 @@ static const binary_case cases[] = {
     /* ---- validation ---------------------------------------------------- */
     {H T0 "03020101" C0, OX_ERR_INVALID, "unknown type"},
     {H "020501000000 01", OX_ERR_INVALID, "unknown type"},
-    {H "05050200000000", OX_ERR_INVALID, "multiple memories"},
+    {H "05050200000000", OX_OK, NULL}, /* two memories (multi-memory, 3.0) */
     {H "05050100818004", OX_ERR_INVALID, "memory size must be at most 65536 pages (4GiB)"},
     {H "05050100808004", OX_OK, NULL}, /* exactly 65536 pages */
     {H "050401010201", OX_ERR_INVALID, "size minimum must not be greater than maximum"},
