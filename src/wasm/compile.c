@@ -45,6 +45,8 @@ static bool is_valtype(uint8_t b)
 }
 static bool bad_valtype(cc *c) { return oxc_malformed(c, "malformed value type"); }
 
+typedef oxc_imm imm; /* an instruction's immediates (compile.h) */
+
 static bool is_ref(ox_valtype t) { return t == OX_FUNCREF || t == OX_EXTERNREF; }
 
 /* ---- the operand type stack -------------------------------------------- */
@@ -680,116 +682,6 @@ static bool do_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a
     return true;
 }
 
-/* ---- immediates ------------------------------------------------------------ */
-
-/* An instruction's immediates, read by rd_imm from its table line
-   (opcodes.h): indices in a and b, constants in v. Blocktypes, br_table's
-   labels and select's types are read by their instructions. */
-typedef struct imm {
-    uint32_t a, b;
-    uint32_t mem, mem2;      /* memory indices (multi-memory): the memory, memory.copy's source */
-    uint64_t v;
-    uint8_t lane;            /* lane immediates */
-    const uint8_t *bytes;    /* v128.const's 16 bytes, i8x16.shuffle's lanes */
-} imm;
-
-/* A lane index byte, below the instruction's lane count. */
-static bool rd_lane(cc *c, const ox_opinfo *oi, imm *im)
-{
-    if (!oxc_rd_byte(c, &im->lane))
-        return false;
-    if (im->lane >= oi->lanes)
-        return oxc_invalid(c, "invalid lane index");
-    return true;
-}
-
-/* A memarg: the alignment exponent in a, the offset in b, the memory in
-   mem. Flags with bit 6 set carry a memory index after them (multi-memory,
-   3.0). (3.0 also makes the offset a u64, invalid above 2^32 - 1 for a
-   32-bit memory: with memory64, issue #17; the 2.0 suite wants such a
-   LEB128 malformed.) */
-static bool rd_memarg(cc *c, imm *im)
-{
-    if (!oxc_rd_u32(c, &im->a))
-        return false;
-    if (im->a >= 128)
-        return oxc_malformed(c, "malformed memop flags");
-    if (im->a & 0x40) {
-        im->a &= ~0x40u;
-        if (!oxc_rd_u32(c, &im->mem))
-            return false;
-    }
-    return oxc_rd_u32(c, &im->b);
-}
-
-static bool rd_imm(cc *c, const ox_opinfo *oi, imm *im)
-{
-    uint8_t kind = oi->imm;
-    switch (kind) {
-    case OX_IMM_LABEL: case OX_IMM_FUNC: case OX_IMM_LOCAL: case OX_IMM_GLOBAL:
-    case OX_IMM_TABLE: case OX_IMM_DATA: case OX_IMM_ELEM:
-        return oxc_rd_u32(c, &im->a);
-    case OX_IMM_MEMARG:
-        return rd_memarg(c, im);
-    case OX_IMM_CALL_INDIRECT: case OX_IMM_ELEM_TABLE: case OX_IMM_TABLE_TABLE:
-        return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->b);
-    case OX_IMM_DATA_MEM: /* memory indices: a byte 0x00 in 2.0, any index in 3.0 */
-        return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->mem);
-    case OX_IMM_MEM:
-        return oxc_rd_u32(c, &im->mem);
-    case OX_IMM_MEM_MEM: /* memory.copy: destination, then source */
-        return oxc_rd_u32(c, &im->mem) && oxc_rd_u32(c, &im->mem2);
-    case OX_IMM_I32: {
-        int64_t v;
-        if (!oxc_rd_sleb(c, 32, &v))
-            return false;
-        im->v = (uint32_t)v;
-        return true;
-    }
-    case OX_IMM_I64: {
-        int64_t v;
-        if (!oxc_rd_sleb(c, 64, &v))
-            return false;
-        im->v = (uint64_t)v;
-        return true;
-    }
-    case OX_IMM_F32: case OX_IMM_F64: { /* raw little-endian bits */
-        size_t n = kind == OX_IMM_F32 ? 4 : 8;
-        if ((size_t)(c->end - c->p) < n)
-            return oxc_malformed(c, "unexpected end");
-        im->v = 0;
-        memcpy(&im->v, c->p, n);
-        c->p += n;
-        return true;
-    }
-    case OX_IMM_V128: case OX_IMM_SHUFFLE:
-        if (c->end - c->p < 16)
-            return oxc_malformed(c, "unexpected end");
-        im->bytes = c->p;
-        c->p += 16;
-        if (kind == OX_IMM_SHUFFLE)
-            for (int k = 0; k < 16; k++)
-                if (im->bytes[k] >= 32)
-                    return oxc_invalid(c, "invalid lane index");
-        return true;
-    case OX_IMM_LANE:
-        return rd_lane(c, oi, im);
-    case OX_IMM_MEMARG_LANE:
-        return rd_memarg(c, im) && rd_lane(c, oi, im);
-    case OX_IMM_REFTYPE: {
-        uint8_t t = 0;
-        if (!oxc_rd_byte(c, &t))
-            return false;
-        if (!is_ref(t))
-            return oxc_malformed(c, "malformed reference type");
-        im->a = t;
-        return true;
-    }
-    default: /* none, or read by the instruction */
-        return true;
-    }
-}
-
 /* ---- memory and tables -------------------------------------------------- */
 
 /* The memory the instruction being compiled names (c->mem) exists. */
@@ -997,7 +889,7 @@ static bool instr(cc *c, uint8_t byte)
         return oxc_malformed(c, "illegal opcode");
     imm im;
     memset(&im, 0, sizeof im);
-    if (!rd_imm(c, oi, &im))
+    if (!oxc_rd_imm(c, oi, &im))
         return false;
     /* Multi-memory: an access to memory k != 0 runs between MEM_SELECT k and
        MEM_SELECT 0 (the interpreter keeps memory 0 at hand; fusion sees the

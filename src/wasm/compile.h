@@ -92,6 +92,17 @@ typedef struct cc {
     uint32_t copy_insn, copy_end;
 } cc;
 
+/* An instruction's immediates, read by oxc_rd_imm from its table line
+   (opcodes.h): indices in a and b, constants in v. Blocktypes, br_table's
+   labels and select's types are read by their instructions. */
+typedef struct oxc_imm {
+    uint32_t a, b;
+    uint32_t mem, mem2;      /* memory indices (multi-memory): the memory, memory.copy's source */
+    uint64_t v;
+    uint8_t lane;            /* lane immediates */
+    const uint8_t *bytes;    /* v128.const's 16 bytes, i8x16.shuffle's lanes */
+} oxc_imm;
+
 /* compile_read.c: errors and reading the body. Each returns false after
    recording the first error in c->err (offset: the current instruction). */
 bool oxc_fail(cc *c, ox_errcode code, const char *msg);
@@ -104,6 +115,7 @@ bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
 bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
+bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im);
 
 /* fuse.c: the fusion layer, through which every instruction reaches the
    code buffer (see fuse.c). Words are the plain op's operands (code.h).
