@@ -75,6 +75,12 @@ struct wasm_store_t {
     size_t cap, n;
 };
 
+/* An allocation the API gives no way to fail (vectors, types): out of
+   memory ends the process, as a failed `new` does in the C++
+   implementations of this API, rather than hand back a shorter vector or
+   a NULL the caller does not expect. (vec.c) */
+void *oxc_must(void *p);
+
 /* ---- ref.c --------------------------------------------------------------- */
 
 /* The store's object for an engine object of that kind (made on first

@@ -125,9 +125,8 @@ static void handle_delete(struct wasm_ref_t *h)
 static bool is_extern(const oxc_obj *o) { return o->kind <= OXC_MEMORY; }
 #define IS_KIND(K) (o)->kind == (K)
 
-/* The functions every reference kind X has: delete, copy, same, host
-   info. CHECK(o) tells whether an object is an X. */
-#define OXC_REF_BASE_IMPL(X, CHECK)                                                                \
+/* The functions every reference kind X has: delete, copy, same, host info. */
+#define OXC_REF_BASE_IMPL(X)                                                                \
     void wasm_##X##_delete(wasm_##X##_t *h) { handle_delete((struct wasm_ref_t *)h); }              \
     wasm_##X##_t *wasm_##X##_copy(const wasm_##X##_t *h)                                           \
     {                                                                                              \
@@ -152,9 +151,10 @@ static bool is_extern(const oxc_obj *o) { return o->kind <= OXC_MEMORY; }
         o->finalizer = fin;                                                                        \
     }
 
-/* ...and the views as a plain reference, checked one way. */
+/* ...and the views as a plain reference: CHECK (of object o) tells
+   whether a reference is an X. */
 #define OXC_REF_IMPL(X, CHECK)                                                                     \
-    OXC_REF_BASE_IMPL(X, CHECK)                                                                    \
+    OXC_REF_BASE_IMPL(X)                                                                    \
     wasm_ref_t *wasm_##X##_as_ref(wasm_##X##_t *h) { return (wasm_ref_t *)h; }                     \
     const wasm_ref_t *wasm_##X##_as_ref_const(const wasm_##X##_t *h) { return (const wasm_ref_t *)h; } \
     wasm_##X##_t *wasm_ref_as_##X(wasm_ref_t *r)                                                   \
@@ -168,7 +168,7 @@ static bool is_extern(const oxc_obj *o) { return o->kind <= OXC_MEMORY; }
         return o && (CHECK) ? (const wasm_##X##_t *)r : NULL;                                      \
     }
 
-OXC_REF_BASE_IMPL(ref, true)
+OXC_REF_BASE_IMPL(ref)
 OXC_REF_IMPL(trap, IS_KIND(OXC_TRAP))
 OXC_REF_IMPL(foreign, IS_KIND(OXC_FOREIGN))
 OXC_REF_IMPL(module, IS_KIND(OXC_MODULE))

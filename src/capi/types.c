@@ -6,18 +6,11 @@
 
 #include "capi.h"
 
-static void *must(void *p)
-{
-    if (!p)
-        abort(); /* no error channel in these constructors: see vec.c */
-    return p;
-}
-
 /* ---- Value types --------------------------------------------------------- */
 
 wasm_valtype_t *wasm_valtype_new(wasm_valkind_t k)
 {
-    wasm_valtype_t *t = must(malloc(sizeof *t));
+    wasm_valtype_t *t = oxc_must(malloc(sizeof *t));
     t->kind = k;
     return t;
 }
@@ -55,7 +48,7 @@ wasm_valkind_t oxc_valkind(ox_valtype t)
 
 static wasm_externtype_t *externtype(wasm_externkind_t kind)
 {
-    wasm_externtype_t *t = must(calloc(1, sizeof *t));
+    wasm_externtype_t *t = oxc_must(calloc(1, sizeof *t));
     t->kind = kind;
     return t;
 }
@@ -64,7 +57,7 @@ static wasm_externtype_t *externtype(wasm_externkind_t kind)
 static void engine_types(wasm_externtype_t *t)
 {
     size_t n = t->params.size + t->results.size;
-    t->engine_types = must(malloc(n ? n : 1));
+    t->engine_types = oxc_must(malloc(n ? n : 1));
     for (size_t i = 0; i < t->params.size; i++)
         t->engine_types[i] = oxc_valtype(t->params.data[i]->kind);
     for (size_t i = 0; i < t->results.size; i++)
@@ -232,7 +225,7 @@ struct wasm_importtype_t {
 
 wasm_importtype_t *wasm_importtype_new(wasm_name_t *module, wasm_name_t *name, wasm_externtype_t *type)
 {
-    wasm_importtype_t *t = must(malloc(sizeof *t));
+    wasm_importtype_t *t = oxc_must(malloc(sizeof *t));
     t->module = *module;
     t->name = *name;
     t->type = type;
@@ -265,7 +258,7 @@ struct wasm_exporttype_t {
 
 wasm_exporttype_t *wasm_exporttype_new(wasm_name_t *name, wasm_externtype_t *type)
 {
-    wasm_exporttype_t *t = must(malloc(sizeof *t));
+    wasm_exporttype_t *t = oxc_must(malloc(sizeof *t));
     t->name = *name;
     t->type = type;
     return t;

@@ -6,18 +6,16 @@
 
 #include "capi.h"
 
-/* An allocation that cannot fail quietly: the API has no error channel
-   for vectors, and a vector silently shorter than asked would corrupt the
-   caller. Out of memory here ends the process, as a failed new does in
-   the C++ implementations of this API. */
-static void *vec_alloc(size_t n, size_t size)
+void *oxc_must(void *p)
 {
-    if (!n)
-        return NULL;
-    void *p = calloc(n, size);
     if (!p)
         abort();
     return p;
+}
+
+static void *vec_alloc(size_t n, size_t size)
+{
+    return n ? oxc_must(calloc(n, size)) : NULL;
 }
 
 #define OXC_VEC_IMPL(X, ELEM, COPY_ELEM, DELETE_ELEM)                                              \

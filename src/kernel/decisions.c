@@ -141,12 +141,8 @@ static bool entry_hash(const char *prev, const char *const f[7], double confiden
     unsigned n = 0;
     ok = ok && EVP_DigestFinal_ex(ctx, d, &n) && n == 32;
     EVP_MD_CTX_free(ctx);
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; ok && i < 32; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-        out[2 * i + 2] = 0;
-    }
+    if (ok)
+        oxk_hex(d, 32, out);
     return ok;
 }
 

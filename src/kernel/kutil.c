@@ -11,6 +11,16 @@
 #include <time.h>
 #include <openssl/rand.h>
 
+void oxk_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        *out++ = digits[bytes[i] >> 4];
+        *out++ = digits[bytes[i] & 15];
+    }
+    *out = 0;
+}
+
 /* OpenSSL's DRBG (per thread, seeded from the OS): a fraction of a
    microsecond, where libuuid reseeded random() on every UUID, a cost paid
    several times per bus message. */
@@ -25,15 +35,16 @@ void oxk_uuid_v4(char out[OXK_UUID_LEN + 1])
     }
     u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
     u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    static const char hex[] = "0123456789abcdef";
-    char *p = out;
-    for (int i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            *p++ = '-';
-        *p++ = hex[u[i] >> 4];
-        *p++ = hex[u[i] & 15];
-    }
-    *p = 0;
+    /* 8-4-4-4-12 digits */
+    oxk_hex(u, 4, out);
+    out[8] = '-';
+    oxk_hex(u + 4, 2, out + 9);
+    out[13] = '-';
+    oxk_hex(u + 6, 2, out + 14);
+    out[18] = '-';
+    oxk_hex(u + 8, 2, out + 19);
+    out[23] = '-';
+    oxk_hex(u + 10, 6, out + 24);
 }
 
 bool oxk_uuid_valid(const char *s)

@@ -17,6 +17,8 @@
 
 /* A fresh random (v4) UUID, lowercase and hyphenated, into out[37]. */
 void oxk_uuid_v4(char out[OXK_UUID_LEN + 1]);
+/* n bytes as 2n lowercase hex digits and a NUL into out. */
+void oxk_hex(const unsigned char *bytes, size_t n, char *out);
 /* True if s is a hyphenated UUID (any version, either case). */
 bool oxk_uuid_valid(const char *s);
 

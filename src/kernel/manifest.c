@@ -291,8 +291,7 @@ oxk_err *oxk_manifest_verify_digest(const oxk_manifest *m, const uint8_t *bytes,
     unsigned char d[SHA256_DIGEST_LENGTH];
     SHA256(bytes, len, d);
     char hex[2 * SHA256_DIGEST_LENGTH + 1];
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    oxk_hex(d, SHA256_DIGEST_LENGTH, hex);
     if (strcasecmp(hex, m->sha256) != 0)
         return oxk_err_new(OXK_ERR_MODULE,
                            "module `%s`: wasm digest mismatch: manifest says sha256 %s, file "

@@ -79,12 +79,7 @@ static void digest_hex(const json_t *v, char out[65])
     unsigned int n = 0;
     out[0] = 0;
     if (text && EVP_Digest(text, strlen(text), d, &n, EVP_sha256(), NULL))
-        for (unsigned i = 0; i < n && i < 32; i++) {
-            static const char hex[] = "0123456789abcdef";
-            out[2 * i] = hex[d[i] >> 4];
-            out[2 * i + 1] = hex[d[i] & 15];
-            out[2 * i + 2] = 0;
-        }
+        oxm_hex(d, n < 32 ? n : 32, out);
     free(text);
 }
 

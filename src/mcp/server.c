@@ -80,6 +80,16 @@ long oxm_ms_since(const struct timespec *t0)
     return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
+void oxm_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        *out++ = digits[bytes[i] >> 4];
+        *out++ = digits[bytes[i] & 15];
+    }
+    *out = 0;
+}
+
 bool oxm_random_id(char out[33])
 {
     unsigned char r[16];
@@ -87,8 +97,8 @@ bool oxm_random_id(char out[33])
     bool ok = f && fread(r, 1, sizeof r, f) == sizeof r;
     if (f)
         fclose(f);
-    for (int i = 0; ok && i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", r[i]);
+    if (ok)
+        oxm_hex(r, sizeof r, out);
     return ok;
 }
 

@@ -155,6 +155,8 @@ bool oxm_listen(oxm_server *s, oxm_channel *ch, bool on);
 void oxm_log(oxm_server *s, const char *fmt, ...);
 /* Milliseconds since t0 (CLOCK_MONOTONIC). */
 long oxm_ms_since(const struct timespec *t0);
+/* n bytes as 2n lowercase hex digits and a NUL into out. */
+void oxm_hex(const unsigned char *bytes, size_t n, char *out);
 /* 32 random hex digits and a NUL into out (from /dev/urandom); false when
    there is no randomness to be had. */
 bool oxm_random_id(char out[33]);
