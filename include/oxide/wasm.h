@@ -75,9 +75,14 @@ typedef struct ox_functype {
     const ox_valtype *results; /* nresults entries */
 } ox_functype;
 
+/* Limits of a memory (in 64 KiB pages) or a table (in elements). is64 marks
+   a 64-bit memory or table (memory64/table64): its addresses or indexes
+   are i64, and its limits may exceed 32 bits (the engine still grows a
+   memory to at most 65536 pages, a table to ox_config's maximum). */
 typedef struct ox_limits {
-    uint32_t min, max; /* max is meaningful only when has_max */
+    uint64_t min, max; /* max is meaningful only when has_max */
     bool has_max;
+    bool is64;
 } ox_limits;
 
 typedef enum ox_extern_kind {

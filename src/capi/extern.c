@@ -9,7 +9,7 @@ static wasm_store_t *store_of(const void *handle) { return ((const struct wasm_r
 
 static ox_limits limits_in(const wasm_limits_t *l)
 {
-    return (ox_limits){l->min, l->max, l->max != wasm_limits_max_default};
+    return (ox_limits){l->min, l->max, l->max != wasm_limits_max_default, false};
 }
 
 static wasm_limits_t limits_out(ox_limits l)

@@ -308,10 +308,11 @@ void cli_format_functype(const ox_functype *t, char *buf, size_t len)
 
 static void format_limits(const ox_limits *l, char *buf, size_t len)
 {
+    const char *at = l->is64 ? "i64 " : "";
     if (l->has_max)
-        snprintf(buf, len, "%" PRIu32 "..%" PRIu32, l->min, l->max);
+        snprintf(buf, len, "%s%" PRIu64 "..%" PRIu64, at, l->min, l->max);
     else
-        snprintf(buf, len, "%" PRIu32 "..", l->min);
+        snprintf(buf, len, "%s%" PRIu64 "..", at, l->min);
 }
 
 void cli_format_externtype(const ox_externtype *t, char *buf, size_t len)

@@ -45,15 +45,15 @@
 #define OX_CODE_OPERANDS \
     K(UNREACHABLE, "") K(LOOP, "i") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so") \
     K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib") \
-    K(CALL_INDIRECT, "iibs") K(RETURN_CALL, "ib") K(RETURN_CALL_INDIRECT, "iibs") K(MEM_SELECT, "i") \
-    K(MEMORY_COPY_M, "sssii") K(COPY, "ds") K(COPY2, "dsds") \
+    K(CALL_INDIRECT, "iibs") K(RETURN_CALL, "ib") K(RETURN_CALL_INDIRECT, "iibs") K(MEM_SELECT, "i") K(ADDR64, "dsii") K(INDEX64, "ds") \
+    K(MEMORY_COPY_M, "sssiii") K(COPY, "ds") K(COPY2, "dsds") \
     K(MOVE1, "ssii") K(MOVE2, "ssii") K(MOVE4, "ssii") K(MOVE8, "ssii") \
     K(MOVE1_IX, "sssii") K(MOVE2_IX, "sssii") K(MOVE4_IX, "sssii") K(MOVE8_IX, "sssii") \
     K(ADD2, "dss") K(ADD_COPY, "dss") K(SUB_COPY, "dss") \
     K(CONST32, "di") K(CONST64, "dii") K(SELECT, "dsss") K(GLOBAL_GET, "di") \
-    K(GLOBAL_SET, "si") K(MEMORY_SIZE, "d") K(MEMORY_GROW, "ds") K(MEMORY_INIT, "isss") \
-    K(DATA_DROP, "i") K(MEMORY_COPY, "sss") K(MEMORY_FILL, "sss") K(TABLE_GET, "dsi") \
-    K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssi") K(TABLE_FILL, "isss") \
+    K(GLOBAL_SET, "si") K(MEMORY_SIZE, "d") K(MEMORY_GROW, "dsi") K(MEMORY_INIT, "isssi") \
+    K(DATA_DROP, "i") K(MEMORY_COPY, "sssi") K(MEMORY_FILL, "sssi") K(TABLE_GET, "dsi") \
+    K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssii") K(TABLE_FILL, "isss") \
     K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds") \
     K(REF_FUNC, "di") K(SELECT_V128, "dsss") K(GLOBAL_GET_V128, "di") \
     K(GLOBAL_SET_V128, "si") K(CONST_V128, "diiii") K(I8X16_SHUFFLE, "dssiiii") \

@@ -52,7 +52,12 @@ typedef union ox_cell {
     X(RETURN_CALL, 2)      /* funcidx, base: a call in the caller's frame (tail call) */ \
     X(RETURN_CALL_INDIRECT, 4) /* typeidx, table, base, index slot */ \
     X(MEM_SELECT, 1)       /* memidx: the memory the next access uses (multi-memory) */ \
-    X(MEMORY_COPY_M, 5)    /* dst, src, n, dst memory, src memory */ \
+    X(MEMORY_COPY_M, 6)    /* dst, src, n, dst memory, src memory, wide */ \
+    X(ADDR64, 4)           /* dst, addr, offset lo, hi: a 64-bit memory's i64 \
+                              address + offset as a 32-bit address, trapping \
+                              at 2^32 or more (no memory is larger) */ \
+    X(INDEX64, 2)          /* dst, src: a 64-bit table's i64 index or length \
+                              saturated at UINT32_MAX (no table is that long) */ \
     X(COPY, 2)             /* dst, src (whole slot) */ \
     X(COPY2, 4)            /* dst1, src1, dst2, src2: two COPYs, in order */ \
     X(MOVE1, 4)            /* daddr, saddr, soff, doff: copy 1 byte */ \
@@ -74,15 +79,17 @@ typedef union ox_cell {
     X(GLOBAL_GET, 2)       /* dst, globalidx */ \
     X(GLOBAL_SET, 2)       /* src, globalidx */ \
     X(MEMORY_SIZE, 1)      /* dst */ \
-    X(MEMORY_GROW, 2)      /* dst, delta */ \
-    X(MEMORY_INIT, 4)      /* dataidx, d, s, n */ \
+    X(MEMORY_GROW, 3)      /* dst, delta, wide (1: a 64-bit memory's i64s) */ \
+    X(MEMORY_INIT, 5)      /* dataidx, d, s, n, wide */ \
     X(DATA_DROP, 1)        /* dataidx */ \
-    X(MEMORY_COPY, 3)      /* d, s, n */ \
-    X(MEMORY_FILL, 3)      /* d, val, n */ \
+    X(MEMORY_COPY, 4)      /* d, s, n, wide */ \
+    X(MEMORY_FILL, 4)      /* d, val, n, wide: bit k set when operand word k \
+                              is an i64 (a 64-bit memory's), in every \
+                              MEMORY_ op with a `wide` word */ \
     X(TABLE_GET, 3)        /* dst, idx, table */ \
     X(TABLE_SET, 3)        /* table, idx, val */ \
     X(TABLE_SIZE, 2)       /* dst, table */ \
-    X(TABLE_GROW, 4)       /* dst, init, n, table */ \
+    X(TABLE_GROW, 5)       /* dst, init, n, table, wide (1: a 64-bit table's i64s) */ \
     X(TABLE_FILL, 4)       /* table, i, val, n */ \
     X(TABLE_COPY, 5)       /* dst table, src table, d, s, n */ \
     X(TABLE_INIT, 5)       /* table, elemidx, d, s, n */ \

@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
+#include "compile_stack.h"
 
 static bool is_valtype(uint8_t b)
 {
@@ -48,64 +48,6 @@ static bool bad_valtype(cc *c) { return oxc_malformed(c, "malformed value type")
 typedef oxc_imm imm; /* an instruction's immediates (compile.h) */
 
 static bool is_ref(ox_valtype t) { return t == OX_FUNCREF || t == OX_EXTERNREF; }
-
-/* ---- the operand type stack -------------------------------------------- */
-
-static ctl *top_ctl(cc *c) { return &c->cs[c->ncs - 1]; }
-/* Cells of a value of type t (a v128 takes two, T_UNKNOWN one). */
-static uint32_t width(ox_valtype t) { return t == OX_V128 ? 2 : 1; }
-/* The stack slot of height h: right above the value below it. For h at
-   or below the current height (what is pushed next included). */
-static uint32_t slot_of(cc *c, uint32_t h)
-{
-    return h ? c->own[h - 1] + width(c->vs[h - 1]) : c->stack_base;
-}
-
-/* Push a value living in slot `at`. */
-static bool push_at(cc *c, ox_valtype t, uint32_t at)
-{
-    if (!oxc_grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1) ||
-        !oxc_grow(c, (void **)&c->loc, &c->caploc, c->nvs + 1, sizeof(uint32_t)) ||
-        !oxc_grow(c, (void **)&c->own, &c->capown, c->nvs + 1, sizeof(uint32_t)))
-        return false;
-    uint32_t own = slot_of(c, c->nvs);
-    c->own[c->nvs] = own;
-    c->loc[c->nvs] = at;
-    c->vs[c->nvs++] = t;
-    uint32_t top = own + width(t) - c->stack_base;
-    if (top > c->maxh)
-        c->maxh = top;
-    return true;
-}
-static bool push(cc *c, ox_valtype t) { return push_at(c, t, slot_of(c, c->nvs)); }
-
-/* The slot holding the value at height h (meaningful in live code only). */
-static uint32_t loc_of(cc *c, uint32_t h) { return h < c->caploc ? c->loc[h] : 0; }
-
-/* Pop any type; T_UNKNOWN at the bottom of an unreachable frame. */
-static bool pop(cc *c, ox_valtype *out)
-{
-    ctl *f = top_ctl(c);
-    if (c->nvs == f->height) {
-        if (f->unreachable) {
-            *out = T_UNKNOWN;
-            return true;
-        }
-        return oxc_invalid(c, "type mismatch");
-    }
-    *out = c->vs[--c->nvs];
-    return true;
-}
-
-static bool pop_expect(cc *c, ox_valtype want)
-{
-    ox_valtype t = T_UNKNOWN;
-    if (!pop(c, &t))
-        return false;
-    if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
-        return oxc_invalid(c, "type mismatch");
-    return true;
-}
 
 /* ---- block types and labels ------------------------------------------- */
 
@@ -181,28 +123,6 @@ static bool read_blocktype(cc *c, ctl *f)
 /* ---- the constant pool --------------------------------------------------- */
 
 /* ---- emission ---------------------------------------------------------- */
-
-static bool live(cc *c)
-{
-    const ctl *f = top_ctl(c);
-    return !f->unreachable && !f->dead;
-}
-
-/* Emit through the fusion layer (fuse.c); nothing in dead code. Returns
-   the instruction's cell index, or UINT32_MAX (dead, or c->err set). */
-static uint32_t emit(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
-{
-    return live(c) ? oxf_emit(c, op, nw, w) : UINT32_MAX;
-}
-/* The same for an op whose word 0 is the slot it writes. */
-static uint32_t emit_value(cc *c, enum ox_iop op, uint32_t nw, const uint32_t *w)
-{
-    return live(c) ? oxf_emit_value(c, op, nw, w) : UINT32_MAX;
-}
-#define WORDS(...) sizeof((uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t), (uint32_t[]){__VA_ARGS__}
-#define EMIT(c, op, ...) emit((c), (op), WORDS(__VA_ARGS__))
-#define EMIT_VALUE(c, op, ...) emit_value((c), (op), WORDS(__VA_ARGS__))
-#define EMIT0(c, op) emit((c), (op), 0, NULL)
 
 /* Copy a value of `w` cells from src to dst (a v128: two COPYs, which
    the fusion layer makes one COPY2; the low half first, so a copy to a
@@ -643,7 +563,7 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
 {
     uint32_t idxslot = 0;
     if (indirect) {
-        if (!pop_expect(c, OX_I32))
+        if (!oxc_call_index(c, b))
             return false;
         idxslot = loc_of(c, c->nvs);
     }
@@ -680,139 +600,6 @@ static bool do_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a
         return false;
     set_unreachable(c); /* the results pushed are the caller's now */
     return true;
-}
-
-/* ---- memory and tables -------------------------------------------------- */
-
-/* The memory the instruction being compiled names (c->mem) exists. */
-static bool need_memory(cc *c)
-{
-    if (c->mem >= c->m->nmems)
-        return oxc_unknown(c, "memory", c->mem);
-    return true;
-}
-
-/* A memarg [align, offset] of an access whose natural alignment is 2^natural. */
-static bool check_memarg(cc *c, const imm *im, unsigned natural)
-{
-    if (!need_memory(c))
-        return false;
-    if (im->a > natural)
-        return oxc_invalid(c, "alignment must not be larger than natural");
-    return true;
-}
-
-static bool check_table(cc *c, uint32_t t)
-{
-    return t < c->m->ntables || oxc_unknown(c, "table", t);
-}
-
-static bool check_elem(cc *c, uint32_t e)
-{
-    return e < c->m->nelems || oxc_unknown(c, "elem segment", e);
-}
-
-static bool check_data(cc *c, uint32_t d)
-{
-    /* Without a data count section a body using data indices cannot be
-       validated in one pass: the binary format makes that malformed (spec
-       5.5.16). An index no segment has is invalid either way, and the
-       text-format tests expect that reason. */
-    if (!c->m->has_datacount)
-        return d < c->m->ndatas ? oxc_malformed(c, "data count section required")
-                                : oxc_unknown(c, "data segment", d);
-    if (d >= c->m->datacount)
-        return oxc_unknown(c, "data segment", d);
-    return true;
-}
-
-/* After an emit(): true unless it failed (dead code emits nothing). */
-static bool emitted(cc *c, uint32_t insn) { return insn != UINT32_MAX || !c->err; }
-
-/* Pop n i32 operands (top first); return the height of the lowest. */
-static bool pop_i32s(cc *c, unsigned n, uint32_t *first)
-{
-    for (unsigned k = 0; k < n; k++)
-        if (!pop_expect(c, OX_I32))
-            return false;
-    *first = c->nvs; /* height of the lowest */
-    return true;
-}
-
-/* Bulk memory and table instructions (0xFC 8..17). */
-static bool op_bulk(cc *c, enum ox_opcode op, const imm *im)
-{
-    uint32_t s;
-    switch (op) {
-    case OXO_MEMORY_INIT: /* dataidx 0x00 */
-        if (!need_memory(c) || !check_data(c, im->a) || !pop_i32s(c, 3, &s))
-            return false;
-        return emitted(c, EMIT(c, OXI_MEMORY_INIT, im->a, loc_of(c, s), loc_of(c, s + 1),
-                               loc_of(c, s + 2)));
-    case OXO_DATA_DROP:
-        return check_data(c, im->a) && emitted(c, EMIT(c, OXI_DATA_DROP, im->a));
-    case OXO_MEMORY_COPY:
-        if (im->mem != im->mem2) { /* between two memories */
-            uint32_t dst = im->mem;
-            c->mem = im->mem2;
-            if (!need_memory(c))
-                return false;
-            c->mem = dst;
-            if (!need_memory(c) || !pop_i32s(c, 3, &s))
-                return false;
-            return emitted(c, EMIT(c, OXI_MEMORY_COPY_M, loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2),
-                                   im->mem, im->mem2));
-        }
-        __attribute__((fallthrough)); /* within one memory */
-    case OXO_MEMORY_FILL:
-        if (!need_memory(c) || !pop_i32s(c, 3, &s))
-            return false;
-        return emitted(c, EMIT(c, op == OXO_MEMORY_COPY ? OXI_MEMORY_COPY : OXI_MEMORY_FILL,
-                               loc_of(c, s), loc_of(c, s + 1), loc_of(c, s + 2)));
-    case OXO_TABLE_INIT: /* elemidx tableidx; the table checked first, as the reference does */
-        if (!check_table(c, im->b) || !check_elem(c, im->a))
-            return false;
-        if (c->m->tables[im->b].elem != c->m->elems[im->a].type)
-            return oxc_invalid(c, "type mismatch");
-        if (!pop_i32s(c, 3, &s))
-            return false;
-        return emitted(c, EMIT(c, OXI_TABLE_INIT, im->b, im->a, loc_of(c, s), loc_of(c, s + 1),
-                               loc_of(c, s + 2)));
-    case OXO_ELEM_DROP:
-        return check_elem(c, im->a) && emitted(c, EMIT(c, OXI_ELEM_DROP, im->a));
-    case OXO_TABLE_COPY: /* dst src */
-        if (!check_table(c, im->a) || !check_table(c, im->b))
-            return false;
-        if (c->m->tables[im->a].elem != c->m->tables[im->b].elem)
-            return oxc_invalid(c, "type mismatch");
-        if (!pop_i32s(c, 3, &s))
-            return false;
-        return emitted(c, EMIT(c, OXI_TABLE_COPY, im->a, im->b, loc_of(c, s), loc_of(c, s + 1),
-                               loc_of(c, s + 2)));
-    case OXO_TABLE_GROW: /* init n -> old size */
-        if (!check_table(c, im->a) || !pop_expect(c, OX_I32) ||
-            !pop_expect(c, c->m->tables[im->a].elem))
-            return false;
-        s = c->nvs;
-        if (!emitted(c, EMIT(c, OXI_TABLE_GROW, slot_of(c, s), loc_of(c, s), loc_of(c, s + 1),
-                             im->a)))
-            return false;
-        return push(c, OX_I32);
-    case OXO_TABLE_SIZE:
-        if (!check_table(c, im->a) ||
-            !emitted(c, EMIT(c, OXI_TABLE_SIZE, slot_of(c, c->nvs), im->a)))
-            return false;
-        return push(c, OX_I32);
-    case OXO_TABLE_FILL: /* i val n */
-        if (!check_table(c, im->a) || !pop_expect(c, OX_I32) ||
-            !pop_expect(c, c->m->tables[im->a].elem) || !pop_expect(c, OX_I32))
-            return false;
-        s = c->nvs;
-        return emitted(c, EMIT(c, OXI_TABLE_FILL, im->a, loc_of(c, s), loc_of(c, s + 1),
-                               loc_of(c, s + 2)));
-    default:
-        return oxc_malformed(c, "illegal opcode");
-    }
 }
 
 /* ---- the instruction loop ----------------------------------------------- */
@@ -897,7 +684,7 @@ static bool instr(cc *c, uint8_t byte)
        memories has an op of its own. */
     c->mem = im.mem;
     bool other = im.mem != 0 && (oi->imm != OX_IMM_MEM_MEM || im.mem == im.mem2);
-    if (other && (!need_memory(c) || !emitted(c, EMIT(c, OXI_MEM_SELECT, im.mem))))
+    if (other && (!oxc_need_memory(c) || !emitted(c, EMIT(c, OXI_MEM_SELECT, im.mem))))
         return false;
     if (!instr_body(c, oi, &im))
         return false;
@@ -930,21 +717,11 @@ static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim)
             return false;
         return push(c, oi->tr);
     }
-    case OX_SHAPE_LOAD: {
-        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, OX_I32))
-            return false;
-        uint32_t h = c->nvs;
-        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), im.b)))
-            return false;
-        return push(c, oi->tr);
-    }
-    case OX_SHAPE_STORE: {
-        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, oi->ta) ||
-            !pop_expect(c, OX_I32))
-            return false;
-        uint32_t h = c->nvs;
-        return emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im.b));
-    }
+    case OX_SHAPE_LOAD:
+    case OX_SHAPE_STORE:
+    case OX_SHAPE_LOAD_LANE:
+    case OX_SHAPE_STORE_LANE:
+        return oxc_memory_access(c, oi, iop, im);
     case OX_SHAPE_SHIFT: { /* [dst, a, count] */
         if (!pop_expect(c, OX_I32) || !pop_expect(c, oi->ta))
             return false;
@@ -975,19 +752,6 @@ static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim)
             return false;
         uint32_t h = c->nvs;
         if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1),
-                                   im.lane)))
-            return false;
-        return push(c, OX_V128);
-    }
-    case OX_SHAPE_LOAD_LANE: /* [dst, addr, v, offset, lane] */
-    case OX_SHAPE_STORE_LANE: { /* [addr, v, offset, lane] */
-        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, OX_V128) ||
-            !pop_expect(c, OX_I32))
-            return false;
-        uint32_t h = c->nvs;
-        if (oi->shape == OX_SHAPE_STORE_LANE)
-            return emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im.b, im.lane));
-        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1), im.b,
                                    im.lane)))
             return false;
         return push(c, OX_V128);
@@ -1126,33 +890,6 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
         return emitted(c, EMIT(c, c->m->globals[im->a].type == OX_V128 ? OXI_GLOBAL_SET_V128
                                                                       : OXI_GLOBAL_SET,
                                loc_of(c, c->nvs), im->a));
-    case OXO_TABLE_GET: {
-        if (!check_table(c, im->a) || !pop_expect(c, OX_I32))
-            return false;
-        uint32_t h = c->nvs;
-        if (!emitted(c, EMIT(c, OXI_TABLE_GET, slot_of(c, h), loc_of(c, h), im->a)))
-            return false;
-        return push(c, c->m->tables[im->a].elem);
-    }
-    case OXO_TABLE_SET: {
-        if (!check_table(c, im->a) || !pop_expect(c, c->m->tables[im->a].elem) ||
-            !pop_expect(c, OX_I32))
-            return false;
-        uint32_t h = c->nvs;
-        return emitted(c, EMIT(c, OXI_TABLE_SET, im->a, loc_of(c, h), loc_of(c, h + 1)));
-    }
-    case OXO_MEMORY_SIZE:
-        if (!need_memory(c) || !emitted(c, EMIT(c, OXI_MEMORY_SIZE, slot_of(c, c->nvs))))
-            return false;
-        return push(c, OX_I32);
-    case OXO_MEMORY_GROW: {
-        if (!need_memory(c) || !pop_expect(c, OX_I32))
-            return false;
-        uint32_t h = c->nvs;
-        if (!emitted(c, EMIT(c, OXI_MEMORY_GROW, slot_of(c, h), loc_of(c, h))))
-            return false;
-        return push(c, OX_I32);
-    }
     case OXO_I32_CONST: return push_const(c, OX_I32, im->v);
     case OXO_I64_CONST: return push_const(c, OX_I64, im->v);
     case OXO_F32_CONST: return push_const(c, OX_F32, im->v);
@@ -1188,7 +925,7 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             return false;
         return push(c, OX_FUNCREF);
     default:
-        return op_bulk(c, op, im);
+        return oxc_table_memory(c, op, im);
     }
 }
 

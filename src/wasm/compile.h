@@ -117,6 +117,16 @@ bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
 bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im);
 
+/* compile_mem.c: memory and table instructions. The memory named by the
+   instruction being compiled (c->mem) exists; a load, store or lane
+   access (its table line's shape); table.get/set, memory.size/grow and
+   the bulk instructions (0xFC 8..17); call_indirect's index operand, for
+   a call through `table`. Each returns false with c->err set. */
+bool oxc_need_memory(cc *c);
+bool oxc_memory_access(cc *c, const ox_opinfo *oi, enum ox_iop iop, oxc_imm im);
+bool oxc_table_memory(cc *c, enum ox_opcode op, const oxc_imm *im);
+bool oxc_call_index(cc *c, uint32_t table);
+
 /* fuse.c: the fusion layer, through which every instruction reaches the
    code buffer (see fuse.c). Words are the plain op's operands (code.h).
    Each returns the cell index of the instruction now holding the op (a

@@ -43,6 +43,16 @@ static bool skip_lebs(scan *s, unsigned n)
     return true;
 }
 
+/* A memarg: flags, a memory index when flag bit 6 is set (multi-memory),
+   and an offset of up to 64 bits (memory64). */
+static bool skip_memarg(scan *s)
+{
+    uint64_t flags, v;
+    return ox_leb_u(&s->p, s->end, 32, &flags) == OX_LEB_OK &&
+           (!(flags & 0x40) || skip_leb(s)) &&
+           ox_leb_u(&s->p, s->end, 64, &v) == OX_LEB_OK;
+}
+
 static bool skip_bytes(scan *s, uint64_t n)
 {
     if (n > (uint64_t)(s->end - s->p))
@@ -128,8 +138,10 @@ static bool skip_prefixed(scan *s, uint8_t prefix, pool_t *pl)
         return skip_leb(s);
     case OX_IMM_LANE:
         return skip_bytes(s, 1);
+    case OX_IMM_MEMARG:
+        return skip_memarg(s);
     case OX_IMM_MEMARG_LANE:
-        return skip_lebs(s, 2) && skip_bytes(s, 1);
+        return skip_memarg(s) && skip_bytes(s, 1);
     case OX_IMM_SHUFFLE:
         return skip_bytes(s, 16);
     case OX_IMM_V128: {
@@ -141,7 +153,7 @@ static bool skip_prefixed(scan *s, uint8_t prefix, pool_t *pl)
         s->p += 16;
         return !pl || pool_pair(pl, lo, hi);
     }
-    default: /* MEMARG, DATA_MEM, MEM_MEM, ELEM_TABLE, TABLE_TABLE */
+    default: /* DATA_MEM, MEM_MEM, ELEM_TABLE, TABLE_TABLE */
         return skip_lebs(s, 2);
     }
 }
@@ -151,7 +163,8 @@ enum {
     K_BAD,     /* not an instruction the compiler accepts: stop */
     K_NONE,    /* no immediate */
     K_IDX,     /* one LEB128 (an index, a label, memory 0x00) */
-    K_IDX2,    /* two LEB128s (memarg, call_indirect) */
+    K_IDX2,    /* two LEB128s (call_indirect) */
+    K_MEMARG,  /* a memarg (skip_memarg) */
     K_BLOCK,   /* a block type */
     K_BRTABLE, /* vec(label) label */
     K_SELECT,  /* vec(valtype) */
@@ -180,10 +193,10 @@ enum {
 #define K_OF_F64 K_F64
 #define K_OF_REFTYPE K_REFNULL
 /* Built from the instruction table: one-byte lines, memory accesses
-   (memarg: two LEB128s), and the 0xFC prefix. */
+   (memargs), and the 0xFC prefix. */
 #define OX_K(name, txt, pfx, code, imm) OX_IF_PREFIX(00, pfx, [code] = K_OF_##imm, )
 #define OX_KN(name, txt, pfx, code, ...) [code] = K_NONE,
-#define OX_KM(name, txt, pfx, code, ...) [code] = K_IDX2,
+#define OX_KM(name, txt, pfx, code, ...) [code] = K_MEMARG,
 static const uint8_t kinds[256] = {
     OX_INSTR_OTHER(OX_K)
     OX_BINOPS(OX_KN) OX_TRAP_BINOPS(OX_KN) OX_UNOPS(OX_KN) OX_TRUNC_OPS(OX_KN)
@@ -280,6 +293,9 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
         case K_IDX2:
             ok = skip_lebs(&s, 2);
             break;
+        case K_MEMARG:
+            ok = skip_memarg(&s);
+            break;
         case K_BLOCK: /* 0x40, a value type or an s33 type index */
             if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
                                 *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_V128 ||
@@ -364,6 +380,7 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
             break;
         case K_IDX: ok = skip_leb(&s); break;
         case K_IDX2: ok = skip_lebs(&s, 2); break;
+        case K_MEMARG: ok = skip_memarg(&s); break;
         case K_BLOCK:
             depth++;
             if (s.p < s.end && (*s.p == 0x40 || (*s.p >= 0x6F && *s.p <= 0x7F)))

@@ -101,11 +101,10 @@ static bool rd_lane(cc *c, const ox_opinfo *oi, oxc_imm *im)
     return true;
 }
 
-/* A memarg: the alignment exponent in a, the offset in b, the memory in
-   mem. Flags with bit 6 set carry a memory index after them (multi-memory,
-   3.0). (3.0 also makes the offset a u64, invalid above 2^32 - 1 for a
-   32-bit memory: with memory64, issue #17; the 2.0 suite wants such a
-   LEB128 malformed.) */
+/* A memarg: the alignment exponent in a, the offset in v (a u64 since 3.0;
+   compile.c refuses one above 2^32 - 1 for a 32-bit memory) and its low
+   half in b, the memory in mem. Flags with bit 6 set carry a memory index
+   after them (multi-memory, 3.0). */
 static bool rd_memarg(cc *c, oxc_imm *im)
 {
     if (!oxc_rd_u32(c, &im->a))
@@ -117,7 +116,10 @@ static bool rd_memarg(cc *c, oxc_imm *im)
         if (!oxc_rd_u32(c, &im->mem))
             return false;
     }
-    return oxc_rd_u32(c, &im->b);
+    if (!oxc_rd_uleb(c, 64, &im->v))
+        return false;
+    im->b = (uint32_t)im->v;
+    return true;
 }
 
 bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)

@@ -1,5 +1,5 @@
 /*
- * decode.c — the WebAssembly 2.0 binary format → struct ox_module.
+ * decode.c — the WebAssembly binary format → struct ox_module.
  *
  * Decodes every section (spec chapter 5, "Binary Format") except function
  * bodies, of which only the span is recorded: the function compiler decodes
@@ -139,17 +139,27 @@ static ox_error *read_valtype(dec *d, ox_valtype *t)
 
 static ox_error *read_reftype(dec *d, ox_valtype *t) { return ox_rd_reftype(&d->r, t); }
 
-/* limits (5.3.7): the flag is a 1-bit LEB128 number in 2.0, so 0x02 is
-   "integer too large" and 0x81 0x00 "integer representation too long". */
-static ox_error *read_limits(dec *d, ox_limits *l)
+/* limits (5.3.7): a flags byte (bit 0: a maximum follows; bit 2: 64-bit
+   addresses, memory64/table64, whose bounds are u64), the minimum and
+   maximum. Any other bit, or the flags written as a longer LEB128, is
+   malformed in 3.0; bit 1 would be a shared memory (threads, beyond 3.0). */
+static ox_error *read_limits(dec *d, ox_limits *l, bool memory)
 {
-    uint64_t flag;
-    TRY(ox_rd_uleb(&d->r, 1, &flag));
-    TRY(read_u32(d, &l->min));
-    l->has_max = flag == 1;
+    size_t at = d->r.pos;
+    uint8_t flags;
+    TRY(ox_rd_u8(&d->r, &flags));
+    if (memory && flags < 8 && (flags & 2))
+        return malformed(at, "malformed limits flags (a shared memory: the threads proposal "
+                             "is not supported)");
+    if (flags & ~5u)
+        return malformed(at, "malformed limits flags");
+    l->has_max = flags & 1;
+    l->is64 = flags & 4;
     l->max = 0;
+    unsigned bits = l->is64 ? 64 : 32;
+    TRY(ox_rd_uleb(&d->r, bits, &l->min));
     if (l->has_max)
-        TRY(read_u32(d, &l->max));
+        TRY(ox_rd_uleb(&d->r, bits, &l->max));
     return NULL;
 }
 
@@ -219,11 +229,11 @@ static ox_error *sec_import(dec *d)
             break;
         case OX_EXTERN_TABLE:
             TRY(read_reftype(d, &im->u.table.elem));
-            TRY(read_limits(d, &im->u.table.limits));
+            TRY(read_limits(d, &im->u.table.limits, false));
             m->nimport_tables++;
             break;
         case OX_EXTERN_MEMORY:
-            TRY(read_limits(d, &im->u.memory));
+            TRY(read_limits(d, &im->u.memory, true));
             m->nimport_mems++;
             break;
         case OX_EXTERN_GLOBAL:
@@ -254,7 +264,7 @@ static ox_error *sec_table(dec *d)
     TRY(dalloc(d, d->ndef_tables, sizeof *d->def_tables, &d->def_tables));
     for (uint32_t i = 0; i < d->ndef_tables; i++) {
         TRY(read_reftype(d, &d->def_tables[i].elem));
-        TRY(read_limits(d, &d->def_tables[i].limits));
+        TRY(read_limits(d, &d->def_tables[i].limits, false));
     }
     return NULL;
 }
@@ -264,7 +274,7 @@ static ox_error *sec_memory(dec *d)
     TRY(read_count(d, 1, &d->ndef_mems));
     TRY(dalloc(d, d->ndef_mems, sizeof *d->def_mems, &d->def_mems));
     for (uint32_t i = 0; i < d->ndef_mems; i++)
-        TRY(read_limits(d, &d->def_mems[i]));
+        TRY(read_limits(d, &d->def_mems[i], true));
     return NULL;
 }
 

@@ -16,9 +16,9 @@
 
 /* Extern subtyping for limits (spec §4.5.2.2): the actual object's current
    size and maximum must fit inside what the import declares. */
-static bool limits_match(uint32_t size, ox_limits actual, ox_limits want)
+static bool limits_match(uint64_t size, ox_limits actual, ox_limits want)
 {
-    if (size < want.min)
+    if (actual.is64 != want.is64 || size < want.min)
         return false;
     if (want.has_max && (!actual.has_max || actual.max > want.max))
         return false;
@@ -178,8 +178,9 @@ static ox_error *init_segments(ox_instance *inst)
         ox_elemrefs *er = &inst->elems[i];
         if (es->mode == OX_SEG_ACTIVE) {
             ox_table *t = inst->tables[es->table];
-            uint32_t off = ox_constexpr_eval(inst, &es->offset).i32;
-            if ((uint64_t)off + er->count > t->size)
+            ox_slot v = ox_constexpr_eval(inst, &es->offset);
+            uint64_t off = t->limits.is64 ? v.i64 : v.i32;
+            if (off > t->size || er->count > t->size - off)
                 return ox_trap_error(OX_TRAP_TABLE_OOB, inst, UINT32_MAX);
             if (er->count)
                 memcpy(t->elems + off, er->refs, er->count * sizeof *er->refs);
@@ -192,8 +193,9 @@ static ox_error *init_segments(ox_instance *inst)
         if (ds->mode != OX_SEG_ACTIVE)
             continue;
         ox_memory *mem = inst->mems[ds->memory];
-        uint32_t off = ox_constexpr_eval(inst, &ds->offset).i32;
-        if ((uint64_t)off + ds->data.len > mem->size)
+        ox_slot v = ox_constexpr_eval(inst, &ds->offset);
+        uint64_t off = mem->limits.is64 ? v.i64 : v.i32;
+        if (off > mem->size || ds->data.len > mem->size - off)
             return ox_trap_error(OX_TRAP_MEMORY_OOB, inst, UINT32_MAX);
         if (ds->data.len)
             memcpy(mem->data + off, m->bytes + ds->data.off, ds->data.len);

@@ -254,6 +254,12 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
         msize = mem ? mem->size : 0; \
     } while (0)
 
+/* Operand k of a bulk memory op whose `wide` word says which operands are
+   i64 (a 64-bit memory's addresses and lengths; code.h). */
+#define WIDE(k, wide) (((wide) >> (k)) & 1 ? S(k).i64 : (uint64_t)S(k).i32)
+/* Whether [a, a + n) leaves [0, size), without overflow for 64-bit a, n. */
+#define OUTSIDE(a, n, size) ((a) > (size) || (n) > (size) - (a))
+
 /* Effective address of a load/store with its bounds check, in 64-bit
    arithmetic so addr + offset + size cannot wrap. */
 #define EFFECTIVE(ea, addr, off, size) \
@@ -540,33 +546,36 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             NEXT(LEN(1));
         }
         vmcase(MEMORY_GROW) {
-            int64_t r = ox_memory_grow_raw(mem, S(1).i32);
-            S(0).i64 = (uint32_t)(int32_t)r;
+            uint32_t wide = W(2);
+            uint64_t delta = WIDE(1, wide);
+            int64_t r = delta > UINT32_MAX ? -1 : ox_memory_grow_raw(mem, (uint32_t)delta);
+            S(0).i64 = wide ? (uint64_t)r : (uint32_t)(int32_t)r;
             msize = mem->size;
-            NEXT(LEN(2));
+            NEXT(LEN(3));
         }
         vmcase(MEMORY_INIT) {
             const ox_module *m = inst->module;
-            uint32_t idx = W(0);
-            uint64_t d = S(1).i32, src = S(2).i32, n = S(3).i32;
+            uint32_t idx = W(0), wide = W(4);
+            uint64_t d = WIDE(1, wide), src = S(2).i32, n = S(3).i32;
             uint64_t len = inst->data_dropped[idx] ? 0 : m->datas[idx].data.len;
-            if (src + n > len || d + n > msize)
+            if (OUTSIDE(src, n, len) || OUTSIDE(d, n, msize))
                 TRAP(OX_TRAP_MEMORY_OOB);
             if (n)
                 memcpy(mbase + d, m->bytes + m->datas[idx].data.off + src, n);
-            NEXT(LEN(4));
+            NEXT(LEN(5));
         }
         vmcase(DATA_DROP) {
             inst->data_dropped[W(0)] = 1;
             NEXT(LEN(1));
         }
         vmcase(MEMORY_COPY) {
-            uint64_t d = S(0).i32, src = S(1).i32, n = S(2).i32;
-            if (src + n > msize || d + n > msize)
+            uint32_t wide = W(3);
+            uint64_t d = WIDE(0, wide), src = WIDE(1, wide), n = WIDE(2, wide);
+            if (OUTSIDE(src, n, msize) || OUTSIDE(d, n, msize))
                 TRAP(OX_TRAP_MEMORY_OOB);
             if (n)
                 memmove(mbase + d, mbase + src, n);
-            NEXT(LEN(3));
+            NEXT(LEN(4));
         }
         vmcase(MEM_SELECT) {
             mem = inst->mems[W(0)];
@@ -576,20 +585,33 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
         }
         vmcase(MEMORY_COPY_M) {
             const ox_memory *dm = inst->mems[W(3)], *sm = inst->mems[W(4)];
-            uint64_t d = S(0).i32, src = S(1).i32, n = S(2).i32;
-            if (src + n > sm->size || d + n > dm->size)
+            uint32_t wide = W(5);
+            uint64_t d = WIDE(0, wide), src = WIDE(1, wide), n = WIDE(2, wide);
+            if (OUTSIDE(src, n, sm->size) || OUTSIDE(d, n, dm->size))
                 TRAP(OX_TRAP_MEMORY_OOB);
             if (n)
                 memmove(dm->data + d, sm->data + src, n);
-            NEXT(LEN(5));
+            NEXT(LEN(6));
         }
         vmcase(MEMORY_FILL) {
-            uint64_t d = S(0).i32, n = S(2).i32;
-            if (d + n > msize)
+            uint32_t wide = W(3);
+            uint64_t d = WIDE(0, wide), n = WIDE(2, wide);
+            if (OUTSIDE(d, n, msize))
                 TRAP(OX_TRAP_MEMORY_OOB);
             if (n)
                 memset(mbase + d, (int)(uint8_t)S(1).i32, n);
-            NEXT(LEN(3));
+            NEXT(LEN(4));
+        }
+        vmcase(ADDR64) {
+            uint64_t off = W(2) | (uint64_t)W(3) << 32, ea = S(1).i64 + off;
+            if (ea < off || ea > UINT32_MAX)
+                TRAP(OX_TRAP_MEMORY_OOB);
+            S(0).i64 = ea;
+            NEXT(LEN(4));
+        }
+        vmcase(INDEX64) {
+            S(0).i64 = S(1).i64 > UINT32_MAX ? UINT32_MAX : S(1).i64;
+            NEXT(LEN(2));
         }
 
         vmcase(TABLE_GET) {
@@ -613,9 +635,12 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             NEXT(LEN(2));
         }
         vmcase(TABLE_GROW) {
-            int64_t r = ox_table_grow_raw(inst->tables[W(3)], S(2).i32, S(1).ref);
-            S(0).i64 = (uint32_t)(int32_t)r;
-            NEXT(LEN(4));
+            uint32_t wide = W(4);
+            uint64_t delta = wide ? S(2).i64 : S(2).i32;
+            int64_t r = delta > UINT32_MAX ? -1
+                                           : ox_table_grow_raw(inst->tables[W(3)], (uint32_t)delta, S(1).ref);
+            S(0).i64 = wide ? (uint64_t)r : (uint32_t)(int32_t)r;
+            NEXT(LEN(5));
         }
         vmcase(TABLE_FILL) {
             ox_table *t = inst->tables[W(0)];

@@ -11,26 +11,35 @@
 #include "platform.h"
 #include "runtime.h"
 
+/* Every memory's hard ceiling: 65536 pages (4 GiB), 64-bit ones included.
+   The interpreter relies on it: no memory is larger than 2^32 bytes, so a
+   64-bit address above 2^32 - 1 is out of bounds whatever the memory
+   (interp.c ADDR64). A 64-bit memory declaring more is instantiated with
+   this ceiling (memory.grow then fails, as the spec allows); one whose
+   minimum is larger cannot be instantiated. */
+#define MAX_PAGES 65536u
+
 /* The most pages this memory may ever have: its own maximum, capped by the
-   engine's limit. */
+   ceiling and the engine's limit. */
 static uint32_t effective_max(const ox_engine *e, ox_limits lim)
 {
-    uint32_t max = lim.has_max ? lim.max : 65536;
+    uint64_t max = lim.has_max && lim.max < MAX_PAGES ? lim.max : MAX_PAGES;
     if (max > e->cfg.max_memory_pages)
         max = e->cfg.max_memory_pages;
-    return max;
+    return (uint32_t)max;
 }
 
 ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out)
 {
     *out = NULL;
-    if (limits.min > 65536 || (limits.has_max && (limits.max > 65536 || limits.max < limits.min)))
-        return ox_error_new(OX_ERR_ARG, "memory limits %u..%u are not valid", limits.min,
-                            limits.max);
+    uint64_t bound = limits.is64 ? UINT64_C(1) << 48 : MAX_PAGES;
+    if (limits.min > bound || (limits.has_max && (limits.max > bound || limits.max < limits.min)))
+        return ox_error_new(OX_ERR_ARG, "memory limits %llu..%llu are not valid",
+                            (unsigned long long)limits.min, (unsigned long long)limits.max);
     uint32_t max = effective_max(s->engine, limits);
     if (limits.min > max)
-        return ox_error_new(OX_ERR_LIMIT,
-                            "memory of %u pages exceeds the limit of %u pages", limits.min, max);
+        return ox_error_new(OX_ERR_LIMIT, "memory of %llu pages exceeds the limit of %u pages",
+                            (unsigned long long)limits.min, max);
     ox_memory *m = calloc(1, sizeof *m);
     if (!m)
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
@@ -40,7 +49,7 @@ ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out)
         free(m);
         return ox_error_new(OX_ERR_NOMEM, "cannot reserve %u pages for a memory", max);
     }
-    m->pages = limits.min;
+    m->pages = (uint32_t)limits.min;
     m->size = (uint64_t)limits.min * OX_PAGE_SIZE;
     m->limits = limits;
     m->max_pages = max;

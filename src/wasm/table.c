@@ -18,30 +18,35 @@ ox_error *ox_table_new(ox_store *s, ox_valtype elem, ox_limits limits, ox_val in
         return ox_error_new(OX_ERR_ARG, "table initial value has type %s, expected %s",
                             ox_valtype_name(init.type), ox_valtype_name(elem));
     if (limits.has_max && limits.max < limits.min)
-        return ox_error_new(OX_ERR_ARG, "table limits %u..%u are not valid", limits.min,
-                            limits.max);
-    uint32_t max = limits.has_max ? limits.max : UINT32_MAX;
+        return ox_error_new(OX_ERR_ARG, "table limits %llu..%llu are not valid",
+                            (unsigned long long)limits.min, (unsigned long long)limits.max);
+    /* Below UINT32_MAX: the interpreter narrows a 64-bit index above
+       2^32 - 1 to UINT32_MAX (INDEX64), which must be out of bounds. */
+    uint64_t max = limits.has_max ? limits.max : UINT32_MAX - 1;
+    if (max > UINT32_MAX - 1)
+        max = UINT32_MAX - 1;
     if (max > s->engine->cfg.max_table_elems)
         max = s->engine->cfg.max_table_elems;
     if (limits.min > max)
-        return ox_error_new(OX_ERR_LIMIT, "table of %u elements exceeds the limit of %u",
-                            limits.min, max);
+        return ox_error_new(OX_ERR_LIMIT, "table of %llu elements exceeds the limit of %llu",
+                            (unsigned long long)limits.min, (unsigned long long)max);
     ox_table *t = calloc(1, sizeof *t);
     if (!t)
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
-    t->elems = calloc(limits.min ? limits.min : 1, sizeof *t->elems);
+    uint32_t min = (uint32_t)limits.min; /* at most max */
+    t->elems = calloc(min ? min : 1, sizeof *t->elems);
     if (!t->elems) {
         free(t);
-        return ox_error_new(OX_ERR_NOMEM, "out of memory for a table of %u elements", limits.min);
+        return ox_error_new(OX_ERR_NOMEM, "out of memory for a table of %u elements", min);
     }
     void *ref = ox_val_to_slot(&init).ref;
-    for (uint32_t i = 0; i < limits.min; i++)
+    for (uint32_t i = 0; i < min; i++)
         t->elems[i] = ref;
-    t->size = limits.min;
-    t->cap = limits.min ? limits.min : 1;
+    t->size = min;
+    t->cap = min ? min : 1;
     t->elem = elem;
     t->limits = limits;
-    t->max_elems = max;
+    t->max_elems = (uint32_t)max;
     ox_error *err = ox_ptrvec_push(&s->tables, t);
     if (err) {
         free(t->elems);

@@ -17,6 +17,7 @@
 #include "constexpr.h"
 
 #define MAX_PAGES 65536u /* 2^16 pages of 64 KiB: 4 GiB (3.2.7, memory types) */
+#define MAX_PAGES64 (UINT64_C(1) << 48) /* a 64-bit memory: 2^48 pages, 2^64 bytes */
 
 static ox_error *check_typeidx(const ox_module *m, uint32_t typeidx, const char *what,
                                uint32_t i)
@@ -34,8 +35,8 @@ static ox_error *check_limits(const ox_limits *l, uint64_t bound, const char *to
         return ox_err_at(OX_ERR_INVALID, -1, "%s (%s %u)", toobig, what, i);
     if (l->has_max && l->min > l->max)
         return ox_err_at(OX_ERR_INVALID, -1,
-                         "size minimum must not be greater than maximum (%s %u: %u > %u)", what,
-                         i, l->min, l->max);
+                         "size minimum must not be greater than maximum (%s %u: %llu > %llu)",
+                         what, i, (unsigned long long)l->min, (unsigned long long)l->max);
     return NULL;
 }
 
@@ -43,13 +44,17 @@ static ox_error *check_types_and_limits(const ox_module *m)
 {
     for (uint32_t i = 0; i < m->nfuncs; i++)
         TRY(check_typeidx(m, m->functypes[i], "function", i));
-    /* Table sizes are 32-bit numbers, so any limits are in range. */
+    /* Table sizes are 32- or 64-bit numbers as decoded, so any limits are
+       in range. */
     for (uint32_t i = 0; i < m->ntables; i++)
-        TRY(check_limits(&m->tables[i].limits, UINT32_MAX, "table size out of range", "table",
+        TRY(check_limits(&m->tables[i].limits, UINT64_MAX, "table size out of range", "table",
                          i));
     for (uint32_t i = 0; i < m->nmems; i++)
-        TRY(check_limits(&m->mems[i], MAX_PAGES,
-                         "memory size must be at most 65536 pages (4GiB)", "memory", i));
+        TRY(m->mems[i].is64
+                ? check_limits(&m->mems[i], MAX_PAGES64,
+                               "memory size must be at most 2^48 pages (2^64 bytes)", "memory", i)
+                : check_limits(&m->mems[i], MAX_PAGES,
+                               "memory size must be at most 65536 pages (4GiB)", "memory", i));
     return NULL; /* any number of memories (multi-memory, WebAssembly 3.0) */
 }
 
@@ -109,7 +114,8 @@ static ox_error *check_elems(ox_module *m)
                                  "type mismatch (element segment %u of %s for a table of %s)", i,
                                  ox_valtype_name(s->type),
                                  ox_valtype_name(m->tables[s->table].elem));
-            TRY(ox_constexpr_check(m, &s->offset, m->nglobals, OX_I32));
+            TRY(ox_constexpr_check(m, &s->offset, m->nglobals,
+                                   m->tables[s->table].limits.is64 ? OX_I64 : OX_I32));
         }
         for (uint32_t k = 0; k < s->count; k++) {
             if (s->items) {
@@ -135,7 +141,8 @@ static ox_error *check_datas(ox_module *m)
         if (s->memory >= m->nmems)
             return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
                              "unknown memory %u (data segment %u)", s->memory, i);
-        TRY(ox_constexpr_check(m, &s->offset, m->nglobals, OX_I32));
+        TRY(ox_constexpr_check(m, &s->offset, m->nglobals,
+                               m->mems[s->memory].is64 ? OX_I64 : OX_I32));
     }
     return NULL;
 }

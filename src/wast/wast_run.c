@@ -86,6 +86,7 @@ static void read_module(script *s, modsrc *ms)
     wat_ctx *c = &s->c;
     memset(ms, 0, sizeof *ms);
     ms->bin.slot = -1;
+    size_t start = c->pos;
     wat_expect_lpar(c);
     wat_expect_kw(c, "module");
     if (wat_is_kw(c, wat_peek(c), "definition")) {
@@ -112,7 +113,24 @@ static void read_module(script *s, modsrc *ms)
             free(bin);
         }
     } else {
-        wat_module(c, true, &ms->bin);
+        /* Text that is well-formed but invalid (wat_invalid: a 32-bit limit
+           beyond 32 bits) is the module's error, as a quoted module's is;
+           anything else fails the command. */
+        jmp_buf outer;
+        memcpy(outer, c->fail, sizeof outer);
+        if (setjmp(c->fail)) {
+            memcpy(c->fail, outer, sizeof outer);
+            if (ox_error_code(c->err) != OX_ERR_INVALID)
+                longjmp(c->fail, 1);
+            ms->text_err = c->err;
+            c->err = NULL;
+            c->pos = start;
+            wat_skip_sexpr(c);
+            c->pos--; /* at the module's ')' */
+        } else {
+            wat_module(c, true, &ms->bin);
+            memcpy(c->fail, outer, sizeof outer);
+        }
     }
     wat_expect_rpar(c);
 }

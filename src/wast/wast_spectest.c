@@ -90,12 +90,16 @@ ox_error *oxw_define_spectest(ox_linker *linker, ox_store *store, bool verbose)
     ox_val null_ref;
     memset(&null_ref, 0, sizeof null_ref);
     null_ref.type = OX_FUNCREF;
-    if ((err = ox_table_new(store, OX_FUNCREF, (ox_limits){10, 20, true}, null_ref, &t)))
+    if ((err = ox_table_new(store, OX_FUNCREF, (ox_limits){10, 20, true, false}, null_ref, &t)))
         return err;
     if ((err = define(linker, "table", (ox_extern){.kind = OX_EXTERN_TABLE, .of.table = t})))
         return err;
+    if ((err = ox_table_new(store, OX_FUNCREF, (ox_limits){10, 20, true, true}, null_ref, &t)))
+        return err;
+    if ((err = define(linker, "table64", (ox_extern){.kind = OX_EXTERN_TABLE, .of.table = t})))
+        return err;
     ox_memory *m;
-    if ((err = ox_memory_new(store, (ox_limits){1, 2, true}, &m)))
+    if ((err = ox_memory_new(store, (ox_limits){1, 2, true, false}, &m)))
         return err;
     return define(linker, "memory", (ox_extern){.kind = OX_EXTERN_MEMORY, .of.memory = m});
 }

@@ -75,6 +75,14 @@ _Noreturn void wat_fail(wat_ctx *c, const wat_token *t, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* The same for text that is well-formed but names an invalid module,
+   where the binary format cannot say so (a 32-bit limit above 2^32 - 1):
+   an OX_ERR_INVALID error. */
+_Noreturn void wat_invalid(wat_ctx *c, const wat_token *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* Line and column (1-based) of a byte offset. */
 void wat_linecol(wat_ctx *c, size_t off, unsigned *line, unsigned *col);
 

@@ -132,14 +132,16 @@ static void memarg(wat_ctx *c, wat_mod *m, const ox_opinfo *oi, wat_buf *out, bo
                                             !memcmp(c->src + t2->off, "align=", 6)))));
     uint32_t mem = has_mem ? wat_index(c, m, NS_MEM) : 0;
     t = wat_peek(c);
+    /* Offsets and alignments of up to 64 bits: validation refuses an offset
+       above 2^32 - 1 for a 32-bit memory, or an alignment above natural. */
     if (t->kind == WT_KEYWORD && t->len > 7 && !memcmp(c->src + t->off, "offset=", 7)) {
-        if (!wat_parse_uint_text(c->src + t->off + 7, t->len - 7, 32, &offset))
-            wat_fail(c, t, "malformed memory offset (an unsigned 32-bit integer)");
+        if (!wat_parse_uint_text(c->src + t->off + 7, t->len - 7, 64, &offset))
+            wat_fail(c, t, "malformed memory offset (an unsigned 64-bit integer)");
         c->pos++;
         t = wat_peek(c);
     }
     if (t->kind == WT_KEYWORD && t->len > 6 && !memcmp(c->src + t->off, "align=", 6)) {
-        if (!wat_parse_uint_text(c->src + t->off + 6, t->len - 6, 32, &align) || !align ||
+        if (!wat_parse_uint_text(c->src + t->off + 6, t->len - 6, 64, &align) || !align ||
             (align & (align - 1)))
             wat_fail(c, t, "malformed alignment (a power of two)");
         c->pos++;

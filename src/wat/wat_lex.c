@@ -181,13 +181,14 @@ void wat_linecol(wat_ctx *c, size_t off, unsigned *line, unsigned *col)
     *col = (unsigned)(off - c->lines[lo] + 1);
 }
 
-static _Noreturn void vfail_at(wat_ctx *c, size_t off, const char *fmt, va_list ap)
+static _Noreturn void vfail_at(wat_ctx *c, ox_errcode code, size_t off, const char *fmt,
+                               va_list ap)
 {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     unsigned line, col;
     wat_linecol(c, off, &line, &col);
-    c->err = ox_error_new(OX_ERR_MALFORMED, "%u:%u: %s", line, col, msg);
+    c->err = ox_error_new(code, "%u:%u: %s", line, col, msg);
     longjmp(c->fail, 1);
 }
 
@@ -195,7 +196,7 @@ static _Noreturn void fail_at(wat_ctx *c, size_t off, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vfail_at(c, off, fmt, ap);
+    vfail_at(c, OX_ERR_MALFORMED, off, fmt, ap);
 }
 
 void wat_fail(wat_ctx *c, const wat_token *t, const char *fmt, ...)
@@ -204,7 +205,16 @@ void wat_fail(wat_ctx *c, const wat_token *t, const char *fmt, ...)
         t = wat_peek(c);
     va_list ap;
     va_start(ap, fmt);
-    vfail_at(c, t->off, fmt, ap);
+    vfail_at(c, OX_ERR_MALFORMED, t->off, fmt, ap);
+}
+
+void wat_invalid(wat_ctx *c, const wat_token *t, const char *fmt, ...)
+{
+    if (!t)
+        t = wat_peek(c);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(c, OX_ERR_INVALID, t->off, fmt, ap);
 }
 
 const char *wat_tok_text(const wat_ctx *c, const wat_token *t, char *buf, size_t len)

@@ -108,6 +108,7 @@ static void pass_one(wat_ctx *c, wat_mod *m)
                 wat_fail(c, kw, "import after %s", wat_space_name[first_def]);
             c->pos += 2;
             define(c, m, (enum wat_space)dns, wat_peek(c));
+
         } else if (wat_is_kw(c, kw, "elem") || wat_is_kw(c, kw, "data")) {
             define(c, m, wat_is_kw(c, kw, "elem") ? NS_ELEM : NS_DATA, wat_peek(c));
         } else if (!wat_is_kw(c, kw, "export") && !wat_is_kw(c, kw, "start")) {
@@ -161,16 +162,41 @@ static bool inline_import(wat_ctx *c, wat_mod *m, uint8_t kind)
     return true;
 }
 
-static void limits(wat_ctx *c, wat_buf *b)
+/* A memory's or table's address type, i32 (the default) or i64
+   (memory64, table64): whether it is i64. */
+static bool addr64(wat_ctx *c)
 {
-    uint64_t min = wat_uint(c, wat_next(c), 32);
+    const wat_token *t = wat_peek(c);
+    bool is64 = wat_is_kw(c, t, "i64");
+    if (is64 || wat_is_kw(c, t, "i32"))
+        c->pos++;
+    return is64;
+}
+
+/* One bound of the limits of a memory or table: a 64-bit number, which
+   for a 32-bit one must fit 32 bits (the binary format could not say it). */
+static uint64_t bound(wat_ctx *c, bool is64, bool memory)
+{
+    const wat_token *t = wat_next(c);
+    uint64_t v = wat_uint(c, t, 64);
+    if (!is64 && v > UINT32_MAX)
+        wat_invalid(c, t, memory ? "memory size must be at most 65536 pages (4GiB)"
+                                 : "table size out of range (a 32-bit table)");
+    return v;
+}
+
+/* limits of 32- or 64-bit numbers; flag bit 2 marks 64-bit addresses. */
+static void limits(wat_ctx *c, wat_buf *b, bool is64, bool memory)
+{
+    uint8_t flag = is64 ? 0x04 : 0x00;
+    uint64_t min = bound(c, is64, memory);
     if (wat_peek(c)->kind == WT_NUM) {
-        uint64_t max = wat_uint(c, wat_next(c), 32);
-        wat_buf_byte(c, b, 0x01);
+        uint64_t max = bound(c, is64, memory);
+        wat_buf_byte(c, b, flag | 0x01);
         wat_buf_u32(c, b, min);
         wat_buf_u32(c, b, max);
     } else {
-        wat_buf_byte(c, b, 0x00);
+        wat_buf_byte(c, b, flag);
         wat_buf_u32(c, b, min);
     }
 }
@@ -329,9 +355,11 @@ static void elem_segment(wat_ctx *c, wat_mod *m, int mode, uint32_t table, const
     m->nitems[SEC_ELEM]++;
 }
 
-static void offset_i32_0(wat_ctx *c, wat_buf *b)
+/* The offset of an inline segment: (i32.const 0), or (i64.const 0) for a
+   64-bit memory or table. */
+static void offset_zero(wat_ctx *c, wat_buf *b, bool is64)
 {
-    static const uint8_t zero[] = {0x41, 0x00, 0x0B};
+    const uint8_t zero[] = {is64 ? 0x42 : 0x41, 0x00, 0x0B};
     wat_buf_put(c, b, zero, sizeof zero);
 }
 
@@ -344,15 +372,16 @@ static void table_field(wat_ctx *c, wat_mod *m)
     if (inline_import(c, m, 0x01)) {
         b = &m->sec[SEC_IMPORT];
         wat_buf lim = {.slot = -1};
-        limits(c, &lim);
+        limits(c, &lim, addr64(c), false);
         wat_buf_byte(c, b, wat_reftype(c, false));
         wat_buf_put(c, b, lim.p, lim.n);
         return;
     }
     m->nitems[SEC_TABLE]++;
+    bool is64 = addr64(c);
     if (wat_peek(c)->kind == WT_NUM) {
         wat_buf lim = {.slot = -1};
-        limits(c, &lim);
+        limits(c, &lim, is64, false);
         wat_buf_byte(c, b, wat_reftype(c, false));
         wat_buf_put(c, b, lim.p, lim.n);
         if (wat_peek(c)->kind != WT_RPAR)
@@ -369,11 +398,11 @@ static void table_field(wat_ctx *c, wat_mod *m)
     uint32_t n = elem_items(c, m, exprs, &items);
     wat_expect_rpar(c);
     wat_buf_byte(c, b, type);
-    wat_buf_byte(c, b, 0x01);
+    wat_buf_byte(c, b, is64 ? 0x05 : 0x01);
     wat_buf_u32(c, b, n);
     wat_buf_u32(c, b, n);
     wat_buf off = {.slot = -1};
-    offset_i32_0(c, &off);
+    offset_zero(c, &off, is64);
     m->next[NS_ELEM]++;
     elem_segment(c, m, SEG_ACTIVE, idx, &off, exprs, type, &items);
 }
@@ -407,30 +436,28 @@ static void memory_field(wat_ctx *c, wat_mod *m)
     uint32_t idx = m->next[NS_MEM]++;
     inline_exports(c, m, 0x02, idx);
     if (inline_import(c, m, 0x02)) {
-        limits(c, &m->sec[SEC_IMPORT]);
+        limits(c, &m->sec[SEC_IMPORT], addr64(c), true);
         return;
     }
     wat_buf *b = &m->sec[SEC_MEM];
     m->nitems[SEC_MEM]++;
+    bool is64 = addr64(c);
     if (wat_at_form(c, "data")) {
         c->pos += 2;
         wat_buf bytes = {.slot = -1};
         strings(c, &bytes);
         wat_expect_rpar(c);
         uint64_t pages = (bytes.n + OX_PAGE_SIZE - 1) / OX_PAGE_SIZE;
-        wat_buf_byte(c, b, 0x01);
+        wat_buf_byte(c, b, is64 ? 0x05 : 0x01);
         wat_buf_u32(c, b, pages);
         wat_buf_u32(c, b, pages);
         wat_buf off = {.slot = -1};
-        offset_i32_0(c, &off);
+        offset_zero(c, &off, is64);
         m->next[NS_DATA]++;
         data_segment(c, m, SEG_ACTIVE, idx, &off, &bytes);
         return;
     }
-    const wat_token *t = wat_peek(c);
-    if (wat_is_kw(c, t, "i64") || wat_is_kw(c, t, "i32"))
-        wat_fail(c, t, "memory address types are not supported yet (memory64, WebAssembly 3.0)");
-    limits(c, b);
+    limits(c, b, is64, true);
     if (wat_is_kw(c, wat_peek(c), "shared"))
         wat_fail(c, NULL, "shared memories are not supported (threads proposal)");
 }
@@ -473,11 +500,11 @@ static void import_field(wat_ctx *c, wat_mod *m)
         wat_buf_u32(c, b, t);
     } else if (ns == NS_TABLE) {
         wat_buf lim = {.slot = -1};
-        limits(c, &lim);
+        limits(c, &lim, addr64(c), false);
         wat_buf_byte(c, b, wat_reftype(c, false));
         wat_buf_put(c, b, lim.p, lim.n);
     } else if (ns == NS_MEM) {
-        limits(c, b);
+        limits(c, b, addr64(c), true);
     } else {
         globaltype(c, b);
     }

@@ -100,9 +100,11 @@ static void valtypes(FILE *out, const char *kw, const ox_valtype *t, uint32_t n)
 
 static void limits(FILE *out, ox_limits l)
 {
-    fprintf(out, " %" PRIu32, l.min);
+    if (l.is64)
+        fputs(" i64", out);
+    fprintf(out, " %" PRIu64, l.min);
     if (l.has_max)
-        fprintf(out, " %" PRIu32, l.max);
+        fprintf(out, " %" PRIu64, l.max);
 }
 
 /* ---- Instructions ----------------------------------------------------------- */

@@ -451,6 +451,15 @@ static void resource_limits_stop_runaway_guests(void)
     CHECK(call0(ex, "grow", 10) == -1); /* refused, not a crash or a trap */
     CHECK(call0(ex, "grow", 1) == 3);   /* up to the limit */
     oxk_executor_free(ex);
+
+    /* the same limit holds for a 64-bit memory (memory64) */
+    ex = load_with("grow64", &o);
+    CHECK(call0(ex, "grow", 2) == 1);
+    CHECK(call0(ex, "grow", 10) == -1);
+    CHECK(call0(ex, "grow", 1) == 3);
+    CHECK(call0(ex, "grow", 1) == -1);
+    CHECK(call0(ex, "last", 200) == 200); /* the last byte of the 4 pages */
+    oxk_executor_free(ex);
 }
 
 typedef struct {

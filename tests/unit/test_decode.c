@@ -60,8 +60,15 @@ static const binary_case cases[] = {
     {H "060a017f004180808080780b", OX_OK, NULL}, /* INT32_MIN */
     {H "060f017e0042ffffffffffffffffff010b", OX_ERR_MALFORMED, "integer too large"},
     {H "060f017e0042ffffffffffffffffff7f0b", OX_OK, NULL}, /* -1 in 10 bytes */
-    {H "0503010200", OX_ERR_MALFORMED, "integer too large"}, /* limits flag 2 */
-    {H "05050181000000", OX_ERR_MALFORMED, "integer representation too long"},
+    /* limits flags: one byte since 3.0 (bit 1, a shared memory, is threads) */
+    {H "0503010200", OX_ERR_MALFORMED, "malformed limits flags"},
+    {H "05050181000000", OX_ERR_MALFORMED, "malformed limits flags"},
+    {H "0502010800", OX_ERR_MALFORMED, "malformed limits flags"},
+    {H "0403017008", OX_ERR_MALFORMED, "malformed limits flags"},
+    /* 64-bit memories and tables: u64 limits, a memory of at most 2^48 pages */
+    {H "050401050102", OX_OK, NULL},
+    {H "0509010481808080808040", OX_ERR_INVALID, "memory size must be at most 2^48 pages"},
+    {H "040e01700500ffffffffffffffffff01", OX_OK, NULL},
     {H "010501e07f0000", OX_ERR_MALFORMED, "integer representation too long"},
     /* types and kinds */
     {H "010401610000", OX_ERR_MALFORMED, "malformed function type"},
