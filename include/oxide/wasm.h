@@ -1,8 +1,9 @@
 /*
  * oxide/wasm.h — the Oxide WebAssembly engine's embedding API.
  *
- * The engine decodes, validates, compiles and runs WebAssembly 2.0 modules,
- * given in the binary format or in the text format (WAT).
+ * The engine decodes, validates, compiles and runs WebAssembly modules (2.0
+ * and the parts of 3.0 docs/engine.md lists), given in the binary format or
+ * in the text format (WAT).
  * It knows nothing of the Oxide kernel; any C program can embed it.
  *
  * Objects and who owns them
@@ -49,6 +50,7 @@ typedef struct ox_func ox_func;
 typedef struct ox_memory ox_memory;
 typedef struct ox_table ox_table;
 typedef struct ox_global ox_global;
+typedef struct ox_tag ox_tag;
 typedef struct ox_error ox_error;
 typedef struct ox_caller ox_caller;
 
@@ -64,6 +66,7 @@ enum {
     OX_V128 = 0x7B,
     OX_FUNCREF = 0x70,
     OX_EXTERNREF = 0x6F,
+    OX_EXNREF = 0x69,   /* an exception (exception handling, 3.0) */
 };
 
 /* "i32", "funcref", ...; "?" for anything else. */
@@ -90,9 +93,10 @@ typedef enum ox_extern_kind {
     OX_EXTERN_TABLE = 1,
     OX_EXTERN_MEMORY = 2,
     OX_EXTERN_GLOBAL = 3,
+    OX_EXTERN_TAG = 4,  /* an exception tag (exception handling, 3.0) */
 } ox_extern_kind;
 
-/* "func", "table", "memory", "global". */
+/* "func", "table", "memory", "global", "tag". */
 OX_API const char *ox_extern_kind_name(ox_extern_kind k);
 
 typedef struct ox_externtype {
@@ -102,6 +106,7 @@ typedef struct ox_externtype {
         struct { ox_valtype elem; ox_limits limits; } table;
         ox_limits memory; /* in 64 KiB pages */
         struct { ox_valtype type; bool mutable_; } global;
+        ox_functype tag;  /* params: the exception's values; no results */
     } u;
 } ox_externtype;
 
@@ -117,6 +122,7 @@ typedef struct ox_val {
         uint8_t v128[16];
         ox_func *funcref;  /* NULL is ref.null func */
         void *externref;   /* NULL is ref.null extern */
+        void *exnref;      /* an exception, owned by its store; NULL is ref.null exn */
     } of;
 } ox_val;
 
@@ -142,6 +148,8 @@ typedef enum ox_errcode {
     OX_ERR_UNSUPPORTED,   /* valid WebAssembly that uses a feature the engine
                              does not have yet (e.g. SIMD's v128): refused,
                              never approximated */
+    OX_ERR_EXCEPTION,     /* a WebAssembly exception nothing caught; see
+                             ox_error_exception_tag() */
 } ox_errcode;
 
 typedef enum ox_trap {
@@ -160,6 +168,7 @@ typedef enum ox_trap {
     OX_TRAP_INTERRUPTED,          /* "interrupted" */
     OX_TRAP_HOST,                 /* a host function failed */
     OX_TRAP_DEADLINE,             /* "deadline exceeded" (ox_store_set_timeout) */
+    OX_TRAP_NULL_EXCEPTION,       /* "null exception reference" (throw_ref) */
 } ox_trap;
 
 /* The spec's wording for a trap kind. */
@@ -171,6 +180,10 @@ OX_API ox_errcode ox_error_code(const ox_error *e);
 OX_API const char *ox_error_message(const ox_error *e);
 OX_API ox_trap ox_error_trap(const ox_error *e);        /* OX_TRAP_NONE unless a trap */
 OX_API int ox_error_exit_status(const ox_error *e);     /* for OX_ERR_EXIT */
+/* For OX_ERR_EXCEPTION: the exception's tag (valid while its store lives),
+   else NULL. A host function that returns such an error (say, from a
+   nested ox_func_call) rethrows the exception into its wasm caller. */
+OX_API ox_tag *ox_error_exception_tag(const ox_error *e);
 /* Byte offset in the module binary for MALFORMED/INVALID, else -1. */
 OX_API int64_t ox_error_offset(const ox_error *e);
 /* Name (from the name section) or "func[N]" of the function that trapped;
@@ -265,6 +278,7 @@ typedef struct ox_extern {
         ox_table *table;
         ox_memory *memory;
         ox_global *global;
+        ox_tag *tag;
     } of;
 } ox_extern;
 
@@ -380,6 +394,13 @@ OX_API ox_valtype ox_global_type(const ox_global *g);
 OX_API bool ox_global_mutable(const ox_global *g);
 OX_API ox_val ox_global_get(const ox_global *g);
 OX_API ox_error *ox_global_set(ox_global *g, ox_val v); /* error if immutable or mistyped */
+
+/* ---- Tags (exception handling) ---------------------------------------- */
+
+/* A new tag whose exceptions carry values of type->params (type->nresults
+   must be 0; `type` is copied). Tags are compared by identity. */
+OX_API ox_error *ox_tag_new(ox_store *s, const ox_functype *type, ox_tag **out);
+OX_API const ox_functype *ox_tag_type(const ox_tag *t);
 
 #ifdef __cplusplus
 }

@@ -212,6 +212,8 @@ wasm_externtype_t *oxc_externtype_from(const ox_externtype *e)
         wasm_limits_t l = limits_from(e->u.memory);
         return (wasm_externtype_t *)wasm_memorytype_new(&l);
     }
+    case OX_EXTERN_TAG: /* no such kind in the standard API (wasm_module_new refuses them) */
+        break;
     }
     return NULL;
 }

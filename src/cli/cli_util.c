@@ -337,6 +337,12 @@ void cli_format_externtype(const ox_externtype *t, char *buf, size_t len)
         snprintf(buf, len, "global %s%s", t->u.global.mutable_ ? "mut " : "",
                  ox_valtype_name(t->u.global.type));
         return;
+    case OX_EXTERN_TAG: {
+        char ft[512];
+        cli_format_functype(&t->u.tag, ft, sizeof ft);
+        snprintf(buf, len, "tag %s", ft);
+        return;
+    }
     }
     snprintf(buf, len, "?(kind %d)", (int)t->kind);
 }

@@ -117,11 +117,20 @@ void ox_store_free(ox_store *s)
         free(s->globals.v[i]);
     for (size_t i = 0; i < s->types.n; i++)
         free(s->types.v[i]);
+    for (size_t i = 0; i < s->tags.n; i++) {
+        ox_tag *t = s->tags.v[i];
+        free((void *)t->type);
+        free(t);
+    }
+    for (size_t i = 0; i < s->exns.n; i++)
+        free(s->exns.v[i]);
     free(s->instances.v);
     free(s->funcs.v);
     free(s->memories.v);
     free(s->tables.v);
     free(s->globals.v);
     free(s->types.v);
+    free(s->tags.v);
+    free(s->exns.v);
     free(s);
 }

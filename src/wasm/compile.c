@@ -38,16 +38,12 @@
 
 #include "compile_stack.h"
 
-static bool is_valtype(uint8_t b)
-{
-    return b == OX_I32 || b == OX_I64 || b == OX_F32 || b == OX_F64 || b == OX_V128 ||
-           b == OX_FUNCREF || b == OX_EXTERNREF;
-}
+static bool is_valtype(uint8_t b) { return ox_is_valtype(b); }
 static bool bad_valtype(cc *c) { return oxc_malformed(c, "malformed value type"); }
 
 typedef oxc_imm imm; /* an instruction's immediates (compile.h) */
 
-static bool is_ref(ox_valtype t) { return t == OX_FUNCREF || t == OX_EXTERNREF; }
+static bool is_ref(ox_valtype t) { return ox_is_reftype(t); }
 
 /* ---- block types and labels ------------------------------------------- */
 

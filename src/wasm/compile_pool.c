@@ -299,7 +299,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
         case K_BLOCK: /* 0x40, a value type or an s33 type index */
             if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
                                 *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_V128 ||
-                                *s.p == OX_FUNCREF || *s.p == OX_EXTERNREF))
+                                ox_is_reftype(*s.p)))
                 s.p++;
             else
                 ok = skip_leb(&s);

@@ -180,7 +180,7 @@ bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
         uint8_t t = 0;
         if (!oxc_rd_byte(c, &t))
             return false;
-        if (t != OX_FUNCREF && t != OX_EXTERNREF)
+        if (!ox_is_reftype(t))
             return oxc_malformed(c, "malformed reference type");
         im->a = t;
         return true;

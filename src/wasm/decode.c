@@ -29,18 +29,19 @@
 /* Section ids (5.5.2). */
 enum {
     SEC_CUSTOM = 0, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
-    SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_COUNT
+    SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_TAG, SEC_COUNT
 };
 
 /* Where each section id may appear: custom sections anywhere, the others in
    this order at most once (5.5.2); the data count section sits between the
-   element and code sections. */
+   element and code sections, the tag section (exception handling, 3.0)
+   between the memory and global sections. */
 static int section_rank(uint8_t id)
 {
     static const int rank[SEC_COUNT] = {
         [SEC_TYPE] = 1, [SEC_IMPORT] = 2, [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
-        [SEC_MEMORY] = 5, [SEC_GLOBAL] = 6, [SEC_EXPORT] = 7, [SEC_START] = 8,
-        [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11, [SEC_DATA] = 12,
+        [SEC_MEMORY] = 5, [SEC_TAG] = 6, [SEC_GLOBAL] = 7, [SEC_EXPORT] = 8, [SEC_START] = 9,
+        [SEC_ELEMENT] = 10, [SEC_DATACOUNT] = 11, [SEC_CODE] = 12, [SEC_DATA] = 13,
     };
     return rank[id];
 }
@@ -50,8 +51,9 @@ typedef struct dec {
     ox_reader r;        /* the section being decoded */
     uint64_t budget;    /* bytes we may still allocate; UINT64_MAX = unlimited */
     /* Definitions (not imports) until finish() merges them. */
-    uint32_t ndef_funcs, ndef_tables, ndef_mems, ndef_globals;
+    uint32_t ndef_funcs, ndef_tables, ndef_mems, ndef_globals, ndef_tags;
     uint32_t *def_functypes;
+    uint32_t *def_tags;
     ox_tabledef *def_tables;
     ox_limits *def_mems;
     ox_globaldef *def_globals;
@@ -123,11 +125,7 @@ static ox_error *read_name(dec *d, ox_name *out)
 
 static ox_error *type_byte(dec *d, uint8_t *b) { return ox_rd_typebyte(&d->r, b); }
 
-static bool is_valtype(uint8_t b)
-{
-    return b == OX_I32 || b == OX_I64 || b == OX_F32 || b == OX_F64 || b == OX_V128 ||
-           b == OX_FUNCREF || b == OX_EXTERNREF;
-}
+static bool is_valtype(uint8_t b) { return ox_is_valtype(b); }
 
 static ox_error *read_valtype(dec *d, ox_valtype *t)
 {
@@ -211,6 +209,17 @@ static ox_error *sec_type(dec *d)
     return NULL;
 }
 
+/* A tag type (exception handling): attribute 0x00 (an exception), then
+   the index of its function type. */
+static ox_error *read_tagtype(dec *d, uint32_t *typeidx)
+{
+    uint8_t attr;
+    TRY(ox_rd_u8(&d->r, &attr));
+    if (attr != 0)
+        return malformed(d->r.pos - 1, "malformed tag attribute");
+    return read_u32(d, typeidx);
+}
+
 static ox_error *sec_import(dec *d)
 {
     ox_module *m = d->m;
@@ -239,6 +248,10 @@ static ox_error *sec_import(dec *d)
         case OX_EXTERN_GLOBAL:
             TRY(read_globaltype(d, &im->u.global.type, &im->u.global.mutable_));
             m->nimport_globals++;
+            break;
+        case OX_EXTERN_TAG:
+            TRY(read_tagtype(d, &im->u.typeidx));
+            m->nimport_tags++;
             break;
         default:
             return malformed(d->r.pos - 1, "malformed import kind");
@@ -278,6 +291,15 @@ static ox_error *sec_memory(dec *d)
     return NULL;
 }
 
+static ox_error *sec_tag(dec *d)
+{
+    TRY(read_count(d, 1, &d->ndef_tags));
+    TRY(dalloc(d, d->ndef_tags, sizeof *d->def_tags, &d->def_tags));
+    for (uint32_t i = 0; i < d->ndef_tags; i++)
+        TRY(read_tagtype(d, &d->def_tags[i]));
+    return NULL;
+}
+
 static ox_error *sec_global(dec *d)
 {
     TRY(read_count(d, 1, &d->ndef_globals));
@@ -300,7 +322,7 @@ static ox_error *sec_export(dec *d)
         TRY(read_name(d, &ex->name));
         uint8_t kind;
         TRY(ox_rd_u8(&d->r, &kind));
-        if (kind > OX_EXTERN_GLOBAL)
+        if (kind > OX_EXTERN_TAG)
             return malformed(d->r.pos - 1, "malformed export kind");
         ex->kind = (ox_extern_kind)kind;
         TRY(read_u32(d, &ex->index));
@@ -562,8 +584,12 @@ static ox_error *finish(dec *d)
     uint64_t nt = (uint64_t)m->nimport_tables + d->ndef_tables;
     uint64_t nm = (uint64_t)m->nimport_mems + d->ndef_mems;
     uint64_t ng = (uint64_t)m->nimport_globals + d->ndef_globals;
-    if (nf > UINT32_MAX || nt > UINT32_MAX || nm > UINT32_MAX || ng > UINT32_MAX)
+    uint64_t ntg = (uint64_t)m->nimport_tags + d->ndef_tags;
+    if (nf > UINT32_MAX || nt > UINT32_MAX || nm > UINT32_MAX || ng > UINT32_MAX ||
+        ntg > UINT32_MAX)
         return malformed(at, "too many definitions");
+    m->ntags = (uint32_t)ntg;
+    TRY(dalloc(d, m->ntags, sizeof *m->tagtypes, &m->tagtypes));
     m->nfuncs = (uint32_t)nf;
     m->ntables = (uint32_t)nt;
     m->nmems = (uint32_t)nm;
@@ -573,7 +599,7 @@ static ox_error *finish(dec *d)
     TRY(dalloc(d, m->nmems, sizeof *m->mems, &m->mems));
     TRY(dalloc(d, m->nglobals, sizeof *m->globals, &m->globals));
     TRY(dalloc(d, m->nfuncs, sizeof *m->func_declared, &m->func_declared));
-    uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+    uint32_t fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const ox_import *im = &m->imports[i];
         switch (im->kind) {
@@ -587,6 +613,7 @@ static ox_error *finish(dec *d)
             m->globals[gi].type = im->u.global.type;
             m->globals[gi++].mutable_ = im->u.global.mutable_;
             break;
+        case OX_EXTERN_TAG: m->tagtypes[tgi++] = im->u.typeidx; break;
         }
     }
     if (d->ndef_funcs)
@@ -597,6 +624,8 @@ static ox_error *finish(dec *d)
         memcpy(m->mems + mi, d->def_mems, d->ndef_mems * sizeof *m->mems);
     if (d->ndef_globals)
         memcpy(m->globals + gi, d->def_globals, d->ndef_globals * sizeof *m->globals);
+    if (d->ndef_tags)
+        memcpy(m->tagtypes + tgi, d->def_tags, d->ndef_tags * sizeof *m->tagtypes);
     if (d->has_names) {
         ox_error *err = parse_func_names(d);
         if (err) {
@@ -664,6 +693,7 @@ static ox_error *decode_module(dec *d)
         case SEC_CODE: TRY(sec_code(d)); break;
         case SEC_DATA: TRY(sec_data(d)); break;
         case SEC_DATACOUNT: TRY(sec_datacount(d)); break;
+        case SEC_TAG: TRY(sec_tag(d)); break;
         }
         if (d->r.pos != end)
             return ox_err_at(OX_ERR_MALFORMED, (int64_t)d->r.pos,
@@ -700,6 +730,7 @@ ox_error *ox_decode(ox_engine *e, uint8_t *bytes, size_t len, ox_module **out)
     free(d.def_tables);
     free(d.def_mems);
     free(d.def_globals);
+    free(d.def_tags);
     if (err) {
         /* funcs[] beyond the bodies read are zeroed, so destroy is safe. */
         ox_module_destroy(m);
@@ -730,6 +761,7 @@ void ox_module_destroy(ox_module *m)
     free(m->tables);
     free(m->mems);
     free(m->globals);
+    free(m->tagtypes);
     for (uint32_t i = 0; i < m->nexports && m->exports; i++)
         free_name(&m->exports[i].name);
     free(m->exports);

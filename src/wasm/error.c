@@ -19,10 +19,12 @@ struct ox_error {
     int64_t offset;
     char *func;
     char *msg;
+    ox_exn *exn;   /* OX_ERR_EXCEPTION: the exception */
+    bool owns_exn; /* ... which this error frees */
 };
 
 static struct ox_error oom_error = {
-    OX_ERR_NOMEM, OX_TRAP_NONE, 0, -1, NULL, (char *)"out of memory",
+    OX_ERR_NOMEM, OX_TRAP_NONE, 0, -1, NULL, (char *)"out of memory", NULL, false,
 };
 
 static ox_error *ox_err_at_prefixed(ox_error *e, const char *what);
@@ -110,6 +112,7 @@ const char *ox_trap_message(ox_trap t)
     case OX_TRAP_INTERRUPTED: return "interrupted";
     case OX_TRAP_HOST: return "host function failed";
     case OX_TRAP_DEADLINE: return "deadline exceeded";
+    case OX_TRAP_NULL_EXCEPTION: return "null exception reference";
     }
     return "unknown trap";
 }
@@ -132,7 +135,7 @@ ox_error *ox_trap_error_named(ox_trap kind, const char *func)
 ox_error *ox_trap_from_host(ox_error *host_err)
 {
     if (!host_err || host_err->code == OX_ERR_EXIT || host_err->code == OX_ERR_TRAP ||
-        host_err == &oom_error)
+        host_err->code == OX_ERR_EXCEPTION || host_err == &oom_error)
         return host_err;
     host_err->code = OX_ERR_TRAP;
     host_err->trap = OX_TRAP_HOST;
@@ -150,7 +153,37 @@ void ox_error_free(ox_error *e)
 {
     if (!e || e == &oom_error)
         return;
+    if (e->owns_exn)
+        free(e->exn);
     free(e->func);
     free(e->msg);
     free(e);
+}
+
+ox_error *ox_error_exception(ox_exn *x, bool owns, const char *msg)
+{
+    ox_error *e = ox_error_new(OX_ERR_EXCEPTION, "%s", msg);
+    if (e == &oom_error) {
+        if (owns)
+            free(x);
+        return e;
+    }
+    e->exn = x;
+    e->owns_exn = owns;
+    return e;
+}
+
+ox_exn *ox_error_take_exn(ox_error *e)
+{
+    if (!e || e->code != OX_ERR_EXCEPTION)
+        return NULL;
+    ox_exn *x = e->exn;
+    e->exn = NULL;
+    e->owns_exn = false;
+    return x;
+}
+
+ox_tag *ox_error_exception_tag(const ox_error *e)
+{
+    return e && e->code == OX_ERR_EXCEPTION && e->exn ? e->exn->tag : NULL;
 }

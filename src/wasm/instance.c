@@ -55,6 +55,10 @@ static ox_error *check_import(const ox_module *m, uint32_t i, const ox_extern *e
                 why = "incompatible import type";
             break;
         }
+        case OX_EXTERN_TAG:
+            if (!ox_functype_equal(ext->of.tag->type, &m->types[im->u.typeidx]))
+                why = "incompatible import type";
+            break;
         }
     }
     if (why)
@@ -77,13 +81,15 @@ static ox_error *alloc_instance(ox_store *s, ox_module *m, ox_instance **out)
     inst->tables = calloc(m->ntables + 1, sizeof *inst->tables);
     inst->mems = calloc(m->nmems + 1, sizeof *inst->mems);
     inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);
+    inst->tags = calloc(m->ntags + 1, sizeof *inst->tags);
+    inst->own_tags = calloc(m->ntags - m->nimport_tags + 1, sizeof *inst->own_tags);
     inst->type_ids = calloc(m->ntypes + 1, sizeof *inst->type_ids);
     inst->elems = calloc(m->nelems + 1, sizeof *inst->elems);
     inst->data_dropped = calloc(m->ndatas + 1, 1);
     inst->own_funcs = calloc(ndef + 1, sizeof *inst->own_funcs);
     *out = inst;
     if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->type_ids ||
-        !inst->elems || !inst->data_dropped || !inst->own_funcs)
+        !inst->elems || !inst->data_dropped || !inst->own_funcs || !inst->tags || !inst->own_tags)
         return ox_error_new(OX_ERR_NOMEM, "out of memory instantiating a module");
     return NULL;
 }
@@ -100,6 +106,8 @@ void ox_instance_destroy(ox_instance *inst)
     free(inst->type_ids);
     free(inst->data_dropped);
     free(inst->own_funcs);
+    free(inst->tags);
+    free(inst->own_tags);
     ox_module_free(inst->module);
     free(inst);
 }
@@ -113,7 +121,7 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
         if (err)
             return err;
     }
-    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0, ntg = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const ox_extern *x = &imports[i];
         switch (x->kind) {
@@ -121,7 +129,13 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
         case OX_EXTERN_TABLE: inst->tables[nt++] = x->of.table; break;
         case OX_EXTERN_MEMORY: inst->mems[nm++] = x->of.memory; break;
         case OX_EXTERN_GLOBAL: inst->globals[ng++] = x->of.global; break;
+        case OX_EXTERN_TAG: inst->tags[ntg++] = x->of.tag; break;
         }
+    }
+    for (uint32_t i = m->nimport_tags; i < m->ntags; i++) {
+        ox_tag *t = &inst->own_tags[i - m->nimport_tags];
+        *t = (ox_tag){.type = &m->types[m->tagtypes[i]], .store = s, .inst = inst, .index = i};
+        inst->tags[i] = t;
     }
     for (uint32_t i = m->nimport_funcs; i < m->nfuncs; i++) {
         ox_func *f = &inst->own_funcs[i - m->nimport_funcs];
@@ -257,6 +271,7 @@ static void export_extern(const ox_instance *inst, const ox_export *ex, ox_exter
     case OX_EXTERN_TABLE: out->of.table = inst->tables[ex->index]; break;
     case OX_EXTERN_MEMORY: out->of.memory = inst->mems[ex->index]; break;
     case OX_EXTERN_GLOBAL: out->of.global = inst->globals[ex->index]; break;
+    case OX_EXTERN_TAG: out->of.tag = inst->tags[ex->index]; break;
     }
 }
 

@@ -12,6 +12,7 @@ static void import_type(const ox_module *m, const ox_import *im, ox_externtype *
     case OX_EXTERN_TABLE: t->u.table.elem = im->u.table.elem; t->u.table.limits = im->u.table.limits; break;
     case OX_EXTERN_MEMORY: t->u.memory = im->u.memory; break;
     case OX_EXTERN_GLOBAL: t->u.global.type = im->u.global.type; t->u.global.mutable_ = im->u.global.mutable_; break;
+    case OX_EXTERN_TAG: t->u.tag = m->types[im->u.typeidx]; break;
     }
 }
 
@@ -62,6 +63,7 @@ void ox_module_export(const ox_module *m, size_t i, const char **name, size_t *n
         type->u.global.type = m->globals[ex->index].type;
         type->u.global.mutable_ = m->globals[ex->index].mutable_;
         break;
+    case OX_EXTERN_TAG: type->u.tag = m->types[m->tagtypes[ex->index]]; break;
     }
 }
 

@@ -17,6 +17,18 @@
 
 #include "oxide/wasm.h"
 
+/* Reference types (funcref, externref, exnref) and value types, by their
+   one-byte encodings. */
+static inline bool ox_is_reftype(uint8_t t)
+{
+    return t == OX_FUNCREF || t == OX_EXTERNREF || t == OX_EXNREF;
+}
+static inline bool ox_is_valtype(uint8_t t)
+{
+    return t == OX_I32 || t == OX_I64 || t == OX_F32 || t == OX_F64 || t == OX_V128 ||
+           ox_is_reftype(t);
+}
+
 /* A span of the module's own copy of the binary. */
 typedef struct ox_span {
     uint32_t off, len; /* offset into ox_module.bytes */
@@ -32,7 +44,7 @@ typedef struct ox_import {
     ox_name module, name;
     ox_extern_kind kind;
     union {
-        uint32_t typeidx;                                  /* func */
+        uint32_t typeidx;                                  /* func, tag */
         struct { ox_valtype elem; ox_limits limits; } table;
         ox_limits memory;
         struct { ox_valtype type; bool mutable_; } global;
@@ -112,7 +124,7 @@ struct ox_module {
     uint32_t nimports;
     ox_import *imports;
     /* Import counts per kind: these come first in each index space. */
-    uint32_t nimport_funcs, nimport_tables, nimport_mems, nimport_globals;
+    uint32_t nimport_funcs, nimport_tables, nimport_mems, nimport_globals, nimport_tags;
 
     uint32_t nfuncs;          /* total, imports included */
     uint32_t *functypes;      /* nfuncs: type index of every function */
@@ -126,6 +138,9 @@ struct ox_module {
 
     uint32_t nglobals;        /* total, imports included */
     ox_globaldef *globals;    /* nglobals: imported ones have empty init */
+
+    uint32_t ntags;           /* total, imports included (exception handling) */
+    uint32_t *tagtypes;       /* ntags: each tag's type index (no results) */
 
     uint32_t nexports;
     ox_export *exports;

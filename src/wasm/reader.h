@@ -127,11 +127,11 @@ static inline ox_error *ox_rd_typebyte(ox_reader *r, uint8_t *b)
     return err;
 }
 
-/* A reference type (funcref, externref). */
+/* A reference type (funcref, externref, exnref). */
 static inline ox_error *ox_rd_reftype(ox_reader *r, uint8_t *t)
 {
     ox_error *err = ox_rd_typebyte(r, t);
-    if (!err && *t != OX_FUNCREF && *t != OX_EXTERNREF)
+    if (!err && !ox_is_reftype(*t))
         return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos - 1, "malformed reference type");
     return err;
 }

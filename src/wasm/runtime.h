@@ -65,6 +65,32 @@ struct ox_global {
     bool mutable_;
 };
 
+/* A tag (exception handling): exceptions are matched by tag identity. */
+struct ox_tag {
+    const ox_functype *type;  /* the module's type, or an own copy (ox_tag_new) */
+    ox_store *store;
+    ox_instance *inst;        /* defining instance; NULL for ox_tag_new */
+    uint32_t index;           /* in the defining module */
+    bool owns_type;
+};
+
+/* An exception: its tag and its values laid out as a call's arguments.
+   In flight it belongs to whoever throws it (the interpreter, or the
+   ox_error carrying it out of a call); once an exnref to it exists
+   (catch_ref, catch_all_ref) it is `exposed` and the store owns it until
+   it is freed. */
+typedef struct ox_exn {
+    ox_tag *tag;
+    bool exposed;
+    uint32_t nslots;
+    ox_slot vals[];
+} ox_exn;
+
+/* The most exposed exceptions a store keeps: without a collector they live
+   as long as the store, so a guest that catches with catch_ref in a loop
+   gets an error at this point, not the host's memory. */
+#define OX_MAX_EXPOSED_EXNS (1u << 20)
+
 /* An element segment after instantiation: its evaluated references. After
    elem.drop (or for active and declarative segments once instantiated)
    count is 0. */
@@ -80,10 +106,12 @@ struct ox_instance {
     ox_table **tables;        /* module->ntables */
     ox_memory **mems;         /* module->nmems */
     ox_global **globals;      /* module->nglobals */
+    ox_tag **tags;            /* module->ntags */
     uint32_t *type_ids;       /* module->ntypes: canonical ids */
     ox_elemrefs *elems;       /* module->nelems */
     uint8_t *data_dropped;    /* module->ndatas */
     ox_func *own_funcs;       /* the defined functions' storage */
+    ox_tag *own_tags;         /* the defined tags' storage */
 };
 
 struct ox_caller {
@@ -104,6 +132,8 @@ struct ox_store {
     ox_ptrvec funcs;          /* host functions (wasm ones live in instances) */
     ox_ptrvec memories, tables, globals, instances;
     ox_ptrvec types;          /* canonical ox_functype* (owned copies) */
+    ox_ptrvec tags;           /* tags made by ox_tag_new */
+    ox_ptrvec exns;           /* exposed exceptions (ox_exn*) */
     struct ox_exec *exec;     /* created on first call */
     /* Non-zero when the interpreter must look at the store at its next
        check point (function entry, loop back-edge): bit 0 = interrupt
@@ -164,6 +194,19 @@ void ox_exec_free(struct ox_exec *x);
 ox_error *ox_compile_module(ox_module *m);
 void ox_code_free(struct ox_code *c);
 
+/* exn.c: exceptions. A new exception of `tag` with the values at `vals`
+   (NULL when out of memory); the error that carries one out of a call
+   (taking it over unless exposed); the exception such an error carries,
+   now the caller's (NULL if none); expose one (an exnref to it is about
+   to exist): false when the store holds too many. */
+ox_exn *ox_exn_new(ox_tag *tag, const ox_slot *vals);
+ox_error *ox_exn_error(ox_exn *x);
+ox_exn *ox_error_take_exn(ox_error *e);
+bool ox_exn_expose(ox_store *s, ox_exn *x);
+/* error.c: an OX_ERR_EXCEPTION error with this message, holding x (owned
+   when `owns`). */
+ox_error *ox_error_exception(ox_exn *x, bool owns, const char *msg);
+
 /* error.c: a trap raised in the function labelled `func`. */
 ox_error *ox_trap_error_named(ox_trap kind, const char *func);
 /* interp.c: a trap raised in function `funcidx` of `inst` (inst may be
@@ -200,6 +243,7 @@ static inline ox_slot ox_val_to_slot(const ox_val *v)
     case OX_F64: s.f64 = v->of.f64; break;
     case OX_FUNCREF: s.ref = v->of.funcref; break;
     case OX_EXTERNREF: s.ref = v->of.externref; break;
+    case OX_EXNREF: s.ref = v->of.exnref; break;
     default: break;
     }
     return s;
@@ -217,6 +261,7 @@ static inline ox_val ox_slot_to_val(ox_slot s, ox_valtype t)
     case OX_F64: v.of.f64 = s.f64; break;
     case OX_FUNCREF: v.of.funcref = (ox_func *)s.ref; break;
     case OX_EXTERNREF: v.of.externref = s.ref; break;
+    case OX_EXNREF: v.of.exnref = s.ref; break;
     default: break;
     }
     return v;

@@ -6,14 +6,13 @@
 
 #include "runtime.h"
 
-static bool is_reftype(ox_valtype t) { return t == OX_FUNCREF || t == OX_EXTERNREF; }
 
 ox_error *ox_table_new(ox_store *s, ox_valtype elem, ox_limits limits, ox_val init,
                        ox_table **out)
 {
     *out = NULL;
-    if (!is_reftype(elem))
-        return ox_error_new(OX_ERR_ARG, "table element type must be funcref or externref");
+    if (!ox_is_reftype(elem))
+        return ox_error_new(OX_ERR_ARG, "table element type must be a reference type");
     if (init.type != elem)
         return ox_error_new(OX_ERR_ARG, "table initial value has type %s, expected %s",
                             ox_valtype_name(init.type), ox_valtype_name(elem));

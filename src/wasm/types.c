@@ -16,6 +16,7 @@ const char *ox_valtype_name(ox_valtype t)
     case OX_V128: return "v128";
     case OX_FUNCREF: return "funcref";
     case OX_EXTERNREF: return "externref";
+    case OX_EXNREF: return "exnref";
     }
     return "?";
 }
@@ -27,6 +28,7 @@ const char *ox_extern_kind_name(ox_extern_kind k)
     case OX_EXTERN_TABLE: return "table";
     case OX_EXTERN_MEMORY: return "memory";
     case OX_EXTERN_GLOBAL: return "global";
+    case OX_EXTERN_TAG: return "tag";
     }
     return "?";
 }

@@ -49,6 +49,12 @@ static ox_error *check_types_and_limits(const ox_module *m)
     for (uint32_t i = 0; i < m->ntables; i++)
         TRY(check_limits(&m->tables[i].limits, UINT64_MAX, "table size out of range", "table",
                          i));
+    /* An import's type index is checked here too: imports come first. */
+    for (uint32_t i = 0; i < m->ntags; i++) {
+        TRY(check_typeidx(m, m->tagtypes[i], "tag", i));
+        if (m->types[m->tagtypes[i]].nresults)
+            return ox_err_at(OX_ERR_INVALID, -1, "non-empty tag result type (tag %u)", i);
+    }
     for (uint32_t i = 0; i < m->nmems; i++)
         TRY(m->mems[i].is64
                 ? check_limits(&m->mems[i], MAX_PAGES64,
@@ -71,13 +77,14 @@ static int cmp_names(const void *a, const void *b)
 static ox_error *check_exports(ox_module *m)
 {
     static const char *const unknown[] = {"unknown function", "unknown table",
-                                          "unknown memory", "unknown global"};
+                                          "unknown memory", "unknown global", "unknown tag"};
     for (uint32_t i = 0; i < m->nexports; i++) {
         const ox_export *ex = &m->exports[i];
         uint32_t count = ex->kind == OX_EXTERN_FUNC    ? m->nfuncs
                          : ex->kind == OX_EXTERN_TABLE ? m->ntables
                          : ex->kind == OX_EXTERN_MEMORY ? m->nmems
-                                                        : m->nglobals;
+                         : ex->kind == OX_EXTERN_GLOBAL ? m->nglobals
+                                                        : m->ntags;
         if (ex->index >= count)
             return ox_err_at(OX_ERR_INVALID, -1, "%s %u (exported as \"%s\")", unknown[ex->kind],
                              ex->index, ex->name.str);

@@ -351,7 +351,7 @@ static void func_head(printer *p, uint32_t i)
 static void imports(printer *p)
 {
     const ox_module *m = p->m;
-    uint32_t n[4] = {0};
+    uint32_t n[5] = {0};
     for (uint32_t i = 0; i < m->nimports; i++) {
         const ox_import *im = &m->imports[i];
         fprintf(p->out, "  (import ");
@@ -377,6 +377,9 @@ static void imports(printer *p)
             fprintf(p->out, im->u.global.mutable_ ? " (global (;%" PRIu32 ";) (mut %s)"
                                                   : " (global (;%" PRIu32 ";) %s",
                     idx, ox_valtype_name(im->u.global.type));
+            break;
+        case OX_EXTERN_TAG:
+            fprintf(p->out, " (tag (;%" PRIu32 ";) (type %" PRIu32 ")", idx, im->u.typeidx);
             break;
         }
         fprintf(p->out, "))\n");
@@ -459,6 +462,8 @@ static ox_error *print(printer *p)
         limits(out, m->mems[i]);
         fprintf(out, ")\n");
     }
+    for (uint32_t i = m->nimport_tags; i < m->ntags; i++)
+        fprintf(out, "  (tag (;%" PRIu32 ";) (type %" PRIu32 "))\n", i, m->tagtypes[i]);
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++) {
         const ox_globaldef *g = &m->globals[i];
         fprintf(out, g->mutable_ ? "  (global (;%" PRIu32 ";) (mut %s) "
@@ -467,7 +472,7 @@ static ox_error *print(printer *p)
         TRY(expr(p, g->init.expr));
         fprintf(out, ")\n");
     }
-    static const char *kinds[] = {"func", "table", "memory", "global"};
+    static const char *kinds[] = {"func", "table", "memory", "global", "tag"};
     for (uint32_t i = 0; i < m->nexports; i++) {
         const ox_export *ex = &m->exports[i];
         fprintf(out, "  (export ");

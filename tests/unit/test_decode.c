@@ -75,9 +75,10 @@ static const binary_case cases[] = {
     {H "0105016001400000", OX_ERR_MALFORMED, "malformed value type"},
     {H "0404017f0000", OX_ERR_MALFORMED, "malformed reference type"},
     {H "0606017f0241000b", OX_ERR_MALFORMED, "malformed mutability"},
-    {H "020401000004", OX_ERR_MALFORMED, "malformed import kind"},
+    {H "020401000005", OX_ERR_MALFORMED, "malformed import kind"}, /* 4 is a tag (3.0) */
     {H "020501000080 00", OX_ERR_MALFORMED, "malformed import kind"},
-    {H "070401000400", OX_ERR_MALFORMED, "malformed export kind"},
+    {H "070401000500", OX_ERR_MALFORMED, "malformed export kind"},
+    {H "070401000400", OX_ERR_INVALID, "unknown tag 0"},
     {H "09020108", OX_ERR_MALFORMED, "malformed elements segment kind"},
     {H "0904010101 00", OX_ERR_MALFORMED, "malformed element kind"},
     {H "0b020103", OX_ERR_MALFORMED, "malformed data segment kind"},

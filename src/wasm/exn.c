@@ -1,0 +1,85 @@
+/*
+ * exn.c — tags and exceptions (exception handling, WebAssembly 3.0).
+ *
+ * A tag is an identity with a type: exceptions match a catch clause by the
+ * tag object, so two instances of one module throw distinct exceptions,
+ * and a tag imported under two names is one tag. An exception is its tag
+ * and its values; the interpreter throws and catches them (interp.c,
+ * the handlers compile.c records for each try_table) and an uncaught one
+ * leaves a call as an OX_ERR_EXCEPTION error that names its tag.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+ox_error *ox_tag_new(ox_store *s, const ox_functype *type, ox_tag **out)
+{
+    *out = NULL;
+    if (!s || !type)
+        return ox_error_new(OX_ERR_ARG, "ox_tag_new: missing store or type");
+    if (type->nresults)
+        return ox_error_new(OX_ERR_ARG, "a tag's type has no results (%u given)", type->nresults);
+    ox_tag *t = calloc(1, sizeof *t);
+    ox_functype *ft = ox_functype_dup(type);
+    ox_error *err = NULL;
+    if (!t || !ft || (err = ox_ptrvec_push(&s->tags, t)) != NULL) {
+        free(t);
+        free(ft);
+        return err ? err : ox_error_new(OX_ERR_NOMEM, "out of memory");
+    }
+    *t = (ox_tag){.type = ft, .store = s, .owns_type = true};
+    *out = t;
+    return NULL;
+}
+
+const ox_functype *ox_tag_type(const ox_tag *t) { return t->type; }
+
+ox_exn *ox_exn_new(ox_tag *tag, const ox_slot *vals)
+{
+    uint32_t n = ox_types_slots(tag->type->params, tag->type->nparams);
+    ox_exn *x = malloc(sizeof *x + n * sizeof(ox_slot));
+    if (!x)
+        return NULL;
+    x->tag = tag;
+    x->exposed = false;
+    x->nslots = n;
+    if (n)
+        memcpy(x->vals, vals, n * sizeof(ox_slot));
+    return x;
+}
+
+bool ox_exn_expose(ox_store *s, ox_exn *x)
+{
+    if (x->exposed)
+        return true;
+    if (s->exns.n >= OX_MAX_EXPOSED_EXNS || ox_ptrvec_push(&s->exns, x) != NULL)
+        return false;
+    x->exposed = true;
+    return true;
+}
+
+/* "tag N", with the export name when the defining instance exports it. */
+static void tag_label(const ox_tag *t, char *buf, size_t len)
+{
+    if (!t->inst) {
+        snprintf(buf, len, "a host tag");
+        return;
+    }
+    const ox_module *m = t->inst->module;
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == OX_EXTERN_TAG && m->exports[i].index == t->index) {
+            snprintf(buf, len, "tag %u \"%s\"", t->index, m->exports[i].name.str);
+            return;
+        }
+    snprintf(buf, len, "tag %u", t->index);
+}
+
+ox_error *ox_exn_error(ox_exn *x)
+{
+    char label[160], msg[200];
+    tag_label(x->tag, label, sizeof label);
+    snprintf(msg, sizeof msg, "uncaught exception (%s)", label);
+    return ox_error_exception(x, !x->exposed, msg);
+}
