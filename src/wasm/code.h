@@ -52,6 +52,8 @@ typedef union ox_cell {
     X(RETURN_CALL, 2)      /* funcidx, base: a call in the caller's frame (tail call) */ \
     X(RETURN_CALL_INDIRECT, 4) /* typeidx, table, base, index slot */ \
     X(MEM_SELECT, 1)       /* memidx: the memory the next access uses (multi-memory) */ \
+    X(THROW, 2)            /* tagidx, base slot of the exception's values */ \
+    X(THROW_REF, 1)        /* exnref slot */ \
     X(MEMORY_COPY_M, 6)    /* dst, src, n, dst memory, src memory, wide */ \
     X(ADDR64, 4)           /* dst, addr, offset lo, hi: a 64-bit memory's i64 \
                               address + offset as a 32-bit address, trapping \
@@ -301,8 +303,25 @@ enum ox_iop {
    other operand. */
 #define OX_MAX_CONSTS 128
 
+/* Where a try_table catches (exception handling): an exception thrown by
+   the instruction at a cell in [start, end) whose tag is the instance's
+   tag `tag` (or any, for catch_all) has its values written from slot dst
+   on, followed by itself when `ref` (catch_ref, catch_all_ref), and
+   execution goes on at cell `pad`, which branches to the clause's label.
+   A body's handlers are listed inner try_tables first. */
+#define OX_CATCH_ALL UINT32_MAX
+typedef struct ox_handler {
+    uint32_t start, end;
+    uint32_t tag;
+    uint32_t pad;
+    uint32_t dst;
+    uint32_t ref;
+} ox_handler;
+
 struct ox_code {
     ox_cell *cells;
+    ox_handler *handlers; /* nhandlers, after the constants */
+    uint32_t nhandlers;
     uint64_t *consts;     /* nconsts slot images, copied to fp[nlocals..] */
     uint32_t nconsts;
     uint32_t ncells;

@@ -278,12 +278,17 @@ static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
 
 /* block/loop/if: pop the params, open the frame, push the params back
    (they stay in the same slots). */
+static bool enter_block(cc *c, uint8_t kind, ctl bt);
+
 static bool op_block(cc *c, uint8_t kind)
 {
     ctl bt;
     memset(&bt, 0, sizeof bt);
-    if (!read_blocktype(c, &bt))
-        return false;
+    return read_blocktype(c, &bt) && enter_block(c, kind, bt);
+}
+
+static bool enter_block(cc *c, uint8_t kind, ctl bt)
+{
     uint32_t cond_h = 0;
     if (kind == CTL_IF) {
         if (!pop_expect(c, OX_I32))
@@ -369,6 +374,136 @@ static bool op_else(cc *c)
     return true;
 }
 
+/* ---- exceptions (try_table, throw, throw_ref) ----------------------------- */
+
+static void set_unreachable(cc *c);
+
+/* The values a catch clause hands its label: the tag's params for catch
+   and catch_ref, then an exnref for the _ref kinds. */
+static uint32_t catch_arity(cc *c, const oxc_catch *k)
+{
+    uint32_t n = k->kind < 2 ? c->m->types[c->m->tagtypes[k->tag]].nparams : 0;
+    return n + (k->kind & 1);
+}
+static ox_valtype catch_type(cc *c, const oxc_catch *k, uint32_t i)
+{
+    const ox_functype *t = k->kind < 2 ? &c->m->types[c->m->tagtypes[k->tag]] : NULL;
+    return t && i < t->nparams ? t->params[i] : OX_EXNREF;
+}
+
+/* At the end of a try_table with catch clauses (its results checked): the
+   normal path jumps over one landing pad per clause. The interpreter
+   writes a caught exception's values into the stack slots from the
+   try_table's height on (dead by then) and enters the pad, which branches
+   to the clause's label as a `br` with those values would (copies, a
+   return, a loop's back-edge). The handler covers the body's cells. */
+static bool emit_catch_pads(cc *c, ctl *f)
+{
+    uint32_t end = c->ncode, nvs = c->nvs;
+    bool unreachable = f->unreachable;
+    if (live(c) && !target(c, f, EMIT(c, OXI_BR, 0), 0))
+        return false;
+    f->unreachable = false;
+    for (uint32_t i = 0; i < f->ncatch; i++) {
+        const oxc_catch *k = &c->catches[f->catch_first + i];
+        c->nvs = f->height;
+        oxf_label(c);
+        uint32_t pad = c->ncode, dst = slot_of(c, f->height);
+        for (uint32_t j = 0; j < catch_arity(c, k); j++)
+            if (!push(c, catch_type(c, k, j)))
+                return false;
+        if (!oxc_grow(c, (void **)&c->handlers, &c->caphandlers, c->nhandlers + 1,
+                      sizeof(ox_handler)))
+            return false;
+        c->handlers[c->nhandlers++] = (ox_handler){f->try_start, end,
+                                                   k->kind < 2 ? k->tag : OX_CATCH_ALL, pad,
+                                                   dst, k->kind & 1};
+        if (!emit_branch(c, &c->cs[k->frame]))
+            return false;
+    }
+    c->nvs = nvs;
+    f->unreachable = unreachable;
+    c->ncatches = f->catch_first; /* the clauses of the try_tables inside are gone too */
+    return true;
+}
+
+static bool check_tag(cc *c, uint32_t x)
+{
+    return x < c->m->ntags || oxc_unknown(c, "tag", x);
+}
+
+/* try_table blocktype vec(catch) instr* end: a block whose clauses name
+   labels outside it, checked against what each clause passes. */
+static bool op_try_table(cc *c)
+{
+    ctl bt;
+    memset(&bt, 0, sizeof bt);
+    uint32_t n;
+    if (!read_blocktype(c, &bt) || !oxc_rd_u32(c, &n))
+        return false;
+    uint32_t first = c->ncatches;
+    for (uint32_t i = 0; i < n; i++) {
+        oxc_catch k = {0, 0, 0};
+        uint32_t l;
+        if (!oxc_rd_byte(c, &k.kind))
+            return false;
+        if (k.kind > 3)
+            return oxc_malformed(c, "malformed catch clause");
+        if (k.kind < 2 && (!oxc_rd_u32(c, &k.tag) || !check_tag(c, k.tag)))
+            return false;
+        if (!oxc_rd_u32(c, &l))
+            return false;
+        if (l >= c->ncs)
+            return oxc_unknown(c, "label", l);
+        k.frame = c->ncs - 1 - l;
+        const ctl *g = &c->cs[k.frame];
+        uint32_t arity = catch_arity(c, &k);
+        bool ok = label_arity(c, g) == arity;
+        for (uint32_t j = 0; ok && j < arity; j++)
+            ok = label_type(c, g, j) == catch_type(c, &k, j);
+        if (!ok)
+            return oxc_invalid(c, "type mismatch");
+        if (!oxc_grow(c, (void **)&c->catches, &c->capcatches, c->ncatches + 1, sizeof k))
+            return false;
+        c->catches[c->ncatches++] = k;
+    }
+    if (!enter_block(c, CTL_BLOCK, bt))
+        return false;
+    ctl *f = top_ctl(c);
+    f->catch_first = first;
+    f->ncatch = n;
+    oxf_label(c); /* nothing fuses into the body from before it */
+    f->try_start = c->ncode;
+    return true;
+}
+
+/* throw x: the tag's values go where a call's args would. */
+static bool op_throw(cc *c, uint32_t x)
+{
+    if (!check_tag(c, x))
+        return false;
+    const ox_functype *t = &c->m->types[c->m->tagtypes[x]];
+    for (uint32_t k = t->nparams; k-- > 0;)
+        if (!pop_expect(c, t->params[k]))
+            return false;
+    uint32_t base = slot_of(c, c->nvs);
+    for (uint32_t k = 0; live(c) && k < t->nparams; k++)
+        if (!materialize(c, c->nvs + k))
+            return false;
+    if (!emitted(c, EMIT(c, OXI_THROW, x, base)))
+        return false;
+    set_unreachable(c);
+    return true;
+}
+
+static bool op_throw_ref(cc *c)
+{
+    if (!pop_expect(c, OX_EXNREF) || !emitted(c, EMIT(c, OXI_THROW_REF, loc_of(c, c->nvs))))
+        return false;
+    set_unreachable(c);
+    return true;
+}
+
 static bool op_end(cc *c)
 {
     ctl *f = top_ctl(c);
@@ -385,6 +520,8 @@ static bool op_end(cc *c)
     if (f->kind != CTL_FUNC && !materialize_frame(c))
         return false;
     if (!check_results(c, f))
+        return false;
+    if (f->ncatch && !f->dead && !emit_catch_pads(c, f))
         return false;
     if (f->kind == CTL_FUNC) {
         if (live(c)) {
@@ -774,6 +911,9 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
     case OXO_ELSE: return op_else(c);
     case OXO_END: return op_end(c);
     case OXO_BR: return op_br(c, im->a);
+    case OXO_THROW: return op_throw(c, im->a);
+    case OXO_THROW_REF: return op_throw_ref(c);
+    case OXO_TRY_TABLE: return op_try_table(c);
     case OXO_BR_IF: return op_br_if(c, im->a);
     case OXO_BR_TABLE: return op_br_table(c);
     case OXO_RETURN: return op_return(c);
@@ -993,7 +1133,7 @@ static bool body_pass(cc *c, uint32_t defidx)
     const ox_funcdef *fd = &m->funcs[defidx];
     c->p = c->ip = m->bytes + fd->body.off;
     c->end = c->p + fd->body.len;
-    c->nvs = c->maxh = c->ncs = c->ncode = c->npt = 0;
+    c->nvs = c->maxh = c->ncs = c->ncode = c->npt = c->ncatches = c->nhandlers = 0;
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;
     c->last_insn = c->prev_insn = c->prev2_insn = UINT32_MAX;
     c->fold_end = c->copy_end = 0;
@@ -1050,8 +1190,10 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     /* One block: the header, then the cells, then the pool (all 8-byte
        aligned), so a body costs one allocation and ox_code_free one free. */
     static_assert(sizeof(struct ox_code) % sizeof(ox_cell) == 0, "cells follow the header");
+    static_assert(sizeof(ox_handler) % sizeof(uint32_t) == 0, "handlers follow the pool");
     struct ox_code *code = malloc(sizeof *code + (c->ncode ? c->ncode : 1) * sizeof(ox_cell) +
-                                  c->nconsts * sizeof(uint64_t));
+                                  c->nconsts * sizeof(uint64_t) +
+                                  c->nhandlers * sizeof(ox_handler));
     if (!code)
         return oxc_nomem(c);
     memset(code, 0, sizeof *code);
@@ -1059,6 +1201,10 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     code->consts = (uint64_t *)(code->cells + (c->ncode ? c->ncode : 1));
     memcpy(code->cells, c->code, c->ncode * sizeof(ox_cell));
     memcpy(code->consts, c->consts, c->nconsts * sizeof(uint64_t));
+    code->handlers = (ox_handler *)(code->consts + c->nconsts);
+    if (c->nhandlers)
+        memcpy(code->handlers, c->handlers, c->nhandlers * sizeof(ox_handler));
+    code->nhandlers = c->nhandlers;
     code->nconsts = c->nconsts;
     code->ncells = c->ncode;
     code->nparams = c->npslots;
@@ -1108,6 +1254,8 @@ ox_error *ox_compile_module(ox_module *m)
     free(c.code);
     free(c.pt);
     free(c.tmpw);
+    free(c.catches);
+    free(c.handlers);
     free(c.loc);
     free(c.own);
     free(c.lslot);

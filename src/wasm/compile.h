@@ -24,12 +24,22 @@ typedef struct ctl {
     uint32_t loop_pc;    /* loop: cell index of its header */
     int32_t patches;     /* forward branches to patch at end, -1 = none */
     int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
+    /* try_table: its catch clauses are c->catches[catch_first..+ncatch),
+       its body starts at cell try_start. */
+    uint32_t catch_first, ncatch, try_start;
     /* Fuel (code.h LOOP): the instructions counted in this loop or
        function body (a nested loop's added at its end), the cell of the
        loop's LOOP op (UINT32_MAX when none: dead code), and the frame
        counting before. */
     uint32_t fuel, fuel_at, fuel_outer;
 } ctl;
+
+/* A catch clause of an open try_table: its kind (0 catch, 1 catch_ref,
+   2 catch_all, 3 catch_all_ref), tag and target frame (index in cs). */
+typedef struct oxc_catch {
+    uint8_t kind;
+    uint32_t tag, frame;
+} oxc_catch;
 
 typedef struct patch {
     uint32_t insn;       /* cell index of the branching instruction */
@@ -61,6 +71,10 @@ typedef struct cc {
     uint32_t npt, cappt;
     uint32_t *tmpw;      /* br_table operand words */
     uint32_t captmpw;
+    oxc_catch *catches;  /* the open try_tables' catch clauses */
+    uint32_t ncatches, capcatches;
+    ox_handler *handlers; /* the body's handlers so far (code.h) */
+    uint32_t nhandlers, caphandlers;
 
     /* Operand folding. loc[h] is the slot the value at height h lives in:
        its own stack slot, or (pending) a local's or a pooled constant's

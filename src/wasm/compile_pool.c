@@ -61,6 +61,23 @@ static bool skip_bytes(scan *s, uint64_t n)
     return true;
 }
 
+/* try_table's catch clauses (its block type already skipped): a count,
+   then each a kind byte, a tag index for catch and catch_ref, a label. */
+static bool skip_catches(scan *s)
+{
+    uint64_t n;
+    if (ox_leb_u(&s->p, s->end, 32, &n) != OX_LEB_OK)
+        return false;
+    for (uint64_t k = 0; k < n; k++) {
+        if (s->p >= s->end)
+            return false;
+        uint8_t kind = *s->p++;
+        if ((kind < 2 && !skip_leb(s)) || !skip_leb(s))
+            return false;
+    }
+    return true;
+}
+
 /* A LEB128 value of at most `bits` bits (leb.h); signed ones
    sign-extended to 64. */
 static bool rd_leb(scan *s, bool is_signed, unsigned bits, uint64_t *out)
@@ -174,6 +191,7 @@ enum {
     K_F64,
     K_REFNULL, /* reftype; pooled as a zero slot */
     K_PREFIX,  /* 0xFC, 0xFD: sub-opcode and its immediates */
+    K_TRY,     /* a block type, then vec(catch clause) */
 };
 /* The scan kind of each immediate kind of opcodes.h. */
 #define K_OF_NONE K_NONE
@@ -192,6 +210,8 @@ enum {
 #define K_OF_F32 K_F32
 #define K_OF_F64 K_F64
 #define K_OF_REFTYPE K_REFNULL
+#define K_OF_TAG K_IDX
+#define K_OF_TRY_TABLE K_TRY
 /* Built from the instruction table: one-byte lines, memory accesses
    (memargs), and the 0xFC prefix. */
 #define OX_K(name, txt, pfx, code, imm) OX_IF_PREFIX(00, pfx, [code] = K_OF_##imm, )
@@ -297,12 +317,15 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             ok = skip_memarg(&s);
             break;
         case K_BLOCK: /* 0x40, a value type or an s33 type index */
+        case K_TRY:
             if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
                                 *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_V128 ||
                                 ox_is_reftype(*s.p)))
                 s.p++;
             else
                 ok = skip_leb(&s);
+            if (ok && k == K_TRY)
+                ok = skip_catches(&s);
             break;
         case K_BRTABLE:
             ok = rd_leb(&s, false, 32, &v);
@@ -382,11 +405,14 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
         case K_IDX2: ok = skip_lebs(&s, 2); break;
         case K_MEMARG: ok = skip_memarg(&s); break;
         case K_BLOCK:
+        case K_TRY:
             depth++;
             if (s.p < s.end && (*s.p == 0x40 || (*s.p >= 0x6F && *s.p <= 0x7F)))
                 s.p++;
             else
                 ok = rd_leb(&s, true, 33, &v);
+            if (ok && kinds[opcode] == K_TRY)
+                ok = skip_catches(&s);
             break;
         case K_BRTABLE:
             ok = rd_leb(&s, false, 32, &v);

@@ -127,7 +127,7 @@ bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
     uint8_t kind = oi->imm;
     switch (kind) {
     case OX_IMM_LABEL: case OX_IMM_FUNC: case OX_IMM_LOCAL: case OX_IMM_GLOBAL:
-    case OX_IMM_TABLE: case OX_IMM_DATA: case OX_IMM_ELEM:
+    case OX_IMM_TABLE: case OX_IMM_DATA: case OX_IMM_ELEM: case OX_IMM_TAG:
         return oxc_rd_u32(c, &im->a);
     case OX_IMM_MEMARG:
         return rd_memarg(c, im);

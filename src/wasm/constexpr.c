@@ -78,6 +78,11 @@ ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce)
 {
     size_t start = r->pos;
     memset(ce, 0, sizeof *ce);
+    /* A legal instruction that is not constant makes the expression
+       invalid, but the reading goes on to its end first, as the reference
+       interpreter's does: an expression that never ends is malformed. */
+    ox_error *invalid = NULL;
+    uint32_t depth = 0; /* blocks opened after an invalid instruction */
     for (;;) {
         size_t at = r->pos;
         uint8_t byte;
@@ -87,19 +92,38 @@ ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce)
         if (ox_is_prefix(byte))
             TRY(ox_rd_u32(r, &code));
         const ox_opinfo *oi = ox_opinfo_get(ox_is_prefix(byte) ? byte : 0x00, code);
+        if (oi && oi->op == OXO_END && depth) {
+            depth--;
+            continue;
+        }
         if (oi && oi->op == OXO_END) {
             ce->expr.off = (uint32_t)start;
             ce->expr.len = (uint32_t)(r->pos - start);
-            return NULL;
+            return invalid;
         }
         /* Another instruction, or an unknown one under a known prefix
            (a SIMD instruction): legal, but not constant. */
+        ox_error *err = NULL;
         if (!oi && !ox_is_prefix(byte))
-            return ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "illegal opcode 0x%02x", byte);
-        if (!oi || !is_constant((enum ox_opcode)oi->op))
-            return ox_err_at(OX_ERR_INVALID, (int64_t)at, "constant expression required");
+            err = ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "illegal opcode 0x%02x", byte);
+        else if (!oi)
+            err = ox_err_at(OX_ERR_INVALID, (int64_t)at, "constant expression required");
+        if (err) {
+            ox_error_free(invalid);
+            return err;
+        }
+        if (!invalid && !is_constant((enum ox_opcode)oi->op))
+            invalid = ox_err_at(OX_ERR_INVALID, (int64_t)at, "constant expression required");
         uint64_t v;
-        TRY(read_imm(r, oi, &v));
+        if ((err = read_imm(r, oi, &v)) != NULL) {
+            ox_error_free(invalid);
+            return err;
+        }
+        if (invalid) {
+            depth += oi->op == OXO_BLOCK || oi->op == OXO_LOOP || oi->op == OXO_IF ||
+                     oi->op == OXO_TRY_TABLE;
+            continue;
+        }
         if (ce->ninstr == 0) {
             ce->op = oi->op;
             ce->imm = v;

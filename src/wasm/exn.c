@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code.h"
 #include "runtime.h"
 
 ox_error *ox_tag_new(ox_store *s, const ox_functype *type, ox_tag **out)
@@ -82,4 +83,16 @@ ox_error *ox_exn_error(ox_exn *x)
     tag_label(x->tag, label, sizeof label);
     snprintf(msg, sizeof msg, "uncaught exception (%s)", label);
     return ox_error_exception(x, !x->exposed, msg);
+}
+
+const ox_handler *ox_exn_handler(const struct ox_code *code, uint32_t at, const ox_exn *x,
+                                 const ox_instance *inst)
+{
+    for (uint32_t i = 0; i < code->nhandlers; i++) {
+        const ox_handler *h = &code->handlers[i];
+        if (at >= h->start && at < h->end &&
+            (h->tag == OX_CATCH_ALL || inst->tags[h->tag] == x->tag))
+            return h;
+    }
+    return NULL;
 }

@@ -343,7 +343,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
     const uint32_t entry_depth = x->depth;
     ox_func *fn = f;
     ox_instance *inst = NULL; /* set on entry, with the memory */
-    const ox_cell *pc;
+    const ox_cell *pc = NULL;
     ox_memory *mem = NULL;
     uint8_t *mbase = NULL;
     uint64_t msize = 0;
@@ -351,6 +351,8 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
     ox_slot *newfp;
     const ox_cell *next_pc;
     bool tail_host = false; /* the host call in progress is a tail call */
+    ox_exn *exn = NULL;     /* the exception being thrown */
+    uint32_t at;            /* the cell that threw, in fn's code */
     const struct ox_code *code; /* the callee's, on entry */
     /* The frame stack's state in locals; x->depth is written back before
        anything that may start a nested run (host calls) and on exit. */
@@ -576,6 +578,20 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             if (n)
                 memmove(mbase + d, mbase + src, n);
             NEXT(LEN(4));
+        }
+        vmcase(THROW) {
+            exn = ox_exn_new(inst->tags[W(0)], fp + W(1));
+            if (!exn) {
+                err = ox_error_new(OX_ERR_NOMEM, "out of memory throwing an exception");
+                goto unwind;
+            }
+            goto do_throw;
+        }
+        vmcase(THROW_REF) {
+            exn = (ox_exn *)S(0).ref;
+            if (!exn)
+                TRAP(OX_TRAP_NULL_EXCEPTION);
+            goto do_throw;
         }
         vmcase(MEM_SELECT) {
             mem = inst->mems[W(0)];
@@ -1046,8 +1062,20 @@ enter:
         x->depth = depth;
         err = call_host(s, callee, inst, newfp);
         x->top = save_top;
-        if (err)
-            goto unwind;
+        if (err) {
+            /* an exception of this store's comes out of the host function
+               (say, from a nested call): thrown on from the call */
+            if (ox_error_code(err) != OX_ERR_EXCEPTION || ox_error_exception_tag(err)->store != s)
+                goto unwind;
+            exn = ox_error_take_exn(err);
+            ox_error_free(err);
+            err = NULL;
+            if (tail_host) { /* the caller's frame is gone */
+                tail_host = false;
+                goto throw_up;
+            }
+            goto do_throw;
+        }
         if (tail_host) { /* its results are ours: to the frame's start, and return */
             tail_host = false;
             memmove(fp, newfp, nr * sizeof *fp);
@@ -1099,6 +1127,51 @@ tail:
         }
         goto start_body;
     }
+
+do_throw:
+    /* Throw exn from the instruction at pc: the innermost handler of this
+       function whose range holds it and whose tag matches catches it (code.h
+       ox_handler); else the caller's, at its call; the run's entry frame
+       ends the search, and the exception leaves the call as an error. */
+    at = (uint32_t)(pc - fn->code->cells);
+    for (;;) {
+        const ox_handler *h = ox_exn_handler(fn->code, at, exn, inst);
+        if (h) {
+            uint32_t n = h->tag == OX_CATCH_ALL ? 0 : exn->nslots;
+            memcpy(fp + h->dst, exn->vals, n * sizeof *fp);
+            if (h->ref) {
+                if (!ox_exn_expose(s, exn)) {
+                    err = ox_error_new(OX_ERR_LIMIT, "more than %u exceptions caught by "
+                                       "reference are alive in this store", OX_MAX_EXPOSED_EXNS);
+                    break;
+                }
+                fp[h->dst + n].ref = exn;
+            } else if (!exn->exposed) {
+                free(exn);
+            }
+            exn = NULL;
+            pc = fn->code->cells + h->pad;
+            vmnext();
+        }
+    throw_up:;
+        frame *fr = &frames[--depth];
+        if (!fr->pc) {
+            err = ox_exn_error(exn);
+            exn = NULL;
+            goto unwind;
+        }
+        pc = fr->pc;
+        fp = fr->fp;
+        fn = fr->fn;
+        if (fn->inst != inst) {
+            inst = fn->inst;
+            RELOAD_MEM();
+        }
+        at = (uint32_t)(pc - fn->code->cells) - 1; /* within the call */
+    }
+    if (!exn->exposed)
+        free(exn);
+    goto unwind;
 
 do_trap:
     err = ox_trap_error(trap, fn->inst, fn->funcidx);

@@ -62,6 +62,8 @@ enum ox_imm {
     OX_IMM_LANE,          /* a lane index byte */
     OX_IMM_MEMARG_LANE,   /* memarg, then a lane index byte */
     OX_IMM_SHUFFLE,       /* 16 lane index bytes */
+    OX_IMM_TAG,           /* tagidx */
+    OX_IMM_TRY_TABLE,     /* blocktype vec(catch): read by the instruction */
 };
 
 /* How an instruction is typed and compiled. */
@@ -87,6 +89,9 @@ enum ox_shape {
     X(LOOP, "loop", 0x00, 0x03, BLOCK) \
     X(IF, "if", 0x00, 0x04, BLOCK) \
     X(ELSE, "else", 0x00, 0x05, NONE) \
+    X(THROW, "throw", 0x00, 0x08, TAG) \
+    X(THROW_REF, "throw_ref", 0x00, 0x0A, NONE) \
+    X(TRY_TABLE, "try_table", 0x00, 0x1F, TRY_TABLE) \
     X(END, "end", 0x00, 0x0B, NONE) \
     X(BR, "br", 0x00, 0x0C, LABEL) \
     X(BR_IF, "br_if", 0x00, 0x0D, LABEL) \

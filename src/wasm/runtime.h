@@ -200,6 +200,11 @@ void ox_code_free(struct ox_code *c);
    now the caller's (NULL if none); expose one (an exnref to it is about
    to exist): false when the store holds too many. */
 ox_exn *ox_exn_new(ox_tag *tag, const ox_slot *vals);
+/* The handler of `code` (code.h) that catches x thrown at cell `at` of a
+   function of `inst`, or NULL. */
+struct ox_code;
+const struct ox_handler *ox_exn_handler(const struct ox_code *code, uint32_t at, const ox_exn *x,
+                                        const ox_instance *inst);
 ox_error *ox_exn_error(ox_exn *x);
 ox_exn *ox_error_take_exn(ox_error *e);
 bool ox_exn_expose(ox_store *s, ox_exn *x);

@@ -503,6 +503,27 @@ static void cmd_trap(script *s)
     check_trap(s, o.err, (const char *)want.p, "returned normally");
 }
 
+/* (assert_exception action): the call ends with an exception nothing
+   caught (exception handling). */
+static void cmd_exception(script *s)
+{
+    action a;
+    read_action(s, &a);
+    wat_expect_rpar(&s->c);
+    outcome o;
+    if (!run_action(s, &a, &o)) {
+        fail(s, "%s", o.harness);
+        return;
+    }
+    if (!o.err)
+        fail(s, "returned normally, expected an uncaught exception");
+    else if (ox_error_code(o.err) != OX_ERR_EXCEPTION)
+        fail(s, "expected an uncaught exception, got: %s", ox_error_message(o.err));
+    else
+        pass(s);
+    ox_error_free(o.err);
+}
+
 /* A result: a value or (either v...). */
 typedef struct result {
     oxw_expect alt[8];
@@ -651,9 +672,7 @@ static void command(script *s)
         wat_skip_sexpr(c);
         return;
     } else if (wat_is_kw(c, kw, "assert_exception")) {
-        fail(s, "exception handling is not supported yet (WebAssembly 3.0)");
-        c->pos -= 2;
-        wat_skip_sexpr(c);
+        cmd_exception(s);
     } else {
         char buf[64];
         fail(s, "unknown command %s", wat_tok_text(c, kw, buf, sizeof buf));

@@ -309,8 +309,12 @@ static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi
         wat_buf_u32(c, out, a);
         wat_buf_u32(c, out, b);
         break;
+    case OX_IMM_TAG:
+        wat_buf_u32(c, out, wat_index(c, m, NS_TAG));
+        break;
     case OX_IMM_BLOCK:
     case OX_IMM_SELECT_T:
+    case OX_IMM_TRY_TABLE:
         break; /* read by the callers */
     }
 }
@@ -351,7 +355,33 @@ static void op_and_immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const wat_to
     immediates(c, m, fn, oi, out);
 }
 
-/* block/loop/if: the label and block type, written after the op. */
+/* try_table's catch clauses: (catch x l) (catch_ref x l) (catch_all l)
+   (catch_all_ref l), their labels outside the try_table. */
+static void catch_clauses(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
+{
+    static const char *const kinds[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+    wat_buf cs = {.slot = -1};
+    uint32_t n = 0;
+    for (;;) {
+        uint8_t k = 0;
+        while (k < 4 && !wat_at_form(c, kinds[k]))
+            k++;
+        if (k == 4)
+            break;
+        c->pos += 2;
+        wat_buf_byte(c, &cs, k);
+        if (k < 2)
+            wat_buf_u32(c, &cs, wat_index(c, m, NS_TAG));
+        wat_buf_u32(c, &cs, label_index(c, fn));
+        wat_expect_rpar(c);
+        n++;
+    }
+    wat_buf_u32(c, out, n);
+    wat_buf_put(c, out, cs.p, cs.n);
+}
+
+/* block/loop/if/try_table: the label and block type (and try_table's
+   catch clauses), written after the op. */
 static void block_head(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf *out)
 {
     const wat_token *id = wat_peek(c)->kind == WT_ID ? wat_next(c) : NULL;
@@ -362,6 +392,8 @@ static void block_head(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf
         wat_buf_byte(c, out, val);
     else
         wat_buf_s64(c, out, t);
+    if (op == 0x1F)
+        catch_clauses(c, m, fn, out);
     push_label(c, fn, id);
 }
 
@@ -373,6 +405,8 @@ static bool is_block_kw(const wat_ctx *c, const wat_token *t, uint8_t *op)
         return *op = 0x03, true;
     if (wat_is_kw(c, t, "if"))
         return *op = 0x04, true;
+    if (wat_is_kw(c, t, "try_table"))
+        return *op = 0x1F, true;
     return false;
 }
 

@@ -15,7 +15,8 @@
 #include "wat.h"
 
 /* The index spaces that identifiers name at module level. */
-enum wat_space { NS_TYPE, NS_FUNC, NS_TABLE, NS_MEM, NS_GLOBAL, NS_ELEM, NS_DATA, NS_COUNT_ };
+/* NS_FUNC..NS_TAG in the order of their import/export kinds. */
+enum wat_space { NS_TYPE, NS_FUNC, NS_TABLE, NS_MEM, NS_GLOBAL, NS_TAG, NS_ELEM, NS_DATA, NS_COUNT_ };
 
 /* $id -> index, one table per index space (and one per function for locals). */
 typedef struct wat_names {
@@ -31,7 +32,7 @@ typedef struct wat_functype {
 
 /* Binary section ids, in their required order. */
 enum { SEC_TYPE = 1, SEC_IMPORT, SEC_FUNC, SEC_TABLE, SEC_MEM, SEC_GLOBAL, SEC_EXPORT,
-       SEC_START, SEC_ELEM, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_COUNT_ };
+       SEC_START, SEC_ELEM, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_TAG, SEC_COUNT_ };
 
 typedef struct wat_label {
     const uint8_t *id; /* NULL for none */

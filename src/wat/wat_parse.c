@@ -23,6 +23,8 @@ static int def_space(const wat_ctx *c, const wat_token *t)
         return NS_MEM;
     if (wat_is_kw(c, t, "global"))
         return NS_GLOBAL;
+    if (wat_is_kw(c, t, "tag"))
+        return NS_TAG;
     return -1;
 }
 
@@ -462,6 +464,26 @@ static void memory_field(wat_ctx *c, wat_mod *m)
         wat_fail(c, NULL, "shared memories are not supported (threads proposal)");
 }
 
+/* A tag type: attribute 0 (an exception), then a type use without results. */
+static void tagtype(wat_ctx *c, wat_mod *m, wat_buf *b)
+{
+    wat_buf_byte(c, b, 0x00);
+    wat_buf_u32(c, b, wat_typeuse(c, m, NULL, false, NULL));
+}
+
+static void tag_field(wat_ctx *c, wat_mod *m)
+{
+    opt_id(c);
+    uint32_t idx = m->next[NS_TAG]++;
+    inline_exports(c, m, 0x04, idx);
+    if (inline_import(c, m, 0x04)) {
+        tagtype(c, m, &m->sec[SEC_IMPORT]);
+        return;
+    }
+    tagtype(c, m, &m->sec[SEC_TAG]);
+    m->nitems[SEC_TAG]++;
+}
+
 static void global_field(wat_ctx *c, wat_mod *m)
 {
     opt_id(c);
@@ -505,6 +527,8 @@ static void import_field(wat_ctx *c, wat_mod *m)
         wat_buf_put(c, b, lim.p, lim.n);
     } else if (ns == NS_MEM) {
         limits(c, b, addr64(c), true);
+    } else if (ns == NS_TAG) {
+        tagtype(c, m, b);
     } else {
         globaltype(c, b);
     }
@@ -606,6 +630,8 @@ static void pass_two(wat_ctx *c, wat_mod *m)
             memory_field(c, m);
         } else if (wat_is_kw(c, kw, "global")) {
             global_field(c, m);
+        } else if (wat_is_kw(c, kw, "tag")) {
+            tag_field(c, m);
         } else if (wat_is_kw(c, kw, "import")) {
             import_field(c, m);
         } else if (wat_is_kw(c, kw, "export")) {
@@ -660,7 +686,7 @@ static void assemble(wat_ctx *c, wat_mod *m, wat_buf *out)
     }
     m->nitems[SEC_TYPE] = m->ntypes;
     static const uint8_t order[] = {SEC_TYPE, SEC_IMPORT, SEC_FUNC, SEC_TABLE, SEC_MEM,
-                                    SEC_GLOBAL, SEC_EXPORT, SEC_START, SEC_ELEM};
+                                    SEC_TAG, SEC_GLOBAL, SEC_EXPORT, SEC_START, SEC_ELEM};
     for (size_t i = 0; i < sizeof order; i++)
         vec_section(c, m, out, order[i]);
     if (m->uses_datacount) {

@@ -174,7 +174,8 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
             fprintf(out, " %" PRIu32 " %" PRIu32, a, b);
         return NULL;
     case OX_IMM_BLOCK:
-        if (r->pos < r->end && (r->base[r->pos] == 0x40 || r->base[r->pos] >= 0x6F)) {
+    case OX_IMM_TRY_TABLE:
+        if (r->pos < r->end && (r->base[r->pos] == 0x40 || ox_is_valtype(r->base[r->pos]))) {
             TRY(ox_rd_u8(r, &byte));
             if (byte != 0x40)
                 fprintf(out, " (result %s)", ox_valtype_name(byte));
@@ -182,6 +183,27 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
             TRY(ox_rd_sleb(r, 33, &s));
             fprintf(out, " (type %" PRId64 ")", s);
         }
+        if (oi->imm == OX_IMM_TRY_TABLE) { /* vec(catch clause) */
+            static const char *const kinds[] = {"catch", "catch_ref", "catch_all",
+                                                "catch_all_ref"};
+            TRY(ox_rd_u32(r, &a));
+            for (uint32_t i = 0; i < a; i++) {
+                TRY(ox_rd_u8(r, &byte));
+                if (byte > 3)
+                    return ox_error_new(OX_ERR_MALFORMED, "malformed catch clause");
+                fprintf(out, " (%s", kinds[byte]);
+                if (byte < 2) {
+                    TRY(ox_rd_u32(r, &b));
+                    fprintf(out, " %" PRIu32, b);
+                }
+                TRY(ox_rd_u32(r, &b));
+                fprintf(out, " %" PRIu32 ")", b);
+            }
+        }
+        return NULL;
+    case OX_IMM_TAG:
+        TRY(ox_rd_u32(r, &a));
+        fprintf(out, " %" PRIu32, a);
         return NULL;
     case OX_IMM_BR_TABLE:
         TRY(ox_rd_u32(r, &a));
@@ -247,7 +269,7 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         return NULL;
     case OX_IMM_REFTYPE:
         TRY(ox_rd_u8(r, &byte));
-        fprintf(out, " %s", byte == OX_FUNCREF ? "func" : "extern");
+        fprintf(out, " %s", byte == OX_FUNCREF ? "func" : byte == OX_EXNREF ? "exn" : "extern");
         return NULL;
     case OX_IMM_DATA_MEM: /* binary: data memory; text: memory? data */
         TRY(ox_rd_u32(r, &a));
@@ -302,7 +324,7 @@ static ox_error *instrs(printer *p, ox_reader *r, int indent, bool lines)
         first = false;
         fputs(oi->name, p->out);
         TRY(immediates(p, r, oi));
-        if (!prefix && (b == 0x02 || b == 0x03 || b == 0x04 || b == 0x05))
+        if (!prefix && (b == 0x02 || b == 0x03 || b == 0x04 || b == 0x05 || b == 0x1F))
             depth++;
     }
 }

@@ -80,7 +80,7 @@ void wat_names_add(wat_ctx *c, wat_names *nm, const wat_token *t, uint32_t idx, 
 }
 
 const char *const wat_space_name[NS_COUNT_] = {"type", "function", "table", "memory", "global",
-                                            "elem segment", "data segment"};
+                                            "tag", "elem segment", "data segment"};
 
 bool wat_opt_index(wat_ctx *c, wat_mod *m, enum wat_space ns, uint32_t *out)
 {
@@ -116,7 +116,7 @@ uint32_t wat_index(wat_ctx *c, wat_mod *m, enum wat_space ns)
 
 static const struct { const char *kw; uint8_t type; } valtypes[] = {
     {"i32", OX_I32}, {"i64", OX_I64}, {"f32", OX_F32}, {"f64", OX_F64}, {"v128", OX_V128},
-    {"funcref", OX_FUNCREF}, {"externref", OX_EXTERNREF},
+    {"funcref", OX_FUNCREF}, {"externref", OX_EXTERNREF}, {"exnref", OX_EXNREF},
 };
 
 static int simple_valtype(const wat_ctx *c, const wat_token *t)
@@ -148,8 +148,10 @@ static uint8_t ref_form(wat_ctx *c)
         r = OX_FUNCREF;
     else if (wat_is_kw(c, t, "extern"))
         r = OX_EXTERNREF;
+    else if (wat_is_kw(c, t, "exn"))
+        r = OX_EXNREF;
     else
-        wat_fail(c, t, "unsupported heap type (only func and extern are supported yet)");
+        wat_fail(c, t, "unsupported heap type (only func, extern and exn are supported yet)");
     wat_expect_rpar(c);
     return r;
 }
@@ -175,6 +177,8 @@ uint8_t wat_reftype(wat_ctx *c, bool heap)
         return c->pos++, OX_FUNCREF;
     if (wat_is_kw(c, t, heap ? "extern" : "externref"))
         return c->pos++, OX_EXTERNREF;
+    if (wat_is_kw(c, t, heap ? "exn" : "exnref"))
+        return c->pos++, OX_EXNREF;
     if (!heap && wat_at_form(c, "ref"))
         return ref_form(c);
     char buf[64];

@@ -49,7 +49,8 @@ int main(void)
         fc += ox_opinfo_get(0xFC, b) != NULL;
         fd += ox_opinfo_get(0xFD, b) != NULL;
     }
-    CHECK_EQ(one, 183 + 2);
+    CHECK_EQ(one, 183 + 2 + 3); /* and tail calls, throw, throw_ref, try_table (3.0) */
+    CHECK(ox_opinfo_get(0x00, 0x08) && ox_opinfo_get(0x00, 0x0A) && ox_opinfo_get(0x00, 0x1F));
     CHECK(ox_opinfo_get(0x00, 0x12) && ox_opinfo_get(0x00, 0x13)); /* return_call, return_call_indirect */
     CHECK_EQ(fc, 18);
     CHECK_EQ(fd, 236 + 20); /* and relaxed SIMD (3.0) */
