@@ -188,6 +188,9 @@ text_tests() {
     expect 0 '1' -- invoke "$cli/tailcall.wat" even 100000000
     expect 0 '0' -- invoke "$cli/tailcall.wat" even 7
     expect 0 '1' -- invoke "$cli/tailcall.wat" odd 7
+    # exception handling (3.0): caught by try_table; uncaught, an error naming the tag
+    expect 0 '42' -- invoke "$cli/exceptions.wat" catch 42
+    expect 3 '' 'uncaught exception (tag 0 "oops")' -- invoke "$cli/exceptions.wat" boom 7
     # by content: text named .wasm, text with no name at all, binary named .wat
     cp "$ex/add_one.wat" "$tmp/text.wasm"
     cp "$ex/add_one.wat" "$tmp/noext"

@@ -1,0 +1,14 @@
+;; exceptions.wat — exception handling (WebAssembly 3.0) from the command
+;; line: `catch` returns what `throw` carried; `boom` leaves uncaught.
+(module
+  (tag $oops (export "oops") (param i32))
+  (func $thrower (param i32)
+    (throw $oops (local.get 0)))
+  (func (export "catch") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $oops $h)
+        (call $thrower (local.get 0)))
+      (i32.const -1)))
+  (func (export "boom") (param i32) (result i32)
+    (call $thrower (local.get 0))
+    (i32.const 0)))
