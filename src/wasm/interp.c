@@ -270,8 +270,10 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
    gcc) warns about unused static inline functions in a .c file. */
 #if defined(__GNUC__)
 #define OX_MAYBE_UNUSED __attribute__((unused))
+#define OX_NOINLINE __attribute__((noinline))
 #else
 #define OX_MAYBE_UNUSED
+#define OX_NOINLINE
 #endif
 
 /* Each non-trapping binop as a function, for the chained ops. */
@@ -300,6 +302,32 @@ OX_LOAD_OPS(OX_X)
     }
 OX_STORE_OPS(OX_X)
 #undef OX_X
+
+/* Where an exception thrown at cell `at` of fn lands: the handler (code.h
+   ox_handler) of the innermost try_table around it with a matching clause,
+   in fn or, at their calls, in its callers; `pops` is how many frames the
+   run leaves for it. With no handler in this run h is NULL and pops
+   reaches the run's entry frame. Out of line: the interpreter loop stays
+   small, and throwing is not its fast path. */
+typedef struct catch_site {
+    const ox_handler *h;
+    uint32_t pops;
+} catch_site;
+
+static OX_NOINLINE catch_site find_catch(const frame *frames, uint32_t depth, const ox_func *fn,
+                                         uint32_t at, const ox_exn *x)
+{
+    for (uint32_t k = 0;; k++) {
+        const ox_handler *h = ox_exn_handler(fn->code, at, x, fn->inst);
+        if (h)
+            return (catch_site){h, k};
+        const frame *fr = &frames[depth - 1 - k];
+        if (!fr->pc)
+            return (catch_site){NULL, k + 1};
+        fn = fr->fn;
+        at = (uint32_t)(fr->pc - fn->code->cells) - 1; /* within the call */
+    }
+}
 
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
@@ -1070,9 +1098,10 @@ enter:
             exn = ox_error_take_exn(err);
             ox_error_free(err);
             err = NULL;
-            if (tail_host) { /* the caller's frame is gone */
+            if (tail_host) { /* this frame is the callee's: no handler of it applies */
                 tail_host = false;
-                goto throw_up;
+                at = UINT32_MAX;
+                goto throw_at;
             }
             goto do_throw;
         }
@@ -1129,49 +1158,42 @@ tail:
     }
 
 do_throw:
-    /* Throw exn from the instruction at pc: the innermost handler of this
-       function whose range holds it and whose tag matches catches it (code.h
-       ox_handler); else the caller's, at its call; the run's entry frame
-       ends the search, and the exception leaves the call as an error. */
     at = (uint32_t)(pc - fn->code->cells);
-    for (;;) {
-        const ox_handler *h = ox_exn_handler(fn->code, at, exn, inst);
-        if (h) {
-            uint32_t n = h->tag == OX_CATCH_ALL ? 0 : exn->nslots;
-            memcpy(fp + h->dst, exn->vals, n * sizeof *fp);
-            if (h->ref) {
-                if (!ox_exn_expose(s, exn)) {
-                    err = ox_error_new(OX_ERR_LIMIT, "more than %u exceptions caught by "
-                                       "reference are alive in this store", OX_MAX_EXPOSED_EXNS);
-                    break;
-                }
-                fp[h->dst + n].ref = exn;
-            } else if (!exn->exposed) {
-                free(exn);
-            }
-            exn = NULL;
-            pc = fn->code->cells + h->pad;
-            vmnext();
-        }
-    throw_up:;
-        frame *fr = &frames[--depth];
-        if (!fr->pc) {
+throw_at: {
+    /* Throw exn from cell `at` of fn (find_catch says where it lands). */
+    catch_site c = find_catch(frames, depth, fn, at, exn);
+    if (c.pops) {
+        const frame *fr = &frames[depth - c.pops];
+        depth -= c.pops;
+        if (!c.h) {
             err = ox_exn_error(exn);
-            exn = NULL;
             goto unwind;
         }
-        pc = fr->pc;
         fp = fr->fp;
         fn = fr->fn;
         if (fn->inst != inst) {
             inst = fn->inst;
             RELOAD_MEM();
         }
-        at = (uint32_t)(pc - fn->code->cells) - 1; /* within the call */
     }
-    if (!exn->exposed)
+    uint32_t n = c.h->tag == OX_CATCH_ALL ? 0 : exn->nslots;
+    memcpy(fp + c.h->dst, exn->vals, n * sizeof *fp);
+    if (c.h->ref) {
+        if (!ox_exn_expose(s, exn)) {
+            if (!exn->exposed)
+                free(exn);
+            err = ox_error_new(OX_ERR_LIMIT, "more than %u exceptions caught by reference are "
+                               "alive in this store", OX_MAX_EXPOSED_EXNS);
+            goto unwind;
+        }
+        fp[c.h->dst + n].ref = exn;
+    } else if (!exn->exposed) {
         free(exn);
-    goto unwind;
+    }
+    exn = NULL;
+    pc = fn->code->cells + c.h->pad;
+    vmnext();
+}
 
 do_trap:
     err = ox_trap_error(trap, fn->inst, fn->funcidx);
