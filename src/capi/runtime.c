@@ -80,6 +80,23 @@ static ox_module *engine_module(const wasm_module_t *m)
     return ((const struct wasm_ref_t *)m)->obj->engine;
 }
 
+/* Whether m imports or exports a tag. */
+static bool shares_tags(const ox_module *m)
+{
+    ox_externtype t;
+    for (size_t i = 0; i < ox_module_import_count(m); i++) {
+        ox_module_import(m, i, NULL, NULL, &t);
+        if (t.kind == OX_EXTERN_TAG)
+            return true;
+    }
+    for (size_t i = 0; i < ox_module_export_count(m); i++) {
+        ox_module_export(m, i, NULL, NULL, &t);
+        if (t.kind == OX_EXTERN_TAG)
+            return true;
+    }
+    return false;
+}
+
 wasm_module_t *wasm_module_new(wasm_store_t *s, const wasm_byte_vec_t *binary)
 {
     ox_module *m;
@@ -91,20 +108,9 @@ wasm_module_t *wasm_module_new(wasm_store_t *s, const wasm_byte_vec_t *binary)
     /* The standard API has no tags (exception handling): a module that
        imports or exports one cannot be described there, so it is refused
        rather than shown with a wrong kind. The own API (oxide/wasm.h) runs it. */
-    ox_externtype t;
-    for (size_t i = 0; i < ox_module_import_count(m); i++) {
-        ox_module_import(m, i, NULL, NULL, &t);
-        if (t.kind == OX_EXTERN_TAG) {
-            ox_module_free(m);
-            return NULL;
-        }
-    }
-    for (size_t i = 0; i < ox_module_export_count(m); i++) {
-        ox_module_export(m, i, NULL, NULL, &t);
-        if (t.kind == OX_EXTERN_TAG) {
-            ox_module_free(m);
-            return NULL;
-        }
+    if (shares_tags(m)) {
+        ox_module_free(m);
+        return NULL;
     }
     return module_of(m);
 }

@@ -38,12 +38,9 @@
 
 #include "compile_stack.h"
 
-static bool is_valtype(uint8_t b) { return ox_is_valtype(b); }
 static bool bad_valtype(cc *c) { return oxc_malformed(c, "malformed value type"); }
 
 typedef oxc_imm imm; /* an instruction's immediates (compile.h) */
-
-static bool is_ref(ox_valtype t) { return ox_is_reftype(t); }
 
 /* ---- block types and labels ------------------------------------------- */
 
@@ -100,7 +97,7 @@ static bool read_blocktype(cc *c, ctl *f)
         c->p++;
         return true;
     }
-    if (c->p < c->end && is_valtype(*c->p)) {
+    if (c->p < c->end && ox_is_valtype(*c->p)) {
         f->single = *c->p++;
         return true;
     }
@@ -957,7 +954,7 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
                 return oxc_invalid(c, "invalid result arity");
             if (!oxc_rd_byte(c, &b))
                 return false;
-            if (!is_valtype(b))
+            if (!ox_is_valtype(b))
                 return bad_valtype(c);
             want = b;
         }
@@ -971,7 +968,7 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             if ((t1 != T_UNKNOWN && t1 != want) || (t2 != T_UNKNOWN && t2 != want))
                 return oxc_invalid(c, "type mismatch");
         } else {
-            if (is_ref(t1) || is_ref(t2))
+            if (ox_is_reftype(t1) || ox_is_reftype(t2))
                 return oxc_invalid(c, "type mismatch");
             if (t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2)
                 return oxc_invalid(c, "type mismatch");
@@ -1045,7 +1042,7 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
         ox_valtype t = T_UNKNOWN;
         if (!pop(c, &t))
             return false;
-        if (t != T_UNKNOWN && !is_ref(t))
+        if (t != T_UNKNOWN && !ox_is_reftype(t))
             return oxc_invalid(c, "type mismatch");
         uint32_t h = c->nvs;
         if (!emitted(c, EMIT(c, OXI_REF_IS_NULL, slot_of(c, h), loc_of(c, h))))
@@ -1082,7 +1079,7 @@ static bool read_locals(cc *c, const ox_functype *ft)
         total += n;
         if (total > UINT32_MAX)
             return oxc_malformed(c, "too many locals");
-        if (!is_valtype(t))
+        if (!ox_is_valtype(t))
             return bad_valtype(c);
     }
     /* A frame must fit the value stack; refuse what could never run rather

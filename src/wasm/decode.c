@@ -125,12 +125,11 @@ static ox_error *read_name(dec *d, ox_name *out)
 
 static ox_error *type_byte(dec *d, uint8_t *b) { return ox_rd_typebyte(&d->r, b); }
 
-static bool is_valtype(uint8_t b) { return ox_is_valtype(b); }
 
 static ox_error *read_valtype(dec *d, ox_valtype *t)
 {
     TRY(type_byte(d, t));
-    if (!is_valtype(*t))
+    if (!ox_is_valtype(*t))
         return malformed(d->r.pos - 1, "malformed value type");
     return NULL;
 }
