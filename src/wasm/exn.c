@@ -30,7 +30,7 @@ ox_error *ox_tag_new(ox_store *s, const ox_functype *type, ox_tag **out)
         free(ft);
         return err ? err : ox_error_new(OX_ERR_NOMEM, "out of memory");
     }
-    *t = (ox_tag){.type = ft, .store = s, .owns_type = true};
+    *t = (ox_tag){.type = ft, .store = s};
     *out = t;
     return NULL;
 }
@@ -55,8 +55,13 @@ bool ox_exn_expose(ox_store *s, ox_exn *x)
 {
     if (x->exposed)
         return true;
-    if (s->exns.n >= OX_MAX_EXPOSED_EXNS || ox_ptrvec_push(&s->exns, x) != NULL)
+    if (s->exns.n >= OX_MAX_EXPOSED_EXNS)
         return false;
+    ox_error *err = ox_ptrvec_push(&s->exns, x);
+    if (err) {
+        ox_error_free(err);
+        return false;
+    }
     x->exposed = true;
     return true;
 }

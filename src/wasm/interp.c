@@ -1093,7 +1093,8 @@ enter:
         if (err) {
             /* an exception of this store's comes out of the host function
                (say, from a nested call): thrown on from the call */
-            if (ox_error_code(err) != OX_ERR_EXCEPTION || ox_error_exception_tag(err)->store != s)
+            const ox_tag *tag = ox_error_exception_tag(err);
+            if (!tag || tag->store != s)
                 goto unwind;
             exn = ox_error_take_exn(err);
             ox_error_free(err);

@@ -67,11 +67,10 @@ struct ox_global {
 
 /* A tag (exception handling): exceptions are matched by tag identity. */
 struct ox_tag {
-    const ox_functype *type;  /* the module's type, or an own copy (ox_tag_new) */
+    const ox_functype *type;  /* the module's type, or (ox_tag_new) a copy the store frees */
     ox_store *store;
     ox_instance *inst;        /* defining instance; NULL for ox_tag_new */
     uint32_t index;           /* in the defining module */
-    bool owns_type;
 };
 
 /* An exception: its tag and its values laid out as a call's arguments.
