@@ -40,6 +40,8 @@ static ox_error *make_import(ox_store *s, const ox_externtype *t, ox_extern *out
     case OX_EXTERN_GLOBAL:
         return ox_global_new(s, t->u.global.type, t->u.global.mutable_, zero(t->u.global.type),
                              &out->of.global);
+    case OX_EXTERN_TAG:
+        return ox_tag_new(s, &t->u.tag, &out->of.tag);
     }
     return ox_error_new(OX_ERR_ARG, "bad kind");
 }

@@ -87,10 +87,14 @@ ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce)
         size_t at = r->pos;
         uint8_t byte;
         uint32_t code;
-        TRY(ox_rd_u8(r, &byte));
+        ox_error *err = ox_rd_u8(r, &byte);
         code = byte;
-        if (ox_is_prefix(byte))
-            TRY(ox_rd_u32(r, &code));
+        if (!err && ox_is_prefix(byte))
+            err = ox_rd_u32(r, &code);
+        if (err) {
+            ox_error_free(invalid);
+            return err;
+        }
         const ox_opinfo *oi = ox_opinfo_get(ox_is_prefix(byte) ? byte : 0x00, code);
         if (oi && oi->op == OXO_END && depth) {
             depth--;
@@ -103,7 +107,6 @@ ox_error *ox_constexpr_read(ox_reader *r, ox_constexpr *ce)
         }
         /* Another instruction, or an unknown one under a known prefix
            (a SIMD instruction): legal, but not constant. */
-        ox_error *err = NULL;
         if (!oi && !ox_is_prefix(byte))
             err = ox_err_at(OX_ERR_MALFORMED, (int64_t)at, "illegal opcode 0x%02x", byte);
         else if (!oi)

@@ -220,8 +220,10 @@ static named *find(script *s, const wat_token *id)
    The id's bytes must outlive the command: they are copied. */
 static void remember(script *s, const wat_token *id, ox_instance *inst, ox_module *def)
 {
-    if (!id)
+    if (!id) { /* nothing can name it again: a definition is done with */
+        ox_module_free(def);
         return;
+    }
     if (s->nnames == s->capnames) {
         size_t cap = s->capnames ? s->capnames * 2 : 16;
         named *nn = realloc(s->names, cap * sizeof *nn);
