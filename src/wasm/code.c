@@ -45,7 +45,7 @@
 #define OX_CODE_OPERANDS \
     K(UNREACHABLE, "") K(LOOP, "i") K(BR, "o") K(BR_IF, "so") K(BR_UNLESS, "so") K(BR_I64_NZ, "so") \
     K(BR_I64_Z, "so") K(BR_TABLE, "si") K(RETURN, "") K(RETURN1, "s") K(CALL, "ib") \
-    K(CALL_INDIRECT, "iibs") K(RETURN_CALL, "ib") K(RETURN_CALL_INDIRECT, "iibs") K(MEM_SELECT, "i") K(THROW, "ib") K(THROW_REF, "s") K(ADDR64, "dsii") K(INDEX64, "ds") \
+    K(CALL_INDIRECT, "iibs") K(RETURN_CALL, "ib") K(RETURN_CALL_INDIRECT, "iibs") K(MEM_SELECT, "i") K(THROW, "ib") K(THROW_REF, "s") K(RETHROW, "s") K(ADDR64, "dsii") K(INDEX64, "ds") \
     K(MEMORY_COPY_M, "sssiii") K(COPY, "ds") K(COPY2, "dsds") \
     K(MOVE1, "ssii") K(MOVE2, "ssii") K(MOVE4, "ssii") K(MOVE8, "ssii") \
     K(MOVE1_IX, "sssii") K(MOVE2_IX, "sssii") K(MOVE4_IX, "sssii") K(MOVE8_IX, "sssii") \

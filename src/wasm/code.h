@@ -54,6 +54,7 @@ typedef union ox_cell {
     X(MEM_SELECT, 1)       /* memidx: the memory the next access uses (multi-memory) */ \
     X(THROW, 2)            /* tagidx, base slot of the exception's values */ \
     X(THROW_REF, 1)        /* exnref slot */ \
+    X(RETHROW, 1)          /* the slot a legacy catch keeps its exception in */ \
     X(MEMORY_COPY_M, 6)    /* dst, src, n, dst memory, src memory, wide */ \
     X(ADDR64, 4)           /* dst, addr, offset lo, hi: a 64-bit memory's i64 \
                               address + offset as a 32-bit address, trapping \
@@ -303,19 +304,27 @@ enum ox_iop {
    other operand. */
 #define OX_MAX_CONSTS 128
 
-/* Where a try_table catches (exception handling): an exception thrown by
-   the instruction at a cell in [start, end) whose tag is the instance's
-   tag `tag` (or any, for catch_all) has its values written from slot dst
-   on, followed by itself when `ref` (catch_ref, catch_all_ref), and
-   execution goes on at cell `pad`, which branches to the clause's label.
-   A body's handlers are listed inner try_tables first. */
+/* Where an exception is caught (try_table, legacy try/catch): one thrown
+   by the instruction at a cell in [start, end) whose tag is the
+   instance's tag `tag` (or any, for catch_all) has its values written
+   from slot dst on, itself to slot `exn` unless that is OX_NO_SLOT
+   (catch_ref, catch_all_ref, a legacy catch some rethrow names), and
+   execution goes on at cell `pad`: a try_table's landing pad, which
+   branches to the clause's label, or a legacy catch's body. `depth` is
+   the try's control depth (the function body is 0). A legacy `delegate`
+   is a record with tag OX_DELEGATE: the search goes on among the
+   handlers of depth <= pad (the frame the delegate names). A body's
+   handlers are listed inner ones first. */
 #define OX_CATCH_ALL UINT32_MAX
+#define OX_DELEGATE (UINT32_MAX - 1)
+#define OX_NO_SLOT UINT32_MAX
 typedef struct ox_handler {
     uint32_t start, end;
     uint32_t tag;
     uint32_t pad;
     uint32_t dst;
-    uint32_t ref;
+    uint32_t exn;
+    uint32_t depth;
 } ox_handler;
 
 struct ox_code {
@@ -327,7 +336,8 @@ struct ox_code {
     uint32_t ncells;
     uint32_t nparams;     /* slots 0..nparams-1 */
     uint32_t nlocals;     /* params + declared locals */
-    uint32_t frame_size;  /* nlocals + nconsts + maximum operand-stack height */
+    uint32_t nexn;        /* legacy catches' exception slots, after the pool */
+    uint32_t frame_size;  /* nlocals + nconsts + nexn + maximum operand-stack height */
     uint32_t nresults;
     uint32_t fuel;        /* fuel charged on entry (see LOOP) */
 };

@@ -42,310 +42,11 @@ static bool bad_valtype(cc *c) { return oxc_malformed(c, "malformed value type")
 
 typedef oxc_imm imm; /* an instruction's immediates (compile.h) */
 
-/* ---- block types and labels ------------------------------------------- */
-
-static uint32_t ctl_nparams(cc *c, const ctl *f)
-{
-    return f->has_type ? c->m->types[f->typeidx].nparams : 0;
-}
-static uint32_t ctl_nresults(cc *c, const ctl *f)
-{
-    if (f->has_type)
-        return c->m->types[f->typeidx].nresults;
-    return f->single ? 1 : 0;
-}
-static ox_valtype ctl_param(cc *c, const ctl *f, uint32_t k)
-{
-    return c->m->types[f->typeidx].params[k];
-}
-static ox_valtype ctl_result(cc *c, const ctl *f, uint32_t k)
-{
-    return f->has_type ? c->m->types[f->typeidx].results[k] : f->single;
-}
-/* A branch to a loop carries its params, to anything else its results. */
-static uint32_t label_arity(cc *c, const ctl *f)
-{
-    return f->kind == CTL_LOOP ? ctl_nparams(c, f) : ctl_nresults(c, f);
-}
-static ox_valtype label_type(cc *c, const ctl *f, uint32_t k)
-{
-    return f->kind == CTL_LOOP ? ctl_param(c, f, k) : ctl_result(c, f, k);
-}
-
-/* Pop the label's types (checking them), top first. */
-static bool pop_label(cc *c, const ctl *f)
-{
-    for (uint32_t k = label_arity(c, f); k-- > 0;)
-        if (!pop_expect(c, label_type(c, f, k)))
-            return false;
-    return true;
-}
-static bool push_label(cc *c, const ctl *f)
-{
-    uint32_t n = label_arity(c, f);
-    for (uint32_t k = 0; k < n; k++)
-        if (!push(c, label_type(c, f, k)))
-            return false;
-    return true;
-}
-
-static bool read_blocktype(cc *c, ctl *f)
-{
-    f->has_type = false;
-    f->single = 0;
-    if (c->p < c->end && *c->p == 0x40) {
-        c->p++;
-        return true;
-    }
-    if (c->p < c->end && ox_is_valtype(*c->p)) {
-        f->single = *c->p++;
-        return true;
-    }
-    int64_t v;
-    if (!oxc_rd_sleb(c, 33, &v))
-        return false;
-    if (v < 0)
-        return oxc_malformed(c, "malformed value type");
-    if ((uint64_t)v >= c->m->ntypes)
-        return oxc_unknown(c, "type", (uint64_t)v);
-    f->has_type = true;
-    f->typeidx = (uint32_t)v;
-    return true;
-}
-
-/* ---- the constant pool --------------------------------------------------- */
-
-/* ---- emission ---------------------------------------------------------- */
-
-/* Copy a value of `w` cells from src to dst (a v128: two COPYs, which
-   the fusion layer makes one COPY2; the low half first, so a copy to a
-   lower overlapping slot is safe). */
-static bool emit_copy(cc *c, uint32_t dst, uint32_t src, uint32_t w)
-{
-    for (uint32_t k = 0; k < w; k++)
-        if (emit(c, OXI_COPY, 2, (uint32_t[]){dst + k, src + k}) == UINT32_MAX && c->err)
-            return false;
-    return true;
-}
-
-/* Copy a pending value into its own stack slot. */
-static bool materialize(cc *c, uint32_t h)
-{
-    uint32_t at = loc_of(c, h);
-    if (at == slot_of(c, h) || !live(c))
-        return true;
-    if (!emit_copy(c, slot_of(c, h), at, width(c->vs[h])))
-        return false;
-    c->loc[h] = slot_of(c, h);
-    return true;
-}
-
-/* Materialise the innermost frame's values (all that can be pending). */
-static bool materialize_frame(cc *c)
-{
-    for (uint32_t h = top_ctl(c)->height; h < c->nvs; h++)
-        if (!materialize(c, h))
-            return false;
-    return true;
-}
-
-/* Point operand `word` of `insn` at the label of frame f: loops are
-   already placed, forward labels are patched when the frame ends. */
-static bool target(cc *c, ctl *f, uint32_t insn, uint32_t word)
-{
-    if (insn == UINT32_MAX)
-        return c->err == NULL;
-    if (f->kind == CTL_LOOP) {
-        oxc_set_word(c, insn, word, (uint32_t)((int64_t)f->loop_pc - (int64_t)insn));
-        return true;
-    }
-    if (!oxc_grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
-        return false;
-    c->pt[c->npt] = (patch){insn, word, f->patches};
-    f->patches = (int32_t)c->npt++;
-    return true;
-}
-
-static void resolve(cc *c, int32_t list, uint32_t to)
-{
-    for (int32_t i = list; i >= 0; i = c->pt[i].next)
-        oxc_set_word(c, c->pt[i].insn, c->pt[i].word,
-                 (uint32_t)((int64_t)to - (int64_t)c->pt[i].insn));
-}
-
-/* Move the top `n` values (ending at type-stack height h) to the slots
-   from dst on, laid out by their widths. Canonical sources sit at or
-   above their destinations, so ascending copies are safe; a pending
-   source overlapping the destination range (a return into params) is
-   materialised first so no copy clobbers it. */
-static bool emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n)
-{
-    uint32_t end = dst;
-    for (uint32_t k = 0; k < n; k++)
-        end += width(c->vs[h - n + k]);
-    /* This is one path only (a branch): copy to the canonical slot but
-       leave loc[] alone, other paths may still see the value pending. */
-    for (uint32_t k = 0, d = dst; k < n; k++) {
-        uint32_t w = width(c->vs[h - n + k]);
-        uint32_t at = loc_of(c, h - n + k), own = slot_of(c, h - n + k);
-        if (at != own && at != d && at + w > dst && at < end && !emit_copy(c, own, at, w))
-            return false;
-        d += w;
-    }
-    for (uint32_t k = 0, d = dst; k < n; k++) {
-        uint32_t w = width(c->vs[h - n + k]);
-        uint32_t src = loc_of(c, h - n + k);
-        if (src != d && src + w > dst && src < end)
-            src = slot_of(c, h - n + k);
-        if (src != d && !emit_copy(c, d, src, w))
-            return false;
-        d += w;
-    }
-    return true;
-}
-
-static bool emit_return(cc *c)
-{
-    uint32_t n = ctl_nresults(c, &c->cs[0]);
-    if (n == 1 && c->nvs >= 1 && live(c) &&
-        oxf_retarget(c, loc_of(c, c->nvs - 1), 0)) /* `return a + b`: the add writes slot 0 */
-        return EMIT0(c, OXI_RETURN) != UINT32_MAX || !c->err;
-    /* RETURN1 copies one cell: not for a v128 */
-    if (n == 1 && c->nvs >= 1 && loc_of(c, c->nvs - 1) != 0 && c->vs[c->nvs - 1] != OX_V128)
-        return EMIT(c, OXI_RETURN1, loc_of(c, c->nvs - 1)) != UINT32_MAX || !c->err;
-    if (!emit_moves(c, 0, c->nvs, n))
-        return false;
-    return EMIT0(c, OXI_RETURN) != UINT32_MAX || !c->err;
-}
-
-/* The jump part of a branch to frame f with the label values on top of the
-   stack at height h: copies into the label's slots, then jump/return. */
-static bool emit_branch(cc *c, ctl *f)
-{
-    if (f == &c->cs[0])
-        return emit_return(c);
-    if (!emit_moves(c, slot_of(c, f->height), c->nvs, label_arity(c, f)))
-        return false;
-    return target(c, f, EMIT(c, OXI_BR, 0), 0);
-}
-
-static bool branch_needs_moves(cc *c, ctl *f)
-{
-    if (f == &c->cs[0])
-        return true;
-    uint32_t n = label_arity(c, f);
-    for (uint32_t k = 0, d = slot_of(c, f->height); k < n; k++) {
-        if (loc_of(c, c->nvs - n + k) != d)
-            return true;
-        d += width(label_type(c, f, k));
-    }
-    return false;
-}
-
-/* A branch taken when the i32 just popped from height h is non-zero
-   (when_true) or zero. Returns the instruction and, in *word, its offset
-   operand. */
-static uint32_t emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *word)
-{
-    *word = 1;
-    return live(c) ? oxf_cond_branch(c, loc_of(c, h), when_true, word) : UINT32_MAX;
-}
-
-/* ---- control instructions ---------------------------------------------- */
-
-static bool push_ctl(cc *c, uint8_t kind, const ctl *bt)
-{
-    bool dead = c->ncs ? !live(c) : false;
-    if (!oxc_grow(c, (void **)&c->cs, &c->capcs, c->ncs + 1, sizeof(ctl)))
-        return false;
-    ctl *f = &c->cs[c->ncs++];
-    *f = *bt;
-    f->kind = kind;
-    f->unreachable = false;
-    f->dead = dead;
-    f->height = c->nvs;
-    f->patches = -1;
-    f->else_patch = -1;
-    f->loop_pc = c->ncode;
-    f->fuel = 0;
-    f->fuel_at = UINT32_MAX;
-    f->fuel_outer = 0;
-    return true;
-}
-
-/* block/loop/if: pop the params, open the frame, push the params back
-   (they stay in the same slots). */
-static bool enter_block(cc *c, uint8_t kind, ctl bt);
-
 static bool op_block(cc *c, uint8_t kind)
 {
     ctl bt;
     memset(&bt, 0, sizeof bt);
-    return read_blocktype(c, &bt) && enter_block(c, kind, bt);
-}
-
-static bool enter_block(cc *c, uint8_t kind, ctl bt)
-{
-    uint32_t cond_h = 0;
-    if (kind == CTL_IF) {
-        if (!pop_expect(c, OX_I32))
-            return false;
-        cond_h = c->nvs;
-    }
-    uint32_t np = ctl_nparams(c, &bt);
-    for (uint32_t k = np; k-- > 0;)
-        if (!pop_expect(c, ctl_param(c, &bt, k)))
-            return false;
-    /* A control boundary: the enclosing frame's values, params included,
-       move to their own slots (they are read from there on every path). */
-    for (uint32_t h = top_ctl(c)->height; live(c) && h < c->nvs + np; h++)
-        if (!materialize(c, h))
-            return false;
-    uint32_t skip = UINT32_MAX, word = 1;
-    if (kind == CTL_IF)
-        skip = emit_cond_branch(c, cond_h, false, &word);
-    if (c->err)
-        return false;
-    if (!push_ctl(c, kind, &bt))
-        return false;
-    ctl *f = top_ctl(c);
-    if (kind == CTL_IF && skip != UINT32_MAX) {
-        if (!oxc_grow(c, (void **)&c->pt, &c->cappt, c->npt + 1, sizeof(patch)))
-            return false;
-        c->pt[c->npt] = (patch){skip, word, -1};
-        f->else_patch = (int32_t)c->npt++;
-    }
-    if (kind == CTL_LOOP) {
-        /* LOOP [fuel], then the header. Back-edges land on the header;
-           they are the branches with offsets <= 0, which poll for
-           interruption and charge the fuel LOOP holds, read at header[-1]
-           (interp.c JUMP). The count is known at the loop's end. */
-        f->fuel_at = EMIT(c, OXI_LOOP, 0);
-        if (f->fuel_at == UINT32_MAX && c->err)
-            return false;
-        c->cs[c->fuel_frame].fuel += c->fuel_run; /* the enclosing frame's so far */
-        c->fuel_run = 0;
-        f->fuel_outer = c->fuel_frame;
-        c->fuel_frame = c->ncs - 1;
-        f->loop_pc = c->ncode;
-        oxf_label(c);
-    }
-    for (uint32_t k = 0; k < np; k++)
-        if (!push(c, ctl_param(c, f, k)))
-            return false;
-    return true;
-}
-
-/* Check that the frame's stack holds exactly its results. */
-static bool check_results(cc *c, ctl *f)
-{
-    uint32_t n = ctl_nresults(c, f);
-    for (uint32_t k = n; k-- > 0;)
-        if (!pop_expect(c, ctl_result(c, f, k)))
-            return false;
-    if (c->nvs != f->height)
-        return oxc_invalid(c, "type mismatch");
-    return true;
+    return oxc_read_blocktype(c, &bt) && oxc_enter_block(c, kind, bt);
 }
 
 static bool op_else(cc *c)
@@ -353,151 +54,21 @@ static bool op_else(cc *c)
     ctl *f = top_ctl(c);
     if (f->kind != CTL_IF)
         return oxc_malformed(c, "END opcode expected");
-    if (!materialize_frame(c) || !check_results(c, f))
+    if (!oxc_materialize_frame(c) || !oxc_check_results(c, f))
         return false;
     /* then-arm falls through to the end: jump over the else-arm */
-    if (live(c) && !target(c, f, EMIT(c, OXI_BR, 0), 0))
+    if (live(c) && !oxc_target(c, f, EMIT(c, OXI_BR, 0), 0))
         return false;
     if (f->else_patch >= 0) {
-        resolve(c, f->else_patch, c->ncode);
+        oxc_resolve(c, f->else_patch, c->ncode);
         f->else_patch = -1;
     }
     oxf_label(c);
     f->kind = CTL_ELSE;
     f->unreachable = false;
-    for (uint32_t k = 0; k < ctl_nparams(c, f); k++)
-        if (!push(c, ctl_param(c, f, k)))
+    for (uint32_t k = 0; k < oxc_ctl_nparams(c, f); k++)
+        if (!push(c, oxc_ctl_param(c, f, k)))
             return false;
-    return true;
-}
-
-/* ---- exceptions (try_table, throw, throw_ref) ----------------------------- */
-
-static void set_unreachable(cc *c);
-
-/* The values a catch clause hands its label: the tag's params for catch
-   and catch_ref, then an exnref for the _ref kinds. */
-static uint32_t catch_arity(cc *c, const oxc_catch *k)
-{
-    uint32_t n = k->kind < 2 ? c->m->types[c->m->tagtypes[k->tag]].nparams : 0;
-    return n + (k->kind & 1);
-}
-static ox_valtype catch_type(cc *c, const oxc_catch *k, uint32_t i)
-{
-    const ox_functype *t = k->kind < 2 ? &c->m->types[c->m->tagtypes[k->tag]] : NULL;
-    return t && i < t->nparams ? t->params[i] : OX_EXNREF;
-}
-
-/* At the end of a try_table with catch clauses (its results checked): the
-   normal path jumps over one landing pad per clause. The interpreter
-   writes a caught exception's values into the stack slots from the
-   try_table's height on (dead by then) and enters the pad, which branches
-   to the clause's label as a `br` with those values would (copies, a
-   return, a loop's back-edge). The handler covers the body's cells. */
-static bool emit_catch_pads(cc *c, ctl *f)
-{
-    uint32_t end = c->ncode, nvs = c->nvs;
-    bool unreachable = f->unreachable;
-    if (live(c) && !target(c, f, EMIT(c, OXI_BR, 0), 0))
-        return false;
-    f->unreachable = false;
-    for (uint32_t i = 0; i < f->ncatch; i++) {
-        const oxc_catch *k = &c->catches[f->catch_first + i];
-        c->nvs = f->height;
-        oxf_label(c);
-        uint32_t pad = c->ncode, dst = slot_of(c, f->height);
-        for (uint32_t j = 0; j < catch_arity(c, k); j++)
-            if (!push(c, catch_type(c, k, j)))
-                return false;
-        if (!oxc_grow(c, (void **)&c->handlers, &c->caphandlers, c->nhandlers + 1,
-                      sizeof(ox_handler)))
-            return false;
-        c->handlers[c->nhandlers++] = (ox_handler){f->try_start, end,
-                                                   k->kind < 2 ? k->tag : OX_CATCH_ALL, pad,
-                                                   dst, k->kind & 1};
-        if (!emit_branch(c, &c->cs[k->frame]))
-            return false;
-    }
-    c->nvs = nvs;
-    f->unreachable = unreachable;
-    c->ncatches = f->catch_first; /* the clauses of the try_tables inside are gone too */
-    return true;
-}
-
-static bool check_tag(cc *c, uint32_t x)
-{
-    return x < c->m->ntags || oxc_unknown(c, "tag", x);
-}
-
-/* try_table blocktype vec(catch) instr* end: a block whose clauses name
-   labels outside it, checked against what each clause passes. */
-static bool op_try_table(cc *c)
-{
-    ctl bt;
-    memset(&bt, 0, sizeof bt);
-    uint32_t n;
-    if (!read_blocktype(c, &bt) || !oxc_rd_u32(c, &n))
-        return false;
-    uint32_t first = c->ncatches;
-    for (uint32_t i = 0; i < n; i++) {
-        oxc_catch k = {0, 0, 0};
-        uint32_t l;
-        if (!oxc_rd_byte(c, &k.kind))
-            return false;
-        if (k.kind > 3)
-            return oxc_malformed(c, "malformed catch clause");
-        if (k.kind < 2 && (!oxc_rd_u32(c, &k.tag) || !check_tag(c, k.tag)))
-            return false;
-        if (!oxc_rd_u32(c, &l))
-            return false;
-        if (l >= c->ncs)
-            return oxc_unknown(c, "label", l);
-        k.frame = c->ncs - 1 - l;
-        const ctl *g = &c->cs[k.frame];
-        uint32_t arity = catch_arity(c, &k);
-        bool ok = label_arity(c, g) == arity;
-        for (uint32_t j = 0; ok && j < arity; j++)
-            ok = label_type(c, g, j) == catch_type(c, &k, j);
-        if (!ok)
-            return oxc_invalid(c, "type mismatch");
-        if (!oxc_grow(c, (void **)&c->catches, &c->capcatches, c->ncatches + 1, sizeof k))
-            return false;
-        c->catches[c->ncatches++] = k;
-    }
-    if (!enter_block(c, CTL_BLOCK, bt))
-        return false;
-    ctl *f = top_ctl(c);
-    f->catch_first = first;
-    f->ncatch = n;
-    oxf_label(c); /* nothing fuses into the body from before it */
-    f->try_start = c->ncode;
-    return true;
-}
-
-/* throw x: the tag's values go where a call's args would. */
-static bool op_throw(cc *c, uint32_t x)
-{
-    if (!check_tag(c, x))
-        return false;
-    const ox_functype *t = &c->m->types[c->m->tagtypes[x]];
-    for (uint32_t k = t->nparams; k-- > 0;)
-        if (!pop_expect(c, t->params[k]))
-            return false;
-    uint32_t base = slot_of(c, c->nvs);
-    for (uint32_t k = 0; live(c) && k < t->nparams; k++)
-        if (!materialize(c, c->nvs + k))
-            return false;
-    if (!emitted(c, EMIT(c, OXI_THROW, x, base)))
-        return false;
-    set_unreachable(c);
-    return true;
-}
-
-static bool op_throw_ref(cc *c)
-{
-    if (!pop_expect(c, OX_EXNREF) || !emitted(c, EMIT(c, OXI_THROW_REF, loc_of(c, c->nvs))))
-        return false;
-    set_unreachable(c);
     return true;
 }
 
@@ -507,30 +78,30 @@ static bool op_end(cc *c)
     if (f->kind == CTL_IF) {
         /* if without else: the implicit else passes params through, so
            params and results must agree (spec 3.3.8.7). */
-        uint32_t np = ctl_nparams(c, f), nr = ctl_nresults(c, f);
+        uint32_t np = oxc_ctl_nparams(c, f), nr = oxc_ctl_nresults(c, f);
         bool ok = np == nr;
         for (uint32_t k = 0; ok && k < np; k++)
-            ok = ctl_param(c, f, k) == ctl_result(c, f, k);
+            ok = oxc_ctl_param(c, f, k) == oxc_ctl_result(c, f, k);
         if (!ok)
             return oxc_invalid(c, "type mismatch");
     }
-    if (f->kind != CTL_FUNC && !materialize_frame(c))
+    if (f->kind != CTL_FUNC && !oxc_materialize_frame(c))
         return false;
-    if (!check_results(c, f))
+    if (!oxc_check_results(c, f))
         return false;
-    if (f->ncatch && !f->dead && !emit_catch_pads(c, f))
+    if (!oxc_exn_end(c, f))
         return false;
     if (f->kind == CTL_FUNC) {
         if (live(c)) {
-            c->nvs = ctl_nresults(c, f);
-            if (!emit_return(c))
+            c->nvs = oxc_ctl_nresults(c, f);
+            if (!oxc_emit_return(c))
                 return false;
         }
         c->ncs--;
         return true;
     }
-    resolve(c, f->else_patch, c->ncode);
-    resolve(c, f->patches, c->ncode);
+    oxc_resolve(c, f->else_patch, c->ncode);
+    oxc_resolve(c, f->patches, c->ncode);
     if (f->kind == CTL_LOOP) {
         /* The loop's whole body, nested loops once: what one more
            iteration may run. The frame around it counts it once too, for
@@ -545,69 +116,52 @@ static bool op_end(cc *c)
     oxf_label(c);
     ctl done = *f;
     c->ncs--;
-    for (uint32_t k = 0; k < ctl_nresults(c, &done); k++)
-        if (!push(c, ctl_result(c, &done, k)))
+    for (uint32_t k = 0; k < oxc_ctl_nresults(c, &done); k++)
+        if (!push(c, oxc_ctl_result(c, &done, k)))
             return false;
     return true;
-}
-
-/* The frame that label `l` names. */
-static bool get_label(cc *c, uint32_t l, ctl **out)
-{
-    *out = NULL; /* set on every path: gcc -O3 cannot see callers stop on false */
-    if (l >= c->ncs)
-        return oxc_unknown(c, "label", l);
-    *out = &c->cs[c->ncs - 1 - l];
-    return true;
-}
-
-static void set_unreachable(cc *c)
-{
-    ctl *f = top_ctl(c);
-    c->nvs = f->height;
-    f->unreachable = true;
 }
 
 static bool op_br(cc *c, uint32_t l)
 {
     ctl *f;
-    if (!get_label(c, l, &f))
+    if (!oxc_get_label(c, l, &f))
         return false;
     uint32_t h = c->nvs;
-    if (!pop_label(c, f))
+    if (!oxc_pop_label(c, f))
         return false;
     if (live(c)) {
         c->nvs = h; /* the values are still in their slots: move them */
-        if (!emit_branch(c, f))
+        if (!oxc_emit_branch(c, f))
             return false;
     }
-    set_unreachable(c);
+    oxc_set_unreachable(c);
     return true;
 }
 
 static bool op_br_if(cc *c, uint32_t l)
 {
     ctl *f;
-    if (!get_label(c, l, &f) || !pop_expect(c, OX_I32))
+    if (!oxc_get_label(c, l, &f) || !pop_expect(c, OX_I32))
         return false;
     uint32_t cond_h = c->nvs;
     if (!live(c))
-        return pop_label(c, f) && push_label(c, f);
+        return oxc_pop_label(c, f) && oxc_push_label(c, f);
     /* the label's values keep their slots (pending ones stay pending) */
-    if (!pop_label(c, f))
+    if (!oxc_pop_label(c, f))
         return false;
     c->nvs = cond_h;
     uint32_t word = 1;
-    if (!branch_needs_moves(c, f)) {
-        uint32_t insn = emit_cond_branch(c, cond_h, true, &word);
-        if (!target(c, f, insn, word))
+    if (!oxc_branch_needs_moves(c, f)) {
+        uint32_t insn = oxc_emit_cond_branch(c, cond_h, true, &word);
+        if (!oxc_target(c, f, insn, word))
             return false;
         if (insn != UINT32_MAX && f->kind == CTL_LOOP)
             oxf_loop_branch(c, f->loop_pc, insn);
         return true;
     }
-    uint32_t skip = emit_cond_branch(c, cond_h, false, &word);
-    if (skip == UINT32_MAX || !emit_branch(c, f))
+    uint32_t skip = oxc_emit_cond_branch(c, cond_h, false, &word);
+    if (skip == UINT32_MAX || !oxc_emit_branch(c, f))
         return c->err == NULL;
     oxc_set_word(c, skip, word, c->ncode - skip);
     oxf_label(c);
@@ -627,7 +181,7 @@ static bool op_br_table(cc *c)
     for (uint32_t k = 0; k <= n; k++) {
         ctl *f;
         uint32_t l;
-        if (!oxc_rd_u32(c, &l) || !get_label(c, l, &f))
+        if (!oxc_rd_u32(c, &l) || !oxc_get_label(c, l, &f))
             return false;
         lbl[k] = (uint32_t)(c->cs + c->ncs - 1 - f);
     }
@@ -635,15 +189,15 @@ static bool op_br_table(cc *c)
         return false;
     uint32_t idx = loc_of(c, c->nvs);
     ctl *def = &c->cs[c->ncs - 1 - lbl[n]];
-    uint32_t arity = label_arity(c, def);
+    uint32_t arity = oxc_label_arity(c, def);
     /* every target needs the same arity, and the operands must match each
        label's types (checked separately: in dead code they may differ) */
     for (uint32_t k = 0; k <= n; k++) {
         ctl *f = &c->cs[c->ncs - 1 - lbl[k]];
-        if (label_arity(c, f) != arity)
+        if (oxc_label_arity(c, f) != arity)
             return oxc_invalid(c, "type mismatch");
         uint32_t save = c->nvs;
-        if (!pop_label(c, f))
+        if (!oxc_pop_label(c, f))
             return false;
         c->nvs = save; /* pops do not erase types: the next label sees them */
     }
@@ -656,33 +210,33 @@ static bool op_br_table(cc *c)
             return false;
         for (uint32_t k = 0; k <= n; k++) {
             ctl *f = &c->cs[c->ncs - 1 - lbl[k]];
-            if (!branch_needs_moves(c, f)) {
-                if (!target(c, f, insn, 2 + k))
+            if (!oxc_branch_needs_moves(c, f)) {
+                if (!oxc_target(c, f, insn, 2 + k))
                     return false;
                 continue;
             }
             /* a stub after the table moves the values, then branches */
             oxc_set_word(c, insn, 2 + k, c->ncode - insn);
             c->nvs = h;
-            if (!emit_branch(c, f))
+            if (!oxc_emit_branch(c, f))
                 return false;
         }
     }
-    set_unreachable(c);
+    oxc_set_unreachable(c);
     return true;
 }
 
 static bool op_return(cc *c)
 {
     uint32_t h = c->nvs;
-    if (!pop_label(c, &c->cs[0]))
+    if (!oxc_pop_label(c, &c->cs[0]))
         return false;
     if (live(c)) {
         c->nvs = h;
-        if (!emit_return(c))
+        if (!oxc_emit_return(c))
             return false;
     }
-    set_unreachable(c);
+    oxc_set_unreachable(c);
     return true;
 }
 
@@ -703,7 +257,7 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
     uint32_t base = slot_of(c, c->nvs);
     /* the args must be where the callee's frame starts */
     for (uint32_t k = 0; live(c) && k < t->nparams; k++)
-        if (!materialize(c, c->nvs + k))
+        if (!oxc_materialize(c, c->nvs + k))
             return false;
     uint32_t insn = indirect ? EMIT(c, op, a, b, base, idxslot) : EMIT(c, op, a, base);
     if (insn == UINT32_MAX && c->err)
@@ -720,15 +274,15 @@ static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uin
    start and runs the callee in the caller's frame. Nothing follows. */
 static bool do_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, bool indirect)
 {
-    uint32_t n = ctl_nresults(c, &c->cs[0]);
+    uint32_t n = oxc_ctl_nresults(c, &c->cs[0]);
     bool same = n == t->nresults;
     for (uint32_t k = 0; same && k < n; k++)
-        same = ctl_result(c, &c->cs[0], k) == t->results[k];
+        same = oxc_ctl_result(c, &c->cs[0], k) == t->results[k];
     if (!same)
         return oxc_invalid(c, "type mismatch");
     if (!do_call(c, t, op, a, b, indirect))
         return false;
-    set_unreachable(c); /* the results pushed are the caller's now */
+    oxc_set_unreachable(c); /* the results pushed are the caller's now */
     return true;
 }
 
@@ -898,7 +452,7 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
     case OXO_UNREACHABLE:
         if (EMIT0(c, OXI_UNREACHABLE) == UINT32_MAX && c->err)
             return false;
-        set_unreachable(c);
+        oxc_set_unreachable(c);
         return true;
     case OXO_NOP:
         return true;
@@ -908,9 +462,14 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
     case OXO_ELSE: return op_else(c);
     case OXO_END: return op_end(c);
     case OXO_BR: return op_br(c, im->a);
-    case OXO_THROW: return op_throw(c, im->a);
-    case OXO_THROW_REF: return op_throw_ref(c);
-    case OXO_TRY_TABLE: return op_try_table(c);
+    case OXO_THROW: return oxc_op_throw(c, im->a);
+    case OXO_THROW_REF: return oxc_op_throw_ref(c);
+    case OXO_TRY_TABLE: return oxc_op_try_table(c);
+    case OXO_TRY: return oxc_op_try(c);
+    case OXO_CATCH: return oxc_op_catch(c, im->a);
+    case OXO_CATCH_ALL: return oxc_op_catch(c, OX_CATCH_ALL);
+    case OXO_DELEGATE: return oxc_op_delegate(c, im->a) && op_end(c);
+    case OXO_RETHROW: return oxc_op_rethrow(c, im->a);
     case OXO_BR_IF: return op_br_if(c, im->a);
     case OXO_BR_TABLE: return op_br_table(c);
     case OXO_RETURN: return op_return(c);
@@ -996,11 +555,11 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             return tee ? push(c, t) : true;
         /* values still reading the local's old contents get their own copy */
         for (uint32_t k = top_ctl(c)->height; k < h; k++)
-            if (c->loc[k] == x && !materialize(c, k))
+            if (c->loc[k] == x && !oxc_materialize(c, k))
                 return false;
         uint32_t src = loc_of(c, h);
         /* the instruction that computed the value writes the local */
-        if (!oxf_retarget(c, src, x) && src != x && !emit_copy(c, x, src, width(t)))
+        if (!oxf_retarget(c, src, x) && src != x && !oxc_emit_copy(c, x, src, width(t)))
             return false;
         return tee ? push_at(c, t, x) : true;
     }
@@ -1138,13 +697,16 @@ static bool body_pass(cc *c, uint32_t defidx)
     c->fuel_run = 0;
     if (!read_locals(c, &m->types[fd->typeidx]))
         return false;
-    c->stack_base = c->nlslots + c->nconsts; /* the pool is laid out */
+    /* the pool is laid out, then the legacy catches' exception slots */
+    c->exn_base = c->nlslots + c->nconsts;
+    c->stack_base = c->exn_base + c->nexn;
+    c->ntry = 0;
 
     ctl fn;
     memset(&fn, 0, sizeof fn);
     fn.has_type = true;
     fn.typeidx = fd->typeidx;
-    if (!push_ctl(c, CTL_FUNC, &fn))
+    if (!oxc_push_ctl(c, CTL_FUNC, &fn))
         return false;
     while (c->ncs > 0) {
         c->ip = c->p;
@@ -1203,6 +765,7 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
         memcpy(code->handlers, c->handlers, c->nhandlers * sizeof(ox_handler));
     code->nhandlers = c->nhandlers;
     code->nconsts = c->nconsts;
+    code->nexn = c->nexn;
     code->ncells = c->ncode;
     code->nparams = c->npslots;
     code->nlocals = c->nlslots;

@@ -1,6 +1,6 @@
 /*
  * compile.h — the function-body compiler's shared state (internal to
- * compile.c and compile_read.c; see compile.c for how the pass works).
+ * compile*.c; see compile.c for how the pass works).
  */
 #ifndef OX_COMPILE_H
 #define OX_COMPILE_H
@@ -10,7 +10,9 @@
 
 #define T_UNKNOWN 0 /* polymorphic-stack placeholder type */
 
-enum { CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE, CTL_FUNC };
+/* Control frames. A legacy try is CTL_TRY until its first catch, then
+   CTL_CATCH or CTL_CATCH_ALL for the body of the clause being compiled. */
+enum { CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE, CTL_FUNC, CTL_TRY, CTL_CATCH, CTL_CATCH_ALL };
 
 typedef struct ctl {
     uint8_t kind;
@@ -25,8 +27,12 @@ typedef struct ctl {
     int32_t patches;     /* forward branches to patch at end, -1 = none */
     int32_t else_patch;  /* if: the BR_UNLESS that skips the then-arm */
     /* try_table: its catch clauses are c->catches[catch_first..+ncatch),
-       its body starts at cell try_start. */
+       its body starts at cell try_start. A legacy try's body is the
+       cells [try_start, do_end); the clause being compiled has handler
+       record `handler` (OX_NO_SLOT when none: dead code) and keeps its
+       exception in slot exn_slot for rethrow. */
     uint32_t catch_first, ncatch, try_start;
+    uint32_t do_end, handler, exn_slot;
     /* Fuel (code.h LOOP): the instructions counted in this loop or
        function body (a nested loop's added at its end), the cell of the
        loop's LOOP op (UINT32_MAX when none: dead code), and the frame
@@ -75,6 +81,10 @@ typedef struct cc {
     uint32_t ncatches, capcatches;
     ox_handler *handlers; /* the body's handlers so far (code.h) */
     uint32_t nhandlers, caphandlers;
+    /* Legacy trys: the open ones (ntry), and the slots between the pool
+       and the stack (nexn, from exn_base on) kept for their caught
+       exceptions, one per nesting level, counted by the scan. */
+    uint32_t ntry, nexn, exn_base;
 
     /* Operand folding. loc[h] is the slot the value at height h lives in:
        its own stack slot, or (pending) a local's or a pooled constant's
@@ -89,7 +99,7 @@ typedef struct cc {
     uint32_t mem;        /* the memory the instruction being compiled names */
     uint32_t fuel_frame; /* the innermost loop or function frame */
     uint32_t fuel_run;   /* instructions counted since the last frame change */
-    uint32_t stack_base; /* slot of stack height 0: nlslots + nconsts */
+    uint32_t stack_base; /* slot of stack height 0: nlslots + nconsts + nexn */
     uint64_t consts[OX_MAX_CONSTS];
     uint32_t nconsts;
     /* The rest is fuse.c's view of the tail of the code. */
@@ -130,6 +140,46 @@ bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
 bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im);
+
+/* compile_ctl.c: block types, control frames, labels and branches. */
+uint32_t oxc_ctl_nparams(cc *c, const ctl *f);
+uint32_t oxc_ctl_nresults(cc *c, const ctl *f);
+ox_valtype oxc_ctl_param(cc *c, const ctl *f, uint32_t k);
+ox_valtype oxc_ctl_result(cc *c, const ctl *f, uint32_t k);
+uint32_t oxc_label_arity(cc *c, const ctl *f);
+ox_valtype oxc_label_type(cc *c, const ctl *f, uint32_t k);
+bool oxc_pop_label(cc *c, const ctl *f);
+bool oxc_push_label(cc *c, const ctl *f);
+bool oxc_read_blocktype(cc *c, ctl *f);
+bool oxc_emit_copy(cc *c, uint32_t dst, uint32_t src, uint32_t w);
+bool oxc_materialize(cc *c, uint32_t h);
+bool oxc_materialize_frame(cc *c);
+bool oxc_target(cc *c, ctl *f, uint32_t insn, uint32_t word);
+void oxc_resolve(cc *c, int32_t list, uint32_t to);
+bool oxc_emit_moves(cc *c, uint32_t dst, uint32_t h, uint32_t n);
+bool oxc_emit_return(cc *c);
+bool oxc_emit_branch(cc *c, ctl *f);
+bool oxc_branch_needs_moves(cc *c, ctl *f);
+uint32_t oxc_emit_cond_branch(cc *c, uint32_t h, bool when_true, uint32_t *word);
+bool oxc_push_ctl(cc *c, uint8_t kind, const ctl *bt);
+bool oxc_enter_block(cc *c, uint8_t kind, ctl bt);
+bool oxc_check_results(cc *c, ctl *f);
+bool oxc_get_label(cc *c, uint32_t l, ctl **out);
+void oxc_set_unreachable(cc *c);
+
+/* compile_exn.c: exception handling. try_table, throw, throw_ref, the
+   legacy try/catch/catch_all/delegate/rethrow (catch_all is
+   oxc_op_catch with OX_CATCH_ALL; after oxc_op_delegate the caller ends
+   the frame as `end` would), and the end of a frame that catches (its
+   landing pads, its nesting). Each returns false with c->err set. */
+bool oxc_op_try_table(cc *c);
+bool oxc_op_throw(cc *c, uint32_t tag);
+bool oxc_op_throw_ref(cc *c);
+bool oxc_op_try(cc *c);
+bool oxc_op_catch(cc *c, uint32_t tag);
+bool oxc_op_delegate(cc *c, uint32_t l);
+bool oxc_op_rethrow(cc *c, uint32_t l);
+bool oxc_exn_end(cc *c, ctl *f);
 
 /* compile_mem.c: memory and table instructions. The memory named by the
    instruction being compiled (c->mem) exists; a load, store or lane

@@ -17,6 +17,11 @@
  * that follows gives the error. Whatever the pool holds, code stays
  * correct: the compiler looks each constant up, and one not pooled is
  * emitted as an explicit CONST.
+ *
+ * The scan also counts how deep legacy `try`s nest (c->nexn): each level
+ * gets a slot for its caught exception below the stack (compile_exn.c),
+ * so this count, unlike the pool, must not fall short. It follows every
+ * block the compiler would; where it stops, so does the compiler.
  */
 #include <assert.h>
 #include <string.h>
@@ -103,7 +108,8 @@ static_assert(OX_MAX_CONSTS < 256, "pool indices are stored in a byte");
    never full, so every probe ends at an empty slot. */
 static_assert((2 * OX_MAX_CONSTS & (2 * OX_MAX_CONSTS - 1)) == 0, "index size is a power of two");
 
-/* Pool `bits` unless present; false once the pool is full. */
+/* Pool `bits` unless present or the pool is full (the scan goes on: it
+   also counts the legacy try nesting, which must be exact). */
 static bool pool(pool_t *pl, uint64_t bits)
 {
     cc *c = pl->c;
@@ -117,7 +123,7 @@ static bool pool(pool_t *pl, uint64_t bits)
             return true;
     }
     if (c->nconsts == OX_MAX_CONSTS)
-        return false;
+        return true;
     c->consts[c->nconsts++] = bits;
     pl->index[h] = (uint8_t)c->nconsts;
     return true;
@@ -131,7 +137,7 @@ static bool pool_pair(pool_t *pl, uint64_t lo, uint64_t hi)
     if (oxc_const_slot2(c, lo, hi) != UINT32_MAX)
         return true;
     if (c->nconsts + 2 > OX_MAX_CONSTS)
-        return false;
+        return true;
     c->consts[c->nconsts++] = lo;
     c->consts[c->nconsts++] = hi;
     return true;
@@ -262,7 +268,37 @@ static bool fusing_use(const uint8_t *p, const uint8_t *end, uint8_t cmp_lo, boo
     return s.p < s.end && (*s.p == 0x0D || *s.p == 0x04);
 }
 
-void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
+/* The legacy try nesting: which open blocks are trys (a bit each for the
+   first 1024 levels; deeper ones count as trys, which only over-counts). */
+typedef struct nesting {
+    uint32_t depth, ntry, max;
+    uint64_t is_try[16];
+} nesting;
+
+static void open_block(nesting *n, bool is_try)
+{
+    if (n->depth < 1024) {
+        uint64_t bit = (uint64_t)1 << (n->depth % 64);
+        n->is_try[n->depth / 64] = is_try ? n->is_try[n->depth / 64] | bit
+                                          : n->is_try[n->depth / 64] & ~bit;
+    }
+    if (is_try || n->depth >= 1024)
+        n->ntry++;
+    if (n->ntry > n->max)
+        n->max = n->ntry;
+    n->depth++;
+}
+
+static void close_block(nesting *n)
+{
+    if (!n->depth)
+        return;
+    n->depth--;
+    if (n->depth >= 1024 || (n->is_try[n->depth / 64] >> (n->depth % 64) & 1))
+        n->ntry--;
+}
+
+static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *nest)
 {
     scan s = {body, end};
     pool_t pl;
@@ -288,6 +324,8 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
            (numeric instructions) and one index (local.get/set/tee). */
         if (k == K_NONE) {
             bool zero = false;
+            if (opcode == 0x0B)
+                close_block(nest);
             if (opcode == 0x6A || opcode == 0x6B || opcode == 0x7D) { /* i32.add/sub, i64.sub */
                 uint8_t cmp_lo = opcode == 0x7D ? 0x51 : 0x46;
                 bool neg = fusing_use(s.p, s.end, cmp_lo, &zero);
@@ -303,6 +341,8 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             continue;
         }
         if (k == K_IDX) {
+            if (opcode == 0x18) /* delegate: the try's end */
+                close_block(nest);
             if (s.p < s.end && *s.p < 0x80)
                 s.p++;
             else if (!skip_leb(&s))
@@ -318,6 +358,7 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
             break;
         case K_BLOCK: /* 0x40, a value type or an s33 type index */
         case K_TRY:
+            open_block(nest, opcode == 0x06);
             if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
                                 *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_V128 ||
                                 ox_is_reftype(*s.p)))
@@ -378,6 +419,15 @@ void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
     }
 }
 
+void oxc_collect_consts(cc *c, const uint8_t *body, const uint8_t *end)
+{
+    nesting nest;
+    memset(&nest, 0, sizeof nest);
+    c->nexn = 0;
+    scan_body(c, body, end, &nest);
+    c->nexn = nest.max;
+}
+
 /* Why a body does not decode, or NULL when it does: every opcode known,
    every immediate complete, the blocks closed exactly at its last byte.
    Asked only after a body fails validation: the spec decodes a whole module
@@ -401,7 +451,11 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
             if (opcode == 0x0B && --depth == 0)
                 return s.p == s.end ? NULL : "END opcode expected";
             break;
-        case K_IDX: ok = skip_leb(&s); break;
+        case K_IDX:
+            if (opcode == 0x18 && --depth == 0) /* delegate ends a try */
+                return "END opcode expected";
+            ok = skip_leb(&s);
+            break;
         case K_IDX2: ok = skip_lebs(&s, 2); break;
         case K_MEMARG: ok = skip_memarg(&s); break;
         case K_BLOCK:

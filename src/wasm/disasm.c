@@ -23,14 +23,16 @@
 
 static void print_slot(FILE *out, const struct ox_code *code, uint32_t s)
 {
-    uint32_t stack = code->nlocals + code->nconsts;
+    uint32_t exn = code->nlocals + code->nconsts, stack = exn + code->nexn;
     if (s < code->nparams)
         fprintf(out, "p%" PRIu32, s);
     else if (s < code->nlocals)
         fprintf(out, "l%" PRIu32, s);
-    else if (s < stack)
+    else if (s < exn)
         fprintf(out, "k%" PRIu32 "=0x%" PRIx64, s - code->nlocals,
                 code->consts[s - code->nlocals]);
+    else if (s < stack)
+        fprintf(out, "x%" PRIu32, s - exn);
     else
         fprintf(out, "t%" PRIu32, s - stack);
 }
@@ -94,6 +96,27 @@ ox_error *ox_module_print_code(const ox_module *m, uint32_t funcidx, FILE *out)
         }
         fputc('\n', out);
         at += ox_code_insn_cells(&cells[at], op);
+    }
+    /* where exceptions are caught (code.h ox_handler), inner ones first */
+    for (uint32_t i = 0; i < code->nhandlers; i++) {
+        const ox_handler *h = &code->handlers[i];
+        fprintf(out, "  handler [%" PRIu32 ", %" PRIu32 ") depth %" PRIu32 ": ", h->start, h->end,
+                h->depth);
+        if (h->tag == OX_DELEGATE) {
+            fprintf(out, "delegate to depth %" PRIu32 "\n", h->pad);
+            continue;
+        }
+        if (h->tag == OX_CATCH_ALL)
+            fputs("any", out);
+        else
+            fprintf(out, "tag %" PRIu32, h->tag);
+        fprintf(out, " -> %" PRIu32 ", values at ", h->pad);
+        print_slot(out, code, h->dst);
+        if (h->exn != OX_NO_SLOT) {
+            fputs(", exception at ", out);
+            print_slot(out, code, h->exn);
+        }
+        fputc('\n', out);
     }
     return NULL;
 }

@@ -93,10 +93,14 @@ ox_error *ox_exn_error(ox_exn *x)
 const ox_handler *ox_exn_handler(const struct ox_code *code, uint32_t at, const ox_exn *x,
                                  const ox_instance *inst)
 {
+    uint32_t depth = UINT32_MAX; /* a delegate narrows the search to outer frames */
     for (uint32_t i = 0; i < code->nhandlers; i++) {
         const ox_handler *h = &code->handlers[i];
-        if (at >= h->start && at < h->end &&
-            (h->tag == OX_CATCH_ALL || inst->tags[h->tag] == x->tag))
+        if (at < h->start || at >= h->end || h->depth > depth)
+            continue;
+        if (h->tag == OX_DELEGATE)
+            depth = h->pad;
+        else if (h->tag == OX_CATCH_ALL || inst->tags[h->tag] == x->tag)
             return h;
     }
     return NULL;

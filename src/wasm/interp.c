@@ -304,7 +304,7 @@ OX_STORE_OPS(OX_X)
 #undef OX_X
 
 /* Where an exception thrown at cell `at` of fn lands: the handler (code.h
-   ox_handler) of the innermost try_table around it with a matching clause,
+   ox_handler) of the innermost try around it with a matching clause,
    in fn or, at their calls, in its callers; `pops` is how many frames the
    run leaves for it. With no handler in this run h is NULL and pops
    reaches the run's entry frame. Out of line: the interpreter loop stays
@@ -619,6 +619,10 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             exn = (ox_exn *)S(0).ref;
             if (!exn)
                 TRAP(OX_TRAP_NULL_EXCEPTION);
+            goto do_throw;
+        }
+        vmcase(RETHROW) {
+            exn = (ox_exn *)S(0).ref; /* written by the handler: never null */
             goto do_throw;
         }
         vmcase(MEM_SELECT) {
@@ -1179,7 +1183,7 @@ throw_at: {
     }
     uint32_t n = c.h->tag == OX_CATCH_ALL ? 0 : exn->nslots;
     memcpy(fp + c.h->dst, exn->vals, n * sizeof *fp);
-    if (c.h->ref) {
+    if (c.h->exn != OX_NO_SLOT) {
         if (!ox_exn_expose(s, exn)) {
             if (!exn->exposed)
                 free(exn);
@@ -1187,7 +1191,7 @@ throw_at: {
                                "alive in this store", OX_MAX_EXPOSED_EXNS);
             goto unwind;
         }
-        fp[c.h->dst + n].ref = exn;
+        fp[c.h->exn].ref = exn;
     } else if (!exn->exposed) {
         free(exn);
     }

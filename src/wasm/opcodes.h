@@ -89,8 +89,13 @@ enum ox_shape {
     X(LOOP, "loop", 0x00, 0x03, BLOCK) \
     X(IF, "if", 0x00, 0x04, BLOCK) \
     X(ELSE, "else", 0x00, 0x05, NONE) \
+    X(TRY, "try", 0x00, 0x06, BLOCK) \
+    X(CATCH, "catch", 0x00, 0x07, TAG) \
     X(THROW, "throw", 0x00, 0x08, TAG) \
+    X(RETHROW, "rethrow", 0x00, 0x09, LABEL) \
     X(THROW_REF, "throw_ref", 0x00, 0x0A, NONE) \
+    X(DELEGATE, "delegate", 0x00, 0x18, LABEL) \
+    X(CATCH_ALL, "catch_all", 0x00, 0x19, NONE) \
     X(TRY_TABLE, "try_table", 0x00, 0x1F, TRY_TABLE) \
     X(END, "end", 0x00, 0x0B, NONE) \
     X(BR, "br", 0x00, 0x0C, LABEL) \

@@ -38,6 +38,8 @@ static struct wat_optab *optab(wat_ctx *c)
         const ox_opinfo *oi = ox_opinfo_of((enum ox_opcode)op);
         if (op == OXO_SELECT_T) /* `select (result t)`: found through SELECT */
             continue;
+        if (op == OXO_CATCH || op == OXO_CATCH_ALL || op == OXO_DELEGATE)
+            continue; /* parts of a legacy try, not instructions (legacy_try) */
         uint32_t h = hash_text(oi->name, strlen(oi->name)) & (OPTAB_SIZE - 1);
         while (t->slot[h])
             h = (h + 1) & (OPTAB_SIZE - 1);
@@ -407,7 +409,71 @@ static bool is_block_kw(const wat_ctx *c, const wat_token *t, uint8_t *op)
         return *op = 0x04, true;
     if (wat_is_kw(c, t, "try_table"))
         return *op = 0x1F, true;
+    if (wat_is_kw(c, t, "try"))
+        return *op = 0x06, true;
     return false;
+}
+
+/* Where a run of instructions stops: a block's end, else, or the next part
+   of a legacy try. */
+static bool ends_instrs(const wat_ctx *c, const wat_token *t)
+{
+    return wat_is_kw(c, t, "end") || wat_is_kw(c, t, "else") || wat_is_kw(c, t, "catch") ||
+           wat_is_kw(c, t, "catch_all") || wat_is_kw(c, t, "delegate");
+}
+
+/* `delegate l`: its label counts from outside the try, whose own is gone. */
+static void delegate_label(wat_ctx *c, wat_func *fn, wat_buf *out)
+{
+    fn->nlabels--;
+    wat_buf_byte(c, out, 0x18);
+    wat_buf_u32(c, out, label_index(c, fn));
+}
+
+/* A legacy try after its head, flat (`catch x` ... `end`, or `delegate l`)
+   or folded (`(do ...)` then `(catch x ...)`, `(catch_all ...)` or
+   `(delegate l)`). Returns whether the try's label is still open (not
+   after a delegate). */
+static bool legacy_try(wat_ctx *c, wat_mod *m, wat_func *fn, bool folded, wat_buf *out)
+{
+    if (folded) {
+        wat_expect_lpar(c);
+        wat_expect_kw(c, "do");
+    }
+    wat_instrs(c, m, fn, out);
+    if (folded)
+        wat_expect_rpar(c);
+    bool all = false, any = false;
+    for (;;) {
+        if (folded && wat_peek(c)->kind != WT_LPAR)
+            return true;
+        const wat_token *t = folded ? wat_peek2(c) : wat_peek(c);
+        bool is_catch = wat_is_kw(c, t, "catch");
+        if (!all && (is_catch || wat_is_kw(c, t, "catch_all"))) {
+            c->pos += folded ? 2 : 1;
+            all = !is_catch;
+            any = true;
+            wat_buf_byte(c, out, is_catch ? 0x07 : 0x19);
+            if (is_catch)
+                wat_buf_u32(c, out, wat_index(c, m, NS_TAG));
+            wat_instrs(c, m, fn, out);
+            if (folded)
+                wat_expect_rpar(c);
+            continue;
+        }
+        if (wat_is_kw(c, t, "delegate") && !any) {
+            c->pos += folded ? 2 : 1;
+            delegate_label(c, fn, out);
+            if (folded)
+                wat_expect_rpar(c);
+            return false;
+        }
+        if (folded) {
+            char buf[64];
+            wat_fail(c, t, "unexpected token %s", wat_tok_text(c, t, buf, sizeof buf));
+        }
+        return true;
+    }
 }
 
 static void enter(wat_ctx *c);
@@ -416,7 +482,14 @@ static void plain_block(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_bu
 {
     enter(c);
     block_head(c, m, fn, op, out);
-    wat_instrs(c, m, fn, out);
+    if (op == 0x06) {
+        if (!legacy_try(c, m, fn, false, out)) {
+            c->depth--;
+            return;
+        }
+    } else {
+        wat_instrs(c, m, fn, out);
+    }
     if (op == 0x04 && wat_is_kw(c, wat_peek(c), "else")) {
         c->pos++;
         closing_id(c, fn);
@@ -479,6 +552,12 @@ static void folded(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
     if (is_block_kw(c, kw, &op)) {
         if (op == 0x04) {
             folded_if(c, m, fn, out);
+        } else if (op == 0x06) {
+            block_head(c, m, fn, op, out);
+            if (legacy_try(c, m, fn, true, out)) {
+                wat_buf_byte(c, out, 0x0B);
+                fn->nlabels--;
+            }
         } else {
             block_head(c, m, fn, op, out);
             wat_instrs(c, m, fn, out);
@@ -508,7 +587,7 @@ void wat_instrs(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
             folded(c, m, fn, out);
             continue;
         }
-        if (t->kind != WT_KEYWORD || wat_is_kw(c, t, "end") || wat_is_kw(c, t, "else"))
+        if (t->kind != WT_KEYWORD || ends_instrs(c, t))
             return;
         c->pos++;
         uint8_t op;

@@ -315,7 +315,8 @@ static ox_error *instrs(printer *p, ox_reader *r, int indent, bool lines)
         const ox_opinfo *oi = ox_opinfo_get(prefix, code);
         if (!oi)
             return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos, "illegal opcode");
-        if (!prefix && (b == 0x0B || b == 0x05))
+        /* end, else, catch, catch_all and delegate close a block or a part */
+        if (!prefix && (b == 0x0B || b == 0x05 || b == 0x07 || b == 0x19 || b == 0x18))
             depth--;
         if (lines)
             fprintf(p->out, "\n%*s", 2 * (indent + depth), "");
@@ -324,7 +325,9 @@ static ox_error *instrs(printer *p, ox_reader *r, int indent, bool lines)
         first = false;
         fputs(oi->name, p->out);
         TRY(immediates(p, r, oi));
-        if (!prefix && (b == 0x02 || b == 0x03 || b == 0x04 || b == 0x05 || b == 0x1F))
+        /* block, loop, if, else, try, catch, catch_all, try_table open one */
+        if (!prefix && (b == 0x02 || b == 0x03 || b == 0x04 || b == 0x05 || b == 0x06 ||
+                        b == 0x07 || b == 0x19 || b == 0x1F))
             depth++;
     }
 }

@@ -191,6 +191,8 @@ text_tests() {
     # exception handling (3.0): caught by try_table; uncaught, an error naming the tag
     expect 0 '42' -- invoke "$cli/exceptions.wat" catch 42
     expect 3 '' 'uncaught exception (tag 0 "oops")' -- invoke "$cli/exceptions.wat" boom 7
+    expect 0 '43' -- invoke "$cli/exceptions.wat" legacy 42
+    expect 0 '9' -- invoke "$cli/exceptions.wat" legacy-rethrow 9
     # by content: text named .wasm, text with no name at all, binary named .wat
     cp "$ex/add_one.wat" "$tmp/text.wasm"
     cp "$ex/add_one.wat" "$tmp/noext"

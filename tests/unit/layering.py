@@ -19,7 +19,7 @@ STAGES = [
     # a module's bytes decoded and validated (outside function bodies)
     ["module", "decode", "constexpr", "validate_module"],
     # function bodies validated and compiled; fuse.c the superinstructions
-    ["compile_read", "compile_pool", "fuse", "compile_mem", "compile"],
+    ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile"],
     # the runtime's objects
     ["store", "memory", "table", "global", "exn"],
     # running compiled code
