@@ -56,8 +56,15 @@ typedef struct ox_caller ox_caller;
 
 /* ---- Types ------------------------------------------------------------ */
 
-/* Value types use their binary-format encodings. */
-typedef uint8_t ox_valtype;
+/* Value types. Numbers, vectors and the nullable abstract references use
+   their one-byte binary encodings (OX_FUNCREF is (ref null func)). Any
+   other reference type sets flags above the byte: OX_REF_NONNULL for a
+   reference that cannot be null, OX_REF_TYPEIDX for a concrete heap type,
+   whose type index is in the bits from 10 up (ox_ref_typeidx). In a
+   module's types the index is the module's; in the types of a store's
+   objects (ox_global_type, ox_table_elem_type) it is the store's own id
+   for that type, which only compares with other ids of the same store. */
+typedef uint32_t ox_valtype;
 enum {
     OX_I32 = 0x7F,
     OX_I64 = 0x7E,
@@ -66,11 +73,32 @@ enum {
     OX_V128 = 0x7B,
     OX_FUNCREF = 0x70,
     OX_EXTERNREF = 0x6F,
-    OX_EXNREF = 0x69,   /* an exception (exception handling, 3.0) */
+    OX_ANYREF = 0x6E,        /* GC (3.0): the internal references */
+    OX_EQREF = 0x6D,
+    OX_I31REF = 0x6C,
+    OX_STRUCTREF = 0x6B,
+    OX_ARRAYREF = 0x6A,
+    OX_EXNREF = 0x69,        /* an exception (exception handling, 3.0) */
+    OX_NULLEXNREF = 0x74,    /* the bottom types: only null */
+    OX_NULLFUNCREF = 0x73,
+    OX_NULLEXTERNREF = 0x72,
+    OX_NULLREF = 0x71,
 };
+#define OX_REF_NONNULL 0x100u
+#define OX_REF_TYPEIDX 0x200u
+/* (ref null? x) for type index x, and the index of such a type. */
+static inline ox_valtype ox_ref_concrete(uint32_t x, bool nullable)
+{
+    return (x << 10) | OX_REF_TYPEIDX | (nullable ? 0u : OX_REF_NONNULL);
+}
+static inline uint32_t ox_ref_typeidx(ox_valtype t) { return t >> 10; }
 
-/* "i32", "funcref", ...; "?" for anything else. */
+/* "i32", "funcref", ...; "ref" for a reference type with no one-word name
+   (ox_valtype_str spells those out); "?" for anything else. */
 OX_API const char *ox_valtype_name(ox_valtype t);
+/* The text format of t ("i32", "funcref", "(ref null 3)", "(ref func)")
+   into buf (at most len bytes, NUL-terminated); returns buf. */
+OX_API char *ox_valtype_str(ox_valtype t, char *buf, size_t len);
 
 typedef struct ox_functype {
     uint32_t nparams, nresults;
@@ -120,9 +148,10 @@ typedef struct ox_val {
         float f32;
         double f64;
         uint8_t v128[16];
-        ox_func *funcref;  /* NULL is ref.null func */
-        void *externref;   /* NULL is ref.null extern */
-        void *exnref;      /* an exception, owned by its store; NULL is ref.null exn */
+        ox_func *funcref;  /* any function reference; NULL is null */
+        void *externref;   /* any external reference; NULL is null */
+        void *exnref;      /* an exception, owned by its store; NULL is null */
+        void *anyref;      /* an internal reference (GC); NULL is null */
     } of;
 } ox_val;
 
@@ -169,6 +198,8 @@ typedef enum ox_trap {
     OX_TRAP_HOST,                 /* a host function failed */
     OX_TRAP_DEADLINE,             /* "deadline exceeded" (ox_store_set_timeout) */
     OX_TRAP_NULL_EXCEPTION,       /* "null exception reference" (throw_ref) */
+    OX_TRAP_NULL_FUNC,            /* "null function reference" (call_ref) */
+    OX_TRAP_NULL_REF,             /* "null reference" (ref.as_non_null) */
 } ox_trap;
 
 /* The spec's wording for a trap kind. */

@@ -40,7 +40,7 @@ wasm_valkind_t oxc_valkind(ox_valtype t)
     case OX_F64: return WASM_F64;
     case OX_EXTERNREF: return WASM_EXTERNREF;
     case OX_FUNCREF: return WASM_FUNCREF;
-    default: return 255; /* v128: the standard header has no kind for it */
+    default: return 255; /* v128 and the typed references of 3.0: the standard header has no kind for them */
     }
 }
 
@@ -57,7 +57,7 @@ static wasm_externtype_t *externtype(wasm_externkind_t kind)
 static void engine_types(wasm_externtype_t *t)
 {
     size_t n = t->params.size + t->results.size;
-    t->engine_types = oxc_must(malloc(n ? n : 1));
+    t->engine_types = oxc_must(malloc((n ? n : 1) * sizeof *t->engine_types));
     for (size_t i = 0; i < t->params.size; i++)
         t->engine_types[i] = oxc_valtype(t->params.data[i]->kind);
     for (size_t i = 0; i < t->results.size; i++)

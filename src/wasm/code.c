@@ -54,7 +54,7 @@
     K(GLOBAL_SET, "si") K(MEMORY_SIZE, "d") K(MEMORY_GROW, "dsi") K(MEMORY_INIT, "isssi") \
     K(DATA_DROP, "i") K(MEMORY_COPY, "sssi") K(MEMORY_FILL, "sssi") K(TABLE_GET, "dsi") \
     K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssii") K(TABLE_FILL, "isss") \
-    K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds") \
+    K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds") K(CALL_REF, "bs") K(RETURN_CALL_REF, "bs") K(BR_NULL, "so") K(BR_NONNULL, "so") K(REF_AS_NON_NULL, "s") \
     K(REF_FUNC, "di") K(SELECT_V128, "dsss") K(GLOBAL_GET_V128, "di") \
     K(GLOBAL_SET_V128, "si") K(CONST_V128, "diiii") K(I8X16_SHUFFLE, "dssiiii") \
     OX_BRCMP_OPS(K_BRCMP) \

@@ -51,6 +51,11 @@ typedef union ox_cell {
     X(CALL_INDIRECT, 4)    /* typeidx, table, base, index slot */ \
     X(RETURN_CALL, 2)      /* funcidx, base: a call in the caller's frame (tail call) */ \
     X(RETURN_CALL_INDIRECT, 4) /* typeidx, table, base, index slot */ \
+    X(CALL_REF, 2)         /* base, function reference slot (null traps) */ \
+    X(RETURN_CALL_REF, 2)  /* base, function reference slot: a tail call */ \
+    X(BR_NULL, 2)          /* ref, off: jump when ref is null */ \
+    X(BR_NONNULL, 2)       /* ref, off: jump when ref is not null */ \
+    X(REF_AS_NON_NULL, 1)  /* ref: trap when null */ \
     X(MEM_SELECT, 1)       /* memidx: the memory the next access uses (multi-memory) */ \
     X(THROW, 2)            /* tagidx, base slot of the exception's values */ \
     X(THROW_REF, 1)        /* exnref slot */ \

@@ -38,8 +38,6 @@
 
 #include "compile_stack.h"
 
-static bool bad_valtype(cc *c) { return oxc_malformed(c, "malformed value type"); }
-
 typedef oxc_imm imm; /* an instruction's immediates (compile.h) */
 
 static bool op_block(cc *c, uint8_t kind)
@@ -65,6 +63,7 @@ static bool op_else(cc *c)
     }
     oxf_label(c);
     f->kind = CTL_ELSE;
+    oxc_reset_inits(c, f);
     f->unreachable = false;
     for (uint32_t k = 0; k < oxc_ctl_nparams(c, f); k++)
         if (!push(c, oxc_ctl_param(c, f, k)))
@@ -81,7 +80,7 @@ static bool op_end(cc *c)
         uint32_t np = oxc_ctl_nparams(c, f), nr = oxc_ctl_nresults(c, f);
         bool ok = np == nr;
         for (uint32_t k = 0; ok && k < np; k++)
-            ok = oxc_ctl_param(c, f, k) == oxc_ctl_result(c, f, k);
+            ok = ox_vt_sub(c->m, oxc_ctl_param(c, f, k), oxc_ctl_result(c, f, k));
         if (!ok)
             return oxc_invalid(c, "type mismatch");
     }
@@ -115,6 +114,7 @@ static bool op_end(cc *c)
     }
     oxf_label(c);
     ctl done = *f;
+    oxc_reset_inits(c, f);
     c->ncs--;
     for (uint32_t k = 0; k < oxc_ctl_nresults(c, &done); k++)
         if (!push(c, oxc_ctl_result(c, &done, k)))
@@ -237,52 +237,6 @@ static bool op_return(cc *c)
             return false;
     }
     oxc_set_unreachable(c);
-    return true;
-}
-
-/* Calls: the args at the top of the stack become the callee's params in
-   place (its frame starts at `base`), its results land there too. */
-static bool do_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b,
-                    bool indirect)
-{
-    uint32_t idxslot = 0;
-    if (indirect) {
-        if (!oxc_call_index(c, b))
-            return false;
-        idxslot = loc_of(c, c->nvs);
-    }
-    for (uint32_t k = t->nparams; k-- > 0;)
-        if (!pop_expect(c, t->params[k]))
-            return false;
-    uint32_t base = slot_of(c, c->nvs);
-    /* the args must be where the callee's frame starts */
-    for (uint32_t k = 0; live(c) && k < t->nparams; k++)
-        if (!oxc_materialize(c, c->nvs + k))
-            return false;
-    uint32_t insn = indirect ? EMIT(c, op, a, b, base, idxslot) : EMIT(c, op, a, base);
-    if (insn == UINT32_MAX && c->err)
-        return false;
-    for (uint32_t k = 0; k < t->nresults; k++)
-        if (!push(c, t->results[k]))
-            return false;
-    return true;
-}
-
-/* Tail calls (return_call, return_call_indirect): the callee's results
-   must be the function's own, since they become its results; the args go
-   where a call's would, and the interpreter moves them to the frame's
-   start and runs the callee in the caller's frame. Nothing follows. */
-static bool do_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, bool indirect)
-{
-    uint32_t n = oxc_ctl_nresults(c, &c->cs[0]);
-    bool same = n == t->nresults;
-    for (uint32_t k = 0; same && k < n; k++)
-        same = oxc_ctl_result(c, &c->cs[0], k) == t->results[k];
-    if (!same)
-        return oxc_invalid(c, "type mismatch");
-    if (!do_call(c, t, op, a, b, indirect))
-        return false;
-    oxc_set_unreachable(c); /* the results pushed are the caller's now */
     return true;
 }
 
@@ -476,27 +430,38 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
     case OXO_CALL:
         if (im->a >= c->m->nfuncs)
             return oxc_unknown(c, "function", im->a);
-        return do_call(c, &c->m->types[c->m->functypes[im->a]], OXI_CALL, im->a, 0, false);
+        return oxc_call(c, &c->m->types[c->m->functypes[im->a]], OXI_CALL, im->a, 0,
+                        OXC_CALL_DIRECT, 0);
     case OXO_CALL_INDIRECT: /* typeidx tableidx */
         if (im->b >= c->m->ntables)
             return oxc_unknown(c, "table", im->b);
         if (im->a >= c->m->ntypes)
             return oxc_unknown(c, "type", im->a);
-        if (c->m->tables[im->b].elem != OX_FUNCREF)
+        if (!ox_vt_sub(c->m, c->m->tables[im->b].elem, OX_FUNCREF))
             return oxc_invalid(c, "type mismatch");
-        return do_call(c, &c->m->types[im->a], OXI_CALL_INDIRECT, im->a, im->b, true);
+        return oxc_call_index(c, im->b) &&
+               oxc_call(c, &c->m->types[im->a], OXI_CALL_INDIRECT, im->a, im->b,
+                        OXC_CALL_INDIRECT, loc_of(c, c->nvs));
     case OXO_RETURN_CALL:
         if (im->a >= c->m->nfuncs)
             return oxc_unknown(c, "function", im->a);
-        return do_tail_call(c, &c->m->types[c->m->functypes[im->a]], OXI_RETURN_CALL, im->a, 0, false);
+        return oxc_tail_call(c, &c->m->types[c->m->functypes[im->a]], OXI_RETURN_CALL, im->a, 0,
+                             OXC_CALL_DIRECT, 0);
     case OXO_RETURN_CALL_INDIRECT:
         if (im->b >= c->m->ntables)
             return oxc_unknown(c, "table", im->b);
         if (im->a >= c->m->ntypes)
             return oxc_unknown(c, "type", im->a);
-        if (c->m->tables[im->b].elem != OX_FUNCREF)
+        if (!ox_vt_sub(c->m, c->m->tables[im->b].elem, OX_FUNCREF))
             return oxc_invalid(c, "type mismatch");
-        return do_tail_call(c, &c->m->types[im->a], OXI_RETURN_CALL_INDIRECT, im->a, im->b, true);
+        return oxc_call_index(c, im->b) &&
+               oxc_tail_call(c, &c->m->types[im->a], OXI_RETURN_CALL_INDIRECT, im->a, im->b,
+                             OXC_CALL_INDIRECT, loc_of(c, c->nvs));
+    case OXO_CALL_REF: return oxc_op_call_ref(c, im->a, false);
+    case OXO_RETURN_CALL_REF: return oxc_op_call_ref(c, im->a, true);
+    case OXO_REF_AS_NON_NULL: return oxc_op_ref_as_non_null(c);
+    case OXO_BR_ON_NULL: return oxc_op_br_on_null(c, im->a);
+    case OXO_BR_ON_NON_NULL: return oxc_op_br_on_non_null(c, im->a);
     case OXO_DROP: {
         ox_valtype t = T_UNKNOWN;
         return pop(c, &t);
@@ -506,16 +471,12 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
         ox_valtype want = T_UNKNOWN;
         if (op == OXO_SELECT_T) {
             uint32_t n;
-            uint8_t b = 0;
             if (!oxc_rd_u32(c, &n))
                 return false;
             if (n != 1)
                 return oxc_invalid(c, "invalid result arity");
-            if (!oxc_rd_byte(c, &b))
+            if (!oxc_rd_valtype(c, false, &want))
                 return false;
-            if (!ox_is_valtype(b))
-                return bad_valtype(c);
-            want = b;
         }
         ox_valtype t1 = T_UNKNOWN, t2 = T_UNKNOWN;
         if (!pop_expect(c, OX_I32))
@@ -524,7 +485,8 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
         if (!pop(c, &t2) || !pop(c, &t1))
             return false;
         if (op == OXO_SELECT_T) {
-            if ((t1 != T_UNKNOWN && t1 != want) || (t2 != T_UNKNOWN && t2 != want))
+            if ((t1 != T_UNKNOWN && !ox_vt_sub(c->m, t1, want)) ||
+                (t2 != T_UNKNOWN && !ox_vt_sub(c->m, t2, want)))
                 return oxc_invalid(c, "type mismatch");
         } else {
             if (ox_is_reftype(t1) || ox_is_reftype(t2))
@@ -543,10 +505,14 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
     case OXO_LOCAL_GET:
         if (!check_local(c, im->a))
             return false;
+        if (c->nondef && !c->linit[im->a])
+            return oxc_invalid(c, "uninitialized local");
         return push_at(c, c->ltypes[im->a], c->lslot[im->a]); /* pending: no instruction */
     case OXO_LOCAL_SET:
     case OXO_LOCAL_TEE: {
         if (!check_local(c, im->a) || !pop_expect(c, c->ltypes[im->a]))
+            return false;
+        if (c->nondef && !c->linit[im->a] && !oxc_init_local(c, im->a))
             return false;
         uint32_t h = c->nvs, x = c->lslot[im->a];
         ox_valtype t = c->ltypes[im->a];
@@ -615,7 +581,7 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             return oxc_invalid(c, "undeclared function reference");
         if (!emitted(c, EMIT(c, OXI_REF_FUNC, slot_of(c, c->nvs), im->a)))
             return false;
-        return push(c, OX_FUNCREF);
+        return push(c, ox_ref_concrete(c->m->functypes[im->a], false));
     default:
         return oxc_table_memory(c, op, im);
     }
@@ -632,14 +598,14 @@ static bool read_locals(cc *c, const ox_functype *ft)
     const uint8_t *groups = c->p;
     for (uint32_t g = 0; g < ngroups; g++) {
         uint32_t n;
-        uint8_t t = 0;
-        if (!oxc_rd_u32(c, &n) || !oxc_rd_byte(c, &t))
+        ox_valtype t = 0;
+        if (!oxc_rd_u32(c, &n))
             return false;
         total += n;
         if (total > UINT32_MAX)
             return oxc_malformed(c, "too many locals");
-        if (!ox_is_valtype(t))
-            return bad_valtype(c);
+        if (!oxc_rd_valtype(c, false, &t))
+            return false;
     }
     /* A frame must fit the value stack; refuse what could never run rather
        than allocate gigabytes of local types. */
@@ -651,23 +617,37 @@ static bool read_locals(cc *c, const ox_functype *ft)
     c->nparams = ft->nparams;
     c->nlocals = (uint32_t)total;
     /* (reused from body to body) */
-    if (!oxc_grow(c, (void **)&c->ltypes, &c->capltypes, (uint32_t)(total ? total : 1), 1) ||
+    if (!oxc_grow(c, (void **)&c->ltypes, &c->capltypes, (uint32_t)(total ? total : 1),
+                  sizeof(ox_valtype)) ||
         !oxc_grow(c, (void **)&c->lslot, &c->caplslot, (uint32_t)(total ? total : 1),
                   sizeof(uint32_t)))
         return false;
-    memcpy(c->ltypes, ft->params, ft->nparams);
+    memcpy(c->ltypes, ft->params, ft->nparams * sizeof(ox_valtype));
     const uint8_t *save = c->p;
     c->p = groups;
     uint32_t at = ft->nparams;
     for (uint32_t g = 0; g < ngroups; g++) {
         uint32_t n = 0;
-        uint8_t t = 0;
+        ox_valtype t = 0;
         oxc_rd_u32(c, &n);   /* already checked by the first pass */
-        oxc_rd_byte(c, &t);
-        memset(c->ltypes + at, t, n);
+        oxc_rd_valtype(c, false, &t);
+        for (uint32_t k = 0; k < n; k++)
+            c->ltypes[at + k] = t;
         at += n;
     }
     c->p = save;
+    /* Non-defaultable locals (non-null references) must be set before they
+       are read, which validation tracks (c->linit) only where they exist. */
+    c->nondef = false;
+    c->ninits = 0;
+    for (uint32_t x = ft->nparams; x < c->nlocals && !c->nondef; x++)
+        c->nondef = !ox_is_defaultable(c->ltypes[x]);
+    if (c->nondef) {
+        if (!oxc_grow(c, (void **)&c->linit, &c->caplinit, c->nlocals, 1))
+            return false;
+        for (uint32_t x = 0; x < c->nlocals; x++)
+            c->linit[x] = x < ft->nparams || ox_is_defaultable(c->ltypes[x]);
+    }
     /* cells: total at most 2^20 locals, so twice that fits */
     uint32_t cell = 0;
     for (uint32_t x = 0; x < c->nlocals; x++) {
@@ -809,6 +789,8 @@ ox_error *ox_compile_module(ox_module *m)
         }
     }
     free(c.ltypes);
+    free(c.linit);
+    free(c.inits);
     free(c.vs);
     free(c.cs);
     free(c.code);

@@ -33,6 +33,7 @@ typedef struct ctl {
        exception in slot exn_slot for rethrow. */
     uint32_t catch_first, ncatch, try_start;
     uint32_t do_end, handler, exn_slot;
+    uint32_t init_h;     /* c->ninits when the frame was entered */
     /* Fuel (code.h LOOP): the instructions counted in this loop or
        function body (a nested loop's added at its end), the cell of the
        loop's LOOP op (UINT32_MAX when none: dead code), and the frame
@@ -85,6 +86,14 @@ typedef struct cc {
        and the stack (nexn, from exn_base on) kept for their caught
        exceptions, one per nesting level, counted by the scan. */
     uint32_t ntry, nexn, exn_base;
+    /* Non-defaultable locals (3.0): whether the body has any, which are set
+       (linit[x]), and the ones set since the function's start in order
+       (inits), so each frame's end forgets those set inside it. */
+    bool nondef;
+    uint8_t *linit;
+    uint32_t caplinit;
+    uint32_t *inits;
+    uint32_t ninits, capinits;
 
     /* Operand folding. loc[h] is the slot the value at height h lives in:
        its own stack slot, or (pending) a local's or a pooled constant's
@@ -140,6 +149,10 @@ bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
 bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im);
+/* A value type (or, ref_only, a reference type) or a heap type, whose
+   type index, if any, is the module's. */
+bool oxc_rd_valtype(cc *c, bool ref_only, ox_valtype *t);
+bool oxc_rd_heaptype(cc *c, ox_heaptype *h);
 
 /* compile_ctl.c: block types, control frames, labels and branches. */
 uint32_t oxc_ctl_nparams(cc *c, const ctl *f);
@@ -166,6 +179,19 @@ bool oxc_enter_block(cc *c, uint8_t kind, ctl bt);
 bool oxc_check_results(cc *c, ctl *f);
 bool oxc_get_label(cc *c, uint32_t l, ctl **out);
 void oxc_set_unreachable(cc *c);
+/* Local x is set (non-defaultable locals); forget what was set inside
+   frame f (at its end, else, catch). */
+bool oxc_init_local(cc *c, uint32_t x);
+void oxc_reset_inits(cc *c, const ctl *f);
+/* A call of type t whose operands the caller has popped but the args:
+   `form` says what op's words are: OXC_CALL_DIRECT (a = funcidx),
+   _INDIRECT (a = typeidx, b = table, xslot the index), _REF (xslot the
+   function reference). oxc_tail_call: a return_call of those. */
+enum { OXC_CALL_DIRECT, OXC_CALL_INDIRECT, OXC_CALL_REF };
+bool oxc_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, int form,
+              uint32_t xslot);
+bool oxc_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, int form,
+                   uint32_t xslot);
 
 /* compile_exn.c: exception handling. try_table, throw, throw_ref, the
    legacy try/catch/catch_all/delegate/rethrow (catch_all is
@@ -180,6 +206,12 @@ bool oxc_op_catch(cc *c, uint32_t tag);
 bool oxc_op_delegate(cc *c, uint32_t l);
 bool oxc_op_rethrow(cc *c, uint32_t l);
 bool oxc_exn_end(cc *c, ctl *f);
+
+/* compile_ref.c: typed function references. */
+bool oxc_op_ref_as_non_null(cc *c);
+bool oxc_op_br_on_null(cc *c, uint32_t l);
+bool oxc_op_br_on_non_null(cc *c, uint32_t l);
+bool oxc_op_call_ref(cc *c, uint32_t typeidx, bool tail);
 
 /* compile_mem.c: memory and table instructions. The memory named by the
    instruction being compiled (c->mem) exists; a load, store or lane

@@ -69,10 +69,9 @@ bool oxc_read_blocktype(cc *c, ctl *f)
         c->p++;
         return true;
     }
-    if (c->p < c->end && ox_is_valtype(*c->p)) {
-        f->single = *c->p++;
-        return true;
-    }
+    if (c->p < c->end && (ox_is_valtype(*c->p) || *c->p == OX_REF_NULL_PREFIX ||
+                          *c->p == OX_REF_PREFIX))
+        return oxc_rd_valtype(c, false, &f->single);
     int64_t v;
     if (!oxc_rd_sleb(c, 33, &v))
         return false;
@@ -242,7 +241,23 @@ bool oxc_push_ctl(cc *c, uint8_t kind, const ctl *bt)
     f->fuel = 0;
     f->fuel_at = UINT32_MAX;
     f->fuel_outer = 0;
+    f->init_h = c->ninits;
     return true;
+}
+
+bool oxc_init_local(cc *c, uint32_t x)
+{
+    if (!oxc_grow(c, (void **)&c->inits, &c->capinits, c->ninits + 1, sizeof(uint32_t)))
+        return false;
+    c->inits[c->ninits++] = x;
+    c->linit[x] = 1;
+    return true;
+}
+
+void oxc_reset_inits(cc *c, const ctl *f)
+{
+    while (c->ninits > f->init_h)
+        c->linit[c->inits[--c->ninits]] = 0;
 }
 
 /* block/loop/if: pop the params, open the frame, push the params back
@@ -328,3 +343,47 @@ void oxc_set_unreachable(cc *c)
     f->unreachable = true;
 }
 
+/* ---- calls ------------------------------------------------------------------ */
+
+/* Calls: the args at the top of the stack become the callee's params in
+   place (its frame starts at `base`), its results land there too. */
+bool oxc_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, int form,
+              uint32_t xslot)
+{
+    for (uint32_t k = t->nparams; k-- > 0;)
+        if (!pop_expect(c, t->params[k]))
+            return false;
+    uint32_t base = slot_of(c, c->nvs);
+    /* the args must be where the callee's frame starts */
+    for (uint32_t k = 0; live(c) && k < t->nparams; k++)
+        if (!oxc_materialize(c, c->nvs + k))
+            return false;
+    uint32_t insn = form == OXC_CALL_INDIRECT ? EMIT(c, op, a, b, base, xslot)
+                    : form == OXC_CALL_REF    ? EMIT(c, op, base, xslot)
+                                              : EMIT(c, op, a, base);
+    if (insn == UINT32_MAX && c->err)
+        return false;
+    for (uint32_t k = 0; k < t->nresults; k++)
+        if (!push(c, t->results[k]))
+            return false;
+    return true;
+}
+
+/* Tail calls (return_call, return_call_indirect): the callee's results
+   must be the function's own, since they become its results; the args go
+   where a call's would, and the interpreter moves them to the frame's
+   start and runs the callee in the caller's frame. Nothing follows. */
+bool oxc_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, int form,
+                   uint32_t xslot)
+{
+    uint32_t n = oxc_ctl_nresults(c, &c->cs[0]);
+    bool same = n == t->nresults;
+    for (uint32_t k = 0; same && k < n; k++)
+        same = ox_vt_sub(c->m, t->results[k], oxc_ctl_result(c, &c->cs[0], k));
+    if (!same)
+        return oxc_invalid(c, "type mismatch");
+    if (!oxc_call(c, t, op, a, b, form, xslot))
+        return false;
+    oxc_set_unreachable(c); /* the results pushed are the caller's now */
+    return true;
+}

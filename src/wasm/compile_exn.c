@@ -117,7 +117,7 @@ bool oxc_op_try_table(cc *c)
         uint32_t arity = catch_arity(c, &k);
         bool ok = oxc_label_arity(c, g) == arity;
         for (uint32_t j = 0; ok && j < arity; j++)
-            ok = oxc_label_type(c, g, j) == catch_type(c, &k, j);
+            ok = ox_vt_sub(c->m, catch_type(c, &k, j), oxc_label_type(c, g, j));
         if (!ok)
             return oxc_invalid(c, "type mismatch");
         if (!oxc_grow(c, (void **)&c->catches, &c->capcatches, c->ncatches + 1, sizeof k))
@@ -204,6 +204,7 @@ bool oxc_op_catch(cc *c, uint32_t tag)
     oxf_label(c);
     f->kind = tag == OX_CATCH_ALL ? CTL_CATCH_ALL : CTL_CATCH;
     f->unreachable = false;
+    oxc_reset_inits(c, f);
     f->handler = OX_NO_SLOT;
     if (!f->dead) {
         f->handler = c->nhandlers;

@@ -157,7 +157,7 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
     case OXO_TABLE_INIT: { /* elemidx tableidx; the table checked first, as the reference does */
         if (!check_table(c, im->b) || !check_elem(c, im->a))
             return false;
-        if (c->m->tables[im->b].elem != c->m->elems[im->a].type)
+        if (!ox_vt_sub(c->m, c->m->elems[im->a].type, c->m->tables[im->b].elem))
             return oxc_invalid(c, "type mismatch");
         bool w = table64(c, im->b);
         if (!pop3(c, addr_type(w), OX_I32, OX_I32, &s) || !narrow_index(c, s, w))
@@ -170,7 +170,7 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
     case OXO_TABLE_COPY: { /* dst src: [d:at_d s:at_s n:the narrower] */
         if (!check_table(c, im->a) || !check_table(c, im->b))
             return false;
-        if (c->m->tables[im->a].elem != c->m->tables[im->b].elem)
+        if (!ox_vt_sub(c->m, c->m->tables[im->b].elem, c->m->tables[im->a].elem))
             return oxc_invalid(c, "type mismatch");
         bool wd = table64(c, im->a), ws = table64(c, im->b);
         if (!pop3(c, addr_type(wd), addr_type(ws), addr_type(wd && ws), &s) ||

@@ -66,6 +66,27 @@ static bool skip_bytes(scan *s, uint64_t n)
     return true;
 }
 
+/* A value type (valtype.h: a byte, or 0x63/0x64 and a heap type). */
+static bool skip_valtype(scan *s)
+{
+    ox_valtype t;
+    return ox_valtype_parse(&s->p, s->end, false, &t) == NULL;
+}
+
+/* A block type: 0x40, a value type, or an s33 type index. */
+static bool skip_blocktype(scan *s)
+{
+    if (s->p < s->end && *s->p == 0x40) {
+        s->p++;
+        return true;
+    }
+    if (s->p < s->end && (ox_is_valtype(*s->p) || *s->p == OX_REF_NULL_PREFIX ||
+                          *s->p == OX_REF_PREFIX))
+        return skip_valtype(s);
+    int64_t v;
+    return ox_leb_s(&s->p, s->end, 33, &v) == OX_LEB_OK;
+}
+
 /* try_table's catch clauses (its block type already skipped): a count,
    then each a kind byte, a tag index for catch and catch_ref, a label. */
 static bool skip_catches(scan *s)
@@ -218,6 +239,7 @@ enum {
 #define K_OF_REFTYPE K_REFNULL
 #define K_OF_TAG K_IDX
 #define K_OF_TRY_TABLE K_TRY
+#define K_OF_TYPE K_IDX
 /* Built from the instruction table: one-byte lines, memory accesses
    (memargs), and the 0xFC prefix. */
 #define OX_K(name, txt, pfx, code, imm) OX_IF_PREFIX(00, pfx, [code] = K_OF_##imm, )
@@ -313,7 +335,7 @@ static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *n
     if (!rd_leb(&s, false, 32, &n))
         return;
     for (uint64_t g = 0; g < n; g++)
-        if (!skip_leb(&s) || !skip_bytes(&s, 1))
+        if (!skip_leb(&s) || !skip_valtype(&s))
             return;
     while (s.p < s.end) {
         uint8_t opcode = *s.p++, k = kinds[opcode], kind = last_kind;
@@ -359,12 +381,7 @@ static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *n
         case K_BLOCK: /* 0x40, a value type or an s33 type index */
         case K_TRY:
             open_block(nest, opcode == 0x06);
-            if (s.p < s.end && (*s.p == 0x40 || *s.p == OX_I32 || *s.p == OX_I64 ||
-                                *s.p == OX_F32 || *s.p == OX_F64 || *s.p == OX_V128 ||
-                                ox_is_reftype(*s.p)))
-                s.p++;
-            else
-                ok = skip_leb(&s);
+            ok = skip_blocktype(&s);
             if (ok && k == K_TRY)
                 ok = skip_catches(&s);
             break;
@@ -375,7 +392,9 @@ static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *n
                 ok = skip_leb(&s);
             break;
         case K_SELECT:
-            ok = rd_leb(&s, false, 32, &v) && skip_bytes(&s, v);
+            ok = rd_leb(&s, false, 32, &v);
+            for (uint64_t j = 0; ok && j < v; j++)
+                ok = skip_valtype(&s);
             break;
         case K_I32: /* the slot image the compiler pools: zero-extended */
             ok = rd_leb(&s, true, 32, &v) && pool(&pl, (uint32_t)v);
@@ -405,8 +424,8 @@ static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *n
                 ok = pool(&pl, v);
             }
             break;
-        case K_REFNULL:
-            ok = skip_leb(&s) && pool(&pl, 0); /* a null reference is a zero slot */
+        case K_REFNULL: /* a heap type; a null reference is a zero slot */
+            ok = rd_leb(&s, true, 33, &v) && pool(&pl, 0);
             break;
         case K_PREFIX:
             ok = skip_prefixed(&s, opcode, &pl);
@@ -440,7 +459,7 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
     if (!rd_leb(&s, false, 32, &n))
         return "unexpected end";
     for (uint64_t g = 0; g < n; g++)
-        if (!skip_leb(&s) || !skip_bytes(&s, 1))
+        if (!skip_leb(&s) || !skip_valtype(&s))
             return "unexpected end";
     uint64_t depth = 1;
     while (s.p < s.end) {
@@ -461,10 +480,7 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
         case K_BLOCK:
         case K_TRY:
             depth++;
-            if (s.p < s.end && (*s.p == 0x40 || (*s.p >= 0x6F && *s.p <= 0x7F)))
-                s.p++;
-            else
-                ok = rd_leb(&s, true, 33, &v);
+            ok = skip_blocktype(&s);
             if (ok && kinds[opcode] == K_TRY)
                 ok = skip_catches(&s);
             break;
@@ -473,12 +489,16 @@ const char *oxc_malformed_body(const uint8_t *body, const uint8_t *end)
             for (uint64_t j = 0; ok && j <= v; j++)
                 ok = skip_leb(&s);
             break;
-        case K_SELECT: ok = rd_leb(&s, false, 32, &v) && skip_bytes(&s, v); break;
+        case K_SELECT:
+            ok = rd_leb(&s, false, 32, &v);
+            for (uint64_t j = 0; ok && j < v; j++)
+                ok = skip_valtype(&s);
+            break;
         case K_I32: ok = rd_leb(&s, true, 32, &v); break;
         case K_I64: ok = rd_leb(&s, true, 64, &v); break;
         case K_F32: ok = skip_bytes(&s, 4); break;
         case K_F64: ok = skip_bytes(&s, 8); break;
-        case K_REFNULL: ok = skip_bytes(&s, 1); break;
+        case K_REFNULL: ok = rd_leb(&s, true, 33, &v); break;
         case K_PREFIX: ok = skip_prefixed(&s, opcode, NULL); break;
         default: return "illegal opcode";
         }

@@ -128,6 +128,7 @@ bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
     switch (kind) {
     case OX_IMM_LABEL: case OX_IMM_FUNC: case OX_IMM_LOCAL: case OX_IMM_GLOBAL:
     case OX_IMM_TABLE: case OX_IMM_DATA: case OX_IMM_ELEM: case OX_IMM_TAG:
+    case OX_IMM_TYPE:
         return oxc_rd_u32(c, &im->a);
     case OX_IMM_MEMARG:
         return rd_memarg(c, im);
@@ -176,16 +177,48 @@ bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
         return rd_lane(c, oi, im);
     case OX_IMM_MEMARG_LANE:
         return rd_memarg(c, im) && rd_lane(c, oi, im);
-    case OX_IMM_REFTYPE: {
-        uint8_t t = 0;
-        if (!oxc_rd_byte(c, &t))
+    case OX_IMM_REFTYPE: { /* ref.null's heap type */
+        ox_heaptype h;
+        if (!oxc_rd_heaptype(c, &h))
             return false;
-        if (!ox_is_reftype(t))
-            return oxc_malformed(c, "malformed reference type");
-        im->a = t;
+        im->a = h;
         return true;
     }
     default: /* none, or read by the instruction */
         return true;
     }
+}
+
+/* A parse failure of valtype.h at c->p: malformed, or the body's end. */
+static bool type_fail(cc *c, const char *why)
+{
+    if (!strcmp(why, "unexpected end"))
+        return oxc_malformed(c, "unexpected end");
+    return oxc_malformed(c, why);
+}
+
+/* A concrete type's index is one of the module's types. */
+static bool check_heap(cc *c, ox_heaptype h)
+{
+    if (ox_heap_is_concrete(h) && ox_ref_typeidx(h) >= c->m->ntypes)
+        return oxc_unknown(c, "type", ox_ref_typeidx(h));
+    return true;
+}
+
+bool oxc_rd_valtype(cc *c, bool ref_only, ox_valtype *t)
+{
+    *t = 0;
+    const char *why = ox_valtype_parse(&c->p, c->end, ref_only, t);
+    if (why)
+        return type_fail(c, why);
+    return !ox_is_reftype(*t) || check_heap(c, ox_ref_heap(*t));
+}
+
+bool oxc_rd_heaptype(cc *c, ox_heaptype *h)
+{
+    *h = 0;
+    const char *why = ox_heaptype_parse(&c->p, c->end, h);
+    if (why)
+        return type_fail(c, why);
+    return check_heap(c, *h);
 }

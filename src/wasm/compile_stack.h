@@ -25,7 +25,7 @@ static inline uint32_t slot_of(cc *c, uint32_t h)
 /* Push a value living in slot `at`. */
 static inline bool push_at(cc *c, ox_valtype t, uint32_t at)
 {
-    if (!oxc_grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, 1) ||
+    if (!oxc_grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, sizeof(ox_valtype)) ||
         !oxc_grow(c, (void **)&c->loc, &c->caploc, c->nvs + 1, sizeof(uint32_t)) ||
         !oxc_grow(c, (void **)&c->own, &c->capown, c->nvs + 1, sizeof(uint32_t)))
         return false;
@@ -63,7 +63,7 @@ static inline bool pop_expect(cc *c, ox_valtype want)
     ox_valtype t = T_UNKNOWN;
     if (!pop(c, &t))
         return false;
-    if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
+    if (t != want && t != T_UNKNOWN && want != T_UNKNOWN && !ox_vt_sub(c->m, t, want))
         return oxc_invalid(c, "type mismatch");
     return true;
 }

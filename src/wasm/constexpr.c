@@ -59,10 +59,10 @@ static ox_error *read_imm(ox_reader *r, const ox_opinfo *oi, uint64_t *v)
     case OX_IMM_V128: /* kept as the offset of its 16 bytes in the module */
         *v = r->pos;
         return ox_rd_bytes(r, 16, &p);
-    case OX_IMM_REFTYPE: {
-        uint8_t t;
-        TRY(ox_rd_reftype(r, &t));
-        *v = t;
+    case OX_IMM_REFTYPE: { /* ref.null's heap type */
+        ox_heaptype h;
+        TRY(ox_rd_heaptype(r, &h));
+        *v = h;
         return NULL;
     }
     default: { /* an index */
@@ -149,12 +149,16 @@ static ox_error *check_instr(ox_module *m, uint16_t op, uint64_t x, uint32_t at,
     case OXO_F32_CONST: *t = OX_F32; return NULL;
     case OXO_F64_CONST: *t = OX_F64; return NULL;
     case OXO_V128_CONST: *t = OX_V128; return NULL;
-    case OXO_REF_NULL: *t = (ox_valtype)x; return NULL;
-    case OXO_REF_FUNC:
+    case OXO_REF_NULL:
+        if (ox_heap_is_concrete((ox_heaptype)x) && ox_ref_typeidx((ox_valtype)x) >= m->ntypes)
+            return ox_err_at(OX_ERR_INVALID, at, "unknown type %u", ox_ref_typeidx((ox_valtype)x));
+        *t = ox_ref_make((ox_heaptype)x, true);
+        return NULL;
+    case OXO_REF_FUNC: /* (ref $t), $t the function's type */
         if (x >= m->nfuncs)
             return ox_err_at(OX_ERR_INVALID, at, "unknown function %u", (unsigned)x);
         m->func_declared[x] = 1;
-        *t = OX_FUNCREF;
+        *t = ox_ref_concrete(m->functypes[x], false);
         return NULL;
     default: /* global.get */
         if (x >= nglobals)
@@ -215,6 +219,14 @@ static walk walk_of(const ox_module *m, const ox_constexpr *ce)
 
 enum { MAX_DEPTH = 64 }; /* operands an extended expression may stack */
 
+static ox_error *mismatch(const ox_constexpr *ce, ox_valtype want)
+{
+    char buf[48];
+    return ox_err_at(OX_ERR_INVALID, (int64_t)(ce->expr.off + ce->expr.len - 1),
+                     "type mismatch (constant expression must produce one %s)",
+                     ox_valtype_str(want, buf, sizeof buf));
+}
+
 /* A longer expression typed on a stack: one value of `want` at the end. */
 static ox_error *check_long(ox_module *m, const ox_constexpr *ce, uint32_t nglobals, ox_valtype want)
 {
@@ -238,9 +250,8 @@ static ox_error *check_long(ox_module *m, const ox_constexpr *ce, uint32_t nglob
         TRY(check_instr(m, oi->op, imm, at, nglobals, &st[n]));
         n++;
     }
-    if (n != 1 || st[0] != want)
-        return ox_err_at(OX_ERR_INVALID, (int64_t)(ce->expr.off + ce->expr.len - 1),
-                         "type mismatch (constant expression must produce one %s)", ox_valtype_name(want));
+    if (n != 1 || !ox_vt_sub(m, st[0], want))
+        return mismatch(ce, want);
     return NULL;
 }
 
@@ -251,10 +262,8 @@ ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, uint32_t nglo
         return check_long(m, ce, nglobals, want);
     if (ce->ninstr > 0)
         TRY(check_instr(m, ce->op, ce->imm, ce->at, nglobals, &t));
-    if (ce->ninstr != 1 || t != want)
-        return ox_err_at(OX_ERR_INVALID, (int64_t)(ce->expr.off + ce->expr.len - 1),
-                         "type mismatch (constant expression must produce one %s)",
-                         ox_valtype_name(want));
+    if (ce->ninstr != 1 || !ox_vt_sub(m, t, want))
+        return mismatch(ce, want);
     return NULL;
 }
 

@@ -125,14 +125,7 @@ static ox_error *read_name(dec *d, ox_name *out)
 
 static ox_error *type_byte(dec *d, uint8_t *b) { return ox_rd_typebyte(&d->r, b); }
 
-
-static ox_error *read_valtype(dec *d, ox_valtype *t)
-{
-    TRY(type_byte(d, t));
-    if (!ox_is_valtype(*t))
-        return malformed(d->r.pos - 1, "malformed value type");
-    return NULL;
-}
+static ox_error *read_valtype(dec *d, ox_valtype *t) { return ox_rd_valtype(&d->r, t); }
 
 static ox_error *read_reftype(dec *d, ox_valtype *t) { return ox_rd_reftype(&d->r, t); }
 
@@ -173,37 +166,136 @@ static ox_error *read_globaltype(dec *d, ox_valtype *t, bool *mutable_)
 
 /* ---- Sections ---------------------------------------------------------- */
 
-static ox_error *sec_type(dec *d)
+/* The most types a module may define (as the JS API and wasmtime allow);
+   also what keeps every index encodable in a value type (wasm.h). */
+#define MAX_TYPES 1000000u
+
+/* A field type: a storage type (a value type, or i8/i16 packed) and its
+   mutability. */
+static ox_error *read_field(dec *d, ox_field *f)
+{
+    uint8_t b = d->r.pos < d->r.end ? d->r.base[d->r.pos] : 0;
+    f->packed = 0;
+    if (b == OX_PACKED_I8 || b == OX_PACKED_I16) {
+        d->r.pos++;
+        f->packed = b;
+        f->type = OX_I32;
+    } else {
+        TRY(read_valtype(d, &f->type));
+    }
+    uint8_t mut;
+    TRY(ox_rd_u8(&d->r, &mut));
+    if (mut > 1)
+        return malformed(d->r.pos - 1, "malformed mutability");
+    f->mutable_ = mut == 1;
+    return NULL;
+}
+
+/* One subtype (GC): 0x50 (open) or 0x4F (final) with its supertypes,
+   or a bare composite type (final, no supertype); then func (0x60),
+   struct (0x5F) or array (0x5E). Value types go to typestore, fields to
+   fieldstore, both bounded by the section's size. */
+static ox_error *read_subtype(dec *d, uint32_t i, size_t *used, size_t cap, size_t *fused,
+                              size_t fcap)
 {
     ox_module *m = d->m;
-    TRY(read_count(d, 1, &m->ntypes));
-    TRY(dalloc(d, m->ntypes, sizeof *m->types, &m->types));
-    /* Each value type is one byte of this section: its size bounds the store.
-       (Reading may run past the section's end, which is then a size
-       mismatch; the check below keeps that from overrunning the store.) */
-    size_t cap = d->r.pos < d->sec_end ? d->sec_end - d->r.pos : 0;
-    TRY(dalloc(d, cap + 1, sizeof *m->typestore, &m->typestore)); /* never NULL */
-    size_t used = 0;
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        uint8_t form;
+    ox_deftype *dt = &m->deftypes[i];
+    ox_functype *ft = &m->types[i];
+    uint8_t form;
+    TRY(type_byte(d, &form));
+    dt->final = true;
+    dt->super = UINT32_MAX;
+    if (form == 0x50 || form == 0x4F) {
+        uint32_t n;
+        dt->final = form == 0x4F;
+        dt->sub_form = true;
+        TRY(read_count(d, 1, &n));
+        for (uint32_t k = 0; k < n; k++) /* more than one: OX_MANY_SUPERS, invalid */
+            TRY(read_u32(d, &dt->super));
+        if (n > 1)
+            dt->super = OX_MANY_SUPERS;
         TRY(type_byte(d, &form));
-        if (form != 0x60)
-            return malformed(d->r.pos - 1, "malformed function type (expected 0x60)");
-        ox_functype *ft = &m->types[i];
+    }
+    switch (form) {
+    case 0x60:
+        dt->kind = OX_COMP_FUNC;
         for (int pass = 0; pass < 2; pass++) {
             uint32_t n;
             TRY(read_count(d, 1, &n));
-            if (n > cap - used)
+            if (n > cap - *used)
                 return malformed(d->r.pos, "section size mismatch (type section too short)");
-            ox_valtype *vt = m->typestore + used;
+            ox_valtype *vt = m->typestore + *used;
             for (uint32_t k = 0; k < n; k++)
                 TRY(read_valtype(d, &vt[k]));
-            used += n;
+            *used += n;
             if (pass == 0)
                 ft->nparams = n, ft->params = vt;
             else
                 ft->nresults = n, ft->results = vt;
         }
+        return NULL;
+    case 0x5F:
+    case 0x5E: {
+        uint32_t n = 1;
+        dt->kind = form == 0x5F ? OX_COMP_STRUCT : OX_COMP_ARRAY;
+        if (form == 0x5F)
+            TRY(read_count(d, 2, &n));
+        if (n > fcap - *fused)
+            return malformed(d->r.pos, "section size mismatch (type section too short)");
+        dt->fields = m->fieldstore + *fused;
+        dt->nfields = n;
+        for (uint32_t k = 0; k < n; k++)
+            TRY(read_field(d, &dt->fields[k]));
+        *fused += n;
+        return NULL;
+    }
+    default:
+        return malformed(d->r.pos - 1, "malformed composite type");
+    }
+}
+
+/* vec(rectype): each a recursive group (0x4E vec(subtype)) or one
+   subtype alone. The section's count is of groups; the types are counted
+   as they come, at most one per two bytes of the section. */
+static ox_error *sec_type(dec *d)
+{
+    ox_module *m = d->m;
+    uint32_t ngroups;
+    TRY(read_count(d, 1, &ngroups));
+    /* Each value type, field and type takes at least a byte of this section
+       (a type two): its size bounds the stores. (Reading may run past the
+       section's end, which is then a size mismatch; the checks keep that
+       from overrunning the stores.) */
+    size_t cap = d->r.pos < d->sec_end ? d->sec_end - d->r.pos : 0;
+    size_t tcap = cap / 2 + 1;
+    if (tcap > MAX_TYPES)
+        tcap = MAX_TYPES;
+    TRY(dalloc(d, tcap, sizeof *m->types, &m->types));
+    TRY(dalloc(d, tcap, sizeof *m->deftypes, &m->deftypes));
+    TRY(dalloc(d, cap + 1, sizeof *m->typestore, &m->typestore)); /* never NULL */
+    TRY(dalloc(d, cap / 2 + 1, sizeof *m->fieldstore, &m->fieldstore));
+    size_t used = 0, fused = 0;
+    uint32_t n = 0;
+    for (uint32_t g = 0; g < ngroups; g++) {
+        uint32_t size = 1;
+        bool rec = d->r.pos < d->r.end && d->r.base[d->r.pos] == 0x4E;
+        if (rec) {
+            d->r.pos++;
+            TRY(read_count(d, 1, &size));
+        }
+        if (size > tcap - n)
+            return n + size > MAX_TYPES
+                       ? ox_err_at(OX_ERR_LIMIT, (int64_t)d->r.pos,
+                                   "more than %u types", MAX_TYPES)
+                       : malformed(d->r.pos, "section size mismatch (type section too short)");
+        for (uint32_t k = 0; k < size; k++) {
+            m->deftypes[n + k].rec = n;
+            m->deftypes[n + k].nrec = size;
+            m->deftypes[n + k].rec_form = rec;
+            TRY(read_subtype(d, n + k, &used, cap, &fused, cap / 2 + 1));
+        }
+        n += size;
+        m->ntypes = n;
     }
     return NULL;
 }
@@ -275,8 +367,22 @@ static ox_error *sec_table(dec *d)
     TRY(read_count(d, 1, &d->ndef_tables));
     TRY(dalloc(d, d->ndef_tables, sizeof *d->def_tables, &d->def_tables));
     for (uint32_t i = 0; i < d->ndef_tables; i++) {
-        TRY(read_reftype(d, &d->def_tables[i].elem));
-        TRY(read_limits(d, &d->def_tables[i].limits, false));
+        ox_tabledef *t = &d->def_tables[i];
+        /* 3.0: 0x40 0x00 before a table whose elements start as the value
+           of an expression that follows it */
+        bool init = d->r.pos < d->r.end && d->r.base[d->r.pos] == 0x40;
+        if (init) {
+            uint8_t zero;
+            d->r.pos++;
+            TRY(ox_rd_u8(&d->r, &zero));
+            if (zero != 0)
+                return malformed(d->r.pos - 1, "malformed table");
+        }
+        TRY(read_reftype(d, &t->elem));
+        TRY(read_limits(d, &t->limits, false));
+        t->has_init = init;
+        if (init)
+            TRY(ox_constexpr_read(&d->r, &t->init));
     }
     return NULL;
 }
@@ -356,7 +462,9 @@ static ox_error *read_elemseg(dec *d, ox_elemseg *s)
     if (flags > 7)
         return malformed(at, "malformed elements segment kind");
     bool passive_or_decl = flags & 1, bit1 = flags & 2, exprs = flags & 4;
-    s->type = OX_FUNCREF;
+    /* function indices are (ref func) (3.0), expressions funcref unless
+       the segment says */
+    s->type = exprs ? OX_FUNCREF : OX_FUNCREF | OX_REF_NONNULL;
     s->table = 0;
     if (!passive_or_decl) {
         s->mode = OX_SEG_ACTIVE;
@@ -749,7 +857,9 @@ void ox_module_destroy(ox_module *m)
        this runs the last reference is gone, or there never was one. */
     free(m->bytes);
     free(m->types);
+    free(m->deftypes);
     free(m->typestore);
+    free(m->fieldstore);
     for (uint32_t i = 0; i < m->nimports && m->imports; i++) {
         free_name(&m->imports[i].module);
         free_name(&m->imports[i].name);

@@ -113,6 +113,8 @@ const char *ox_trap_message(ox_trap t)
     case OX_TRAP_HOST: return "host function failed";
     case OX_TRAP_DEADLINE: return "deadline exceeded";
     case OX_TRAP_NULL_EXCEPTION: return "null exception reference";
+    case OX_TRAP_NULL_FUNC: return "null function reference";
+    case OX_TRAP_NULL_REF: return "null reference";
     }
     return "unknown trap";
 }

@@ -484,6 +484,36 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             newfp = fp + W(2);
             goto tail;
         }
+        vmcase(CALL_REF) {
+            callee = (ox_func *)S(1).ref;
+            if (!callee)
+                TRAP(OX_TRAP_NULL_FUNC);
+            newfp = fp + W(0);
+            next_pc = pc + LEN(2);
+            goto enter;
+        }
+        vmcase(RETURN_CALL_REF) {
+            callee = (ox_func *)S(1).ref;
+            if (!callee)
+                TRAP(OX_TRAP_NULL_FUNC);
+            newfp = fp + W(0);
+            goto tail;
+        }
+        vmcase(BR_NULL) {
+            if (!S(0).ref)
+                JUMP((int32_t)W(1));
+            NEXT(LEN(2));
+        }
+        vmcase(BR_NONNULL) {
+            if (S(0).ref)
+                JUMP((int32_t)W(1));
+            NEXT(LEN(2));
+        }
+        vmcase(REF_AS_NON_NULL) {
+            if (!S(0).ref)
+                TRAP(OX_TRAP_NULL_REF);
+            NEXT(LEN(1));
+        }
         vmcase(RETURN1) {
             fp[0] = S(0);
             goto do_return;

@@ -16,18 +16,8 @@
 #include <stdatomic.h>
 
 #include "oxide/wasm.h"
+#include "valtype.h"
 
-/* Reference types (funcref, externref, exnref) and value types, by their
-   one-byte encodings. */
-static inline bool ox_is_reftype(uint8_t t)
-{
-    return t == OX_FUNCREF || t == OX_EXTERNREF || t == OX_EXNREF;
-}
-static inline bool ox_is_valtype(uint8_t t)
-{
-    return t == OX_I32 || t == OX_I64 || t == OX_F32 || t == OX_F64 || t == OX_V128 ||
-           ox_is_reftype(t);
-}
 
 /* A span of the module's own copy of the binary. */
 typedef struct ox_span {
@@ -76,6 +66,8 @@ typedef struct ox_globaldef {
 typedef struct ox_tabledef {
     ox_valtype elem;
     ox_limits limits;
+    bool has_init;            /* elements start as `init` (3.0), not null */
+    ox_constexpr init;
 } ox_tabledef;
 
 typedef enum ox_segmode {
@@ -86,7 +78,7 @@ typedef enum ox_segmode {
 
 typedef struct ox_elemseg {
     ox_segmode mode;
-    ox_valtype type;          /* funcref or externref */
+    ox_valtype type;          /* a reference type: (ref func) for the index forms */
     uint32_t table;           /* active only */
     ox_constexpr offset;      /* active only */
     uint32_t count;
@@ -103,6 +95,34 @@ typedef struct ox_dataseg {
     ox_span data;
 } ox_dataseg;
 
+/* A type of the type section. Since GC (3.0) every type is a subtype
+   (final or not, with at most one declared supertype) of a recursive
+   group, and a function, struct or array type. Types are compared by
+   `canon`: two types are equivalent (spec 3.1 "type equivalence") exactly
+   when their canon indices are equal (subtype.c computes them). */
+enum { OX_COMP_FUNC, OX_COMP_STRUCT, OX_COMP_ARRAY };
+#define OX_MANY_SUPERS (UINT32_MAX - 1)
+#define OX_PACKED_I8 0x78
+#define OX_PACKED_I16 0x77
+typedef struct ox_field {
+    ox_valtype type;          /* the unpacked type (i32 for packed fields) */
+    uint8_t packed;           /* 0, OX_PACKED_I8 or OX_PACKED_I16 */
+    bool mutable_;
+} ox_field;
+
+typedef struct ox_deftype {
+    uint8_t kind;             /* OX_COMP_* */
+    bool final;
+    bool sub_form;            /* written as sub (0x50/0x4F), not a bare type */
+    bool rec_form;            /* its group written as rec (0x4E), even of one */
+    uint32_t super;           /* the declared supertype, UINT32_MAX if none
+                                 (OX_MANY_SUPERS: several, refused by validation) */
+    uint32_t rec, nrec;       /* its recursive group: types [rec, rec + nrec) */
+    uint32_t canon;           /* the first equivalent type of the module */
+    uint32_t nfields;         /* struct: its fields; array: 1 */
+    ox_field *fields;
+} ox_deftype;
+
 struct ox_code; /* compiled function body: owned by compile.c, see compile.h */
 
 typedef struct ox_funcdef {
@@ -118,8 +138,11 @@ struct ox_module {
     size_t nbytes;
 
     uint32_t ntypes;
-    ox_functype *types;       /* params/results point into typestore */
+    ox_functype *types;       /* params/results point into typestore; a struct
+                                 or array type's entry is empty */
+    ox_deftype *deftypes;     /* ntypes */
     ox_valtype *typestore;
+    ox_field *fieldstore;
 
     uint32_t nimports;
     ox_import *imports;
@@ -196,5 +219,18 @@ ox_error *ox_err_at(ox_errcode code, int64_t offset, const char *fmt, ...)
 #endif
     ;
 bool ox_functype_equal(const ox_functype *a, const ox_functype *b);
+
+/* subtype.c: types within a module. ox_types_canon validates the type
+   section (references only to types before the end of their group,
+   declared supertypes) and fills deftypes[].canon; the matching rules (spec 3.3 "Matching")
+   with the module's indices: value types, heap types, and whether type
+   index a is a subtype of b. */
+ox_error *ox_types_canon(ox_module *m);
+bool ox_vt_sub(const ox_module *m, ox_valtype a, ox_valtype b);
+bool ox_heap_sub(const ox_module *m, ox_heaptype a, ox_heaptype b);
+bool ox_type_sub(const ox_module *m, uint32_t a, uint32_t b);
+/* The top of a heap type's hierarchy (valtype.h ox_abstract_top) for a
+   concrete one too. */
+ox_heaptype ox_heap_top(const ox_module *m, ox_heaptype h);
 
 #endif

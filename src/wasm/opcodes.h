@@ -64,6 +64,7 @@ enum ox_imm {
     OX_IMM_SHUFFLE,       /* 16 lane index bytes */
     OX_IMM_TAG,           /* tagidx */
     OX_IMM_TRY_TABLE,     /* blocktype vec(catch): read by the instruction */
+    OX_IMM_TYPE,          /* typeidx */
 };
 
 /* How an instruction is typed and compiled. */
@@ -106,6 +107,8 @@ enum ox_shape {
     X(CALL_INDIRECT, "call_indirect", 0x00, 0x11, CALL_INDIRECT) \
     X(RETURN_CALL, "return_call", 0x00, 0x12, FUNC) \
     X(RETURN_CALL_INDIRECT, "return_call_indirect", 0x00, 0x13, CALL_INDIRECT) \
+    X(CALL_REF, "call_ref", 0x00, 0x14, TYPE) \
+    X(RETURN_CALL_REF, "return_call_ref", 0x00, 0x15, TYPE) \
     X(DROP, "drop", 0x00, 0x1A, NONE) \
     X(SELECT, "select", 0x00, 0x1B, NONE) \
     X(SELECT_T, "select", 0x00, 0x1C, SELECT_T) \
@@ -125,6 +128,9 @@ enum ox_shape {
     X(REF_NULL, "ref.null", 0x00, 0xD0, REFTYPE) \
     X(REF_IS_NULL, "ref.is_null", 0x00, 0xD1, NONE) \
     X(REF_FUNC, "ref.func", 0x00, 0xD2, FUNC) \
+    X(REF_AS_NON_NULL, "ref.as_non_null", 0x00, 0xD4, NONE) \
+    X(BR_ON_NULL, "br_on_null", 0x00, 0xD5, LABEL) \
+    X(BR_ON_NON_NULL, "br_on_non_null", 0x00, 0xD6, LABEL) \
     X(MEMORY_INIT, "memory.init", 0xFC, 0x08, DATA_MEM) \
     X(DATA_DROP, "data.drop", 0xFC, 0x09, DATA) \
     X(MEMORY_COPY, "memory.copy", 0xFC, 0x0A, MEM_MEM) \

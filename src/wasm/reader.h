@@ -127,13 +127,42 @@ static inline ox_error *ox_rd_typebyte(ox_reader *r, uint8_t *b)
     return err;
 }
 
-/* A reference type (funcref, externref, exnref). */
-static inline ox_error *ox_rd_reftype(ox_reader *r, uint8_t *t)
+/* A value type, or (ref_only) a reference type: valtype.h
+   ox_valtype_parse. A first byte with the continuation bit is an
+   over-long integer, as the spec's grammar reads a type as one. */
+static inline ox_error *ox_rd_valtype_any(ox_reader *r, bool ref_only, ox_valtype *t)
 {
-    ox_error *err = ox_rd_typebyte(r, t);
-    if (!err && !ox_is_reftype(*t))
-        return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos - 1, "malformed reference type");
-    return err;
+    *t = 0;
+    if (r->pos < r->end && (r->base[r->pos] & 0x80))
+        return ox_err_at(OX_ERR_MALFORMED, (int64_t)r->pos, "integer representation too long");
+    const uint8_t *p = r->base + r->pos;
+    const char *why = ox_valtype_parse(&p, r->base + r->end, ref_only, t);
+    if (why && !strcmp(why, "unexpected end"))
+        return ox_rd_eof(r);
+    if (why)
+        return ox_err_at(OX_ERR_MALFORMED, (int64_t)(p - r->base), "%s", why);
+    r->pos = (size_t)(p - r->base);
+    return NULL;
+}
+static inline ox_error *ox_rd_valtype(ox_reader *r, ox_valtype *t)
+{
+    return ox_rd_valtype_any(r, false, t);
+}
+static inline ox_error *ox_rd_reftype(ox_reader *r, ox_valtype *t)
+{
+    return ox_rd_valtype_any(r, true, t);
+}
+static inline ox_error *ox_rd_heaptype(ox_reader *r, ox_heaptype *h)
+{
+    *h = 0;
+    const uint8_t *p = r->base + r->pos;
+    const char *why = ox_heaptype_parse(&p, r->base + r->end, h);
+    if (why && !strcmp(why, "unexpected end"))
+        return ox_rd_eof(r);
+    if (why)
+        return ox_err_at(OX_ERR_MALFORMED, (int64_t)(p - r->base), "%s", why);
+    r->pos = (size_t)(p - r->base);
+    return NULL;
 }
 
 /* Bytes of a UTF-8 sequence that is valid per the spec (5.2.4 "Names", the

@@ -245,10 +245,10 @@ static inline ox_slot ox_val_to_slot(const ox_val *v)
     case OX_I64: s.i64 = (uint64_t)v->of.i64; break;
     case OX_F32: s.f32 = v->of.f32; break;
     case OX_F64: s.f64 = v->of.f64; break;
-    case OX_FUNCREF: s.ref = v->of.funcref; break;
-    case OX_EXTERNREF: s.ref = v->of.externref; break;
-    case OX_EXNREF: s.ref = v->of.exnref; break;
-    default: break;
+    default: /* a reference: every kind is a pointer */
+        if (ox_is_reftype(v->type))
+            s.ref = v->of.anyref;
+        break;
     }
     return s;
 }
@@ -263,10 +263,10 @@ static inline ox_val ox_slot_to_val(ox_slot s, ox_valtype t)
     case OX_I64: v.of.i64 = (int64_t)s.i64; break;
     case OX_F32: v.of.f32 = s.f32; break;
     case OX_F64: v.of.f64 = s.f64; break;
-    case OX_FUNCREF: v.of.funcref = (ox_func *)s.ref; break;
-    case OX_EXTERNREF: v.of.externref = s.ref; break;
-    case OX_EXNREF: v.of.exnref = s.ref; break;
-    default: break;
+    default:
+        if (ox_is_reftype(t))
+            v.of.anyref = s.ref;
+        break;
     }
     return v;
 }

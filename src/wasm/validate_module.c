@@ -19,12 +19,26 @@
 #define MAX_PAGES 65536u /* 2^16 pages of 64 KiB: 4 GiB (3.2.7, memory types) */
 #define MAX_PAGES64 (UINT64_C(1) << 48) /* a 64-bit memory: 2^48 pages, 2^64 bytes */
 
+/* A function or tag's type: a function type of the module. */
 static ox_error *check_typeidx(const ox_module *m, uint32_t typeidx, const char *what,
                                uint32_t i)
 {
     if (typeidx >= m->ntypes)
         return ox_err_at(OX_ERR_INVALID, -1, "unknown type %u (used by %s %u)", typeidx, what,
                          i);
+    if (m->deftypes[typeidx].kind != OX_COMP_FUNC)
+        return ox_err_at(OX_ERR_INVALID, -1, "type mismatch (type %u of %s %u is not a function "
+                         "type)", typeidx, what, i);
+    return NULL;
+}
+
+/* A value type outside the type section: its type index is the module's. */
+static ox_error *check_valtype(const ox_module *m, ox_valtype t, const char *what, uint32_t i)
+{
+    if (ox_is_reftype(t) && ox_heap_is_concrete(ox_ref_heap(t)) &&
+        ox_ref_typeidx(t) >= m->ntypes)
+        return ox_err_at(OX_ERR_INVALID, -1, "unknown type %u (used by %s %u)",
+                         ox_ref_typeidx(t), what, i);
     return NULL;
 }
 
@@ -46,9 +60,15 @@ static ox_error *check_types_and_limits(const ox_module *m)
         TRY(check_typeidx(m, m->functypes[i], "function", i));
     /* Table sizes are 32- or 64-bit numbers as decoded, so any limits are
        in range. */
-    for (uint32_t i = 0; i < m->ntables; i++)
+    for (uint32_t i = 0; i < m->ntables; i++) {
+        TRY(check_valtype(m, m->tables[i].elem, "table", i));
         TRY(check_limits(&m->tables[i].limits, UINT64_MAX, "table size out of range", "table",
                          i));
+    }
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        TRY(check_valtype(m, m->globals[i].type, "global", i));
+    for (uint32_t i = 0; i < m->nelems; i++)
+        TRY(check_valtype(m, m->elems[i].type, "element segment", i));
     /* An import's type index is checked here too: imports come first. */
     for (uint32_t i = 0; i < m->ntags; i++) {
         TRY(check_typeidx(m, m->tagtypes[i], "tag", i));
@@ -108,6 +128,21 @@ static ox_error *check_exports(ox_module *m)
     return err;
 }
 
+/* A table of non-nullable references needs an initial value (3.0); the
+   expression sees the globals a global's initializer may, all of them. */
+static ox_error *check_table_inits(ox_module *m)
+{
+    for (uint32_t i = m->nimport_tables; i < m->ntables; i++) {
+        const ox_tabledef *t = &m->tables[i];
+        if (t->has_init)
+            TRY(ox_constexpr_check(m, &t->init, m->nglobals, t->elem));
+        else if (!ox_ref_nullable(t->elem))
+            return ox_err_at(OX_ERR_INVALID, -1, "type mismatch (table %u of non-nullable "
+                             "references has no initial value)", i);
+    }
+    return NULL;
+}
+
 static ox_error *check_elems(ox_module *m)
 {
     for (uint32_t i = 0; i < m->nelems; i++) {
@@ -116,11 +151,13 @@ static ox_error *check_elems(ox_module *m)
             if (s->table >= m->ntables)
                 return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
                                  "unknown table %u (element segment %u)", s->table, i);
-            if (m->tables[s->table].elem != s->type)
+            if (!ox_vt_sub(m, s->type, m->tables[s->table].elem)) {
+                char a[48], b[48];
                 return ox_err_at(OX_ERR_INVALID, s->offset.expr.off,
                                  "type mismatch (element segment %u of %s for a table of %s)", i,
-                                 ox_valtype_name(s->type),
-                                 ox_valtype_name(m->tables[s->table].elem));
+                                 ox_valtype_str(s->type, a, sizeof a),
+                                 ox_valtype_str(m->tables[s->table].elem, b, sizeof b));
+            }
             TRY(ox_constexpr_check(m, &s->offset, m->nglobals,
                                    m->tables[s->table].limits.is64 ? OX_I64 : OX_I32));
         }
@@ -156,9 +193,11 @@ static ox_error *check_datas(ox_module *m)
 
 ox_error *ox_validate_module(ox_module *m)
 {
+    TRY(ox_types_canon(m));
     TRY(check_types_and_limits(m));
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++)
         TRY(ox_constexpr_check(m, &m->globals[i].init, i, m->globals[i].type));
+    TRY(check_table_inits(m));
     TRY(check_exports(m));
     if (m->has_start) {
         if (m->start >= m->nfuncs)

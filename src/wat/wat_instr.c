@@ -280,7 +280,10 @@ static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi
             wat_buf_byte(c, out, lane_index(c));
         break;
     case OX_IMM_REFTYPE:
-        wat_buf_byte(c, out, wat_reftype(c, true));
+        wat_heaptype(c, m, out);
+        break;
+    case OX_IMM_TYPE:
+        wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
         break;
     case OX_IMM_DATA:
         m->uses_datacount = true;
@@ -342,14 +345,17 @@ static void op_and_immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const wat_to
     }
     if (oi->op == OXO_SELECT && wat_at_form(c, "result")) {
         wat_buf ts = {.slot = -1};
+        uint32_t n = 0;
         while (wat_at_form(c, "result")) {
             c->pos += 2;
-            while (wat_peek(c)->kind != WT_RPAR)
-                wat_buf_byte(c, &ts, wat_valtype(c));
+            while (wat_peek(c)->kind != WT_RPAR) {
+                wat_valtype(c, m, &ts);
+                n++;
+            }
             wat_expect_rpar(c);
         }
         wat_buf_byte(c, out, 0x1C);
-        wat_buf_u32(c, out, ts.n);
+        wat_buf_u32(c, out, n);
         wat_buf_put(c, out, ts.p, ts.n);
         return;
     }
@@ -387,11 +393,11 @@ static void catch_clauses(wat_ctx *c, wat_mod *m, wat_func *fn, wat_buf *out)
 static void block_head(wat_ctx *c, wat_mod *m, wat_func *fn, uint8_t op, wat_buf *out)
 {
     const wat_token *id = wat_peek(c)->kind == WT_ID ? wat_next(c) : NULL;
-    uint8_t val = 0x40;
+    wat_buf val = {.slot = -1};
     uint32_t t = wat_typeuse(c, m, NULL, true, &val);
     wat_buf_byte(c, out, op);
-    if (val)
-        wat_buf_byte(c, out, val);
+    if (val.n)
+        wat_buf_put(c, out, val.p, val.n);
     else
         wat_buf_s64(c, out, t);
     if (op == 0x1F)

@@ -25,10 +25,18 @@ typedef struct wat_names {
     uint32_t *slots; /* hash: entry number + 1, 0 empty; cap*2 slots */
 } wat_names;
 
-typedef struct wat_functype {
+/* A type definition: its encoding as a subtype (the binary's), a function
+   type's parameters and results (their encodings and counts), and a
+   struct's field names. `plain`: a final function type with no supertype
+   alone in its group, the only kind a type use can mean without naming
+   it. */
+typedef struct wat_type {
+    wat_buf enc;
+    bool plain, func;
     uint32_t np, nr;
-    uint8_t *p, *r; /* value types, binary encoding */
-} wat_functype;
+    wat_buf p, r;
+    wat_names fields;
+} wat_type;
 
 /* Binary section ids, in their required order. */
 enum { SEC_TYPE = 1, SEC_IMPORT, SEC_FUNC, SEC_TABLE, SEC_MEM, SEC_GLOBAL, SEC_EXPORT,
@@ -52,8 +60,10 @@ typedef struct wat_mod {
     wat_names names[NS_COUNT_];
     uint32_t count[NS_COUNT_];     /* definitions seen in the first pass */
     uint32_t next[NS_COUNT_];      /* second pass: the next index to hand out */
-    wat_functype *types;
+    wat_type *types;
     uint32_t ntypes, captypes;
+    wat_buf groups;                /* the recursive groups in order: pairs of
+                                      uint32 (size, written as (rec ...)) */
     uint32_t *func_type;           /* type index of each function, second pass */
     wat_buf sec[SEC_COUNT_];
     uint32_t nitems[SEC_COUNT_];   /* vector lengths of each section */
@@ -68,24 +78,28 @@ extern const char *const wat_space_name[NS_COUNT_]; /* "function", ... */
 uint32_t wat_index(wat_ctx *c, wat_mod *m, enum wat_space ns);
 /* The same, if the next token is one (else false, nothing consumed). */
 bool wat_opt_index(wat_ctx *c, wat_mod *m, enum wat_space ns, uint32_t *out);
-/* A value type (i32, ..., funcref, externref, (ref null? func|extern)). */
-uint8_t wat_valtype(wat_ctx *c);
+/* A value type (i32, ..., funcref, (ref null? heaptype)), a reference
+   type, or a heap type (func, ..., $t): their binary encodings appended
+   to out. */
+void wat_valtype(wat_ctx *c, wat_mod *m, wat_buf *out);
 bool wat_at_valtype(const wat_ctx *c);
-/* A reference type (funcref, externref, (ref null func|extern)); heap type
-   `func`/`extern` when `heap` is set. */
-uint8_t wat_reftype(wat_ctx *c, bool heap);
+void wat_reftype(wat_ctx *c, wat_mod *m, wat_buf *out);
+void wat_heaptype(wat_ctx *c, wat_mod *m, wat_buf *out);
 /* (type x)? (param ...)* (result ...)*: the type index, the implied type
    appended when needed. With `fn`, parameters are that function's first
    locals and may have ids; without, an id on a parameter is an error
    (blocks, call_indirect). With `block`, a use with no parameters and at
-   most one result is no type at all: *blockval gets the block type byte
-   (0x40 or the result's value type); it is 0 when the index is the block
-   type. A numeric (type N) beyond the types known so far is returned as
-   it is, for the validator to refuse ("unknown type"). */
-uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval);
-/* (func (param ...)* (result ...)*) of a type definition: appended to the
-   module's types. */
-void wat_functype_def(wat_ctx *c, wat_mod *m);
+   most one result is no type at all: blockval gets the block type's
+   encoding (0x40 or the result's value type); it stays empty when the
+   index is the block type. A numeric (type N) beyond the types known so
+   far is returned as it is, for the validator to refuse ("unknown type"). */
+uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, wat_buf *blockval);
+/* A type definition's body, (sub final? x* comptype) or a comptype,
+   `alone` in its group or not: appended to the module's types (the
+   caller records the group: wat_add_group). */
+void wat_typedef(wat_ctx *c, wat_mod *m, bool alone);
+wat_type *wat_add_type(wat_ctx *c, wat_mod *m);
+void wat_add_group(wat_ctx *c, wat_mod *m, uint32_t size, bool explicit_rec);
 /* $id tables: look an id's bytes up; add one (a duplicate is an error
    naming `what`). */
 bool wat_names_find(const wat_names *nm, const uint8_t *s, uint32_t len, uint32_t *idx);

@@ -35,15 +35,51 @@ static void define(wat_ctx *c, wat_mod *m, enum wat_space ns, const wat_token *i
     m->count[ns]++;
 }
 
-/* (type $id? (func (param ...)* (result ...)*)) in full. */
-static void type_field(wat_ctx *c, wat_mod *m)
+/* (type $id? typedef) in full, after `(type`: its $id is known already
+   (define_types). */
+static void type_field(wat_ctx *c, wat_mod *m, bool alone)
 {
-    const wat_token *id = wat_peek(c);
-    if (id->kind == WT_ID)
+    if (wat_peek(c)->kind == WT_ID)
         c->pos++;
-    define(c, m, NS_TYPE, id);
-    wat_functype_def(c, m);
+    wat_typedef(c, m, alone);
     wat_expect_rpar(c);
+}
+
+/* (rec (type ...)*), after `(rec`: one recursive group. */
+static void rec_field(wat_ctx *c, wat_mod *m)
+{
+    uint32_t n = 0;
+    while (wat_at_form(c, "type")) {
+        c->pos += 2;
+        type_field(c, m, false);
+        n++;
+    }
+    wat_add_group(c, m, n, true);
+}
+
+/* Every type's index and $id first: a type may name any other, later ones
+   included (a recursive group's members each other). */
+static void define_types(wat_ctx *c, wat_mod *m)
+{
+    size_t save = c->pos;
+    while (wat_peek(c)->kind == WT_LPAR) {
+        size_t start = c->pos;
+        const wat_token *kw = wat_peek2(c);
+        c->pos += 2;
+        if (wat_is_kw(c, kw, "type")) {
+            define(c, m, NS_TYPE, wat_peek(c));
+        } else if (wat_is_kw(c, kw, "rec")) {
+            while (wat_at_form(c, "type")) {
+                c->pos += 2;
+                define(c, m, NS_TYPE, wat_peek(c));
+                c->pos -= 2;
+                wat_skip_sexpr(c);
+            }
+        }
+        c->pos = start;
+        wat_skip_sexpr(c);
+    }
+    c->pos = save;
 }
 
 static void skip_exports(wat_ctx *c)
@@ -74,13 +110,20 @@ static bool field_has(wat_ctx *c, const char *kw)
 static void pass_one(wat_ctx *c, wat_mod *m)
 {
     int first_def = -1; /* space of the first non-imported definition */
+    define_types(c, m);
     while (wat_peek(c)->kind == WT_LPAR) {
         size_t start = c->pos;
         const wat_token *kw = wat_peek2(c);
         c->pos += 2;
         int ns = def_space(c, kw);
         if (wat_is_kw(c, kw, "type")) {
-            type_field(c, m);
+            type_field(c, m, true);
+            wat_add_group(c, m, 1, false);
+            continue;
+        }
+        if (wat_is_kw(c, kw, "rec")) {
+            rec_field(c, m);
+            wat_expect_rpar(c);
             continue;
         }
         if (ns >= 0) {
@@ -203,15 +246,15 @@ static void limits(wat_ctx *c, wat_buf *b, bool is64, bool memory)
     }
 }
 
-static void globaltype(wat_ctx *c, wat_buf *b)
+static void globaltype(wat_ctx *c, wat_mod *m, wat_buf *b)
 {
     if (wat_at_form(c, "mut")) {
         c->pos += 2;
-        wat_buf_byte(c, b, wat_valtype(c));
+        wat_valtype(c, m, b);
         wat_buf_byte(c, b, 0x01);
         wat_expect_rpar(c);
     } else {
-        wat_buf_byte(c, b, wat_valtype(c));
+        wat_valtype(c, m, b);
         wat_buf_byte(c, b, 0x00);
     }
 }
@@ -254,34 +297,51 @@ static void func_field(wat_ctx *c, wat_mod *m)
     m->func_type[idx] = t;
     wat_buf_u32(c, &m->sec[SEC_FUNC], t);
     m->nitems[SEC_FUNC]++;
-    wat_buf locals = {.slot = -1};
+    /* the locals' encodings, one after the other, and where each ends */
+    wat_buf locals = {.slot = -1}, ends = {.slot = -1};
+    uint32_t nlocals = 0;
     while (wat_at_form(c, "local")) {
         c->pos += 2;
         const wat_token *lid = opt_id(c);
-        if (lid) {
-            wat_names_add(c, &fn.locals, lid, fn.nlocals++, "local");
-            wat_buf_byte(c, &locals, wat_valtype(c));
-        } else {
-            while (wat_peek(c)->kind != WT_RPAR) {
-                wat_buf_byte(c, &locals, wat_valtype(c));
-                fn.nlocals++;
-            }
+        if (lid)
+            wat_names_add(c, &fn.locals, lid, fn.nlocals, "local");
+        /* (local $id t) declares one, (local t*) any number */
+        for (bool one = lid != NULL; one || (!lid && wat_peek(c)->kind != WT_RPAR); one = false) {
+            wat_valtype(c, m, &locals);
+            uint32_t end = (uint32_t)locals.n;
+            wat_buf_put(c, &ends, &end, sizeof end);
+            fn.nlocals++;
+            nlocals++;
         }
         wat_expect_rpar(c);
     }
     wat_buf body = {.slot = -1};
     /* locals as runs of one type */
-    uint32_t runs = 0;
-    for (size_t i = 0; i < locals.n; i++)
-        runs += !i || locals.p[i] != locals.p[i - 1];
+    uint32_t runs = 0, prev_at = 0, prev_len = 0;
+    wat_buf groups = {.slot = -1};
+    for (uint32_t i = 0, at = 0; i < nlocals; i++) {
+        uint32_t end;
+        memcpy(&end, ends.p + i * sizeof end, sizeof end);
+        uint32_t len = end - at;
+        bool same = i && len == prev_len && !memcmp(locals.p + at, locals.p + prev_at, len);
+        if (!same) {
+            runs++;
+            uint32_t run[3] = {1, at, len};
+            wat_buf_put(c, &groups, run, sizeof run);
+        } else {
+            uint32_t *last = (uint32_t *)(void *)(groups.p + groups.n - 3 * sizeof(uint32_t));
+            last[0]++;
+        }
+        prev_at = at;
+        prev_len = len;
+        at = end;
+    }
     wat_buf_u32(c, &body, runs);
-    for (size_t i = 0; i < locals.n;) {
-        size_t j = i;
-        while (j < locals.n && locals.p[j] == locals.p[i])
-            j++;
-        wat_buf_u32(c, &body, j - i);
-        wat_buf_byte(c, &body, locals.p[i]);
-        i = j;
+    for (uint32_t g = 0; g < runs; g++) {
+        uint32_t run[3];
+        memcpy(run, groups.p + g * sizeof run, sizeof run);
+        wat_buf_u32(c, &body, run[0]);
+        wat_buf_put(c, &body, locals.p + run[1], run[2]);
     }
     wat_instrs(c, m, &fn, &body);
     wat_buf_byte(c, &body, 0x0B);
@@ -294,12 +354,17 @@ static void func_field(wat_ctx *c, wat_mod *m)
 /* An element segment's items up to ')': expressions ((item instr*) or
    one folded instruction each) or function indices. The vector (count,
    items) goes to `items`; returns the count. */
-static uint32_t elem_items(wat_ctx *c, wat_mod *m, bool exprs, wat_buf *items)
+static uint32_t elem_items(wat_ctx *c, wat_mod *m, bool exprs, bool funcs_as_exprs,
+                           wat_buf *items)
 {
     uint32_t n = 0;
     wat_buf b = {.slot = -1};
     for (; wat_peek(c)->kind != WT_RPAR; n++) {
-        if (!exprs) {
+        if (!exprs && funcs_as_exprs) { /* ref.func x, end */
+            wat_buf_byte(c, &b, 0xD2);
+            wat_buf_u32(c, &b, wat_index(c, m, NS_FUNC));
+            wat_buf_byte(c, &b, 0x0B);
+        } else if (!exprs) {
             wat_buf_u32(c, &b, wat_index(c, m, NS_FUNC));
         } else if (wat_at_form(c, "item")) {
             c->pos += 2;
@@ -317,18 +382,19 @@ static uint32_t elem_items(wat_ctx *c, wat_mod *m, bool exprs, wat_buf *items)
 /* An elem list after its mode: `func idx*`, `reftype item*`, or (with
    `bare_funcs`, the old active form) just `idx*`. Returns whether it is
    made of expressions. */
-static bool elem_list(wat_ctx *c, wat_mod *m, bool bare_funcs, uint8_t *type, wat_buf *items)
+static bool elem_list(wat_ctx *c, wat_mod *m, bool bare_funcs, wat_buf *type, wat_buf *items)
 {
     bool exprs = false;
-    *type = OX_FUNCREF;
     const wat_token *t = wat_peek(c);
     if (wat_is_kw(c, t, "func")) {
         c->pos++;
     } else if (!bare_funcs || (t->kind != WT_ID && !wat_is_uint(c, t) && t->kind != WT_RPAR)) {
-        *type = wat_reftype(c, false);
+        wat_reftype(c, m, type);
         exprs = true;
     }
-    elem_items(c, m, exprs, items);
+    if (!type->n)
+        wat_buf_byte(c, type, OX_FUNCREF);
+    elem_items(c, m, exprs, false, items);
     return exprs;
 }
 
@@ -336,14 +402,13 @@ enum { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARE };
 
 /* An element segment's encoding: the compact flag forms where they fit. */
 static void elem_segment(wat_ctx *c, wat_mod *m, int mode, uint32_t table, const wat_buf *offset,
-                         bool exprs, uint8_t type, const wat_buf *items)
+                         bool exprs, const wat_buf *type, const wat_buf *items)
 {
     wat_buf *b = &m->sec[SEC_ELEM];
-    if (exprs && type == OX_FUNCREF && items->n == 1 && items->p[0] == 0)
-        exprs = false; /* no items: the compact form, as the printer writes it back */
+    bool funcref = type->n == 1 && type->p[0] == OX_FUNCREF;
     uint8_t flag;
     if (mode == SEG_ACTIVE)
-        flag = !exprs ? (table ? 2 : 0) : (table || type != OX_FUNCREF ? 6 : 4);
+        flag = !exprs ? (table ? 2 : 0) : (table || !funcref ? 6 : 4);
     else
         flag = (uint8_t)((mode == SEG_PASSIVE ? 1 : 3) | (exprs ? 4 : 0));
     wat_buf_byte(c, b, flag);
@@ -351,8 +416,10 @@ static void elem_segment(wat_ctx *c, wat_mod *m, int mode, uint32_t table, const
         wat_buf_u32(c, b, table);
     if (mode == SEG_ACTIVE)
         wat_buf_put(c, b, offset->p, offset->n);
-    if (flag & 3)
-        wat_buf_byte(c, b, exprs ? type : 0x00);
+    if ((flag & 3) && exprs)
+        wat_buf_put(c, b, type->p, type->n);
+    else if (flag & 3)
+        wat_buf_byte(c, b, 0x00);
     wat_buf_put(c, b, items->p, items->n);
     m->nitems[SEC_ELEM]++;
 }
@@ -375,38 +442,47 @@ static void table_field(wat_ctx *c, wat_mod *m)
         b = &m->sec[SEC_IMPORT];
         wat_buf lim = {.slot = -1};
         limits(c, &lim, addr64(c), false);
-        wat_buf_byte(c, b, wat_reftype(c, false));
+        wat_reftype(c, m, b);
         wat_buf_put(c, b, lim.p, lim.n);
         return;
     }
     m->nitems[SEC_TABLE]++;
     bool is64 = addr64(c);
     if (wat_peek(c)->kind == WT_NUM) {
-        wat_buf lim = {.slot = -1};
+        wat_buf lim = {.slot = -1}, type = {.slot = -1};
         limits(c, &lim, is64, false);
-        wat_buf_byte(c, b, wat_reftype(c, false));
+        wat_reftype(c, m, &type);
+        if (wat_peek(c)->kind != WT_RPAR) { /* an initial value (3.0) */
+            wat_buf_byte(c, b, 0x40);
+            wat_buf_byte(c, b, 0x00);
+        }
+        wat_buf_put(c, b, type.p, type.n);
         wat_buf_put(c, b, lim.p, lim.n);
         if (wat_peek(c)->kind != WT_RPAR)
-            wat_fail(c, NULL, "table initialiser expressions are not supported yet "
-                              "(WebAssembly 3.0)");
+            wat_const_expr(c, m, b);
         return;
     }
     /* (table reftype (elem ...)): a table just big enough, and its segment */
-    uint8_t type = wat_reftype(c, false);
+    wat_buf type = {.slot = -1};
+    wat_reftype(c, m, &type);
     wat_expect_lpar(c);
     wat_expect_kw(c, "elem");
     wat_buf items = {.slot = -1};
     bool exprs = wat_peek(c)->kind == WT_LPAR;
-    uint32_t n = elem_items(c, m, exprs, &items);
+    /* function indices for a table of another type than funcref: as
+       expressions of the table's type, as the reference interpreter does */
+    bool typed = !(type.n == 1 && type.p[0] == OX_FUNCREF);
+    uint32_t n = elem_items(c, m, exprs, typed, &items);
+    exprs = exprs || typed;
     wat_expect_rpar(c);
-    wat_buf_byte(c, b, type);
+    wat_buf_put(c, b, type.p, type.n);
     wat_buf_byte(c, b, is64 ? 0x05 : 0x01);
     wat_buf_u32(c, b, n);
     wat_buf_u32(c, b, n);
     wat_buf off = {.slot = -1};
     offset_zero(c, &off, is64);
     m->next[NS_ELEM]++;
-    elem_segment(c, m, SEG_ACTIVE, idx, &off, exprs, type, &items);
+    elem_segment(c, m, SEG_ACTIVE, idx, &off, exprs, &type, &items);
 }
 
 static void data_segment(wat_ctx *c, wat_mod *m, int mode, uint32_t mem, const wat_buf *offset,
@@ -490,11 +566,11 @@ static void global_field(wat_ctx *c, wat_mod *m)
     uint32_t idx = m->next[NS_GLOBAL]++;
     inline_exports(c, m, 0x03, idx);
     if (inline_import(c, m, 0x03)) {
-        globaltype(c, &m->sec[SEC_IMPORT]);
+        globaltype(c, m, &m->sec[SEC_IMPORT]);
         return;
     }
     wat_buf *b = &m->sec[SEC_GLOBAL];
-    globaltype(c, b);
+    globaltype(c, m, b);
     wat_const_expr(c, m, b);
     m->nitems[SEC_GLOBAL]++;
 }
@@ -523,14 +599,14 @@ static void import_field(wat_ctx *c, wat_mod *m)
     } else if (ns == NS_TABLE) {
         wat_buf lim = {.slot = -1};
         limits(c, &lim, addr64(c), false);
-        wat_buf_byte(c, b, wat_reftype(c, false));
+        wat_reftype(c, m, b);
         wat_buf_put(c, b, lim.p, lim.n);
     } else if (ns == NS_MEM) {
         limits(c, b, addr64(c), true);
     } else if (ns == NS_TAG) {
         tagtype(c, m, b);
     } else {
-        globaltype(c, b);
+        globaltype(c, m, b);
     }
     wat_expect_rpar(c);
 }
@@ -585,9 +661,9 @@ static void elem_field(wat_ctx *c, wat_mod *m)
         offset_expr(c, m, &off);
         mode = SEG_ACTIVE;
     }
-    uint8_t type;
+    wat_buf type = {.slot = -1};
     bool exprs = elem_list(c, m, mode == SEG_ACTIVE, &type, &items);
-    elem_segment(c, m, mode, table, &off, exprs, type, &items);
+    elem_segment(c, m, mode, table, &off, exprs, &type, &items);
 }
 
 static void data_field(wat_ctx *c, wat_mod *m)
@@ -617,7 +693,7 @@ static void pass_two(wat_ctx *c, wat_mod *m)
     while (wat_peek(c)->kind == WT_LPAR) {
         c->pos++;
         const wat_token *kw = wat_next(c);
-        if (wat_is_kw(c, kw, "type")) {
+        if (wat_is_kw(c, kw, "type") || wat_is_kw(c, kw, "rec")) {
             c->pos--;
             c->pos--;
             wat_skip_sexpr(c);
@@ -676,15 +752,18 @@ static void assemble(wat_ctx *c, wat_mod *m, wat_buf *out)
     static const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
     wat_buf_put(c, out, header, sizeof header);
     wat_buf *tb = &m->sec[SEC_TYPE];
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        const wat_functype *ft = &m->types[i];
-        wat_buf_byte(c, tb, 0x60);
-        wat_buf_u32(c, tb, ft->np);
-        wat_buf_put(c, tb, ft->p, ft->np);
-        wat_buf_u32(c, tb, ft->nr);
-        wat_buf_put(c, tb, ft->r, ft->nr);
+    uint32_t next = 0, ngroups = (uint32_t)(m->groups.n / (2 * sizeof(uint32_t)));
+    for (uint32_t g = 0; g < ngroups; g++) {
+        uint32_t grp[2];
+        memcpy(grp, m->groups.p + g * sizeof grp, sizeof grp);
+        if (grp[1]) { /* written (rec ...): kept so, a group of one included */
+            wat_buf_byte(c, tb, 0x4E);
+            wat_buf_u32(c, tb, grp[0]);
+        }
+        for (uint32_t i = 0; i < grp[0]; i++, next++)
+            wat_buf_put(c, tb, m->types[next].enc.p, m->types[next].enc.n);
     }
-    m->nitems[SEC_TYPE] = m->ntypes;
+    m->nitems[SEC_TYPE] = ngroups;
     static const uint8_t order[] = {SEC_TYPE, SEC_IMPORT, SEC_FUNC, SEC_TABLE, SEC_MEM,
                                     SEC_TAG, SEC_GLOBAL, SEC_EXPORT, SEC_START, SEC_ELEM};
     for (size_t i = 0; i < sizeof order; i++)
@@ -729,7 +808,7 @@ void wat_module(wat_ctx *c, bool bare, wat_buf *out)
     wat_mod *m = wat_alloc(c, sizeof *m);
     for (int i = 0; i < SEC_COUNT_; i++)
         m->sec[i].slot = -1;
-    m->funcnames.slot = -1;
+    m->funcnames.slot = m->groups.slot = -1;
     size_t start = c->pos;
     pass_one(c, m);
     m->func_type = wat_alloc(c, (m->count[NS_FUNC] + 1) * sizeof *m->func_type);

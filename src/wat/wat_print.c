@@ -88,14 +88,56 @@ static const char **func_names(const ox_module *m)
     return names;
 }
 
+static void vt(FILE *out, ox_valtype t)
+{
+    char buf[48];
+    fprintf(out, " %s", ox_valtype_str(t, buf, sizeof buf));
+}
+
 static void valtypes(FILE *out, const char *kw, const ox_valtype *t, uint32_t n)
 {
     if (!n)
         return;
     fprintf(out, " (%s", kw);
     for (uint32_t i = 0; i < n; i++)
-        fprintf(out, " %s", ox_valtype_name(t[i]));
+        vt(out, t[i]);
     fputc(')', out);
+}
+
+/* A type definition: (sub final? x? comptype) or the composite type. */
+static void deftype(FILE *out, const ox_module *m, uint32_t i)
+{
+    const ox_deftype *d = &m->deftypes[i];
+    if (d->sub_form) {
+        fprintf(out, " (sub%s", d->final ? " final" : "");
+        if (d->super != UINT32_MAX)
+            fprintf(out, " %" PRIu32, d->super);
+    }
+    if (d->kind == OX_COMP_FUNC) {
+        fputs(" (func", out);
+        valtypes(out, "param", m->types[i].params, m->types[i].nparams);
+        valtypes(out, "result", m->types[i].results, m->types[i].nresults);
+    } else {
+        fputs(d->kind == OX_COMP_STRUCT ? " (struct" : " (array", out);
+        for (uint32_t k = 0; k < d->nfields; k++) {
+            const ox_field *f = &d->fields[k];
+            if (d->kind == OX_COMP_STRUCT)
+                fputs(" (field", out);
+            if (f->mutable_)
+                fputs(" (mut", out);
+            if (f->packed)
+                fputs(f->packed == OX_PACKED_I8 ? " i8" : " i16", out);
+            else
+                vt(out, f->type);
+            if (f->mutable_)
+                fputc(')', out);
+            if (d->kind == OX_COMP_STRUCT)
+                fputc(')', out);
+        }
+    }
+    fputc(')', out);
+    if (d->sub_form)
+        fputc(')', out);
 }
 
 static void limits(FILE *out, ox_limits l)
@@ -175,10 +217,16 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         return NULL;
     case OX_IMM_BLOCK:
     case OX_IMM_TRY_TABLE:
-        if (r->pos < r->end && (r->base[r->pos] == 0x40 || ox_is_valtype(r->base[r->pos]))) {
-            TRY(ox_rd_u8(r, &byte));
-            if (byte != 0x40)
-                fprintf(out, " (result %s)", ox_valtype_name(byte));
+        if (r->pos < r->end && r->base[r->pos] == 0x40) {
+            r->pos++;
+        } else if (r->pos < r->end && (ox_is_valtype(r->base[r->pos]) ||
+                                       r->base[r->pos] == OX_REF_NULL_PREFIX ||
+                                       r->base[r->pos] == OX_REF_PREFIX)) {
+            ox_valtype t;
+            TRY(ox_rd_valtype(r, &t));
+            fputs(" (result", out);
+            vt(out, t);
+            fputc(')', out);
         } else {
             TRY(ox_rd_sleb(r, 33, &s));
             fprintf(out, " (type %" PRId64 ")", s);
@@ -221,8 +269,9 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         TRY(ox_rd_u32(r, &a));
         fprintf(out, " (result");
         for (uint32_t i = 0; i < a; i++) {
-            TRY(ox_rd_u8(r, &byte));
-            fprintf(out, " %s", ox_valtype_name(byte));
+            ox_valtype t;
+            TRY(ox_rd_valtype(r, &t));
+            vt(out, t);
         }
         fputc(')', out);
         return NULL;
@@ -267,9 +316,21 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         for (int i = 0; i < 16; i++)
             fprintf(out, " %u", raw[i]);
         return NULL;
-    case OX_IMM_REFTYPE:
-        TRY(ox_rd_u8(r, &byte));
-        fprintf(out, " %s", byte == OX_FUNCREF ? "func" : byte == OX_EXNREF ? "exn" : "extern");
+    case OX_IMM_REFTYPE: { /* a heap type: its name, or a type index */
+        ox_heaptype h;
+        char buf[48];
+        TRY(ox_rd_heaptype(r, &h));
+        if (ox_heap_is_concrete(h)) {
+            fprintf(out, " %" PRIu32, ox_ref_typeidx(h));
+        } else { /* "(ref null func)" less its wrapping */
+            ox_valtype_str(ox_ref_make(h, false), buf, sizeof buf);
+            fprintf(out, " %.*s", (int)strlen(buf) - 6, buf + 5);
+        }
+        return NULL;
+    }
+    case OX_IMM_TYPE:
+        TRY(ox_rd_u32(r, &a));
+        fprintf(out, " %" PRIu32, a);
         return NULL;
     case OX_IMM_DATA_MEM: /* binary: data memory; text: memory? data */
         TRY(ox_rd_u32(r, &a));
@@ -349,13 +410,13 @@ static ox_error *func(printer *p, uint32_t i)
     TRY(ox_rd_u32(&r, &nruns));
     for (uint32_t k = 0; k < nruns; k++) {
         uint32_t n;
-        uint8_t t;
+        ox_valtype t;
         TRY(ox_rd_u32(&r, &n));
-        TRY(ox_rd_u8(&r, &t));
+        TRY(ox_rd_valtype(&r, &t));
         if (!k)
             fprintf(p->out, "\n    (local");
         for (uint32_t j = 0; j < n; j++)
-            fprintf(p->out, " %s", ox_valtype_name(t));
+            vt(p->out, t);
         if (k + 1 == nruns)
             fputc(')', p->out);
     }
@@ -392,16 +453,17 @@ static void imports(printer *p)
         case OX_EXTERN_TABLE:
             fprintf(p->out, " (table (;%" PRIu32 ";)", idx);
             limits(p->out, im->u.table.limits);
-            fprintf(p->out, " %s", ox_valtype_name(im->u.table.elem));
+            vt(p->out, im->u.table.elem);
             break;
         case OX_EXTERN_MEMORY:
             fprintf(p->out, " (memory (;%" PRIu32 ";)", idx);
             limits(p->out, im->u.memory);
             break;
         case OX_EXTERN_GLOBAL:
-            fprintf(p->out, im->u.global.mutable_ ? " (global (;%" PRIu32 ";) (mut %s)"
-                                                  : " (global (;%" PRIu32 ";) %s",
-                    idx, ox_valtype_name(im->u.global.type));
+            fprintf(p->out, " (global (;%" PRIu32 ";)%s", idx, im->u.global.mutable_ ? " (mut" : "");
+            vt(p->out, im->u.global.type);
+            if (im->u.global.mutable_)
+                fputc(')', p->out);
             break;
         case OX_EXTERN_TAG:
             fprintf(p->out, " (tag (;%" PRIu32 ";) (type %" PRIu32 ")", idx, im->u.typeidx);
@@ -424,12 +486,12 @@ static ox_error *elems(printer *p)
             TRY(expr(p, es->offset.expr));
             fputc(')', p->out);
         }
-        if (!es->items && es->type == OX_FUNCREF) {
+        if (!es->items) {
             fprintf(p->out, " func");
             for (uint32_t k = 0; k < es->count; k++)
                 fprintf(p->out, " %" PRIu32, es->funcidx[k]);
         } else {
-            fprintf(p->out, " %s", ox_valtype_name(es->type));
+            vt(p->out, es->type);
             for (uint32_t k = 0; k < es->count; k++) {
                 fprintf(p->out, " (item ");
                 TRY(expr(p, es->items[k].expr));
@@ -465,10 +527,15 @@ static ox_error *print(printer *p)
     FILE *out = p->out;
     fprintf(out, "(module\n");
     for (uint32_t i = 0; i < m->ntypes; i++) {
-        fprintf(out, "  (type (;%" PRIu32 ";) (func", i);
-        valtypes(out, "param", m->types[i].params, m->types[i].nparams);
-        valtypes(out, "result", m->types[i].results, m->types[i].nresults);
-        fprintf(out, "))\n");
+        const ox_deftype *d = &m->deftypes[i];
+        bool rec = d->rec_form;
+        if (rec && i == d->rec)
+            fputs("  (rec\n", out);
+        fprintf(out, "%s  (type (;%" PRIu32 ";)", rec ? "  " : "", i);
+        deftype(out, m, i);
+        fprintf(out, ")\n");
+        if (rec && i + 1 == d->rec + d->nrec)
+            fputs("  )\n", out);
     }
     imports(p);
     for (uint32_t i = m->nimport_funcs; i < m->nfuncs; i++) {
@@ -480,7 +547,12 @@ static ox_error *print(printer *p)
     for (uint32_t i = m->nimport_tables; i < m->ntables; i++) {
         fprintf(out, "  (table (;%" PRIu32 ";)", i);
         limits(out, m->tables[i].limits);
-        fprintf(out, " %s)\n", ox_valtype_name(m->tables[i].elem));
+        vt(out, m->tables[i].elem);
+        if (m->tables[i].has_init) {
+            fputc(' ', out);
+            TRY(expr(p, m->tables[i].init.expr));
+        }
+        fprintf(out, ")\n");
     }
     for (uint32_t i = m->nimport_mems; i < m->nmems; i++) {
         fprintf(out, "  (memory (;%" PRIu32 ";)", i);
@@ -491,9 +563,9 @@ static ox_error *print(printer *p)
         fprintf(out, "  (tag (;%" PRIu32 ";) (type %" PRIu32 "))\n", i, m->tagtypes[i]);
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++) {
         const ox_globaldef *g = &m->globals[i];
-        fprintf(out, g->mutable_ ? "  (global (;%" PRIu32 ";) (mut %s) "
-                                 : "  (global (;%" PRIu32 ";) %s ",
-                i, ox_valtype_name(g->type));
+        fprintf(out, "  (global (;%" PRIu32 ";)%s", i, g->mutable_ ? " (mut" : "");
+        vt(out, g->type);
+        fputs(g->mutable_ ? ") " : " ", out);
         TRY(expr(p, g->init.expr));
         fprintf(out, ")\n");
     }

@@ -116,7 +116,17 @@ uint32_t wat_index(wat_ctx *c, wat_mod *m, enum wat_space ns)
 
 static const struct { const char *kw; uint8_t type; } valtypes[] = {
     {"i32", OX_I32}, {"i64", OX_I64}, {"f32", OX_F32}, {"f64", OX_F64}, {"v128", OX_V128},
-    {"funcref", OX_FUNCREF}, {"externref", OX_EXTERNREF}, {"exnref", OX_EXNREF},
+    {"funcref", OX_FUNCREF}, {"externref", OX_EXTERNREF}, {"anyref", OX_ANYREF},
+    {"eqref", OX_EQREF}, {"i31ref", OX_I31REF}, {"structref", OX_STRUCTREF},
+    {"arrayref", OX_ARRAYREF}, {"exnref", OX_EXNREF}, {"nullref", OX_NULLREF},
+    {"nullfuncref", OX_NULLFUNCREF}, {"nullexternref", OX_NULLEXTERNREF},
+    {"nullexnref", OX_NULLEXNREF},
+};
+
+static const struct { const char *kw; uint8_t code; } heaptypes[] = {
+    {"func", 0x70}, {"extern", 0x6F}, {"any", 0x6E}, {"eq", 0x6D}, {"i31", 0x6C},
+    {"struct", 0x6B}, {"array", 0x6A}, {"exn", 0x69}, {"noexn", 0x74}, {"nofunc", 0x73},
+    {"noextern", 0x72}, {"none", 0x71},
 };
 
 static int simple_valtype(const wat_ctx *c, const wat_token *t)
@@ -132,88 +142,132 @@ bool wat_at_valtype(const wat_ctx *c)
     return simple_valtype(c, wat_peek(c)) >= 0 || wat_at_form(c, "ref");
 }
 
-/* (ref null func|extern): the only reference types of WebAssembly 2.0. */
-static uint8_t ref_form(wat_ctx *c)
+void wat_heaptype(wat_ctx *c, wat_mod *m, wat_buf *out)
+{
+    const wat_token *t = wat_peek(c);
+    for (size_t i = 0; i < sizeof heaptypes / sizeof heaptypes[0]; i++)
+        if (wat_is_kw(c, t, heaptypes[i].kw)) {
+            c->pos++;
+            wat_buf_byte(c, out, heaptypes[i].code);
+            return;
+        }
+    uint32_t idx;
+    if (wat_opt_index(c, m, NS_TYPE, &idx)) {
+        wat_buf_s64(c, out, idx);
+        return;
+    }
+    char buf[64];
+    wat_fail(c, t, "unexpected token %s, expected a heap type",
+             wat_tok_text(c, t, buf, sizeof buf));
+}
+
+/* (ref null? heaptype) */
+static void ref_form(wat_ctx *c, wat_mod *m, wat_buf *out)
 {
     wat_expect_lpar(c);
     wat_expect_kw(c, "ref");
-    const wat_token *t = wat_peek(c);
-    if (!wat_is_kw(c, t, "null"))
-        wat_fail(c, t, "non-nullable reference types are not supported yet "
-                       "(typed function references, WebAssembly 3.0)");
-    c->pos++;
-    uint8_t r;
-    t = wat_next(c);
-    if (wat_is_kw(c, t, "func"))
-        r = OX_FUNCREF;
-    else if (wat_is_kw(c, t, "extern"))
-        r = OX_EXTERNREF;
-    else if (wat_is_kw(c, t, "exn"))
-        r = OX_EXNREF;
-    else
-        wat_fail(c, t, "unsupported heap type (only func, extern and exn are supported yet)");
+    bool null = wat_is_kw(c, wat_peek(c), "null");
+    if (null)
+        c->pos++;
+    wat_buf h = {.slot = -1};
+    wat_heaptype(c, m, &h);
+    /* the shorthand for a nullable abstract type: its one byte */
+    if (!(null && h.n == 1 && h.p[0] >= 0x69 && h.p[0] <= 0x74))
+        wat_buf_byte(c, out, null ? 0x63 : 0x64);
+    wat_buf_put(c, out, h.p, h.n);
     wat_expect_rpar(c);
-    return r;
 }
 
-uint8_t wat_valtype(wat_ctx *c)
+void wat_valtype(wat_ctx *c, wat_mod *m, wat_buf *out)
 {
     int v = simple_valtype(c, wat_peek(c));
     if (v >= 0) {
         c->pos++;
-        return (uint8_t)v;
+        wat_buf_byte(c, out, (uint8_t)v);
+        return;
     }
-    if (wat_at_form(c, "ref"))
-        return ref_form(c);
+    if (wat_at_form(c, "ref")) {
+        ref_form(c, m, out);
+        return;
+    }
     char buf[64];
     wat_fail(c, NULL, "unexpected token %s, expected a value type",
              wat_tok_text(c, wat_peek(c), buf, sizeof buf));
 }
 
-uint8_t wat_reftype(wat_ctx *c, bool heap)
+void wat_reftype(wat_ctx *c, wat_mod *m, wat_buf *out)
 {
     const wat_token *t = wat_peek(c);
-    if (wat_is_kw(c, t, heap ? "func" : "funcref"))
-        return c->pos++, OX_FUNCREF;
-    if (wat_is_kw(c, t, heap ? "extern" : "externref"))
-        return c->pos++, OX_EXTERNREF;
-    if (wat_is_kw(c, t, heap ? "exn" : "exnref"))
-        return c->pos++, OX_EXNREF;
-    if (!heap && wat_at_form(c, "ref"))
-        return ref_form(c);
+    int v = simple_valtype(c, t);
+    if (v >= 0x69 && v <= 0x74) {
+        c->pos++;
+        wat_buf_byte(c, out, (uint8_t)v);
+        return;
+    }
+    if (wat_at_form(c, "ref")) {
+        ref_form(c, m, out);
+        return;
+    }
     char buf[64];
-    wat_fail(c, t, "unexpected token %s, expected a %s", wat_tok_text(c, t, buf, sizeof buf),
-             heap ? "heap type (func or extern)" : "reference type");
+    wat_fail(c, t, "unexpected token %s, expected a reference type",
+             wat_tok_text(c, t, buf, sizeof buf));
 }
 
-static uint32_t add_type(wat_ctx *c, wat_mod *m, const wat_buf *p, const wat_buf *r)
+wat_type *wat_add_type(wat_ctx *c, wat_mod *m)
 {
     if (m->ntypes == m->captypes) {
         uint32_t cap = m->captypes ? m->captypes * 2 : 16;
-        wat_functype *nt = wat_alloc(c, cap * sizeof *nt);
+        wat_type *nt = wat_alloc(c, cap * sizeof *nt);
         if (m->ntypes)
             memcpy(nt, m->types, m->ntypes * sizeof *nt);
         m->types = nt;
         m->captypes = cap;
     }
-    wat_functype *ft = &m->types[m->ntypes];
-    ft->np = (uint32_t)p->n;
-    ft->nr = (uint32_t)r->n;
-    ft->p = p->n ? p->p : NULL;
-    ft->r = r->n ? r->p : NULL;
-    return m->ntypes++;
+    wat_type *t = &m->types[m->ntypes++];
+    memset(t, 0, sizeof *t);
+    t->enc.slot = t->p.slot = t->r.slot = -1;
+    return t;
 }
 
-static bool type_is(const wat_functype *ft, const wat_buf *p, const wat_buf *r)
+/* A plain function type (final, no supertype, alone in its group): the
+   only kind a type use may stand for without naming it. */
+static uint32_t add_functype(wat_ctx *c, wat_mod *m, const wat_buf *p, uint32_t np,
+                             const wat_buf *r, uint32_t nr)
 {
-    return ft->np == p->n && ft->nr == r->n && (!p->n || !memcmp(ft->p, p->p, p->n)) &&
-           (!r->n || !memcmp(ft->r, r->p, r->n));
+    wat_type *t = wat_add_type(c, m);
+    wat_add_group(c, m, 1, false);
+    t->plain = true;
+    t->func = true;
+    t->np = np;
+    t->nr = nr;
+    t->p = *p;
+    t->r = *r;
+    wat_buf_byte(c, &t->enc, 0x60);
+    wat_buf_u32(c, &t->enc, np);
+    wat_buf_put(c, &t->enc, p->p, p->n);
+    wat_buf_u32(c, &t->enc, nr);
+    wat_buf_put(c, &t->enc, r->p, r->n);
+    return m->ntypes - 1;
 }
 
-/* (param ...)* (result ...)* into p and r. Parameters with an $id bind a
-   local of fn (they are refused without fn: blocks and call_indirect). */
-static void params_results(wat_ctx *c, wat_func *fn, bool ids_ok, wat_buf *p, wat_buf *r)
+static bool bytes_eq(const wat_buf *a, const wat_buf *b)
 {
+    return a->n == b->n && (!a->n || !memcmp(a->p, b->p, a->n));
+}
+
+static bool type_is(const wat_type *t, const wat_buf *p, uint32_t np, const wat_buf *r,
+                    uint32_t nr)
+{
+    return t->func && t->np == np && t->nr == nr && bytes_eq(&t->p, p) && bytes_eq(&t->r, r);
+}
+
+/* (param ...)* (result ...)* into p and r (encodings), their counts in
+   *np and *nr. Parameters with an $id bind a local of fn (they are
+   refused without fn and ids_ok: blocks and call_indirect). */
+static void params_results(wat_ctx *c, wat_mod *m, wat_func *fn, bool ids_ok, wat_buf *p,
+                           uint32_t *np, wat_buf *r, uint32_t *nr)
+{
+    *np = *nr = 0;
     while (wat_at_form(c, "param")) {
         c->pos += 2;
         const wat_token *t = wat_peek(c);
@@ -223,12 +277,14 @@ static void params_results(wat_ctx *c, wat_func *fn, bool ids_ok, wat_buf *p, wa
             c->pos++;
             if (fn)
                 wat_names_add(c, &fn->locals, t, fn->nlocals, "local");
-            wat_buf_byte(c, p, wat_valtype(c));
+            wat_valtype(c, m, p);
+            (*np)++;
             if (fn)
                 fn->nlocals++;
         } else {
             while (wat_peek(c)->kind != WT_RPAR) {
-                wat_buf_byte(c, p, wat_valtype(c));
+                wat_valtype(c, m, p);
+                (*np)++;
                 if (fn)
                     fn->nlocals++;
             }
@@ -237,29 +293,122 @@ static void params_results(wat_ctx *c, wat_func *fn, bool ids_ok, wat_buf *p, wa
     }
     while (wat_at_form(c, "result")) {
         c->pos += 2;
-        while (wat_peek(c)->kind != WT_RPAR)
-            wat_buf_byte(c, r, wat_valtype(c));
+        while (wat_peek(c)->kind != WT_RPAR) {
+            wat_valtype(c, m, r);
+            (*nr)++;
+        }
         wat_expect_rpar(c);
     }
 }
 
-void wat_functype_def(wat_ctx *c, wat_mod *m)
+/* A field: (field $id? storagetype) or (field storagetype*), where a
+   storage type is a value type, i8 or i16, in (mut ...) when mutable. */
+static void field_types(wat_ctx *c, wat_mod *m, wat_buf *out, uint32_t *n)
 {
-    wat_expect_lpar(c);
-    wat_expect_kw(c, "func");
-    wat_buf p = {.slot = -1}, r = {.slot = -1};
-    params_results(c, NULL, true, &p, &r);
-    wat_expect_rpar(c);
-    add_type(c, m, &p, &r);
+    for (;;) {
+        bool mut = wat_at_form(c, "mut");
+        if (!mut && !wat_at_valtype(c) && !wat_is_kw(c, wat_peek(c), "i8") &&
+            !wat_is_kw(c, wat_peek(c), "i16"))
+            return;
+        if (mut)
+            c->pos += 2;
+        if (wat_is_kw(c, wat_peek(c), "i8"))
+            c->pos++, wat_buf_byte(c, out, 0x78);
+        else if (wat_is_kw(c, wat_peek(c), "i16"))
+            c->pos++, wat_buf_byte(c, out, 0x77);
+        else
+            wat_valtype(c, m, out);
+        wat_buf_byte(c, out, mut);
+        if (mut)
+            wat_expect_rpar(c);
+        (*n)++;
+    }
 }
 
-uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *blockval)
+/* A composite type: (func ...), (struct (field ...)*) or (array field). */
+static void comptype(wat_ctx *c, wat_mod *m, wat_type *t)
+{
+    wat_expect_lpar(c);
+    const wat_token *kw = wat_next(c);
+    if (wat_is_kw(c, kw, "func")) {
+        t->func = true;
+        params_results(c, m, NULL, true, &t->p, &t->np, &t->r, &t->nr);
+        wat_buf_byte(c, &t->enc, 0x60);
+        wat_buf_u32(c, &t->enc, t->np);
+        wat_buf_put(c, &t->enc, t->p.p, t->p.n);
+        wat_buf_u32(c, &t->enc, t->nr);
+        wat_buf_put(c, &t->enc, t->r.p, t->r.n);
+    } else if (wat_is_kw(c, kw, "struct")) {
+        wat_buf fs = {.slot = -1};
+        uint32_t n = 0;
+        while (wat_at_form(c, "field")) {
+            c->pos += 2;
+            if (wat_peek(c)->kind == WT_ID) {
+                wat_names_add(c, &t->fields, wat_next(c), n, "field");
+                uint32_t one = 0;
+                field_types(c, m, &fs, &one);
+                if (one != 1)
+                    wat_fail(c, NULL, "a named field has one type");
+                n++;
+            } else {
+                field_types(c, m, &fs, &n);
+            }
+            wat_expect_rpar(c);
+        }
+        wat_buf_byte(c, &t->enc, 0x5F);
+        wat_buf_u32(c, &t->enc, n);
+        wat_buf_put(c, &t->enc, fs.p, fs.n);
+    } else if (wat_is_kw(c, kw, "array")) {
+        uint32_t n = 0;
+        wat_buf_byte(c, &t->enc, 0x5E);
+        field_types(c, m, &t->enc, &n);
+        if (n != 1)
+            wat_fail(c, NULL, "an array has one field type");
+    } else {
+        char buf[64];
+        wat_fail(c, kw, "unexpected token %s, expected func, struct or array",
+                 wat_tok_text(c, kw, buf, sizeof buf));
+    }
+    wat_expect_rpar(c);
+}
+
+void wat_add_group(wat_ctx *c, wat_mod *m, uint32_t size, bool explicit_rec)
+{
+    uint32_t g[2] = {size, explicit_rec};
+    wat_buf_put(c, &m->groups, g, sizeof g);
+}
+
+void wat_typedef(wat_ctx *c, wat_mod *m, bool alone)
+{
+    wat_type *t = wat_add_type(c, m);
+    if (!wat_at_form(c, "sub")) {
+        comptype(c, m, t);
+        t->plain = t->func && alone;
+        return;
+    }
+    c->pos += 2;
+    bool final = wat_is_kw(c, wat_peek(c), "final");
+    if (final)
+        c->pos++;
+    wat_buf sup = {.slot = -1};
+    uint32_t nsup = 0, x;
+    while (wat_opt_index(c, m, NS_TYPE, &x)) {
+        wat_buf_u32(c, &sup, x);
+        nsup++;
+    }
+    wat_buf_byte(c, &t->enc, final ? 0x4F : 0x50);
+    wat_buf_u32(c, &t->enc, nsup);
+    wat_buf_put(c, &t->enc, sup.p, sup.n);
+    comptype(c, m, t);
+    t->plain = t->func && alone && final && !nsup;
+    wat_expect_rpar(c);
+}
+
+uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, wat_buf *blockval)
 {
     uint32_t idx = 0;
     bool given = false; /* (type x): any u32 is an index, even 0xffffffff */
     const wat_token *tt = NULL;
-    if (block)
-        *blockval = 0; /* a type index, unless set below */
     if ((given = wat_at_form(c, "type"))) {
         c->pos += 2;
         tt = wat_peek(c);
@@ -267,30 +416,33 @@ uint32_t wat_typeuse(wat_ctx *c, wat_mod *m, wat_func *fn, bool block, uint8_t *
         wat_expect_rpar(c);
     }
     wat_buf p = {.slot = -1}, r = {.slot = -1};
+    uint32_t np, nr;
     const wat_token *at = wat_peek(c);
-    params_results(c, fn, fn != NULL, &p, &r);
+    params_results(c, m, fn, fn != NULL, &p, &np, &r, &nr);
     if (given && idx >= m->ntypes) {
         /* no such type (yet): the validator says "unknown type", unless
            the inline signature had to be compared with it */
-        if (p.n || r.n)
+        if (np || nr)
             wat_fail(c, tt, "unknown type %u", idx);
         return idx;
     }
     if (given) {
-        const wat_functype *ft = &m->types[idx];
-        if ((p.n || r.n) && !type_is(ft, &p, &r))
+        const wat_type *t = &m->types[idx];
+        if ((np || nr) && !type_is(t, &p, np, &r, nr))
             wat_fail(c, at, "inline function type does not match type %u", idx);
-        if (fn && !p.n)
-            fn->nlocals += ft->np;
+        if (fn && !np)
+            fn->nlocals += t->np;
         return idx;
     }
-    if (block && !p.n && r.n <= 1) {
-        *blockval = r.n ? r.p[0] : 0x40;
+    if (block && !np && nr <= 1) {
+        if (nr)
+            wat_buf_put(c, blockval, r.p, r.n);
+        else
+            wat_buf_byte(c, blockval, 0x40);
         return 0;
     }
     for (uint32_t i = 0; i < m->ntypes; i++)
-        if (type_is(&m->types[i], &p, &r))
+        if (m->types[i].plain && type_is(&m->types[i], &p, np, &r, nr))
             return i;
-    return add_type(c, m, &p, &r);
+    return add_functype(c, m, &p, np, &r, nr);
 }
-

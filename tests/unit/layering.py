@@ -17,9 +17,9 @@ STAGES = [
     # the text format read into the binary format (src/wat/)
     ["wat_lex", "wat_num", "wat_types", "wat_instr", "wat_parse"],
     # a module's bytes decoded and validated (outside function bodies)
-    ["module", "decode", "constexpr", "validate_module"],
+    ["module", "subtype", "decode", "constexpr", "validate_module"],
     # function bodies validated and compiled; fuse.c the superinstructions
-    ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile"],
+    ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile_ref", "compile"],
     # the runtime's objects
     ["store", "memory", "table", "global", "exn"],
     # running compiled code

@@ -71,7 +71,7 @@ static const binary_case cases[] = {
     {H "040e01700500ffffffffffffffffff01", OX_OK, NULL},
     {H "010501e07f0000", OX_ERR_MALFORMED, "integer representation too long"},
     /* types and kinds */
-    {H "010401610000", OX_ERR_MALFORMED, "malformed function type"},
+    {H "010401610000", OX_ERR_MALFORMED, "malformed composite type"},
     {H "0105016001400000", OX_ERR_MALFORMED, "malformed value type"},
     {H "0404017f0000", OX_ERR_MALFORMED, "malformed reference type"},
     {H "0606017f0241000b", OX_ERR_MALFORMED, "malformed mutability"},
@@ -337,7 +337,7 @@ static void test_all_sections(ox_engine *e, const char *path)
     const ox_elemseg *s = m->elems;
     CHECK_EQ(s[0].mode, OX_SEG_ACTIVE);
     CHECK_EQ(s[0].table, 0);
-    CHECK_EQ(s[0].type, OX_FUNCREF);
+    CHECK_EQ(s[0].type, OX_FUNCREF | OX_REF_NONNULL); /* (ref func): function indices (3.0) */
     CHECK(s[0].funcidx && !s[0].items);
     CHECK_EQ(s[0].count, 1);
     CHECK_EQ(s[0].funcidx[0], 1);
