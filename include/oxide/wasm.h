@@ -96,6 +96,8 @@ static inline uint32_t ox_ref_typeidx(ox_valtype t) { return t >> 10; }
 /* "i32", "funcref", ...; "ref" for a reference type with no one-word name
    (ox_valtype_str spells those out); "?" for anything else. */
 OX_API const char *ox_valtype_name(ox_valtype t);
+/* Whether t is a (valid) reference type. */
+OX_API bool ox_valtype_is_ref(ox_valtype t);
 /* The text format of t ("i32", "funcref", "(ref null 3)", "(ref func)")
    into buf (at most len bytes, NUL-terminated); returns buf. */
 OX_API char *ox_valtype_str(ox_valtype t, char *buf, size_t len);

@@ -45,6 +45,37 @@ fail:
 
 const ox_functype *ox_func_type(const ox_func *f) { return f->type; }
 
+/* The hierarchy a reference type belongs to (func, extern, any, exn), in
+   f's module's indices. */
+static ox_heaptype top_of(const ox_func *f, ox_valtype t)
+{
+    ox_heaptype h = ox_ref_heap(t);
+    if (ox_heap_is_concrete(h))
+        return f->inst ? ox_heap_top(f->inst->module, h) : OX_HT_ANY;
+    return ox_abstract_top(h);
+}
+
+/* An argument for a parameter of type want: a number of that type, or a
+   reference of its hierarchy that the parameter admits: null only when
+   nullable, and a function of a subtype of a concrete function type. */
+static bool arg_fits(const ox_func *f, const ox_val *v, ox_valtype want)
+{
+    if (!ox_is_reftype(want) || !ox_is_reftype(v->type))
+        return v->type == want;
+    if (top_of(f, v->type) != top_of(f, want))
+        return false;
+    if (!v->of.anyref)
+        return ox_ref_nullable(want);
+    ox_heaptype h = ox_ref_heap(want);
+    if (ox_heap_is_concrete(h) && top_of(f, want) == OX_HT_FUNC) {
+        const ox_func *g = v->of.funcref;
+        return g->store == f->store &&
+               ox_typereg_sub(&f->store->typereg, g->type_id,
+                              f->inst->type_ids[ox_ref_typeidx(h)]);
+    }
+    return !ox_heap_is_concrete(h) || v->type == want;
+}
+
 ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *results,
                        size_t nresults)
 {
@@ -58,9 +89,12 @@ ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *res
         return ox_error_new(OX_ERR_ARG, "function returns %u results, room for %zu given",
                             t->nresults, nresults);
     for (uint32_t i = 0; i < t->nparams; i++)
-        if (args[i].type != t->params[i])
+        if (!arg_fits(f, &args[i], t->params[i])) {
+            char a[48], b[48];
             return ox_error_new(OX_ERR_ARG, "argument %u has type %s, expected %s", i + 1,
-                                ox_valtype_name(args[i].type), ox_valtype_name(t->params[i]));
+                                ox_valtype_str(args[i].type, a, sizeof a),
+                                ox_valtype_str(t->params[i], b, sizeof b));
+        }
     ox_store_call_begin(f->store);
     ox_error *err = ox_exec_call(f->store, f, args, results);
     ox_store_call_end(f->store);
@@ -115,8 +149,7 @@ void ox_store_free(ox_store *s)
     }
     for (size_t i = 0; i < s->globals.n; i++)
         free(s->globals.v[i]);
-    for (size_t i = 0; i < s->types.n; i++)
-        free(s->types.v[i]);
+    ox_typereg_free(&s->typereg);
     for (size_t i = 0; i < s->tags.n; i++) {
         ox_tag *t = s->tags.v[i];
         free((void *)t->type);
@@ -129,7 +162,6 @@ void ox_store_free(ox_store *s)
     free(s->memories.v);
     free(s->tables.v);
     free(s->globals.v);
-    free(s->types.v);
     free(s->tags.v);
     free(s->exns.v);
     free(s);

@@ -151,6 +151,7 @@ static bool op_br_if(cc *c, uint32_t l)
     if (!oxc_pop_label(c, f))
         return false;
     c->nvs = cond_h;
+    oxc_retype_label(c, f);
     uint32_t word = 1;
     if (!oxc_branch_needs_moves(c, f)) {
         uint32_t insn = oxc_emit_cond_branch(c, cond_h, true, &word);

@@ -163,6 +163,10 @@ uint32_t oxc_label_arity(cc *c, const ctl *f);
 ox_valtype oxc_label_type(cc *c, const ctl *f, uint32_t k);
 bool oxc_pop_label(cc *c, const ctl *f);
 bool oxc_push_label(cc *c, const ctl *f);
+/* The label's values on top of the stack, left there by a conditional
+   branch, take the label's types (a subtype's value continues as the
+   label's type, spec 3.0). */
+void oxc_retype_label(cc *c, const ctl *f);
 bool oxc_read_blocktype(cc *c, ctl *f);
 bool oxc_emit_copy(cc *c, uint32_t dst, uint32_t src, uint32_t w);
 bool oxc_materialize(cc *c, uint32_t h);

@@ -52,6 +52,13 @@ bool oxc_pop_label(cc *c, const ctl *f)
             return false;
     return true;
 }
+void oxc_retype_label(cc *c, const ctl *f)
+{
+    uint32_t n = oxc_label_arity(c, f);
+    for (uint32_t k = 0; k < n && k < c->nvs; k++)
+        c->vs[c->nvs - n + k] = oxc_label_type(c, f, k);
+}
+
 bool oxc_push_label(cc *c, const ctl *f)
 {
     uint32_t n = oxc_label_arity(c, f);

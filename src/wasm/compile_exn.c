@@ -51,7 +51,7 @@ static uint32_t catch_arity(cc *c, const oxc_catch *k)
 static ox_valtype catch_type(cc *c, const oxc_catch *k, uint32_t i)
 {
     const ox_functype *t = k->kind < 2 ? tag_type(c, k->tag) : NULL;
-    return t && i < t->nparams ? t->params[i] : OX_EXNREF;
+    return t && i < t->nparams ? t->params[i] : OX_EXNREF | OX_REF_NONNULL; /* (ref exn) */
 }
 
 /* At the end of a try_table with catch clauses (its results checked): the

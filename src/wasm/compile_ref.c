@@ -72,6 +72,7 @@ bool oxc_op_br_on_null(cc *c, uint32_t l)
     if (!oxc_pop_label(c, f))
         return false;
     c->nvs = h; /* the label's values stay where they are */
+    oxc_retype_label(c, f);
     if (!branch_on(c, f, ref, true))
         return false;
     return push_at(c, nn, ref);
@@ -99,7 +100,10 @@ bool oxc_op_br_on_non_null(cc *c, uint32_t l)
         return true;
     }
     c->nvs = h;
-    if (!push_at(c, nn, ref) || !branch_on(c, f, ref, false))
+    if (!push_at(c, nn, ref))
+        return false;
+    oxc_retype_label(c, f);
+    if (!branch_on(c, f, ref, false))
         return false;
     c->nvs--; /* falling through: it was null, and is dropped */
     return true;

@@ -275,7 +275,7 @@ static ox_error *sec_type(dec *d)
     TRY(dalloc(d, cap + 1, sizeof *m->typestore, &m->typestore)); /* never NULL */
     TRY(dalloc(d, cap / 2 + 1, sizeof *m->fieldstore, &m->fieldstore));
     size_t used = 0, fused = 0;
-    uint32_t n = 0;
+    uint32_t n = 0, empty = 0;
     for (uint32_t g = 0; g < ngroups; g++) {
         uint32_t size = 1;
         bool rec = d->r.pos < d->r.end && d->r.base[d->r.pos] == 0x4E;
@@ -288,6 +288,12 @@ static ox_error *sec_type(dec *d)
                        ? ox_err_at(OX_ERR_LIMIT, (int64_t)d->r.pos,
                                    "more than %u types", MAX_TYPES)
                        : malformed(d->r.pos, "section size mismatch (type section too short)");
+        if (!size) { /* kept for the printer only */
+            empty++;
+            continue;
+        }
+        m->deftypes[n].empty_before = empty;
+        empty = 0;
         for (uint32_t k = 0; k < size; k++) {
             m->deftypes[n + k].rec = n;
             m->deftypes[n + k].nrec = size;
@@ -297,6 +303,7 @@ static ox_error *sec_type(dec *d)
         n += size;
         m->ntypes = n;
     }
+    m->empty_recs_end = empty;
     return NULL;
 }
 
@@ -482,6 +489,7 @@ static ox_error *read_elemseg(dec *d, ox_elemseg *s)
             TRY(read_elemkind(d));
     }
     TRY(read_count(d, 1, &s->count));
+    s->exprs = exprs;
     if (exprs) {
         TRY(dalloc(d, s->count, sizeof *s->items, &s->items));
         for (uint32_t i = 0; i < s->count; i++)

@@ -22,15 +22,18 @@ ox_error *ox_tag_new(ox_store *s, const ox_functype *type, ox_tag **out)
         return ox_error_new(OX_ERR_ARG, "ox_tag_new: missing store or type");
     if (type->nresults)
         return ox_error_new(OX_ERR_ARG, "a tag's type has no results (%u given)", type->nresults);
+    ox_error *err = NULL;
+    uint32_t id = ox_store_type_id(s, type, &err);
+    if (err)
+        return err;
     ox_tag *t = calloc(1, sizeof *t);
     ox_functype *ft = ox_functype_dup(type);
-    ox_error *err = NULL;
     if (!t || !ft || (err = ox_ptrvec_push(&s->tags, t)) != NULL) {
         free(t);
         free(ft);
         return err ? err : ox_error_new(OX_ERR_NOMEM, "out of memory");
     }
-    *t = (ox_tag){.type = ft, .store = s};
+    *t = (ox_tag){.type = ft, .type_id = id, .store = s};
     *out = t;
     return NULL;
 }

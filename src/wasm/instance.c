@@ -25,44 +25,48 @@ static bool limits_match(uint64_t size, ox_limits actual, ox_limits want)
     return true;
 }
 
-static ox_error *check_import(const ox_module *m, uint32_t i, const ox_extern *ext)
+/* Import matching (spec 3.0 "external types"): a function's type must be
+   a subtype of the import's, a table's element type and a mutable
+   global's type the same, an immutable global's type a subtype; all
+   compared as the store's ids (ids: the importing module's). */
+static ox_error *check_import(ox_store *s, const ox_module *m, const uint32_t *ids, uint32_t i,
+                              const ox_extern *ext)
 {
     const ox_import *im = &m->imports[i];
-    const char *why = NULL;
-    if (ext->kind != im->kind || !ext->of.func) {
-        why = "incompatible import type";
-    } else {
+    const ox_typereg *r = &s->typereg;
+    bool ok = ext->kind == im->kind && ext->of.func;
+    if (ok) {
         switch (im->kind) {
         case OX_EXTERN_FUNC:
-            if (!ox_functype_equal(ext->of.func->type, &m->types[im->u.typeidx]))
-                why = "incompatible import type";
+            ok = ext->of.func->store == s
+                     ? ox_typereg_sub(r, ext->of.func->type_id, ids[im->u.typeidx])
+                     : ox_functype_equal(ext->of.func->type, &m->types[im->u.typeidx]);
             break;
         case OX_EXTERN_TABLE: {
             const ox_table *t = ext->of.table;
-            if (t->elem != im->u.table.elem || !limits_match(t->size, t->limits, im->u.table.limits))
-                why = "incompatible import type";
+            ok = t->elem == ox_store_valtype(ids, im->u.table.elem) &&
+                 limits_match(t->size, t->limits, im->u.table.limits);
             break;
         }
         case OX_EXTERN_MEMORY: {
             const ox_memory *mem = ext->of.memory;
-            if (!limits_match(mem->pages, mem->limits, im->u.memory))
-                why = "incompatible import type";
+            ok = limits_match(mem->pages, mem->limits, im->u.memory);
             break;
         }
         case OX_EXTERN_GLOBAL: {
             const ox_global *g = ext->of.global;
-            if (g->type != im->u.global.type || g->mutable_ != im->u.global.mutable_)
-                why = "incompatible import type";
+            ox_valtype want = ox_store_valtype(ids, im->u.global.type);
+            ok = g->mutable_ == im->u.global.mutable_ &&
+                 (g->mutable_ ? g->type == want : ox_typereg_vt_sub(r, g->type, want));
             break;
         }
         case OX_EXTERN_TAG:
-            if (!ox_functype_equal(ext->of.tag->type, &m->types[im->u.typeidx]))
-                why = "incompatible import type";
+            ok = ext->of.tag->store == s && ext->of.tag->type_id == ids[im->u.typeidx];
             break;
         }
     }
-    if (why)
-        return ox_error_new(OX_ERR_LINK, "%s: import %u \"%s\" \"%s\" (%s)", why, i,
+    if (!ok)
+        return ox_error_new(OX_ERR_LINK, "incompatible import type: import %u \"%s\" \"%s\" (%s)", i,
                             im->module.str, im->name.str, ox_extern_kind_name(im->kind));
     return NULL;
 }
@@ -116,11 +120,6 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
 {
     ox_module *m = inst->module;
     ox_error *err = NULL;
-    for (uint32_t t = 0; t < m->ntypes; t++) {
-        inst->type_ids[t] = ox_store_type_id(s, &m->types[t], &err);
-        if (err)
-            return err;
-    }
     uint32_t nf = 0, nt = 0, nm = 0, ng = 0, ntg = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const ox_extern *x = &imports[i];
@@ -134,7 +133,8 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
     }
     for (uint32_t i = m->nimport_tags; i < m->ntags; i++) {
         ox_tag *t = &inst->own_tags[i - m->nimport_tags];
-        *t = (ox_tag){.type = &m->types[m->tagtypes[i]], .store = s, .inst = inst, .index = i};
+        *t = (ox_tag){.type = &m->types[m->tagtypes[i]], .type_id = inst->type_ids[m->tagtypes[i]],
+                      .store = s, .inst = inst, .index = i};
         inst->tags[i] = t;
     }
     for (uint32_t i = m->nimport_funcs; i < m->nfuncs; i++) {
@@ -153,15 +153,21 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
     for (uint32_t i = m->nimport_globals; i < m->nglobals; i++) {
         const ox_globaldef *gd = &m->globals[i];
         ox_slot v[2];
+        ox_valtype t = ox_store_valtype(inst->type_ids, gd->type);
         ox_constexpr_eval_into(inst, &gd->init, v);
-        ox_val init = ox_val_get(v, gd->type);
-        if ((err = ox_global_new(s, gd->type, gd->mutable_, init, &inst->globals[i])) != NULL)
+        ox_val init = ox_val_get(v, t);
+        if ((err = ox_global_new(s, t, gd->mutable_, init, &inst->globals[i])) != NULL)
             return err;
     }
+    /* Tables start as null, or as their initial value (3.0), which may read
+       the imported globals. */
     for (uint32_t i = m->nimport_tables; i < m->ntables; i++) {
         const ox_tabledef *td = &m->tables[i];
-        ox_val null = ox_slot_to_val((ox_slot){.ref = NULL}, td->elem);
-        if ((err = ox_table_new(s, td->elem, td->limits, null, &inst->tables[i])) != NULL)
+        ox_valtype t = ox_store_valtype(inst->type_ids, td->elem);
+        ox_slot v = {.ref = NULL};
+        if (td->has_init)
+            v = ox_constexpr_eval(inst, &td->init);
+        if ((err = ox_table_new(s, t, td->limits, ox_slot_to_val(v, t), &inst->tables[i])) != NULL)
             return err;
     }
     for (uint32_t i = m->nimport_mems; i < m->nmems; i++)
@@ -227,13 +233,12 @@ ox_error *ox_instance_new(ox_store *s, ox_module *m, const ox_extern *imports,
     if (nimports != m->nimports)
         return ox_error_new(OX_ERR_LINK, "module needs %u imports, %zu given", m->nimports,
                             nimports);
-    for (uint32_t i = 0; i < m->nimports; i++) {
-        ox_error *err = check_import(m, i, &imports[i]);
-        if (err)
-            return err;
-    }
     ox_instance *inst = NULL;
     ox_error *err = alloc_instance(s, m, &inst);
+    if (!err)
+        err = ox_typereg_module(&s->typereg, m, inst->type_ids);
+    for (uint32_t i = 0; !err && i < m->nimports; i++)
+        err = check_import(s, m, inst->type_ids, i, &imports[i]);
     if (err) {
         if (inst)
             ox_instance_destroy(inst);

@@ -460,7 +460,8 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             callee = (ox_func *)t->elems[i];
             if (!callee)
                 TRAP(OX_TRAP_UNINITIALIZED_ELEMENT);
-            if (callee->type_id != inst->type_ids[W(0)])
+            if (callee->type_id != inst->type_ids[W(0)] &&
+                !ox_typereg_sub(&s->typereg, callee->type_id, inst->type_ids[W(0)]))
                 TRAP(OX_TRAP_INDIRECT_MISMATCH);
             newfp = fp + W(2);
             next_pc = pc + LEN(4);
@@ -479,7 +480,8 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             callee = (ox_func *)t->elems[i];
             if (!callee)
                 TRAP(OX_TRAP_UNINITIALIZED_ELEMENT);
-            if (callee->type_id != inst->type_ids[W(0)])
+            if (callee->type_id != inst->type_ids[W(0)] &&
+                !ox_typereg_sub(&s->typereg, callee->type_id, inst->type_ids[W(0)]))
                 TRAP(OX_TRAP_INDIRECT_MISMATCH);
             newfp = fp + W(2);
             goto tail;

@@ -82,6 +82,7 @@ typedef struct ox_elemseg {
     uint32_t table;           /* active only */
     ox_constexpr offset;      /* active only */
     uint32_t count;
+    bool exprs;               /* items (expressions), not funcidx */
     ox_constexpr *items;      /* count expressions yielding a reference, or
                                  NULL when funcidx is used */
     uint32_t *funcidx;        /* the compact encodings (a vector of function
@@ -115,6 +116,7 @@ typedef struct ox_deftype {
     bool final;
     bool sub_form;            /* written as sub (0x50/0x4F), not a bare type */
     bool rec_form;            /* its group written as rec (0x4E), even of one */
+    uint32_t empty_before;    /* empty groups, (rec), right before its group */
     uint32_t super;           /* the declared supertype, UINT32_MAX if none
                                  (OX_MANY_SUPERS: several, refused by validation) */
     uint32_t rec, nrec;       /* its recursive group: types [rec, rec + nrec) */
@@ -141,6 +143,7 @@ struct ox_module {
     ox_functype *types;       /* params/results point into typestore; a struct
                                  or array type's entry is empty */
     ox_deftype *deftypes;     /* ntypes */
+    uint32_t empty_recs_end;  /* empty groups after the last type */
     ox_valtype *typestore;
     ox_field *fieldstore;
 

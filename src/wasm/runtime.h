@@ -68,6 +68,7 @@ struct ox_global {
 /* A tag (exception handling): exceptions are matched by tag identity. */
 struct ox_tag {
     const ox_functype *type;  /* the module's type, or (ox_tag_new) a copy the store frees */
+    uint32_t type_id;         /* the store's id of it (typereg.c) */
     ox_store *store;
     ox_instance *inst;        /* defining instance; NULL for ox_tag_new */
     uint32_t index;           /* in the defining module */
@@ -120,6 +121,30 @@ struct ox_caller {
 
 struct ox_exec; /* interpreter state of a store: owned by interp.c */
 
+/* A store's canonical types (typereg.c): per id its kind, whether final,
+   its supertype's id (UINT32_MAX: none); the registered groups' keys
+   (words), and a hash table of the groups (slots: group index + 1). */
+struct ox_stype {
+    uint8_t kind;
+    bool final;
+    uint32_t super;
+};
+struct ox_typegroup {
+    size_t off, len;          /* its key in words */
+    uint32_t base;            /* the id of its first type */
+    uint64_t hash;
+};
+typedef struct ox_typereg {
+    struct ox_stype *types;
+    size_t ntypes, captypes;
+    uint32_t *words;
+    size_t nwords, capwords;
+    struct ox_typegroup *groups;
+    size_t ngroups, capgroups;
+    uint32_t *slots;
+    size_t capslots;
+} ox_typereg;
+
 /* A growable array of pointers owned by the store, for freeing. */
 typedef struct ox_ptrvec {
     void **v;
@@ -130,7 +155,7 @@ struct ox_store {
     ox_engine *engine;
     ox_ptrvec funcs;          /* host functions (wasm ones live in instances) */
     ox_ptrvec memories, tables, globals, instances;
-    ox_ptrvec types;          /* canonical ox_functype* (owned copies) */
+    ox_typereg typereg;       /* canonical types (typereg.c) */
     ox_ptrvec tags;           /* tags made by ox_tag_new */
     ox_ptrvec exns;           /* exposed exceptions (ox_exn*) */
     struct ox_exec *exec;     /* created on first call */
@@ -171,7 +196,17 @@ void ox_store_call_end(ox_store *s);
 /* store.c */
 /* A functype with its value types copied into one malloc'd block. */
 ox_functype *ox_functype_dup(const ox_functype *t);
+
+/* typereg.c: the ids of a module's types (ids[m->ntypes]), registering
+   the new ones; the id of a host function's type (abstract types only,
+   else OX_ERR_ARG); subtyping of ids and of store-space value types; a
+   module's value type in store space (its type indices made ids). */
+ox_error *ox_typereg_module(ox_typereg *r, const ox_module *m, uint32_t *ids);
 uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err);
+bool ox_typereg_sub(const ox_typereg *r, uint32_t a, uint32_t b);
+bool ox_typereg_vt_sub(const ox_typereg *r, ox_valtype a, ox_valtype b);
+ox_valtype ox_store_valtype(const uint32_t *ids, ox_valtype t);
+void ox_typereg_free(ox_typereg *r);
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p);
 
 /* instance.c: free an instance's own arrays and its module reference (the

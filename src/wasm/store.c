@@ -153,22 +153,6 @@ ox_trap ox_store_should_stop(ox_store *s)
     return OX_TRAP_NONE;
 }
 
-uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err)
-{
-    *err = NULL;
-    for (size_t i = 0; i < s->types.n; i++)
-        if (ox_functype_equal(s->types.v[i], t))
-            return (uint32_t)i;
-    ox_functype *c = ox_functype_dup(t);
-    if (!c || (*err = ox_ptrvec_push(&s->types, c)) != NULL) {
-        free(c);
-        if (!*err)
-            *err = ox_error_new(OX_ERR_NOMEM, "out of memory");
-        return 0;
-    }
-    return (uint32_t)(s->types.n - 1);
-}
-
 /* A trap named after the function it happened in (the interpreter and
    instantiation both raise them; both stages sit above this one). */
 ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)

@@ -22,23 +22,6 @@
 
 /* ---- subtyping ------------------------------------------------------------- */
 
-static bool abstract_sub(ox_heaptype a, ox_heaptype b)
-{
-    if (a == b)
-        return true;
-    switch (b) {
-    case OX_HT_ANY: return a == OX_HT_EQ || a == OX_HT_I31 || a == OX_HT_STRUCT ||
-                           a == OX_HT_ARRAY || a == OX_HT_NONE;
-    case OX_HT_EQ: return a == OX_HT_I31 || a == OX_HT_STRUCT || a == OX_HT_ARRAY ||
-                          a == OX_HT_NONE;
-    case OX_HT_I31: case OX_HT_STRUCT: case OX_HT_ARRAY: return a == OX_HT_NONE;
-    case OX_HT_FUNC: return a == OX_HT_NOFUNC;
-    case OX_HT_EXTERN: return a == OX_HT_NOEXTERN;
-    case OX_HT_EXN: return a == OX_HT_NOEXN;
-    default: return false;
-    }
-}
-
 /* The abstract type a concrete one of this kind sits right below. */
 static ox_heaptype kind_heap(uint8_t kind)
 {
@@ -64,12 +47,12 @@ bool ox_heap_sub(const ox_module *m, ox_heaptype a, ox_heaptype b)
     if (ca && cb)
         return ox_type_sub(m, ox_ref_typeidx(a), ox_ref_typeidx(b));
     if (ca)
-        return abstract_sub(kind_heap(m->deftypes[ox_ref_typeidx(a)].kind), b);
+        return ox_abstract_sub(kind_heap(m->deftypes[ox_ref_typeidx(a)].kind), b);
     if (cb) {
         uint8_t kind = m->deftypes[ox_ref_typeidx(b)].kind;
         return a == (kind == OX_COMP_FUNC ? OX_HT_NOFUNC : OX_HT_NONE);
     }
-    return abstract_sub(a, b);
+    return ox_abstract_sub(a, b);
 }
 
 bool ox_vt_sub(const ox_module *m, ox_valtype a, ox_valtype b)

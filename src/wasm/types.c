@@ -33,6 +33,8 @@ const char *ox_valtype_name(ox_valtype t)
     return ox_is_reftype(t) ? "ref" : "?";
 }
 
+bool ox_valtype_is_ref(ox_valtype t) { return ox_is_reftype(t); }
+
 static const char *heap_name(ox_heaptype h)
 {
     switch (h) {

@@ -129,13 +129,13 @@ static ox_error *check_exports(ox_module *m)
 }
 
 /* A table of non-nullable references needs an initial value (3.0); the
-   expression sees the globals a global's initializer may, all of them. */
+   expression sees the imported globals only. */
 static ox_error *check_table_inits(ox_module *m)
 {
     for (uint32_t i = m->nimport_tables; i < m->ntables; i++) {
         const ox_tabledef *t = &m->tables[i];
         if (t->has_init)
-            TRY(ox_constexpr_check(m, &t->init, m->nglobals, t->elem));
+            TRY(ox_constexpr_check(m, &t->init, m->nimport_globals, t->elem));
         else if (!ox_ref_nullable(t->elem))
             return ox_err_at(OX_ERR_INVALID, -1, "type mismatch (table %u of non-nullable "
                              "references has no initial value)", i);

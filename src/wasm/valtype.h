@@ -78,6 +78,24 @@ static inline ox_heaptype ox_abstract_top(ox_heaptype h)
     }
 }
 
+/* Subtyping among the abstract heap types. */
+static inline bool ox_abstract_sub(ox_heaptype a, ox_heaptype b)
+{
+    if (a == b)
+        return true;
+    switch (b) {
+    case OX_HT_ANY: return a == OX_HT_EQ || a == OX_HT_I31 || a == OX_HT_STRUCT ||
+                           a == OX_HT_ARRAY || a == OX_HT_NONE;
+    case OX_HT_EQ: return a == OX_HT_I31 || a == OX_HT_STRUCT || a == OX_HT_ARRAY ||
+                          a == OX_HT_NONE;
+    case OX_HT_I31: case OX_HT_STRUCT: case OX_HT_ARRAY: return a == OX_HT_NONE;
+    case OX_HT_FUNC: return a == OX_HT_NOFUNC;
+    case OX_HT_EXTERN: return a == OX_HT_NOEXTERN;
+    case OX_HT_EXN: return a == OX_HT_NOEXN;
+    default: return false;
+    }
+}
+
 /* Read a value type (numbers, vectors, the shorthands, 0x63/0x64 with a
    heap type) or, with ref_only, a reference type, from *p (< end), as
    s33 heap types: an index or a negative one-byte code. Returns NULL and

@@ -15,6 +15,7 @@ typedef enum oxw_pattern {
     OXW_NAN_CANONICAL,  /* nan:canonical: the quiet bit only, either sign */
     OXW_NAN_ARITHMETIC, /* nan:arithmetic: the quiet bit set, any payload */
     OXW_ANY_NONNULL,    /* (ref.func), (ref.extern): any non-null reference */
+    OXW_ANY_NULL,       /* (ref.null ht): a null reference (of any type) */
 } oxw_pattern;
 
 typedef struct oxw_expect {

@@ -571,7 +571,11 @@ static void cmd_return(script *s)
     for (size_t i = 0; i < nr; i++) {
         bool ok = false;
         for (unsigned k = 0; k < rs[i].nalt && !ok; k++)
-            ok = rs[i].alt[k].val.type == o.vals[i].type && oxw_match(&rs[i].alt[k], &o.vals[i]);
+            /* a reference of any type matches a reference pattern: a null of
+               any, or the identity the pattern names */
+            ok = (rs[i].alt[k].val.type == o.vals[i].type ||
+                  (ox_valtype_is_ref(rs[i].alt[k].val.type) && ox_valtype_is_ref(o.vals[i].type))) &&
+                 oxw_match(&rs[i].alt[k], &o.vals[i]);
         if (!ok) {
             char g[160], w[160];
             oxw_format_val(&o.vals[i], g, sizeof g);

@@ -78,13 +78,28 @@ static void parse_value(wat_ctx *c, ox_val *v, oxw_expect *e)
                 put_lane(v->of.v128, bytes, i, wat_lane(c, lt, sh));
         }
     } else if (wat_is_kw(c, kw, "ref.null")) {
-        const wat_token *ht = wat_next(c);
-        if (wat_is_kw(c, ht, "func"))
+        /* any null of the hierarchy: the abstract type's nullable form */
+        static const struct { const char *kw; ox_valtype t; } nulls[] = {
+            {"func", OX_FUNCREF}, {"nofunc", OX_NULLFUNCREF}, {"extern", OX_EXTERNREF},
+            {"noextern", OX_NULLEXTERNREF}, {"any", OX_ANYREF}, {"eq", OX_EQREF},
+            {"i31", OX_I31REF}, {"struct", OX_STRUCTREF}, {"array", OX_ARRAYREF},
+            {"none", OX_NULLREF}, {"exn", OX_EXNREF}, {"noexn", OX_NULLEXNREF},
+        };
+        const wat_token *ht = wat_peek(c);
+        size_t i = 0;
+        while (i < sizeof nulls / sizeof nulls[0] && !wat_is_kw(c, ht, nulls[i].kw))
+            i++;
+        if (ht->kind == WT_RPAR && e) { /* (ref.null): a null of any type */
             v->type = OX_FUNCREF;
-        else if (wat_is_kw(c, ht, "extern"))
-            v->type = OX_EXTERNREF;
-        else
-            wat_fail(c, ht, "reference type not supported yet (WebAssembly 3.0)");
+            e->pattern = OXW_ANY_NULL;
+        } else if (i == sizeof nulls / sizeof nulls[0]) {
+            wat_fail(c, ht, "unexpected token, expected a heap type");
+        } else {
+            v->type = nulls[i].t;
+            c->pos++;
+            if (e)
+                e->pattern = OXW_ANY_NULL;
+        }
     } else if (wat_is_kw(c, kw, "ref.extern")) {
         v->type = OX_EXTERNREF;
         if (wat_peek(c)->kind == WT_RPAR && e)
@@ -146,12 +161,6 @@ bool oxw_match(const oxw_expect *e, const ox_val *got)
             return nan_matches(e->pattern, g, want->type == OX_F32 ? 4 : 8);
         return g == float_bits(want, want->type);
     }
-    case OX_FUNCREF:
-        return e->pattern == OXW_ANY_NONNULL ? got->of.funcref != NULL
-                                             : got->of.funcref == want->of.funcref;
-    case OX_EXTERNREF:
-        return e->pattern == OXW_ANY_NONNULL ? got->of.externref != NULL
-                                             : got->of.externref == want->of.externref;
     case OX_V128:
         for (unsigned i = 0; i < 16 / e->lane_bytes; i++) {
             uint64_t g = get_lane(got->of.v128, e->lane_bytes, i);
@@ -164,7 +173,13 @@ bool oxw_match(const oxw_expect *e, const ox_val *got)
         }
         return true;
     }
-    return false;
+    if (!ox_valtype_is_ref(got->type))
+        return false;
+    if (e->pattern == OXW_ANY_NULL)
+        return got->of.anyref == NULL;
+    if (e->pattern == OXW_ANY_NONNULL)
+        return got->of.anyref != NULL;
+    return got->of.anyref == want->of.anyref;
 }
 
 void oxw_format_val(const ox_val *v, char *buf, size_t len)
@@ -182,9 +197,6 @@ void oxw_format_val(const ox_val *v, char *buf, size_t len)
     case OX_F64:
         snprintf(buf, len, "f64:%.17g (0x%016" PRIx64 ")", v->of.f64, float_bits(v, OX_F64));
         return;
-    case OX_FUNCREF:
-        snprintf(buf, len, v->of.funcref ? "funcref:non-null" : "funcref:null");
-        return;
     case OX_EXTERNREF:
         if (v->of.externref)
             snprintf(buf, len, "externref:%" PRIuPTR, (uintptr_t)v->of.externref - 1);
@@ -198,7 +210,13 @@ void oxw_format_val(const ox_val *v, char *buf, size_t len)
         return;
     }
     }
-    snprintf(buf, len, "?(type 0x%02x)", v->type);
+    if (ox_valtype_is_ref(v->type)) {
+        char t[48];
+        snprintf(buf, len, "%s:%s", ox_valtype_str(v->type, t, sizeof t),
+                 v->of.anyref ? "non-null" : "null");
+        return;
+    }
+    snprintf(buf, len, "?(type 0x%x)", (unsigned)v->type);
 }
 
 void oxw_format_expect(const oxw_expect *e, char *buf, size_t len)
@@ -206,8 +224,9 @@ void oxw_format_expect(const oxw_expect *e, char *buf, size_t len)
     if (e->pattern == OXW_NAN_CANONICAL || e->pattern == OXW_NAN_ARITHMETIC) {
         snprintf(buf, len, "%s:%s", ox_valtype_name(e->val.type),
                  e->pattern == OXW_NAN_CANONICAL ? "nan:canonical" : "nan:arithmetic");
-    } else if (e->pattern == OXW_ANY_NONNULL) {
-        snprintf(buf, len, "%s:non-null", ox_valtype_name(e->val.type));
+    } else if (e->pattern == OXW_ANY_NONNULL || e->pattern == OXW_ANY_NULL) {
+        snprintf(buf, len, "%s:%s", ox_valtype_name(e->val.type),
+                 e->pattern == OXW_ANY_NULL ? "null" : "non-null");
     } else if (e->val.type == OX_V128) {
         size_t n = (size_t)snprintf(buf, len, "v128 i%u:", e->lane_bytes * 8);
         for (unsigned i = 0; i < 16 / e->lane_bytes && n < len; i++) {

@@ -486,7 +486,7 @@ static ox_error *elems(printer *p)
             TRY(expr(p, es->offset.expr));
             fputc(')', p->out);
         }
-        if (!es->items) {
+        if (!es->exprs) {
             fprintf(p->out, " func");
             for (uint32_t k = 0; k < es->count; k++)
                 fprintf(p->out, " %" PRIu32, es->funcidx[k]);
@@ -529,6 +529,8 @@ static ox_error *print(printer *p)
     for (uint32_t i = 0; i < m->ntypes; i++) {
         const ox_deftype *d = &m->deftypes[i];
         bool rec = d->rec_form;
+        for (uint32_t k = 0; i == d->rec && k < d->empty_before; k++)
+            fputs("  (rec)\n", out);
         if (rec && i == d->rec)
             fputs("  (rec\n", out);
         fprintf(out, "%s  (type (;%" PRIu32 ";)", rec ? "  " : "", i);
@@ -537,6 +539,8 @@ static ox_error *print(printer *p)
         if (rec && i + 1 == d->rec + d->nrec)
             fputs("  )\n", out);
     }
+    for (uint32_t k = 0; k < m->empty_recs_end; k++)
+        fputs("  (rec)\n", out);
     imports(p);
     for (uint32_t i = m->nimport_funcs; i < m->nfuncs; i++) {
         fprintf(out, "  (func");

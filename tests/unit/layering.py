@@ -21,7 +21,7 @@ STAGES = [
     # function bodies validated and compiled; fuse.c the superinstructions
     ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile_ref", "compile"],
     # the runtime's objects
-    ["store", "memory", "table", "global", "exn"],
+    ["store", "typereg", "memory", "table", "global", "exn"],
     # running compiled code
     ["interp", "interp_x86v3"],
     # bytes to a runnable module and back

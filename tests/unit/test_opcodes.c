@@ -50,8 +50,8 @@ int main(void)
         fd += ox_opinfo_get(0xFD, b) != NULL;
     }
     /* and tail calls, throw, throw_ref, try_table, the five legacy
-       exception instructions (3.0) */
-    CHECK_EQ(one, 183 + 2 + 3 + 5);
+       exception instructions, the five of typed function references (3.0) */
+    CHECK_EQ(one, 183 + 2 + 3 + 5 + 5);
     for (unsigned b = 0x06; b <= 0x19; b += b == 0x09 ? 0x0F : b == 0x07 ? 2 : 1)
         CHECK(ox_opinfo_get(0x00, b) != NULL); /* try catch rethrow delegate catch_all */
     CHECK(ox_opinfo_get(0x00, 0x08) && ox_opinfo_get(0x00, 0x0A) && ox_opinfo_get(0x00, 0x1F));
@@ -59,7 +59,8 @@ int main(void)
     CHECK_EQ(fc, 18);
     CHECK_EQ(fd, 236 + 20); /* and relaxed SIMD (3.0) */
     CHECK(ox_opinfo_get(0x00, 0xFC) == NULL); /* a prefix, not an instruction */
-    CHECK(ox_opinfo_get(0x00, 0x14) == NULL); /* call_ref: typed function references */
+    CHECK(ox_opinfo_get(0x00, 0x16) == NULL);
+    CHECK(ox_opinfo_get(0x00, 0x14) && ox_opinfo_get(0x00, 0xD6)); /* call_ref, br_on_non_null */
     CHECK(ox_opinfo_get(0xFC, 18) == NULL);
 
     const ox_opinfo *oi = ox_opinfo_get(0x00, 0x6A);
