@@ -202,6 +202,12 @@ typedef enum ox_trap {
     OX_TRAP_NULL_EXCEPTION,       /* "null exception reference" (throw_ref) */
     OX_TRAP_NULL_FUNC,            /* "null function reference" (call_ref) */
     OX_TRAP_NULL_REF,             /* "null reference" (ref.as_non_null) */
+    OX_TRAP_NULL_STRUCT,          /* "null structure reference" (GC) */
+    OX_TRAP_NULL_ARRAY,           /* "null array reference" */
+    OX_TRAP_NULL_I31,             /* "null i31 reference" */
+    OX_TRAP_ARRAY_OOB,            /* "out of bounds array access" */
+    OX_TRAP_CAST,                 /* "cast failure" (ref.cast) */
+    OX_TRAP_GC_HEAP,              /* "out of memory: GC heap limit" (max_gc_bytes) */
 } ox_trap;
 
 /* The spec's wording for a trap kind. */
@@ -242,6 +248,9 @@ typedef struct ox_config {
     uint64_t max_module_bytes;    /* host memory for decoding; 0 = default */
     bool disable_fusion;          /* compile without superinstructions: slower,
                                      for testing and debugging the compiler */
+    uint64_t max_gc_bytes;        /* GC heap (structs, arrays) per store, in bytes;
+                                     0 = default (1 GiB). Beyond it, after a
+                                     collection, an allocation traps. */
 } ox_config;
 
 /* cfg may be NULL for defaults. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "gc.h"
 #include "runtime.h"
 
 /* ---- functions -------------------------------------------------------- */
@@ -149,6 +150,7 @@ void ox_store_free(ox_store *s)
     }
     for (size_t i = 0; i < s->globals.n; i++)
         free(s->globals.v[i]);
+    ox_gc_free(s);
     ox_typereg_free(&s->typereg);
     for (size_t i = 0; i < s->tags.n; i++) {
         ox_tag *t = s->tags.v[i];

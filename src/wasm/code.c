@@ -55,6 +55,13 @@
     K(DATA_DROP, "i") K(MEMORY_COPY, "sssi") K(MEMORY_FILL, "sssi") K(TABLE_GET, "dsi") \
     K(TABLE_SET, "iss") K(TABLE_SIZE, "di") K(TABLE_GROW, "dssii") K(TABLE_FILL, "isss") \
     K(TABLE_COPY, "iisss") K(TABLE_INIT, "iisss") K(ELEM_DROP, "i") K(REF_IS_NULL, "ds") K(CALL_REF, "bs") K(RETURN_CALL_REF, "bs") K(BR_NULL, "so") K(BR_NONNULL, "so") K(REF_AS_NON_NULL, "s") \
+    K(STRUCT_NEW, "diii") K(STRUCT_GET, "dsi") K(STRUCT_GET2, "dsi") K(STRUCT_GET_S8, "dsi") \
+    K(STRUCT_GET_U8, "dsi") K(STRUCT_GET_S16, "dsi") K(STRUCT_GET_U16, "dsi") K(STRUCT_SET, "ssi") \
+    K(STRUCT_SET2, "ssi") K(ARRAY_NEW, "diss") K(ARRAY_NEW_FIXED, "diii") K(ARRAY_NEW_DATA, "diiss") \
+    K(ARRAY_NEW_ELEM, "diiss") K(ARRAY_GET, "dssi") K(ARRAY_SET, "sss") K(ARRAY_LEN, "ds") \
+    K(ARRAY_FILL, "ssss") K(ARRAY_COPY, "sssss") K(ARRAY_INIT_DATA, "sisss") K(ARRAY_INIT_ELEM, "sisss") \
+    K(REF_TEST, "dsii") K(REF_CAST, "sii") K(BR_ON_CAST, "soiii") K(ANY_CONVERT_EXTERN, "ds") \
+    K(EXTERN_CONVERT_ANY, "ds") K(REF_I31, "ds") K(I31_GET_S, "ds") K(I31_GET_U, "ds") K(REF_EQ, "dss") \
     K(REF_FUNC, "di") K(SELECT_V128, "dsss") K(GLOBAL_GET_V128, "di") \
     K(GLOBAL_SET_V128, "si") K(CONST_V128, "diiii") K(I8X16_SHUFFLE, "dssiiii") \
     OX_BRCMP_OPS(K_BRCMP) \

@@ -56,6 +56,35 @@ typedef union ox_cell {
     X(BR_NULL, 2)          /* ref, off: jump when ref is null */ \
     X(BR_NONNULL, 2)       /* ref, off: jump when ref is not null */ \
     X(REF_AS_NON_NULL, 1)  /* ref: trap when null */ \
+    X(STRUCT_NEW, 4)       /* dst, typeidx, base of the fields (UINT32_MAX: defaults), slots */ \
+    X(STRUCT_GET, 3)       /* dst, struct, slot of the field */ \
+    X(STRUCT_GET2, 3)      /* the same for a v128 field */ \
+    X(STRUCT_GET_S8, 3)    /* packed fields, sign- or zero-extended */ \
+    X(STRUCT_GET_U8, 3) \
+    X(STRUCT_GET_S16, 3) \
+    X(STRUCT_GET_U16, 3) \
+    X(STRUCT_SET, 3)       /* struct, value, slot */ \
+    X(STRUCT_SET2, 3)      /* a v128 field */ \
+    X(ARRAY_NEW, 4)        /* dst, typeidx, length, init (UINT32_MAX: defaults) */ \
+    X(ARRAY_NEW_FIXED, 4)  /* dst, typeidx, base of the values, count */ \
+    X(ARRAY_NEW_DATA, 5)   /* dst, typeidx, dataidx, offset, length */ \
+    X(ARRAY_NEW_ELEM, 5)   /* dst, typeidx, elemidx, offset, length */ \
+    X(ARRAY_GET, 4)        /* dst, array, index, signed (packed elements) */ \
+    X(ARRAY_SET, 3)        /* array, index, value */ \
+    X(ARRAY_LEN, 2)        /* dst, array */ \
+    X(ARRAY_FILL, 4)       /* array, offset, value, n */ \
+    X(ARRAY_COPY, 5)       /* dst array, d, src array, s, n */ \
+    X(ARRAY_INIT_DATA, 5)  /* array, dataidx, d, s, n */ \
+    X(ARRAY_INIT_ELEM, 5)  /* array, elemidx, d, s, n */ \
+    X(REF_TEST, 4)         /* dst, ref, heap type, nullable */ \
+    X(REF_CAST, 3)         /* ref, heap type, nullable: trap unless it is one */ \
+    X(BR_ON_CAST, 5)       /* ref, off, heap type, nullable, on failure (1) or success */ \
+    X(ANY_CONVERT_EXTERN, 2) /* dst, src */ \
+    X(EXTERN_CONVERT_ANY, 2) /* dst, src */ \
+    X(REF_I31, 2)          /* dst, i32 */ \
+    X(I31_GET_S, 2)        /* dst, i31ref */ \
+    X(I31_GET_U, 2) \
+    X(REF_EQ, 3)           /* dst, a, b */ \
     X(MEM_SELECT, 1)       /* memidx: the memory the next access uses (multi-memory) */ \
     X(THROW, 2)            /* tagidx, base slot of the exception's values */ \
     X(THROW_REF, 1)        /* exnref slot */ \
@@ -332,8 +361,22 @@ typedef struct ox_handler {
     uint32_t depth;
 } ox_handler;
 
+/* A stack map (GC): at the cell after a call or an allocation, the slots
+   [first, first + n) of the code's map slots hold references to trace.
+   A map slot is a frame slot with its trace kind (module.h OX_TRACE_*)
+   in bits 30-31. The code's first nreflocals map slots are its
+   reference locals, traced in every frame. */
+typedef struct ox_stackmap {
+    uint32_t cell, first, n;
+} ox_stackmap;
+#define OX_MAP_SLOT(w) ((w) & 0x3FFFFFFFu)
+#define OX_MAP_TRACE(w) ((w) >> 30)
+
 struct ox_code {
     ox_cell *cells;
+    ox_stackmap *maps;    /* nmaps, by cell */
+    uint32_t *mapslots;
+    uint32_t nmaps, nreflocals;
     ox_handler *handlers; /* nhandlers, after the constants */
     uint32_t nhandlers;
     uint64_t *consts;     /* nconsts slot images, copied to fp[nlocals..] */

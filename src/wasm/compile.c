@@ -305,7 +305,7 @@ static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim);
 static bool instr(cc *c, uint8_t byte)
 {
     const ox_opinfo *oi = &ox_op_byte[byte];
-    if (byte == 0xFC || byte == 0xFD) {
+    if (ox_is_prefix(byte)) {
         uint32_t sub;
         if (!oxc_rd_u32(c, &sub))
             return false;
@@ -458,6 +458,16 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
         return oxc_call_index(c, im->b) &&
                oxc_tail_call(c, &c->m->types[im->a], OXI_RETURN_CALL_INDIRECT, im->a, im->b,
                              OXC_CALL_INDIRECT, loc_of(c, c->nvs));
+    case OXO_STRUCT_NEW: case OXO_STRUCT_NEW_DEFAULT: case OXO_STRUCT_GET: case OXO_STRUCT_GET_S:
+    case OXO_STRUCT_GET_U: case OXO_STRUCT_SET: case OXO_ARRAY_NEW: case OXO_ARRAY_NEW_DEFAULT:
+    case OXO_ARRAY_NEW_FIXED: case OXO_ARRAY_NEW_DATA: case OXO_ARRAY_NEW_ELEM: case OXO_ARRAY_GET:
+    case OXO_ARRAY_GET_S: case OXO_ARRAY_GET_U: case OXO_ARRAY_SET: case OXO_ARRAY_LEN:
+    case OXO_ARRAY_FILL: case OXO_ARRAY_COPY: case OXO_ARRAY_INIT_DATA: case OXO_ARRAY_INIT_ELEM:
+    case OXO_REF_TEST: case OXO_REF_TEST_NULL: case OXO_REF_CAST: case OXO_REF_CAST_NULL:
+    case OXO_BR_ON_CAST: case OXO_BR_ON_CAST_FAIL: case OXO_ANY_CONVERT_EXTERN:
+    case OXO_EXTERN_CONVERT_ANY: case OXO_REF_I31: case OXO_I31_GET_S: case OXO_I31_GET_U:
+    case OXO_REF_EQ:
+        return oxc_op_gc(c, op, im);
     case OXO_CALL_REF: return oxc_op_call_ref(c, im->a, false);
     case OXO_RETURN_CALL_REF: return oxc_op_call_ref(c, im->a, true);
     case OXO_REF_AS_NON_NULL: return oxc_op_ref_as_non_null(c);
@@ -650,6 +660,7 @@ static bool read_locals(cc *c, const ox_functype *ft)
             c->linit[x] = x < ft->nparams || ox_is_defaultable(c->ltypes[x]);
     }
     /* cells: total at most 2^20 locals, so twice that fits */
+    c->nmaps = c->nmapslots = c->nreflocals = 0;
     uint32_t cell = 0;
     for (uint32_t x = 0; x < c->nlocals; x++) {
         if (x == c->nparams)
@@ -660,6 +671,17 @@ static bool read_locals(cc *c, const ox_functype *ft)
     if (c->nparams == c->nlocals)
         c->npslots = cell;
     c->nlslots = cell;
+    /* the reference locals the collector traces in every frame */
+    for (uint32_t x = 0; x < c->nlocals; x++) {
+        uint8_t t = ox_trace_kind(c->m, c->ltypes[x]);
+        if (!t)
+            continue;
+        if (!oxc_grow(c, (void **)&c->mapslots, &c->capmapslots, c->nmapslots + 1,
+                      sizeof(uint32_t)))
+            return false;
+        c->mapslots[c->nmapslots++] = c->lslot[x] | (uint32_t)t << 30;
+        c->nreflocals++;
+    }
     return true;
 }
 
@@ -731,9 +753,12 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
        aligned), so a body costs one allocation and ox_code_free one free. */
     static_assert(sizeof(struct ox_code) % sizeof(ox_cell) == 0, "cells follow the header");
     static_assert(sizeof(ox_handler) % sizeof(uint32_t) == 0, "handlers follow the pool");
+    static_assert(sizeof(ox_stackmap) % sizeof(uint32_t) == 0, "maps follow the handlers");
     struct ox_code *code = malloc(sizeof *code + (c->ncode ? c->ncode : 1) * sizeof(ox_cell) +
                                   c->nconsts * sizeof(uint64_t) +
-                                  c->nhandlers * sizeof(ox_handler));
+                                  c->nhandlers * sizeof(ox_handler) +
+                                  c->nmaps * sizeof(ox_stackmap) +
+                                  c->nmapslots * sizeof(uint32_t));
     if (!code)
         return oxc_nomem(c);
     memset(code, 0, sizeof *code);
@@ -745,6 +770,14 @@ static bool compile_body(cc *c, uint32_t defidx, struct ox_code **out)
     if (c->nhandlers)
         memcpy(code->handlers, c->handlers, c->nhandlers * sizeof(ox_handler));
     code->nhandlers = c->nhandlers;
+    code->maps = (ox_stackmap *)(code->handlers + c->nhandlers);
+    if (c->nmaps)
+        memcpy(code->maps, c->maps, c->nmaps * sizeof(ox_stackmap));
+    code->mapslots = (uint32_t *)(code->maps + c->nmaps);
+    if (c->nmapslots)
+        memcpy(code->mapslots, c->mapslots, c->nmapslots * sizeof(uint32_t));
+    code->nmaps = c->nmaps;
+    code->nreflocals = c->nreflocals;
     code->nconsts = c->nconsts;
     code->nexn = c->nexn;
     code->ncells = c->ncode;
@@ -792,6 +825,8 @@ ox_error *ox_compile_module(ox_module *m)
     free(c.ltypes);
     free(c.linit);
     free(c.inits);
+    free(c.maps);
+    free(c.mapslots);
     free(c.vs);
     free(c.cs);
     free(c.code);

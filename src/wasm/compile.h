@@ -89,6 +89,12 @@ typedef struct cc {
     /* Non-defaultable locals (3.0): whether the body has any, which are set
        (linit[x]), and the ones set since the function's start in order
        (inits), so each frame's end forgets those set inside it. */
+    /* Stack maps (code.h): the maps so far, and their slots (the first
+       nreflocals: the reference locals, traced at every map). */
+    ox_stackmap *maps;
+    uint32_t nmaps, capmaps;
+    uint32_t *mapslots;
+    uint32_t nmapslots, capmapslots, nreflocals;
     bool nondef;
     uint8_t *linit;
     uint32_t caplinit;
@@ -196,6 +202,10 @@ bool oxc_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t 
               uint32_t xslot);
 bool oxc_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, int form,
                    uint32_t xslot);
+bool oxc_stackmap(cc *c, uint32_t h);
+
+/* compile_gc.c: the GC instructions (0xFB, and ref.eq). */
+bool oxc_op_gc(cc *c, enum ox_opcode op, const oxc_imm *im);
 
 /* compile_exn.c: exception handling. try_table, throw, throw_ref, the
    legacy try/catch/catch_all/delegate/rethrow (catch_all is
@@ -223,6 +233,8 @@ bool oxc_op_call_ref(cc *c, uint32_t typeidx, bool tail);
    the bulk instructions (0xFC 8..17); call_indirect's index operand, for
    a call through `table`. Each returns false with c->err set. */
 bool oxc_need_memory(cc *c);
+bool oxc_check_elem(cc *c, uint32_t e);
+bool oxc_check_data(cc *c, uint32_t d);
 bool oxc_memory_access(cc *c, const ox_opinfo *oi, enum ox_iop iop, oxc_imm im);
 bool oxc_table_memory(cc *c, enum ox_opcode op, const oxc_imm *im);
 bool oxc_call_index(cc *c, uint32_t table);

@@ -370,6 +370,9 @@ bool oxc_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t 
                                               : EMIT(c, op, a, base);
     if (insn == UINT32_MAX && c->err)
         return false;
+    /* the callee may collect: what this frame holds, args included */
+    if (!oxc_stackmap(c, c->nvs + t->nparams))
+        return false;
     for (uint32_t k = 0; k < t->nresults; k++)
         if (!push(c, t->results[k]))
             return false;
@@ -392,5 +395,34 @@ bool oxc_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint
     if (!oxc_call(c, t, op, a, b, form, xslot))
         return false;
     oxc_set_unreachable(c); /* the results pushed are the caller's now */
+    return true;
+}
+
+/* ---- stack maps ------------------------------------------------------------ */
+
+/* At a point where a collection may happen (an allocation, a call), the
+   slots of the stack's values below height h that hold references the
+   collector traces, for the cell that follows (code.h ox_stackmap). The
+   instruction's own operands are below h: a call's args, struct.new's
+   fields, which are not consumed yet at run time. */
+bool oxc_stackmap(cc *c, uint32_t h)
+{
+    if (!live(c))
+        return true;
+    uint32_t first = c->nmapslots;
+    for (uint32_t k = 0; k < h; k++) {
+        uint8_t t = ox_trace_kind(c->m, c->vs[k]);
+        if (!t)
+            continue;
+        if (!oxc_grow(c, (void **)&c->mapslots, &c->capmapslots, c->nmapslots + 1,
+                      sizeof(uint32_t)))
+            return false;
+        c->mapslots[c->nmapslots++] = loc_of(c, k) | (uint32_t)t << 30;
+    }
+    if (c->nmapslots == first)
+        return true;
+    if (!oxc_grow(c, (void **)&c->maps, &c->capmaps, c->nmaps + 1, sizeof(ox_stackmap)))
+        return false;
+    c->maps[c->nmaps++] = (ox_stackmap){c->ncode, first, c->nmapslots - first};
     return true;
 }

@@ -82,12 +82,12 @@ static bool narrow_index(cc *c, uint32_t h, bool is64)
     return true;
 }
 
-static bool check_elem(cc *c, uint32_t e)
+bool oxc_check_elem(cc *c, uint32_t e)
 {
     return e < c->m->nelems || oxc_unknown(c, "elem segment", e);
 }
 
-static bool check_data(cc *c, uint32_t d)
+bool oxc_check_data(cc *c, uint32_t d)
 {
     /* Without a data count section a body using data indices cannot be
        validated in one pass: the binary format makes that malformed (spec
@@ -117,7 +117,7 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
     uint32_t s;
     switch (op) {
     case OXO_MEMORY_INIT: { /* dataidx 0x00: [d:at s:i32 n:i32] */
-        if (!oxc_need_memory(c) || !check_data(c, im->a))
+        if (!oxc_need_memory(c) || !oxc_check_data(c, im->a))
             return false;
         bool w = mem64(c, c->mem);
         if (!pop3(c, addr_type(w), OX_I32, OX_I32, &s))
@@ -126,7 +126,7 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
                                loc_of(c, s + 2), w ? 2u : 0u));
     }
     case OXO_DATA_DROP:
-        return check_data(c, im->a) && emitted(c, EMIT(c, OXI_DATA_DROP, im->a));
+        return oxc_check_data(c, im->a) && emitted(c, EMIT(c, OXI_DATA_DROP, im->a));
     case OXO_MEMORY_COPY: { /* [d:at_d s:at_s n:the narrower] */
         uint32_t dst = im->mem;
         c->mem = im->mem2;
@@ -155,7 +155,7 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
                                loc_of(c, s + 2), w ? 5u : 0u));
     }
     case OXO_TABLE_INIT: { /* elemidx tableidx; the table checked first, as the reference does */
-        if (!check_table(c, im->b) || !check_elem(c, im->a))
+        if (!check_table(c, im->b) || !oxc_check_elem(c, im->a))
             return false;
         if (!ox_vt_sub(c->m, c->m->elems[im->a].type, c->m->tables[im->b].elem))
             return oxc_invalid(c, "type mismatch");
@@ -166,7 +166,7 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
                                loc_of(c, s + 2)));
     }
     case OXO_ELEM_DROP:
-        return check_elem(c, im->a) && emitted(c, EMIT(c, OXI_ELEM_DROP, im->a));
+        return oxc_check_elem(c, im->a) && emitted(c, EMIT(c, OXI_ELEM_DROP, im->a));
     case OXO_TABLE_COPY: { /* dst src: [d:at_d s:at_s n:the narrower] */
         if (!check_table(c, im->a) || !check_table(c, im->b))
             return false;

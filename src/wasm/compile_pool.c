@@ -164,7 +164,7 @@ static bool pool_pair(pool_t *pl, uint64_t lo, uint64_t hi)
     return true;
 }
 
-/* The 0xFC- and 0xFD-prefixed instructions: their immediates are indices
+/* The 0xFB-, 0xFC- and 0xFD-prefixed instructions: their immediates are indices
    and zero bytes (one LEB128 each), memargs, lane bytes and 16-byte
    constants, which are pooled when `pl` is not NULL. */
 static bool skip_prefixed(scan *s, uint8_t prefix, pool_t *pl)
@@ -178,8 +178,11 @@ static bool skip_prefixed(scan *s, uint8_t prefix, pool_t *pl)
     switch (oi->imm) {
     case OX_IMM_NONE:
         return true;
-    case OX_IMM_DATA: case OX_IMM_ELEM: case OX_IMM_TABLE: case OX_IMM_MEM:
+    case OX_IMM_DATA: case OX_IMM_ELEM: case OX_IMM_TABLE: case OX_IMM_MEM: case OX_IMM_TYPE:
+    case OX_IMM_HEAP: /* an s33 heap type: at most 5 bytes, as a u32 LEB reads */
         return skip_leb(s);
+    case OX_IMM_BR_ON_CAST:
+        return skip_bytes(s, 1) && skip_lebs(s, 3);
     case OX_IMM_LANE:
         return skip_bytes(s, 1);
     case OX_IMM_MEMARG:
@@ -249,6 +252,7 @@ static const uint8_t kinds[256] = {
     OX_INSTR_OTHER(OX_K)
     OX_BINOPS(OX_KN) OX_TRAP_BINOPS(OX_KN) OX_UNOPS(OX_KN) OX_TRUNC_OPS(OX_KN)
     OX_LOAD_OPS(OX_KM) OX_STORE_OPS(OX_KM)
+    [0xFB] = K_PREFIX,
     [0xFC] = K_PREFIX,
     [0xFD] = K_PREFIX,
 };

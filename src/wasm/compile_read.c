@@ -133,7 +133,16 @@ bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
     case OX_IMM_MEMARG:
         return rd_memarg(c, im);
     case OX_IMM_CALL_INDIRECT: case OX_IMM_ELEM_TABLE: case OX_IMM_TABLE_TABLE:
+    case OX_IMM_TYPE_FIELD: case OX_IMM_TYPE_N: case OX_IMM_TYPE_DATA: case OX_IMM_TYPE_ELEM:
+    case OX_IMM_TYPE_TYPE:
         return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->b);
+    case OX_IMM_HEAP: {
+        ox_heaptype h;
+        if (!oxc_rd_heaptype(c, &h))
+            return false;
+        im->a = h;
+        return true;
+    }
     case OX_IMM_DATA_MEM: /* memory indices: a byte 0x00 in 2.0, any index in 3.0 */
         return oxc_rd_u32(c, &im->a) && oxc_rd_u32(c, &im->mem);
     case OX_IMM_MEM:

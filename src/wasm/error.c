@@ -115,6 +115,12 @@ const char *ox_trap_message(ox_trap t)
     case OX_TRAP_NULL_EXCEPTION: return "null exception reference";
     case OX_TRAP_NULL_FUNC: return "null function reference";
     case OX_TRAP_NULL_REF: return "null reference";
+    case OX_TRAP_NULL_STRUCT: return "null structure reference";
+    case OX_TRAP_NULL_ARRAY: return "null array reference";
+    case OX_TRAP_NULL_I31: return "null i31 reference";
+    case OX_TRAP_ARRAY_OOB: return "out of bounds array access";
+    case OX_TRAP_CAST: return "cast failure";
+    case OX_TRAP_GC_HEAP: return "out of memory: GC heap limit";
     }
     return "unknown trap";
 }

@@ -25,6 +25,7 @@
 
 #include "code.h"
 #include "code_num.h"
+#include "gc.h"
 #include "runtime.h"
 #include "simd.h"
 
@@ -328,6 +329,8 @@ static OX_NOINLINE catch_site find_catch(const frame *frames, uint32_t depth, co
         at = (uint32_t)(fr->pc - fn->code->cells) - 1; /* within the call */
     }
 }
+
+#include "interp_gc.h"
 
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
@@ -1102,6 +1105,9 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
 #undef OX_SAL
 
 #include "interp_simd.h"
+#define OX_GC_HANDLERS
+#include "interp_gc.h"
+#undef OX_GC_HANDLERS
 
 #ifndef OX_THREADED
         default:
@@ -1116,6 +1122,13 @@ enter:
         /* nested runs started by the host go above this frame */
         ox_slot *save_top = x->top;
         ox_slot *end = fn->code ? fp + fn->code->frame_size : newfp;
+        /* the caller's record, so a collection in a nested run sees its
+           frame (interp_gc.h); a tail call's frame is gone */
+        if (depth >= max_depth) {
+            trap = OX_TRAP_STACK_EXHAUSTED;
+            goto do_trap;
+        }
+        frames[depth] = (frame){tail_host ? NULL : next_pc, fp, fn};
         const ox_functype *ct = callee->type;
         uint32_t np = ox_types_slots(ct->params, ct->nparams);
         uint32_t nr = ox_types_slots(ct->results, ct->nresults);
@@ -1123,7 +1136,7 @@ enter:
         if (end < newfp + need)
             end = newfp + need;
         x->top = end;
-        x->depth = depth;
+        x->depth = depth + 1;
         err = call_host(s, callee, inst, newfp);
         x->top = save_top;
         if (err) {

@@ -125,6 +125,30 @@ typedef struct ox_deftype {
     ox_field *fields;
 } ox_deftype;
 
+/* GC object layouts (gc.c). A struct's fields take one 8-byte slot each (a
+   v128 two), in order, so struct.new copies them from the operand stack;
+   an array's elements take their storage size (packed i8: 1 byte,
+   references a pointer). */
+static inline uint32_t ox_field_slots(const ox_field *f) { return f->type == OX_V128 ? 2 : 1; }
+static inline uint32_t ox_field_slot(const ox_deftype *d, uint32_t i)
+{
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < i; k++)
+        at += ox_field_slots(&d->fields[k]);
+    return at;
+}
+static inline uint32_t ox_elem_size(const ox_field *f)
+{
+    if (f->packed)
+        return f->packed == OX_PACKED_I8 ? 1 : 2;
+    switch (f->type) {
+    case OX_I32: case OX_F32: return 4;
+    case OX_I64: case OX_F64: return 8;
+    case OX_V128: return 16;
+    default: return sizeof(void *);
+    }
+}
+
 struct ox_code; /* compiled function body: owned by compile.c, see compile.h */
 
 typedef struct ox_funcdef {
@@ -235,5 +259,10 @@ bool ox_type_sub(const ox_module *m, uint32_t a, uint32_t b);
 /* The top of a heap type's hierarchy (valtype.h ox_abstract_top) for a
    concrete one too. */
 ox_heaptype ox_heap_top(const ox_module *m, ox_heaptype h);
+/* What a value of type t holds for the collector (gc.c): nothing to trace,
+   an internal reference (structs, arrays, i31, host boxes), or an
+   externref (a host pointer, or a box around an internal reference). */
+enum { OX_TRACE_NONE, OX_TRACE_ANY, OX_TRACE_EXTERN };
+uint8_t ox_trace_kind(const ox_module *m, ox_valtype t);
 
 #endif

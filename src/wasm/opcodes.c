@@ -38,6 +38,7 @@
     [code] = {txt, OXO_##name, pfx, OX_IMM_MEMARG_LANE, OX_SHAPE_STORE_LANE, OX_I32, 0, al, n, code},
 /* Only the lines of one prefix go into each table. */
 #define OX_OTHER_00(name, txt, pfx, code, imm) OX_IF_PREFIX(00, pfx, OX_OTHER(name, txt, pfx, code, imm))
+#define OX_OTHER_FB(name, txt, pfx, code, imm) OX_IF_PREFIX(FB, pfx, OX_OTHER(name, txt, pfx, code, imm))
 #define OX_OTHER_FC(name, txt, pfx, code, imm) OX_IF_PREFIX(FC, pfx, OX_OTHER(name, txt, pfx, code, imm))
 #define OX_OTHER_FD(name, txt, pfx, code, imm) OX_IF_PREFIX(FD, pfx, OX_OTHER(name, txt, pfx, code, imm))
 
@@ -45,6 +46,10 @@ const ox_opinfo ox_op_byte[256] = {
     OX_INSTR_OTHER(OX_OTHER_00)
     OX_BINOPS(OX_BIN) OX_TRAP_BINOPS(OX_BIN) OX_UNOPS(OX_UN) OX_TRUNC_OPS(OX_UN)
     OX_LOAD_OPS(OX_LOAD) OX_STORE_OPS(OX_STORE)
+};
+
+static const ox_opinfo op_fb[] = {
+    OX_INSTR_OTHER(OX_OTHER_FB)
 };
 
 static const ox_opinfo op_fc[] = {
@@ -74,6 +79,8 @@ const ox_opinfo *ox_opinfo_get(uint8_t prefix, uint32_t code)
     const ox_opinfo *oi = NULL;
     if (prefix == 0x00 && code < 256)
         oi = &ox_op_byte[code];
+    else if (prefix == 0xFB && code < sizeof op_fb / sizeof op_fb[0])
+        oi = &op_fb[code];
     else if (prefix == 0xFC && code < sizeof op_fc / sizeof op_fc[0])
         oi = &op_fc[code];
     else if (prefix == 0xFD && code < sizeof op_fd / sizeof op_fd[0])

@@ -65,6 +65,13 @@ enum ox_imm {
     OX_IMM_TAG,           /* tagidx */
     OX_IMM_TRY_TABLE,     /* blocktype vec(catch): read by the instruction */
     OX_IMM_TYPE,          /* typeidx */
+    OX_IMM_TYPE_FIELD,    /* typeidx fieldidx (struct.get/set) */
+    OX_IMM_TYPE_N,        /* typeidx u32 (array.new_fixed) */
+    OX_IMM_TYPE_DATA,     /* typeidx dataidx */
+    OX_IMM_TYPE_ELEM,     /* typeidx elemidx */
+    OX_IMM_TYPE_TYPE,     /* typeidx typeidx (array.copy) */
+    OX_IMM_HEAP,          /* a heap type (ref.test, ref.cast) */
+    OX_IMM_BR_ON_CAST,    /* flags labelidx heaptype heaptype */
 };
 
 /* How an instruction is typed and compiled. */
@@ -128,6 +135,7 @@ enum ox_shape {
     X(REF_NULL, "ref.null", 0x00, 0xD0, REFTYPE) \
     X(REF_IS_NULL, "ref.is_null", 0x00, 0xD1, NONE) \
     X(REF_FUNC, "ref.func", 0x00, 0xD2, FUNC) \
+    X(REF_EQ, "ref.eq", 0x00, 0xD3, NONE) \
     X(REF_AS_NON_NULL, "ref.as_non_null", 0x00, 0xD4, NONE) \
     X(BR_ON_NULL, "br_on_null", 0x00, 0xD5, LABEL) \
     X(BR_ON_NON_NULL, "br_on_non_null", 0x00, 0xD6, LABEL) \
@@ -142,7 +150,38 @@ enum ox_shape {
     X(TABLE_SIZE, "table.size", 0xFC, 0x10, TABLE) \
     X(TABLE_FILL, "table.fill", 0xFC, 0x11, TABLE) \
     X(V128_CONST, "v128.const", 0xFD, 0x0C, V128) \
-    X(I8X16_SHUFFLE, "i8x16.shuffle", 0xFD, 0x0D, SHUFFLE)
+    X(I8X16_SHUFFLE, "i8x16.shuffle", 0xFD, 0x0D, SHUFFLE) \
+    X(STRUCT_NEW, "struct.new", 0xFB, 0, TYPE) \
+    X(STRUCT_NEW_DEFAULT, "struct.new_default", 0xFB, 1, TYPE) \
+    X(STRUCT_GET, "struct.get", 0xFB, 2, TYPE_FIELD) \
+    X(STRUCT_GET_S, "struct.get_s", 0xFB, 3, TYPE_FIELD) \
+    X(STRUCT_GET_U, "struct.get_u", 0xFB, 4, TYPE_FIELD) \
+    X(STRUCT_SET, "struct.set", 0xFB, 5, TYPE_FIELD) \
+    X(ARRAY_NEW, "array.new", 0xFB, 6, TYPE) \
+    X(ARRAY_NEW_DEFAULT, "array.new_default", 0xFB, 7, TYPE) \
+    X(ARRAY_NEW_FIXED, "array.new_fixed", 0xFB, 8, TYPE_N) \
+    X(ARRAY_NEW_DATA, "array.new_data", 0xFB, 9, TYPE_DATA) \
+    X(ARRAY_NEW_ELEM, "array.new_elem", 0xFB, 10, TYPE_ELEM) \
+    X(ARRAY_GET, "array.get", 0xFB, 11, TYPE) \
+    X(ARRAY_GET_S, "array.get_s", 0xFB, 12, TYPE) \
+    X(ARRAY_GET_U, "array.get_u", 0xFB, 13, TYPE) \
+    X(ARRAY_SET, "array.set", 0xFB, 14, TYPE) \
+    X(ARRAY_LEN, "array.len", 0xFB, 15, NONE) \
+    X(ARRAY_FILL, "array.fill", 0xFB, 16, TYPE) \
+    X(ARRAY_COPY, "array.copy", 0xFB, 17, TYPE_TYPE) \
+    X(ARRAY_INIT_DATA, "array.init_data", 0xFB, 18, TYPE_DATA) \
+    X(ARRAY_INIT_ELEM, "array.init_elem", 0xFB, 19, TYPE_ELEM) \
+    X(REF_TEST, "ref.test", 0xFB, 20, HEAP) \
+    X(REF_TEST_NULL, "ref.test", 0xFB, 21, HEAP) \
+    X(REF_CAST, "ref.cast", 0xFB, 22, HEAP) \
+    X(REF_CAST_NULL, "ref.cast", 0xFB, 23, HEAP) \
+    X(BR_ON_CAST, "br_on_cast", 0xFB, 24, BR_ON_CAST) \
+    X(BR_ON_CAST_FAIL, "br_on_cast_fail", 0xFB, 25, BR_ON_CAST) \
+    X(ANY_CONVERT_EXTERN, "any.convert_extern", 0xFB, 26, NONE) \
+    X(EXTERN_CONVERT_ANY, "extern.convert_any", 0xFB, 27, NONE) \
+    X(REF_I31, "ref.i31", 0xFB, 28, NONE) \
+    X(I31_GET_S, "i31.get_s", 0xFB, 29, NONE) \
+    X(I31_GET_U, "i31.get_u", 0xFB, 30, NONE)
 
 /* Binary operators that cannot trap: X(NAME, text, prefix, opcode, operand type,
    result type, expr). */
@@ -335,16 +374,23 @@ enum ox_shape {
 
 
 /* OX_IF_PREFIX(want, pfx, ...) keeps its arguments only when pfx (a
-   line's prefix column) is `want`, 00 or FC: for tables of one prefix
+   line's prefix column) is `want`, 00, FB, FC or FD: for tables of one prefix
    built from OX_INSTR_OTHER, which holds lines of both. */
 #define OX_IF_PREFIX(want, pfx, ...) OX_IF_##want##_##pfx(__VA_ARGS__)
 #define OX_IF_00_0x00(...) __VA_ARGS__
+#define OX_IF_00_0xFB(...)
 #define OX_IF_00_0xFC(...)
 #define OX_IF_00_0xFD(...)
+#define OX_IF_FB_0x00(...)
+#define OX_IF_FB_0xFB(...) __VA_ARGS__
+#define OX_IF_FB_0xFC(...)
+#define OX_IF_FB_0xFD(...)
 #define OX_IF_FC_0x00(...)
+#define OX_IF_FC_0xFB(...)
 #define OX_IF_FC_0xFC(...) __VA_ARGS__
 #define OX_IF_FC_0xFD(...)
 #define OX_IF_FD_0x00(...)
+#define OX_IF_FD_0xFB(...)
 #define OX_IF_FD_0xFC(...)
 #define OX_IF_FD_0xFD(...) __VA_ARGS__
 
@@ -379,7 +425,7 @@ const ox_opinfo *ox_opinfo_get(uint8_t prefix, uint32_t code);
 /* The line of OXO_* `op` (any value below OXO_COUNT_). */
 const ox_opinfo *ox_opinfo_of(enum ox_opcode op);
 /* Whether `byte` starts a prefixed instruction. */
-static inline int ox_is_prefix(uint8_t byte) { return byte == 0xFC || byte == 0xFD; }
+static inline int ox_is_prefix(uint8_t byte) { return byte >= 0xFB && byte <= 0xFD; }
 /* The one-byte instructions, indexed by opcode (name NULL for none, and
    for the prefix bytes): the compiler's hot path reads this directly. */
 extern const ox_opinfo ox_op_byte[256];

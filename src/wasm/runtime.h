@@ -128,6 +128,11 @@ struct ox_stype {
     uint8_t kind;
     bool final;
     uint32_t super;
+    /* the layout (gc.c): a struct's slots and what each holds, or an
+       array's element size and what its elements hold */
+    uint32_t nslots;
+    uint8_t *trace;           /* nslots entries (structs) */
+    uint8_t esize, etrace;    /* arrays */
 };
 struct ox_typegroup {
     size_t off, len;          /* its key in words */
@@ -151,11 +156,25 @@ typedef struct ox_ptrvec {
     size_t n, cap;
 } ox_ptrvec;
 
+/* A store's GC heap (gc.h, gc.c): its objects, the bytes they take and
+   when to collect next, the set of extern boxes, the mark stack. */
+typedef struct ox_gcheap {
+    struct ox_gcobj *objects;
+    size_t bytes, next_gc;
+    void **boxes;             /* open addressing: NULL empty, OX_GC_GONE removed */
+    size_t nboxes, capboxes;
+    struct ox_gcobj **stack;
+    size_t nstack, capstack;
+    bool overflow;            /* the mark stack could not grow: keep everything */
+    uint64_t collections;
+} ox_gcheap;
+
 struct ox_store {
     ox_engine *engine;
     ox_ptrvec funcs;          /* host functions (wasm ones live in instances) */
     ox_ptrvec memories, tables, globals, instances;
     ox_typereg typereg;       /* canonical types (typereg.c) */
+    ox_gcheap gc;             /* structs and arrays (gc.c) */
     ox_ptrvec tags;           /* tags made by ox_tag_new */
     ox_ptrvec exns;           /* exposed exceptions (ox_exn*) */
     struct ox_exec *exec;     /* created on first call */

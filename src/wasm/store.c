@@ -14,6 +14,7 @@
 #include "platform.h"
 #include "runtime.h"
 
+#define DEFAULT_GC_BYTES (UINT64_C(1) << 30)
 enum {
     DEFAULT_CALL_DEPTH = 20000,
     DEFAULT_STACK_SLOTS = 1u << 20,
@@ -36,6 +37,8 @@ ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
         e->cfg.max_memory_pages = 65536;
     if (!e->cfg.max_table_elems)
         e->cfg.max_table_elems = DEFAULT_TABLE_ELEMS;
+    if (!e->cfg.max_gc_bytes)
+        e->cfg.max_gc_bytes = DEFAULT_GC_BYTES;
     *out = e;
     return NULL;
 }

@@ -46,6 +46,8 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 
 void ox_typereg_free(ox_typereg *r)
 {
+    for (size_t i = 0; i < r->ntypes; i++)
+        free(r->types[i].trace);
     free(r->types);
     free(r->words);
     free(r->groups);
@@ -132,13 +134,33 @@ static ox_error *intern(ox_typereg *r, keybuf *k, uint32_t n, const uint8_t *kin
     }
     *base = r->ntypes;
     for (uint32_t i = 0; i < n; i++)
-        r->types[r->ntypes + i] = (struct ox_stype){kinds[i], finals[i], supers[i]};
+        r->types[r->ntypes + i] = (struct ox_stype){kinds[i], finals[i], supers[i], 0, NULL, 0, 0};
     r->ntypes += n;
     r->groups[r->ngroups] = (struct ox_typegroup){k->start, len, *base, h};
     size_t at = h & (r->capslots - 1);
     while (r->slots[at])
         at = (at + 1) & (r->capslots - 1);
     r->slots[at] = ++r->ngroups;
+    return NULL;
+}
+
+/* A new struct or array type's layout (module.h ox_field_slot). */
+static ox_error *layout(struct ox_stype *t, const ox_module *m, uint32_t i)
+{
+    const ox_deftype *d = &m->deftypes[i];
+    if (d->kind == OX_COMP_ARRAY) {
+        t->esize = (uint8_t)ox_elem_size(&d->fields[0]);
+        t->etrace = d->fields[0].packed ? OX_TRACE_NONE : ox_trace_kind(m, d->fields[0].type);
+        return NULL;
+    }
+    if (d->kind != OX_COMP_STRUCT)
+        return NULL;
+    t->nslots = ox_field_slot(d, d->nfields);
+    t->trace = calloc(t->nslots ? t->nslots : 1, 1);
+    if (!t->trace)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory registering types");
+    for (uint32_t k = 0, at = 0; k < d->nfields; at += ox_field_slots(&d->fields[k]), k++)
+        t->trace[at] = d->fields[k].packed ? OX_TRACE_NONE : ox_trace_kind(m, d->fields[k].type);
     return NULL;
 }
 
@@ -188,8 +210,11 @@ ox_error *ox_typereg_module(ox_typereg *r, const ox_module *m, uint32_t *ids)
             supers[i - s] = sup; /* a group-relative one is fixed below */
         }
         uint32_t base = 0;
+        size_t before = r->ntypes;
         if ((err = intern(r, &k, n, kinds, finals, supers, &base)) != NULL)
             break;
+        for (uint32_t i = 0; !err && base >= before && i < n; i++)
+            err = layout(&r->types[base + i], m, s + i);
         for (uint32_t i = 0; i < n; i++) {
             ids[s + i] = base + i;
             struct ox_stype *t = &r->types[base + i];

@@ -285,6 +285,53 @@ static void immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const ox_opinfo *oi
     case OX_IMM_TYPE:
         wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
         break;
+    case OX_IMM_TYPE_FIELD: { /* a field by index or by its $id in the type */
+        a = wat_index(c, m, NS_TYPE);
+        wat_buf_u32(c, out, a);
+        const wat_token *t = wat_peek(c);
+        if (t->kind == WT_ID && a < m->ntypes) {
+            uint32_t len, f;
+            const uint8_t *id = wat_id_bytes(c, t, &len);
+            if (!wat_names_find(&m->types[a].fields, id, len, &f))
+                wat_fail(c, t, "unknown field $%.*s", (int)len, (const char *)id);
+            c->pos++;
+            wat_buf_u32(c, out, f);
+        } else {
+            wat_buf_u32(c, out, wat_uint(c, wat_next(c), 32));
+        }
+        break;
+    }
+    case OX_IMM_TYPE_N:
+        wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
+        wat_buf_u32(c, out, wat_uint(c, wat_next(c), 32));
+        break;
+    case OX_IMM_TYPE_DATA:
+        m->uses_datacount = true;
+        wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
+        wat_buf_u32(c, out, wat_index(c, m, NS_DATA));
+        break;
+    case OX_IMM_TYPE_ELEM:
+        wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
+        wat_buf_u32(c, out, wat_index(c, m, NS_ELEM));
+        break;
+    case OX_IMM_TYPE_TYPE:
+        wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
+        wat_buf_u32(c, out, wat_index(c, m, NS_TYPE));
+        break;
+    case OX_IMM_BR_ON_CAST: { /* $l rt1 rt2: flags say which are nullable */
+        wat_buf h1 = {.slot = -1}, h2 = {.slot = -1};
+        bool n1, n2;
+        uint32_t l = label_index(c, fn);
+        wat_reftype_parts(c, m, &n1, &h1);
+        wat_reftype_parts(c, m, &n2, &h2);
+        wat_buf_byte(c, out, (uint8_t)(n1 | n2 << 1));
+        wat_buf_u32(c, out, l);
+        wat_buf_put(c, out, h1.p, h1.n);
+        wat_buf_put(c, out, h2.p, h2.n);
+        break;
+    }
+    case OX_IMM_HEAP:
+        break; /* read by op_and_immediates: the opcode depends on it */
     case OX_IMM_DATA:
         m->uses_datacount = true;
         wat_buf_u32(c, out, wat_index(c, m, NS_DATA));
@@ -357,6 +404,15 @@ static void op_and_immediates(wat_ctx *c, wat_mod *m, wat_func *fn, const wat_to
         wat_buf_byte(c, out, 0x1C);
         wat_buf_u32(c, out, n);
         wat_buf_put(c, out, ts.p, ts.n);
+        return;
+    }
+    if (oi->imm == OX_IMM_HEAP) { /* ref.test/ref.cast rt: nullability picks the opcode */
+        bool null;
+        wat_buf h = {.slot = -1};
+        wat_reftype_parts(c, m, &null, &h);
+        wat_buf_byte(c, out, oi->prefix);
+        wat_buf_u32(c, out, oi->code + (null ? 1 : 0));
+        wat_buf_put(c, out, h.p, h.n);
         return;
     }
     opcode(c, oi, out);

@@ -85,6 +85,8 @@ void wat_valtype(wat_ctx *c, wat_mod *m, wat_buf *out);
 bool wat_at_valtype(const wat_ctx *c);
 void wat_reftype(wat_ctx *c, wat_mod *m, wat_buf *out);
 void wat_heaptype(wat_ctx *c, wat_mod *m, wat_buf *out);
+/* A reference type as its nullability and its heap type's encoding. */
+void wat_reftype_parts(wat_ctx *c, wat_mod *m, bool *nullable, wat_buf *heap);
 /* (type x)? (param ...)* (result ...)*: the type index, the implied type
    appended when needed. With `fn`, parameters are that function's first
    locals and may have ids; without, an id on a parameter is an error

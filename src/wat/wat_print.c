@@ -332,6 +332,36 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         TRY(ox_rd_u32(r, &a));
         fprintf(out, " %" PRIu32, a);
         return NULL;
+    case OX_IMM_TYPE_FIELD:
+    case OX_IMM_TYPE_N:
+    case OX_IMM_TYPE_DATA:
+    case OX_IMM_TYPE_ELEM:
+    case OX_IMM_TYPE_TYPE:
+        TRY(ox_rd_u32(r, &a));
+        TRY(ox_rd_u32(r, &b));
+        fprintf(out, " %" PRIu32 " %" PRIu32, a, b);
+        return NULL;
+    case OX_IMM_HEAP: { /* ref.test/ref.cast: the nullable forms are the odd opcodes */
+        ox_heaptype h;
+        char buf[48];
+        TRY(ox_rd_heaptype(r, &h));
+        fprintf(out, " %s", ox_valtype_str(ox_ref_make(h, oi->code & 1), buf, sizeof buf));
+        return NULL;
+    }
+    case OX_IMM_BR_ON_CAST: {
+        ox_heaptype h1, h2;
+        char b1[48], b2[48];
+        TRY(ox_rd_u8(r, &byte));
+        TRY(ox_rd_u32(r, &a));
+        TRY(ox_rd_heaptype(r, &h1));
+        TRY(ox_rd_heaptype(r, &h2));
+        if (byte > 3)
+            return ox_error_new(OX_ERR_MALFORMED, "malformed br_on_cast flags");
+        fprintf(out, " %" PRIu32 " %s %s", a,
+                ox_valtype_str(ox_ref_make(h1, byte & 1), b1, sizeof b1),
+                ox_valtype_str(ox_ref_make(h2, byte & 2), b2, sizeof b2));
+        return NULL;
+    }
     case OX_IMM_DATA_MEM: /* binary: data memory; text: memory? data */
         TRY(ox_rd_u32(r, &a));
         TRY(ox_rd_u32(r, &b));

@@ -161,6 +161,25 @@ void wat_heaptype(wat_ctx *c, wat_mod *m, wat_buf *out)
              wat_tok_text(c, t, buf, sizeof buf));
 }
 
+void wat_reftype_parts(wat_ctx *c, wat_mod *m, bool *nullable, wat_buf *heap)
+{
+    const wat_token *t = wat_peek(c);
+    int v = simple_valtype(c, t);
+    if (v >= 0x69 && v <= 0x74) { /* a shorthand: nullable */
+        c->pos++;
+        *nullable = true;
+        wat_buf_byte(c, heap, (uint8_t)v);
+        return;
+    }
+    wat_expect_lpar(c);
+    wat_expect_kw(c, "ref");
+    *nullable = wat_is_kw(c, wat_peek(c), "null");
+    if (*nullable)
+        c->pos++;
+    wat_heaptype(c, m, heap);
+    wat_expect_rpar(c);
+}
+
 /* (ref null? heaptype) */
 static void ref_form(wat_ctx *c, wat_mod *m, wat_buf *out)
 {

@@ -19,9 +19,9 @@ STAGES = [
     # a module's bytes decoded and validated (outside function bodies)
     ["module", "subtype", "decode", "constexpr", "validate_module"],
     # function bodies validated and compiled; fuse.c the superinstructions
-    ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile_ref", "compile"],
+    ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile_ref", "compile_gc", "compile"],
     # the runtime's objects
-    ["store", "typereg", "memory", "table", "global", "exn"],
+    ["store", "typereg", "gc", "memory", "table", "global", "exn"],
     # running compiled code
     ["interp", "interp_x86v3"],
     # bytes to a runnable module and back
