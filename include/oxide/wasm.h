@@ -157,6 +157,24 @@ typedef struct ox_val {
     } of;
 } ox_val;
 
+/* GC references (3.0) for the embedder. An internal reference (anyref)
+   is null, an i31, a struct, an array, or a host value that entered as an
+   externref (any.convert_extern); ox_anyref_host makes one of the last
+   kind in store s, as wasm would. References the host holds stay valid
+   until wasm next runs in the store (the collector does not see them). */
+typedef enum ox_anyref_kind {
+    OX_ANYREF_NULL,
+    OX_ANYREF_I31,
+    OX_ANYREF_STRUCT,
+    OX_ANYREF_ARRAY,
+    OX_ANYREF_HOST,
+} ox_anyref_kind;
+OX_API ox_anyref_kind ox_anyref_kind_of(const void *ref);
+/* An OX_ANYREF_HOST's host value; an OX_ANYREF_I31's signed value. */
+OX_API void *ox_anyref_host_value(const void *ref);
+OX_API int32_t ox_anyref_i31_value(const void *ref);
+OX_API ox_error *ox_anyref_host(ox_store *s, void *host, ox_val *out);
+
 static inline ox_val ox_val_i32(int32_t v) { ox_val r; r.type = OX_I32; r.of.i64 = 0; r.of.i32 = v; return r; }
 static inline ox_val ox_val_i64(int64_t v) { ox_val r; r.type = OX_I64; r.of.i64 = v; return r; }
 static inline ox_val ox_val_f32(float v) { ox_val r; r.type = OX_F32; r.of.i64 = 0; r.of.f32 = v; return r; }

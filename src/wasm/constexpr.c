@@ -5,7 +5,7 @@
  * The decoder (decode.c) calls ox_constexpr_read, which reads the
  * instructions up to `end` through the instruction table and keeps the
  * first one decoded; the module validator calls ox_constexpr_check; the
- * instantiation evaluates with ox_constexpr_eval, from the decoded form,
+ * instantiation evaluates with ox_constexpr_eval (constexpr_eval.c), from the decoded form,
  * without reading bytes again for the usual expression of one instruction
  * (t.const, ref.null, ref.func, global.get: all WebAssembly 2.0 allows).
  * Extended constant expressions (3.0) add i32/i64 add, sub and mul: such
@@ -25,10 +25,21 @@ static bool is_constant(enum ox_opcode op)
     case OXO_V128_CONST: case OXO_REF_NULL: case OXO_REF_FUNC: case OXO_GLOBAL_GET:
     case OXO_I32_ADD: case OXO_I32_SUB: case OXO_I32_MUL:
     case OXO_I64_ADD: case OXO_I64_SUB: case OXO_I64_MUL:
+    /* GC (3.0): allocations and conversions */
+    case OXO_STRUCT_NEW: case OXO_STRUCT_NEW_DEFAULT: case OXO_ARRAY_NEW:
+    case OXO_ARRAY_NEW_DEFAULT: case OXO_ARRAY_NEW_FIXED: case OXO_REF_I31:
+    case OXO_EXTERN_CONVERT_ANY: case OXO_ANY_CONVERT_EXTERN:
         return true;
     default:
         return false;
     }
+}
+
+bool ox_constexpr_is_gc(uint16_t op)
+{
+    return op == OXO_STRUCT_NEW || op == OXO_STRUCT_NEW_DEFAULT || op == OXO_ARRAY_NEW ||
+           op == OXO_ARRAY_NEW_DEFAULT || op == OXO_ARRAY_NEW_FIXED || op == OXO_REF_I31 ||
+           op == OXO_EXTERN_CONVERT_ANY || op == OXO_ANY_CONVERT_EXTERN;
 }
 
 /* One constant instruction's immediate. */
@@ -63,6 +74,13 @@ static ox_error *read_imm(ox_reader *r, const ox_opinfo *oi, uint64_t *v)
         ox_heaptype h;
         TRY(ox_rd_heaptype(r, &h));
         *v = h;
+        return NULL;
+    }
+    case OX_IMM_TYPE_N: { /* array.new_fixed: the type, then the count above */
+        uint32_t x, n;
+        TRY(ox_rd_u32(r, &x));
+        TRY(ox_rd_u32(r, &n));
+        *v = x | (uint64_t)n << 32;
         return NULL;
     }
     default: { /* an index */
@@ -182,12 +200,7 @@ static bool is_binop(uint16_t op)
 
 /* An expression's instructions one by one, from its bytes (valid
    encodings: ox_constexpr_read has read them once). */
-typedef struct walk {
-    ox_reader r;
-    size_t end;
-} walk;
-
-static bool next_instr(walk *w, const ox_opinfo **oi, uint64_t *imm, uint32_t *at)
+bool ox_cwalk_next(ox_cwalk *w, const ox_opinfo **oi, uint64_t *imm, uint32_t *at)
 {
     if (w->r.pos >= w->end)
         return false;
@@ -206,9 +219,9 @@ static bool next_instr(walk *w, const ox_opinfo **oi, uint64_t *imm, uint32_t *a
     return true;
 }
 
-static walk walk_of(const ox_module *m, const ox_constexpr *ce)
+ox_cwalk ox_cwalk_of(const ox_module *m, const ox_constexpr *ce)
 {
-    walk w;
+    ox_cwalk w;
     memset(&w, 0, sizeof w);
     w.r.base = m->bytes;
     w.r.end = ce->expr.off + ce->expr.len;
@@ -217,7 +230,7 @@ static walk walk_of(const ox_module *m, const ox_constexpr *ce)
     return w;
 }
 
-enum { MAX_DEPTH = 64 }; /* operands an extended expression may stack */
+enum { MAX_DEPTH = 1024 }; /* operands an extended expression may stack */
 
 static ox_error *mismatch(const ox_constexpr *ce, ox_valtype want)
 {
@@ -227,15 +240,69 @@ static ox_error *mismatch(const ox_constexpr *ce, ox_valtype want)
                      ox_valtype_str(want, buf, sizeof buf));
 }
 
+/* Pop a value of type want from the expression's stack. */
+static bool pop_sub(const ox_module *m, ox_valtype *st, uint32_t *n, ox_valtype want)
+{
+    return *n && ox_vt_sub(m, st[--*n], want);
+}
+
+/* A GC instruction on the expression's stack (st, *n): its operands
+   popped and checked, its result pushed. */
+static ox_error *check_gc(ox_module *m, uint16_t op, uint64_t imm, uint32_t at, ox_valtype *st,
+                          uint32_t *n)
+{
+    uint32_t x = (uint32_t)imm;
+    bool ok = true;
+    ox_valtype res;
+    if (op == OXO_REF_I31) {
+        ok = pop_sub(m, st, n, OX_I32);
+        res = OX_I31REF | OX_REF_NONNULL;
+    } else if (op == OXO_EXTERN_CONVERT_ANY || op == OXO_ANY_CONVERT_EXTERN) {
+        bool to_any = op == OXO_ANY_CONVERT_EXTERN;
+        ox_valtype t = *n ? st[*n - 1] : 0;
+        ok = pop_sub(m, st, n, to_any ? OX_EXTERNREF : OX_ANYREF);
+        res = ox_ref_make(to_any ? OX_HT_ANY : OX_HT_EXTERN, ox_ref_nullable(t));
+    } else {
+        bool is_struct = op == OXO_STRUCT_NEW || op == OXO_STRUCT_NEW_DEFAULT;
+        if (x >= m->ntypes)
+            return ox_err_at(OX_ERR_INVALID, at, "unknown type %u", x);
+        const ox_deftype *d = &m->deftypes[x];
+        if (d->kind != (is_struct ? OX_COMP_STRUCT : OX_COMP_ARRAY))
+            return ox_err_at(OX_ERR_INVALID, at, "type mismatch (type %u)", x);
+        bool defaults = op == OXO_STRUCT_NEW_DEFAULT || op == OXO_ARRAY_NEW_DEFAULT;
+        for (uint32_t k = 0; defaults && k < d->nfields; k++)
+            ok = ok && ox_is_defaultable(d->fields[k].type);
+        if (op == OXO_ARRAY_NEW || op == OXO_ARRAY_NEW_DEFAULT)
+            ok = ok && pop_sub(m, st, n, OX_I32);
+        uint32_t count = op == OXO_STRUCT_NEW         ? d->nfields
+                         : op == OXO_ARRAY_NEW        ? 1
+                         : op == OXO_ARRAY_NEW_FIXED  ? (uint32_t)(imm >> 32)
+                                                      : 0;
+        for (uint32_t k = 0; k < (is_struct ? d->nfields : 1); k++)
+            if (d->fields[k].type == OX_V128 && !defaults)
+                return ox_err_at(OX_ERR_UNSUPPORTED, at, "v128 fields in constant expressions are "
+                                                         "not supported yet");
+        for (uint32_t k = count; ok && k-- > 0;) {
+            const ox_field *f = &d->fields[is_struct ? k : 0];
+            ok = pop_sub(m, st, n, f->packed ? OX_I32 : f->type);
+        }
+        res = ox_ref_concrete(x, false);
+    }
+    if (!ok)
+        return ox_err_at(OX_ERR_INVALID, at, "type mismatch");
+    st[(*n)++] = res;
+    return NULL;
+}
+
 /* A longer expression typed on a stack: one value of `want` at the end. */
 static ox_error *check_long(ox_module *m, const ox_constexpr *ce, uint32_t nglobals, ox_valtype want)
 {
     ox_valtype st[MAX_DEPTH];
     uint32_t n = 0, at = ce->at;
-    walk w = walk_of(m, ce);
+    ox_cwalk w = ox_cwalk_of(m, ce);
     const ox_opinfo *oi;
     uint64_t imm;
-    while (next_instr(&w, &oi, &imm, &at)) {
+    while (ox_cwalk_next(&w, &oi, &imm, &at)) {
         if (is_binop(oi->op)) {
             ox_valtype t =
                 oi->op == OXO_I32_ADD || oi->op == OXO_I32_SUB || oi->op == OXO_I32_MUL ? OX_I32 : OX_I64;
@@ -247,6 +314,10 @@ static ox_error *check_long(ox_module *m, const ox_constexpr *ce, uint32_t nglob
         }
         if (n == MAX_DEPTH)
             return ox_err_at(OX_ERR_LIMIT, at, "constant expression deeper than %d operands", MAX_DEPTH);
+        if (ox_constexpr_is_gc(oi->op)) {
+            TRY(check_gc(m, oi->op, imm, at, st, &n));
+            continue;
+        }
         TRY(check_instr(m, oi->op, imm, at, nglobals, &st[n]));
         n++;
     }
@@ -258,64 +329,11 @@ static ox_error *check_long(ox_module *m, const ox_constexpr *ce, uint32_t nglob
 ox_error *ox_constexpr_check(ox_module *m, const ox_constexpr *ce, uint32_t nglobals, ox_valtype want)
 {
     ox_valtype t = 0;
-    if (ce->ninstr > 1)
+    if (ce->ninstr > 1 || ox_constexpr_is_gc(ce->op))
         return check_long(m, ce, nglobals, want);
     if (ce->ninstr > 0)
         TRY(check_instr(m, ce->op, ce->imm, ce->at, nglobals, &t));
     if (ce->ninstr != 1 || !ox_vt_sub(m, t, want))
         return mismatch(ce, want);
     return NULL;
-}
-
-/* A longer (valid) expression: integers only, on a stack. */
-static void eval_long(const ox_instance *inst, const ox_constexpr *ce, ox_slot out[2])
-{
-    uint64_t st[MAX_DEPTH];
-    uint32_t n = 0, at;
-    walk w = walk_of(inst->module, ce);
-    const ox_opinfo *oi;
-    uint64_t imm;
-    while (next_instr(&w, &oi, &imm, &at)) {
-        uint64_t a = n >= 2 ? st[n - 2] : 0, b = n >= 1 ? st[n - 1] : 0;
-        switch (oi->op) {
-        case OXO_I32_ADD: st[--n - 1] = (uint32_t)(a + b); break;
-        case OXO_I32_SUB: st[--n - 1] = (uint32_t)(a - b); break;
-        case OXO_I32_MUL: st[--n - 1] = (uint32_t)((uint32_t)a * (uint32_t)b); break;
-        case OXO_I64_ADD: st[--n - 1] = a + b; break;
-        case OXO_I64_SUB: st[--n - 1] = a - b; break;
-        case OXO_I64_MUL: st[--n - 1] = a * b; break;
-        default: {
-            ox_constexpr one = {.op = oi->op, .imm = imm, .ninstr = 1};
-            ox_slot v[2];
-            ox_constexpr_eval_into(inst, &one, v);
-            st[n++] = v[0].i64;
-        }
-        }
-    }
-    out[0].i64 = st[0];
-}
-
-void ox_constexpr_eval_into(const ox_instance *inst, const ox_constexpr *ce, ox_slot out[2])
-{
-    out[0].i64 = out[1].i64 = 0;
-    if (ce->ninstr > 1) {
-        eval_long(inst, ce, out);
-        return;
-    }
-    switch (ce->op) {
-    case OXO_I32_CONST: case OXO_F32_CONST: out[0].i32 = (uint32_t)ce->imm; break;
-    case OXO_I64_CONST: case OXO_F64_CONST: out[0].i64 = ce->imm; break;
-    case OXO_V128_CONST: memcpy(out, inst->module->bytes + ce->imm, 16); break;
-    case OXO_REF_NULL: out[0].ref = NULL; break;
-    case OXO_REF_FUNC: out[0].ref = inst->funcs[ce->imm]; break;
-    case OXO_GLOBAL_GET: memcpy(out, inst->globals[ce->imm]->val, 2 * sizeof(ox_slot)); break;
-    default: break;
-    }
-}
-
-ox_slot ox_constexpr_eval(const ox_instance *inst, const ox_constexpr *ce)
-{
-    ox_slot v[2];
-    ox_constexpr_eval_into(inst, ce, v);
-    return v[0];
 }

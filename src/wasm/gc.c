@@ -328,3 +328,40 @@ void ox_gc_free(ox_store *s)
     free(h->stack);
     memset(h, 0, sizeof *h);
 }
+
+/* ---- the embedder's view ---------------------------------------------------- */
+
+ox_anyref_kind ox_anyref_kind_of(const void *ref)
+{
+    if (!ref)
+        return OX_ANYREF_NULL;
+    if (ox_is_i31(ref))
+        return OX_ANYREF_I31;
+    switch (((const ox_gcobj *)ref)->kind) {
+    case OX_GC_STRUCT: return OX_ANYREF_STRUCT;
+    case OX_GC_ARRAY: return OX_ANYREF_ARRAY;
+    default: return OX_ANYREF_HOST;
+    }
+}
+
+void *ox_anyref_host_value(const void *ref)
+{
+    return ox_anyref_kind_of(ref) == OX_ANYREF_HOST
+               ? (void *)(uintptr_t)((const ox_gcobj *)ref)->data[0] : NULL;
+}
+
+int32_t ox_anyref_i31_value(const void *ref) { return ox_is_i31(ref) ? ox_i31_s(ref) : 0; }
+
+ox_error *ox_anyref_host(ox_store *s, void *host, ox_val *out)
+{
+    if (!s || !out)
+        return ox_error_new(OX_ERR_ARG, "ox_anyref_host: missing store or result");
+    ox_trap trap = OX_TRAP_NONE;
+    void *r = ox_gc_internalize(s, host, &trap);
+    if (host && !r)
+        return ox_error_new(OX_ERR_LIMIT, "the GC heap is full (max_gc_bytes)");
+    memset(out, 0, sizeof *out);
+    out->type = OX_ANYREF;
+    out->of.anyref = r;
+    return NULL;
+}

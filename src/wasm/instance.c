@@ -155,6 +155,8 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
         ox_slot v[2];
         ox_valtype t = ox_store_valtype(inst->type_ids, gd->type);
         ox_constexpr_eval_into(inst, &gd->init, v);
+        if (inst->eval_trap != OX_TRAP_NONE)
+            return ox_trap_error(inst->eval_trap, inst, UINT32_MAX);
         ox_val init = ox_val_get(v, t);
         if ((err = ox_global_new(s, t, gd->mutable_, init, &inst->globals[i])) != NULL)
             return err;
@@ -186,6 +188,8 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
                                       : ox_constexpr_eval(inst, &es->items[j]).ref;
         er->count = es->count;
     }
+    if (inst->eval_trap != OX_TRAP_NONE) /* an allocation of a constant expression */
+        return ox_trap_error(inst->eval_trap, inst, UINT32_MAX);
     return NULL;
 }
 

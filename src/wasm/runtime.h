@@ -111,6 +111,7 @@ struct ox_instance {
     ox_elemrefs *elems;       /* module->nelems */
     uint8_t *data_dropped;    /* module->ndatas */
     ox_func *own_funcs;       /* the defined functions' storage */
+    ox_trap eval_trap;        /* a constant expression's allocation failed */
     ox_tag *own_tags;         /* the defined tags' storage */
 };
 

@@ -16,12 +16,15 @@ typedef enum oxw_pattern {
     OXW_NAN_ARITHMETIC, /* nan:arithmetic: the quiet bit set, any payload */
     OXW_ANY_NONNULL,    /* (ref.func), (ref.extern): any non-null reference */
     OXW_ANY_NULL,       /* (ref.null ht): a null reference (of any type) */
+    OXW_ANYREF_KIND,    /* (ref.any), (ref.eq), (ref.i31), (ref.struct), (ref.array),
+                           (ref.host N): an internal reference of a kind (kinds) */
 } oxw_pattern;
 
 typedef struct oxw_expect {
     ox_val val;          /* type and, for OXW_EXACT, the bits */
     oxw_pattern pattern; /* scalars and references */
     unsigned lane_bytes; /* v128: 1, 2, 4 or 8 */
+    unsigned kinds;      /* OXW_ANYREF_KIND: a bit per ox_anyref_kind */
     oxw_pattern lanes[16];
 } oxw_expect;
 

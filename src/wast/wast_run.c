@@ -428,7 +428,15 @@ static bool run_action(script *s, const action *a, outcome *o)
     o->n = ft->nresults;
     for (size_t i = 0; i < o->n; i++)
         o->vals[i].type = ft->results[i];
-    o->err = ox_func_call(ext.of.func, a->args, a->nargs, o->vals, o->n);
+    /* (ref.host N) arguments: the host value, boxed as wasm would */
+    ox_val args[OXW_MAX_VALS];
+    for (size_t i = 0; i < a->nargs; i++) {
+        args[i] = a->args[i];
+        if (args[i].type == OX_ANYREF && args[i].of.anyref &&
+            (o->err = ox_anyref_host(s->store, a->args[i].of.anyref, &args[i])) != NULL)
+            return true;
+    }
+    o->err = ox_func_call(ext.of.func, args, a->nargs, o->vals, o->n);
     return true;
 }
 

@@ -100,6 +100,30 @@ static void parse_value(wat_ctx *c, ox_val *v, oxw_expect *e)
             if (e)
                 e->pattern = OXW_ANY_NULL;
         }
+    } else if (wat_is_kw(c, kw, "ref.host")) {
+        /* a host value as an anyref: the runner boxes it for the call
+           (wast_run.c); as a result, a boxed one of that value */
+        v->type = OX_ANYREF;
+        v->of.anyref = (void *)(uintptr_t)(wat_uint(c, wat_next(c), 32) + 1);
+        if (e) {
+            e->pattern = OXW_ANYREF_KIND;
+            e->kinds = 1u << OX_ANYREF_HOST;
+        }
+    } else if (e && (wat_is_kw(c, kw, "ref.any") || wat_is_kw(c, kw, "ref.eq") ||
+                     wat_is_kw(c, kw, "ref.i31") || wat_is_kw(c, kw, "ref.struct") ||
+                     wat_is_kw(c, kw, "ref.array"))) {
+        static const char *const names[] = {"ref.any", "ref.eq", "ref.i31", "ref.struct",
+                                            "ref.array"};
+        static const unsigned kinds[] = {
+            1u << OX_ANYREF_I31 | 1u << OX_ANYREF_STRUCT | 1u << OX_ANYREF_ARRAY | 1u << OX_ANYREF_HOST,
+            1u << OX_ANYREF_I31 | 1u << OX_ANYREF_STRUCT | 1u << OX_ANYREF_ARRAY,
+            1u << OX_ANYREF_I31, 1u << OX_ANYREF_STRUCT, 1u << OX_ANYREF_ARRAY};
+        size_t i = 0;
+        while (!wat_is_kw(c, kw, names[i]))
+            i++;
+        v->type = OX_ANYREF;
+        e->pattern = OXW_ANYREF_KIND;
+        e->kinds = kinds[i];
     } else if (wat_is_kw(c, kw, "ref.extern")) {
         v->type = OX_EXTERNREF;
         if (wat_peek(c)->kind == WT_RPAR && e)
@@ -177,6 +201,13 @@ bool oxw_match(const oxw_expect *e, const ox_val *got)
         return false;
     if (e->pattern == OXW_ANY_NULL)
         return got->of.anyref == NULL;
+    if (e->pattern == OXW_ANYREF_KIND) {
+        ox_anyref_kind k = ox_anyref_kind_of(got->of.anyref);
+        if (!(e->kinds >> k & 1))
+            return false;
+        return k != OX_ANYREF_HOST || e->kinds != 1u << OX_ANYREF_HOST ||
+               ox_anyref_host_value(got->of.anyref) == want->of.anyref;
+    }
     if (e->pattern == OXW_ANY_NONNULL)
         return got->of.anyref != NULL;
     return got->of.anyref == want->of.anyref;
@@ -224,6 +255,8 @@ void oxw_format_expect(const oxw_expect *e, char *buf, size_t len)
     if (e->pattern == OXW_NAN_CANONICAL || e->pattern == OXW_NAN_ARITHMETIC) {
         snprintf(buf, len, "%s:%s", ox_valtype_name(e->val.type),
                  e->pattern == OXW_NAN_CANONICAL ? "nan:canonical" : "nan:arithmetic");
+    } else if (e->pattern == OXW_ANYREF_KIND) {
+        snprintf(buf, len, "anyref of kinds 0x%x", e->kinds);
     } else if (e->pattern == OXW_ANY_NONNULL || e->pattern == OXW_ANY_NULL) {
         snprintf(buf, len, "%s:%s", ox_valtype_name(e->val.type),
                  e->pattern == OXW_ANY_NULL ? "null" : "non-null");

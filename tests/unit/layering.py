@@ -27,7 +27,7 @@ STAGES = [
     # bytes to a runnable module and back
     ["load"],
     # instantiation and linking
-    ["instance", "linker"],
+    ["constexpr_eval", "instance", "linker"],
     # the embedder's entry points that tie the stages together, and tools
     ["api", "disasm", "wat_print"],
 ]

@@ -26,8 +26,11 @@ int main(void)
         CHECK(oi->prefix == 0x00 || ox_is_prefix(oi->prefix));
         for (unsigned k = 0; k < op; k++) {
             const ox_opinfo *o2 = ox_opinfo_of((enum ox_opcode)k);
+            /* one mnemonic, two encodings: select (typed or not), and
+               ref.test/ref.cast (the nullable target's opcode is the next) */
             if (o2 && strcmp(o2->name, oi->name) == 0)
-                CHECK(strcmp(oi->name, "select") == 0);
+                CHECK(strcmp(oi->name, "select") == 0 || strcmp(oi->name, "ref.test") == 0 ||
+                      strcmp(oi->name, "ref.cast") == 0);
         }
         found++;
     }
@@ -37,21 +40,25 @@ int main(void)
     for (unsigned b = 0; b < 256; b++)
         known += ox_opinfo_get(0x00, b) != NULL;
     for (unsigned b = 0; b < 512; b++)
-        known += (ox_opinfo_get(0xFC, b) != NULL) + (ox_opinfo_get(0xFD, b) != NULL);
+        known += (ox_opinfo_get(0xFB, b) != NULL) + (ox_opinfo_get(0xFC, b) != NULL) +
+                 (ox_opinfo_get(0xFD, b) != NULL);
     CHECK_EQ(known, OXO_COUNT_);
 
     /* the 2.0 instruction set: 183 one-byte opcodes, 18 after 0xFC, 236
        after 0xFD (SIMD); and of 3.0 so far, the two tail calls (one-byte) */
-    unsigned one = 0, fc = 0, fd = 0;
+    unsigned one = 0, fb = 0, fc = 0, fd = 0;
     for (unsigned b = 0; b < 256; b++)
         one += ox_opinfo_get(0x00, b) != NULL;
     for (unsigned b = 0; b < 512; b++) {
+        fb += ox_opinfo_get(0xFB, b) != NULL;
         fc += ox_opinfo_get(0xFC, b) != NULL;
         fd += ox_opinfo_get(0xFD, b) != NULL;
     }
     /* and tail calls, throw, throw_ref, try_table, the five legacy
-       exception instructions, the five of typed function references (3.0) */
-    CHECK_EQ(one, 183 + 2 + 3 + 5 + 5);
+       exception instructions, the five of typed function references, ref.eq
+       (3.0); GC's 31 after 0xFB */
+    CHECK_EQ(one, 183 + 2 + 3 + 5 + 5 + 1);
+    CHECK_EQ(fb, 31);
     for (unsigned b = 0x06; b <= 0x19; b += b == 0x09 ? 0x0F : b == 0x07 ? 2 : 1)
         CHECK(ox_opinfo_get(0x00, b) != NULL); /* try catch rethrow delegate catch_all */
     CHECK(ox_opinfo_get(0x00, 0x08) && ox_opinfo_get(0x00, 0x0A) && ox_opinfo_get(0x00, 0x1F));
