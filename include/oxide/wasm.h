@@ -174,6 +174,9 @@ OX_API ox_anyref_kind ox_anyref_kind_of(const void *ref);
 OX_API void *ox_anyref_host_value(const void *ref);
 OX_API int32_t ox_anyref_i31_value(const void *ref);
 OX_API ox_error *ox_anyref_host(ox_store *s, void *host, ox_val *out);
+/* The store's GC heap: collections so far, and the bytes it holds now
+   (what the last collection kept plus what was allocated since). */
+OX_API void ox_store_gc_stats(const ox_store *s, uint64_t *collections, uint64_t *bytes);
 
 static inline ox_val ox_val_i32(int32_t v) { ox_val r; r.type = OX_I32; r.of.i64 = 0; r.of.i32 = v; return r; }
 static inline ox_val ox_val_i64(int64_t v) { ox_val r; r.type = OX_I64; r.of.i64 = v; return r; }

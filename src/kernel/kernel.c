@@ -154,6 +154,9 @@ oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resol
             ox_config cfg = {0};
             cfg.max_memory_pages =
                 m->max_memory_pages ? m->max_memory_pages : OXK_KERNEL_DEFAULT_MAX_MEMORY_PAGES;
+            /* the GC heap: its own limit, or as much as the memory limit */
+            cfg.max_gc_bytes = m->max_gc_bytes ? m->max_gc_bytes
+                                               : (uint64_t)cfg.max_memory_pages * 65536;
             err = oxk_manifest_verify_digest(m, bytes, len);
             for (; !err && made < n; made++) { /* each instance its own WASI context */
                 oxk_executor_options opts = {

@@ -68,7 +68,7 @@ static oxk_err *get_list(const json_t *o, const char *key, char ***out, size_t *
     return NULL;
 }
 
-/* Limits: the fields max_memory_pages, timeout_ms and fuel, non-negative
+/* Limits: the fields max_memory_pages, timeout_ms, fuel and max_gc_bytes, non-negative
    integers, either at the top level (the names issue 6 gives) or inside a
    "limits" object (the earlier form); the same field in both places is an
    error rather than a silent choice. */
@@ -79,9 +79,9 @@ static oxk_err *get_limits(const json_t *o, oxk_manifest *m)
         l = NULL;
     if (l && !json_is_object(l))
         return oxk_err_new(OXK_ERR_SERDE, "manifest: field `limits` must be an object");
-    static const char *const keys[] = {"max_memory_pages", "timeout_ms", "fuel"};
-    uint64_t vals[3] = {0, 0, 0};
-    for (int i = 0; i < 3; i++) {
+    static const char *const keys[] = {"max_memory_pages", "timeout_ms", "fuel", "max_gc_bytes"};
+    uint64_t vals[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
         json_t *top = json_object_get(o, keys[i]);
         json_t *in = l ? json_object_get(l, keys[i]) : NULL;
         if (top && json_is_null(top))
@@ -104,6 +104,7 @@ static oxk_err *get_limits(const json_t *o, oxk_manifest *m)
     m->max_memory_pages = (uint32_t)vals[0];
     m->timeout_ms = vals[1];
     m->fuel = vals[2];
+    m->max_gc_bytes = vals[3];
     return NULL;
 }
 

@@ -31,7 +31,12 @@ static size_t obj_bytes(size_t payload) { return sizeof(ox_gcobj) + payload; }
 
 bool ox_gc_due(const ox_store *s, size_t bytes)
 {
-    return s->gc.bytes + obj_bytes(bytes) > (s->gc.next_gc ? s->gc.next_gc : MIN_NEXT_GC);
+    /* the next threshold, or the limit when that comes first: the garbage
+       goes before an allocation is refused */
+    size_t next = s->gc.next_gc ? s->gc.next_gc : MIN_NEXT_GC;
+    if (next > s->engine->cfg.max_gc_bytes)
+        next = (size_t)s->engine->cfg.max_gc_bytes;
+    return s->gc.bytes + obj_bytes(bytes) > next;
 }
 
 ox_gcobj *ox_gc_alloc(ox_store *s, uint8_t kind, uint32_t type_id, size_t bytes, uint32_t len,
@@ -364,4 +369,12 @@ ox_error *ox_anyref_host(ox_store *s, void *host, ox_val *out)
     out->type = OX_ANYREF;
     out->of.anyref = r;
     return NULL;
+}
+
+void ox_store_gc_stats(const ox_store *s, uint64_t *collections, uint64_t *bytes)
+{
+    if (collections)
+        *collections = s ? s->gc.collections : 0;
+    if (bytes)
+        *bytes = s ? s->gc.bytes : 0;
 }

@@ -460,6 +460,18 @@ static void resource_limits_stop_runaway_guests(void)
     CHECK(call0(ex, "grow", 1) == -1);
     CHECK(call0(ex, "last", 200) == 200); /* the last byte of the 4 pages */
     oxk_executor_free(ex);
+
+    /* the GC heap (3.0 GC) has its limit too: garbage is collected, and a
+       guest that keeps everything gets a trap, not the host's memory */
+    ox_config gcfg = {.max_gc_bytes = 1u << 20};
+    o = (oxk_executor_options){.engine_config = &gcfg};
+    ex = load_with("gc_hoard", &o);
+    CHECK(call0(ex, "churn", 500) == 999 * 1000 / 2); /* 500,000 nodes through 1 MiB */
+    e = EXPECT_ERR(oxk_executor_call_i32(ex, "hoard", 1, &r), OXK_ERR_WASM);
+    CHECK_CONTAINS(oxk_err_message(e), "GC heap limit");
+    CHECK(ox_error_trap(oxk_err_cause(e)) == OX_TRAP_GC_HEAP);
+    oxk_err_free(e);
+    oxk_executor_free(ex);
 }
 
 typedef struct {

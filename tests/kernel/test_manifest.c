@@ -151,9 +151,11 @@ static void field_rules_are_enforced(void)
     oxk_manifest_free(m);
     /* The form: the same three fields at the top level. */
     const char *top = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
-                      "\"max_memory_pages\":8,\"timeout_ms\":99,\"fuel\":7,\"limits\":null}";
+                      "\"max_memory_pages\":8,\"timeout_ms\":99,\"fuel\":7,\"limits\":null,"
+                      "\"max_gc_bytes\":1048576}";
     OK(oxk_manifest_from_json(top, strlen(top), &m));
     CHECK(m->max_memory_pages == 8 && m->timeout_ms == 99 && m->fuel == 7);
+    CHECK(m->max_gc_bytes == 1048576); /* the GC heap's own limit (3.0 GC) */
     CHECK(m->wasi == NULL);
     oxk_manifest_free(m);
     const char *wasi = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","

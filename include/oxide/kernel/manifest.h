@@ -64,6 +64,7 @@ typedef struct oxk_manifest {
     char *description, *spec_kind, *binary, *skill, *mcp, *base_url; /* NULL when absent */
     char *wasm, *sha256;                                              /* NULL when absent */
     uint32_t max_memory_pages; /* limits; 0 when absent */
+    uint64_t max_gc_bytes;     /* the GC heap (3.0 GC); 0: as much as the memory limit */
     uint64_t timeout_ms, fuel;
     char **operations;
     size_t noperations;

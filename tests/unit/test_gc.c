@@ -1,0 +1,143 @@
+/*
+ * test_gc.c — the garbage collector, through the embedding API, in a store
+ * whose GC heap is capped at 4 MiB:
+ *  - binary trees built and checked thousands of times over: a collection
+ *    happens while half a tree is only on the operand stack (struct.new's
+ *    first child, under the call building the second) and while trees
+ *    hang from a global, a table and a local, and every node comes out
+ *    right (the collector neither frees what is reachable nor keeps what
+ *    is not: the heap stays under the cap);
+ *  - references that left as externrefs (extern.convert_any) and came
+ *    back (any.convert_extern) survive collections as the same object;
+ *  - a guest that keeps everything reachable traps (GC heap limit) and
+ *    the host keeps its memory; the store still works after it.
+ */
+#include <string.h>
+
+#include "oxide/wasm.h"
+#include "test.h"
+
+static const char *const wat =
+    "(module\n"
+    "  (type $node (struct (field $l (ref null $node)) (field $r (ref null $node))\n"
+    "                      (field $v i32)))\n"
+    "  (type $bytes (array (mut i8)))\n"
+    "  (global $keep (mut (ref null $node)) (ref.null $node))\n"
+    "  (global $ext (mut externref) (ref.null extern))\n"
+    "  (global $list (mut anyref) (ref.null any))\n"
+    "  (table $t 4 anyref)\n"
+    /* a tree of depth d, its nodes numbered from v */
+    "  (func $build (param $d i32) (param $v i32) (result (ref $node))\n"
+    "    (if (result (ref $node)) (i32.eqz (local.get $d))\n"
+    "      (then (struct.new $node (ref.null $node) (ref.null $node) (local.get $v)))\n"
+    "      (else (struct.new $node\n"
+    "              (call $build (i32.sub (local.get $d) (i32.const 1)) (local.get $v))\n"
+    "              (call $build (i32.sub (local.get $d) (i32.const 1))\n"
+    "                           (i32.add (local.get $v) (i32.const 1)))\n"
+    "              (local.get $v)))))\n"
+    /* the sum of the values, with some garbage made on the way */
+    "  (func $sum (param $n (ref null $node)) (result i32)\n"
+    "    (if (result i32) (ref.is_null (local.get $n)) (then (i32.const 0))\n"
+    "      (else\n"
+    "        (drop (array.new_default $bytes (i32.const 64)))\n"
+    "        (i32.add (struct.get $node $v (local.get $n))\n"
+    "          (i32.add (call $sum (struct.get $node $l (local.get $n)))\n"
+    "                   (call $sum (struct.get $node $r (local.get $n))))))))\n"
+    /* build many trees of depth d; keep some alive in the global, the
+       table and a local across the others; check each sum */
+    "  (func (export \"trees\") (param $iters i32) (param $d i32) (result i32)\n"
+    "    (local $i i32) (local $held (ref null $node)) (local $bad i32) (local $want i32)\n"
+    "    (local.set $want (call $sum (call $build (local.get $d) (i32.const 0))))\n"
+    "    (global.set $keep (call $build (local.get $d) (i32.const 0)))\n"
+    "    (table.set $t (i32.const 1) (call $build (local.get $d) (i32.const 0)))\n"
+    "    (local.set $held (call $build (local.get $d) (i32.const 0)))\n"
+    "    (global.set $ext (extern.convert_any (call $build (local.get $d) (i32.const 0))))\n"
+    "    (loop $l\n"
+    "      (if (i32.ne (call $sum (call $build (local.get $d) (i32.const 0))) (local.get $want))\n"
+    "        (then (local.set $bad (i32.add (local.get $bad) (i32.const 1)))))\n"
+    "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+    "      (br_if $l (i32.lt_u (local.get $i) (local.get $iters))))\n"
+    "    (if (i32.ne (call $sum (global.get $keep)) (local.get $want))\n"
+    "      (then (local.set $bad (i32.add (local.get $bad) (i32.const 100)))))\n"
+    "    (if (i32.ne (call $sum (ref.cast (ref null $node) (table.get $t (i32.const 1))))\n"
+    "                (local.get $want))\n"
+    "      (then (local.set $bad (i32.add (local.get $bad) (i32.const 1000)))))\n"
+    "    (if (i32.ne (call $sum (local.get $held)) (local.get $want))\n"
+    "      (then (local.set $bad (i32.add (local.get $bad) (i32.const 10000)))))\n"
+    "    (if (i32.ne (call $sum (ref.cast (ref null $node)\n"
+    "                  (any.convert_extern (global.get $ext)))) (local.get $want))\n"
+    "      (then (local.set $bad (i32.add (local.get $bad) (i32.const 100000)))))\n"
+    "    (local.get $bad))\n"
+    /* a list that only grows, from a global: everything stays reachable */
+    "  (func (export \"hoard\")\n"
+    "    (loop $l\n"
+    "      (global.set $list (struct.new $node\n"
+    "        (ref.cast (ref null $node) (global.get $list)) (ref.null $node) (i32.const 1)))\n"
+    "      (br $l)))\n"
+    "  (func (export \"drop_hoard\") (global.set $list (ref.null any))))\n";
+
+static ox_instance *inst;
+
+static ox_error *call(const char *name, const ox_val *args, size_t n, ox_val *r, size_t nr)
+{
+    ox_extern f;
+    CHECK(ox_instance_export(inst, name, &f));
+    return ox_func_call(f.of.func, args, n, r, nr);
+}
+
+int main(void)
+{
+    ox_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_gc_bytes = 4u << 20;
+    ox_engine *e;
+    ox_store *s;
+    ox_module *m = NULL;
+    CHECK(!ox_engine_new(&cfg, &e));
+    CHECK(!ox_store_new(e, &s));
+    ox_error *err = ox_module_new(e, (const uint8_t *)wat, strlen(wat), &m);
+    if (err) {
+        fprintf(stderr, "%s\n", ox_error_message(err));
+        return 1;
+    }
+    CHECK(!ox_instance_new(s, m, NULL, 0, &inst));
+
+    /* a depth-10 tree is 2047 nodes (about 100 KiB with its garbage);
+       3000 of them are hundreds of MiB through a 4 MiB heap */
+    ox_val args[2] = {ox_val_i32(3000), ox_val_i32(10)}, r;
+    err = call("trees", args, 2, &r, 1);
+    CHECK(err == NULL);
+    if (err)
+        fprintf(stderr, "%s\n", ox_error_message(err));
+    CHECK_EQ(r.of.i32, 0);
+    uint64_t collections, bytes;
+    ox_store_gc_stats(s, &collections, &bytes);
+    CHECK(collections > 50);
+    CHECK(bytes <= cfg.max_gc_bytes);
+
+    /* everything reachable: a trap, not the host's memory */
+    err = call("hoard", NULL, 0, NULL, 0);
+    CHECK(err && ox_error_trap(err) == OX_TRAP_GC_HEAP);
+    if (err)
+        CHECK(strstr(ox_error_message(err), "GC heap") != NULL);
+    ox_error_free(err);
+    ox_store_gc_stats(s, NULL, &bytes);
+    CHECK(bytes <= cfg.max_gc_bytes);
+    /* let it go: the store runs on */
+    CHECK(!call("drop_hoard", NULL, 0, NULL, 0));
+    args[0] = ox_val_i32(50);
+    CHECK(!call("trees", args, 2, &r, 1));
+    CHECK_EQ(r.of.i32, 0);
+
+    /* a host value through anyref and back */
+    ox_val h;
+    CHECK(!ox_anyref_host(s, (void *)(uintptr_t)0x1234, &h));
+    CHECK(ox_anyref_kind_of(h.of.anyref) == OX_ANYREF_HOST);
+    CHECK(ox_anyref_host_value(h.of.anyref) == (void *)(uintptr_t)0x1234);
+    CHECK(ox_anyref_kind_of(NULL) == OX_ANYREF_NULL);
+
+    ox_module_free(m);
+    ox_store_free(s);
+    ox_engine_free(e);
+    return test_summary("gc");
+}
