@@ -9,11 +9,12 @@ case $h in
   fuzz_module|fuzz_instance)
     # the test and example modules the build made (binary)
     find "$build" -name '*.wasm' -size -64k -not -path '*/corpus/*' -exec cp {} "$corpus/" \; 2>/dev/null || true
-    # 3.0 features the engine has so far (issue #17): tail calls, multi-memory,
-    # memory64, exception handling (exnref and legacy)
+    # 3.0 features (issue #17): tail calls, multi-memory, memory64, exception
+    # handling (exnref and legacy), GC
     if [ -x "$build/src/cli/oxide" ]; then
       for w in tests/cli/tailcall.wat tests/kernel/guests/two_memories.wat tests/kernel/guests/grow64.wat \
-               tests/cli/exceptions.wat; do
+               tests/cli/exceptions.wat tests/kernel/guests/gc_hoard.wat bench/proposals/binary_trees.wat \
+               bench/proposals/exceptions.wat; do
         "$build/src/cli/oxide" wat2wasm "$root/$w" -o "$corpus/$(basename "$w" .wat).wasm" 2>/dev/null || true
       done
     fi ;;
@@ -26,7 +27,9 @@ case $h in
     done
     suite3=${OX_TESTSUITE3:-$root/../shared/wasm-testsuite-3.0}
     for w in return_call return_call_indirect memory64 address64 table64 bulk64 memory_copy64 load1 \
-             throw throw_ref try_table legacy/try_catch legacy/try_delegate legacy/rethrow; do
+             throw throw_ref try_table legacy/try_catch legacy/try_delegate legacy/rethrow \
+             struct array array_copy i31 ref_cast br_on_cast type-subtyping type-rec call_ref \
+             br_on_null local_init extern; do
       [ -f "$suite3/$w.wast" ] && cp "$suite3/$w.wast" "$corpus/$(basename "$w").wast"
     done
     true ;;

@@ -465,6 +465,16 @@ OX_API ox_error *ox_global_set(ox_global *g, ox_val v); /* error if immutable or
 OX_API ox_error *ox_tag_new(ox_store *s, const ox_functype *type, ox_tag **out);
 OX_API const ox_functype *ox_tag_type(const ox_tag *t);
 
+/* Exceptions. A host function throws one by returning ox_exception_throw's
+   error: the wasm that called it may catch it; returned to the embedder,
+   it is an OX_ERR_EXCEPTION error. Its tag's params give its values'
+   types. An exception's tag and values: of an error (an uncaught one,
+   ox_error_exception_*), or of an exnref (ox_exnref_*; NULL for null). */
+OX_API ox_error *ox_exception_throw(ox_tag *tag, const ox_val *args, size_t nargs);
+OX_API ox_error *ox_error_exception_values(const ox_error *e, ox_val *out, size_t n);
+OX_API ox_tag *ox_exnref_tag(const void *exnref);
+OX_API ox_error *ox_exnref_values(const void *exnref, ox_val *out, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,12 +21,15 @@ int cli_exit_status(const ox_error *e)
         case OX_TRAP_FUEL_EXHAUSTED:
         case OX_TRAP_DEADLINE:
         case OX_TRAP_STACK_EXHAUSTED:
+        case OX_TRAP_GC_HEAP:
             return CLI_EXIT_LIMIT;
         case OX_TRAP_INTERRUPTED:
             return CLI_EXIT_INTERRUPTED;
         default:
             return CLI_EXIT_TRAP;
         }
+    case OX_ERR_EXCEPTION: /* the guest ended as by a trap */
+        return CLI_EXIT_TRAP;
     case OX_ERR_LIMIT:
         return CLI_EXIT_LIMIT;
     case OX_ERR_ARG:
@@ -52,6 +55,18 @@ int cli_fail(const char *cmd, const char *what, ox_error *e)
     fprintf(stderr, "oxide %s: %s%s%s", cmd, what ? what : "", what ? ": " : "", msg);
     if (ox_error_code(e) == OX_ERR_TRAP && fn && !strstr(msg, fn))
         fprintf(stderr, " (in function %s)", fn);
+    const ox_tag *tag = ox_error_exception_tag(e);
+    ox_val vals[16];
+    if (tag && ox_tag_type(tag)->nparams <= 16 && ox_tag_type(tag)->nparams &&
+        !ox_error_exception_values(e, vals, ox_tag_type(tag)->nparams)) {
+        /* an uncaught exception's values, as results print */
+        fputs(" with", stderr);
+        for (uint32_t i = 0; i < ox_tag_type(tag)->nparams; i++) {
+            char buf[128];
+            cli_format_val(&vals[i], buf, sizeof buf);
+            fprintf(stderr, " %s", buf);
+        }
+    }
     fputc('\n', stderr);
     int status = cli_exit_status(e);
     ox_error_free(e);

@@ -9,10 +9,12 @@
  *     3    the module cannot be used: unreadable, malformed, invalid,
  *          unlinkable, out of host memory
  *     124  a limit was hit: fuel exhausted, deadline exceeded, call stack
- *          exhausted, a memory limit refusing the module (124 as timeout(1))
+ *          exhausted, the GC heap full, a memory limit refusing the module
+ *          (124 as timeout(1))
  *     130  interrupted (as a process stopped by SIGINT)
- *     134  the guest trapped (as a process killed by SIGABRT); the trap and
- *          the function are on stderr
+ *     134  the guest trapped (as a process killed by SIGABRT), or threw an
+ *          exception nothing caught; the trap or the exception (its tag and
+ *          values) and the function are on stderr
  *
  * `oxide run` exits with the program's own proc_exit code when it calls
  * proc_exit. `exports` and `inspect` never run guest code.
@@ -36,7 +38,8 @@ enum {
 #define CLI_EXIT_HELP                                                                  \
     "exit status: 0 ok, 1 the guest answered an error, 2 usage (bad option, argument\n" \
     "or export), 3 the module cannot be loaded or linked, 124 a limit was hit (fuel,\n" \
-    "deadline, call stack, memory), 130 interrupted, 134 the guest trapped.\n"
+    "deadline, call stack, memory, GC heap), 130 interrupted, 134 the guest trapped\n" \
+    "or threw an exception nothing caught.\n"
 
 /* The exit status for an engine error (NULL: 0). An OX_ERR_EXIT is its
    status. */

@@ -227,15 +227,30 @@ ox_error *cli_parse_val(const char *s, ox_valtype t, ox_val *out)
         return NULL;
     case OX_V128:
         return parse_v128(s, out->of.v128);
-    case OX_FUNCREF:
-    case OX_EXTERNREF:
-        /* A command line can only name the null reference. */
-        if (!strcmp(s, "null"))
-            return NULL;
-        return ox_error_new(OX_ERR_ARG, "'%s' is not a %s: only 'null' can be given", s,
-                            ox_valtype_name(t));
     }
-    return ox_error_new(OX_ERR_ARG, "cannot read a value of type 0x%02x", t);
+    if (ox_valtype_is_ref(t)) {
+        /* A command line can name the null reference, and an i31 (i31:N)
+           for a parameter that takes one (anyref, eqref, i31ref). */
+        char name[48];
+        ox_valtype_str(t, name, sizeof name);
+        bool nullable = !(t & OX_REF_NONNULL), i31 = (t & ~OX_REF_NONNULL) == OX_ANYREF ||
+                                                      (t & ~OX_REF_NONNULL) == OX_EQREF ||
+                                                      (t & ~OX_REF_NONNULL) == OX_I31REF;
+        if (nullable && !strcmp(s, "null"))
+            return NULL;
+        if (i31 && !strncmp(s, "i31:", 4)) {
+            if ((err = parse_int(s + 4, 32, &bits)))
+                return err;
+            int32_t v = (int32_t)(uint32_t)bits;
+            if (v < -(1 << 30) || v >= (1 << 30))
+                return ox_error_new(OX_ERR_ARG, "'%s' is outside the 31-bit range", s);
+            out->of.anyref = (void *)(((uintptr_t)((uint32_t)v & 0x7FFFFFFFu) << 1) | 1);
+            return NULL;
+        }
+        return ox_error_new(OX_ERR_ARG, "'%s' is not a %s: only %s%s can be given", s, name,
+                            nullable ? "'null'" : "nothing", i31 ? " or 'i31:N'" : "");
+    }
+    return ox_error_new(OX_ERR_ARG, "cannot read a value of type 0x%02x", (unsigned)t);
 }
 
 void cli_format_val(const ox_val *v, char *buf, size_t len)
@@ -265,17 +280,38 @@ void cli_format_val(const ox_val *v, char *buf, size_t len)
             n += (size_t)snprintf(buf + n, len - n, "%02x", v->of.v128[i]);
         return;
     }
-    case OX_FUNCREF:
-        snprintf(buf, len, "%s", v->of.funcref ? "funcref" : "null");
-        return;
-    case OX_EXTERNREF:
-        if (v->of.externref)
-            snprintf(buf, len, "externref:0x%" PRIxPTR, (uintptr_t)v->of.externref);
-        else
-            snprintf(buf, len, "null");
+    }
+    if (!ox_valtype_is_ref(v->type)) {
+        snprintf(buf, len, "?(type 0x%x)", (unsigned)v->type);
         return;
     }
-    snprintf(buf, len, "?(type 0x%02x)", v->type);
+    if (!v->of.anyref) {
+        snprintf(buf, len, "null");
+        return;
+    }
+    /* a reference's kind comes from its hierarchy (the declared type) */
+    ox_valtype h = v->type & ~OX_REF_NONNULL;
+    if (h == OX_FUNCREF || h == OX_NULLFUNCREF) {
+        snprintf(buf, len, "funcref");
+    } else if (h == OX_EXTERNREF || h == OX_NULLEXTERNREF) {
+        snprintf(buf, len, "externref:0x%" PRIxPTR, (uintptr_t)v->of.externref);
+    } else if (h == OX_EXNREF || h == OX_NULLEXNREF) {
+        snprintf(buf, len, "exnref");
+    } else if (v->type & OX_REF_TYPEIDX) {
+        /* a concrete type: a function, or a struct or an array */
+        ox_anyref_kind k = ox_anyref_kind_of(v->of.anyref);
+        snprintf(buf, len, "%s", k == OX_ANYREF_STRUCT ? "struct" : k == OX_ANYREF_ARRAY ? "array"
+                                                                                       : "ref");
+    } else {
+        switch (ox_anyref_kind_of(v->of.anyref)) {
+        case OX_ANYREF_I31: snprintf(buf, len, "i31:%" PRId32, ox_anyref_i31_value(v->of.anyref)); break;
+        case OX_ANYREF_STRUCT: snprintf(buf, len, "struct"); break;
+        case OX_ANYREF_ARRAY: snprintf(buf, len, "array"); break;
+        default:
+            snprintf(buf, len, "host:0x%" PRIxPTR, (uintptr_t)ox_anyref_host_value(v->of.anyref));
+            break;
+        }
+    }
 }
 
 static size_t append(char *buf, size_t len, size_t n, const char *s)
@@ -291,7 +327,8 @@ static size_t format_types(char *buf, size_t len, size_t n, const ox_valtype *t,
     for (uint32_t i = 0; i < count; i++) {
         if (i)
             n = append(buf, len, n, ", ");
-        n = append(buf, len, n, ox_valtype_name(t[i]));
+        char name[48];
+        n = append(buf, len, n, ox_valtype_str(t[i], name, sizeof name));
     }
     return append(buf, len, n, ")");
 }
@@ -327,15 +364,17 @@ void cli_format_externtype(const ox_externtype *t, char *buf, size_t len)
     }
     case OX_EXTERN_TABLE:
         format_limits(&t->u.table.limits, lim, sizeof lim);
-        snprintf(buf, len, "table %s %s", ox_valtype_name(t->u.table.elem), lim);
+        char et[48];
+        snprintf(buf, len, "table %s %s", ox_valtype_str(t->u.table.elem, et, sizeof et), lim);
         return;
     case OX_EXTERN_MEMORY:
         format_limits(&t->u.memory, lim, sizeof lim);
         snprintf(buf, len, "memory %s pages", lim);
         return;
     case OX_EXTERN_GLOBAL:
+        char gt[48];
         snprintf(buf, len, "global %s%s", t->u.global.mutable_ ? "mut " : "",
-                 ox_valtype_name(t->u.global.type));
+                 ox_valtype_str(t->u.global.type, gt, sizeof gt));
         return;
     case OX_EXTERN_TAG: {
         char ft[512];

@@ -191,6 +191,11 @@ ox_exn *ox_error_take_exn(ox_error *e)
     return x;
 }
 
+const ox_exn *ox_error_peek_exn(const ox_error *e)
+{
+    return e && e->code == OX_ERR_EXCEPTION ? e->exn : NULL;
+}
+
 ox_tag *ox_error_exception_tag(const ox_error *e)
 {
     return e && e->code == OX_ERR_EXCEPTION && e->exn ? e->exn->tag : NULL;

@@ -108,3 +108,57 @@ const ox_handler *ox_exn_handler(const struct ox_code *code, uint32_t at, const 
     }
     return NULL;
 }
+
+/* ---- the embedder's view ------------------------------------------------------ */
+
+static ox_error *values(const ox_exn *x, ox_val *out, size_t n)
+{
+    if (!x)
+        return ox_error_new(OX_ERR_ARG, "no exception");
+    const ox_functype *t = x->tag->type;
+    if (n != t->nparams)
+        return ox_error_new(OX_ERR_ARG, "the exception has %u values, room for %zu given",
+                            t->nparams, n);
+    for (uint32_t i = 0, at = 0; i < t->nparams; i++) {
+        out[i] = ox_val_get(&x->vals[at], t->params[i]);
+        at += t->params[i] == OX_V128 ? 2 : 1;
+    }
+    return NULL;
+}
+
+ox_error *ox_exception_throw(ox_tag *tag, const ox_val *args, size_t nargs)
+{
+    if (!tag)
+        return ox_error_new(OX_ERR_ARG, "ox_exception_throw: no tag");
+    const ox_functype *t = tag->type;
+    if (nargs != t->nparams)
+        return ox_error_new(OX_ERR_ARG, "the tag's exceptions carry %u values, %zu given",
+                            t->nparams, nargs);
+    ox_slot vals[64];
+    uint32_t n = ox_types_slots(t->params, t->nparams);
+    if (n > 64)
+        return ox_error_new(OX_ERR_ARG, "an exception of more than 64 value slots");
+    for (uint32_t i = 0, at = 0; i < t->nparams; i++) {
+        if (args[i].type != t->params[i] &&
+            !(ox_is_reftype(args[i].type) && ox_is_reftype(t->params[i])))
+            return ox_error_new(OX_ERR_ARG, "exception value %u has type %s, expected %s", i + 1,
+                                ox_valtype_name(args[i].type), ox_valtype_name(t->params[i]));
+        at += ox_val_put(&vals[at], &args[i]);
+    }
+    ox_exn *x = ox_exn_new(tag, vals);
+    if (!x)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory throwing an exception");
+    return ox_exn_error(x);
+}
+
+ox_error *ox_error_exception_values(const ox_error *e, ox_val *out, size_t n)
+{
+    return values(ox_error_peek_exn(e), out, n);
+}
+
+ox_tag *ox_exnref_tag(const void *exnref) { return exnref ? ((const ox_exn *)exnref)->tag : NULL; }
+
+ox_error *ox_exnref_values(const void *exnref, ox_val *out, size_t n)
+{
+    return values(exnref, out, n);
+}

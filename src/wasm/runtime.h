@@ -261,6 +261,7 @@ const struct ox_handler *ox_exn_handler(const struct ox_code *code, uint32_t at,
                                         const ox_instance *inst);
 ox_error *ox_exn_error(ox_exn *x);
 ox_exn *ox_error_take_exn(ox_error *e);
+const ox_exn *ox_error_peek_exn(const ox_error *e); /* the exception, still the error's */
 bool ox_exn_expose(ox_store *s, ox_exn *x);
 /* error.c: an OX_ERR_EXCEPTION error with this message, holding x (owned
    when `owns`). */

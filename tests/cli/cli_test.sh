@@ -190,9 +190,19 @@ text_tests() {
     expect 0 '1' -- invoke "$cli/tailcall.wat" odd 7
     # exception handling (3.0): caught by try_table; uncaught, an error naming the tag
     expect 0 '42' -- invoke "$cli/exceptions.wat" catch 42
-    expect 3 '' 'uncaught exception (tag 0 "oops")' -- invoke "$cli/exceptions.wat" boom 7
+    expect 134 '' 'uncaught exception (tag 0 "oops")' -- invoke "$cli/exceptions.wat" boom 7
     expect 0 '43' -- invoke "$cli/exceptions.wat" legacy 42
     expect 0 '9' -- invoke "$cli/exceptions.wat" legacy-rethrow 9
+    expect 134 '' 'uncaught exception (tag 0 "oops") with 7' -- invoke "$cli/exceptions.wat" boom 7
+    # GC values (3.0)
+    expect 0 'struct' -- invoke "$cli/gc.wat" point 1 2
+    expect 0 'array' -- invoke "$cli/gc.wat" bytes 3
+    expect 0 'i31:-5' -- invoke "$cli/gc.wat" echo i31:-5
+    expect 0 'null' -- invoke "$cli/gc.wat" echo null
+    expect 0 '1073741823' -- invoke "$cli/gc.wat" i31 i31:1073741823
+    expect 2 '' "only 'null' or 'i31:N'" -- invoke "$cli/gc.wat" echo 5
+    expect 2 '' 'outside the 31-bit range' -- invoke "$cli/gc.wat" echo i31:1073741824
+    expect 134 '' 'null i31 reference' -- invoke "$cli/gc.wat" i31 null
     # by content: text named .wasm, text with no name at all, binary named .wat
     cp "$ex/add_one.wat" "$tmp/text.wasm"
     cp "$ex/add_one.wat" "$tmp/noext"

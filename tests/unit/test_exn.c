@@ -14,6 +14,7 @@ static const char *const wat =
     "(module\n"
     "  (import \"host\" \"bounce\" (func $bounce (param i32)))\n"
     "  (import \"host\" \"t\" (tag $t (param i32)))\n"
+    "  (import \"host\" \"raise\" (func $raise (param i32)))\n"
     "  (tag $mine (export \"mine\"))\n"
     "  (func (export \"throw\") (param i32) (throw $t (local.get 0)))\n"
     "  (func (export \"throw_mine\") (throw $mine))\n"
@@ -22,6 +23,18 @@ static const char *const wat =
     "    (block $h (result i32)\n"
     "      (try_table (catch $t $h) (call $bounce (local.get 0)))\n"
     "      (i32.const -1)))\n"
+    /* the host throws its own exception (ox_exception_throw), caught here */
+    "  (func (export \"host_throws\") (param i32) (result i32)\n"
+    "    (block $h (result i32)\n"
+    "      (try_table (catch $t $h) (call $raise (local.get 0)))\n"
+    "      (i32.const -1)))\n"
+    "  (func (export \"host_throws_uncaught\") (param i32) (call $raise (local.get 0)))\n"
+    /* an exnref handed to the host */
+    "  (func (export \"catch_ref\") (param i32) (result exnref)\n"
+    "    (block $h (result i32 exnref)\n"
+    "      (try_table (catch_ref $t $h) (throw $t (local.get 0)))\n"
+    "      (return (ref.null exn)))\n"
+    "    (return))\n"
     "  (func (export \"trap_not_caught\") (result i32)\n"
     "    (block $h\n"
     "      (try_table (catch_all $h) (unreachable)))\n"
@@ -38,6 +51,16 @@ static ox_error *bounce(ox_caller *c, void *user, const ox_val *args, ox_val *re
     if (!ox_instance_export(the_inst, "throw", &f))
         return ox_error_new(OX_ERR_NOTFOUND, "no throw");
     return ox_func_call(f.of.func, args, 1, NULL, 0);
+}
+
+static ox_tag *the_tag;
+
+/* Throws the host tag's exception carrying its argument plus one. */
+static ox_error *raise(ox_caller *c, void *user, const ox_val *args, ox_val *results)
+{
+    (void)c, (void)user, (void)results;
+    ox_val v = ox_val_i32(args[0].of.i32 + 1);
+    return ox_exception_throw(the_tag, &v, 1);
 }
 
 static ox_error *call(const char *name, const ox_val *args, size_t n, ox_val *r, size_t nr)
@@ -73,8 +96,12 @@ int main(void)
     CHECK(ox_error_code(err) == OX_ERR_ARG && nope == NULL); /* a tag has no results */
     ox_error_free(err);
 
-    ox_extern imports[2] = {{OX_EXTERN_FUNC, {.func = hf}}, {OX_EXTERN_TAG, {.tag = tag}}};
-    CHECK(!ox_instance_new(s, m, imports, 2, &the_inst));
+    ox_func *rf = NULL;
+    CHECK(!ox_func_new_host(s, &ft, raise, NULL, NULL, &rf));
+    the_tag = tag;
+    ox_extern imports[3] = {{OX_EXTERN_FUNC, {.func = hf}}, {OX_EXTERN_TAG, {.tag = tag}},
+                            {OX_EXTERN_FUNC, {.func = rf}}};
+    CHECK(!ox_instance_new(s, m, imports, 3, &the_inst));
 
     ox_val r[1], a = ox_val_i32(42);
     err = call("through_host", &a, 1, r, 1);
@@ -91,6 +118,29 @@ int main(void)
     ox_extern mine;
     CHECK(ox_instance_export(the_inst, "mine", &mine) && mine.kind == OX_EXTERN_TAG);
     CHECK(ox_error_exception_tag(err) == mine.of.tag);
+    ox_error_free(err);
+
+    /* a host's exception: caught by wasm, or out to the embedder with its value */
+    err = call("host_throws", &a, 1, r, 1);
+    CHECK(err == NULL && r[0].of.i32 == 43);
+    ox_error_free(err);
+    err = call("host_throws_uncaught", &a, 1, NULL, 0);
+    CHECK(ox_error_code(err) == OX_ERR_EXCEPTION && ox_error_exception_tag(err) == tag);
+    ox_val v;
+    CHECK(!ox_error_exception_values(err, &v, 1));
+    CHECK(v.type == OX_I32 && v.of.i32 == 43);
+    ox_error *e2 = ox_error_exception_values(err, &v, 2);
+    CHECK(ox_error_code(e2) == OX_ERR_ARG); /* the count must be the tag's */
+    ox_error_free(e2);
+    ox_error_free(err);
+    e2 = ox_exception_throw(tag, NULL, 0);
+    CHECK(ox_error_code(e2) == OX_ERR_ARG);
+    ox_error_free(e2);
+    /* an exnref out of wasm: its tag and values */
+    err = call("catch_ref", &a, 1, r, 1);
+    CHECK(err == NULL && r[0].of.exnref != NULL);
+    CHECK(ox_exnref_tag(r[0].of.exnref) == tag);
+    CHECK(!ox_exnref_values(r[0].of.exnref, &v, 1) && v.of.i32 == 42);
     ox_error_free(err);
 
     err = call("trap_not_caught", NULL, 0, r, 1);
