@@ -9,6 +9,8 @@
  *    is not: the heap stays under the cap);
  *  - references that left as externrefs (extern.convert_any) and came
  *    back (any.convert_extern) survive collections as the same object;
+ *  - a host function called from wasm calls back in and collects: the
+ *    outer frame's tree (a local, and on the stack under the call) lives;
  *  - a guest that keeps everything reachable traps (GC heap limit) and
  *    the host keeps its memory; the store still works after it.
  */
@@ -19,6 +21,7 @@
 
 static const char *const wat =
     "(module\n"
+    "  (import \"host\" \"again\" (func $again (result i32)))\n"
     "  (type $node (struct (field $l (ref null $node)) (field $r (ref null $node))\n"
     "                      (field $v i32)))\n"
     "  (type $bytes (array (mut i8)))\n"
@@ -68,6 +71,13 @@ static const char *const wat =
     "                  (any.convert_extern (global.get $ext)))) (local.get $want))\n"
     "      (then (local.set $bad (i32.add (local.get $bad) (i32.const 100000)))))\n"
     "    (local.get $bad))\n"
+    /* collections in a nested run, under a host function */
+    "  (func (export \"nested\") (result i32)\n"
+    "    (local $t (ref null $node))\n"
+    "    (local.set $t (call $build (i32.const 8) (i32.const 0)))\n"
+    "    (i32.add (call $sum (call $build (i32.const 8) (i32.const 0)))\n"
+    "      (i32.add (call $again)\n"
+    "        (i32.sub (call $sum (local.get $t)) (i32.const 2)))))\n"
     /* a list that only grows, from a global: everything stays reachable */
     "  (func (export \"hoard\")\n"
     "    (loop $l\n"
@@ -77,6 +87,18 @@ static const char *const wat =
     "  (func (export \"drop_hoard\") (global.set $list (ref.null any))))\n";
 
 static ox_instance *inst;
+
+/* Called from wasm: runs "trees" again (many collections) and returns its
+   count of bad sums. */
+static ox_error *again(ox_caller *c, void *user, const ox_val *args, ox_val *results)
+{
+    (void)c, (void)user, (void)args;
+    ox_extern f;
+    if (!ox_instance_export(inst, "trees", &f))
+        return ox_error_new(OX_ERR_NOTFOUND, "no trees");
+    ox_val a[2] = {ox_val_i32(300), ox_val_i32(9)};
+    return ox_func_call(f.of.func, a, 2, results, 1);
+}
 
 static ox_error *call(const char *name, const ox_val *args, size_t n, ox_val *r, size_t nr)
 {
@@ -100,7 +122,12 @@ int main(void)
         fprintf(stderr, "%s\n", ox_error_message(err));
         return 1;
     }
-    CHECK(!ox_instance_new(s, m, NULL, 0, &inst));
+    static const ox_valtype r1[] = {OX_I32};
+    ox_functype ft = {0, 1, NULL, r1};
+    ox_func *hf = NULL;
+    CHECK(!ox_func_new_host(s, &ft, again, NULL, NULL, &hf));
+    ox_extern imp = {OX_EXTERN_FUNC, {.func = hf}};
+    CHECK(!ox_instance_new(s, m, &imp, 1, &inst));
 
     /* a depth-10 tree is 2047 nodes (about 100 KiB with its garbage);
        3000 of them are hundreds of MiB through a 4 MiB heap */
@@ -128,6 +155,15 @@ int main(void)
     args[0] = ox_val_i32(50);
     CHECK(!call("trees", args, 2, &r, 1));
     CHECK_EQ(r.of.i32, 0);
+
+    /* nested: twice a depth-8 tree's sum (1793), less 2, plus the nested
+       run's bad sums (none) */
+    uint64_t before;
+    ox_store_gc_stats(s, &before, NULL);
+    CHECK(!call("nested", NULL, 0, &r, 1));
+    ox_store_gc_stats(s, &collections, NULL);
+    CHECK(collections > before);
+    CHECK_EQ(r.of.i32, 2 * 1793 - 2);
 
     /* a host value through anyref and back */
     ox_val h;
