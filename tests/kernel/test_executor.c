@@ -37,10 +37,12 @@ static void json_fails(oxk_executor *ex, const char *method, const char *input, 
     CHECK(e != NULL);
     CHECK(out == NULL);
     if (e) {
-        /* a broken ABI contract, or a trap whose engine error is kept */
+        /* a broken ABI contract, or a trap or an uncaught exception whose
+           engine error is kept */
         CHECK(oxk_err_code_of(e) == OXK_ERR_OTHER ||
               (oxk_err_code_of(e) == OXK_ERR_WASM &&
-               ox_error_code(oxk_err_cause(e)) == OX_ERR_TRAP));
+               (ox_error_code(oxk_err_cause(e)) == OX_ERR_TRAP ||
+                ox_error_code(oxk_err_cause(e)) == OX_ERR_EXCEPTION)));
         CHECK_CONTAINS(oxk_err_message(e), needle);
     }
     oxk_err_free(e);
@@ -280,6 +282,11 @@ static void traps_in_each_call(void)
     CHECK(call0(ex, "set_mode", 1) == 0);
     json_fails(ex, "m", "{}", "oxide_invoke: ");
     json_fails(ex, "m", "{}", "unreachable");
+    oxk_executor_free(ex);
+    /* an exception nothing catches fails the call, naming its tag */
+    ex = GUEST("throw_invoke");
+    json_fails(ex, "m", "{}", "uncaught exception (tag 0 \"bad_input\")");
+    json_gives(ex, "m", "{}", "[1,2,3]");
     oxk_executor_free(ex);
     /* a trapping free is ignored, as in the reference */
     ex = GUEST("trap_free");
