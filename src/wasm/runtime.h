@@ -226,6 +226,9 @@ uint32_t ox_store_type_id(ox_store *s, const ox_functype *t, ox_error **err);
 bool ox_typereg_sub(const ox_typereg *r, uint32_t a, uint32_t b);
 bool ox_typereg_vt_sub(const ox_typereg *r, ox_valtype a, ox_valtype b);
 ox_valtype ox_store_valtype(const uint32_t *ids, ox_valtype t);
+/* Why t (store space) cannot type an object of the store (with v, its
+   initial value), or NULL: the embedder's globals and tables. */
+const char *ox_typereg_check(const ox_typereg *r, ox_valtype t, const ox_val *v);
 void ox_typereg_free(ox_typereg *r);
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p);
 

@@ -13,6 +13,9 @@ ox_error *ox_table_new(ox_store *s, ox_valtype elem, ox_limits limits, ox_val in
     *out = NULL;
     if (!ox_is_reftype(elem))
         return ox_error_new(OX_ERR_ARG, "table element type must be a reference type");
+    const char *why = ox_typereg_check(&s->typereg, elem, &init);
+    if (why)
+        return ox_error_new(OX_ERR_ARG, "table of type 0x%x: %s", (unsigned)elem, why);
     if (init.type != elem)
         return ox_error_new(OX_ERR_ARG, "table initial value has type %s, expected %s",
                             ox_valtype_name(init.type), ox_valtype_name(elem));
@@ -99,6 +102,8 @@ ox_error *ox_table_set(ox_table *t, uint32_t i, ox_val v)
     if (v.type != t->elem)
         return ox_error_new(OX_ERR_ARG, "value of type %s stored in a %s table",
                             ox_valtype_name(v.type), ox_valtype_name(t->elem));
+    if (!ox_ref_nullable(t->elem) && !v.of.anyref)
+        return ox_error_new(OX_ERR_ARG, "null stored in a table of a non-nullable type");
     if (i >= t->size)
         return ox_error_new(OX_ERR_ARG, "table index %u out of bounds (size %u)", i, t->size);
     t->elems[i] = ox_val_to_slot(&v).ref;

@@ -260,6 +260,18 @@ bool ox_typereg_sub(const ox_typereg *r, uint32_t a, uint32_t b)
     return false;
 }
 
+const char *ox_typereg_check(const ox_typereg *r, ox_valtype t, const ox_val *v)
+{
+    if (!ox_is_valtype(t))
+        return "not a value type";
+    if (ox_is_reftype(t) && ox_heap_is_concrete(ox_ref_heap(t)) &&
+        ox_ref_typeidx(t) >= r->ntypes)
+        return "a concrete reference type with no such type id in the store";
+    if (v && ox_is_reftype(t) && !ox_ref_nullable(t) && !v->of.anyref)
+        return "null for a non-nullable reference type";
+    return NULL;
+}
+
 ox_valtype ox_store_valtype(const uint32_t *ids, ox_valtype t)
 {
     if (!ox_is_reftype(t) || !ox_heap_is_concrete(ox_ref_heap(t)))

@@ -165,6 +165,19 @@ int main(void)
     CHECK(collections > before);
     CHECK_EQ(r.of.i32, 2 * 1793 - 2);
 
+    /* the embedder's objects: a type id the store has not, or null for a
+       non-nullable type, is refused (a collection reads their types) */
+    ox_global *g = NULL;
+    ox_val nul = {.type = ox_ref_concrete(999999, true)};
+    err = ox_global_new(s, nul.type, true, nul, &g);
+    CHECK(ox_error_code(err) == OX_ERR_ARG && g == NULL);
+    ox_error_free(err);
+    ox_table *tb = NULL;
+    ox_val nofunc = {.type = OX_FUNCREF | OX_REF_NONNULL};
+    err = ox_table_new(s, nofunc.type, (ox_limits){1, 1, true, false}, nofunc, &tb);
+    CHECK(ox_error_code(err) == OX_ERR_ARG && tb == NULL);
+    ox_error_free(err);
+
     /* a host value through anyref and back */
     ox_val h;
     CHECK(!ox_anyref_host(s, (void *)(uintptr_t)0x1234, &h));
