@@ -203,6 +203,8 @@ bool oxc_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t 
 bool oxc_tail_call(cc *c, const ox_functype *t, enum ox_iop op, uint32_t a, uint32_t b, int form,
                    uint32_t xslot);
 bool oxc_stackmap(cc *c, uint32_t h);
+bool oxc_branch_when(cc *c, ctl *f, enum ox_iop taken, const uint32_t *w, enum ox_iop skip,
+                     const uint32_t *ws, uint32_t nw, uint32_t off);
 
 /* compile_gc.c: the GC instructions (0xFB, and ref.eq). */
 bool oxc_op_gc(cc *c, enum ox_opcode op, const oxc_imm *im);

@@ -426,3 +426,22 @@ bool oxc_stackmap(cc *c, uint32_t h)
     c->maps[c->nmaps++] = (ox_stackmap){c->ncode, first, c->nmapslots - first};
     return true;
 }
+
+/* A conditional branch to frame f with its label's values on top of the
+   stack: one instruction (`taken`, its words w, the offset at word `off`)
+   when the values are in their label's slots already, else the opposite
+   test (`skip`, words ws) around a branch's copies. As br_if does. */
+bool oxc_branch_when(cc *c, ctl *f, enum ox_iop taken, const uint32_t *w, enum ox_iop skip,
+                     const uint32_t *ws, uint32_t nw, uint32_t off)
+{
+    if (!live(c))
+        return true;
+    if (!oxc_branch_needs_moves(c, f))
+        return oxc_target(c, f, emit(c, taken, nw, w), off);
+    uint32_t insn = emit(c, skip, nw, ws);
+    if (insn == UINT32_MAX || !oxc_emit_branch(c, f))
+        return c->err == NULL;
+    oxc_set_word(c, insn, off, c->ncode - insn);
+    oxf_label(c);
+    return true;
+}

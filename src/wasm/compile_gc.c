@@ -320,19 +320,10 @@ static bool br_on_cast(cc *c, enum ox_opcode op)
     if (!push_at(c, branch, ref))
         return false;
     oxc_retype_label(c, f);
-    /* taken when the test says `!fail`: the op branches on failure when
-       its last word is 1 */
-    if (!oxc_branch_needs_moves(c, f)) {
-        uint32_t insn = EMIT(c, OXI_BR_ON_CAST, ref, 0, h2, (flags & 2) != 0, fail);
-        if (!oxc_target(c, f, insn, 1))
-            return false;
-    } else {
-        uint32_t skip = EMIT(c, OXI_BR_ON_CAST, ref, 0, h2, (flags & 2) != 0, !fail);
-        if (skip == UINT32_MAX || !oxc_emit_branch(c, f))
-            return c->err == NULL;
-        oxc_set_word(c, skip, 1, c->ncode - skip);
-        oxf_label(c);
-    }
+    /* the op branches on the cast's failure when its last word is 1 */
+    uint32_t taken[5] = {ref, 0, h2, (flags & 2) != 0, fail}, skip[5] = {ref, 0, h2, (flags & 2) != 0, !fail};
+    if (!oxc_branch_when(c, f, OXI_BR_ON_CAST, taken, OXI_BR_ON_CAST, skip, 5, 1))
+        return false;
     c->vs[c->nvs - 1] = fall;
     return true;
 }

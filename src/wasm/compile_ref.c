@@ -44,18 +44,9 @@ bool oxc_op_ref_as_non_null(cc *c)
    their label's slots already, else a skip around a branch's copies. */
 static bool branch_on(cc *c, ctl *f, uint32_t ref, bool on_null)
 {
-    if (!live(c))
-        return true;
-    if (!oxc_branch_needs_moves(c, f)) {
-        uint32_t insn = EMIT(c, on_null ? OXI_BR_NULL : OXI_BR_NONNULL, ref, 0);
-        return oxc_target(c, f, insn, 1);
-    }
-    uint32_t skip = EMIT(c, on_null ? OXI_BR_NONNULL : OXI_BR_NULL, ref, 0);
-    if (skip == UINT32_MAX || !oxc_emit_branch(c, f))
-        return c->err == NULL;
-    oxc_set_word(c, skip, 1, c->ncode - skip);
-    oxf_label(c);
-    return true;
+    uint32_t w[2] = {ref, 0};
+    enum ox_iop yes = on_null ? OXI_BR_NULL : OXI_BR_NONNULL, no = on_null ? OXI_BR_NONNULL : OXI_BR_NULL;
+    return oxc_branch_when(c, f, yes, w, no, w, 2, 1);
 }
 
 /* br_on_null l: [t* (ref null ht)] -> [t* (ref ht)], to l with t* when

@@ -125,6 +125,21 @@ typedef struct ox_deftype {
     ox_field *fields;
 } ox_deftype;
 
+/* The abstract heap type a concrete one of this kind sits right below. */
+static inline ox_heaptype ox_kind_heap(uint8_t kind)
+{
+    return kind == OX_COMP_FUNC ? OX_HT_FUNC : kind == OX_COMP_STRUCT ? OX_HT_STRUCT : OX_HT_ARRAY;
+}
+
+/* FNV-1a over words: the hash of a recursive group's key (subtype.c, typereg.c). */
+static inline uint64_t ox_hash_words(const uint32_t *w, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ w[i]) * 1099511628211u;
+    return h;
+}
+
 /* GC object layouts (gc.c). A struct's fields take one 8-byte slot each (a
    v128 two), in order, so struct.new copies them from the operand stack;
    an array's elements take their storage size (packed i8: 1 byte,

@@ -22,12 +22,6 @@
 
 /* ---- subtyping ------------------------------------------------------------- */
 
-/* The abstract type a concrete one of this kind sits right below. */
-static ox_heaptype kind_heap(uint8_t kind)
-{
-    return kind == OX_COMP_FUNC ? OX_HT_FUNC : kind == OX_COMP_STRUCT ? OX_HT_STRUCT : OX_HT_ARRAY;
-}
-
 bool ox_type_sub(const ox_module *m, uint32_t a, uint32_t b)
 {
     uint32_t cb = m->deftypes[b].canon;
@@ -47,7 +41,7 @@ bool ox_heap_sub(const ox_module *m, ox_heaptype a, ox_heaptype b)
     if (ca && cb)
         return ox_type_sub(m, ox_ref_typeidx(a), ox_ref_typeidx(b));
     if (ca)
-        return ox_abstract_sub(kind_heap(m->deftypes[ox_ref_typeidx(a)].kind), b);
+        return ox_abstract_sub(ox_kind_heap(m->deftypes[ox_ref_typeidx(a)].kind), b);
     if (cb) {
         uint8_t kind = m->deftypes[ox_ref_typeidx(b)].kind;
         return a == (kind == OX_COMP_FUNC ? OX_HT_NOFUNC : OX_HT_NONE);
@@ -175,14 +169,6 @@ static bool group_key(const ox_module *m, uint32_t s, key *k)
     return ok;
 }
 
-static uint64_t hash_words(const uint32_t *w, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ w[i]) * 1099511628211u;
-    return h;
-}
-
 /* ---- validation of the type section ----------------------------------------- */
 
 static ox_error *check_refs(const ox_valtype *t, uint32_t n, uint32_t end)
@@ -256,7 +242,7 @@ ox_error *ox_types_canon(ox_module *m)
             err = ox_error_new(OX_ERR_NOMEM, "out of memory checking the types");
             break;
         }
-        uint64_t h = hash_words(k.w, k.n);
+        uint64_t h = ox_hash_words(k.w, k.n);
         size_t at = (size_t)h & (cap - 1);
         uint32_t same = UINT32_MAX;
         for (; slot[at] != UINT32_MAX; at = (at + 1) & (cap - 1)) {

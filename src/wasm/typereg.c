@@ -21,14 +21,6 @@
 
 #define KEY_LOCAL 0x80u /* low byte of a reference inside the group */
 
-static uint64_t hash_words(const uint32_t *w, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ w[i]) * 1099511628211u;
-    return h;
-}
-
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
@@ -102,7 +94,7 @@ static ox_error *intern(ox_typereg *r, keybuf *k, uint32_t n, const uint8_t *kin
         return ox_error_new(OX_ERR_NOMEM, "out of memory registering types");
     size_t len = r->nwords - k->start;
     const uint32_t *key = r->words + k->start;
-    uint64_t h = hash_words(key, len);
+    uint64_t h = ox_hash_words(key, len);
     if (r->capslots) {
         for (size_t at = h & (r->capslots - 1); r->slots[at]; at = (at + 1) & (r->capslots - 1)) {
             const struct ox_typegroup *g = &r->groups[r->slots[at] - 1];
@@ -279,12 +271,6 @@ ox_valtype ox_store_valtype(const uint32_t *ids, ox_valtype t)
     return ox_ref_concrete(ids[ox_ref_typeidx(t)], ox_ref_nullable(t));
 }
 
-/* Heap subtyping in store space: as subtype.c's, with ids. */
-static ox_heaptype kind_heap(uint8_t kind)
-{
-    return kind == OX_COMP_FUNC ? OX_HT_FUNC : kind == OX_COMP_STRUCT ? OX_HT_STRUCT : OX_HT_ARRAY;
-}
-
 bool ox_typereg_vt_sub(const ox_typereg *r, ox_valtype a, ox_valtype b)
 {
     if (a == b)
@@ -296,7 +282,7 @@ bool ox_typereg_vt_sub(const ox_typereg *r, ox_valtype a, ox_valtype b)
     if (ca && cb)
         return ox_typereg_sub(r, ox_ref_typeidx(ha), ox_ref_typeidx(hb));
     if (ca)
-        return ox_abstract_sub(kind_heap(r->types[ox_ref_typeidx(ha)].kind), hb);
+        return ox_abstract_sub(ox_kind_heap(r->types[ox_ref_typeidx(ha)].kind), hb);
     if (cb)
         return ha == (r->types[ox_ref_typeidx(hb)].kind == OX_COMP_FUNC ? OX_HT_NOFUNC
                                                                         : OX_HT_NONE);
