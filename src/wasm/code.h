@@ -358,6 +358,7 @@ typedef struct ox_handler {
     uint32_t pad;
     uint32_t dst;
     uint32_t exn;
+    uint32_t keep;            /* 1: the exception goes to slot exn; 0: null does */
     uint32_t depth;
 } ox_handler;
 

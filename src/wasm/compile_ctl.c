@@ -419,6 +419,16 @@ bool oxc_stackmap(cc *c, uint32_t h)
             return false;
         c->mapslots[c->nmapslots++] = loc_of(c, k) | (uint32_t)t << 30;
     }
+    /* the legacy catches being run keep their exceptions in slots of their own */
+    for (uint32_t i = 1; i < c->ncs; i++) {
+        const ctl *f = &c->cs[i];
+        if ((f->kind != CTL_CATCH && f->kind != CTL_CATCH_ALL) || f->dead)
+            continue;
+        if (!oxc_grow(c, (void **)&c->mapslots, &c->capmapslots, c->nmapslots + 1,
+                      sizeof(uint32_t)))
+            return false;
+        c->mapslots[c->nmapslots++] = f->exn_slot | (uint32_t)OX_TRACE_EXN << 30;
+    }
     if (c->nmapslots == first)
         return true;
     if (!oxc_grow(c, (void **)&c->maps, &c->capmaps, c->nmaps + 1, sizeof(ox_stackmap)))

@@ -78,7 +78,7 @@ static bool emit_catch_pads(cc *c, ctl *f)
                 return false;
         uint32_t exn = k->kind & 1 ? c->own[c->nvs - 1] : OX_NO_SLOT;
         if (!add_handler(c, (ox_handler){f->try_start, end, k->kind < 2 ? k->tag : OX_CATCH_ALL,
-                                         pad, dst, exn, c->ncs - 1}))
+                                         pad, dst, exn, k->kind & 1, c->ncs - 1}))
             return false;
         if (!oxc_emit_branch(c, &c->cs[k->frame]))
             return false;
@@ -149,15 +149,16 @@ bool oxc_op_throw(cc *c, uint32_t x)
     for (uint32_t k = 0; live(c) && k < t->nparams; k++)
         if (!oxc_materialize(c, c->nvs + k))
             return false;
-    if (!emitted(c, EMIT(c, OXI_THROW, x, base)))
-        return false;
+    if (!emitted(c, EMIT(c, OXI_THROW, x, base)) || !oxc_stackmap(c, c->nvs + t->nparams))
+        return false; /* a collection may run at a throw: its values are roots */
     oxc_set_unreachable(c);
     return true;
 }
 
 bool oxc_op_throw_ref(cc *c)
 {
-    if (!pop_expect(c, OX_EXNREF) || !emitted(c, EMIT(c, OXI_THROW_REF, loc_of(c, c->nvs))))
+    if (!pop_expect(c, OX_EXNREF) || !emitted(c, EMIT(c, OXI_THROW_REF, loc_of(c, c->nvs))) ||
+        !oxc_stackmap(c, c->nvs + 1))
         return false;
     oxc_set_unreachable(c);
     return true;
@@ -209,7 +210,7 @@ bool oxc_op_catch(cc *c, uint32_t tag)
     if (!f->dead) {
         f->handler = c->nhandlers;
         if (!add_handler(c, (ox_handler){f->try_start, f->do_end, tag, c->ncode,
-                                         slot_of(c, f->height), OX_NO_SLOT, c->ncs - 1}))
+                                         slot_of(c, f->height), f->exn_slot, 0, c->ncs - 1}))
             return false;
     }
     if (tag == OX_CATCH_ALL)
@@ -232,7 +233,7 @@ bool oxc_op_delegate(cc *c, uint32_t l)
     if (l >= c->ncs - 1)
         return oxc_unknown(c, "label", l);
     if (!f->dead && !add_handler(c, (ox_handler){f->try_start, c->ncode, OX_DELEGATE,
-                                                 c->ncs - 2 - l, 0, OX_NO_SLOT, c->ncs - 1}))
+                                                 c->ncs - 2 - l, 0, OX_NO_SLOT, 0, c->ncs - 1}))
         return false;
     return true;
 }
@@ -247,8 +248,8 @@ bool oxc_op_rethrow(cc *c, uint32_t l)
     if (f->kind != CTL_CATCH && f->kind != CTL_CATCH_ALL)
         return oxc_invalid(c, "invalid rethrow label");
     if (live(c)) {
-        c->handlers[f->handler].exn = f->exn_slot;
-        if (!emitted(c, EMIT(c, OXI_RETHROW, f->exn_slot)))
+        c->handlers[f->handler].keep = 1;
+        if (!emitted(c, EMIT(c, OXI_RETHROW, f->exn_slot)) || !oxc_stackmap(c, c->nvs))
             return false;
     }
     oxc_set_unreachable(c);

@@ -90,7 +90,13 @@ ox_error *ox_exn_error(ox_exn *x)
     char label[160], msg[200];
     tag_label(x->tag, label, sizeof label);
     snprintf(msg, sizeof msg, "uncaught exception (%s)", label);
-    return ox_error_exception(x, !x->exposed, msg);
+    if (x->exposed) { /* the collector may free the store's: the error has its own copy */
+        ox_exn *copy = ox_exn_new(x->tag, x->vals);
+        if (!copy)
+            return ox_error_new(OX_ERR_NOMEM, "out of memory: %s", msg);
+        x = copy;
+    }
+    return ox_error_exception(x, true, msg);
 }
 
 const ox_handler *ox_exn_handler(const struct ox_code *code, uint32_t at, const ox_exn *x,

@@ -205,7 +205,40 @@ static uint8_t store_trace_kind(const ox_store *s, ox_valtype t)
         top = s->typereg.types[ox_ref_typeidx(h)].kind == OX_COMP_FUNC ? OX_HT_FUNC : OX_HT_ANY;
     else
         top = ox_abstract_top(h);
-    return top == OX_HT_ANY ? OX_TRACE_ANY : top == OX_HT_EXTERN ? OX_TRACE_EXTERN : OX_TRACE_NONE;
+    return top == OX_HT_ANY      ? OX_TRACE_ANY
+           : top == OX_HT_EXTERN ? OX_TRACE_EXTERN
+           : top == OX_HT_EXN    ? OX_TRACE_EXN
+                                 : OX_TRACE_NONE;
+}
+
+/* An exception an exnref reaches: kept, and its values traced later. */
+static void mark_exn(ox_gcheap *h, ox_exn *x)
+{
+    if (x->mark)
+        return;
+    x->mark = 1;
+    if (h->nxstack == h->capxstack) {
+        size_t cap = h->capxstack ? h->capxstack * 2 : 64;
+        ox_exn **ns = realloc(h->xstack, cap * sizeof *ns);
+        if (!ns) {
+            h->overflow = true;
+            return;
+        }
+        h->xstack = ns;
+        h->capxstack = cap;
+    }
+    h->xstack[h->nxstack++] = x;
+}
+
+/* The values of an exception: by its tag's types. */
+static void trace_exn(ox_store *s, const ox_exn *x)
+{
+    const ox_functype *t = x->tag->type;
+    const ox_module *m = x->tag->inst ? x->tag->inst->module : NULL;
+    for (uint32_t p = 0, at = 0; p < t->nparams; at += t->params[p] == OX_V128 ? 2 : 1, p++)
+        if (ox_is_reftype(t->params[p]))
+            ox_gc_mark(s, x->vals[at].ref,
+                       m ? ox_trace_kind(m, t->params[p]) : store_trace_kind(s, t->params[p]));
 }
 
 static void push(ox_gcheap *h, ox_gcobj *o)
@@ -230,6 +263,10 @@ void ox_gc_mark(ox_store *s, void *ref, uint8_t trace)
 {
     if (!ref || trace == OX_TRACE_NONE)
         return;
+    if (trace == OX_TRACE_EXN) {
+        mark_exn(&s->gc, ref);
+        return;
+    }
     if (trace == OX_TRACE_EXTERN) {
         if (is_box(&s->gc, ref))
             push(&s->gc, ref);
@@ -283,23 +320,36 @@ static void mark_store(ox_store *s)
                 ox_gc_mark(s, inst->elems[e].refs[j], k);
         }
     }
+}
+
+/* Exposed exceptions no exnref reaches are freed; the rest unmarked. */
+static void sweep_exns(ox_store *s)
+{
+    size_t kept = 0;
     for (size_t i = 0; i < s->exns.n; i++) {
-        const ox_exn *x = s->exns.v[i];
-        const ox_functype *t = x->tag->type;
-        const ox_module *m = x->tag->inst ? x->tag->inst->module : NULL;
-        for (uint32_t p = 0, at = 0; p < t->nparams; at += t->params[p] == OX_V128 ? 2 : 1, p++)
-            if (ox_is_reftype(t->params[p]))
-                ox_gc_mark(s, x->vals[at].ref,
-                           m ? ox_trace_kind(m, t->params[p]) : store_trace_kind(s, t->params[p]));
+        ox_exn *x = s->exns.v[i];
+        if (x->mark || s->gc.overflow) {
+            x->mark = 0;
+            s->exns.v[kept++] = x;
+        } else {
+            free(x);
+        }
     }
+    s->exns.n = kept;
+    s->gc.next_exns = kept * 2 > 4096 ? kept * 2 : 4096;
 }
 
 void ox_gc_collect_end(ox_store *s)
 {
     ox_gcheap *h = &s->gc;
     mark_store(s);
-    while (h->nstack)
-        trace_object(s, h->stack[--h->nstack]);
+    while (h->nstack || h->nxstack) {
+        while (h->nstack)
+            trace_object(s, h->stack[--h->nstack]);
+        if (h->nxstack)
+            trace_exn(s, h->xstack[--h->nxstack]);
+    }
+    sweep_exns(s);
     size_t live = 0;
     for (ox_gcobj **p = &h->objects; *p;) {
         ox_gcobj *o = *p;
@@ -331,6 +381,7 @@ void ox_gc_free(ox_store *s)
     }
     free(h->boxes);
     free(h->stack);
+    free(h->xstack);
     memset(h, 0, sizeof *h);
 }
 

@@ -214,6 +214,13 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 
 #define NEXT(ncells) do { pc += (ncells); vmnext(); } while (0)
 #define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
+/* A throw (of an instruction of nw words) collects when the exposed
+   exceptions have doubled since the last collection (interp_gc.h). */
+#define EXN_POINT(nw) \
+    do { \
+        if (s->exns.n >= s->gc.next_exns) \
+            gc_collect_at(x, s, fn, fp, pc + LEN(nw), depth); \
+    } while (0)
 
 /* Function entry and loop back-edges: one relaxed load when nothing is
    metered. Fuel alone is charged here (`cost` units, code.h); interrupts
@@ -643,6 +650,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             NEXT(LEN(4));
         }
         vmcase(THROW) {
+            EXN_POINT(2);
             exn = ox_exn_new(inst->tags[W(0)], fp + W(1));
             if (!exn) {
                 err = ox_error_new(OX_ERR_NOMEM, "out of memory throwing an exception");
@@ -651,12 +659,14 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             goto do_throw;
         }
         vmcase(THROW_REF) {
+            EXN_POINT(1);
             exn = (ox_exn *)S(0).ref;
             if (!exn)
                 TRAP(OX_TRAP_NULL_EXCEPTION);
             goto do_throw;
         }
         vmcase(RETHROW) {
+            EXN_POINT(1);
             exn = (ox_exn *)S(0).ref; /* written by the handler: never null */
             goto do_throw;
         }
@@ -1228,7 +1238,7 @@ throw_at: {
     }
     uint32_t n = c.h->tag == OX_CATCH_ALL ? 0 : exn->nslots;
     memcpy(fp + c.h->dst, exn->vals, n * sizeof *fp);
-    if (c.h->exn != OX_NO_SLOT) {
+    if (c.h->keep) {
         if (!ox_exn_expose(s, exn)) {
             if (!exn->exposed)
                 free(exn);
@@ -1237,8 +1247,11 @@ throw_at: {
             goto unwind;
         }
         fp[c.h->exn].ref = exn;
-    } else if (!exn->exposed) {
-        free(exn);
+    } else {
+        if (c.h->exn != OX_NO_SLOT) /* a legacy catch's slot: never stale */
+            fp[c.h->exn].ref = NULL;
+        if (!exn->exposed)
+            free(exn);
     }
     exn = NULL;
     pc = fn->code->cells + c.h->pad;

@@ -36,12 +36,10 @@ static void mark_frame(ox_store *s, const ox_func *fn, const ox_slot *fp, const 
     }
 }
 
-/* Collect if `bytes` more would pass the heap's threshold. */
-static OX_NOINLINE void gc_point(struct ox_exec *x, ox_store *s, const ox_func *fn, const ox_slot *fp,
-                                 const ox_cell *after, uint32_t depth, size_t bytes)
+/* A collection, the running frame stopped at the cell `after`. */
+static OX_NOINLINE void gc_collect_at(struct ox_exec *x, ox_store *s, const ox_func *fn,
+                                      const ox_slot *fp, const ox_cell *after, uint32_t depth)
 {
-    if (!ox_gc_due(s, bytes))
-        return;
     mark_frame(s, fn, fp, after);
     for (uint32_t i = depth; i-- > 0;) {
         const frame *fr = &x->frames[i];
@@ -49,6 +47,14 @@ static OX_NOINLINE void gc_point(struct ox_exec *x, ox_store *s, const ox_func *
             mark_frame(s, fr->fn, fr->fp, fr->pc);
     }
     ox_gc_collect_end(s);
+}
+
+/* Collect if `bytes` more would pass the heap's threshold. */
+static inline void gc_point(struct ox_exec *x, ox_store *s, const ox_func *fn, const ox_slot *fp,
+                            const ox_cell *after, uint32_t depth, size_t bytes)
+{
+    if (ox_gc_due(s, bytes))
+        gc_collect_at(x, s, fn, fp, after, depth);
 }
 
 /* Element k of array o into slot(s) at out (zero- or sign-extended). */

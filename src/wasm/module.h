@@ -275,9 +275,10 @@ bool ox_type_sub(const ox_module *m, uint32_t a, uint32_t b);
    concrete one too. */
 ox_heaptype ox_heap_top(const ox_module *m, ox_heaptype h);
 /* What a value of type t holds for the collector (gc.c): nothing to trace,
-   an internal reference (structs, arrays, i31, host boxes), or an
-   externref (a host pointer, or a box around an internal reference). */
-enum { OX_TRACE_NONE, OX_TRACE_ANY, OX_TRACE_EXTERN };
+   an internal reference (structs, arrays, i31, host boxes), an externref
+   (a host pointer, or a box around an internal reference), or an exnref
+   (an exposed exception). */
+enum { OX_TRACE_NONE, OX_TRACE_ANY, OX_TRACE_EXTERN, OX_TRACE_EXN };
 uint8_t ox_trace_kind(const ox_module *m, ox_valtype t);
 
 #endif

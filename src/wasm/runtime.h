@@ -82,13 +82,14 @@ struct ox_tag {
 typedef struct ox_exn {
     ox_tag *tag;
     bool exposed;
+    uint8_t mark;             /* the collector's (gc.c) */
     uint32_t nslots;
     ox_slot vals[];
 } ox_exn;
 
-/* The most exposed exceptions a store keeps: without a collector they live
-   as long as the store, so a guest that catches with catch_ref in a loop
-   gets an error at this point, not the host's memory. */
+/* The most exposed exceptions a store keeps alive at once: the collector
+   frees those no exnref reaches (gc.c); a guest that keeps more gets an
+   error at this point, not the host's memory. */
 #define OX_MAX_EXPOSED_EXNS (1u << 20)
 
 /* An element segment after instantiation: its evaluated references. After
@@ -167,6 +168,9 @@ typedef struct ox_gcheap {
     struct ox_gcobj **stack;
     size_t nstack, capstack;
     bool overflow;            /* the mark stack could not grow: keep everything */
+    struct ox_exn **xstack;   /* exceptions marked, their values to trace */
+    size_t nxstack, capxstack;
+    size_t next_exns;         /* collect when this many exceptions are exposed */
     uint64_t collections;
 } ox_gcheap;
 

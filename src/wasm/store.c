@@ -68,6 +68,7 @@ ox_error *ox_store_new(ox_engine *e, ox_store **out)
     if (!s)
         return ox_error_new(OX_ERR_NOMEM, "out of memory creating a store");
     s->engine = e;
+    s->gc.next_exns = 4096; /* exposed exceptions before the first collection (gc.c) */
     atomic_init(&s->interrupt, 0);
     *out = s;
     return NULL;

@@ -84,7 +84,40 @@ static const char *const wat =
     "      (global.set $list (struct.new $node\n"
     "        (ref.cast (ref null $node) (global.get $list)) (ref.null $node) (i32.const 1)))\n"
     "      (br $l)))\n"
-    "  (func (export \"drop_hoard\") (global.set $list (ref.null any))))\n";
+    "  (func (export \"drop_hoard\") (global.set $list (ref.null any)))\n"
+    /* exceptions caught by reference (exnref) are collected too: n of them
+       dropped, one held in a global throughout and thrown again at the end */
+    "  (tag $ex (param i32))\n"
+    "  (global $held (mut exnref) (ref.null exn))\n"
+    "  (func (export \"exn_churn\") (param $n i32) (result i32)\n"
+    "    (local $i i32) (local $sum i32)\n"
+    "    (block $h (result i32 exnref)\n"
+    "      (try_table (catch_ref $ex $h) (throw $ex (i32.const 77)))\n"
+    "      (unreachable))\n"
+    "    (global.set $held) (drop)\n"
+    "    (loop $l\n"
+    "      (block $c (result i32 exnref)\n"
+    "        (try_table (catch_ref $ex $c) (throw $ex (local.get $i)))\n"
+    "        (unreachable))\n"
+    "      (drop)\n"
+    "      (local.set $sum (i32.add (local.get $sum)))\n"
+    "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+    "      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))\n"
+    "    (block $k (result i32)\n"
+    "      (try_table (catch $ex $k) (throw_ref (global.get $held)))\n"
+    "      (unreachable))\n"
+    "    (i32.add (local.get $sum)))\n"
+    /* the legacy instructions: every catch_all rethrows, so keeps its exception */
+    "  (func (export \"legacy_churn\") (param $n i32) (result i32)\n"
+    "    (local $i i32) (local $c i32)\n"
+    "    (loop $l\n"
+    "      (try\n"
+    "        (do (try (do (throw $ex (local.get $i))) (catch_all (rethrow 0))))\n"
+    "        (catch $ex (local.set $c (i32.add (i32.eq (local.get $i))\n"
+    "                                          (local.get $c)))))\n"
+    "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+    "      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))\n"
+    "    (local.get $c)))\n";
 
 static ox_instance *inst;
 
@@ -164,6 +197,27 @@ int main(void)
     ox_store_gc_stats(s, &collections, NULL);
     CHECK(collections > before);
     CHECK_EQ(r.of.i32, 2 * 1793 - 2);
+
+    /* 3 million exceptions caught by reference: more than a store could
+       keep (2^20) before exceptions were collected */
+    ox_store_gc_stats(s, &before, NULL);
+    uint32_t want_sum = 77;
+    for (uint32_t i = 0; i < 3000000; i++)
+        want_sum += i;
+    args[0] = ox_val_i32(3000000);
+    err = call("exn_churn", args, 1, &r, 1);
+    CHECK(err == NULL);
+    if (err)
+        fprintf(stderr, "%s\n", ox_error_message(err));
+    ox_error_free(err);
+    CHECK_EQ((uint32_t)r.of.i32, want_sum);
+    args[0] = ox_val_i32(2000000);
+    err = call("legacy_churn", args, 1, &r, 1);
+    CHECK(err == NULL);
+    ox_error_free(err);
+    CHECK_EQ(r.of.i32, 2000000); /* every rethrown exception carried its own value */
+    ox_store_gc_stats(s, &collections, NULL);
+    CHECK(collections > before + 100);
 
     /* the embedder's objects: a type id the store has not, or null for a
        non-nullable type, is refused (a collection reads their types) */
