@@ -214,13 +214,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 
 #define NEXT(ncells) do { pc += (ncells); vmnext(); } while (0)
 #define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
-/* A throw (of an instruction of nw words) collects when the exposed
-   exceptions have doubled since the last collection (interp_gc.h). */
-#define EXN_POINT(nw) \
-    do { \
-        if (s->exns.n >= s->gc.next_exns) \
-            gc_collect_at(x, s, fn, fp, pc + LEN(nw), depth); \
-    } while (0)
+
 
 /* Function entry and loop back-edges: one relaxed load when nothing is
    metered. Fuel alone is charged here (`cost` units, code.h); interrupts
@@ -650,25 +644,22 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             NEXT(LEN(4));
         }
         vmcase(THROW) {
-            EXN_POINT(2);
             exn = ox_exn_new(inst->tags[W(0)], fp + W(1));
             if (!exn) {
                 err = ox_error_new(OX_ERR_NOMEM, "out of memory throwing an exception");
                 goto unwind;
             }
-            goto do_throw;
+            goto throw_op;
         }
         vmcase(THROW_REF) {
-            EXN_POINT(1);
             exn = (ox_exn *)S(0).ref;
             if (!exn)
                 TRAP(OX_TRAP_NULL_EXCEPTION);
-            goto do_throw;
+            goto throw_op;
         }
         vmcase(RETHROW) {
-            EXN_POINT(1);
             exn = (ox_exn *)S(0).ref; /* written by the handler: never null */
-            goto do_throw;
+            goto throw_op;
         }
         vmcase(MEM_SELECT) {
             mem = inst->mems[W(0)];
@@ -1217,6 +1208,13 @@ tail:
         goto start_body;
     }
 
+throw_op:
+    /* A throw instruction (two cells, whichever) collects when the exposed
+       exceptions have doubled since the last collection: its operands are
+       in its stack map, and the new exception's values in its slots still
+       (interp_gc.h, gc.c). */
+    if (s->exns.n >= s->gc.next_exns)
+        gc_collect_at(x, s, fn, fp, pc + LEN(1), depth);
 do_throw:
     at = (uint32_t)(pc - fn->code->cells);
 throw_at: {
