@@ -48,6 +48,7 @@ ox_exn *ox_exn_new(ox_tag *tag, const ox_slot *vals)
         return NULL;
     x->tag = tag;
     x->exposed = false;
+    x->mark = 0;
     x->nslots = n;
     if (n)
         memcpy(x->vals, vals, n * sizeof(ox_slot));

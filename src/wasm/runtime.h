@@ -158,6 +158,8 @@ typedef struct ox_ptrvec {
     size_t n, cap;
 } ox_ptrvec;
 
+#define OX_GC_CLASSES 16 /* small objects' size classes (gc.c) */
+
 /* A store's GC heap (gc.h, gc.c): its objects, the bytes they take and
    when to collect next, the set of extern boxes, the mark stack. */
 typedef struct ox_gcheap {
@@ -171,6 +173,11 @@ typedef struct ox_gcheap {
     struct ox_exn **xstack;   /* exceptions marked, their values to trace */
     size_t nxstack, capxstack;
     size_t next_exns;         /* collect when this many exceptions are exposed */
+    /* small objects: free lists by size class, and the chunks they come from */
+    void *free_lists[OX_GC_CLASSES];
+    uint8_t *bump, *bump_end;
+    void **chunks;
+    size_t nchunks, capchunks;
     uint64_t collections;
 } ox_gcheap;
 
