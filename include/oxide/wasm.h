@@ -173,6 +173,8 @@ OX_API ox_anyref_kind ox_anyref_kind_of(const void *ref);
 /* An OX_ANYREF_HOST's host value; an OX_ANYREF_I31's signed value. */
 OX_API void *ox_anyref_host_value(const void *ref);
 OX_API int32_t ox_anyref_i31_value(const void *ref);
+/* The i31 reference of v (its low 31 bits: v in [-2^30, 2^30) comes back). */
+OX_API void *ox_anyref_i31(int32_t v);
 OX_API ox_error *ox_anyref_host(ox_store *s, void *host, ox_val *out);
 /* The store's GC heap: collections so far, and the bytes it holds now
    (what the last collection kept plus what was allocated since). */

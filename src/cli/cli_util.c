@@ -244,7 +244,7 @@ ox_error *cli_parse_val(const char *s, ox_valtype t, ox_val *out)
             int32_t v = (int32_t)(uint32_t)bits;
             if (v < -(1 << 30) || v >= (1 << 30))
                 return ox_error_new(OX_ERR_ARG, "'%s' is outside the 31-bit range", s);
-            out->of.anyref = (void *)(((uintptr_t)((uint32_t)v & 0x7FFFFFFFu) << 1) | 1);
+            out->of.anyref = ox_anyref_i31(v);
             return NULL;
         }
         return ox_error_new(OX_ERR_ARG, "'%s' is not a %s: only %s%s can be given", s, name,

@@ -39,9 +39,8 @@ static bool field_of(cc *c, const ox_deftype *d, uint32_t i)
 
 /* Allocation ops write a fresh (ref $x) to the slot of the height the
    operands started at, after the map is taken at the cell following. */
-static bool alloc_done(cc *c, uint32_t insn, uint32_t live_h, uint32_t x)
+static bool alloc_done(cc *c, uint32_t live_h, uint32_t x)
 {
-    (void)insn;
     return oxc_stackmap(c, live_h) && push(c, ox_ref_concrete(x, false));
 }
 
@@ -67,7 +66,7 @@ static bool struct_new(cc *c, uint32_t x, bool defaults)
                          ox_field_slot(d, d->nfields));
     if (!emitted(c, insn))
         return false;
-    return alloc_done(c, insn, c->nvs + n, x);
+    return alloc_done(c, c->nvs + n, x);
 }
 
 static bool struct_get(cc *c, uint32_t x, uint32_t i, enum ox_opcode op)
@@ -121,7 +120,7 @@ static bool array_new(cc *c, uint32_t x, enum ox_opcode op, uint32_t imm)
             return false;
         h = c->nvs;
         insn = EMIT(c, OXI_ARRAY_NEW, slot_of(c, h), x, loc_of(c, h + 1), loc_of(c, h));
-        return emitted(c, insn) && alloc_done(c, insn, h + 2, x);
+        return emitted(c, insn) && alloc_done(c, h + 2, x);
     case OXO_ARRAY_NEW_DEFAULT:
         if (!ox_is_defaultable(f->type))
             return oxc_invalid(c, "type mismatch (an element type without a default value)");
@@ -129,7 +128,7 @@ static bool array_new(cc *c, uint32_t x, enum ox_opcode op, uint32_t imm)
             return false;
         h = c->nvs;
         insn = EMIT(c, OXI_ARRAY_NEW, slot_of(c, h), x, loc_of(c, h), UINT32_MAX);
-        return emitted(c, insn) && alloc_done(c, insn, h, x);
+        return emitted(c, insn) && alloc_done(c, h, x);
     case OXO_ARRAY_NEW_FIXED: {
         if (imm > 10000)
             return oxc_invalid(c, "array.new_fixed of more than 10000 elements");
@@ -142,7 +141,7 @@ static bool array_new(cc *c, uint32_t x, enum ox_opcode op, uint32_t imm)
             if (!oxc_materialize(c, h + k))
                 return false;
         insn = EMIT(c, OXI_ARRAY_NEW_FIXED, base, x, base, imm);
-        return emitted(c, insn) && alloc_done(c, insn, h + imm, x);
+        return emitted(c, insn) && alloc_done(c, h + imm, x);
     }
     case OXO_ARRAY_NEW_DATA:
         if (ox_is_reftype(f->type))
@@ -151,7 +150,7 @@ static bool array_new(cc *c, uint32_t x, enum ox_opcode op, uint32_t imm)
             return false;
         h = c->nvs;
         insn = EMIT(c, OXI_ARRAY_NEW_DATA, slot_of(c, h), x, imm, loc_of(c, h), loc_of(c, h + 1));
-        return emitted(c, insn) && alloc_done(c, insn, h, x);
+        return emitted(c, insn) && alloc_done(c, h, x);
     default: /* array.new_elem */
         if (!oxc_check_elem(c, imm))
             return false;
@@ -161,7 +160,7 @@ static bool array_new(cc *c, uint32_t x, enum ox_opcode op, uint32_t imm)
             return false;
         h = c->nvs;
         insn = EMIT(c, OXI_ARRAY_NEW_ELEM, slot_of(c, h), x, imm, loc_of(c, h), loc_of(c, h + 1));
-        return emitted(c, insn) && alloc_done(c, insn, h, x);
+        return emitted(c, insn) && alloc_done(c, h, x);
     }
 }
 

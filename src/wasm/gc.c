@@ -282,10 +282,7 @@ static uint8_t store_trace_kind(const ox_store *s, ox_valtype t)
         top = s->typereg.types[ox_ref_typeidx(h)].kind == OX_COMP_FUNC ? OX_HT_FUNC : OX_HT_ANY;
     else
         top = ox_abstract_top(h);
-    return top == OX_HT_ANY      ? OX_TRACE_ANY
-           : top == OX_HT_EXTERN ? OX_TRACE_EXTERN
-           : top == OX_HT_EXN    ? OX_TRACE_EXN
-                                 : OX_TRACE_NONE;
+    return ox_trace_of_top(top);
 }
 
 /* An exception an exnref reaches: kept, and its values traced later. */
@@ -486,6 +483,8 @@ void *ox_anyref_host_value(const void *ref)
 }
 
 int32_t ox_anyref_i31_value(const void *ref) { return ox_is_i31(ref) ? ox_i31_s(ref) : 0; }
+
+void *ox_anyref_i31(int32_t v) { return ox_i31_make((uint32_t)v); }
 
 ox_error *ox_anyref_host(ox_store *s, void *host, ox_val *out)
 {

@@ -280,5 +280,13 @@ ox_heaptype ox_heap_top(const ox_module *m, ox_heaptype h);
    (an exposed exception). */
 enum { OX_TRACE_NONE, OX_TRACE_ANY, OX_TRACE_EXTERN, OX_TRACE_EXN };
 uint8_t ox_trace_kind(const ox_module *m, ox_valtype t);
+/* The same from the top of the reference's hierarchy (ox_heap_top). */
+static inline uint8_t ox_trace_of_top(ox_heaptype top)
+{
+    return top == OX_HT_ANY      ? OX_TRACE_ANY
+           : top == OX_HT_EXTERN ? OX_TRACE_EXTERN
+           : top == OX_HT_EXN    ? OX_TRACE_EXN
+                                 : OX_TRACE_NONE;
+}
 
 #endif

@@ -71,11 +71,7 @@ uint8_t ox_trace_kind(const ox_module *m, ox_valtype t)
 {
     if (!ox_is_reftype(t))
         return OX_TRACE_NONE;
-    ox_heaptype top = ox_heap_top(m, ox_ref_heap(t));
-    return top == OX_HT_ANY      ? OX_TRACE_ANY
-           : top == OX_HT_EXTERN ? OX_TRACE_EXTERN
-           : top == OX_HT_EXN    ? OX_TRACE_EXN
-                                 : OX_TRACE_NONE;
+    return ox_trace_of_top(ox_heap_top(m, ox_ref_heap(t)));
 }
 
 /* Composite type a matches b (a may be declared a subtype of b). */

@@ -35,7 +35,7 @@ const char *ox_valtype_name(ox_valtype t)
 
 bool ox_valtype_is_ref(ox_valtype t) { return ox_is_reftype(t); }
 
-static const char *heap_name(ox_heaptype h)
+const char *ox_heap_name(ox_heaptype h)
 {
     switch (h) {
     case OX_HT_FUNC: return "func";
@@ -68,7 +68,7 @@ char *ox_valtype_str(ox_valtype t, char *buf, size_t len)
     if (ox_heap_is_concrete(h))
         snprintf(buf, len, "(ref %s%u)", null, ox_ref_typeidx(h));
     else
-        snprintf(buf, len, "(ref %s%s)", null, heap_name(h));
+        snprintf(buf, len, "(ref %s%s)", null, ox_heap_name(h));
     return buf;
 }
 

@@ -105,6 +105,8 @@ static inline bool ox_abstract_sub(ox_heaptype a, ox_heaptype b)
    module. types.c. */
 const char *ox_valtype_parse(const uint8_t **p, const uint8_t *end, bool ref_only,
                              ox_valtype *out);
+/* An abstract heap type's name in the text format ("func", "none"...). */
+const char *ox_heap_name(ox_heaptype h);
 /* A heap type alone (ref.null's immediate): abstract code or index. */
 const char *ox_heaptype_parse(const uint8_t **p, const uint8_t *end, ox_heaptype *out);
 

@@ -318,14 +318,11 @@ static ox_error *immediates(printer *p, ox_reader *r, const ox_opinfo *oi)
         return NULL;
     case OX_IMM_REFTYPE: { /* a heap type: its name, or a type index */
         ox_heaptype h;
-        char buf[48];
         TRY(ox_rd_heaptype(r, &h));
-        if (ox_heap_is_concrete(h)) {
+        if (ox_heap_is_concrete(h))
             fprintf(out, " %" PRIu32, ox_ref_typeidx(h));
-        } else { /* "(ref null func)" less its wrapping */
-            ox_valtype_str(ox_ref_make(h, false), buf, sizeof buf);
-            fprintf(out, " %.*s", (int)strlen(buf) - 6, buf + 5);
-        }
+        else
+            fprintf(out, " %s", ox_heap_name(h));
         return NULL;
     }
     case OX_IMM_TYPE:
