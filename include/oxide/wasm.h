@@ -204,6 +204,8 @@ typedef enum ox_errcode {
                              never approximated */
     OX_ERR_EXCEPTION,     /* a WebAssembly exception nothing caught; see
                              ox_error_exception_tag() */
+    OX_ERR_INTERNAL,      /* the engine failed (the compiling tier's LLVM):
+                             a bug to report, with the message */
 } ox_errcode;
 
 typedef enum ox_trap {
@@ -263,6 +265,20 @@ OX_API ox_error *ox_error_exit(int status);
 
 /* ---- Engine ----------------------------------------------------------- */
 
+/* Which tier runs WebAssembly code (ox_config.tier). */
+typedef enum ox_tier {
+    OX_TIER_INTERP = 0,           /* the interpreter only (the default) */
+    OX_TIER_JIT,                  /* every function the compiler handles is
+                                     compiled to machine code when its module
+                                     is loaded; the rest is interpreted.
+                                     Needs a build with LLVM (OX_LLVM):
+                                     ox_engine_new refuses it otherwise
+                                     (OX_ERR_UNSUPPORTED). */
+} ox_tier;
+
+/* Whether this build has the compiling tier (OX_TIER_JIT). */
+OX_API bool ox_jit_available(void);
+
 typedef struct ox_config {
     uint32_t max_call_depth;      /* wasm frames per call; 0 = default (20000) */
     uint32_t max_stack_slots;     /* value-stack slots per store; 0 = default (1M) */
@@ -274,6 +290,7 @@ typedef struct ox_config {
     uint64_t max_gc_bytes;        /* GC heap (structs, arrays) per store, in bytes;
                                      0 = default (1 GiB). Beyond it, after a
                                      collection, an allocation traps. */
+    ox_tier tier;                 /* OX_TIER_INTERP (0) by default */
 } ox_config;
 
 /* cfg may be NULL for defaults. */

@@ -1,4 +1,4 @@
-/* cli_limits.c — parsing of --max-memory, --fuel and --timeout (see
+/* cli_limits.c — parsing of --max-memory, --fuel, --timeout and --tier (see
    cli_limits.h). Kept apart from the commands so that every command reads
    the same syntax and prints the same errors. */
 #include "cli_limits.h"
@@ -88,11 +88,29 @@ static bool set_count(const char *cmd, const char *opt, const char *v, uint64_t 
     return true;
 }
 
+bool cli_parse_tier(const char *cmd, const char *v, int *tier)
+{
+    if (!strcmp(v, "interp")) {
+        *tier = OX_TIER_INTERP;
+    } else if (!strcmp(v, "jit")) {
+        if (!ox_jit_available()) {
+            fprintf(stderr, "oxide %s: --tier jit: this build has no compiling tier "
+                            "(built without LLVM)\n", cmd);
+            return false;
+        }
+        *tier = OX_TIER_JIT;
+    } else {
+        fprintf(stderr, "oxide %s: --tier '%s': expected interp or jit\n", cmd, v);
+        return false;
+    }
+    return true;
+}
+
 int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits *l)
 {
-    static const char *const names[] = {"--max-memory", "--fuel", "--timeout"};
+    static const char *const names[] = {"--max-memory", "--fuel", "--timeout", "--tier"};
     const char *a = argv[*i];
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 4; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) || (a[n] && a[n] != '='))
             continue;
@@ -107,7 +125,8 @@ int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits 
         }
         bool ok = k == 0   ? set_memory(cmd, v, l)
                   : k == 1 ? set_count(cmd, names[k], v, &l->fuel)
-                           : set_count(cmd, names[k], v, &l->timeout_ms);
+                  : k == 2 ? set_count(cmd, names[k], v, &l->timeout_ms)
+                           : cli_parse_tier(cmd, v, &l->tier);
         return ok ? 1 : -1;
     }
     return 0;

@@ -9,6 +9,8 @@
  *                        running out traps "fuel exhausted"
  *   --timeout MS         wall-clock limit per call; traps "deadline exceeded"
  *
+ *   --tier interp|jit    which tier runs the code (ox_config.tier)
+ *
  * Each takes its value as the next argument or after '='. A bad value is a
  * usage error whose message names the option and the value.
  */
@@ -22,6 +24,7 @@ typedef struct cli_limits {
     uint32_t max_memory_pages; /* 0: no limit given */
     uint64_t fuel;             /* 0: unmetered */
     uint64_t timeout_ms;       /* 0: no deadline */
+    int tier;                  /* ox_tier: --tier interp|jit */
 } cli_limits;
 
 /* Help lines for the three options, each indented two spaces and padded to
@@ -33,12 +36,18 @@ typedef struct cli_limits {
     "  --fuel N                instruction budget: one unit per WebAssembly instruction\n" \
     "                          (charged per call and loop iteration for the code they\n" \
     "                          run); when spent the call traps \"fuel exhausted\"\n"       \
-    "  --timeout MS            each call traps \"deadline exceeded\" after MS milliseconds\n"
+    "  --timeout MS            each call traps \"deadline exceeded\" after MS milliseconds\n" \
+    "  --tier interp|jit       run in the interpreter (the default), or compile every\n"  \
+    "                          function it can to machine code first (builds with LLVM)\n"
 
 /* If argv[*i] is one of the options above, consume it (and its value),
    record it in *l and return 1; return 0 if it is not one of them; on a bad
    or missing value print "oxide CMD: ..." to stderr and return -1. */
 int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits *l);
+
+/* "interp" or "jit" → *tier (ox_tier); false after printing why not
+   ("oxide CMD: --tier ..."), e.g. jit in a build without LLVM. */
+bool cli_parse_tier(const char *cmd, const char *v, int *tier);
 
 /* "64K", "1M", "65536" → bytes. False (with *why set to a static reason)
    for an empty string, junk, a negative number or overflow. */

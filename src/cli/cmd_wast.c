@@ -10,6 +10,7 @@
 
 #include "../wast/wast.h"
 #include "cli_util.h"
+#include "cli_limits.h"
 #include "commands.h"
 
 static void usage(FILE *f)
@@ -27,6 +28,8 @@ static void usage(FILE *f)
             "  --timeout MS   stop each invocation after MS milliseconds (default\n"
             "                 10000, 0 = none): a hang fails its command\n"
             "  --no-fusion    compile without superinstructions\n"
+            "  --tier T       interp (the default) or jit: compile every function the\n"
+            "                 compiling tier handles to machine code (builds with LLVM)\n"
             "  --round-trip   also print each module that loads as text and read it\n"
             "                 back: a module from text must give the same binary\n"
             "  --superseded LIST  skip the commands LIST names, one NAME.wast:LINE a\n"
@@ -79,6 +82,12 @@ int cmd_wast(int argc, char **argv)
             opt.round_trip = true;
         } else if (!strcmp(a, "--no-fusion")) {
             opt.no_fusion = true;
+        } else if (!strcmp(a, "--tier") && i + 1 < argc) {
+            if (!cli_parse_tier("wast", argv[++i], &opt.tier))
+                return 2;
+        } else if (!strncmp(a, "--tier=", 7)) {
+            if (!cli_parse_tier("wast", a + 7, &opt.tier))
+                return 2;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             opt.verbose = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

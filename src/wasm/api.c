@@ -168,3 +168,12 @@ void ox_store_free(ox_store *s)
     free(s->exns.v);
     free(s);
 }
+
+bool ox_jit_available(void)
+{
+#ifdef OX_HAVE_LLVM
+    return true;
+#else
+    return false;
+#endif
+}

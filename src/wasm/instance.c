@@ -175,6 +175,20 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
     for (uint32_t i = m->nimport_mems; i < m->nmems; i++)
         if ((err = ox_memory_new(s, m->mems[i], &inst->mems[i])) != NULL)
             return err;
+    /* Compiled functions (src/jit) run compiled where memory 0 has the
+       guard region their bounds checks rely on (an imported memory of
+       another engine's making may not). */
+    inst->jit_mem0 = m->nmems ? inst->mems[0]->data : NULL;
+    if (m->jit && (!m->nmems || inst->mems[0]->reserved >= OX_GUARDED_RESERVE)) {
+        for (uint32_t d = 0; d < m->nfuncs - m->nimport_funcs; d++) {
+            ox_func *f = &inst->own_funcs[d];
+            if (!m->funcs[d].wrap)
+                continue;
+            f->native = m->funcs[d].native;
+            f->wrap = m->funcs[d].wrap;
+            f->enter = m->jit_enter;
+        }
+    }
     /* Element segments become vectors of references now (spec: elem
        instances), so table.init later copies from them. */
     for (uint32_t i = 0; i < m->nelems; i++) {

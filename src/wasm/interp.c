@@ -1118,8 +1118,9 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
     }
 
 enter:
-    /* Call `callee` with its args at newfp; resume at next_pc afterwards. */
-    if (callee->host) {
+    /* Call `callee` with its args at newfp; resume at next_pc afterwards.
+       A host function, or a compiled one (src/jit), runs outside this loop. */
+    if (callee->host || callee->enter) {
         /* nested runs started by the host go above this frame */
         ox_slot *save_top = x->top;
         ox_slot *end = fn->code ? fp + fn->code->frame_size : newfp;
@@ -1138,7 +1139,7 @@ enter:
             end = newfp + need;
         x->top = end;
         x->depth = depth + 1;
-        err = call_host(s, callee, inst, newfp);
+        err = callee->enter ? callee->enter(s, callee, newfp) : call_host(s, callee, inst, newfp);
         x->top = save_top;
         if (err) {
             /* an exception of this store's comes out of the host function
@@ -1194,7 +1195,7 @@ tail:
     /* A tail call: the callee takes this frame (its args moved to the
        start), no frame is pushed, and it returns to this function's
        caller, so a chain of tail calls runs in constant stack. */
-    if (callee->host) {
+    if (callee->host || callee->enter) {
         tail_host = true; /* a host callee: called, then this function returns */
         goto enter;
     }
@@ -1347,10 +1348,10 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
         return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
     for (uint32_t k = 0, at = 0; k < t->nparams; k++)
         at += ox_val_put(fp + at, &args[k]);
-    if (f->host) {
+    if (f->host || f->enter) {
         ox_slot *save_top = x->top;
         x->top = fp + need;
-        err = call_host(s, f, NULL, fp);
+        err = f->enter ? f->enter(s, f, fp) : call_host(s, f, NULL, fp);
         x->top = save_top;
     } else {
         s->host_depth += reentry;
@@ -1364,6 +1365,35 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
         at += ox_val_slots(t->results[k]);
     }
     return NULL;
+}
+
+ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
+{
+    struct ox_exec *x = NULL;
+    ox_error *err = exec_get(s, &x);
+    if (err)
+        return err;
+    const ox_functype *t = f->type;
+    uint32_t np = ox_types_slots(t->params, t->nparams);
+    uint32_t nr = ox_types_slots(t->results, t->nresults);
+    uint32_t need = np > nr ? np : nr;
+    ox_slot *fp = x->top;
+    if (need > (size_t)(x->stack_end - fp))
+        return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
+    memcpy(fp, slots, np * sizeof *fp);
+    /* compiled code's C stack is checked by compiled code (jit_left and
+       the stack limit): no host re-entry count here */
+    if (f->host || f->enter) {
+        ox_slot *save_top = x->top;
+        x->top = fp + need;
+        err = f->enter ? f->enter(s, f, fp) : call_host(s, f, caller, fp);
+        x->top = save_top;
+    } else {
+        err = RUN(x, s, f, fp, NULL);
+    }
+    if (!err)
+        memcpy(slots, fp, nr * sizeof *fp);
+    return err;
 }
 
 #endif /* OX_INTERP_VARIANT */

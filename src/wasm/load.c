@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "code.h"
+#include "jit.h"
 #include "platform.h"
 #include "runtime.h"
 
@@ -21,6 +22,7 @@ static void module_destroy(ox_module *m)
 {
     /* nfuncs is set only once every section decoded; before that no body
        has been compiled, so there is no code to free. */
+    ox_jit_module_free(m->jit);
     if (m->funcs && m->nfuncs > m->nimport_funcs) {
         for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
             if (m->funcs[i].code)
@@ -68,6 +70,11 @@ ox_error *ox_module_new(ox_engine *e, const uint8_t *bytes, size_t len, ox_modul
     }
     for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
         ox_interp_thread(m->funcs[i].code);
+    /* the compiling tier, when the engine has it on (src/jit) */
+    if ((err = ox_jit_compile_module(m)) != NULL) {
+        module_destroy(m);
+        return err;
+    }
     atomic_store(&m->refcount, 1);
     *out = m;
     return NULL;

@@ -166,10 +166,17 @@ static inline uint32_t ox_elem_size(const ox_field *f)
 
 struct ox_code; /* compiled function body: owned by compile.c, see compile.h */
 
+/* A compiled function's entry from the interpreter (src/jit/jit.h): its
+   arguments read from slots, its results written there. */
+typedef union ox_slot ox_slot;
+typedef void (*ox_jit_wrap)(ox_store *s, ox_instance *inst, uint8_t *mem0, ox_slot *slots);
+
 typedef struct ox_funcdef {
     uint32_t typeidx;
     ox_span body;             /* the code entry: locals vector + expression */
     struct ox_code *code;     /* set by the compiler; freed by ox_code_free */
+    void *native;             /* the compiling tier's machine code, or NULL */
+    ox_jit_wrap wrap;         /* its entry from the interpreter */
 } ox_funcdef;
 
 struct ox_module {
@@ -227,6 +234,9 @@ struct ox_module {
 
     /* name section: function names, NULL where absent */
     char **func_names;        /* nfuncs entries, or NULL if no name section */
+
+    struct ox_jitcode *jit;   /* compiled code (src/jit), freed with the module */
+    ox_error *(*jit_enter)(ox_store *s, ox_func *f, ox_slot *slots); /* its entry */
 };
 
 /* decode.c: bytes → module (no body validation). On error returns an

@@ -8,6 +8,7 @@
 #ifndef OX_RUNTIME_H
 #define OX_RUNTIME_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -26,8 +27,13 @@ typedef union ox_slot {
     void *ref;
 } ox_slot;
 
+struct ox_jit_engine; /* the compiling tier's (src/jit), when it has been used */
+
 struct ox_engine {
     ox_config cfg;            /* defaults filled in */
+    pthread_mutex_t jit_lock; /* guards jit (made on first use) */
+    struct ox_jit_engine *jit;
+    void (*jit_free)(struct ox_jit_engine *); /* set with jit */
 };
 
 struct ox_func {
@@ -40,7 +46,18 @@ struct ox_func {
     ox_host_fn host;
     void *user;
     void (*finalize)(void *);
+    /* Compiled (src/jit/jit.h): its machine code, the interpreter's entry
+       to it (enter, which runs `wrap`), all NULL when interpreted. */
+    void *native;
+    ox_jit_wrap wrap;
+    ox_error *(*enter)(ox_store *s, ox_func *f, ox_slot *slots);
 };
+
+/* The address space a 32-bit memory reserves when the engine compiles
+   (src/jit): an access's 32-bit address plus its 32-bit offset stays
+   below 8 GiB, so beyond the accessible pages every access compiled code
+   makes lands in inaccessible pages and faults, the bounds check. */
+#define OX_GUARDED_RESERVE ((size_t)1 << 33)
 
 struct ox_memory {
     uint8_t *data;            /* reserved once; never moves */
@@ -114,6 +131,7 @@ struct ox_instance {
     ox_func *own_funcs;       /* the defined functions' storage */
     ox_trap eval_trap;        /* a constant expression's allocation failed */
     ox_tag *own_tags;         /* the defined tags' storage */
+    uint8_t *jit_mem0;        /* memory 0's base for compiled code (NULL: none) */
 };
 
 struct ox_caller {
@@ -202,6 +220,10 @@ struct ox_store {
     uint64_t timeout_ns;      /* per outermost call; 0 = none */
     uint64_t deadline_ns;     /* CLOCK_MONOTONIC time of the running call's deadline */
     uint32_t poll_count;
+    /* Compiled code (src/jit): the calls it may still make before "call
+       stack exhausted", and the lowest address of the C stack it may use. */
+    uint32_t jit_left;
+    uint64_t jit_stack_limit;
 };
 
 /* Bits of store->interrupt, which the interpreter's check points read:
@@ -255,6 +277,10 @@ int64_t ox_table_grow_raw(ox_table *t, uint32_t delta, void *init);
 /* exec.h functions, implemented by the interpreter. */
 /* Call f with f->type->nparams args, writing nresults results. */
 ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *results);
+/* The same with the args in slots[] (laid out by their widths), the
+   results written there: a call from compiled code (src/jit) through the
+   runtime, `caller` the calling function's instance. */
+ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
 void ox_exec_free(struct ox_exec *x);
 
 /* compile.h functions, implemented by the compiler. */

@@ -14,6 +14,13 @@
 #include "platform.h"
 #include "runtime.h"
 
+/* Whether this build has the compiling tier (src/jit, CMake OX_LLVM). */
+#ifdef OX_HAVE_LLVM
+#define OX_JIT_BUILT 1
+#else
+#define OX_JIT_BUILT 0
+#endif
+
 #define DEFAULT_GC_BYTES (UINT64_C(1) << 30)
 enum {
     DEFAULT_CALL_DEPTH = 20000,
@@ -39,11 +46,28 @@ ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
         e->cfg.max_table_elems = DEFAULT_TABLE_ELEMS;
     if (!e->cfg.max_gc_bytes)
         e->cfg.max_gc_bytes = DEFAULT_GC_BYTES;
+    ox_tier tier = e->cfg.tier;
+    if (tier != OX_TIER_INTERP && (tier != OX_TIER_JIT || !OX_JIT_BUILT)) {
+        free(e);
+        return tier == OX_TIER_JIT
+                   ? ox_error_new(OX_ERR_UNSUPPORTED, "this build has no compiling tier "
+                                                      "(Oxide was built without LLVM)")
+                   : ox_error_new(OX_ERR_ARG, "unknown tier %d", (int)tier);
+    }
+    pthread_mutex_init(&e->jit_lock, NULL);
     *out = e;
     return NULL;
 }
 
-void ox_engine_free(ox_engine *e) { free(e); }
+void ox_engine_free(ox_engine *e)
+{
+    if (!e)
+        return;
+    if (e->jit_free)
+        e->jit_free(e->jit);
+    pthread_mutex_destroy(&e->jit_lock);
+    free(e);
+}
 
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p)
 {

@@ -17,6 +17,7 @@
 
 typedef struct oxw_options {
     bool no_fusion;      /* compile without superinstructions */
+    int tier;            /* ox_tier */
     bool verbose;        /* every command, and spectest.print output */
     unsigned timeout_ms; /* per invocation (deadline); 0 = none */
     bool round_trip;     /* also print every module that loads and read it

@@ -31,7 +31,9 @@ check "SONAME liboxide-wasm.so.0" test "$(soname "$libdir/liboxide-wasm.so")" = 
 
 # Exports: the OX_API names of the headers, exactly.
 declared() { grep -rhoE 'OX_API [^;(]*\b(ox|oxk|oxm)_[A-Za-z0-9_]+ *\(' "$@" | grep -oE '\b(ox|oxk|oxm)_[A-Za-z0-9_]+ *\($' | tr -d ' (' | sort -u; }
-exported() { nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sort -u; }
+# (the linker's own _edata, _end and __bss_start aside: ld adds them to a
+# library's dynamic symbols when it links one against a C++ library, LLVM)
+exported() { nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ && $3 !~ /^(_edata|_end|__bss_start)$/ {print $3}' | sort -u; }
 # the standard API's functions: its header preprocessed, each name declared
 # with the export attribute
 capi() { echo '#include <wasm.h>' | ${CC:-cc} -E -P -I"$p/include/oxide/c-api" - |

@@ -1,0 +1,84 @@
+/*
+ * jit.h — the compiling tier (internal; built with OX_LLVM).
+ *
+ * A module's functions are translated from their WebAssembly bodies to
+ * LLVM IR (jit_emit.c, jit_ops.c), optimised and compiled to machine code
+ * (jit_llvm.c), and entered from the interpreter or the embedder through
+ * jit_rt.c. A function the translator cannot compile (an instruction or a
+ * value type it does not handle yet) stays interpreted: the tiers share
+ * the store's objects, so either may call the other.
+ *
+ * Compiled code's calling convention: a function of type [p...] -> [r...]
+ * is `R f(ox_store *s, ox_instance *inst, uint8_t *mem0, p...)`, R void,
+ * the one result, or a struct of the results. mem0 is memory 0's base
+ * (it never moves). Its entry from the interpreter is a wrapper
+ * `void w(ox_store *, ox_instance *, uint8_t *mem0, ox_slot *slots)`
+ * reading the arguments from slots and writing the results there.
+ *
+ * Traps: compiled code calls ox_jitrt_trap, which unwinds by siglongjmp
+ * to the innermost entry (jit_rt.c); an access beyond a memory's
+ * accessible pages faults in its guard region (memory.c reserves 8 GiB
+ * for a 32-bit memory when the engine compiles), and the fault handler
+ * turns that into the same "out of bounds memory access" trap.
+ */
+#ifndef OX_JIT_H
+#define OX_JIT_H
+
+#include "runtime.h"
+
+/* A module's compiled code (jit_llvm.c): owned by the module. Its
+   functions' start addresses, sorted, say which function a fault in
+   compiled code happened in (jit_rt.c). */
+struct ox_jit_engine;
+struct ox_jitcode {
+    struct ox_jit_engine *je;
+    void *tracker;            /* LLVMOrcResourceTrackerRef: frees the code */
+    uintptr_t *starts;        /* nstarts, ascending */
+    uint32_t *funcidx;        /* the function at each start */
+    uint32_t nstarts;
+};
+
+/* Compile m's functions (the engine's tier says which; all that can be
+   in OX_TIER_JIT). Sets m->funcs[i].native/.wrap for those compiled and
+   m->jit. An error here is the compiler's (out of memory, LLVM failing):
+   the caller may run the module interpreted. */
+ox_error *ox_jit_compile_module(ox_module *m);
+/* Free a module's compiled code (its functions must not run again). */
+void ox_jit_module_free(struct ox_jitcode *jc);
+
+/* jit_rt.c: run compiled function f with its arguments in slots[],
+   writing its results there (the interpreter's call of a compiled
+   function, through ox_func.enter). */
+ox_error *ox_jit_enter(ox_store *s, ox_func *f, ox_slot *slots);
+
+/* jit_rt.c: the function index of the compiled code at pc in jc, or
+   UINT32_MAX. */
+uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc);
+
+/* jit_rt.c: the runtime functions compiled code calls, by name (their
+   addresses are given to the linker, jit_llvm.c). */
+#define OX_JIT_RUNTIME(X) \
+    X(ox_jitrt_trap) X(ox_jitrt_poll) X(ox_jitrt_call) X(ox_jitrt_sub) \
+    X(ox_jitrt_memory_grow) X(ox_jitrt_memory_fill) X(ox_jitrt_memory_copy) \
+    X(ox_jitrt_memory_init) X(ox_jitrt_data_drop)
+
+#if defined(__GNUC__)
+#define OX_NORETURN __attribute__((noreturn))
+#else
+#define OX_NORETURN _Noreturn
+#endif
+
+OX_NORETURN void ox_jitrt_trap(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t kind);
+void ox_jitrt_poll(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t cost);
+void ox_jitrt_call(ox_store *s, ox_instance *caller, ox_func *callee, ox_slot *slots);
+uint32_t ox_jitrt_sub(ox_store *s, uint32_t a, uint32_t b);
+uint32_t ox_jitrt_memory_grow(ox_instance *inst, uint32_t delta);
+void ox_jitrt_memory_fill(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t d,
+                          uint32_t val, uint32_t n);
+void ox_jitrt_memory_copy(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t d,
+                          uint32_t src, uint32_t n);
+void ox_jitrt_memory_init(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t seg,
+                          uint32_t d, uint32_t src, uint32_t n);
+void ox_jitrt_data_drop(ox_instance *inst, uint32_t seg);
+
+#endif

@@ -1,0 +1,1150 @@
+/*
+ * jit_emit.c — a WebAssembly function body to LLVM IR.
+ *
+ * One pass over the (already validated) body with an operand stack of SSA
+ * values and a stack of control frames, as the spec's validation
+ * algorithm walks it: a block's results meet in phi nodes at its end, a
+ * loop's parameters in phi nodes at its header; locals are allocas that
+ * LLVM's mem2reg turns into registers. Code after an unconditional
+ * branch is skipped up to the end of its block.
+ *
+ * Before that, a scan (oxj_scan) reads the body once to decide whether
+ * this translator handles every instruction and value type in it, and to
+ * count the fuel each loop charges. A function it does not handle stays
+ * interpreted (jit.h).
+ *
+ * What compiled code keeps of the interpreter's sandbox: fuel and
+ * interruption are polled at function entry and at loop back-edges,
+ * charging what the interpreter charges at the same points (code.h,
+ * fuel); calls count down ox_store.jit_left ("call stack exhausted"
+ * where the interpreter would say it) and check the C stack.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit_emit.h"
+#include "leb.h"
+
+#define B (j->b)
+
+/* ---- reading the body (validated: no error checks needed) -------------- */
+
+static uint64_t rd_u(const uint8_t **p, const uint8_t *end, unsigned bits)
+{
+    uint64_t v = 0;
+    (void)ox_leb_u(p, end, bits, &v);
+    return v;
+}
+
+static int64_t rd_s(const uint8_t **p, const uint8_t *end, unsigned bits)
+{
+    int64_t v = 0;
+    (void)ox_leb_s(p, end, bits, &v);
+    return v;
+}
+
+static const ox_valtype numeric_types[4] = {OX_I32, OX_I64, OX_F32, OX_F64};
+
+static bool is_numeric(ox_valtype t) { return t == OX_I32 || t == OX_I64 || t == OX_F32 || t == OX_F64; }
+
+static bool all_numeric(const ox_valtype *ts, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (!is_numeric(ts[k]))
+            return false;
+    return true;
+}
+
+static bool functype_ok(const ox_functype *t)
+{
+    return all_numeric(t->params, t->nparams) && all_numeric(t->results, t->nresults);
+}
+
+/* An instruction's immediates. */
+typedef struct imm {
+    uint32_t a, b, mem;
+    uint64_t v;
+    uint32_t np, nr;          /* block types */
+    const ox_valtype *pt, *rt;
+    const uint8_t *vec;       /* br_table's labels */
+} imm;
+
+/* A block type: false when it is not one of numeric values. */
+static bool rd_blocktype(const ox_module *m, const uint8_t **p, const uint8_t *end, imm *im)
+{
+    uint8_t b = **p;
+    im->np = im->nr = 0;
+    if (b == 0x40) {
+        (*p)++;
+        return true;
+    }
+    for (unsigned k = 0; k < 4; k++)
+        if (b == numeric_types[k]) {
+            (*p)++;
+            im->nr = 1;
+            im->rt = &numeric_types[k];
+            return true;
+        }
+    if (b >= 0x40 && b < 0x80)
+        return false; /* another value type */
+    int64_t idx = rd_s(p, end, 33);
+    if (idx < 0 || (uint64_t)idx >= m->ntypes)
+        return false;
+    const ox_functype *ft = &m->types[idx];
+    im->np = ft->nparams;
+    im->nr = ft->nresults;
+    im->pt = ft->params;
+    im->rt = ft->results;
+    return functype_ok(ft);
+}
+
+/* Read the next instruction: its line in the table and immediates. NULL
+   when this translator does not handle it. */
+static const ox_opinfo *rd_instr(const ox_module *m, const uint8_t **p, const uint8_t *end, imm *im)
+{
+    if (*p >= end)
+        return NULL;
+    uint8_t prefix = 0, op = *(*p)++;
+    uint32_t code = op;
+    if (op == 0xFB || op == 0xFC || op == 0xFD) {
+        prefix = op;
+        code = (uint32_t)rd_u(p, end, 32);
+    }
+    const ox_opinfo *oi = ox_opinfo_get(prefix, code);
+    if (!oi)
+        return NULL;
+    memset(im, 0, sizeof *im);
+    switch (oi->imm) {
+    case OX_IMM_NONE:
+        break;
+    case OX_IMM_BLOCK:
+        if (!rd_blocktype(m, p, end, im))
+            return NULL;
+        break;
+    case OX_IMM_LABEL: case OX_IMM_FUNC: case OX_IMM_LOCAL: case OX_IMM_GLOBAL: case OX_IMM_DATA:
+        im->a = (uint32_t)rd_u(p, end, 32);
+        break;
+    case OX_IMM_CALL_INDIRECT:
+        im->a = (uint32_t)rd_u(p, end, 32);
+        im->b = (uint32_t)rd_u(p, end, 32);
+        break;
+    case OX_IMM_BR_TABLE:
+        im->a = (uint32_t)rd_u(p, end, 32);
+        im->vec = *p;
+        for (uint32_t k = 0; k <= im->a; k++)
+            rd_u(p, end, 32);
+        break;
+    case OX_IMM_SELECT_T:
+        if (rd_u(p, end, 32) != 1 || !is_numeric(**p))
+            return NULL;
+        (*p)++;
+        break;
+    case OX_IMM_MEMARG: {
+        uint32_t flags = (uint32_t)rd_u(p, end, 32);
+        if (flags & 0x40)
+            im->mem = (uint32_t)rd_u(p, end, 32);
+        im->a = flags & 0x3F;
+        im->v = rd_u(p, end, 64);
+        break;
+    }
+    case OX_IMM_MEM:
+        im->mem = (uint32_t)rd_u(p, end, 32);
+        break;
+    case OX_IMM_MEM_MEM:
+        im->mem = (uint32_t)rd_u(p, end, 32);
+        im->b = (uint32_t)rd_u(p, end, 32);
+        if (im->b != 0)
+            return NULL;
+        break;
+    case OX_IMM_DATA_MEM:
+        im->a = (uint32_t)rd_u(p, end, 32);
+        im->mem = (uint32_t)rd_u(p, end, 32);
+        break;
+    case OX_IMM_I32:
+        im->v = (uint32_t)rd_s(p, end, 32);
+        break;
+    case OX_IMM_I64:
+        im->v = (uint64_t)rd_s(p, end, 64);
+        break;
+    case OX_IMM_F32: case OX_IMM_F64: {
+        size_t n = oi->imm == OX_IMM_F32 ? 4 : 8;
+        if ((size_t)(end - *p) < n)
+            return NULL;
+        memcpy(&im->v, *p, n);
+        *p += n;
+        break;
+    }
+    default:
+        return NULL;
+    }
+    return oi;
+}
+
+/* The other instructions this translator compiles (the numeric ones are
+   jit_ops.c's; loads and stores go by shape). */
+static bool other_known(enum ox_opcode op)
+{
+    switch (op) {
+    case OXO_UNREACHABLE: case OXO_NOP: case OXO_BLOCK: case OXO_LOOP: case OXO_IF:
+    case OXO_ELSE: case OXO_END: case OXO_BR: case OXO_BR_IF: case OXO_BR_TABLE:
+    case OXO_RETURN: case OXO_CALL: case OXO_CALL_INDIRECT: case OXO_DROP: case OXO_SELECT:
+    case OXO_SELECT_T: case OXO_LOCAL_GET: case OXO_LOCAL_SET: case OXO_LOCAL_TEE:
+    case OXO_GLOBAL_GET: case OXO_GLOBAL_SET: case OXO_MEMORY_SIZE: case OXO_MEMORY_GROW:
+    case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
+    case OXO_MEMORY_INIT: case OXO_DATA_DROP: case OXO_MEMORY_COPY: case OXO_MEMORY_FILL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_scalar_access(enum ox_opcode op)
+{
+    switch (op) {
+#define OX_X(name, ...) case OXO_##name:
+    OX_LOAD_OPS(OX_X) OX_STORE_OPS(OX_X)
+#undef OX_X
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The declared locals' types after the parameters, into *types (malloc'd,
+   nparams + declared entries); the body's code starts at *code. False
+   when one is not numeric (or there are too many to hold). */
+static bool rd_locals(const ox_module *m, uint32_t defidx, ox_valtype **types, uint32_t *n,
+                      const uint8_t **code)
+{
+    const ox_funcdef *fd = &m->funcs[defidx];
+    const ox_functype *ft = &m->types[fd->typeidx];
+    const uint8_t *p = m->bytes + fd->body.off, *end = p + fd->body.len;
+    uint32_t groups = (uint32_t)rd_u(&p, end, 32);
+    uint64_t total = ft->nparams;
+    const uint8_t *q = p;
+    for (uint32_t g = 0; g < groups; g++) {
+        total += rd_u(&q, end, 32);
+        if (q >= end || !is_numeric(*q))
+            return false;
+        q++;
+    }
+    if (total > 50000)
+        return false;
+    ox_valtype *t = malloc((total ? total : 1) * sizeof *t);
+    if (!t)
+        return false;
+    memcpy(t, ft->params, ft->nparams * sizeof *t);
+    uint32_t at = ft->nparams;
+    for (uint32_t g = 0; g < groups; g++) {
+        uint32_t c = (uint32_t)rd_u(&p, end, 32);
+        ox_valtype vt = *p++;
+        for (uint32_t k = 0; k < c; k++)
+            t[at++] = vt;
+    }
+    *types = t;
+    *n = at;
+    *code = p;
+    return true;
+}
+
+/* ---- the scan ------------------------------------------------------------ */
+
+static bool global_ok(const ox_module *m, uint32_t g)
+{
+    return g < m->nglobals && is_numeric(m->globals[g].type);
+}
+
+static bool mem_ok(const ox_module *m, uint32_t mem)
+{
+    return mem == 0 && m->nmems > 0 && !m->mems[0].is64;
+}
+
+bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    if (!functype_ok(&m->types[m->funcs[defidx].typeidx]))
+        return false;
+    ox_valtype *ltypes;
+    uint32_t nlocals;
+    const uint8_t *p, *end = m->bytes + m->funcs[defidx].body.off + m->funcs[defidx].body.len;
+    if (!rd_locals(m, defidx, &ltypes, &nlocals, &p))
+        return false;
+    free(ltypes);
+    /* frames: the count where each open loop's body started, or UINT64_MAX */
+    uint64_t *open = NULL;
+    uint32_t *fuel = NULL;
+    uint32_t nopen = 0, capopen = 0, nloop = 0, capfuel = 0;
+    uint64_t count = 0;
+    bool ok = true;
+    while (ok && p < end) {
+        imm im;
+        const ox_opinfo *oi = rd_instr(m, &p, end, &im);
+        count++;
+        if (!oi) {
+            ok = false;
+            break;
+        }
+        enum ox_opcode op = (enum ox_opcode)oi->op;
+        if (!other_known(op) && !oxj_numeric_known(op) && !is_scalar_access(op)) {
+            ok = false;
+            break;
+        }
+        if (is_scalar_access(op) && !mem_ok(m, im.mem))
+            ok = false;
+        switch (op) {
+        case OXO_BLOCK: case OXO_LOOP: case OXO_IF:
+            if (nopen == capopen) {
+                capopen = capopen ? capopen * 2 : 16;
+                uint64_t *n2 = realloc(open, capopen * sizeof *n2);
+                if (!n2) {
+                    ok = false;
+                    break;
+                }
+                open = n2;
+            }
+            if (op == OXO_LOOP) {
+                if (nloop == capfuel) {
+                    capfuel = capfuel ? capfuel * 2 : 8;
+                    uint32_t *f2 = realloc(fuel, capfuel * sizeof *f2);
+                    if (!f2) {
+                        ok = false;
+                        break;
+                    }
+                    fuel = f2;
+                }
+                fuel[nloop] = 0;
+                open[nopen++] = count | (uint64_t)nloop++ << 40;
+            } else {
+                open[nopen++] = UINT64_MAX;
+            }
+            break;
+        case OXO_END:
+            if (nopen > 0) {
+                uint64_t o = open[--nopen];
+                if (o != UINT64_MAX) {
+                    uint64_t f = count - (o & ((UINT64_C(1) << 40) - 1));
+                    fuel[o >> 40] = f > UINT32_MAX ? UINT32_MAX : (uint32_t)f;
+                }
+            }
+            break;
+        case OXO_CALL: {
+            if (im.a >= m->nfuncs) {
+                ok = false;
+                break;
+            }
+            const ox_functype *ft = &m->types[m->functypes[im.a]];
+            ok = functype_ok(ft);
+            uint32_t w = ft->nparams > ft->nresults ? ft->nparams : ft->nresults ? ft->nresults : 1;
+            if (w > plan->nslots)
+                plan->nslots = w;
+            break;
+        }
+        case OXO_CALL_INDIRECT: {
+            const ox_functype *ft = &m->types[im.a];
+            ok = functype_ok(ft) && !m->tables[im.b].limits.is64;
+            uint32_t w = ft->nparams > ft->nresults ? ft->nparams : ft->nresults ? ft->nresults : 1;
+            if (w > plan->nslots)
+                plan->nslots = w;
+            break;
+        }
+        case OXO_GLOBAL_GET: case OXO_GLOBAL_SET:
+            ok = global_ok(m, im.a);
+            break;
+        case OXO_MEMORY_SIZE: case OXO_MEMORY_GROW: case OXO_MEMORY_INIT: case OXO_MEMORY_COPY:
+        case OXO_MEMORY_FILL:
+            ok = mem_ok(m, im.mem);
+            break;
+        default:
+            break;
+        }
+    }
+    free(open);
+    if (!ok) {
+        free(fuel);
+        return false;
+    }
+    plan->loop_fuel = fuel;
+    plan->nloops = nloop;
+    plan->fuel = count > UINT32_MAX ? UINT32_MAX : count ? (uint32_t)count : 1;
+    return true;
+}
+
+void oxj_plan_free(oxj_plan *plan) { free(plan->loop_fuel); }
+
+/* ---- the operand stack and helpers -------------------------------------- */
+
+/* A pointer `off` bytes into the object at `base`, as a pointer to t. */
+static LLVMValueRef field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
+{
+    LLVMValueRef idx = LLVMConstInt(j->jm->i64, off, 0);
+    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, base, &idx, 1, "");
+    return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
+}
+
+static LLVMValueRef load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
+{
+    return LLVMBuildLoad2(B, t, field_ptr(j, base, off, t), "");
+}
+
+/* Element k of an array of pointers at p. */
+static LLVMValueRef load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k)
+{
+    LLVMTypeRef pp = LLVMPointerType(j->jm->ptr, 0);
+    LLVMValueRef arr = LLVMBuildBitCast(B, p, pp, "");
+    return LLVMBuildLoad2(B, j->jm->ptr, LLVMBuildGEP2(B, j->jm->ptr, arr, &k, 1, ""), "");
+}
+
+/* The interruption check point: with nothing metered one load and a
+   branch; else the runtime charges `cost` fuel or traps. */
+static void poll(oxj *j, uint32_t cost)
+{
+    LLVMValueRef v = LLVMBuildLoad2(B, j->jm->i32,
+                                    field_ptr(j, j->s, offsetof(ox_store, interrupt), j->jm->i32), "");
+    LLVMSetOrdering(v, LLVMAtomicOrderingMonotonic);
+    LLVMSetAlignment(v, 4);
+    LLVMBasicBlockRef slow = oxj_block(j, "poll"), cont = oxj_block(j, "polled");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
+    LLVMPositionBuilderAtEnd(B, slow);
+    LLVMValueRef args[4] = {j->s, j->inst, oxj_i32(j, j->funcidx), oxj_i32(j, cost)};
+    oxj_call_rt(j, OXJ_RT_POLL, args, 4);
+    LLVMBuildBr(B, cont);
+    LLVMPositionBuilderAtEnd(B, cont);
+}
+
+/* ---- control ------------------------------------------------------------- */
+
+static oxj_ctl *push_ctl(oxj *j, uint8_t kind, const imm *im)
+{
+    if (j->ncs == j->capcs) {
+        uint32_t cap = j->capcs ? j->capcs * 2 : 16;
+        oxj_ctl *n = realloc(j->cs, cap * sizeof *n);
+        if (!n) {
+            j->nomem = true;
+            return NULL;
+        }
+        j->cs = n;
+        j->capcs = cap;
+    }
+    oxj_ctl *f = &j->cs[j->ncs++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->np = im->np;
+    f->nr = im->nr;
+    f->pt = im->pt;
+    f->rt = im->rt;
+    f->height = j->nvs - im->np;
+    f->end = oxj_block(j, "end");
+    uint32_t n = f->np + f->nr;
+    f->phis = calloc(n ? n : 1, sizeof *f->phis);
+    if (!f->phis) {
+        j->nomem = true;
+        return NULL;
+    }
+    /* the results' phis at the end, made now so branches can feed them */
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+    LLVMPositionBuilderAtEnd(B, f->end);
+    for (uint32_t k = 0; k < f->nr; k++)
+        f->phis[f->np + k] = LLVMBuildPhi(B, oxj_type(j->jm, f->rt[k]), "");
+    LLVMPositionBuilderAtEnd(B, here);
+    return f;
+}
+
+static void add_incoming(LLVMValueRef *phis, LLVMValueRef *vals, uint32_t n, LLVMBasicBlockRef from)
+{
+    for (uint32_t k = 0; k < n; k++)
+        LLVMAddIncoming(phis[k], &vals[k], &from, 1);
+}
+
+/* Branch to label `depth` with its values on top of the stack (left
+   there). A loop's label is its header: the back-edge polls first. */
+static void branch(oxj *j, uint32_t depth)
+{
+    oxj_ctl *f = &j->cs[j->ncs - 1 - depth];
+    if (f->kind == OXJ_LOOP) {
+        poll(j, j->loop_fuel[f->fuel]);
+        add_incoming(f->phis, j->vs + j->nvs - f->np, f->np, LLVMGetInsertBlock(B));
+        LLVMBuildBr(B, f->head);
+    } else {
+        add_incoming(f->phis + f->np, j->vs + j->nvs - f->nr, f->nr, LLVMGetInsertBlock(B));
+        f->nin++;
+        LLVMBuildBr(B, f->end);
+    }
+}
+
+static void set_dead(oxj *j)
+{
+    j->cs[j->ncs - 1].dead = true;
+    j->nvs = j->cs[j->ncs - 1].height;
+}
+
+/* Return the function's results from the top of the stack. */
+static void emit_return(oxj *j)
+{
+    LLVMBuildStore(B, j->left, field_ptr(j, j->s, offsetof(ox_store, jit_left), j->jm->i32));
+    const oxj_ctl *fn = &j->cs[0];
+    if (fn->nr == 0) {
+        LLVMBuildRetVoid(B);
+    } else if (fn->nr == 1) {
+        LLVMBuildRet(B, j->vs[j->nvs - 1]);
+    } else {
+        LLVMBuildAggregateRet(B, j->vs + j->nvs - fn->nr, fn->nr);
+    }
+}
+
+static void do_end(oxj *j)
+{
+    oxj_ctl *f = &j->cs[j->ncs - 1];
+    if (!f->dead) {
+        add_incoming(f->phis + f->np, j->vs + j->nvs - f->nr, f->nr, LLVMGetInsertBlock(B));
+        f->nin++;
+        LLVMBuildBr(B, f->end);
+    }
+    if (f->kind == OXJ_IF && !f->else_seen) {
+        /* no else: the parameters are the results */
+        LLVMPositionBuilderAtEnd(B, f->els);
+        add_incoming(f->phis + f->np, f->params, f->nr, f->els);
+        f->nin++;
+        LLVMBuildBr(B, f->end);
+    }
+    oxj_ctl done = *f;
+    j->ncs--;
+    j->nvs = done.height;
+    LLVMPositionBuilderAtEnd(B, done.end);
+    free(done.params);
+    if (done.nin == 0) {
+        /* nothing reaches the end: what follows is dead too */
+        for (uint32_t k = 0; k < done.nr; k++)
+            LLVMInstructionEraseFromParent(done.phis[done.np + k]);
+        free(done.phis);
+        LLVMBuildUnreachable(B);
+        if (j->ncs > 0)
+            set_dead(j);
+        return;
+    }
+    for (uint32_t k = 0; k < done.nr; k++)
+        oxj_push(j, done.phis[done.np + k]);
+    free(done.phis);
+    if (done.kind == OXJ_FUNC)
+        emit_return(j);
+}
+
+/* ---- calls --------------------------------------------------------------- */
+
+static LLVMValueRef slot_ptr(oxj *j, uint32_t k, LLVMTypeRef t)
+{
+    LLVMValueRef idx = LLVMConstInt(j->jm->i64, k, 0);
+    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i64, j->slots, &idx, 1, "");
+    return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
+}
+
+/* Call ox_func `f` through the runtime (an import, an interpreted
+   function, or one of another instance): the arguments in the slots,
+   then the results from them. */
+static void call_slow(oxj *j, LLVMValueRef f, const ox_functype *ft, LLVMValueRef *args)
+{
+    for (uint32_t k = 0; k < ft->nparams; k++)
+        LLVMBuildStore(B, args[k], slot_ptr(j, k, LLVMTypeOf(args[k])));
+    LLVMValueRef a[4] = {j->s, j->inst, f, LLVMBuildBitCast(B, j->slots, j->jm->ptr, "")};
+    oxj_call_rt(j, OXJ_RT_CALL, a, 4);
+    for (uint32_t k = 0; k < ft->nresults; k++) {
+        LLVMTypeRef t = oxj_type(j->jm, ft->results[k]);
+        oxj_push(j, LLVMBuildLoad2(B, t, slot_ptr(j, k, t), ""));
+    }
+}
+
+/* The LLVM type of a compiled function of type ft. */
+LLVMTypeRef oxj_fn_type(oxj_mod *jm, const ox_functype *ft)
+{
+    LLVMTypeRef ps[3 + 64], *pp = ps;
+    uint32_t n = 3 + ft->nparams;
+    if (ft->nparams > 64) {
+        pp = malloc(n * sizeof *pp);
+        if (!pp)
+            return NULL;
+    }
+    pp[0] = pp[1] = pp[2] = jm->ptr;
+    for (uint32_t k = 0; k < ft->nparams; k++)
+        pp[3 + k] = oxj_type(jm, ft->params[k]);
+    LLVMTypeRef ret;
+    if (ft->nresults == 0) {
+        ret = LLVMVoidTypeInContext(jm->ctx);
+    } else if (ft->nresults == 1) {
+        ret = oxj_type(jm, ft->results[0]);
+    } else {
+        LLVMTypeRef rs[64], *rp = rs;
+        if (ft->nresults > 64 && !(rp = malloc(ft->nresults * sizeof *rp))) {
+            if (pp != ps)
+                free(pp);
+            return NULL;
+        }
+        for (uint32_t k = 0; k < ft->nresults; k++)
+            rp[k] = oxj_type(jm, ft->results[k]);
+        ret = LLVMStructTypeInContext(jm->ctx, rp, ft->nresults, 0);
+        if (rp != rs)
+            free(rp);
+    }
+    LLVMTypeRef t = LLVMFunctionType(ret, pp, n, 0);
+    if (pp != ps)
+        free(pp);
+    return t;
+}
+
+/* A direct call of a compiled function: the results pushed. */
+static void push_results(oxj *j, LLVMValueRef r, const ox_functype *ft)
+{
+    if (ft->nresults == 1)
+        oxj_push(j, r);
+    else
+        for (uint32_t k = 0; k < ft->nresults; k++)
+            oxj_push(j, LLVMBuildExtractValue(B, r, k, ""));
+}
+
+static LLVMValueRef call_native(oxj *j, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef inst,
+                                LLVMValueRef mem, LLVMValueRef *args, uint32_t n)
+{
+    LLVMValueRef small[32], *a = small;
+    if (n + 3 > 32 && !(a = malloc((n + 3) * sizeof *a))) {
+        j->nomem = true;
+        return NULL;
+    }
+    a[0] = j->s;
+    a[1] = inst;
+    a[2] = mem;
+    memcpy(a + 3, args, n * sizeof *args);
+    LLVMValueRef r = LLVMBuildCall2(B, fty, fn, a, n + 3, "");
+    if (a != small)
+        free(a);
+    return r;
+}
+
+static void emit_call(oxj *j, uint32_t funcidx)
+{
+    const ox_module *m = j->jm->m;
+    const ox_functype *ft = &m->types[m->functypes[funcidx]];
+    j->nvs -= ft->nparams;
+    LLVMValueRef *args = j->vs + j->nvs;
+    if (funcidx >= m->nimport_funcs && j->jm->fns[funcidx - m->nimport_funcs]) {
+        uint32_t d = funcidx - m->nimport_funcs;
+        LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d], j->inst, j->mem, args,
+                                     ft->nparams);
+        if (r)
+            push_results(j, r, ft);
+        return;
+    }
+    LLVMValueRef funcs = load_field(j, j->inst, offsetof(ox_instance, funcs), j->jm->ptr);
+    LLVMValueRef f = load_elem(j, funcs, LLVMConstInt(j->jm->i64, funcidx, 0));
+    call_slow(j, f, ft, args);
+}
+
+static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
+{
+    oxj_mod *jm = j->jm;
+    const ox_functype *ft = &jm->m->types[typeidx];
+    LLVMValueRef idx = oxj_pop(j);
+    j->nvs -= ft->nparams;
+    /* the arguments are used on two paths, and pushing may move the stack */
+    LLVMValueRef *args = malloc((ft->nparams ? ft->nparams : 1) * sizeof *args);
+    if (!args) {
+        j->nomem = true;
+        return;
+    }
+    memcpy(args, j->vs + j->nvs, ft->nparams * sizeof *args);
+    LLVMValueRef tables = load_field(j, j->inst, offsetof(ox_instance, tables), jm->ptr);
+    LLVMValueRef t = load_elem(j, tables, LLVMConstInt(jm->i64, table, 0));
+    LLVMValueRef size = load_field(j, t, offsetof(ox_table, size), jm->i32);
+    oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntUGE, idx, size, ""), OX_TRAP_UNDEFINED_ELEMENT);
+    LLVMValueRef elems = load_field(j, t, offsetof(ox_table, elems), jm->ptr);
+    LLVMValueRef f = load_elem(j, elems, LLVMBuildZExt(B, idx, jm->i64, ""));
+    oxj_trap_if(j, LLVMBuildIsNull(B, f, ""), OX_TRAP_UNINITIALIZED_ELEMENT);
+    /* the type: equal ids, else the store's subtyping */
+    LLVMValueRef have = load_field(j, f, offsetof(ox_func, type_id), jm->i32);
+    LLVMValueRef ids = load_field(j, j->inst, offsetof(ox_instance, type_ids), jm->ptr);
+    LLVMValueRef want = load_field(j, ids, (size_t)typeidx * sizeof(uint32_t), jm->i32);
+    LLVMBasicBlockRef sub = oxj_block(j, "sub"), typed = oxj_block(j, "typed");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, have, want, ""), typed, sub);
+    LLVMPositionBuilderAtEnd(B, sub);
+    LLVMValueRef sa[3] = {j->s, have, want};
+    LLVMValueRef is_sub = oxj_call_rt(j, OXJ_RT_SUB, sa, 3);
+    oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntEQ, is_sub, oxj_i32(j, 0), ""), OX_TRAP_INDIRECT_MISMATCH);
+    LLVMBuildBr(B, typed);
+    LLVMPositionBuilderAtEnd(B, typed);
+    /* compiled: a call of its native code in its instance; else the runtime */
+    LLVMValueRef native = load_field(j, f, offsetof(ox_func, native), jm->ptr);
+    LLVMBasicBlockRef fast = oxj_block(j, "native"), slow = oxj_block(j, "slow"),
+                      join = oxj_block(j, "called");
+    LLVMBuildCondBr(B, LLVMBuildIsNull(B, native, ""), slow, fast);
+    LLVMPositionBuilderAtEnd(B, fast);
+    LLVMValueRef finst = load_field(j, f, offsetof(ox_func, inst), jm->ptr);
+    LLVMValueRef fmem = load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr);
+    LLVMTypeRef fty = oxj_fn_type(jm, ft);
+    LLVMValueRef fn = LLVMBuildBitCast(B, native, LLVMPointerType(fty, 0), "");
+    LLVMValueRef r = call_native(j, fty, fn, finst, fmem, args, ft->nparams);
+    if (!r) {
+        free(args);
+        return;
+    }
+    uint32_t base = j->nvs;
+    push_results(j, r, ft);
+    LLVMBasicBlockRef fast_end = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, join);
+    /* the slow path's results */
+    LLVMValueRef rs[64], *fr = rs;
+    if (ft->nresults > 64 && !(fr = malloc(ft->nresults * sizeof *fr))) {
+        free(args);
+        j->nomem = true;
+        return;
+    }
+    memcpy(fr, j->vs + base, ft->nresults * sizeof *fr);
+    j->nvs = base;
+    LLVMPositionBuilderAtEnd(B, slow);
+    call_slow(j, f, ft, args);
+    free(args);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, join);
+    LLVMPositionBuilderAtEnd(B, join);
+    for (uint32_t k = 0; k < ft->nresults; k++) {
+        LLVMValueRef phi = LLVMBuildPhi(B, oxj_type(jm, ft->results[k]), "");
+        LLVMAddIncoming(phi, &fr[k], &fast_end, 1);
+        LLVMAddIncoming(phi, &j->vs[base + k], &slow_end, 1);
+        j->vs[base + k] = phi;
+    }
+    if (fr != rs)
+        free(fr);
+}
+
+/* ---- memory -------------------------------------------------------------- */
+
+/* The address of an access: base + the i32 address zero-extended + the
+   offset; beyond the memory's pages it lands in the guard region
+   (32-bit address + 32-bit offset < 8 GiB, all reserved). */
+static LLVMValueRef address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t)
+{
+    LLVMValueRef ea = LLVMBuildZExt(B, addr, j->jm->i64, "");
+    if (off)
+        ea = LLVMBuildAdd(B, ea, LLVMConstInt(j->jm->i64, off, 0), "");
+    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, j->mem, &ea, 1, "");
+    return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
+}
+
+/* A load: its memory type and how it widens. */
+static void emit_load(oxj *j, enum ox_opcode op, const imm *im)
+{
+    oxj_mod *jm = j->jm;
+    LLVMTypeRef mt, rt;
+    bool sext = false;
+    switch (op) {
+    case OXO_I32_LOAD: mt = rt = jm->i32; break;
+    case OXO_I64_LOAD: mt = rt = jm->i64; break;
+    case OXO_F32_LOAD: mt = rt = jm->f32; break;
+    case OXO_F64_LOAD: mt = rt = jm->f64; break;
+    case OXO_I32_LOAD8_S: sext = true; /* fall through */
+    case OXO_I32_LOAD8_U: mt = jm->i8; rt = jm->i32; break;
+    case OXO_I32_LOAD16_S: sext = true; /* fall through */
+    case OXO_I32_LOAD16_U: mt = LLVMInt16TypeInContext(jm->ctx); rt = jm->i32; break;
+    case OXO_I64_LOAD8_S: sext = true; /* fall through */
+    case OXO_I64_LOAD8_U: mt = jm->i8; rt = jm->i64; break;
+    case OXO_I64_LOAD16_S: sext = true; /* fall through */
+    case OXO_I64_LOAD16_U: mt = LLVMInt16TypeInContext(jm->ctx); rt = jm->i64; break;
+    case OXO_I64_LOAD32_S: sext = true; /* fall through */
+    default: mt = jm->i32; rt = jm->i64; break;
+    }
+    LLVMValueRef v = LLVMBuildLoad2(B, mt, address(j, oxj_pop(j), im->v, mt), "");
+    LLVMSetAlignment(v, 1);
+    if (mt != rt)
+        v = sext ? LLVMBuildSExt(B, v, rt, "") : LLVMBuildZExt(B, v, rt, "");
+    oxj_push(j, v);
+}
+
+static void emit_store(oxj *j, enum ox_opcode op, const imm *im)
+{
+    oxj_mod *jm = j->jm;
+    LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
+    LLVMTypeRef mt = LLVMTypeOf(v);
+    switch (op) {
+    case OXO_I32_STORE8: case OXO_I64_STORE8: mt = jm->i8; break;
+    case OXO_I32_STORE16: case OXO_I64_STORE16: mt = LLVMInt16TypeInContext(jm->ctx); break;
+    case OXO_I64_STORE32: mt = jm->i32; break;
+    default: break;
+    }
+    if (mt != LLVMTypeOf(v))
+        v = LLVMBuildTrunc(B, v, mt, "");
+    LLVMValueRef st = LLVMBuildStore(B, v, address(j, addr, im->v, mt));
+    LLVMSetAlignment(st, 1);
+}
+
+/* ---- the body ------------------------------------------------------------ */
+
+static LLVMValueRef global_ptr(oxj *j, uint32_t g, LLVMTypeRef t)
+{
+    LLVMValueRef globals = load_field(j, j->inst, offsetof(ox_instance, globals), j->jm->ptr);
+    LLVMValueRef gp = load_elem(j, globals, LLVMConstInt(j->jm->i64, g, 0));
+    return field_ptr(j, gp, offsetof(ox_global, val), t);
+}
+
+static void emit_br_table(oxj *j, const imm *im)
+{
+    LLVMValueRef idx = oxj_pop(j);
+    const uint8_t *p = im->vec, *end = j->end;
+    uint32_t n = im->a;
+    /* one block per distinct label, which makes the branch */
+    uint32_t *depths = malloc((n + 1) * sizeof *depths);
+    LLVMBasicBlockRef *blocks = malloc((n + 1) * sizeof *blocks);
+    if (!depths || !blocks) {
+        free(depths);
+        free(blocks);
+        j->nomem = true;
+        return;
+    }
+    uint32_t ndistinct = 0;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef *dest = malloc((n + 1) * sizeof *dest);
+    if (!dest) {
+        free(depths);
+        free(blocks);
+        j->nomem = true;
+        return;
+    }
+    for (uint32_t k = 0; k <= n; k++) {
+        uint32_t d = (uint32_t)rd_u(&p, end, 32);
+        uint32_t i = 0;
+        while (i < ndistinct && depths[i] != d)
+            i++;
+        if (i == ndistinct) {
+            depths[i] = d;
+            blocks[i] = oxj_block(j, "br_table");
+            LLVMPositionBuilderAtEnd(B, blocks[i]);
+            branch(j, d);
+            ndistinct++;
+        }
+        dest[k] = blocks[i];
+    }
+    LLVMPositionBuilderAtEnd(B, here);
+    LLVMValueRef sw = LLVMBuildSwitch(B, idx, dest[n], n);
+    for (uint32_t k = 0; k < n; k++)
+        LLVMAddCase(sw, oxj_i32(j, k), dest[k]);
+    free(depths);
+    free(blocks);
+    free(dest);
+}
+
+static void emit_select(oxj *j)
+{
+    LLVMValueRef c = oxj_pop(j), b = oxj_pop(j), a = oxj_pop(j);
+    oxj_push(j, LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), ""), a, b, ""));
+}
+
+/* The bulk memory instructions go to the runtime, which checks bounds. */
+static void emit_bulk(oxj *j, enum ox_opcode op, const imm *im)
+{
+    if (op == OXO_DATA_DROP) {
+        LLVMValueRef a[2] = {j->inst, oxj_i32(j, im->a)};
+        oxj_call_rt(j, OXJ_RT_DROP, a, 2);
+        return;
+    }
+    LLVMValueRef n = oxj_pop(j), y = oxj_pop(j), x = oxj_pop(j);
+    LLVMValueRef base[3] = {j->s, j->inst, oxj_i32(j, j->funcidx)};
+    if (op == OXO_MEMORY_INIT) {
+        LLVMValueRef a[7] = {base[0], base[1], base[2], oxj_i32(j, im->a), x, y, n};
+        oxj_call_rt(j, OXJ_RT_INIT, a, 7);
+    } else {
+        LLVMValueRef a[6] = {base[0], base[1], base[2], x, y, n};
+        oxj_call_rt(j, op == OXO_MEMORY_FILL ? OXJ_RT_FILL : OXJ_RT_COPY, a, 6);
+    }
+}
+
+static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
+{
+    oxj_mod *jm = j->jm;
+    switch (op) {
+    case OXO_I32_CONST: oxj_push(j, LLVMConstInt(jm->i32, v, 0)); break;
+    case OXO_I64_CONST: oxj_push(j, LLVMConstInt(jm->i64, v, 0)); break;
+    case OXO_F32_CONST:
+        oxj_push(j, LLVMConstBitCast(LLVMConstInt(jm->i32, (uint32_t)v, 0), jm->f32));
+        break;
+    default:
+        oxj_push(j, LLVMConstBitCast(LLVMConstInt(jm->i64, v, 0), jm->f64));
+        break;
+    }
+}
+
+/* One instruction in live code. */
+static bool emit_instr(oxj *j, const ox_opinfo *oi, const imm *im, uint32_t *loops)
+{
+    oxj_mod *jm = j->jm;
+    enum ox_opcode op = (enum ox_opcode)oi->op;
+    if (oi->shape == OX_SHAPE_LOAD) {
+        emit_load(j, op, im);
+        return true;
+    }
+    if (oi->shape == OX_SHAPE_STORE) {
+        emit_store(j, op, im);
+        return true;
+    }
+    if (oxj_numeric(j, oi))
+        return true;
+    switch (op) {
+    case OXO_NOP:
+        break;
+    case OXO_UNREACHABLE:
+        LLVMBuildBr(B, oxj_trap_block(j, OX_TRAP_UNREACHABLE));
+        set_dead(j);
+        break;
+    case OXO_BLOCK:
+        return push_ctl(j, OXJ_BLOCK, im) != NULL;
+    case OXO_LOOP: {
+        oxj_ctl *f = push_ctl(j, OXJ_LOOP, im);
+        if (!f)
+            return false;
+        f->fuel = (*loops)++;
+        f->head = oxj_block(j, "loop");
+        LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
+        LLVMBuildBr(B, f->head);
+        LLVMPositionBuilderAtEnd(B, f->head);
+        for (uint32_t k = 0; k < f->np; k++) {
+            LLVMValueRef *v = &j->vs[f->height + k];
+            f->phis[k] = LLVMBuildPhi(B, oxj_type(jm, f->pt[k]), "");
+            LLVMAddIncoming(f->phis[k], v, &from, 1);
+            *v = f->phis[k];
+        }
+        break;
+    }
+    case OXO_IF: {
+        LLVMValueRef c = oxj_pop(j);
+        oxj_ctl *f = push_ctl(j, OXJ_IF, im);
+        if (!f)
+            return false;
+        f->height = j->nvs - f->np;
+        f->params = malloc((f->np ? f->np : 1) * sizeof *f->params);
+        if (!f->params)
+            return false;
+        memcpy(f->params, j->vs + f->height, f->np * sizeof *f->params);
+        LLVMBasicBlockRef then = oxj_block(j, "then");
+        f->els = oxj_block(j, "else");
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), ""), then, f->els);
+        LLVMPositionBuilderAtEnd(B, then);
+        break;
+    }
+    case OXO_ELSE: {
+        oxj_ctl *f = &j->cs[j->ncs - 1];
+        if (!f->dead) {
+            add_incoming(f->phis + f->np, j->vs + j->nvs - f->nr, f->nr, LLVMGetInsertBlock(B));
+            f->nin++;
+            LLVMBuildBr(B, f->end);
+        }
+        f->else_seen = true;
+        f->dead = false;
+        j->nvs = f->height;
+        for (uint32_t k = 0; k < f->np; k++)
+            oxj_push(j, f->params[k]);
+        LLVMPositionBuilderAtEnd(B, f->els);
+        break;
+    }
+    case OXO_END:
+        do_end(j);
+        break;
+    case OXO_BR:
+        branch(j, im->a);
+        set_dead(j);
+        break;
+    case OXO_BR_IF: {
+        LLVMValueRef c = oxj_pop(j);
+        LLVMBasicBlockRef take = oxj_block(j, "br_if"), cont = oxj_block(j, "cont");
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), ""), take, cont);
+        LLVMPositionBuilderAtEnd(B, take);
+        branch(j, im->a);
+        LLVMPositionBuilderAtEnd(B, cont);
+        break;
+    }
+    case OXO_BR_TABLE:
+        emit_br_table(j, im);
+        set_dead(j);
+        break;
+    case OXO_RETURN:
+        emit_return(j);
+        set_dead(j);
+        break;
+    case OXO_CALL:
+        emit_call(j, im->a);
+        break;
+    case OXO_CALL_INDIRECT:
+        emit_call_indirect(j, im->a, im->b);
+        break;
+    case OXO_DROP:
+        (void)oxj_pop(j);
+        break;
+    case OXO_SELECT: case OXO_SELECT_T:
+        emit_select(j);
+        break;
+    case OXO_LOCAL_GET:
+        oxj_push(j, LLVMBuildLoad2(B, j->ltys[im->a], j->locals[im->a], ""));
+        break;
+    case OXO_LOCAL_SET:
+        LLVMBuildStore(B, oxj_pop(j), j->locals[im->a]);
+        break;
+    case OXO_LOCAL_TEE:
+        LLVMBuildStore(B, j->vs[j->nvs - 1], j->locals[im->a]);
+        break;
+    case OXO_GLOBAL_GET: {
+        LLVMTypeRef t = oxj_type(jm, jm->m->globals[im->a].type);
+        oxj_push(j, LLVMBuildLoad2(B, t, global_ptr(j, im->a, t), ""));
+        break;
+    }
+    case OXO_GLOBAL_SET: {
+        LLVMValueRef v = oxj_pop(j);
+        LLVMBuildStore(B, v, global_ptr(j, im->a, LLVMTypeOf(v)));
+        break;
+    }
+    case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
+        emit_const(j, op, im->v);
+        break;
+    case OXO_MEMORY_SIZE: {
+        LLVMValueRef mems = load_field(j, j->inst, offsetof(ox_instance, mems), jm->ptr);
+        LLVMValueRef m0 = load_elem(j, mems, LLVMConstInt(jm->i64, 0, 0));
+        oxj_push(j, load_field(j, m0, offsetof(ox_memory, pages), jm->i32));
+        break;
+    }
+    case OXO_MEMORY_GROW: {
+        LLVMValueRef a[2] = {j->inst, oxj_pop(j)};
+        oxj_push(j, oxj_call_rt(j, OXJ_RT_GROW, a, 2));
+        break;
+    }
+    case OXO_MEMORY_INIT: case OXO_DATA_DROP: case OXO_MEMORY_COPY: case OXO_MEMORY_FILL:
+        emit_bulk(j, op, im);
+        break;
+    default:
+        return false;
+    }
+    return !j->nomem;
+}
+
+/* Translate function `defidx` into jm->fns[defidx] (declared). */
+bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
+{
+    const ox_module *m = jm->m;
+    const ox_functype *ft = &m->types[m->funcs[defidx].typeidx];
+    oxj j;
+    memset(&j, 0, sizeof j);
+    j.jm = jm;
+    j.b = jm->b;
+    j.funcidx = m->nimport_funcs + defidx;
+    j.fn = jm->fns[defidx];
+    j.s = LLVMGetParam(j.fn, 0);
+    j.inst = LLVMGetParam(j.fn, 1);
+    j.mem = LLVMGetParam(j.fn, 2);
+    j.loop_fuel = plan->loop_fuel;
+    j.nloops = plan->nloops;
+    ox_valtype *lt = NULL;
+    if (!rd_locals(m, defidx, &lt, &j.nlocals, &j.p))
+        return false;
+    j.end = m->bytes + m->funcs[defidx].body.off + m->funcs[defidx].body.len;
+    j.locals = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.locals);
+    j.ltys = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.ltys);
+    bool ok = j.locals && j.ltys;
+
+    LLVMBasicBlockRef entry = oxj_block(&j, "entry");
+    LLVMPositionBuilderAtEnd(j.b, entry);
+    for (uint32_t k = 0; ok && k < j.nlocals; k++) {
+        j.ltys[k] = oxj_type(jm, lt[k]);
+        j.locals[k] = LLVMBuildAlloca(j.b, j.ltys[k], "");
+        LLVMBuildStore(j.b, k < ft->nparams ? LLVMGetParam(j.fn, 3 + k) : LLVMConstNull(j.ltys[k]),
+                       j.locals[k]);
+    }
+    if (plan->nslots)
+        j.slots = LLVMBuildArrayAlloca(j.b, jm->i64, LLVMConstInt(jm->i32, plan->nslots, 0), "");
+    LLVMValueRef spot = LLVMBuildAlloca(j.b, jm->i8, ""); /* where the C stack is */
+    free(lt);
+
+    /* entry: a call less left, the C stack, then the check point */
+    LLVMValueRef leftp = field_ptr(&j, j.s, offsetof(ox_store, jit_left), jm->i32);
+    j.left = LLVMBuildLoad2(j.b, jm->i32, leftp, "");
+    oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntEQ, j.left, oxj_i32(&j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
+    LLVMBuildStore(j.b, LLVMBuildSub(j.b, j.left, oxj_i32(&j, 1), ""), leftp);
+    LLVMValueRef sp = LLVMBuildPtrToInt(j.b, spot, jm->i64, "");
+    LLVMValueRef limit = load_field(&j, j.s, offsetof(ox_store, jit_stack_limit), jm->i64);
+    oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
+    poll(&j, plan->fuel);
+
+    imm fim;
+    memset(&fim, 0, sizeof fim);
+    fim.nr = ft->nresults;
+    fim.rt = ft->results;
+    uint32_t loops = 0, dead_depth = 0;
+    if (ok && !push_ctl(&j, OXJ_FUNC, &fim))
+        ok = false;
+    while (ok && j.ncs > 0) {
+        imm im;
+        const ox_opinfo *oi = rd_instr(m, &j.p, j.end, &im);
+        if (!oi) {
+            ok = false;
+            break;
+        }
+        enum ox_opcode op = (enum ox_opcode)oi->op;
+        if (j.cs[j.ncs - 1].dead) {
+            /* skip to the end (or else) of the dead block, counting the
+               loops skipped so the fuel stays in step */
+            if (op == OXO_BLOCK || op == OXO_LOOP || op == OXO_IF) {
+                dead_depth++;
+                loops += op == OXO_LOOP;
+                continue;
+            }
+            if (op == OXO_END && dead_depth > 0) {
+                dead_depth--;
+                continue;
+            }
+            if (dead_depth > 0 || (op != OXO_END && op != OXO_ELSE))
+                continue;
+        }
+        ok = emit_instr(&j, oi, &im, &loops);
+    }
+    for (uint32_t k = 0; k < j.ncs; k++) {
+        free(j.cs[k].phis);
+        free(j.cs[k].params);
+    }
+    free(j.cs);
+    free(j.vs);
+    free(j.locals);
+    free(j.ltys);
+    return ok && !j.nomem;
+}
+
+/* The entry from the interpreter: `w(s, inst, mem, slots)` reads the
+   arguments from the slots, calls the function, writes its results back. */
+bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
+{
+    const ox_module *m = jm->m;
+    const ox_functype *ft = &m->types[m->funcs[defidx].typeidx];
+    LLVMBuilderRef b = jm->b;
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(jm->ctx, w, "entry"));
+    LLVMValueRef slots = LLVMBuildBitCast(b, LLVMGetParam(w, 3), LLVMPointerType(jm->i64, 0), "");
+    uint32_t n = 3 + ft->nparams;
+    LLVMValueRef *a = malloc(n * sizeof *a);
+    if (!a)
+        return false;
+    for (uint32_t k = 0; k < 3; k++)
+        a[k] = LLVMGetParam(w, k);
+    for (uint32_t k = 0; k < ft->nparams; k++) {
+        LLVMTypeRef t = oxj_type(jm, ft->params[k]);
+        LLVMValueRef idx = LLVMConstInt(jm->i64, k, 0);
+        LLVMValueRef p = LLVMBuildBitCast(b, LLVMBuildGEP2(b, jm->i64, slots, &idx, 1, ""),
+                                          LLVMPointerType(t, 0), "");
+        a[3 + k] = LLVMBuildLoad2(b, t, p, "");
+    }
+    LLVMValueRef r = LLVMBuildCall2(b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
+    free(a);
+    /* kept out of line: a fault's address then names the function */
+    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+    LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(jm->ctx, noinline, 0));
+    for (uint32_t k = 0; k < ft->nresults; k++) {
+        LLVMTypeRef t = oxj_type(jm, ft->results[k]);
+        LLVMValueRef v = ft->nresults == 1 ? r : LLVMBuildExtractValue(b, r, k, "");
+        LLVMValueRef idx = LLVMConstInt(jm->i64, k, 0);
+        LLVMValueRef p = LLVMBuildBitCast(b, LLVMBuildGEP2(b, jm->i64, slots, &idx, 1, ""),
+                                          LLVMPointerType(t, 0), "");
+        LLVMBuildStore(b, v, p);
+    }
+    LLVMBuildRetVoid(b);
+    return true;
+}

@@ -1,0 +1,113 @@
+/*
+ * jit_emit.h — the translator's state, shared by jit_emit.c (control,
+ * variables, calls, memory) and jit_ops.c (numeric instructions).
+ * Internal to src/jit.
+ */
+#ifndef OX_JIT_EMIT_H
+#define OX_JIT_EMIT_H
+
+#include <llvm-c/Core.h>
+
+#include "jit.h"
+#include "opcodes.h"
+
+/* What one LLVM module (one WebAssembly module's compiled functions)
+   shares between its functions. */
+typedef struct oxj_mod {
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+    const ox_module *m;
+    LLVMTypeRef i1, i8, i32, i64, f32, f64, ptr, slotp;
+    LLVMValueRef *fns;        /* per defined function: its LLVM function, NULL if interpreted */
+    LLVMTypeRef *fntys;       /* per defined function: its LLVM type */
+    LLVMValueRef rt[16];      /* the runtime functions, in OX_JIT_RUNTIME order */
+    LLVMTypeRef rtty[16];
+    char prefix[24];          /* symbol prefix, unique in the engine */
+} oxj_mod;
+
+enum { OXJ_RT_TRAP, OXJ_RT_POLL, OXJ_RT_CALL, OXJ_RT_SUB, OXJ_RT_GROW, OXJ_RT_FILL, OXJ_RT_COPY,
+       OXJ_RT_INIT, OXJ_RT_DROP };
+
+/* A control frame. */
+typedef struct oxj_ctl {
+    uint8_t kind;             /* OXJ_BLOCK, OXJ_LOOP, OXJ_IF, OXJ_FUNC */
+    bool dead;                /* the rest of its code is unreachable */
+    bool else_seen;
+    uint32_t height;          /* operand stack height below its parameters */
+    uint32_t np, nr;
+    const ox_valtype *pt, *rt;
+    ox_valtype one;           /* storage for a single-result block type */
+    LLVMBasicBlockRef head;   /* a loop's header */
+    LLVMBasicBlockRef end;    /* where its end continues */
+    LLVMBasicBlockRef els;    /* an if's else */
+    LLVMValueRef *phis;       /* loop: np at the header; others: nr at the end */
+    LLVMValueRef *params;     /* an if's parameters, for its else */
+    uint32_t nin;             /* branches to the end so far */
+    uint32_t fuel;            /* a loop's: what a back-edge charges */
+} oxj_ctl;
+
+enum { OXJ_BLOCK, OXJ_LOOP, OXJ_IF, OXJ_FUNC };
+
+/* One function's translation. */
+typedef struct oxj {
+    oxj_mod *jm;
+    LLVMBuilderRef b;
+    uint32_t funcidx;
+    LLVMValueRef fn, s, inst, mem;
+    LLVMValueRef *locals;     /* allocas */
+    LLVMTypeRef *ltys;
+    uint32_t nlocals;
+    LLVMValueRef *vs;         /* the operand stack */
+    uint32_t nvs, capvs;
+    oxj_ctl *cs;
+    uint32_t ncs, capcs;
+    const uint8_t *p, *end;   /* the body being read */
+    LLVMBasicBlockRef traps[32]; /* a shared block per trap kind */
+    LLVMValueRef left;        /* calls left (ox_store.jit_left) on entry */
+    LLVMValueRef slots;       /* an array for calls through the runtime */
+    uint32_t nslots;
+    const uint32_t *loop_fuel; /* each loop's fuel, in order */
+    uint32_t nloops;
+    bool nomem;
+} oxj;
+
+/* What the scan learns of a function it can compile. */
+typedef struct oxj_plan {
+    uint32_t *loop_fuel;      /* per loop, in order of appearance */
+    uint32_t nloops;
+    uint32_t fuel;            /* the function's (charged at entry) */
+    uint32_t nslots;          /* the widest call through the runtime */
+} oxj_plan;
+
+/* jit_emit.c: whether function `defidx` of m can be compiled (and what
+   its translation needs); translate it into jm->fns[defidx], declared
+   with oxj_fn_type. */
+bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan);
+void oxj_plan_free(oxj_plan *plan);
+bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan);
+LLVMTypeRef oxj_fn_type(oxj_mod *jm, const ox_functype *ft);
+bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w);
+
+/* jit_ops.c: the numeric instructions (the table's BIN, UN, TRUNC, SAT
+   groups and the trapping binops): emit `oi` on j's stack. False when
+   oi is not one of them. */
+bool oxj_numeric(oxj *j, const ox_opinfo *oi);
+/* Whether oxj_numeric compiles this instruction. */
+bool oxj_numeric_known(enum ox_opcode op);
+
+/* jit_ir.c: the stack, blocks, constants, the runtime, traps. */
+LLVMBasicBlockRef oxj_block(oxj *j, const char *name);
+LLVMValueRef oxj_i32(oxj *j, uint64_t v);
+LLVMValueRef oxj_call_rt(oxj *j, int which, LLVMValueRef *args, unsigned n);
+LLVMBasicBlockRef oxj_trap_block(oxj *j, ox_trap kind);
+LLVMValueRef oxj_pop(oxj *j);
+void oxj_push(oxj *j, LLVMValueRef v);
+/* Branch to the trap of `kind` when cond holds; continue after it. */
+void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind);
+LLVMValueRef oxj_intrinsic(oxj *j, const char *name, LLVMTypeRef ret, LLVMValueRef *args,
+                           unsigned n);
+/* The LLVM type of a numeric value type (NULL for others). */
+LLVMTypeRef oxj_type(const oxj_mod *jm, ox_valtype t);
+
+#endif

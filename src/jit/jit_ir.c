@@ -1,0 +1,91 @@
+/*
+ * jit_ir.c — the translator's small tools: value types, the operand
+ * stack, intrinsics, blocks, calls of the runtime and the shared trap
+ * blocks. Used by jit_ops.c and jit_emit.c.
+ */
+#include <stdlib.h>
+
+#include "jit_emit.h"
+
+#define B (j->b)
+
+LLVMTypeRef oxj_type(const oxj_mod *jm, ox_valtype t)
+{
+    switch (t) {
+    case OX_I32: return jm->i32;
+    case OX_I64: return jm->i64;
+    case OX_F32: return jm->f32;
+    case OX_F64: return jm->f64;
+    default: return NULL;
+    }
+}
+
+void oxj_push(oxj *j, LLVMValueRef v)
+{
+    if (j->nvs == j->capvs) {
+        uint32_t cap = j->capvs ? j->capvs * 2 : 64;
+        LLVMValueRef *n = realloc(j->vs, cap * sizeof *n);
+        if (!n) {
+            j->nomem = true;
+            return;
+        }
+        j->vs = n;
+        j->capvs = cap;
+    }
+    j->vs[j->nvs++] = v;
+}
+
+LLVMValueRef oxj_pop(oxj *j) { return j->vs[--j->nvs]; }
+
+LLVMValueRef oxj_intrinsic(oxj *j, const char *name, LLVMTypeRef ret, LLVMValueRef *args,
+                           unsigned n)
+{
+    LLVMTypeRef ts[4];
+    for (unsigned k = 0; k < n; k++)
+        ts[k] = LLVMTypeOf(args[k]);
+    LLVMTypeRef fty = LLVMFunctionType(ret, ts, n, 0);
+    LLVMValueRef f = LLVMGetNamedFunction(j->jm->mod, name);
+    if (!f)
+        f = LLVMAddFunction(j->jm->mod, name, fty);
+    return LLVMBuildCall2(B, fty, f, args, n, "");
+}
+
+LLVMBasicBlockRef oxj_block(oxj *j, const char *name)
+{
+    return LLVMAppendBasicBlockInContext(j->jm->ctx, j->fn, name);
+}
+
+LLVMValueRef oxj_i32(oxj *j, uint64_t v) { return LLVMConstInt(j->jm->i32, v, 0); }
+
+LLVMValueRef oxj_call_rt(oxj *j, int which, LLVMValueRef *args, unsigned n)
+{
+    return LLVMBuildCall2(B, j->jm->rtty[which], j->jm->rt[which], args, n, "");
+}
+
+LLVMBasicBlockRef oxj_trap_block(oxj *j, ox_trap kind)
+{
+    if (!j->traps[kind]) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+        LLVMBasicBlockRef bb = oxj_block(j, "trap");
+        LLVMPositionBuilderAtEnd(B, bb);
+        LLVMValueRef args[4] = {j->s, j->inst, oxj_i32(j, j->funcidx), oxj_i32(j, kind)};
+        oxj_call_rt(j, OXJ_RT_TRAP, args, 4);
+        LLVMBuildUnreachable(B);
+        LLVMPositionBuilderAtEnd(B, here);
+        j->traps[kind] = bb;
+    }
+    return j->traps[kind];
+}
+
+void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind)
+{
+    LLVMBasicBlockRef ok = oxj_block(j, "ok");
+    LLVMValueRef br = LLVMBuildCondBr(B, cond, oxj_trap_block(j, kind), ok);
+    /* traps are cold: tell the optimiser so */
+    LLVMValueRef w[3] = {LLVMMDStringInContext(j->jm->ctx, "branch_weights", 14),
+                         LLVMConstInt(j->jm->i32, 1, 0), LLVMConstInt(j->jm->i32, 1 << 20, 0)};
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(j->jm->ctx, "prof", 4),
+                    LLVMMDNodeInContext(j->jm->ctx, w, 3));
+    LLVMPositionBuilderAtEnd(B, ok);
+}
+

@@ -1,0 +1,389 @@
+/*
+ * jit_llvm.c — a module's functions to machine code with LLVM.
+ *
+ * The engine owns one LLVM ORC JIT (made on the first module it
+ * compiles; the runtime functions compiled code calls are defined in it
+ * by address). A module is translated into one LLVM module (jit_emit.c),
+ * optimised at -O2 for the host CPU, emitted as an object file and
+ * linked into the JIT under a resource tracker of its own, which frees
+ * the code with the module. Each compilation gets its own LLVM context,
+ * so modules may be compiled on several threads at once; the JIT itself
+ * is entered under the engine's lock.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "jit_emit.h"
+
+struct ox_jit_engine {
+    LLVMOrcLLJITRef jit;
+    LLVMOrcJITDylibRef jd;
+    uint32_t next_id;         /* symbol prefixes: one per compiled module */
+};
+
+/* An error of LLVM's as ours (consumes it). */
+static ox_error *llvm_error(LLVMErrorRef e, const char *what)
+{
+    char *msg = LLVMGetErrorMessage(e);
+    ox_error *err = ox_error_new(OX_ERR_INTERNAL, "LLVM: %s: %s", what, msg);
+    LLVMDisposeErrorMessage(msg);
+    return err;
+}
+
+static void jit_engine_free(struct ox_jit_engine *je)
+{
+    if (!je)
+        return;
+    if (je->jit) {
+        LLVMErrorRef e = LLVMOrcDisposeLLJIT(je->jit);
+        if (e)
+            LLVMConsumeError(e);
+    }
+    free(je);
+}
+
+static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
+static void llvm_init(void)
+{
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+}
+
+/* The runtime's functions, by name, for the linker. */
+static const struct {
+    const char *name;
+    void (*addr)(void);
+} runtime[] = {
+#define OX_R(name) {#name, (void (*)(void))name},
+    OX_JIT_RUNTIME(OX_R)
+#undef OX_R
+};
+
+static ox_error *jit_engine_new(struct ox_jit_engine **out)
+{
+    pthread_once(&llvm_once, llvm_init);
+    struct ox_jit_engine *je = calloc(1, sizeof *je);
+    if (!je)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory for the compiler");
+    LLVMErrorRef e = LLVMOrcCreateLLJIT(&je->jit, NULL);
+    if (e) {
+        free(je);
+        return llvm_error(e, "creating the JIT");
+    }
+    je->jd = LLVMOrcLLJITGetMainJITDylib(je->jit);
+    size_t n = sizeof runtime / sizeof runtime[0];
+    LLVMJITCSymbolMapPair pairs[sizeof runtime / sizeof runtime[0]];
+    for (size_t k = 0; k < n; k++) {
+        pairs[k].Name = LLVMOrcLLJITMangleAndIntern(je->jit, runtime[k].name);
+        pairs[k].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)runtime[k].addr;
+        pairs[k].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
+                                          LLVMJITSymbolGenericFlagsCallable;
+        pairs[k].Sym.Flags.TargetFlags = 0;
+    }
+    e = LLVMOrcJITDylibDefine(je->jd, LLVMOrcAbsoluteSymbols(pairs, n));
+    /* the C library's (memcpy, memset, libm) for what LLVM calls itself */
+    LLVMOrcDefinitionGeneratorRef gen = NULL;
+    if (!e)
+        e = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+            &gen, LLVMOrcLLJITGetGlobalPrefix(je->jit), NULL, NULL);
+    if (e) {
+        jit_engine_free(je);
+        return llvm_error(e, "setting up the JIT");
+    }
+    LLVMOrcJITDylibAddGenerator(je->jd, gen);
+    *out = je;
+    return NULL;
+}
+
+/* The engine's JIT, made on first use. */
+static ox_error *engine_jit(ox_engine *e, struct ox_jit_engine **out)
+{
+    ox_error *err = NULL;
+    pthread_mutex_lock(&e->jit_lock);
+    if (!e->jit) {
+        err = jit_engine_new(&e->jit);
+        if (!err)
+            e->jit_free = jit_engine_free;
+    }
+    *out = e->jit;
+    pthread_mutex_unlock(&e->jit_lock);
+    return err;
+}
+
+/* A target machine for this CPU, at -O2. */
+static LLVMTargetMachineRef host_machine(void)
+{
+    char *triple = LLVMGetDefaultTargetTriple();
+    char *cpu = LLVMGetHostCPUName();
+    char *features = LLVMGetHostCPUFeatures();
+    LLVMTargetRef target;
+    char *msg = NULL;
+    LLVMTargetMachineRef tm = NULL;
+    if (!LLVMGetTargetFromTriple(triple, &target, &msg))
+        tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault,
+                                     LLVMRelocPIC, LLVMCodeModelSmall);
+    LLVMDisposeMessage(msg);
+    LLVMDisposeMessage(triple);
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    return tm;
+}
+
+static void declare_runtime(oxj_mod *jm)
+{
+    LLVMTypeRef v = LLVMVoidTypeInContext(jm->ctx), p = jm->ptr, i = jm->i32;
+    LLVMTypeRef sigs[][8] = {
+        [OXJ_RT_TRAP] = {p, p, i, i},
+        [OXJ_RT_POLL] = {p, p, i, i},
+        [OXJ_RT_CALL] = {p, p, p, p},
+        [OXJ_RT_SUB] = {p, i, i},
+        [OXJ_RT_GROW] = {p, i},
+        [OXJ_RT_FILL] = {p, p, i, i, i, i},
+        [OXJ_RT_COPY] = {p, p, i, i, i, i},
+        [OXJ_RT_INIT] = {p, p, i, i, i, i, i},
+        [OXJ_RT_DROP] = {p, i},
+    };
+    static const unsigned nargs[] = {4, 4, 4, 3, 2, 6, 6, 7, 2};
+    for (size_t k = 0; k < sizeof runtime / sizeof runtime[0]; k++) {
+        LLVMTypeRef ret = k == OXJ_RT_SUB || k == OXJ_RT_GROW ? i : v;
+        jm->rtty[k] = LLVMFunctionType(ret, sigs[k], nargs[k], 0);
+        jm->rt[k] = LLVMAddFunction(jm->mod, runtime[k].name, jm->rtty[k]);
+    }
+    LLVMAddAttributeAtIndex(jm->rt[OXJ_RT_TRAP], LLVMAttributeFunctionIndex,
+                               LLVMCreateEnumAttribute(jm->ctx, LLVMGetEnumAttributeKindForName(
+                                                                    "noreturn", 8), 0));
+    LLVMAddAttributeAtIndex(jm->rt[OXJ_RT_TRAP], LLVMAttributeFunctionIndex,
+                               LLVMCreateEnumAttribute(jm->ctx, LLVMGetEnumAttributeKindForName(
+                                                                    "cold", 4), 0));
+}
+
+static void sym_name(char *buf, size_t n, const oxj_mod *jm, char kind, uint32_t d)
+{
+    snprintf(buf, n, "%s%c%u", jm->prefix, kind, d);
+}
+
+/* Sort the function starts (insertion sort on a few hundred is fine;
+   a module of thousands sorts once at load). */
+static int cmp_start(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Link the object into the JIT and find every function in it. */
+static ox_error *load_object(struct ox_jit_engine *je, ox_engine *e, oxj_mod *jm, ox_module *m,
+                             LLVMMemoryBufferRef obj, struct ox_jitcode *jc)
+{
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    pthread_mutex_lock(&e->jit_lock);
+    LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(je->jd);
+    jc->tracker = rt;
+    LLVMErrorRef le = LLVMOrcLLJITAddObjectFileWithRT(je->jit, rt, obj);
+    ox_error *err = le ? llvm_error(le, "linking compiled code") : NULL;
+    uint32_t n = 0;
+    for (uint32_t d = 0; !err && d < ndef; d++) {
+        if (!jm->fns[d])
+            continue;
+        char name[48];
+        LLVMOrcExecutorAddress fa = 0, wa = 0;
+        sym_name(name, sizeof name, jm, 'f', d);
+        le = LLVMOrcLLJITLookup(je->jit, &fa, name);
+        if (!le) {
+            sym_name(name, sizeof name, jm, 'w', d);
+            le = LLVMOrcLLJITLookup(je->jit, &wa, name);
+        }
+        if (le) {
+            err = llvm_error(le, "finding compiled code");
+            break;
+        }
+        m->funcs[d].native = (void *)(uintptr_t)fa;
+        m->funcs[d].wrap = (ox_jit_wrap)(uintptr_t)wa;
+        jc->starts[n] = (uintptr_t)fa;
+        jc->funcidx[n++] = m->nimport_funcs + d;
+    }
+    pthread_mutex_unlock(&e->jit_lock);
+    if (err)
+        return err;
+    /* sort (start, funcidx) pairs by start, through an index */
+    uintptr_t *pairs = malloc((n ? n : 1) * 2 * sizeof *pairs);
+    if (!pairs)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory");
+    for (uint32_t k = 0; k < n; k++) {
+        pairs[2 * k] = jc->starts[k];
+        pairs[2 * k + 1] = jc->funcidx[k];
+    }
+    qsort(pairs, n, 2 * sizeof *pairs, cmp_start);
+    for (uint32_t k = 0; k < n; k++) {
+        jc->starts[k] = pairs[2 * k];
+        jc->funcidx[k] = (uint32_t)pairs[2 * k + 1];
+    }
+    free(pairs);
+    jc->nstarts = n;
+    return NULL;
+}
+
+static void jitcode_free(struct ox_jitcode *jc)
+{
+    if (!jc)
+        return;
+    if (jc->tracker) {
+        LLVMErrorRef e = LLVMOrcResourceTrackerRemove(jc->tracker);
+        if (e)
+            LLVMConsumeError(e);
+        LLVMOrcReleaseResourceTracker(jc->tracker);
+    }
+    free(jc->starts);
+    free(jc->funcidx);
+    free(jc);
+}
+
+void ox_jit_module_free(struct ox_jitcode *jc) { jitcode_free(jc); }
+
+/* Translate, optimise and emit the module's compilable functions. */
+static ox_error *translate(oxj_mod *jm, oxj_plan *plans, bool *any)
+{
+    const ox_module *m = jm->m;
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    *any = false;
+    for (uint32_t d = 0; d < ndef; d++) {
+        if (!oxj_scan(m, d, &plans[d]))
+            continue;
+        char name[48];
+        sym_name(name, sizeof name, jm, 'f', d);
+        jm->fntys[d] = oxj_fn_type(jm, &m->types[m->funcs[d].typeidx]);
+        if (!jm->fntys[d])
+            return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+        jm->fns[d] = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
+        *any = true;
+    }
+    for (uint32_t d = 0; d < ndef; d++) {
+        if (!jm->fns[d])
+            continue;
+        if (!oxj_emit_function(jm, d, &plans[d]))
+            return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u",
+                                m->nimport_funcs + d);
+        char name[48];
+        sym_name(name, sizeof name, jm, 'w', d);
+        LLVMTypeRef ps[4] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr};
+        LLVMValueRef w = LLVMAddFunction(jm->mod, name,
+                                         LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
+        if (!oxj_emit_wrapper(jm, d, w))
+            return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    }
+    char *msg = NULL;
+    if (LLVMVerifyModule(jm->mod, LLVMReturnStatusAction, &msg)) {
+        ox_error *err = ox_error_new(OX_ERR_INTERNAL, "the compiler made invalid code: %.300s", msg);
+        LLVMDisposeMessage(msg);
+        return err;
+    }
+    LLVMDisposeMessage(msg);
+    return NULL;
+}
+
+ox_error *ox_jit_compile_module(ox_module *m)
+{
+    ox_engine *e = m->engine;
+    if (e->cfg.tier != OX_TIER_JIT)
+        return NULL;
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    if (ndef == 0)
+        return NULL;
+    struct ox_jit_engine *je;
+    ox_error *err = engine_jit(e, &je);
+    if (err)
+        return err;
+    LLVMTargetMachineRef tm = host_machine();
+    if (!tm)
+        return ox_error_new(OX_ERR_INTERNAL, "LLVM has no target for this machine");
+
+    oxj_mod jm;
+    memset(&jm, 0, sizeof jm);
+    jm.m = m;
+    jm.ctx = LLVMContextCreate();
+    jm.mod = LLVMModuleCreateWithNameInContext("wasm", jm.ctx);
+    jm.b = LLVMCreateBuilderInContext(jm.ctx);
+    jm.i1 = LLVMInt1TypeInContext(jm.ctx);
+    jm.i8 = LLVMInt8TypeInContext(jm.ctx);
+    jm.i32 = LLVMInt32TypeInContext(jm.ctx);
+    jm.i64 = LLVMInt64TypeInContext(jm.ctx);
+    jm.f32 = LLVMFloatTypeInContext(jm.ctx);
+    jm.f64 = LLVMDoubleTypeInContext(jm.ctx);
+    jm.ptr = LLVMPointerType(jm.i8, 0);
+    pthread_mutex_lock(&e->jit_lock);
+    snprintf(jm.prefix, sizeof jm.prefix, "oxm%u_", je->next_id++);
+    pthread_mutex_unlock(&e->jit_lock);
+    char *triple = LLVMGetTargetMachineTriple(tm);
+    LLVMSetTarget(jm.mod, triple);
+    LLVMDisposeMessage(triple);
+    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+    LLVMSetModuleDataLayout(jm.mod, dl);
+    LLVMDisposeTargetData(dl);
+    declare_runtime(&jm);
+
+    jm.fns = calloc(ndef, sizeof *jm.fns);
+    jm.fntys = calloc(ndef, sizeof *jm.fntys);
+    oxj_plan *plans = calloc(ndef, sizeof *plans);
+    struct ox_jitcode *jc = calloc(1, sizeof *jc);
+    bool any = false;
+    if (!jm.fns || !jm.fntys || !plans || !jc)
+        err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    if (!err)
+        err = translate(&jm, plans, &any);
+    LLVMMemoryBufferRef obj = NULL;
+    if (!err && any) {
+        LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+        LLVMErrorRef le = LLVMRunPasses(jm.mod, "default<O2>", tm, opts);
+        LLVMDisposePassBuilderOptions(opts);
+        char *msg = NULL;
+        if (le)
+            err = llvm_error(le, "optimising");
+        else if (LLVMTargetMachineEmitToMemoryBuffer(tm, jm.mod, LLVMObjectFile, &msg, &obj)) {
+            err = ox_error_new(OX_ERR_INTERNAL, "LLVM: emitting code: %s", msg ? msg : "?");
+            obj = NULL;
+        }
+        LLVMDisposeMessage(msg);
+    }
+    if (!err && any) {
+        jc->je = je;
+        jc->starts = malloc(ndef * sizeof *jc->starts);
+        jc->funcidx = malloc(ndef * sizeof *jc->funcidx);
+        if (!jc->starts || !jc->funcidx)
+            err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+        else
+            err = load_object(je, e, &jm, m, obj, jc); /* takes obj */
+        obj = NULL;
+    }
+    if (obj)
+        LLVMDisposeMemoryBuffer(obj);
+    for (uint32_t d = 0; plans && d < ndef; d++)
+        oxj_plan_free(&plans[d]);
+    free(plans);
+    free(jm.fns);
+    free(jm.fntys);
+    LLVMDisposeBuilder(jm.b);
+    LLVMDisposeModule(jm.mod);
+    LLVMContextDispose(jm.ctx);
+    LLVMDisposeTargetMachine(tm);
+    if (err || !any) {
+        for (uint32_t d = 0; d < ndef; d++) {
+            m->funcs[d].native = NULL;
+            m->funcs[d].wrap = NULL;
+        }
+        jitcode_free(jc);
+        return err;
+    }
+    m->jit = jc;
+    m->jit_enter = ox_jit_enter;
+    return NULL;
+}
+
