@@ -278,6 +278,9 @@ typedef enum ox_tier {
 
 /* Whether this build has the compiling tier (OX_TIER_JIT). */
 OX_API bool ox_jit_available(void);
+/* Whether f runs as machine code (compiled by that tier); false for
+   interpreted and host functions. */
+OX_API bool ox_func_is_compiled(const ox_func *f);
 
 typedef struct ox_config {
     uint32_t max_call_depth;      /* wasm frames per call; 0 = default (20000) */

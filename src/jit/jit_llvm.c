@@ -130,8 +130,12 @@ static LLVMTargetMachineRef host_machine(void)
     char *msg = NULL;
     LLVMTargetMachineRef tm = NULL;
     if (!LLVMGetTargetFromTriple(triple, &target, &msg))
+        /* The large code model: calls of the runtime and constant-pool
+           loads by absolute address (64-bit relocations), no GOT or stubs
+           for the linker to place. With the small one, RuntimeDyld's PLT
+           stubs sometimes pointed at a GOT slot it had not mapped. */
         tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault,
-                                     LLVMRelocPIC, LLVMCodeModelSmall);
+                                     LLVMRelocStatic, LLVMCodeModelLarge);
     LLVMDisposeMessage(msg);
     LLVMDisposeMessage(triple);
     LLVMDisposeMessage(cpu);

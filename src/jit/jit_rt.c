@@ -89,10 +89,30 @@ static uintptr_t fault_pc(void *uc)
 #endif
 }
 
+/* The compiled function at pc among s's instances (*inst its instance),
+   or UINT32_MAX. Read-only, so the signal handler may ask too. */
+static uint32_t compiled_at(const ox_store *s, uintptr_t pc, const ox_instance **inst)
+{
+    for (size_t k = 0; k < s->instances.n; k++) {
+        const ox_instance *in = s->instances.v[k];
+        const struct ox_jitcode *jc = in->module->jit;
+        uint32_t f = jc ? ox_jit_func_at(jc, pc) : UINT32_MAX;
+        if (f != UINT32_MAX) {
+            *inst = in;
+            return f;
+        }
+    }
+    return UINT32_MAX;
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
     act *a = current;
-    if (a && in_memory(a->s, (uintptr_t)si->si_addr)) {
+    const ox_instance *inst;
+    /* ours: compiled code touching a memory's guard region (anything else,
+       a bug included, goes on to the previous handler) */
+    if (a && in_memory(a->s, (uintptr_t)si->si_addr) &&
+        compiled_at(a->s, fault_pc(uc), &inst) != UINT32_MAX) {
         a->err = NULL;
         a->fault_pc = fault_pc(uc);
         siglongjmp(a->jb, 1);
@@ -120,18 +140,12 @@ static void install_handler(void)
     sigaction(SIGBUS, &sa, &prev_bus);
 }
 
-/* The function a fault at pc was in, among s's instances. */
+/* The trap of a fault at a->fault_pc. */
 static ox_error *fault_error(const act *a)
 {
-    const ox_store *s = a->s;
-    for (size_t k = 0; k < s->instances.n; k++) {
-        const ox_instance *inst = s->instances.v[k];
-        const struct ox_jitcode *jc = inst->module->jit;
-        uint32_t f = jc ? ox_jit_func_at(jc, a->fault_pc) : UINT32_MAX;
-        if (f != UINT32_MAX)
-            return ox_trap_error(OX_TRAP_MEMORY_OOB, inst, f);
-    }
-    return ox_trap_error_named(OX_TRAP_MEMORY_OOB, "compiled code");
+    const ox_instance *inst = NULL;
+    uint32_t f = compiled_at(a->s, a->fault_pc, &inst);
+    return ox_trap_error(OX_TRAP_MEMORY_OOB, inst, f);
 }
 
 uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc)

@@ -177,3 +177,5 @@ bool ox_jit_available(void)
     return false;
 #endif
 }
+
+bool ox_func_is_compiled(const ox_func *f) { return f && f->native != NULL; }

@@ -1,0 +1,228 @@
+/*
+ * test_jit.c — the compiling tier against the interpreter, through the
+ * embedding API: the same module run by an engine of each tier gives the
+ * same results, the same traps (with the same messages, a guard-page
+ * fault included), the same "call stack exhausted" depth, the same fuel
+ * spent; compiled code calls host functions that call back into it, and
+ * an interrupt from another thread stops a compiled loop. In a build
+ * without LLVM, OX_TIER_JIT is refused and the rest is skipped.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "oxide/wasm.h"
+#include "test.h"
+
+static const char *const wat =
+    "(module\n"
+    "  (import \"host\" \"twice\" (func $twice (param i32) (result i32)))\n"
+    "  (memory 1 4)\n"
+    "  (table 2 funcref) (elem (i32.const 0) $fib $sum)\n"
+    "  (type $ii (func (param i32) (result i32)))\n"
+    "  (global $g (mut i64) (i64.const 0))\n"
+    "  (func $fib (export \"fib\") (param i32) (result i32)\n"
+    "    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))\n"
+    "      (then (local.get 0))\n"
+    "      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))\n"
+    "                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))\n"
+    "  (func $sum (export \"sum\") (param i32) (result i32) (local i32)\n"
+    "    (block $done (loop $l\n"
+    "      (br_if $done (i32.eqz (local.get 0)))\n"
+    "      (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (local.get 0)))\n"
+    "      (local.set 1 (i32.add (local.get 1) (local.get 0)))\n"
+    "      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))\n"
+    "      (br $l)))\n"
+    "    (global.set $g (i64.extend_i32_u (local.get 1)))\n"
+    "    (local.get 1))\n"
+    "  (func (export \"indirect\") (param i32 i32) (result i32)\n"
+    "    (call_indirect (type $ii) (local.get 1) (local.get 0)))\n"
+    "  (func (export \"load\") (param i32) (result i32) (i32.load (local.get 0)))\n"
+    "  (func (export \"dead_load\") (param i32) (drop (i32.load8_u (local.get 0))))\n"
+    "  (func (export \"grow_then_load\") (result i32)\n"
+    "    (drop (memory.grow (i32.const 1)))\n"
+    "    (i32.store (i32.const 70000) (i32.const 42))\n"
+    "    (i32.load (i32.const 70000)))\n"
+    "  (func (export \"div\") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))\n"
+    "  (func (export \"trunc\") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))\n"
+    "  (func $down (export \"down\") (param i32) (result i32)\n"
+    "    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+    "      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))\n"
+    "  (func (export \"via_host\") (param i32) (result i32) (call $twice (local.get 0)))\n"
+    "  (func (export \"spin\") (loop $l (br $l)))\n"
+    "  (func (export \"minmax\") (param f32 f32) (result f32 f32)\n"
+    "    (f32.min (local.get 0) (local.get 1)) (f32.max (local.get 0) (local.get 1)))\n"
+    "  (func (export \"g\") (result i64) (global.get $g)))\n";
+
+static ox_instance *cur; /* the instance the host function calls back into */
+
+static ox_error *call(ox_instance *inst, const char *name, const ox_val *a, size_t n, ox_val *r,
+                      size_t nr)
+{
+    ox_extern f;
+    if (!ox_instance_export(inst, name, &f))
+        return ox_error_new(OX_ERR_NOTFOUND, "%s", name);
+    return ox_func_call(f.of.func, a, n, r, nr);
+}
+
+/* host.twice(x): calls the instance's fib(x) back and doubles it */
+static ox_error *twice(ox_caller *c, void *user, const ox_val *args, ox_val *results)
+{
+    (void)c, (void)user;
+    ox_val r;
+    ox_error *err = call(cur, "fib", args, 1, &r, 1);
+    if (!err)
+        results[0] = ox_val_i32(2 * r.of.i32);
+    return err;
+}
+
+typedef struct run {
+    ox_engine *e;
+    ox_store *s;
+    ox_module *m;
+    ox_instance *inst;
+} run;
+
+static bool open_run(run *r, ox_tier tier, uint32_t depth)
+{
+    memset(r, 0, sizeof *r);
+    ox_config cfg = {.tier = tier, .max_call_depth = depth};
+    if (ox_engine_new(&cfg, &r->e) || ox_store_new(r->e, &r->s))
+        return false;
+    ox_error *err = ox_module_new(r->e, (const uint8_t *)wat, strlen(wat), &r->m);
+    if (err) {
+        fprintf(stderr, "%s\n", ox_error_message(err));
+        ox_error_free(err);
+        return false;
+    }
+    ox_valtype i = OX_I32;
+    ox_functype t = {1, 1, &i, &i};
+    ox_extern imp = {.kind = OX_EXTERN_FUNC};
+    if (ox_func_new_host(r->s, &t, twice, NULL, NULL, &imp.of.func))
+        return false;
+    return !ox_instance_new(r->s, r->m, &imp, 1, &r->inst);
+}
+
+static void close_run(run *r)
+{
+    ox_store_free(r->s);
+    ox_module_free(r->m);
+    ox_engine_free(r->e);
+}
+
+/* The message of a call's error ("" when it returned). */
+static void outcome(ox_instance *inst, const char *name, const ox_val *a, size_t n, ox_val *res,
+                    size_t nr, char *buf, size_t len)
+{
+    cur = inst;
+    ox_error *err = call(inst, name, a, n, res, nr);
+    snprintf(buf, len, "%s", err ? ox_error_message(err) : "");
+    ox_error_free(err);
+}
+
+static void *interrupt_later(void *p)
+{
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    ox_store_interrupt(p);
+    return NULL;
+}
+
+int main(void)
+{
+    if (!ox_jit_available()) {
+        ox_config cfg = {.tier = OX_TIER_JIT};
+        ox_engine *e = NULL;
+        ox_error *err = ox_engine_new(&cfg, &e);
+        CHECK(err && ox_error_code(err) == OX_ERR_UNSUPPORTED);
+        ox_error_free(err);
+        return test_summary("jit (no LLVM in this build)");
+    }
+    /* both tiers side by side in one process */
+    run t[2];
+    CHECK(open_run(&t[0], OX_TIER_INTERP, 500));
+    CHECK(open_run(&t[1], OX_TIER_JIT, 500));
+    const struct {
+        const char *name;
+        ox_val a[2];
+        size_t n, nr;
+    } cases[] = {
+        {"fib", {ox_val_i32(20)}, 1, 1},
+        {"sum", {ox_val_i32(1000)}, 1, 1},
+        {"g", {{0}}, 0, 1},
+        {"indirect", {ox_val_i32(0), ox_val_i32(15)}, 2, 1},
+        {"indirect", {ox_val_i32(1), ox_val_i32(10)}, 2, 1},
+        {"indirect", {ox_val_i32(2), ox_val_i32(10)}, 2, 1},   /* undefined element */
+        {"load", {ox_val_i32(8)}, 1, 1},
+        {"load", {ox_val_i32(65534)}, 1, 1},                   /* straddles the end */
+        {"load", {ox_val_i32(-1)}, 1, 1},                      /* 4 GiB - 1 */
+        {"dead_load", {ox_val_i32(65536)}, 1, 0},              /* traps though unused */
+        {"grow_then_load", {{0}}, 0, 1},
+        {"div", {ox_val_i32(7), ox_val_i32(0)}, 2, 1},
+        {"div", {ox_val_i32(INT32_MIN), ox_val_i32(-1)}, 2, 1},
+        {"div", {ox_val_i32(-7), ox_val_i32(2)}, 2, 1},
+        {"trunc", {ox_val_f64(3e9)}, 1, 1},
+        {"trunc", {ox_val_f64(-2147483648.9)}, 1, 1},
+        {"down", {ox_val_i32(400)}, 1, 1},
+        {"down", {ox_val_i32(600)}, 1, 1},                     /* past max_call_depth */
+        {"down", {ox_val_i32(100000000)}, 1, 1},
+        {"via_host", {ox_val_i32(10)}, 1, 1},
+        {"minmax", {ox_val_f32(-0.0f), ox_val_f32(0.0f)}, 2, 2},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char msg[2][200];
+        ox_val r[2][2];
+        memset(r, 0, sizeof r);
+        for (int tier = 0; tier < 2; tier++)
+            outcome(t[tier].inst, cases[k].name, cases[k].a, cases[k].n, r[tier], cases[k].nr,
+                    msg[tier], sizeof msg[tier]);
+        if (strcmp(msg[0], msg[1]))
+            fprintf(stderr, "case %zu %s: interp '%s', jit '%s'\n", k, cases[k].name, msg[0], msg[1]);
+        CHECK(!strcmp(msg[0], msg[1]));
+        for (size_t i = 0; !msg[0][0] && i < cases[k].nr; i++)
+            CHECK_EQ(r[0][i].of.i64, r[1][i].of.i64);
+    }
+    /* the jit engine compiled them (else the comparisons above prove
+       nothing); the host function is not */
+    static const char *const compiled[] = {"fib", "sum", "indirect", "load", "spin", "minmax"};
+    for (size_t k = 0; k < sizeof compiled / sizeof compiled[0]; k++) {
+        ox_extern f[2];
+        CHECK(ox_instance_export(t[0].inst, compiled[k], &f[0]));
+        CHECK(ox_instance_export(t[1].inst, compiled[k], &f[1]));
+        CHECK(!ox_func_is_compiled(f[0].of.func));
+        CHECK(ox_func_is_compiled(f[1].of.func));
+    }
+    /* the same fuel spent by both tiers */
+    uint64_t left[2];
+    for (int tier = 0; tier < 2; tier++) {
+        ox_store_set_fuel(t[tier].s, 1000000);
+        ox_val a = ox_val_i32(300), r;
+        cur = t[tier].inst;
+        CHECK(!call(t[tier].inst, "sum", &a, 1, &r, 1));
+        left[tier] = ox_store_fuel(t[tier].s);
+    }
+    CHECK(left[0] < 1000000);
+    CHECK_EQ(left[0], left[1]);
+    /* running out: the same trap */
+    char msg[2][200];
+    for (int tier = 0; tier < 2; tier++) {
+        ox_store_set_fuel(t[tier].s, 500);
+        ox_val a = ox_val_i32(300), r;
+        outcome(t[tier].inst, "sum", &a, 1, &r, 1, msg[tier], sizeof msg[tier]);
+        ox_store_set_fuel(t[tier].s, 0);
+    }
+    CHECK(strstr(msg[1], "fuel exhausted") != NULL);
+    CHECK(!strcmp(msg[0], msg[1]));
+    /* an interrupt from another thread stops a compiled loop */
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, interrupt_later, t[1].s) == 0);
+    outcome(t[1].inst, "spin", NULL, 0, NULL, 0, msg[1], sizeof msg[1]);
+    pthread_join(th, NULL);
+    CHECK(strstr(msg[1], "interrupted") != NULL);
+    /* and the store serves on */
+    ox_val a = ox_val_i32(10), r;
+    CHECK(!call(t[1].inst, "fib", &a, 1, &r, 1) && r.of.i32 == 55);
+    close_run(&t[0]);
+    close_run(&t[1]);
+    return test_summary("jit");
+}
