@@ -281,6 +281,9 @@ OX_API bool ox_jit_available(void);
 /* Whether f runs as machine code (compiled by that tier); false for
    interpreted and host functions. */
 OX_API bool ox_func_is_compiled(const ox_func *f);
+/* How many of m's defined functions the compiling tier compiled (0 with
+   the interpreter), their total in *total (may be NULL). */
+OX_API size_t ox_module_compiled_funcs(const ox_module *m, size_t *total);
 
 typedef struct ox_config {
     uint32_t max_call_depth;      /* wasm frames per call; 0 = default (20000) */
@@ -294,6 +297,11 @@ typedef struct ox_config {
                                      0 = default (1 GiB). Beyond it, after a
                                      collection, an allocation traps. */
     ox_tier tier;                 /* OX_TIER_INTERP (0) by default */
+    const char *jit_cache_dir;    /* OX_TIER_JIT: where compiled code is kept
+                                     between runs (created if missing; the
+                                     engine copies the path), so a module
+                                     compiled once loads compiled. NULL: no
+                                     cache. `oxide` uses $XDG_CACHE_HOME/oxide */
 } ox_config;
 
 /* cfg may be NULL for defaults. */

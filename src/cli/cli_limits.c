@@ -106,11 +106,30 @@ bool cli_parse_tier(const char *cmd, const char *v, int *tier)
     return true;
 }
 
+const char *cli_cache_dir(const cli_limits *l, char *buf, size_t len)
+{
+    if (l->no_cache)
+        return NULL;
+    if (l->cache_dir)
+        return l->cache_dir;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n = xdg && *xdg ? snprintf(buf, len, "%s/oxide", xdg)
+            : home && *home ? snprintf(buf, len, "%s/.cache/oxide", home)
+                            : -1;
+    return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
 int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits *l)
 {
-    static const char *const names[] = {"--max-memory", "--fuel", "--timeout", "--tier"};
+    static const char *const names[] = {"--max-memory", "--fuel", "--timeout", "--tier",
+                                        "--cache-dir"};
     const char *a = argv[*i];
-    for (size_t k = 0; k < 4; k++) {
+    if (!strcmp(a, "--no-cache")) {
+        l->no_cache = true;
+        (*i)++;
+        return 1;
+    }
+    for (size_t k = 0; k < 5; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) || (a[n] && a[n] != '='))
             continue;
@@ -126,7 +145,8 @@ int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits 
         bool ok = k == 0   ? set_memory(cmd, v, l)
                   : k == 1 ? set_count(cmd, names[k], v, &l->fuel)
                   : k == 2 ? set_count(cmd, names[k], v, &l->timeout_ms)
-                           : cli_parse_tier(cmd, v, &l->tier);
+                  : k == 3 ? cli_parse_tier(cmd, v, &l->tier)
+                           : (l->cache_dir = v, true);
         return ok ? 1 : -1;
     }
     return 0;

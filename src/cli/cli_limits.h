@@ -10,6 +10,7 @@
  *   --timeout MS         wall-clock limit per call; traps "deadline exceeded"
  *
  *   --tier interp|jit    which tier runs the code (ox_config.tier)
+ *   --cache-dir DIR, --no-cache   where compiled code is kept (--tier jit)
  *
  * Each takes its value as the next argument or after '='. A bad value is a
  * usage error whose message names the option and the value.
@@ -18,6 +19,7 @@
 #define OX_CLI_LIMITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct cli_limits {
@@ -25,6 +27,8 @@ typedef struct cli_limits {
     uint64_t fuel;             /* 0: unmetered */
     uint64_t timeout_ms;       /* 0: no deadline */
     int tier;                  /* ox_tier: --tier interp|jit */
+    const char *cache_dir;     /* --cache-dir DIR */
+    bool no_cache;             /* --no-cache */
 } cli_limits;
 
 /* Help lines for the three options, each indented two spaces and padded to
@@ -38,12 +42,20 @@ typedef struct cli_limits {
     "                          run); when spent the call traps \"fuel exhausted\"\n"       \
     "  --timeout MS            each call traps \"deadline exceeded\" after MS milliseconds\n" \
     "  --tier interp|jit       run in the interpreter (the default), or compile every\n"  \
-    "                          function it can to machine code first (builds with LLVM)\n"
+    "                          function it can to machine code first (builds with LLVM)\n" \
+    "  --cache-dir DIR         keep compiled code in DIR (--tier jit; default\n"      \
+    "                          $XDG_CACHE_HOME/oxide, else ~/.cache/oxide)\n"          \
+    "  --no-cache              compile every time, keep nothing\n"
 
 /* If argv[*i] is one of the options above, consume it (and its value),
    record it in *l and return 1; return 0 if it is not one of them; on a bad
    or missing value print "oxide CMD: ..." to stderr and return -1. */
 int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits *l);
+
+/* The directory for compiled code the options ask for: --cache-dir, none
+   with --no-cache, else $XDG_CACHE_HOME/oxide or $HOME/.cache/oxide (NULL
+   when neither is set), written into buf when it is a default. */
+const char *cli_cache_dir(const cli_limits *l, char *buf, size_t n);
 
 /* "interp" or "jit" → *tier (ox_tier); false after printing why not
    ("oxide CMD: --tier ..."), e.g. jit in a build without LLVM. */

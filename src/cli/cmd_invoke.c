@@ -83,7 +83,9 @@ static int invoke_main(const char *cmd, int argc, char **argv)
     ox_module *m = NULL;
     ox_store *store = NULL;
     ox_instance *inst = NULL;
-    ox_config cfg = {.max_memory_pages = lim.max_memory_pages, .tier = (ox_tier)lim.tier};
+    char cache[4096];
+    ox_config cfg = {.max_memory_pages = lim.max_memory_pages, .tier = (ox_tier)lim.tier,
+                     .jit_cache_dir = cli_cache_dir(&lim, cache, sizeof cache)};
     ox_error *err = ox_engine_new(&cfg, &engine);
     if (!err)
         err = ox_module_load_file(engine, path, &m);

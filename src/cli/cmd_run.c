@@ -195,8 +195,10 @@ static int run(const run_opts *o, int argc, char **argv)
     ox_linker *linker = NULL;
     ox_wasi *wasi = NULL;
     ox_instance *inst = NULL;
+    char cache[4096];
     ox_config cfg = {.max_memory_pages = o->limits.max_memory_pages,
-                     .tier = (ox_tier)o->limits.tier};
+                     .tier = (ox_tier)o->limits.tier,
+                     .jit_cache_dir = cli_cache_dir(&o->limits, cache, sizeof cache)};
     ox_error *e = ox_engine_new(&cfg, &engine);
     if (!e)
         e = ox_module_load_file(engine, program, &module);

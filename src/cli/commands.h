@@ -12,6 +12,7 @@ int cmd_call_json(int argc, char **argv); /* cmd_kernel.c */
 int cmd_demo(int argc, char **argv);      /* cmd_demo.c */
 int cmd_wast(int argc, char **argv);      /* cmd_wast.c */
 int cmd_wat2wasm(int argc, char **argv);  /* cmd_wat2wasm.c */
+int cmd_compile(int argc, char **argv);   /* cmd_compile.c */
 int cmd_mcp(int argc, char **argv);       /* cmd_mcp.c */
 int cmd_log(int argc, char **argv);       /* cmd_log.c */
 

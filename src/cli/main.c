@@ -19,6 +19,7 @@ static const command commands[] = {
     {"call", cmd_call, "the same as invoke"},
     {"call-json", cmd_call_json, "call a guest through the JSON ABI (alloc/free/oxide_invoke)"},
     {"wat2wasm", cmd_wat2wasm, "translate a text module (.wat) to a validated binary (.wasm)"},
+    {"compile", cmd_compile, "compile modules to machine code ahead of time, into the code cache"},
     {"wast", cmd_wast, "run WebAssembly spec-test scripts (.wast)"},
     {"mcp", cmd_mcp, "serve modules as agent tools over the Model Context Protocol"},
     {"log", cmd_log, "verify or list the decision log of a registry (a hash chain)"},
@@ -44,11 +45,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("oxide %s\ninterpreter: %s\n", OX_VERSION, ox_interp_isa());
-        return 0;
-    }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("oxide %s\ninterpreter: %s\n", OX_VERSION, ox_interp_isa());
+        printf("oxide %s\ninterpreter: %s\ncompiling tier: %s\n", OX_VERSION, ox_interp_isa(),
+               ox_jit_available() ? "LLVM (--tier jit)" : "none (built without LLVM)");
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

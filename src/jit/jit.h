@@ -32,6 +32,14 @@
 struct ox_jit_engine;
 struct ox_jitcode {
     struct ox_jit_engine *je;
+    pthread_mutex_t *lock;    /* the engine's */
+    uint32_t refs;            /* modules of equal bytes share their code */
+    uint64_t key;             /* the module's bytes and the compiler's identity */
+    uint8_t *bytes;           /* a copy of the module's, to tell equal modules */
+    size_t nbytes;
+    uint32_t ndef, nimports;  /* defined functions, imported ones before them */
+    void **natives;           /* ndef: machine code, or NULL (interpreted) */
+    ox_jit_wrap *wraps;       /* ndef: their entries */
     void *tracker;            /* LLVMOrcResourceTrackerRef: frees the code */
     uintptr_t *starts;        /* nstarts, ascending */
     uint32_t *funcidx;        /* the function at each start */

@@ -235,7 +235,8 @@ static bool rd_locals(const ox_module *m, uint32_t defidx, ox_valtype **types, u
     ox_valtype *t = malloc((total ? total : 1) * sizeof *t);
     if (!t)
         return false;
-    memcpy(t, ft->params, ft->nparams * sizeof *t);
+    if (ft->nparams)
+        memcpy(t, ft->params, ft->nparams * sizeof *t);
     uint32_t at = ft->nparams;
     for (uint32_t g = 0; g < groups; g++) {
         uint32_t c = (uint32_t)rd_u(&p, end, 32);
@@ -612,7 +613,8 @@ static LLVMValueRef call_native(oxj *j, LLVMTypeRef fty, LLVMValueRef fn, LLVMVa
     a[0] = j->s;
     a[1] = inst;
     a[2] = mem;
-    memcpy(a + 3, args, n * sizeof *args);
+    if (n)
+        memcpy(a + 3, args, n * sizeof *args);
     LLVMValueRef r = LLVMBuildCall2(B, fty, fn, a, n + 3, "");
     if (a != small)
         free(a);
@@ -650,7 +652,8 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
         j->nomem = true;
         return;
     }
-    memcpy(args, j->vs + j->nvs, ft->nparams * sizeof *args);
+    if (ft->nparams)
+        memcpy(args, j->vs + j->nvs, ft->nparams * sizeof *args);
     LLVMValueRef tables = load_field(j, j->inst, offsetof(ox_instance, tables), jm->ptr);
     LLVMValueRef t = load_elem(j, tables, LLVMConstInt(jm->i64, table, 0));
     LLVMValueRef size = load_field(j, t, offsetof(ox_table, size), jm->i32);
@@ -696,7 +699,8 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
         j->nomem = true;
         return;
     }
-    memcpy(fr, j->vs + base, ft->nresults * sizeof *fr);
+    if (ft->nresults)
+        memcpy(fr, j->vs + base, ft->nresults * sizeof *fr);
     j->nvs = base;
     LLVMPositionBuilderAtEnd(B, slow);
     call_slow(j, f, ft, args);
@@ -923,7 +927,8 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const imm *im, uint32_t *loo
         f->params = malloc((f->np ? f->np : 1) * sizeof *f->params);
         if (!f->params)
             return false;
-        memcpy(f->params, j->vs + f->height, f->np * sizeof *f->params);
+        if (f->np)
+            memcpy(f->params, j->vs + f->height, f->np * sizeof *f->params);
         LLVMBasicBlockRef then = oxj_block(j, "then");
         f->els = oxj_block(j, "else");
         LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), ""), then, f->els);
@@ -1045,7 +1050,9 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     j.end = m->bytes + m->funcs[defidx].body.off + m->funcs[defidx].body.len;
     j.locals = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.locals);
     j.ltys = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.ltys);
-    bool ok = j.locals && j.ltys;
+    j.capvs = 64; /* never NULL: slices of it are taken even when empty */
+    j.vs = malloc(j.capvs * sizeof *j.vs);
+    bool ok = j.locals && j.ltys && j.vs;
 
     LLVMBasicBlockRef entry = oxj_block(&j, "entry");
     LLVMPositionBuilderAtEnd(j.b, entry);

@@ -11,6 +11,7 @@
  * is entered under the engine's lock.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,17 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
+#include <llvm/Config/llvm-config.h>
+
+#include "jit_cache.h"
 #include "jit_emit.h"
 
 struct ox_jit_engine {
     LLVMOrcLLJITRef jit;
     LLVMOrcJITDylibRef jd;
-    uint32_t next_id;         /* symbol prefixes: one per compiled module */
+    uint64_t identity;        /* what compiled code depends on besides the module */
+    struct ox_jitcode **codes; /* the modules' code loaded now, shared by equal modules */
+    size_t ncodes, capcodes;
 };
 
 /* An error of LLVM's as ours (consumes it). */
@@ -49,6 +55,7 @@ static void jit_engine_free(struct ox_jit_engine *je)
         if (e)
             LLVMConsumeError(e);
     }
+    free(je->codes);
     free(je);
 }
 
@@ -68,6 +75,29 @@ static const struct {
     OX_JIT_RUNTIME(OX_R)
 #undef OX_R
 };
+
+/* Everything compiled code depends on besides its module, hashed: a
+   change of any of it makes the code cache miss. */
+#define OXJ_ABI 1 /* bumped when the translation changes */
+static uint64_t identity(void)
+{
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    char *triple = LLVMGetDefaultTargetTriple();
+    char buf[512];
+    snprintf(buf, sizeof buf, "oxide-jit %d|llvm %s|%s|%s|%zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu",
+             OXJ_ABI, LLVM_VERSION_STRING, triple, cpu, offsetof(ox_store, interrupt),
+             offsetof(ox_store, jit_left), offsetof(ox_store, jit_stack_limit),
+             offsetof(ox_instance, funcs), offsetof(ox_instance, tables),
+             offsetof(ox_instance, globals), offsetof(ox_instance, mems),
+             offsetof(ox_instance, jit_mem0), offsetof(ox_func, native),
+             offsetof(ox_table, elems), offsetof(ox_memory, pages));
+    uint64_t h = oxj_hash(buf, strlen(buf), 0);
+    h = oxj_hash(features, strlen(features), h);
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    LLVMDisposeMessage(triple);
+    return h;
+}
 
 static ox_error *jit_engine_new(struct ox_jit_engine **out)
 {
@@ -101,6 +131,7 @@ static ox_error *jit_engine_new(struct ox_jit_engine **out)
         return llvm_error(e, "setting up the JIT");
     }
     LLVMOrcJITDylibAddGenerator(je->jd, gen);
+    je->identity = identity();
     *out = je;
     return NULL;
 }
@@ -171,61 +202,53 @@ static void declare_runtime(oxj_mod *jm)
                                                                     "cold", 4), 0));
 }
 
-static void sym_name(char *buf, size_t n, const oxj_mod *jm, char kind, uint32_t d)
+static void sym_name(char *buf, size_t n, uint64_t key, char kind, uint32_t d)
 {
-    snprintf(buf, n, "%s%c%u", jm->prefix, kind, d);
+    snprintf(buf, n, "ox%016llx_%c%u", (unsigned long long)key, kind, d);
 }
 
-/* Sort the function starts (insertion sort on a few hundred is fine;
-   a module of thousands sorts once at load). */
 static int cmp_start(const void *a, const void *b)
 {
     uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
     return x < y ? -1 : x > y;
 }
 
-/* Link the object into the JIT and find every function in it. */
-static ox_error *load_object(struct ox_jit_engine *je, ox_engine *e, oxj_mod *jm, ox_module *m,
-                             LLVMMemoryBufferRef obj, struct ox_jitcode *jc)
+/* Link the object into the JIT under a tracker of jc's and find every
+   function flags[] says it has. Called under the engine's lock. */
+static ox_error *load_object(struct ox_jit_engine *je, struct ox_jitcode *jc,
+                             LLVMMemoryBufferRef obj, const uint8_t *flags)
 {
-    uint32_t ndef = m->nfuncs - m->nimport_funcs;
-    pthread_mutex_lock(&e->jit_lock);
     LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(je->jd);
     jc->tracker = rt;
     LLVMErrorRef le = LLVMOrcLLJITAddObjectFileWithRT(je->jit, rt, obj);
-    ox_error *err = le ? llvm_error(le, "linking compiled code") : NULL;
+    if (le)
+        return llvm_error(le, "linking compiled code");
     uint32_t n = 0;
-    for (uint32_t d = 0; !err && d < ndef; d++) {
-        if (!jm->fns[d])
+    uintptr_t *pairs = malloc((jc->ndef ? jc->ndef : 1) * 2 * sizeof *pairs);
+    if (!pairs)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory");
+    for (uint32_t d = 0; d < jc->ndef; d++) {
+        if (!flags[d])
             continue;
         char name[48];
         LLVMOrcExecutorAddress fa = 0, wa = 0;
-        sym_name(name, sizeof name, jm, 'f', d);
+        sym_name(name, sizeof name, jc->key, 'f', d);
         le = LLVMOrcLLJITLookup(je->jit, &fa, name);
         if (!le) {
-            sym_name(name, sizeof name, jm, 'w', d);
+            sym_name(name, sizeof name, jc->key, 'w', d);
             le = LLVMOrcLLJITLookup(je->jit, &wa, name);
         }
         if (le) {
-            err = llvm_error(le, "finding compiled code");
-            break;
+            free(pairs);
+            return llvm_error(le, "finding compiled code");
         }
-        m->funcs[d].native = (void *)(uintptr_t)fa;
-        m->funcs[d].wrap = (ox_jit_wrap)(uintptr_t)wa;
-        jc->starts[n] = (uintptr_t)fa;
-        jc->funcidx[n++] = m->nimport_funcs + d;
+        jc->natives[d] = (void *)(uintptr_t)fa;
+        jc->wraps[d] = (ox_jit_wrap)(uintptr_t)wa;
+        pairs[2 * n] = (uintptr_t)fa;
+        pairs[2 * n + 1] = jc->nimports + d;
+        n++;
     }
-    pthread_mutex_unlock(&e->jit_lock);
-    if (err)
-        return err;
-    /* sort (start, funcidx) pairs by start, through an index */
-    uintptr_t *pairs = malloc((n ? n : 1) * 2 * sizeof *pairs);
-    if (!pairs)
-        return ox_error_new(OX_ERR_NOMEM, "out of memory");
-    for (uint32_t k = 0; k < n; k++) {
-        pairs[2 * k] = jc->starts[k];
-        pairs[2 * k + 1] = jc->funcidx[k];
-    }
+    /* the starts sorted, for faults (jit_rt.c) */
     qsort(pairs, n, 2 * sizeof *pairs, cmp_start);
     for (uint32_t k = 0; k < n; k++) {
         jc->starts[k] = pairs[2 * k];
@@ -248,13 +271,34 @@ static void jitcode_free(struct ox_jitcode *jc)
     }
     free(jc->starts);
     free(jc->funcidx);
+    free(jc->natives);
+    free(jc->wraps);
+    free(jc->bytes);
     free(jc);
 }
 
-void ox_jit_module_free(struct ox_jitcode *jc) { jitcode_free(jc); }
+void ox_jit_module_free(struct ox_jitcode *jc)
+{
+    if (!jc)
+        return;
+    struct ox_jit_engine *je = jc->je;
+    pthread_mutex_t *lock = jc->lock; /* jc may be gone before the unlock */
+    pthread_mutex_lock(lock);
+    bool last = --jc->refs == 0;
+    if (last) {
+        for (size_t k = 0; k < je->ncodes; k++)
+            if (je->codes[k] == jc) {
+                je->codes[k] = je->codes[--je->ncodes];
+                break;
+            }
+        jitcode_free(jc);
+    }
+    pthread_mutex_unlock(lock);
+}
 
-/* Translate, optimise and emit the module's compilable functions. */
-static ox_error *translate(oxj_mod *jm, oxj_plan *plans, bool *any)
+/* Translate the module's compilable functions into jm->mod (flags[d] set
+   for those); *any when there is one. */
+static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *flags, bool *any)
 {
     const ox_module *m = jm->m;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
@@ -263,11 +307,12 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, bool *any)
         if (!oxj_scan(m, d, &plans[d]))
             continue;
         char name[48];
-        sym_name(name, sizeof name, jm, 'f', d);
+        sym_name(name, sizeof name, key, 'f', d);
         jm->fntys[d] = oxj_fn_type(jm, &m->types[m->funcs[d].typeidx]);
         if (!jm->fntys[d])
             return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
         jm->fns[d] = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
+        flags[d] = 1;
         *any = true;
     }
     for (uint32_t d = 0; d < ndef; d++) {
@@ -277,7 +322,7 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, bool *any)
             return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u",
                                 m->nimport_funcs + d);
         char name[48];
-        sym_name(name, sizeof name, jm, 'w', d);
+        sym_name(name, sizeof name, key, 'w', d);
         LLVMTypeRef ps[4] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr};
         LLVMValueRef w = LLVMAddFunction(jm->mod, name,
                                          LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
@@ -294,22 +339,14 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, bool *any)
     return NULL;
 }
 
-ox_error *ox_jit_compile_module(ox_module *m)
+/* Compile m to an object file (*obj NULL when nothing is compilable). */
+static ox_error *compile(ox_module *m, uint64_t key, uint8_t *flags, LLVMMemoryBufferRef *obj)
 {
-    ox_engine *e = m->engine;
-    if (e->cfg.tier != OX_TIER_JIT)
-        return NULL;
+    *obj = NULL;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
-    if (ndef == 0)
-        return NULL;
-    struct ox_jit_engine *je;
-    ox_error *err = engine_jit(e, &je);
-    if (err)
-        return err;
     LLVMTargetMachineRef tm = host_machine();
     if (!tm)
         return ox_error_new(OX_ERR_INTERNAL, "LLVM has no target for this machine");
-
     oxj_mod jm;
     memset(&jm, 0, sizeof jm);
     jm.m = m;
@@ -323,9 +360,6 @@ ox_error *ox_jit_compile_module(ox_module *m)
     jm.f32 = LLVMFloatTypeInContext(jm.ctx);
     jm.f64 = LLVMDoubleTypeInContext(jm.ctx);
     jm.ptr = LLVMPointerType(jm.i8, 0);
-    pthread_mutex_lock(&e->jit_lock);
-    snprintf(jm.prefix, sizeof jm.prefix, "oxm%u_", je->next_id++);
-    pthread_mutex_unlock(&e->jit_lock);
     char *triple = LLVMGetTargetMachineTriple(tm);
     LLVMSetTarget(jm.mod, triple);
     LLVMDisposeMessage(triple);
@@ -337,13 +371,12 @@ ox_error *ox_jit_compile_module(ox_module *m)
     jm.fns = calloc(ndef, sizeof *jm.fns);
     jm.fntys = calloc(ndef, sizeof *jm.fntys);
     oxj_plan *plans = calloc(ndef, sizeof *plans);
-    struct ox_jitcode *jc = calloc(1, sizeof *jc);
+    ox_error *err = NULL;
     bool any = false;
-    if (!jm.fns || !jm.fntys || !plans || !jc)
+    if (!jm.fns || !jm.fntys || !plans)
         err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
     if (!err)
-        err = translate(&jm, plans, &any);
-    LLVMMemoryBufferRef obj = NULL;
+        err = translate(&jm, plans, key, flags, &any);
     if (!err && any) {
         LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
         LLVMErrorRef le = LLVMRunPasses(jm.mod, "default<O2>", tm, opts);
@@ -351,24 +384,12 @@ ox_error *ox_jit_compile_module(ox_module *m)
         char *msg = NULL;
         if (le)
             err = llvm_error(le, "optimising");
-        else if (LLVMTargetMachineEmitToMemoryBuffer(tm, jm.mod, LLVMObjectFile, &msg, &obj)) {
+        else if (LLVMTargetMachineEmitToMemoryBuffer(tm, jm.mod, LLVMObjectFile, &msg, obj)) {
             err = ox_error_new(OX_ERR_INTERNAL, "LLVM: emitting code: %s", msg ? msg : "?");
-            obj = NULL;
+            *obj = NULL;
         }
         LLVMDisposeMessage(msg);
     }
-    if (!err && any) {
-        jc->je = je;
-        jc->starts = malloc(ndef * sizeof *jc->starts);
-        jc->funcidx = malloc(ndef * sizeof *jc->funcidx);
-        if (!jc->starts || !jc->funcidx)
-            err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
-        else
-            err = load_object(je, e, &jm, m, obj, jc); /* takes obj */
-        obj = NULL;
-    }
-    if (obj)
-        LLVMDisposeMemoryBuffer(obj);
     for (uint32_t d = 0; plans && d < ndef; d++)
         oxj_plan_free(&plans[d]);
     free(plans);
@@ -378,16 +399,139 @@ ox_error *ox_jit_compile_module(ox_module *m)
     LLVMDisposeModule(jm.mod);
     LLVMContextDispose(jm.ctx);
     LLVMDisposeTargetMachine(tm);
-    if (err || !any) {
-        for (uint32_t d = 0; d < ndef; d++) {
-            m->funcs[d].native = NULL;
-            m->funcs[d].wrap = NULL;
-        }
-        jitcode_free(jc);
-        return err;
+    return err;
+}
+
+/* m's functions take jc's code. */
+static void install(ox_module *m, struct ox_jitcode *jc)
+{
+    for (uint32_t d = 0; d < jc->ndef; d++) {
+        m->funcs[d].native = jc->natives[d];
+        m->funcs[d].wrap = jc->wraps[d];
     }
     m->jit = jc;
     m->jit_enter = ox_jit_enter;
+}
+
+static struct ox_jitcode *jitcode_new(struct ox_jit_engine *je, ox_engine *e, const ox_module *m,
+                                      uint64_t key)
+{
+    struct ox_jitcode *jc = calloc(1, sizeof *jc);
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    if (!jc)
+        return NULL;
+    jc->je = je;
+    jc->lock = &e->jit_lock;
+    jc->key = key;
+    jc->ndef = ndef;
+    jc->nimports = m->nimport_funcs;
+    jc->refs = 1;
+    jc->nbytes = m->nbytes;
+    jc->bytes = malloc(m->nbytes ? m->nbytes : 1);
+    jc->starts = malloc(ndef * sizeof *jc->starts);
+    jc->funcidx = malloc(ndef * sizeof *jc->funcidx);
+    jc->natives = calloc(ndef, sizeof *jc->natives);
+    jc->wraps = calloc(ndef, sizeof *jc->wraps);
+    if (!jc->bytes || !jc->starts || !jc->funcidx || !jc->natives || !jc->wraps) {
+        jitcode_free(jc);
+        return NULL;
+    }
+    if (m->nbytes)
+        memcpy(jc->bytes, m->bytes, m->nbytes);
+    return jc;
+}
+
+/* An equal module's code, loaded already (a reference more), or NULL. */
+static struct ox_jitcode *shared(struct ox_jit_engine *je, const ox_module *m, uint64_t key)
+{
+    for (size_t k = 0; k < je->ncodes; k++) {
+        struct ox_jitcode *jc = je->codes[k];
+        if (jc->key == key && jc->nbytes == m->nbytes && !memcmp(jc->bytes, m->bytes, m->nbytes)) {
+            jc->refs++;
+            return jc;
+        }
+    }
     return NULL;
 }
 
+ox_error *ox_jit_compile_module(ox_module *m)
+{
+    ox_engine *e = m->engine;
+    if (e->cfg.tier != OX_TIER_JIT)
+        return NULL;
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    if (ndef == 0)
+        return NULL;
+    struct ox_jit_engine *je;
+    ox_error *err = engine_jit(e, &je);
+    if (err)
+        return err;
+    uint64_t key = oxj_hash(m->bytes, m->nbytes, je->identity);
+    pthread_mutex_lock(&e->jit_lock);
+    struct ox_jitcode *jc = shared(je, m, key);
+    pthread_mutex_unlock(&e->jit_lock);
+    if (jc) {
+        install(m, jc);
+        return NULL;
+    }
+
+    /* the code cache, then the compiler */
+    uint8_t *flags = calloc(ndef, 1);
+    if (!flags)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    const char *dir = e->cfg.jit_cache_dir;
+    char path[4096];
+    bool cacheable = dir && oxj_cache_path(dir, key, path, sizeof path);
+    LLVMMemoryBufferRef obj = NULL;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if (cacheable && oxj_cache_read(path, key, m->bytes, m->nbytes, ndef, flags, &bytes, &len)) {
+        obj = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)bytes, len, "cached");
+        free(bytes);
+    } else {
+        memset(flags, 0, ndef);
+        err = compile(m, key, flags, &obj);
+        if (!err && obj && cacheable)
+            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags,
+                                  LLVMGetBufferStart(obj), LLVMGetBufferSize(obj));
+    }
+    if (!err && obj) {
+        jc = jitcode_new(je, e, m, key);
+        pthread_mutex_lock(&e->jit_lock);
+        struct ox_jitcode *other = jc ? shared(je, m, key) : NULL; /* compiled meanwhile */
+        if (!jc) {
+            err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+        } else if (other) {
+            jitcode_free(jc);
+            jc = other;
+        } else {
+            err = load_object(je, jc, obj, flags); /* takes obj */
+            obj = NULL;
+            if (!err && je->ncodes == je->capcodes) {
+                size_t cap = je->capcodes ? je->capcodes * 2 : 16;
+                struct ox_jitcode **n = realloc(je->codes, cap * sizeof *n);
+                if (!n) {
+                    err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+                } else {
+                    je->codes = n;
+                    je->capcodes = cap;
+                }
+            }
+            if (!err)
+                je->codes[je->ncodes++] = jc;
+        }
+        if (err && jc && jc != other) {
+            jitcode_free(jc);
+            jc = NULL;
+        }
+        pthread_mutex_unlock(&e->jit_lock);
+    }
+    if (obj)
+        LLVMDisposeMemoryBuffer(obj);
+    free(flags);
+    if (err)
+        return err;
+    if (jc)
+        install(m, jc);
+    return NULL;
+}

@@ -179,3 +179,13 @@ bool ox_jit_available(void)
 }
 
 bool ox_func_is_compiled(const ox_func *f) { return f && f->native != NULL; }
+
+size_t ox_module_compiled_funcs(const ox_module *m, size_t *total)
+{
+    size_t n = 0, ndef = m->nfuncs - m->nimport_funcs;
+    for (size_t d = 0; d < ndef; d++)
+        n += m->funcs[d].native != NULL;
+    if (total)
+        *total = ndef;
+    return n;
+}

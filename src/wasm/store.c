@@ -54,6 +54,10 @@ ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
                                                       "(Oxide was built without LLVM)")
                    : ox_error_new(OX_ERR_ARG, "unknown tier %d", (int)tier);
     }
+    if (e->cfg.jit_cache_dir && !(e->cfg.jit_cache_dir = strdup(e->cfg.jit_cache_dir))) {
+        free(e);
+        return ox_error_new(OX_ERR_NOMEM, "out of memory creating an engine");
+    }
     pthread_mutex_init(&e->jit_lock, NULL);
     *out = e;
     return NULL;
@@ -66,6 +70,7 @@ void ox_engine_free(ox_engine *e)
     if (e->jit_free)
         e->jit_free(e->jit);
     pthread_mutex_destroy(&e->jit_lock);
+    free((char *)e->cfg.jit_cache_dir);
     free(e);
 }
 

@@ -26,7 +26,7 @@ STAGES = [
     ["interp", "interp_x86v3"],
     # the compiling tier (src/jit): running machine code, WebAssembly to
     # LLVM IR, LLVM to machine code; jit_none without LLVM
-    ["jit_rt", "jit_none"],
+    ["jit_rt", "jit_none", "jit_cache"],
     ["jit_ir"],
     ["jit_ops"],
     ["jit_emit"],
