@@ -46,6 +46,11 @@ struct ox_jitcode {
     uint32_t nstarts;
 };
 
+/* jit_load.c (jit_none.c): why the compiling tier cannot be used (built
+   without LLVM, or its library does not load), or NULL when it can. The
+   library is loaded by the first call, once per process. */
+const char *ox_jit_unavailable(void);
+
 /* Compile m's functions (the engine's tier says which; all that can be
    in OX_TIER_JIT). Sets m->funcs[i].native/.wrap for those compiled and
    m->jit. An error here is the compiler's (out of memory, LLVM failing):

@@ -9,6 +9,7 @@
 #include <llvm-c/Core.h>
 
 #include "jit.h"
+#include "jit_plugin.h"
 #include "opcodes.h"
 
 /* What one LLVM module (one WebAssembly module's compiled functions)
@@ -26,8 +27,9 @@ typedef struct oxj_mod {
     char prefix[24];          /* symbol prefix, unique in the engine */
 } oxj_mod;
 
+/* The runtime functions, in OX_JIT_RUNTIME's order. */
 enum { OXJ_RT_TRAP, OXJ_RT_POLL, OXJ_RT_CALL, OXJ_RT_SUB, OXJ_RT_GROW, OXJ_RT_FILL, OXJ_RT_COPY,
-       OXJ_RT_INIT, OXJ_RT_DROP };
+       OXJ_RT_INIT, OXJ_RT_DROP, OXJ_RT_COUNT };
 
 /* A control frame. */
 typedef struct oxj_ctl {

@@ -66,16 +66,6 @@ static void llvm_init(void)
     LLVMInitializeNativeAsmPrinter();
 }
 
-/* The runtime's functions, by name, for the linker. */
-static const struct {
-    const char *name;
-    void (*addr)(void);
-} runtime[] = {
-#define OX_R(name) {#name, (void (*)(void))name},
-    OX_JIT_RUNTIME(OX_R)
-#undef OX_R
-};
-
 /* Everything compiled code depends on besides its module, hashed: a
    change of any of it makes the code cache miss. */
 #define OXJ_ABI 1 /* bumped when the translation changes */
@@ -111,11 +101,12 @@ static ox_error *jit_engine_new(struct ox_jit_engine **out)
         return llvm_error(e, "creating the JIT");
     }
     je->jd = LLVMOrcLLJITGetMainJITDylib(je->jit);
-    size_t n = sizeof runtime / sizeof runtime[0];
-    LLVMJITCSymbolMapPair pairs[sizeof runtime / sizeof runtime[0]];
+    /* the runtime's functions, by name, for the linker */
+    size_t n = oxj_host->nruntime;
+    LLVMJITCSymbolMapPair pairs[16];
     for (size_t k = 0; k < n; k++) {
-        pairs[k].Name = LLVMOrcLLJITMangleAndIntern(je->jit, runtime[k].name);
-        pairs[k].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)runtime[k].addr;
+        pairs[k].Name = LLVMOrcLLJITMangleAndIntern(je->jit, oxj_host->runtime_names[k]);
+        pairs[k].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)oxj_host->runtime[k];
         pairs[k].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
                                           LLVMJITSymbolGenericFlagsCallable;
         pairs[k].Sym.Flags.TargetFlags = 0;
@@ -189,10 +180,10 @@ static void declare_runtime(oxj_mod *jm)
         [OXJ_RT_DROP] = {p, i},
     };
     static const unsigned nargs[] = {4, 4, 4, 3, 2, 6, 6, 7, 2};
-    for (size_t k = 0; k < sizeof runtime / sizeof runtime[0]; k++) {
+    for (size_t k = 0; k < OXJ_RT_COUNT; k++) {
         LLVMTypeRef ret = k == OXJ_RT_SUB || k == OXJ_RT_GROW ? i : v;
         jm->rtty[k] = LLVMFunctionType(ret, sigs[k], nargs[k], 0);
-        jm->rt[k] = LLVMAddFunction(jm->mod, runtime[k].name, jm->rtty[k]);
+        jm->rt[k] = LLVMAddFunction(jm->mod, oxj_host->runtime_names[k], jm->rtty[k]);
     }
     LLVMAddAttributeAtIndex(jm->rt[OXJ_RT_TRAP], LLVMAttributeFunctionIndex,
                                LLVMCreateEnumAttribute(jm->ctx, LLVMGetEnumAttributeKindForName(
@@ -277,7 +268,7 @@ static void jitcode_free(struct ox_jitcode *jc)
     free(jc);
 }
 
-void ox_jit_module_free(struct ox_jitcode *jc)
+static void plugin_free(struct ox_jitcode *jc)
 {
     if (!jc)
         return;
@@ -410,7 +401,7 @@ static void install(ox_module *m, struct ox_jitcode *jc)
         m->funcs[d].wrap = jc->wraps[d];
     }
     m->jit = jc;
-    m->jit_enter = ox_jit_enter;
+    m->jit_enter = oxj_host->enter;
 }
 
 static struct ox_jitcode *jitcode_new(struct ox_jit_engine *je, ox_engine *e, const ox_module *m,
@@ -454,11 +445,9 @@ static struct ox_jitcode *shared(struct ox_jit_engine *je, const ox_module *m, u
     return NULL;
 }
 
-ox_error *ox_jit_compile_module(ox_module *m)
+static ox_error *plugin_compile(ox_module *m)
 {
     ox_engine *e = m->engine;
-    if (e->cfg.tier != OX_TIER_JIT)
-        return NULL;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
     if (ndef == 0)
         return NULL;
@@ -533,5 +522,21 @@ ox_error *ox_jit_compile_module(ox_module *m)
         return err;
     if (jc)
         install(m, jc);
+    return NULL;
+}
+
+const ox_jit_host *oxj_host;
+
+__attribute__((visibility("default"))) const char *ox_jit_plugin_init(const ox_jit_host *host,
+                                                                      ox_jit_plugin *out);
+const char *ox_jit_plugin_init(const ox_jit_host *host, ox_jit_plugin *out)
+{
+    uint32_t sizes[4] = {sizeof(ox_store), sizeof(ox_instance), sizeof(ox_func), sizeof(ox_module)};
+    if (host->abi != OXJ_PLUGIN_ABI || memcmp(host->sizes, sizes, sizeof sizes) ||
+        host->nruntime != OXJ_RT_COUNT)
+        return "built for another version of the engine";
+    oxj_host = host;
+    out->compile_module = plugin_compile;
+    out->module_free = plugin_free;
     return NULL;
 }

@@ -5,6 +5,8 @@
  */
 #include "jit.h"
 
+const char *ox_jit_unavailable(void) { return "Oxide was built without LLVM"; }
+
 ox_error *ox_jit_compile_module(ox_module *m)
 {
     (void)m;

@@ -9,6 +9,7 @@
 
 #include "platform.h"
 #include "gc.h"
+#include "jit.h"
 #include "runtime.h"
 
 /* ---- functions -------------------------------------------------------- */
@@ -169,14 +170,7 @@ void ox_store_free(ox_store *s)
     free(s);
 }
 
-bool ox_jit_available(void)
-{
-#ifdef OX_HAVE_LLVM
-    return true;
-#else
-    return false;
-#endif
-}
+bool ox_jit_available(void) { return ox_jit_unavailable() == NULL; }
 
 bool ox_func_is_compiled(const ox_func *f) { return f && f->native != NULL; }
 

@@ -1,7 +1,7 @@
 /*
- * store.c — engines and stores.
+ * store.c — stores.
  *
- * The engine is configuration only. A store owns every runtime object made
+ * A store owns every runtime object made
  * in it (freed together, in reverse dependency order) and the interpreter's
  * stacks, and interns function types so that call_indirect can compare
  * signatures across modules with one integer comparison.
@@ -13,66 +13,6 @@
 
 #include "platform.h"
 #include "runtime.h"
-
-/* Whether this build has the compiling tier (src/jit, CMake OX_LLVM). */
-#ifdef OX_HAVE_LLVM
-#define OX_JIT_BUILT 1
-#else
-#define OX_JIT_BUILT 0
-#endif
-
-#define DEFAULT_GC_BYTES (UINT64_C(1) << 30)
-enum {
-    DEFAULT_CALL_DEPTH = 20000,
-    DEFAULT_STACK_SLOTS = 1u << 20,
-    DEFAULT_TABLE_ELEMS = 10000000,
-};
-
-ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
-{
-    *out = NULL;
-    ox_engine *e = calloc(1, sizeof *e);
-    if (!e)
-        return ox_error_new(OX_ERR_NOMEM, "out of memory creating an engine");
-    if (cfg)
-        e->cfg = *cfg;
-    if (!e->cfg.max_call_depth)
-        e->cfg.max_call_depth = DEFAULT_CALL_DEPTH;
-    if (!e->cfg.max_stack_slots)
-        e->cfg.max_stack_slots = DEFAULT_STACK_SLOTS;
-    if (!e->cfg.max_memory_pages || e->cfg.max_memory_pages > 65536)
-        e->cfg.max_memory_pages = 65536;
-    if (!e->cfg.max_table_elems)
-        e->cfg.max_table_elems = DEFAULT_TABLE_ELEMS;
-    if (!e->cfg.max_gc_bytes)
-        e->cfg.max_gc_bytes = DEFAULT_GC_BYTES;
-    ox_tier tier = e->cfg.tier;
-    if (tier != OX_TIER_INTERP && (tier != OX_TIER_JIT || !OX_JIT_BUILT)) {
-        free(e);
-        return tier == OX_TIER_JIT
-                   ? ox_error_new(OX_ERR_UNSUPPORTED, "this build has no compiling tier "
-                                                      "(Oxide was built without LLVM)")
-                   : ox_error_new(OX_ERR_ARG, "unknown tier %d", (int)tier);
-    }
-    if (e->cfg.jit_cache_dir && !(e->cfg.jit_cache_dir = strdup(e->cfg.jit_cache_dir))) {
-        free(e);
-        return ox_error_new(OX_ERR_NOMEM, "out of memory creating an engine");
-    }
-    pthread_mutex_init(&e->jit_lock, NULL);
-    *out = e;
-    return NULL;
-}
-
-void ox_engine_free(ox_engine *e)
-{
-    if (!e)
-        return;
-    if (e->jit_free)
-        e->jit_free(e->jit);
-    pthread_mutex_destroy(&e->jit_lock);
-    free((char *)e->cfg.jit_cache_dir);
-    free(e);
-}
 
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p)
 {

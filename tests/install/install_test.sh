@@ -31,9 +31,7 @@ check "SONAME liboxide-wasm.so.0" test "$(soname "$libdir/liboxide-wasm.so")" = 
 
 # Exports: the OX_API names of the headers, exactly.
 declared() { grep -rhoE 'OX_API [^;(]*\b(ox|oxk|oxm)_[A-Za-z0-9_]+ *\(' "$@" | grep -oE '\b(ox|oxk|oxm)_[A-Za-z0-9_]+ *\($' | tr -d ' (' | sort -u; }
-# (the linker's own _edata, _end and __bss_start aside: ld adds them to a
-# library's dynamic symbols when it links one against a C++ library, LLVM)
-exported() { nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ && $3 !~ /^(_edata|_end|__bss_start)$/ {print $3}' | sort -u; }
+exported() { nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sort -u; }
 # the standard API's functions: its header preprocessed, each name declared
 # with the export attribute
 capi() { echo '#include <wasm.h>' | ${CC:-cc} -E -P -I"$p/include/oxide/c-api" - |
@@ -58,6 +56,15 @@ if [ -f "$libdir/liboxide.so" ]; then
         diff "$tmp/want-kernel" "$tmp/got-kernel"
     check "pkg-config oxide: shared" $cc -o "$tmp/kernel" "$here/kernel.c" $(pkg-config --cflags --libs oxide)
     check "  runs" env LD_LIBRARY_PATH="$libdir" "$tmp/kernel"
+fi
+
+# The compiling tier's library (a build with LLVM): installed beside the
+# libraries, found there by the installed command, and compiling.
+if [ -f "$build/src/jit/liboxide-jit.so" ]; then
+    check "the compiler library installed in lib/oxide" test -f "$libdir/oxide/liboxide-jit.so"
+    printf '(module (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))' >"$tmp/sq.wat"
+    check "  the installed oxide compiles with it" bash -c \
+        "'$p/bin/oxide' invoke --tier jit --no-cache '$tmp/sq.wat' sq 12 | grep -qx 144"
 fi
 
 check "find_package(Oxide): configure" cmake -S "$here/cmake" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$p" \

@@ -26,17 +26,16 @@ STAGES = [
     ["interp", "interp_x86v3"],
     # the compiling tier (src/jit): running machine code, WebAssembly to
     # LLVM IR, LLVM to machine code; jit_none without LLVM
-    ["jit_rt", "jit_none", "jit_cache"],
-    ["jit_ir"],
-    ["jit_ops"],
-    ["jit_emit"],
-    ["jit_llvm"],
+    # the compiling tier's runtime, and its compiler (src/jit, a library of
+    # its own loaded by jit_load; jit_none without LLVM)
+    ["jit_rt"],
+    ["jit_load", "jit_none"],
     # bytes to a runnable module and back
     ["load"],
     # instantiation and linking
     ["constexpr_eval", "instance", "linker"],
     # the embedder's entry points that tie the stages together, and tools
-    ["api", "disasm", "wat_print"],
+    ["api", "engine", "disasm", "wat_print"],
 ]
 
 def main():
