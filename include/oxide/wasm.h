@@ -274,6 +274,13 @@ typedef enum ox_tier {
                                      Needs a build with LLVM (OX_LLVM):
                                      ox_engine_new refuses it otherwise
                                      (OX_ERR_UNSUPPORTED). */
+    OX_TIER_AUTO,                 /* start interpreted; a module that keeps
+                                     running (sampled every millisecond) is
+                                     compiled by a background thread, and its
+                                     functions run compiled from their next
+                                     call on. A module in the code cache
+                                     (jit_cache_dir) starts compiled. Without
+                                     the compiler: the interpreter alone. */
 } ox_tier;
 
 /* Whether this build has the compiling tier (OX_TIER_JIT). */

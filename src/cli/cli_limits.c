@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "oxide/wasm.h"
 
@@ -92,6 +93,8 @@ bool cli_parse_tier(const char *cmd, const char *v, int *tier)
 {
     if (!strcmp(v, "interp")) {
         *tier = OX_TIER_INTERP;
+    } else if (!strcmp(v, "auto")) {
+        *tier = OX_TIER_AUTO; /* the interpreter alone in a build without LLVM */
     } else if (!strcmp(v, "jit")) {
         if (!ox_jit_available()) {
             fprintf(stderr, "oxide %s: --tier jit: this build has no compiling tier "
@@ -100,10 +103,20 @@ bool cli_parse_tier(const char *cmd, const char *v, int *tier)
         }
         *tier = OX_TIER_JIT;
     } else {
-        fprintf(stderr, "oxide %s: --tier '%s': expected interp or jit\n", cmd, v);
+        fprintf(stderr, "oxide %s: --tier '%s': expected interp, jit or auto\n", cmd, v);
         return false;
     }
     return true;
+}
+
+int cli_engine_free(ox_engine *e, int tier, int status)
+{
+    if (tier == OX_TIER_AUTO) {
+        fflush(NULL);
+        _exit(status);
+    }
+    ox_engine_free(e);
+    return status;
 }
 
 const char *cli_cache_dir(const cli_limits *l, char *buf, size_t len)

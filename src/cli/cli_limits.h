@@ -9,7 +9,7 @@
  *                        running out traps "fuel exhausted"
  *   --timeout MS         wall-clock limit per call; traps "deadline exceeded"
  *
- *   --tier interp|jit    which tier runs the code (ox_config.tier)
+ *   --tier interp|jit|auto  which tier runs the code (ox_config.tier)
  *   --cache-dir DIR, --no-cache   where compiled code is kept (--tier jit)
  *
  * Each takes its value as the next argument or after '='. A bad value is a
@@ -26,7 +26,7 @@ typedef struct cli_limits {
     uint32_t max_memory_pages; /* 0: no limit given */
     uint64_t fuel;             /* 0: unmetered */
     uint64_t timeout_ms;       /* 0: no deadline */
-    int tier;                  /* ox_tier: --tier interp|jit */
+    int tier;                  /* ox_tier: --tier interp|jit|auto */
     const char *cache_dir;     /* --cache-dir DIR */
     bool no_cache;             /* --no-cache */
 } cli_limits;
@@ -41,8 +41,10 @@ typedef struct cli_limits {
     "                          (charged per call and loop iteration for the code they\n" \
     "                          run); when spent the call traps \"fuel exhausted\"\n"       \
     "  --timeout MS            each call traps \"deadline exceeded\" after MS milliseconds\n" \
-    "  --tier interp|jit       run in the interpreter (the default), or compile every\n"  \
-    "                          function it can to machine code first (builds with LLVM)\n" \
+    "  --tier interp|jit|auto  run in the interpreter (the default); compile every\n"   \
+    "                          function it can to machine code first (jit, builds with\n" \
+    "                          LLVM); or start interpreted and compile what keeps\n"     \
+    "                          running in the background (auto)\n"                       \
     "  --cache-dir DIR         keep compiled code in DIR (--tier jit; default\n"      \
     "                          $XDG_CACHE_HOME/oxide, else ~/.cache/oxide)\n"          \
     "  --no-cache              compile every time, keep nothing\n"
@@ -57,7 +59,14 @@ int cli_limits_parse(const char *cmd, int argc, char **argv, int *i, cli_limits 
    when neither is set), written into buf when it is a default. */
 const char *cli_cache_dir(const cli_limits *l, char *buf, size_t n);
 
-/* "interp" or "jit" → *tier (ox_tier); false after printing why not
+/* The end of a command's engine; returns status. With the auto tier the
+   process exits here with status, without waiting for a compilation the
+   background thread has under way (ox_engine_free would): its work would
+   only be thrown away. */
+struct ox_engine;
+int cli_engine_free(struct ox_engine *e, int tier, int status);
+
+/* "interp", "jit" or "auto" → *tier (ox_tier); false after printing why not
    ("oxide CMD: --tier ..."), e.g. jit in a build without LLVM. */
 bool cli_parse_tier(const char *cmd, const char *v, int *tier);
 

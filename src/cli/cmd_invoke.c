@@ -106,9 +106,7 @@ out:
         ox_store_free(store);
     if (m)
         ox_module_free(m);
-    if (engine)
-        ox_engine_free(engine);
-    return status;
+    return engine ? cli_engine_free(engine, lim.tier, status) : status;
 }
 
 int cmd_invoke(int argc, char **argv) { return invoke_main("invoke", argc, argv); }

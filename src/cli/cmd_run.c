@@ -243,8 +243,7 @@ static int run(const run_opts *o, int argc, char **argv)
     ox_wasi_free(wasi);
     ox_linker_free(linker);
     ox_module_free(module);
-    ox_engine_free(engine);
-    return status;
+    return cli_engine_free(engine, o->limits.tier, status);
 }
 
 int cmd_run(int argc, char **argv)

@@ -56,6 +56,16 @@ const char *ox_jit_unavailable(void);
    m->jit. An error here is the compiler's (out of memory, LLVM failing):
    the caller may run the module interpreted. */
 ox_error *ox_jit_compile_module(ox_module *m);
+/* jit_load.c: compile m now, whole (the auto tier's thread), and publish
+   its code to the instances running it; fills the code cache. */
+ox_error *ox_jit_compile_background(ox_module *m);
+
+/* jit_auto.c: the auto tier's sampling and background thread for engine
+   e (sets e->tierer and e->tier_event); stopped by ox_tierer_stop, which
+   waits for a compilation under way. */
+bool ox_tierer_start(ox_engine *e);
+void ox_tierer_stop(ox_engine *e);
+
 /* Free a module's compiled code (its functions must not run again). */
 void ox_jit_module_free(struct ox_jitcode *jc);
 

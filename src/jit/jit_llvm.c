@@ -26,6 +26,7 @@
 
 #include <llvm/Config/llvm-config.h>
 
+#include "code.h"
 #include "jit_cache.h"
 #include "jit_emit.h"
 
@@ -393,15 +394,21 @@ static ox_error *compile(ox_module *m, uint64_t key, uint8_t *flags, LLVMMemoryB
     return err;
 }
 
-/* m's functions take jc's code. */
+/* m's functions take jc's code: the entries first, then the code
+   pointer, then (release) each function's flag that the interpreter
+   reads (acquire) before it looks at the entries: instances may be
+   running while the auto tier's thread installs. */
 static void install(ox_module *m, struct ox_jitcode *jc)
 {
     for (uint32_t d = 0; d < jc->ndef; d++) {
         m->funcs[d].native = jc->natives[d];
         m->funcs[d].wrap = jc->wraps[d];
     }
-    m->jit = jc;
     m->jit_enter = oxj_host->enter;
+    atomic_store(&m->jit, jc);
+    for (uint32_t d = 0; d < jc->ndef; d++)
+        if (jc->wraps[d])
+            atomic_store_explicit(&m->funcs[d].code->jit_ready, 1, memory_order_release);
 }
 
 static struct ox_jitcode *jitcode_new(struct ox_jit_engine *je, ox_engine *e, const ox_module *m,
@@ -445,7 +452,7 @@ static struct ox_jitcode *shared(struct ox_jit_engine *je, const ox_module *m, u
     return NULL;
 }
 
-static ox_error *plugin_compile(ox_module *m)
+static ox_error *plugin_compile(ox_module *m, int mode)
 {
     ox_engine *e = m->engine;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
@@ -477,7 +484,7 @@ static ox_error *plugin_compile(ox_module *m)
     if (cacheable && oxj_cache_read(path, key, m->bytes, m->nbytes, ndef, flags, &bytes, &len)) {
         obj = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)bytes, len, "cached");
         free(bytes);
-    } else {
+    } else if (mode != OXJ_MODE_CACHED) {
         memset(flags, 0, ndef);
         err = compile(m, key, flags, &obj);
         if (!err && obj && cacheable)

@@ -107,12 +107,26 @@ const char *ox_jit_unavailable(void)
 
 ox_error *ox_jit_compile_module(ox_module *m)
 {
-    if (m->engine->cfg.tier != OX_TIER_JIT)
+    ox_tier tier = m->engine->cfg.tier;
+    if (tier == OX_TIER_INTERP)
         return NULL;
     const char *no = ox_jit_unavailable();
     if (no)
         return ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", no);
-    return plugin.compile_module(m);
+    if (tier == OX_TIER_JIT)
+        return plugin.compile_module(m, OXJ_MODE_JIT);
+    /* auto: compiled from the start when the cache has it */
+    ox_error *err = plugin.compile_module(m, OXJ_MODE_CACHED);
+    if (!err && atomic_load(&m->jit))
+        atomic_store(&m->tier_state, 2);
+    return err;
+}
+
+ox_error *ox_jit_compile_background(ox_module *m)
+{
+    ox_error *err = plugin.compile_module(m, OXJ_MODE_COMPILE);
+    atomic_store(&m->tier_state, 2);
+    return err;
 }
 
 void ox_jit_module_free(struct ox_jitcode *jc)

@@ -14,3 +14,9 @@ ox_error *ox_jit_compile_module(ox_module *m)
 }
 
 void ox_jit_module_free(struct ox_jitcode *jc) { (void)jc; }
+
+ox_error *ox_jit_compile_background(ox_module *m)
+{
+    (void)m;
+    return NULL;
+}

@@ -34,9 +34,13 @@ typedef struct ox_jit_host {
     size_t nruntime;
 } ox_jit_host;
 
+/* How compile_module finds code: the cache, else compile (and fill the
+   cache); the cache only (nothing when it misses); compile. */
+enum { OXJ_MODE_JIT, OXJ_MODE_CACHED, OXJ_MODE_COMPILE };
+
 /* What the engine calls. */
 typedef struct ox_jit_plugin {
-    ox_error *(*compile_module)(ox_module *m);
+    ox_error *(*compile_module)(ox_module *m, int mode);
     void (*module_free)(struct ox_jitcode *jc);
 } ox_jit_plugin;
 

@@ -221,7 +221,7 @@ void ox_jitrt_poll(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t co
         s->fuel -= cost;
         return;
     }
-    ox_trap t = ox_store_poll(s, cost);
+    ox_trap t = ox_store_poll(s, cost, NULL);
     if (t != OX_TRAP_NONE)
         unwind(ox_trap_error(t, inst, funcidx));
 }

@@ -35,7 +35,11 @@ ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
     if (!e->cfg.max_gc_bytes)
         e->cfg.max_gc_bytes = DEFAULT_GC_BYTES;
     ox_tier tier = e->cfg.tier;
-    if (tier != OX_TIER_INTERP) {
+    if (tier == OX_TIER_AUTO) {
+        /* without the compiler, auto is the interpreter */
+        if (ox_jit_unavailable() || !ox_tierer_start(e))
+            e->cfg.tier = OX_TIER_INTERP;
+    } else if (tier != OX_TIER_INTERP) {
         const char *why = tier != OX_TIER_JIT ? "unknown tier" : ox_jit_unavailable();
         if (why) {
             free(e);
@@ -56,6 +60,7 @@ void ox_engine_free(ox_engine *e)
 {
     if (!e)
         return;
+    ox_tierer_stop(e); /* before the compiler it uses goes */
     if (e->jit_free)
         e->jit_free(e->jit);
     pthread_mutex_destroy(&e->jit_lock);

@@ -227,7 +227,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
             if (v_ == OX_POLL_FUEL && s->fuel >= c_) { \
                 s->fuel -= c_; \
             } else { \
-                ox_trap t_ = ox_store_poll(s, c_); \
+                ox_trap t_ = ox_store_poll(s, c_, fn); \
                 if (t_ != OX_TRAP_NONE) TRAP(t_); \
             } \
         } \
@@ -332,6 +332,25 @@ static OX_NOINLINE catch_site find_catch(const frame *frames, uint32_t depth, co
 }
 
 #include "interp_gc.h"
+
+/* A function the auto tier has compiled (its module published the code,
+   code.h jit_ready) takes it, if its instance can run it (memory 0 with
+   the guard region): once per function, on its next call. */
+static OX_NOINLINE bool tier_up(ox_func *f)
+{
+    if (f->host || f->enter || f->tier_checked ||
+        !atomic_load_explicit(&f->code->jit_ready, memory_order_acquire))
+        return f->enter != NULL;
+    f->tier_checked = true;
+    const ox_module *m = f->inst->module;
+    const ox_funcdef *fd = &m->funcs[f->funcidx - m->nimport_funcs];
+    if (!m->jit_enter || !fd->wrap || (m->nmems && f->inst->mems[0]->reserved < OX_GUARDED_RESERVE))
+        return false;
+    f->native = fd->native;
+    f->wrap = fd->wrap;
+    f->enter = m->jit_enter;
+    return true;
+}
 
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
@@ -1084,7 +1103,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
                     fp[d].i32 = ptr; \
                     fp[e].F_##t = ctr; \
                     s->fuel = fuel; \
-                    ox_trap t_ = ox_store_poll(s, cost); \
+                    ox_trap t_ = ox_store_poll(s, cost, fn); \
                     if (t_ != OX_TRAP_NONE) TRAP(t_); \
                     fuel = s->fuel; \
                 } \
@@ -1168,6 +1187,11 @@ enter:
     }
     {
         code = callee->code;
+        /* the auto tier compiled it since: from now on it runs compiled
+           (not as a run's first function: ox_exec_call looked already) */
+        if (next_pc && atomic_load_explicit(&code->jit_ready, memory_order_acquire) &&
+            !callee->tier_checked && tier_up(callee))
+            goto enter;
         if (depth >= max_depth || code->frame_size > (size_t)(stack_end - newfp)) {
             trap = OX_TRAP_STACK_EXHAUSTED;
             goto do_trap;
@@ -1348,7 +1372,7 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
         return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
     for (uint32_t k = 0, at = 0; k < t->nparams; k++)
         at += ox_val_put(fp + at, &args[k]);
-    if (f->host || f->enter) {
+    if (f->host || tier_up(f)) {
         ox_slot *save_top = x->top;
         x->top = fp + need;
         err = f->enter ? f->enter(s, f, fp) : call_host(s, f, NULL, fp);
@@ -1383,7 +1407,7 @@ ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_sl
     memcpy(fp, slots, np * sizeof *fp);
     /* compiled code's C stack is checked by compiled code (jit_left and
        the stack limit): no host re-entry count here */
-    if (f->host || f->enter) {
+    if (f->host || tier_up(f)) {
         ox_slot *save_top = x->top;
         x->top = fp + need;
         err = f->enter ? f->enter(s, f, fp) : call_host(s, f, caller, fp);

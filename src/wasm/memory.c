@@ -44,7 +44,7 @@ ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out)
     if (!m)
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
     m->reserved = (size_t)max * OX_PAGE_SIZE;
-    if (s->engine->cfg.tier == OX_TIER_JIT && !limits.is64 && sizeof(size_t) >= 8)
+    if (s->engine->cfg.tier != OX_TIER_INTERP && !limits.is64 && sizeof(size_t) >= 8)
         m->reserved = OX_GUARDED_RESERVE + OX_PAGE_SIZE; /* the page: an 8-byte access at the end */
     m->data = ox_os_reserve(m->reserved, (size_t)limits.min * OX_PAGE_SIZE);
     if (!m->data) {

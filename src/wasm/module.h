@@ -235,7 +235,11 @@ struct ox_module {
     /* name section: function names, NULL where absent */
     char **func_names;        /* nfuncs entries, or NULL if no name section */
 
-    struct ox_jitcode *jit;   /* compiled code (src/jit), freed with the module */
+    /* compiled code (src/jit), freed with the module; the auto tier's
+       background thread sets it while instances run */
+    struct ox_jitcode *_Atomic jit;
+    atomic_uint samples;      /* the auto tier's samples of its code running */
+    atomic_int tier_state;    /* 0 interpreted, 1 queued for compiling, 2 done */
     ox_error *(*jit_enter)(ox_store *s, ox_func *f, ox_slot *slots); /* its entry */
 };
 

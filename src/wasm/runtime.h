@@ -29,11 +29,17 @@ typedef union ox_slot {
 
 struct ox_jit_engine; /* the compiling tier's (src/jit), when it has been used */
 
+/* Events of a store for the auto tier (src/jit/jit_auto.c): a store
+   starts or ends its outermost call; a sample found `fn` running. */
+enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE };
+
 struct ox_engine {
     ox_config cfg;            /* defaults filled in */
     pthread_mutex_t jit_lock; /* guards jit (made on first use) */
     struct ox_jit_engine *jit;
     void (*jit_free)(struct ox_jit_engine *); /* set with jit */
+    struct ox_tierer *tierer; /* OX_TIER_AUTO: the background compiler */
+    void (*tier_event)(ox_store *s, ox_func *fn, int event);
 };
 
 struct ox_func {
@@ -51,6 +57,7 @@ struct ox_func {
     void *native;
     ox_jit_wrap wrap;
     ox_error *(*enter)(ox_store *s, ox_func *f, ox_slot *slots);
+    bool tier_checked;        /* the auto tier looked at it once compiled */
 };
 
 /* The address space a 32-bit memory reserves when the engine compiles
@@ -231,12 +238,14 @@ struct ox_store {
 #define OX_POLL_INTERRUPT 1u /* ox_store_interrupt was called */
 #define OX_POLL_DEADLINE 2u  /* a deadline is set: look at the clock now and then */
 #define OX_POLL_FUEL 4u      /* fuel is metered */
+#define OX_POLL_SAMPLE 8u    /* the auto tier asks what runs (src/jit/jit_auto.c) */
 
 /* store.c: the slow path of the interpreter's check point, taken when
    store->interrupt is non-zero: charges `cost` fuel units (the code about
-   to run, code.h) and looks for interrupts and the deadline. Returns the
+   to run, code.h) and looks for interrupts and the deadline; `fn` (may be
+   NULL) is the function running, for the auto tier's samples. Returns the
    trap to raise, or OX_TRAP_NONE to go on. */
-ox_trap ox_store_poll(ox_store *s, uint32_t cost);
+ox_trap ox_store_poll(ox_store *s, uint32_t cost, ox_func *fn);
 /* store.c: why the running call should stop (OX_TRAP_INTERRUPTED or
    OX_TRAP_DEADLINE), or OX_TRAP_NONE, for host functions; clears nothing,
    so the interpreter's next check point still sees an interrupt. */

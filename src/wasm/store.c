@@ -82,6 +82,8 @@ void ox_store_call_begin(ox_store *s)
 {
     if (s->calls_active++ > 0)
         return;
+    if (s->engine->tier_event)
+        s->engine->tier_event(s, NULL, OX_TIER_EV_START);
     /* An interrupt aimed at an earlier call must not kill this one. */
     atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_INTERRUPT, memory_order_relaxed);
     if (s->timeout_ns) {
@@ -92,13 +94,18 @@ void ox_store_call_begin(ox_store *s)
 
 void ox_store_call_end(ox_store *s)
 {
-    if (s->calls_active)
-        s->calls_active--;
+    if (s->calls_active && --s->calls_active == 0 && s->engine->tier_event)
+        s->engine->tier_event(s, NULL, OX_TIER_EV_END);
 }
 
-ox_trap ox_store_poll(ox_store *s, uint32_t cost)
+ox_trap ox_store_poll(ox_store *s, uint32_t cost, ox_func *fn)
 {
     unsigned v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
+    if (v & OX_POLL_SAMPLE) {
+        atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_SAMPLE, memory_order_relaxed);
+        if (fn && fn->code && s->engine->tier_event)
+            s->engine->tier_event(s, fn, OX_TIER_EV_SAMPLE);
+    }
     if (v & OX_POLL_INTERRUPT) {
         atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_INTERRUPT, memory_order_relaxed);
         return OX_TRAP_INTERRUPTED;

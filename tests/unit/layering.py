@@ -32,6 +32,8 @@ STAGES = [
     ["jit_load", "jit_none"],
     # bytes to a runnable module and back
     ["load"],
+    # the auto tier: sampling, and compiling modules in the background
+    ["jit_auto"],
     # instantiation and linking
     ["constexpr_eval", "instance", "linker"],
     # the embedder's entry points that tie the stages together, and tools

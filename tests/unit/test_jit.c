@@ -4,8 +4,9 @@
  * same results, the same traps (with the same messages, a guard-page
  * fault included), the same "call stack exhausted" depth, the same fuel
  * spent; compiled code calls host functions that call back into it, and
- * an interrupt from another thread stops a compiled loop. In a build
- * without LLVM, OX_TIER_JIT is refused and the rest is skipped.
+ * an interrupt from another thread stops a compiled loop. The auto tier
+ * compiles a busy module in the background and its functions switch over.
+ * In a build without LLVM, OX_TIER_JIT is refused and the rest is skipped.
  */
 #include <pthread.h>
 #include <string.h>
@@ -224,5 +225,51 @@ int main(void)
     CHECK(!call(t[1].inst, "fib", &a, 1, &r, 1) && r.of.i32 == 55);
     close_run(&t[0]);
     close_run(&t[1]);
+
+    /* auto: interpreted at first; kept busy, the module is compiled in the
+       background and its functions switch over at their next call, with
+       the same results; an interrupt still stops a compiled loop */
+    run a3;
+    CHECK(open_run(&a3, OX_TIER_AUTO, 500));
+    ox_extern fib;
+    CHECK(ox_instance_export(a3.inst, "fib", &fib));
+    CHECK(!ox_func_is_compiled(fib.of.func));
+    cur = a3.inst;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool switched = false;
+    for (int k = 0; !switched; k++) {
+        ox_val a1 = ox_val_i32(22), r1;
+        CHECK(!call(a3.inst, "fib", &a1, 1, &r1, 1) && r1.of.i32 == 17711);
+        switched = ox_func_is_compiled(fib.of.func);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - t0.tv_sec > 60)
+            break;
+    }
+    CHECK(switched);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char m3[200];
+        ox_val r3[2];
+        outcome(a3.inst, cases[k].name, cases[k].a, cases[k].n, r3, cases[k].nr, m3, sizeof m3);
+        if (!strcmp(cases[k].name, "grow_then_load") || !strcmp(cases[k].name, "g"))
+            continue; /* the memory grew and the global changed above */
+        if (!strcmp(cases[k].name, "down") || !strcmp(cases[k].name, "via_host") ||
+            !strcmp(cases[k].name, "indirect")) {
+            ox_val r0[2];
+            char m0[200];
+            run ti;
+            CHECK(open_run(&ti, OX_TIER_INTERP, 500));
+            outcome(ti.inst, cases[k].name, cases[k].a, cases[k].n, r0, cases[k].nr, m0, sizeof m0);
+            CHECK(!strcmp(m0, m3));
+            if (!m0[0] && cases[k].nr)
+                CHECK_EQ(r0[0].of.i64, r3[0].of.i64);
+            close_run(&ti);
+        }
+    }
+    CHECK(pthread_create(&th, NULL, interrupt_later, a3.s) == 0);
+    outcome(a3.inst, "spin", NULL, 0, NULL, 0, msg[1], sizeof msg[1]);
+    pthread_join(th, NULL);
+    CHECK(strstr(msg[1], "interrupted") != NULL);
+    close_run(&a3); /* stops the background thread */
     return test_summary("jit");
 }

@@ -1,0 +1,149 @@
+/*
+ * jit_auto.c — the auto tier: which modules to compile, compiled by a
+ * background thread while the interpreter runs them.
+ *
+ * What is hot is sampled, not counted, so the interpreter's hot paths pay
+ * nothing: while a store of the engine is inside a call, the engine's
+ * thread sets OX_POLL_SAMPLE in its interrupt word every millisecond; the
+ * interpreter's next check point (a function entry or a loop back-edge)
+ * takes the slow path, which reports the function running
+ * (OX_TIER_EV_SAMPLE). A module found running in HOT_SAMPLES samples is
+ * queued, and the same thread compiles it whole (the plugin, which also
+ * fills the code cache) and publishes the code: each function then runs
+ * compiled from its next call on (interp.c, tier_up). A loop already
+ * running in the interpreter finishes there (no on-stack replacement yet).
+ *
+ * A module is compiled at most once per engine (ox_module.tier_state).
+ * The thread holds a reference to each module it has queued, so the
+ * embedder may free a module at any time; ox_engine_free stops the thread
+ * after the compilation under way, if any.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "jit.h"
+
+/* 3 ms of a module running interpreted: long enough that runs which end
+   sooner never start the compiler, short enough that a long run spends
+   little of itself interpreted. */
+#define HOT_SAMPLES 3u
+#define SAMPLE_NS 1000000L
+
+struct ox_tierer {
+    ox_engine *e;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool started, stop;
+    ox_ptrvec active;         /* stores inside an outermost call */
+    ox_ptrvec queue;          /* modules to compile, a reference each */
+};
+
+static void *run(void *p)
+{
+    struct ox_tierer *t = p;
+    pthread_mutex_lock(&t->mu);
+    while (!t->stop) {
+        if (t->queue.n) {
+            ox_module *m = t->queue.v[0];
+            for (size_t k = 1; k < t->queue.n; k++)
+                t->queue.v[k - 1] = t->queue.v[k];
+            t->queue.n--;
+            pthread_mutex_unlock(&t->mu);
+            ox_error_free(ox_jit_compile_background(m)); /* it stays interpreted */
+            ox_module_free(m);
+            pthread_mutex_lock(&t->mu);
+            continue;
+        }
+        if (!t->active.n) {
+            pthread_cond_wait(&t->cv, &t->mu);
+            continue;
+        }
+        for (size_t k = 0; k < t->active.n; k++)
+            atomic_fetch_or_explicit(&((ox_store *)t->active.v[k])->interrupt, OX_POLL_SAMPLE,
+                                     memory_order_relaxed);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += SAMPLE_NS;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&t->cv, &t->mu, &until);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+static void event(ox_store *s, ox_func *fn, int ev)
+{
+    struct ox_tierer *t = s->engine->tierer;
+    if (ev == OX_TIER_EV_SAMPLE) {
+        ox_module *m = fn->inst->module;
+        if (atomic_load_explicit(&m->tier_state, memory_order_relaxed) != 0 ||
+            atomic_fetch_add_explicit(&m->samples, 1, memory_order_relaxed) + 1 < HOT_SAMPLES)
+            return;
+        int idle = 0;
+        if (!atomic_compare_exchange_strong(&m->tier_state, &idle, 1))
+            return;
+        pthread_mutex_lock(&t->mu);
+        atomic_fetch_add(&m->refcount, 1);
+        if (ox_ptrvec_push(&t->queue, m)) {
+            atomic_fetch_sub(&m->refcount, 1); /* no room: it stays interpreted */
+        } else {
+            pthread_cond_signal(&t->cv);
+        }
+        pthread_mutex_unlock(&t->mu);
+        return;
+    }
+    pthread_mutex_lock(&t->mu);
+    if (ev == OX_TIER_EV_START) {
+        if (!t->started)
+            t->started = pthread_create(&t->thread, NULL, run, t) == 0;
+        if (t->started && !ox_ptrvec_push(&t->active, s))
+            pthread_cond_signal(&t->cv);
+    } else {
+        for (size_t k = 0; k < t->active.n; k++)
+            if (t->active.v[k] == s) {
+                t->active.v[k] = t->active.v[--t->active.n];
+                break;
+            }
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+bool ox_tierer_start(ox_engine *e)
+{
+    struct ox_tierer *t = calloc(1, sizeof *t);
+    if (!t)
+        return false;
+    t->e = e;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    e->tierer = t;
+    e->tier_event = event;
+    return true;
+}
+
+void ox_tierer_stop(ox_engine *e)
+{
+    struct ox_tierer *t = e->tierer;
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->stop = true;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    if (t->started)
+        pthread_join(t->thread, NULL);
+    for (size_t k = 0; k < t->queue.n; k++)
+        ox_module_free(t->queue.v[k]);
+    free(t->queue.v);
+    free(t->active.v);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    free(t);
+    e->tierer = NULL;
+    e->tier_event = NULL;
+}
