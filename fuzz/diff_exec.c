@@ -8,7 +8,7 @@
  * `hangLimitInitializer` export before each call).
  * The `fuzzing-support` imports log their argument. A trap prints
  * "[trap MESSAGE]" and the run goes on with the next export, as binaryen's
- * does. Any other import is refused.
+ * does. Any other import is refused. `--tier jit` runs it compiled.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -99,8 +99,17 @@ static void call_export(ox_func *f, const char *name)
 
 int main(int argc, char **argv)
 {
+    /* --tier jit|auto: the same run by the compiling tier (scripts/difftest
+       --tier), compared with the same reference */
+    ox_config cfg = {.tier = OX_TIER_INTERP};
+    if (argc == 4 && !strcmp(argv[1], "--tier")) {
+        cfg.tier = !strcmp(argv[2], "jit") ? OX_TIER_JIT : !strcmp(argv[2], "auto") ? OX_TIER_AUTO
+                                                                                  : OX_TIER_INTERP;
+        argv += 2;
+        argc -= 2;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: ox_diffexec FILE.wasm\n");
+        fprintf(stderr, "usage: ox_diffexec [--tier interp|jit|auto] FILE.wasm\n");
         return 2;
     }
     ox_engine *e = NULL;
@@ -109,7 +118,7 @@ int main(int argc, char **argv)
     ox_linker *l = NULL;
     ox_instance *inst = NULL;
     int rc = 1;
-    ox_error *err = ox_engine_new(NULL, &e);
+    ox_error *err = ox_engine_new(&cfg, &e);
     if (!err)
         err = ox_module_load_file(e, argv[1], &m);
     if (!err)

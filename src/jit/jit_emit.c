@@ -189,7 +189,8 @@ static bool other_known(enum ox_opcode op)
     switch (op) {
     case OXO_UNREACHABLE: case OXO_NOP: case OXO_BLOCK: case OXO_LOOP: case OXO_IF:
     case OXO_ELSE: case OXO_END: case OXO_BR: case OXO_BR_IF: case OXO_BR_TABLE:
-    case OXO_RETURN: case OXO_CALL: case OXO_CALL_INDIRECT: case OXO_DROP: case OXO_SELECT:
+    case OXO_RETURN: case OXO_CALL: case OXO_CALL_INDIRECT: case OXO_RETURN_CALL:
+    case OXO_DROP: case OXO_SELECT:
     case OXO_SELECT_T: case OXO_LOCAL_GET: case OXO_LOCAL_SET: case OXO_LOCAL_TEE:
     case OXO_GLOBAL_GET: case OXO_GLOBAL_SET: case OXO_MEMORY_SIZE: case OXO_MEMORY_GROW:
     case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
@@ -330,6 +331,25 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
                 }
             }
             break;
+        case OXO_RETURN_CALL:
+            /* a tail call stays one only between compiled functions of the
+               module: the targets must compile too (oxj_tail_targets_ok) */
+            if (im.a < m->nimport_funcs) {
+                ok = false;
+                break;
+            }
+            if (plan->ntails == plan->captails) {
+                plan->captails = plan->captails ? plan->captails * 2 : 4;
+                uint32_t *t2 = realloc(plan->tails, plan->captails * sizeof *t2);
+                if (!t2) {
+                    ok = false;
+                    break;
+                }
+                plan->tails = t2;
+            }
+            plan->tails[plan->ntails++] = im.a - m->nimport_funcs;
+            /* typed as a call */
+            /* fall through */
         case OXO_CALL: {
             if (im.a >= m->nfuncs) {
                 ok = false;
@@ -364,6 +384,8 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
     free(open);
     if (!ok) {
         free(fuel);
+        free(plan->tails);
+        plan->tails = NULL;
         return false;
     }
     plan->loop_fuel = fuel;
@@ -372,7 +394,11 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
     return true;
 }
 
-void oxj_plan_free(oxj_plan *plan) { free(plan->loop_fuel); }
+void oxj_plan_free(oxj_plan *plan)
+{
+    free(plan->loop_fuel);
+    free(plan->tails);
+}
 
 /* ---- the operand stack and helpers -------------------------------------- */
 
@@ -602,8 +628,8 @@ static void push_results(oxj *j, LLVMValueRef r, const ox_functype *ft)
             oxj_push(j, LLVMBuildExtractValue(B, r, k, ""));
 }
 
-static LLVMValueRef call_native(oxj *j, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef inst,
-                                LLVMValueRef mem, LLVMValueRef *args, uint32_t n)
+static LLVMValueRef call_native(oxj *j, LLVMTypeRef fty, LLVMValueRef fn, unsigned cc,
+                                LLVMValueRef inst, LLVMValueRef mem, LLVMValueRef *args, uint32_t n)
 {
     LLVMValueRef small[32], *a = small;
     if (n + 3 > 32 && !(a = malloc((n + 3) * sizeof *a))) {
@@ -616,9 +642,31 @@ static LLVMValueRef call_native(oxj *j, LLVMTypeRef fty, LLVMValueRef fn, LLVMVa
     if (n)
         memcpy(a + 3, args, n * sizeof *args);
     LLVMValueRef r = LLVMBuildCall2(B, fty, fn, a, n + 3, "");
+    LLVMSetInstructionCallConv(r, cc);
     if (a != small)
         free(a);
     return r;
+}
+
+/* return_call of a compiled function of the module (the scan saw to it):
+   the entry's call count restored first, then a call LLVM must make a
+   jump (tailcc, marked tail), whose results are ours. */
+static void emit_return_call(oxj *j, uint32_t funcidx)
+{
+    const ox_module *m = j->jm->m;
+    const ox_functype *ft = &m->types[m->functypes[funcidx]];
+    uint32_t d = funcidx - m->nimport_funcs;
+    j->nvs -= ft->nparams;
+    LLVMBuildStore(B, j->left, field_ptr(j, j->s, offsetof(ox_store, jit_left), j->jm->i32));
+    LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d], OXJ_TAILCC, j->inst, j->mem,
+                                 j->vs + j->nvs, ft->nparams);
+    if (!r)
+        return;
+    LLVMSetTailCall(r, 1);
+    if (ft->nresults == 0)
+        LLVMBuildRetVoid(B);
+    else
+        LLVMBuildRet(B, r);
 }
 
 static void emit_call(oxj *j, uint32_t funcidx)
@@ -629,7 +677,8 @@ static void emit_call(oxj *j, uint32_t funcidx)
     LLVMValueRef *args = j->vs + j->nvs;
     if (funcidx >= m->nimport_funcs && j->jm->fns[funcidx - m->nimport_funcs]) {
         uint32_t d = funcidx - m->nimport_funcs;
-        LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d], j->inst, j->mem, args,
+        LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d],
+                                     LLVMGetFunctionCallConv(j->jm->fns[d]), j->inst, j->mem, args,
                                      ft->nparams);
         if (r)
             push_results(j, r, ft);
@@ -683,7 +732,9 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
     LLVMValueRef fmem = load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr);
     LLVMTypeRef fty = oxj_fn_type(jm, ft);
     LLVMValueRef fn = LLVMBuildBitCast(B, native, LLVMPointerType(fty, 0), "");
-    LLVMValueRef r = call_native(j, fty, fn, finst, fmem, args, ft->nparams);
+    /* native code is always entered with the C convention (a tailcc
+       function's native pointer is its thunk, oxj_emit_thunk) */
+    LLVMValueRef r = call_native(j, fty, fn, LLVMCCallConv, finst, fmem, args, ft->nparams);
     if (!r) {
         free(args);
         return;
@@ -977,6 +1028,10 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const imm *im, uint32_t *loo
     case OXO_CALL:
         emit_call(j, im->a);
         break;
+    case OXO_RETURN_CALL:
+        emit_return_call(j, im->a);
+        set_dead(j);
+        break;
     case OXO_CALL_INDIRECT:
         emit_call_indirect(j, im->a, im->b);
         break;
@@ -1064,7 +1119,6 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     }
     if (plan->nslots)
         j.slots = LLVMBuildArrayAlloca(j.b, jm->i64, LLVMConstInt(jm->i32, plan->nslots, 0), "");
-    LLVMValueRef spot = LLVMBuildAlloca(j.b, jm->i8, ""); /* where the C stack is */
     free(lt);
 
     /* entry: a call less left, the C stack, then the check point */
@@ -1072,7 +1126,19 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     j.left = LLVMBuildLoad2(j.b, jm->i32, leftp, "");
     oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntEQ, j.left, oxj_i32(&j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
     LLVMBuildStore(j.b, LLVMBuildSub(j.b, j.left, oxj_i32(&j, 1), ""), leftp);
-    LLVMValueRef sp = LLVMBuildPtrToInt(j.b, spot, jm->i64, "");
+    /* where the C stack is: the stack pointer read (an alloca's address
+       would escape, and LLVM makes no tail call from a function whose
+       alloca escapes); elsewhere the frame's address, which costs a frame
+       pointer */
+#if defined(__x86_64__)
+    LLVMMetadataRef rsp = LLVMMDStringInContext2(jm->ctx, "rsp", 3);
+    LLVMValueRef reg = LLVMMetadataAsValue(jm->ctx, LLVMMDNodeInContext2(jm->ctx, &rsp, 1));
+    LLVMValueRef sp = oxj_intrinsic(&j, "llvm.read_register.i64", jm->i64, &reg, 1);
+#else
+    LLVMValueRef zero = LLVMConstInt(jm->i32, 0, 0);
+    LLVMValueRef sp = LLVMBuildPtrToInt(
+        j.b, oxj_intrinsic(&j, "llvm.frameaddress.p0i8", jm->ptr, &zero, 1), jm->i64, "");
+#endif
     LLVMValueRef limit = load_field(&j, j.s, offsetof(ox_store, jit_stack_limit), jm->i64);
     oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
     poll(&j, plan->fuel);
@@ -1143,6 +1209,7 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
         a[3 + k] = LLVMBuildLoad2(b, t, p, "");
     }
     LLVMValueRef r = LLVMBuildCall2(b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
+    LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(jm->fns[defidx]));
     free(a);
     /* kept out of line: a fault's address then names the function */
     unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
@@ -1157,5 +1224,28 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
         LLVMBuildStore(b, v, p);
     }
     LLVMBuildRetVoid(b);
+    return true;
+}
+
+/* A tailcc function's entry with the C convention, `t(s, inst, mem,
+   args...)`: what its native pointer (call_indirect, another instance)
+   calls. */
+bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t)
+{
+    LLVMBuilderRef b = jm->b;
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(jm->ctx, t, "entry"));
+    unsigned n = LLVMCountParams(t);
+    LLVMValueRef *a = malloc(n * sizeof *a);
+    if (!a)
+        return false;
+    for (unsigned k = 0; k < n; k++)
+        a[k] = LLVMGetParam(t, k);
+    LLVMValueRef r = LLVMBuildCall2(b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
+    LLVMSetInstructionCallConv(r, OXJ_TAILCC);
+    free(a);
+    if (LLVMGetTypeKind(LLVMGetReturnType(jm->fntys[defidx])) == LLVMVoidTypeKind)
+        LLVMBuildRetVoid(b);
+    else
+        LLVMBuildRet(b, r);
     return true;
 }

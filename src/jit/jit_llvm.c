@@ -69,7 +69,11 @@ static void llvm_init(void)
 
 /* Everything compiled code depends on besides its module, hashed: a
    change of any of it makes the code cache miss. */
-#define OXJ_ABI 1 /* bumped when the translation changes */
+#define OXJ_ABI 2 /* bumped when the translation changes */
+
+/* A function's flags in a compiled object (and the code cache): compiled,
+   and with tailcc (its native entry is then its thunk). */
+enum { OXJ_COMPILED = 1, OXJ_TAIL = 2 };
 static uint64_t identity(void)
 {
     char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
@@ -224,7 +228,7 @@ static ox_error *load_object(struct ox_jit_engine *je, struct ox_jitcode *jc,
             continue;
         char name[48];
         LLVMOrcExecutorAddress fa = 0, wa = 0;
-        sym_name(name, sizeof name, jc->key, 'f', d);
+        sym_name(name, sizeof name, jc->key, flags[d] & OXJ_TAIL ? 't' : 'f', d);
         le = LLVMOrcLLJITLookup(je->jit, &fa, name);
         if (!le) {
             sym_name(name, sizeof name, jc->key, 'w', d);
@@ -295,18 +299,44 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
     const ox_module *m = jm->m;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
     *any = false;
+    bool *ok = calloc(ndef ? ndef : 1, sizeof *ok);
+    if (!ok)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    for (uint32_t d = 0; d < ndef; d++)
+        ok[d] = oxj_scan(m, d, &plans[d]);
+    /* a return_call stays a tail call only if its target compiles too */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t d = 0; d < ndef; d++)
+            for (uint32_t k = 0; ok[d] && k < plans[d].ntails; k++)
+                if (!ok[plans[d].tails[k]]) {
+                    ok[d] = false;
+                    changed = true;
+                }
+    }
     for (uint32_t d = 0; d < ndef; d++) {
-        if (!oxj_scan(m, d, &plans[d]))
+        if (!ok[d])
             continue;
         char name[48];
         sym_name(name, sizeof name, key, 'f', d);
         jm->fntys[d] = oxj_fn_type(jm, &m->types[m->funcs[d].typeidx]);
-        if (!jm->fntys[d])
+        if (!jm->fntys[d]) {
+            free(ok);
             return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+        }
         jm->fns[d] = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
-        flags[d] = 1;
+        flags[d] = OXJ_COMPILED;
         *any = true;
     }
+    /* tailcc for the functions on either side of a return_call */
+    for (uint32_t d = 0; d < ndef; d++)
+        for (uint32_t k = 0; ok[d] && k < plans[d].ntails; k++) {
+            flags[d] = flags[plans[d].tails[k]] = OXJ_COMPILED | OXJ_TAIL;
+        }
+    for (uint32_t d = 0; d < ndef; d++)
+        if (flags[d] & OXJ_TAIL)
+            LLVMSetFunctionCallConv(jm->fns[d], OXJ_TAILCC);
+    free(ok);
     for (uint32_t d = 0; d < ndef; d++) {
         if (!jm->fns[d])
             continue;
@@ -320,6 +350,12 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
                                          LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
         if (!oxj_emit_wrapper(jm, d, w))
             return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+        if (flags[d] & OXJ_TAIL) {
+            sym_name(name, sizeof name, key, 't', d);
+            LLVMValueRef t = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
+            if (!oxj_emit_thunk(jm, d, t))
+                return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+        }
     }
     char *msg = NULL;
     if (LLVMVerifyModule(jm->mod, LLVMReturnStatusAction, &msg)) {
