@@ -45,9 +45,14 @@ static int64_t rd_s(const uint8_t **p, const uint8_t *end, unsigned bits)
     return v;
 }
 
-static const ox_valtype numeric_types[4] = {OX_I32, OX_I64, OX_F32, OX_F64};
+/* The value types compiled code holds: numbers and vectors, no references
+   (the collector finds references in interpreter frames only). */
+static const ox_valtype numeric_types[5] = {OX_I32, OX_I64, OX_F32, OX_F64, OX_V128};
 
-static bool is_numeric(ox_valtype t) { return t == OX_I32 || t == OX_I64 || t == OX_F32 || t == OX_F64; }
+static bool is_numeric(ox_valtype t)
+{
+    return t == OX_I32 || t == OX_I64 || t == OX_F32 || t == OX_F64 || t == OX_V128;
+}
 
 static bool all_numeric(const ox_valtype *ts, uint32_t n)
 {
@@ -62,17 +67,9 @@ static bool functype_ok(const ox_functype *t)
     return all_numeric(t->params, t->nparams) && all_numeric(t->results, t->nresults);
 }
 
-/* An instruction's immediates. */
-typedef struct imm {
-    uint32_t a, b, mem;
-    uint64_t v;
-    uint32_t np, nr;          /* block types */
-    const ox_valtype *pt, *rt;
-    const uint8_t *vec;       /* br_table's labels */
-} imm;
 
 /* A block type: false when it is not one of numeric values. */
-static bool rd_blocktype(const ox_module *m, const uint8_t **p, const uint8_t *end, imm *im)
+static bool rd_blocktype(const ox_module *m, const uint8_t **p, const uint8_t *end, oxj_imm *im)
 {
     uint8_t b = **p;
     im->np = im->nr = 0;
@@ -80,7 +77,7 @@ static bool rd_blocktype(const ox_module *m, const uint8_t **p, const uint8_t *e
         (*p)++;
         return true;
     }
-    for (unsigned k = 0; k < 4; k++)
+    for (unsigned k = 0; k < 5; k++)
         if (b == numeric_types[k]) {
             (*p)++;
             im->nr = 1;
@@ -102,7 +99,7 @@ static bool rd_blocktype(const ox_module *m, const uint8_t **p, const uint8_t *e
 
 /* Read the next instruction: its line in the table and immediates. NULL
    when this translator does not handle it. */
-static const ox_opinfo *rd_instr(const ox_module *m, const uint8_t **p, const uint8_t *end, imm *im)
+static const ox_opinfo *rd_instr(const ox_module *m, const uint8_t **p, const uint8_t *end, oxj_imm *im)
 {
     if (*p >= end)
         return NULL;
@@ -174,6 +171,28 @@ static const ox_opinfo *rd_instr(const ox_module *m, const uint8_t **p, const ui
             return NULL;
         memcpy(&im->v, *p, n);
         *p += n;
+        break;
+    }
+    case OX_IMM_V128: case OX_IMM_SHUFFLE:
+        if (end - *p < 16)
+            return NULL;
+        im->bytes = *p;
+        *p += 16;
+        break;
+    case OX_IMM_LANE:
+        if (*p >= end)
+            return NULL;
+        im->lane = *(*p)++;
+        break;
+    case OX_IMM_MEMARG_LANE: {
+        uint32_t flags = (uint32_t)rd_u(p, end, 32);
+        if (flags & 0x40)
+            im->mem = (uint32_t)rd_u(p, end, 32);
+        im->a = flags & 0x3F;
+        im->v = rd_u(p, end, 64);
+        if (*p >= end)
+            return NULL;
+        im->lane = *(*p)++;
         break;
     }
     default:
@@ -263,6 +282,14 @@ static bool mem_ok(const ox_module *m, uint32_t mem)
     return mem == 0 && m->nmems > 0 && !m->mems[0].is64;
 }
 
+/* The cells a call through the runtime takes: its arguments or results
+   (a v128 two), at least one. */
+static uint32_t call_cells(const ox_functype *ft)
+{
+    uint32_t p = ox_types_slots(ft->params, ft->nparams), r = ox_types_slots(ft->results, ft->nresults);
+    return p > r ? p : r ? r : 1;
+}
+
 bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
@@ -281,7 +308,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
     uint64_t count = 0;
     bool ok = true;
     while (ok && p < end) {
-        imm im;
+        oxj_imm im;
         const ox_opinfo *oi = rd_instr(m, &p, end, &im);
         count++;
         if (!oi) {
@@ -289,11 +316,14 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
             break;
         }
         enum ox_opcode op = (enum ox_opcode)oi->op;
-        if (!other_known(op) && !oxj_numeric_known(op) && !is_scalar_access(op)) {
+        bool simd = oi->prefix == 0xFD && oxj_simd_known(op);
+        if (!other_known(op) && !oxj_numeric_known(op) && !is_scalar_access(op) && !simd) {
             ok = false;
             break;
         }
-        if (is_scalar_access(op) && !mem_ok(m, im.mem))
+        bool access = oi->shape == OX_SHAPE_LOAD || oi->shape == OX_SHAPE_STORE ||
+                      oi->shape == OX_SHAPE_LOAD_LANE || oi->shape == OX_SHAPE_STORE_LANE;
+        if (access && !mem_ok(m, im.mem))
             ok = false;
         switch (op) {
         case OXO_BLOCK: case OXO_LOOP: case OXO_IF:
@@ -357,7 +387,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
             }
             const ox_functype *ft = &m->types[m->functypes[im.a]];
             ok = functype_ok(ft);
-            uint32_t w = ft->nparams > ft->nresults ? ft->nparams : ft->nresults ? ft->nresults : 1;
+            uint32_t w = call_cells(ft);
             if (w > plan->nslots)
                 plan->nslots = w;
             break;
@@ -365,7 +395,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
         case OXO_CALL_INDIRECT: {
             const ox_functype *ft = &m->types[im.a];
             ok = functype_ok(ft) && !m->tables[im.b].limits.is64;
-            uint32_t w = ft->nparams > ft->nresults ? ft->nparams : ft->nresults ? ft->nresults : 1;
+            uint32_t w = call_cells(ft);
             if (w > plan->nslots)
                 plan->nslots = w;
             break;
@@ -442,7 +472,7 @@ static void poll(oxj *j, uint32_t cost)
 
 /* ---- control ------------------------------------------------------------- */
 
-static oxj_ctl *push_ctl(oxj *j, uint8_t kind, const imm *im)
+static oxj_ctl *push_ctl(oxj *j, uint8_t kind, const oxj_imm *im)
 {
     if (j->ncs == j->capcs) {
         uint32_t cap = j->capcs ? j->capcs * 2 : 16;
@@ -571,13 +601,15 @@ static LLVMValueRef slot_ptr(oxj *j, uint32_t k, LLVMTypeRef t)
    then the results from them. */
 static void call_slow(oxj *j, LLVMValueRef f, const ox_functype *ft, LLVMValueRef *args)
 {
-    for (uint32_t k = 0; k < ft->nparams; k++)
-        LLVMBuildStore(B, args[k], slot_ptr(j, k, LLVMTypeOf(args[k])));
+    for (uint32_t k = 0, at = 0; k < ft->nparams; at += ox_val_slots(ft->params[k]), k++)
+        LLVMSetAlignment(LLVMBuildStore(B, args[k], slot_ptr(j, at, LLVMTypeOf(args[k]))), 8);
     LLVMValueRef a[4] = {j->s, j->inst, f, LLVMBuildBitCast(B, j->slots, j->jm->ptr, "")};
     oxj_call_rt(j, OXJ_RT_CALL, a, 4);
-    for (uint32_t k = 0; k < ft->nresults; k++) {
+    for (uint32_t k = 0, at = 0; k < ft->nresults; at += ox_val_slots(ft->results[k]), k++) {
         LLVMTypeRef t = oxj_type(j->jm, ft->results[k]);
-        oxj_push(j, LLVMBuildLoad2(B, t, slot_ptr(j, k, t), ""));
+        LLVMValueRef v = LLVMBuildLoad2(B, t, slot_ptr(j, at, t), "");
+        LLVMSetAlignment(v, 8);
+        oxj_push(j, v);
     }
 }
 
@@ -774,7 +806,7 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
 /* The address of an access: base + the i32 address zero-extended + the
    offset; beyond the memory's pages it lands in the guard region
    (32-bit address + 32-bit offset < 8 GiB, all reserved). */
-static LLVMValueRef address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t)
+LLVMValueRef oxj_address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t)
 {
     LLVMValueRef ea = LLVMBuildZExt(B, addr, j->jm->i64, "");
     if (off)
@@ -784,7 +816,7 @@ static LLVMValueRef address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef
 }
 
 /* A load: its memory type and how it widens. */
-static void emit_load(oxj *j, enum ox_opcode op, const imm *im)
+static void emit_load(oxj *j, enum ox_opcode op, const oxj_imm *im)
 {
     oxj_mod *jm = j->jm;
     LLVMTypeRef mt, rt;
@@ -805,7 +837,7 @@ static void emit_load(oxj *j, enum ox_opcode op, const imm *im)
     case OXO_I64_LOAD32_S: sext = true; /* fall through */
     default: mt = jm->i32; rt = jm->i64; break;
     }
-    LLVMValueRef v = LLVMBuildLoad2(B, mt, address(j, oxj_pop(j), im->v, mt), "");
+    LLVMValueRef v = LLVMBuildLoad2(B, mt, oxj_address(j, oxj_pop(j), im->v, mt), "");
     LLVMSetAlignment(v, 1);
     /* Volatile: LLVM deletes a load whose value goes unused (or folds it
        away, x * 0), but out of bounds it must still trap, by faulting.
@@ -816,7 +848,7 @@ static void emit_load(oxj *j, enum ox_opcode op, const imm *im)
     oxj_push(j, v);
 }
 
-static void emit_store(oxj *j, enum ox_opcode op, const imm *im)
+static void emit_store(oxj *j, enum ox_opcode op, const oxj_imm *im)
 {
     oxj_mod *jm = j->jm;
     LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
@@ -829,7 +861,7 @@ static void emit_store(oxj *j, enum ox_opcode op, const imm *im)
     }
     if (mt != LLVMTypeOf(v))
         v = LLVMBuildTrunc(B, v, mt, "");
-    LLVMValueRef st = LLVMBuildStore(B, v, address(j, addr, im->v, mt));
+    LLVMValueRef st = LLVMBuildStore(B, v, oxj_address(j, addr, im->v, mt));
     LLVMSetAlignment(st, 1);
 }
 
@@ -842,7 +874,7 @@ static LLVMValueRef global_ptr(oxj *j, uint32_t g, LLVMTypeRef t)
     return field_ptr(j, gp, offsetof(ox_global, val), t);
 }
 
-static void emit_br_table(oxj *j, const imm *im)
+static void emit_br_table(oxj *j, const oxj_imm *im)
 {
     LLVMValueRef idx = oxj_pop(j);
     const uint8_t *p = im->vec, *end = j->end;
@@ -895,7 +927,7 @@ static void emit_select(oxj *j)
 }
 
 /* The bulk memory instructions go to the runtime, which checks bounds. */
-static void emit_bulk(oxj *j, enum ox_opcode op, const imm *im)
+static void emit_bulk(oxj *j, enum ox_opcode op, const oxj_imm *im)
 {
     if (op == OXO_DATA_DROP) {
         LLVMValueRef a[2] = {j->inst, oxj_i32(j, im->a)};
@@ -929,10 +961,12 @@ static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
 }
 
 /* One instruction in live code. */
-static bool emit_instr(oxj *j, const ox_opinfo *oi, const imm *im, uint32_t *loops)
+static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t *loops)
 {
     oxj_mod *jm = j->jm;
     enum ox_opcode op = (enum ox_opcode)oi->op;
+    if (oi->prefix == 0xFD)
+        return oxj_simd(j, oi, im) && !j->nomem;
     if (oi->shape == OX_SHAPE_LOAD) {
         emit_load(j, op, im);
         return true;
@@ -1050,14 +1084,16 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const imm *im, uint32_t *loo
     case OXO_LOCAL_TEE:
         LLVMBuildStore(B, j->vs[j->nvs - 1], j->locals[im->a]);
         break;
-    case OXO_GLOBAL_GET: {
+    case OXO_GLOBAL_GET: { /* a global's value is 8-byte aligned (a v128 too) */
         LLVMTypeRef t = oxj_type(jm, jm->m->globals[im->a].type);
-        oxj_push(j, LLVMBuildLoad2(B, t, global_ptr(j, im->a, t), ""));
+        LLVMValueRef v = LLVMBuildLoad2(B, t, global_ptr(j, im->a, t), "");
+        LLVMSetAlignment(v, 8);
+        oxj_push(j, v);
         break;
     }
     case OXO_GLOBAL_SET: {
         LLVMValueRef v = oxj_pop(j);
-        LLVMBuildStore(B, v, global_ptr(j, im->a, LLVMTypeOf(v)));
+        LLVMSetAlignment(LLVMBuildStore(B, v, global_ptr(j, im->a, LLVMTypeOf(v))), 8);
         break;
     }
     case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
@@ -1143,7 +1179,7 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
     poll(&j, plan->fuel);
 
-    imm fim;
+    oxj_imm fim;
     memset(&fim, 0, sizeof fim);
     fim.nr = ft->nresults;
     fim.rt = ft->results;
@@ -1151,7 +1187,7 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     if (ok && !push_ctl(&j, OXJ_FUNC, &fim))
         ok = false;
     while (ok && j.ncs > 0) {
-        imm im;
+        oxj_imm im;
         const ox_opinfo *oi = rd_instr(m, &j.p, j.end, &im);
         if (!oi) {
             ok = false;
@@ -1201,12 +1237,13 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
         return false;
     for (uint32_t k = 0; k < 3; k++)
         a[k] = LLVMGetParam(w, k);
-    for (uint32_t k = 0; k < ft->nparams; k++) {
+    for (uint32_t k = 0, at = 0; k < ft->nparams; at += ox_val_slots(ft->params[k]), k++) {
         LLVMTypeRef t = oxj_type(jm, ft->params[k]);
-        LLVMValueRef idx = LLVMConstInt(jm->i64, k, 0);
+        LLVMValueRef idx = LLVMConstInt(jm->i64, at, 0);
         LLVMValueRef p = LLVMBuildBitCast(b, LLVMBuildGEP2(b, jm->i64, slots, &idx, 1, ""),
                                           LLVMPointerType(t, 0), "");
         a[3 + k] = LLVMBuildLoad2(b, t, p, "");
+        LLVMSetAlignment(a[3 + k], 8);
     }
     LLVMValueRef r = LLVMBuildCall2(b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
     LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(jm->fns[defidx]));
@@ -1215,13 +1252,13 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
     unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
     LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
                              LLVMCreateEnumAttribute(jm->ctx, noinline, 0));
-    for (uint32_t k = 0; k < ft->nresults; k++) {
+    for (uint32_t k = 0, at = 0; k < ft->nresults; at += ox_val_slots(ft->results[k]), k++) {
         LLVMTypeRef t = oxj_type(jm, ft->results[k]);
         LLVMValueRef v = ft->nresults == 1 ? r : LLVMBuildExtractValue(b, r, k, "");
-        LLVMValueRef idx = LLVMConstInt(jm->i64, k, 0);
+        LLVMValueRef idx = LLVMConstInt(jm->i64, at, 0);
         LLVMValueRef p = LLVMBuildBitCast(b, LLVMBuildGEP2(b, jm->i64, slots, &idx, 1, ""),
                                           LLVMPointerType(t, 0), "");
-        LLVMBuildStore(b, v, p);
+        LLVMSetAlignment(LLVMBuildStore(b, v, p), 8);
     }
     LLVMBuildRetVoid(b);
     return true;

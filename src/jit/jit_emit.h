@@ -20,6 +20,7 @@ typedef struct oxj_mod {
     LLVMBuilderRef b;
     const ox_module *m;
     LLVMTypeRef i1, i8, i32, i64, f32, f64, ptr, slotp;
+    LLVMTypeRef v128;         /* <2 x i64>: how a v128 travels */
     LLVMValueRef *fns;        /* per defined function: its LLVM function, NULL if interpreted */
     LLVMTypeRef *fntys;       /* per defined function: its LLVM type */
     LLVMValueRef rt[16];      /* the runtime functions, in OX_JIT_RUNTIME order */
@@ -74,6 +75,17 @@ typedef struct oxj {
     bool nomem;
 } oxj;
 
+/* An instruction's immediates. */
+typedef struct oxj_imm {
+    uint32_t a, b, mem;
+    uint64_t v;
+    uint32_t np, nr;          /* block types */
+    const ox_valtype *pt, *rt;
+    const uint8_t *vec;       /* br_table's labels */
+    const uint8_t *bytes;     /* v128.const's 16 bytes, i8x16.shuffle's lanes */
+    uint8_t lane;             /* lane immediates */
+} oxj_imm;
+
 /* What the scan learns of a function it can compile. */
 typedef struct oxj_plan {
     uint32_t *loop_fuel;      /* per loop, in order of appearance */
@@ -107,6 +119,15 @@ bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t);
 bool oxj_numeric(oxj *j, const ox_opinfo *oi);
 /* Whether oxj_numeric compiles this instruction. */
 bool oxj_numeric_known(enum ox_opcode op);
+/* WebAssembly's fmin/fmax of two floats or float vectors. */
+LLVMValueRef oxj_minmax(oxj *j, LLVMValueRef a, LLVMValueRef b, bool is_min);
+
+/* jit_simd.c: the 0xFD instructions; whether it compiles one. */
+bool oxj_simd(oxj *j, const ox_opinfo *oi, const oxj_imm *im);
+bool oxj_simd_known(enum ox_opcode op);
+
+/* jit_emit.c: the address of an access of memory 0 as a pointer to t. */
+LLVMValueRef oxj_address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t);
 
 /* jit_ir.c: the stack, blocks, constants, the runtime, traps. */
 LLVMBasicBlockRef oxj_block(oxj *j, const char *name);

@@ -16,6 +16,7 @@ LLVMTypeRef oxj_type(const oxj_mod *jm, ox_valtype t)
     case OX_I64: return jm->i64;
     case OX_F32: return jm->f32;
     case OX_F64: return jm->f64;
+    case OX_V128: return jm->v128;
     default: return NULL;
     }
 }

@@ -388,6 +388,7 @@ static ox_error *compile(ox_module *m, uint64_t key, uint8_t *flags, LLVMMemoryB
     jm.f32 = LLVMFloatTypeInContext(jm.ctx);
     jm.f64 = LLVMDoubleTypeInContext(jm.ctx);
     jm.ptr = LLVMPointerType(jm.i8, 0);
+    jm.v128 = LLVMVectorType(jm.i64, 2);
     char *triple = LLVMGetTargetMachineTriple(tm);
     LLVMSetTarget(jm.mod, triple);
     LLVMDisposeMessage(triple);

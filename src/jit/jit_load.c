@@ -41,6 +41,7 @@ static const ox_jit_host host = {
     .abi = OXJ_PLUGIN_ABI,
     .sizes = {sizeof(ox_store), sizeof(ox_instance), sizeof(ox_func), sizeof(ox_module)},
     .opinfo_get = ox_opinfo_get,
+    .opinfo_of = ox_opinfo_of,
     .error_new = ox_error_new,
     .enter = ox_jit_enter,
     .runtime_names = runtime_names,

@@ -80,13 +80,18 @@ static LLVMValueRef rotate(oxj *j, const char *fsh, LLVMValueRef a, LLVMValueRef
     return oxj_intrinsic(j, name, t, args, 3);
 }
 
-/* The float's bits as an integer of its width, and back. */
-static LLVMTypeRef int_of(oxj *j, LLVMTypeRef ft) { return ft == j->jm->f32 ? j->jm->i32 : j->jm->i64; }
+/* The float's (or float vector's) bits as integers of its width. */
+static LLVMTypeRef int_of(oxj *j, LLVMTypeRef ft)
+{
+    if (LLVMGetTypeKind(ft) == LLVMVectorTypeKind)
+        return LLVMVectorType(int_of(j, LLVMGetElementType(ft)), LLVMGetVectorSize(ft));
+    return ft == j->jm->f32 ? j->jm->i32 : j->jm->i64;
+}
 
 /* WebAssembly's fmin/fmax: a NaN operand gives a NaN (a + b is one), and
    of two zeros min picks the negative one (the sign bits or'ed), max the
    positive one (and'ed). */
-static LLVMValueRef minmax(oxj *j, LLVMValueRef a, LLVMValueRef b, bool is_min)
+LLVMValueRef oxj_minmax(oxj *j, LLVMValueRef a, LLVMValueRef b, bool is_min)
 {
     LLVMTypeRef ft = LLVMTypeOf(a), it = int_of(j, ft);
     LLVMValueRef uno = LLVMBuildFCmp(B, LLVMRealUNO, a, b, "");
@@ -247,8 +252,8 @@ static LLVMValueRef binop(oxj *j, enum ox_opcode op, LLVMValueRef a, LLVMValueRe
     case OXO_F32_SUB: case OXO_F64_SUB: return LLVMBuildFSub(B, a, b, "");
     case OXO_F32_MUL: case OXO_F64_MUL: return LLVMBuildFMul(B, a, b, "");
     case OXO_F32_DIV: case OXO_F64_DIV: return LLVMBuildFDiv(B, a, b, "");
-    case OXO_F32_MIN: case OXO_F64_MIN: return minmax(j, a, b, true);
-    case OXO_F32_MAX: case OXO_F64_MAX: return minmax(j, a, b, false);
+    case OXO_F32_MIN: case OXO_F64_MIN: return oxj_minmax(j, a, b, true);
+    case OXO_F32_MAX: case OXO_F64_MAX: return oxj_minmax(j, a, b, false);
     case OXO_F32_COPYSIGN: case OXO_F64_COPYSIGN: return call2(j, "copysign", a, b);
     case OXO_I32_DIV_S: case OXO_I32_DIV_U: case OXO_I32_REM_S: case OXO_I32_REM_U:
     case OXO_I64_DIV_S: case OXO_I64_DIV_U: case OXO_I64_REM_S: case OXO_I64_REM_U:

@@ -20,13 +20,14 @@
 #include "jit.h"
 #include "opcodes.h"
 
-#define OXJ_PLUGIN_ABI 1
+#define OXJ_PLUGIN_ABI 2
 
 /* What the plugin needs of the engine. */
 typedef struct ox_jit_host {
     uint32_t abi;                 /* OXJ_PLUGIN_ABI */
     uint32_t sizes[4];            /* sizeof ox_store, ox_instance, ox_func, ox_module */
     const ox_opinfo *(*opinfo_get)(uint8_t prefix, uint32_t code);
+    const ox_opinfo *(*opinfo_of)(enum ox_opcode op);
     ox_error *(*error_new)(ox_errcode code, const char *fmt, ...);
     ox_error *(*enter)(ox_store *s, ox_func *f, ox_slot *slots); /* ox_jit_enter */
     const char *const *runtime_names; /* the runtime functions compiled code calls */
@@ -52,6 +53,7 @@ typedef const char *(*ox_jit_plugin_init_fn)(const ox_jit_host *host, ox_jit_plu
 /* Inside the plugin: the engine's functions, through the host. */
 extern const ox_jit_host *oxj_host;
 #define ox_opinfo_get(p, c) (oxj_host->opinfo_get((p), (c)))
+#define ox_opinfo_of(op) (oxj_host->opinfo_of(op))
 #define ox_error_new (oxj_host->error_new)
 #endif
 
