@@ -26,21 +26,20 @@
 
 #include "runtime.h"
 
-/* A module's compiled code (jit_llvm.c): owned by the module. Its
-   functions' start addresses, sorted, say which function a fault in
-   compiled code happened in (jit_rt.c). */
-struct ox_jit_engine;
+/* A module's compiled code (jit_load.c): shared by the modules of equal
+   bytes in one engine (refs). Its functions' start addresses, sorted, say
+   which function a fault in compiled code happened in (jit_rt.c). */
+struct oxj_image;
 struct ox_jitcode {
-    struct ox_jit_engine *je;
-    pthread_mutex_t *lock;    /* the engine's */
-    uint32_t refs;            /* modules of equal bytes share their code */
+    ox_engine *engine;
+    uint32_t refs;
     uint64_t key;             /* the module's bytes and the compiler's identity */
     uint8_t *bytes;           /* a copy of the module's, to tell equal modules */
     size_t nbytes;
     uint32_t ndef, nimports;  /* defined functions, imported ones before them */
     void **natives;           /* ndef: machine code, or NULL (interpreted) */
     ox_jit_wrap *wraps;       /* ndef: their entries */
-    void *tracker;            /* LLVMOrcResourceTrackerRef: frees the code */
+    struct oxj_image *image;  /* the loaded object */
     uintptr_t *starts;        /* nstarts, ascending */
     uint32_t *funcidx;        /* the function at each start */
     uint32_t nstarts;
@@ -50,11 +49,13 @@ struct ox_jitcode {
    without LLVM, or its library does not load), or NULL when it can. The
    library is loaded by the first call, once per process. */
 const char *ox_jit_unavailable(void);
+/* Whether this build has the compiling tier (loads nothing). */
+bool ox_jit_built(void);
 
-/* Compile m's functions (the engine's tier says which; all that can be
-   in OX_TIER_JIT). Sets m->funcs[i].native/.wrap for those compiled and
-   m->jit. An error here is the compiler's (out of memory, LLVM failing):
-   the caller may run the module interpreted. */
+/* A module loaded (load.c): with OX_TIER_JIT its functions are compiled
+   (or found in the code cache), with OX_TIER_AUTO found in the cache if
+   there; sets m->funcs[i].native/.wrap for those compiled and m->jit. An
+   error here is the compiler's (out of memory, LLVM failing). */
 ox_error *ox_jit_compile_module(ox_module *m);
 /* jit_load.c: compile m now, whole (the auto tier's thread), and publish
    its code to the instances running it; fills the code cache. */

@@ -1,26 +1,38 @@
 /*
- * jit_load.c — finding and loading the compiler (liboxide-jit.so, see
- * jit_plugin.h) on first use, and calling it.
+ * jit_load.c — a module's compiled code: found (shared in the engine, or
+ * in the code cache), else compiled by the compiler library, then loaded
+ * (jit_elf.c) and installed for the module's functions.
  *
- * Where it is looked for, in order: $OXIDE_JIT_LIB (a path: for tests and
- * unusual layouts); next to this code, in lib/oxide/ below the library or
- * program that holds the engine (an installed tree); the install
- * directory this build was configured with; the build tree it was built
- * in. Loaded once per process and never unloaded: what it holds after
- * loading (its entry points) does not change, so engines on any thread
- * share it safely.
+ * The compiler (liboxide-jit.so, jit_plugin.h) is loaded with dlopen the
+ * first time a module must be compiled, looked for at $OXIDE_JIT_LIB (for
+ * tests and unusual layouts), in lib/oxide/ beside the program or library
+ * that holds the engine, at the install path this build was configured
+ * with, and in its build tree. Loaded once per process, never unloaded:
+ * its entry point does not change, so engines on any thread share it.
+ *
+ * The cache key hashes the module's bytes with what the machine code
+ * depends on besides them, all known without LLVM: the layout of the
+ * structures compiled code reads, the runtime's interface (OXJ_ABI), and
+ * this CPU's feature bits (cpuid), so code compiled for one CPU is never
+ * run on a CPU without its instructions.
  */
 #define _GNU_SOURCE 1 /* dladdr */
+#include <cpuid.h>
 #include <dlfcn.h>
 #include <libgen.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "code.h"
+#include "jit_cache.h"
+#include "jit_elf.h"
 #include "jit_plugin.h"
 
 #define LIB_NAME "liboxide-jit.so"
+#define OXJ_ABI 3 /* bumped when the translation or the runtime's interface changes */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static ox_jit_plugin plugin;
@@ -48,6 +60,8 @@ static const ox_jit_host host = {
     .runtime = runtime,
     .nruntime = sizeof runtime / sizeof runtime[0],
 };
+
+/* ---- the compiler library ------------------------------------------------ */
 
 /* Open the library at path and start it; false (with why set) if not. */
 static bool try_open(const char *path)
@@ -100,10 +114,268 @@ static void load(void)
 #endif
 }
 
+bool ox_jit_built(void) { return true; }
+
 const char *ox_jit_unavailable(void)
 {
     pthread_once(&once, load);
-    return plugin.compile_module ? NULL : why[0] ? why : "the compiler library was not found";
+    return plugin.compile ? NULL : why[0] ? why : "the compiler library was not found";
+}
+
+/* ---- the key ------------------------------------------------------------- */
+
+/* What compiled code depends on besides its module. */
+static uint64_t identity(void)
+{
+    uint64_t facts[] = {
+        OXJ_ABI, offsetof(ox_store, interrupt), offsetof(ox_store, jit_left),
+        offsetof(ox_store, jit_stack_limit), offsetof(ox_instance, funcs),
+        offsetof(ox_instance, tables), offsetof(ox_instance, globals), offsetof(ox_instance, mems),
+        offsetof(ox_instance, jit_mem0), offsetof(ox_instance, type_ids), offsetof(ox_func, native),
+        offsetof(ox_func, inst), offsetof(ox_func, type_id), offsetof(ox_table, elems),
+        offsetof(ox_table, size), offsetof(ox_memory, pages), offsetof(ox_global, val),
+    };
+    uint64_t h = oxj_hash(facts, sizeof facts, 0);
+    /* the CPU's features: cpuid leaves 1, 7 and 0x80000001, and which
+       register state the OS saves (xgetbv) */
+    unsigned r[4];
+    static const unsigned leaves[] = {1, 7, 0x80000001u};
+    for (size_t k = 0; k < sizeof leaves / sizeof leaves[0]; k++)
+        if (__get_cpuid_count(leaves[k], 0, &r[0], &r[1], &r[2], &r[3])) {
+            if (leaves[k] != 7)
+                r[1] = 0; /* leaf 1's ebx holds the APIC id of the core it ran on */
+            h = oxj_hash(r + 1, 3 * sizeof r[0], h);
+        }
+    if (__get_cpuid(1, &r[0], &r[1], &r[2], &r[3]) && (r[2] & bit_OSXSAVE)) {
+        unsigned lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        uint64_t xcr0 = (uint64_t)hi << 32 | lo;
+        h = oxj_hash(&xcr0, sizeof xcr0, h);
+    }
+    return h;
+}
+
+static uint64_t identity_hash;
+static pthread_once_t identity_once = PTHREAD_ONCE_INIT;
+static void identity_init(void) { identity_hash = identity(); }
+
+/* ---- a module's code ----------------------------------------------------- */
+
+static void jitcode_free(struct ox_jitcode *jc)
+{
+    if (!jc)
+        return;
+    oxj_image_free(jc->image);
+    free(jc->starts);
+    free(jc->funcidx);
+    free(jc->natives);
+    free(jc->wraps);
+    free(jc->bytes);
+    free(jc);
+}
+
+void ox_jit_module_free(struct ox_jitcode *jc)
+{
+    if (!jc)
+        return;
+    ox_engine *e = jc->engine;
+    pthread_mutex_lock(&e->jit_lock);
+    if (--jc->refs == 0) {
+        for (size_t k = 0; k < e->njit_codes; k++)
+            if (e->jit_codes[k] == jc) {
+                e->jit_codes[k] = e->jit_codes[--e->njit_codes];
+                break;
+            }
+        jitcode_free(jc);
+    }
+    pthread_mutex_unlock(&e->jit_lock);
+}
+
+static uintptr_t resolve(void *user, const char *name)
+{
+    (void)user;
+    for (size_t k = 0; k < sizeof runtime / sizeof runtime[0]; k++)
+        if (!strcmp(name, runtime_names[k]))
+            return (uintptr_t)runtime[k];
+    return 0;
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Load the object and find each function flags[] names. */
+static ox_error *load_code(struct ox_jitcode *jc, const void *obj, size_t len, const uint8_t *flags)
+{
+    const char *no = oxj_image_load(obj, len, resolve, NULL, &jc->image);
+    if (no)
+        return ox_error_new(OX_ERR_INTERNAL, "cannot load compiled code: %s", no);
+    uintptr_t *pairs = malloc((jc->ndef ? jc->ndef : 1) * 2 * sizeof *pairs);
+    if (!pairs)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory");
+    uint32_t n = 0;
+    for (uint32_t d = 0; d < jc->ndef; d++) {
+        if (!(flags[d] & OXJ_COMPILED))
+            continue;
+        char name[48];
+        oxj_sym_name(name, sizeof name, jc->key, 'f', d);
+        void *f = oxj_image_symbol(jc->image, name);
+        oxj_sym_name(name, sizeof name, jc->key, flags[d] & OXJ_TAIL ? 't' : 'f', d);
+        void *native = oxj_image_symbol(jc->image, name);
+        oxj_sym_name(name, sizeof name, jc->key, 'w', d);
+        void *w = oxj_image_symbol(jc->image, name);
+        if (!f || !native || !w) {
+            free(pairs);
+            return ox_error_new(OX_ERR_INTERNAL, "compiled code lacks function %u", jc->nimports + d);
+        }
+        jc->natives[d] = native;
+        jc->wraps[d] = (ox_jit_wrap)(uintptr_t)w;
+        pairs[2 * n] = (uintptr_t)f;
+        pairs[2 * n + 1] = jc->nimports + d;
+        n++;
+    }
+    qsort(pairs, n, 2 * sizeof *pairs, cmp_start);
+    for (uint32_t k = 0; k < n; k++) {
+        jc->starts[k] = pairs[2 * k];
+        jc->funcidx[k] = (uint32_t)pairs[2 * k + 1];
+    }
+    free(pairs);
+    jc->nstarts = n;
+    return NULL;
+}
+
+static struct ox_jitcode *jitcode_new(ox_engine *e, const ox_module *m, uint64_t key)
+{
+    struct ox_jitcode *jc = calloc(1, sizeof *jc);
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    if (!jc)
+        return NULL;
+    jc->engine = e;
+    jc->key = key;
+    jc->ndef = ndef;
+    jc->nimports = m->nimport_funcs;
+    jc->refs = 1;
+    jc->nbytes = m->nbytes;
+    jc->bytes = malloc(m->nbytes ? m->nbytes : 1);
+    jc->starts = malloc((ndef ? ndef : 1) * sizeof *jc->starts);
+    jc->funcidx = malloc((ndef ? ndef : 1) * sizeof *jc->funcidx);
+    jc->natives = calloc(ndef ? ndef : 1, sizeof *jc->natives);
+    jc->wraps = calloc(ndef ? ndef : 1, sizeof *jc->wraps);
+    if (!jc->bytes || !jc->starts || !jc->funcidx || !jc->natives || !jc->wraps) {
+        jitcode_free(jc);
+        return NULL;
+    }
+    if (m->nbytes)
+        memcpy(jc->bytes, m->bytes, m->nbytes);
+    return jc;
+}
+
+/* An equal module's code in e (a reference more), or NULL. Under the lock. */
+static struct ox_jitcode *shared(ox_engine *e, const ox_module *m, uint64_t key)
+{
+    for (size_t k = 0; k < e->njit_codes; k++) {
+        struct ox_jitcode *jc = e->jit_codes[k];
+        if (jc->key == key && jc->nbytes == m->nbytes && !memcmp(jc->bytes, m->bytes, m->nbytes)) {
+            jc->refs++;
+            return jc;
+        }
+    }
+    return NULL;
+}
+
+/* m's functions take jc's code: the entries first, then the code
+   pointer, then (release) each function's flag that the interpreter
+   reads (acquire) before it looks at the entries: instances may be
+   running while the auto tier's thread installs. */
+static void install(ox_module *m, struct ox_jitcode *jc)
+{
+    for (uint32_t d = 0; d < jc->ndef; d++) {
+        m->funcs[d].native = jc->natives[d];
+        m->funcs[d].wrap = jc->wraps[d];
+    }
+    m->jit_enter = ox_jit_enter;
+    atomic_store(&m->jit, jc);
+    for (uint32_t d = 0; d < jc->ndef; d++)
+        if (jc->wraps[d])
+            atomic_store_explicit(&m->funcs[d].code->jit_ready, 1, memory_order_release);
+}
+
+/* How code is found: shared or cached, else compiled (and cached); or
+   shared or cached only. */
+enum { FIND_OR_COMPILE, FIND_ONLY };
+
+static ox_error *provide(ox_module *m, int how)
+{
+    ox_engine *e = m->engine;
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    if (ndef == 0)
+        return NULL;
+    pthread_once(&identity_once, identity_init);
+    uint64_t key = oxj_hash(m->bytes, m->nbytes, identity_hash);
+    pthread_mutex_lock(&e->jit_lock);
+    struct ox_jitcode *jc = shared(e, m, key);
+    pthread_mutex_unlock(&e->jit_lock);
+    if (jc) {
+        install(m, jc);
+        return NULL;
+    }
+    uint8_t *flags = calloc(ndef, 1);
+    if (!flags)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    const char *dir = e->cfg.jit_cache_dir;
+    char path[4096];
+    bool cacheable = dir && oxj_cache_path(dir, key, path, sizeof path);
+    uint8_t *obj = NULL;
+    size_t len = 0;
+    ox_error *err = NULL;
+    if (!(cacheable && oxj_cache_read(path, key, m->bytes, m->nbytes, ndef, flags, &obj, &len)) &&
+        how == FIND_OR_COMPILE) {
+        memset(flags, 0, ndef);
+        const char *no = ox_jit_unavailable();
+        void *o = NULL;
+        err = no ? ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", no)
+                 : plugin.compile(m, key, flags, &o, &len);
+        obj = o;
+        if (!err && obj && cacheable)
+            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
+    }
+    if (!err && obj) {
+        jc = jitcode_new(e, m, key);
+        err = jc ? load_code(jc, obj, len, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
+        if (!err) {
+            pthread_mutex_lock(&e->jit_lock);
+            struct ox_jitcode *other = shared(e, m, key); /* loaded meanwhile */
+            if (other) {
+                jitcode_free(jc);
+                jc = other;
+            } else {
+                if (e->njit_codes == e->capjit_codes) {
+                    size_t cap = e->capjit_codes ? 2 * e->capjit_codes : 16;
+                    struct ox_jitcode **n = realloc(e->jit_codes, cap * sizeof *n);
+                    if (n) {
+                        e->jit_codes = n;
+                        e->capjit_codes = cap;
+                    }
+                }
+                if (e->njit_codes < e->capjit_codes)
+                    e->jit_codes[e->njit_codes++] = jc;
+                else
+                    err = ox_error_new(OX_ERR_NOMEM, "out of memory");
+            }
+            pthread_mutex_unlock(&e->jit_lock);
+        }
+        if (err) {
+            jitcode_free(jc);
+            jc = NULL;
+        }
+    }
+    free(obj);
+    free(flags);
+    if (!err && jc)
+        install(m, jc);
+    return err;
 }
 
 ox_error *ox_jit_compile_module(ox_module *m)
@@ -111,13 +383,10 @@ ox_error *ox_jit_compile_module(ox_module *m)
     ox_tier tier = m->engine->cfg.tier;
     if (tier == OX_TIER_INTERP)
         return NULL;
-    const char *no = ox_jit_unavailable();
-    if (no)
-        return ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", no);
     if (tier == OX_TIER_JIT)
-        return plugin.compile_module(m, OXJ_MODE_JIT);
+        return provide(m, FIND_OR_COMPILE);
     /* auto: compiled from the start when the cache has it */
-    ox_error *err = plugin.compile_module(m, OXJ_MODE_CACHED);
+    ox_error *err = provide(m, FIND_ONLY);
     if (!err && atomic_load(&m->jit))
         atomic_store(&m->tier_state, 2);
     return err;
@@ -125,13 +394,7 @@ ox_error *ox_jit_compile_module(ox_module *m)
 
 ox_error *ox_jit_compile_background(ox_module *m)
 {
-    ox_error *err = plugin.compile_module(m, OXJ_MODE_COMPILE);
+    ox_error *err = provide(m, FIND_OR_COMPILE);
     atomic_store(&m->tier_state, 2);
     return err;
-}
-
-void ox_jit_module_free(struct ox_jitcode *jc)
-{
-    if (jc)
-        plugin.module_free(jc);
 }

@@ -5,6 +5,7 @@
  */
 #include "jit.h"
 
+bool ox_jit_built(void) { return false; }
 const char *ox_jit_unavailable(void) { return "Oxide was built without LLVM"; }
 
 ox_error *ox_jit_compile_module(ox_module *m)

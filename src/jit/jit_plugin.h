@@ -1,10 +1,12 @@
 /*
  * jit_plugin.h — the compiler as a library of its own (internal).
  *
- * The compiler (jit_ir.c, jit_ops.c, jit_emit.c, jit_llvm.c, jit_cache.c)
+ * The compiler (jit_ir.c, jit_ops.c, jit_emit.c, jit_simd.c, jit_llvm.c)
  * is built as liboxide-jit.so, linked to LLVM, and loaded by the engine
- * (jit_load.c) with dlopen the first time an engine asks for the
- * compiling tier. LLVM is a large library: linked into every program, it
+ * (jit_load.c) with dlopen the first time a module has to be compiled.
+ * It turns a module into an object file; the engine loads that itself
+ * (jit_elf.c) and keeps it in the code cache (jit_cache.c), so a module
+ * found there runs compiled without LLVM in the process. LLVM is a large library: linked into every program, it
  * cost each start of `oxide` 13 ms and 50 MB of memory (measured), whether
  * it compiled anything or not.
  *
@@ -17,10 +19,12 @@
 #ifndef OX_JIT_PLUGIN_H
 #define OX_JIT_PLUGIN_H
 
+#include <stdio.h>
+
 #include "jit.h"
 #include "opcodes.h"
 
-#define OXJ_PLUGIN_ABI 2
+#define OXJ_PLUGIN_ABI 3
 
 /* What the plugin needs of the engine. */
 typedef struct ox_jit_host {
@@ -35,14 +39,22 @@ typedef struct ox_jit_host {
     size_t nruntime;
 } ox_jit_host;
 
-/* How compile_module finds code: the cache, else compile (and fill the
-   cache); the cache only (nothing when it misses); compile. */
-enum { OXJ_MODE_JIT, OXJ_MODE_CACHED, OXJ_MODE_COMPILE };
+/* A function's flags in a compiled object (and the code cache): compiled,
+   and with tailcc (its native entry is then its thunk, `t`). */
+enum { OXJ_COMPILED = 1, OXJ_TAIL = 2 };
 
-/* What the engine calls. */
+/* The names of a function's symbols in the object: its code (f), its
+   entry from the interpreter (w), its C-convention thunk (t). */
+static inline void oxj_sym_name(char *buf, size_t n, uint64_t key, char kind, uint32_t d)
+{
+    snprintf(buf, n, "ox%016llx_%c%u", (unsigned long long)key, kind, d);
+}
+
+/* What the engine calls: compile m's functions into an ELF object (*obj
+   malloc'd, the caller's; NULL when none compiles), flags[d] per defined
+   function, symbols named by key. */
 typedef struct ox_jit_plugin {
-    ox_error *(*compile_module)(ox_module *m, int mode);
-    void (*module_free)(struct ox_jitcode *jc);
+    ox_error *(*compile)(const ox_module *m, uint64_t key, uint8_t *flags, void **obj, size_t *len);
 } ox_jit_plugin;
 
 /* The plugin's one exported function: fills *out, or returns why not. */

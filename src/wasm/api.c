@@ -170,7 +170,7 @@ void ox_store_free(ox_store *s)
     free(s);
 }
 
-bool ox_jit_available(void) { return ox_jit_unavailable() == NULL; }
+bool ox_jit_available(void) { return ox_jit_built(); }
 
 bool ox_func_is_compiled(const ox_func *f) { return f && f->native != NULL; }
 

@@ -37,10 +37,11 @@ ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
     ox_tier tier = e->cfg.tier;
     if (tier == OX_TIER_AUTO) {
         /* without the compiler, auto is the interpreter */
-        if (ox_jit_unavailable() || !ox_tierer_start(e))
+        if (!ox_jit_built() || !ox_tierer_start(e))
             e->cfg.tier = OX_TIER_INTERP;
     } else if (tier != OX_TIER_INTERP) {
-        const char *why = tier != OX_TIER_JIT ? "unknown tier" : ox_jit_unavailable();
+        const char *why = tier != OX_TIER_JIT ? "unknown tier"
+                          : ox_jit_built() ? NULL : "Oxide was built without LLVM";
         if (why) {
             free(e);
             return tier == OX_TIER_JIT ? ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", why)
@@ -60,9 +61,8 @@ void ox_engine_free(ox_engine *e)
 {
     if (!e)
         return;
-    ox_tierer_stop(e); /* before the compiler it uses goes */
-    if (e->jit_free)
-        e->jit_free(e->jit);
+    ox_tierer_stop(e);
+    free(e->jit_codes); /* empty: every module is freed before its engine */
     pthread_mutex_destroy(&e->jit_lock);
     free((char *)e->cfg.jit_cache_dir);
     free(e);

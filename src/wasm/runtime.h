@@ -27,7 +27,6 @@ typedef union ox_slot {
     void *ref;
 } ox_slot;
 
-struct ox_jit_engine; /* the compiling tier's (src/jit), when it has been used */
 
 /* Events of a store for the auto tier (src/jit/jit_auto.c): a store
    starts or ends its outermost call; a sample found `fn` running. */
@@ -35,9 +34,9 @@ enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE };
 
 struct ox_engine {
     ox_config cfg;            /* defaults filled in */
-    pthread_mutex_t jit_lock; /* guards jit (made on first use) */
-    struct ox_jit_engine *jit;
-    void (*jit_free)(struct ox_jit_engine *); /* set with jit */
+    pthread_mutex_t jit_lock; /* guards jit_codes */
+    struct ox_jitcode **jit_codes; /* compiled code loaded now (src/jit/jit_load.c) */
+    size_t njit_codes, capjit_codes;
     struct ox_tierer *tierer; /* OX_TIER_AUTO: the background compiler */
     void (*tier_event)(ox_store *s, ox_func *fn, int event);
 };

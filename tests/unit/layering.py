@@ -28,7 +28,7 @@ STAGES = [
     # LLVM IR, LLVM to machine code; jit_none without LLVM
     # the compiling tier's runtime, and its compiler (src/jit, a library of
     # its own loaded by jit_load; jit_none without LLVM)
-    ["jit_rt"],
+    ["jit_rt", "jit_cache", "jit_elf"],
     ["jit_load", "jit_none"],
     # bytes to a runnable module and back
     ["load"],

@@ -1,0 +1,26 @@
+/*
+ * jit_elf.h — loading compiled code (jit_elf.c). Internal to src/jit.
+ */
+#ifndef OX_JIT_ELF_H
+#define OX_JIT_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct oxj_image oxj_image;
+
+/* The address of an undefined symbol `name`, or 0 (then the C library's
+   is looked up). */
+typedef uintptr_t (*oxj_resolve)(void *user, const char *name);
+
+/* Load the relocatable object bytes[0..len) (copied): NULL and *out, or
+   why it cannot be loaded. */
+const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, void *user,
+                           oxj_image **out);
+/* Where a symbol defined by the object is, or NULL. */
+void *oxj_image_symbol(const oxj_image *im, const char *name);
+/* Unmap the code (nothing of it may run again). */
+void oxj_image_free(oxj_image *im);
+
+#endif
