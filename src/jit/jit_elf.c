@@ -42,6 +42,9 @@ struct oxj_image {
 };
 
 static bool in(size_t off, size_t n, size_t len) { return off <= len && n <= len - off; }
+/* The tables read in place (headers, symbols, relocations) must be
+   8-byte aligned in the (malloc'd, so aligned) copy. */
+static bool aligned(uint64_t off) { return off % 8 == 0; }
 
 /* Whether section s is placed: allocated, not unwind tables. */
 static bool placed(const Elf64_Shdr *s, const char *name)
@@ -100,7 +103,8 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)obj;
     if (len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
         eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_type != ET_REL || eh->e_machine != EM_X86_64 ||
-        eh->e_shentsize != sizeof(Elf64_Shdr) || !in(eh->e_shoff, (size_t)eh->e_shnum * sizeof(Elf64_Shdr), len) ||
+        eh->e_shentsize != sizeof(Elf64_Shdr) || !aligned(eh->e_shoff) ||
+        !in(eh->e_shoff, (size_t)eh->e_shnum * sizeof(Elf64_Shdr), len) ||
         eh->e_shstrndx >= eh->e_shnum) {
         why = "not an x86-64 relocatable object";
         goto fail;
@@ -129,7 +133,8 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
             goto fail;
         }
         if (s->sh_type == SHT_SYMTAB) {
-            if (!in(s->sh_offset, s->sh_size, len) || s->sh_entsize != sizeof(Elf64_Sym) ||
+            if (!in(s->sh_offset, s->sh_size, len) || !aligned(s->sh_offset) ||
+                s->sh_entsize != sizeof(Elf64_Sym) ||
                 s->sh_link >= im->nsec || sh[s->sh_link].sh_type != SHT_STRTAB ||
                 !in(sh[s->sh_link].sh_offset, sh[s->sh_link].sh_size, len)) {
                 why = "bad symbol table";
@@ -183,7 +188,8 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
         }
         if (r->sh_type != SHT_RELA || r->sh_info >= im->nsec || !im->addr[r->sh_info])
             continue;
-        if (!in(r->sh_offset, r->sh_size, len) || r->sh_entsize != sizeof(Elf64_Rela)) {
+        if (!in(r->sh_offset, r->sh_size, len) || !aligned(r->sh_offset) ||
+            r->sh_entsize != sizeof(Elf64_Rela)) {
             why = "bad relocations";
             goto fail;
         }

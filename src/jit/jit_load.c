@@ -206,10 +206,14 @@ static int cmp_start(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Load the object and find each function flags[] names. */
-static ox_error *load_code(struct ox_jitcode *jc, const void *obj, size_t len, const uint8_t *flags)
+/* Load the object (unless *image is it, loaded: jc takes it) and find
+   each function flags[] names. */
+static ox_error *load_code(struct ox_jitcode *jc, const void *obj, size_t len, oxj_image **image,
+                           const uint8_t *flags)
 {
-    const char *no = oxj_image_load(obj, len, resolve, NULL, &jc->image);
+    jc->image = *image;
+    *image = NULL;
+    const char *no = jc->image ? NULL : oxj_image_load(obj, len, resolve, NULL, &jc->image);
     if (no)
         return ox_error_new(OX_ERR_INTERNAL, "cannot load compiled code: %s", no);
     uintptr_t *pairs = malloc((jc->ndef ? jc->ndef : 1) * 2 * sizeof *pairs);
@@ -330,8 +334,15 @@ static ox_error *provide(ox_module *m, int how)
     uint8_t *obj = NULL;
     size_t len = 0;
     ox_error *err = NULL;
-    if (!(cacheable && oxj_cache_read(path, key, m->bytes, m->nbytes, ndef, flags, &obj, &len)) &&
-        how == FIND_OR_COMPILE) {
+    bool cached = cacheable && oxj_cache_read(path, key, m->bytes, m->nbytes, ndef, flags, &obj, &len);
+    oxj_image *image = NULL;
+    if (cached && oxj_image_load(obj, len, resolve, NULL, &image)) {
+        /* a cached object that does not load (damaged on disk) is a miss */
+        free(obj);
+        obj = NULL;
+        cached = false;
+    }
+    if (!cached && how == FIND_OR_COMPILE) {
         memset(flags, 0, ndef);
         const char *no = ox_jit_unavailable();
         void *o = NULL;
@@ -343,7 +354,7 @@ static ox_error *provide(ox_module *m, int how)
     }
     if (!err && obj) {
         jc = jitcode_new(e, m, key);
-        err = jc ? load_code(jc, obj, len, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
+        err = jc ? load_code(jc, obj, len, &image, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
         if (!err) {
             pthread_mutex_lock(&e->jit_lock);
             struct ox_jitcode *other = shared(e, m, key); /* loaded meanwhile */
@@ -371,6 +382,7 @@ static ox_error *provide(ox_module *m, int how)
             jc = NULL;
         }
     }
+    oxj_image_free(image); /* not taken: out of memory */
     free(obj);
     free(flags);
     if (!err && jc)

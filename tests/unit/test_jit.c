@@ -8,7 +8,9 @@
  * compiles a busy module in the background and its functions switch over.
  * In a build without LLVM, OX_TIER_JIT is refused and the rest is skipped.
  */
+#include <dirent.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -271,5 +273,45 @@ int main(void)
     pthread_join(th, NULL);
     CHECK(strstr(msg[1], "interrupted") != NULL);
     close_run(&a3); /* stops the background thread */
+
+    /* the code cache: a second engine loads what the first compiled (and
+       runs it the same); a damaged file is a miss, compiled again */
+    char dir[] = "/tmp/oxide-jit-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    for (int round = 0; round < 3; round++) {
+        ox_config cfg = {.tier = OX_TIER_JIT, .jit_cache_dir = dir};
+        ox_engine *e = NULL;
+        ox_module *m = NULL;
+        CHECK(!ox_engine_new(&cfg, &e));
+        CHECK(!ox_module_new(e, (const uint8_t *)wat, strlen(wat), &m));
+        size_t total = 0;
+        CHECK(ox_module_compiled_funcs(m, &total) == total && total > 10);
+        DIR *d = opendir(dir);
+        size_t files = 0;
+        for (struct dirent *de; d && (de = readdir(d));) {
+            if (de->d_name[0] == '.')
+                continue;
+            files++;
+            if (round == 1) { /* damage it: the object's last bytes */
+                char path[512];
+                snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+                FILE *f = fopen(path, "r+b");
+                CHECK(f && fseek(f, -64, SEEK_END) == 0 && fwrite("garbage!", 1, 8, f) == 8);
+                if (f)
+                    fclose(f);
+            }
+        }
+        if (d)
+            closedir(d);
+        CHECK_EQ(files, 1);
+        ox_module_free(m);
+        ox_engine_free(e);
+    }
+    run c;
+    CHECK(open_run(&c, OX_TIER_INTERP, 500)); /* the interpreter's answer */
+    ox_val f20 = ox_val_i32(20), rf;
+    cur = c.inst;
+    CHECK(!call(c.inst, "fib", &f20, 1, &rf, 1) && rf.of.i32 == 6765);
+    close_run(&c);
     return test_summary("jit");
 }
