@@ -109,12 +109,17 @@ bool cli_parse_tier(const char *cmd, const char *v, int *tier)
     return true;
 }
 
-int cli_engine_free(ox_engine *e, int tier, int status)
+void cli_exit_if_auto(int tier, int status)
 {
     if (tier == OX_TIER_AUTO) {
         fflush(NULL);
         _exit(status);
     }
+}
+
+int cli_engine_free(ox_engine *e, int tier, int status)
+{
+    cli_exit_if_auto(tier, status);
     ox_engine_free(e);
     return status;
 }

@@ -65,6 +65,9 @@ const char *cli_cache_dir(const cli_limits *l, char *buf, size_t n);
    only be thrown away. */
 struct ox_engine;
 int cli_engine_free(struct ox_engine *e, int tier, int status);
+/* The same for a command whose engine is inside something else (the
+   kernel's executor): with the auto tier, exit with status now. */
+void cli_exit_if_auto(int tier, int status);
 
 /* "interp", "jit" or "auto" → *tier (ox_tier); false after printing why not
    ("oxide CMD: --tier ..."), e.g. jit in a build without LLVM. */

@@ -59,7 +59,9 @@ static int take_limits(const char *cmd, int *argc, char ***argv, cli_limits *l)
    says why. */
 static int open_module(const char *cmd, const char *path, const cli_limits *l, oxk_executor **ex)
 {
-    ox_config cfg = {.max_memory_pages = l->max_memory_pages};
+    char cache[4096]; /* the engine copies the path */
+    ox_config cfg = {.max_memory_pages = l->max_memory_pages, .tier = (ox_tier)l->tier,
+                     .jit_cache_dir = cli_cache_dir(l, cache, sizeof cache)};
     oxk_executor_options opts = {.engine_config = &cfg, .fuel = l->fuel,
                                  .timeout_ms = l->timeout_ms};
     oxk_err *e = oxk_executor_from_path(path, &opts, ex);
@@ -144,6 +146,7 @@ int cmd_call_json(int argc, char **argv)
     }
     json_decref(out);
     json_decref(in);
+    cli_exit_if_auto(lim.tier, status); /* not waiting for a background compile */
     oxk_executor_free(ex);
     return status;
 }

@@ -233,8 +233,33 @@ text_tests() {
     expect 3 '' "invalid.wat: invalid module at byte" "type mismatch (in the binary the text assembles to)" -- exports "$tmp/invalid.wat"
 }
 
+# --tier and the code cache: the compiling tier gives the interpreter's
+# outputs, traps and statuses; a build without LLVM refuses jit by name
+tier_tests() {
+    local m="$dir/arith.wasm" c="$tmp/cache"
+    expect 2 '' "--tier 'fast': expected interp, jit or auto" -- invoke --tier fast "$m" add 1 2
+    if "$oxide" --version | grep -q 'compiling tier: none'; then
+        expect 2 '' "this build has no compiling tier" -- invoke --tier jit "$m" add 1 2
+        expect 0 '3' -- invoke --tier auto "$m" add 1 2
+        return
+    fi
+    for t in interp jit auto; do
+        expect 0 '3' -- invoke --tier "$t" --cache-dir "$c" "$m" add 1 2
+        expect 0 '-6' -- invoke --tier "$t" --cache-dir "$c" "$m" add64 -4 -2
+        expect 0 '2.5' -- invoke --tier "$t" --cache-dir "$c" "$m" fdiv 5 2
+        expect 134 '' "integer divide by zero" -- invoke --tier "$t" --cache-dir "$c" "$m" div_s 1 0
+    done
+    local out
+    out=$("$oxide" compile --cache-dir "$c" "$m")
+    case "$out" in *"of"*"functions compiled"*"cache $c"*) ;;
+    *) failures=$((failures + 1)); echo "FAIL: oxide compile: $out" ;; esac
+    [ "$(ls "$c" | wc -l)" = 1 ] || { failures=$((failures + 1)); echo "FAIL: one cache file: $(ls "$c")"; }
+    expect 0 '3' -- invoke --tier jit --no-cache "$m" add 1 2
+}
+
 case "$group" in
 text) text_tests ;;
+tier) tier_tests ;;
 inspect) inspect_tests ;;
 invoke) invoke_tests ;;
 *) echo "unknown group $group"; exit 2 ;;
