@@ -1393,6 +1393,10 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
 
 ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
 {
+    /* a host function reads and writes the caller's cells where they are
+       (a WASI call from compiled code: no copies, no value stack) */
+    if (f->host)
+        return call_host(s, f, caller, slots);
     struct ox_exec *x = NULL;
     ox_error *err = exec_get(s, &x);
     if (err)
@@ -1407,10 +1411,10 @@ ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_sl
     memcpy(fp, slots, np * sizeof *fp);
     /* compiled code's C stack is checked by compiled code (jit_left and
        the stack limit): no host re-entry count here */
-    if (f->host || tier_up(f)) {
+    if (tier_up(f)) {
         ox_slot *save_top = x->top;
         x->top = fp + need;
-        err = f->enter ? f->enter(s, f, fp) : call_host(s, f, caller, fp);
+        err = f->enter(s, f, fp);
         x->top = save_top;
     } else {
         err = RUN(x, s, f, fp, NULL);
