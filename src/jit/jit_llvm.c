@@ -50,9 +50,9 @@ static LLVMTargetMachineRef host_machine(void)
     LLVMTargetMachineRef tm = NULL;
     if (!LLVMGetTargetFromTriple(triple, &target, &msg))
         /* The large code model: calls of the runtime and constant-pool
-           loads by absolute address (64-bit relocations), no GOT or stubs
-           for the linker to place. With the small one, RuntimeDyld's PLT
-           stubs sometimes pointed at a GOT slot it had not mapped. */
+           loads by absolute address (64-bit relocations), so the engine's
+           loader (jit_elf.c) needs no GOT or stubs, and code may be placed
+           anywhere, however far from the runtime. */
         tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault,
                                      LLVMRelocStatic, LLVMCodeModelLarge);
     LLVMDisposeMessage(msg);
