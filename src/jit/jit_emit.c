@@ -454,7 +454,8 @@ static LLVMValueRef load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k)
 }
 
 /* The interruption check point: with nothing metered one load and a
-   branch; else the runtime charges `cost` fuel or traps. */
+   branch; with fuel alone, the charge inline; else the runtime charges
+   `cost` fuel or traps. */
 static void poll(oxj *j, uint32_t cost)
 {
     LLVMValueRef v = LLVMBuildLoad2(B, j->jm->i32,
@@ -463,7 +464,19 @@ static void poll(oxj *j, uint32_t cost)
     LLVMSetAlignment(v, 4);
     LLVMBasicBlockRef slow = oxj_block(j, "poll"), cont = oxj_block(j, "polled");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
+    /* fuel alone, and enough of it: charged here, as the interpreter does */
     LLVMPositionBuilderAtEnd(B, slow);
+    LLVMValueRef fuelp = field_ptr(j, j->s, offsetof(ox_store, fuel), j->jm->i64);
+    LLVMValueRef fuel = LLVMBuildLoad2(B, j->jm->i64, fuelp, "");
+    LLVMValueRef c = LLVMConstInt(j->jm->i64, cost, 0);
+    LLVMValueRef inline_ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntEQ, v, oxj_i32(j, OX_POLL_FUEL), ""),
+                                          LLVMBuildICmp(B, LLVMIntUGE, fuel, c, ""), "");
+    LLVMBasicBlockRef charge = oxj_block(j, "charge"), rt = oxj_block(j, "poll_rt");
+    LLVMBuildCondBr(B, inline_ok, charge, rt);
+    LLVMPositionBuilderAtEnd(B, charge);
+    LLVMBuildStore(B, LLVMBuildSub(B, fuel, c, ""), fuelp);
+    LLVMBuildBr(B, cont);
+    LLVMPositionBuilderAtEnd(B, rt);
     LLVMValueRef args[4] = {j->s, j->inst, oxj_i32(j, j->funcidx), oxj_i32(j, cost)};
     oxj_call_rt(j, OXJ_RT_POLL, args, 4);
     LLVMBuildBr(B, cont);

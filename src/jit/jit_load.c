@@ -128,7 +128,7 @@ const char *ox_jit_unavailable(void)
 static uint64_t identity(void)
 {
     uint64_t facts[] = {
-        OXJ_ABI, offsetof(ox_store, interrupt), offsetof(ox_store, jit_left),
+        OXJ_ABI, offsetof(ox_store, interrupt), offsetof(ox_store, fuel), offsetof(ox_store, jit_left),
         offsetof(ox_store, jit_stack_limit), offsetof(ox_instance, funcs),
         offsetof(ox_instance, tables), offsetof(ox_instance, globals), offsetof(ox_instance, mems),
         offsetof(ox_instance, jit_mem0), offsetof(ox_instance, type_ids), offsetof(ox_func, native),
