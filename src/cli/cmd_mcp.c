@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_limits.h"
 #include "commands.h"
 #include "oxide/mcp.h"
 
@@ -31,6 +32,11 @@ static const char usage_text[] =
     "                         ones), telling stdio clients notifications/tools/list_changed\n"
     "  --instances N          instances of each module, 1 to 64 (default 1): up to N calls\n"
     "                         to one module run at once, each instance with its own state\n"
+    "  --tier interp|jit|auto which tier runs the modules (default interp): jit compiles\n"
+    "                         them to machine code when they load (builds with LLVM), auto\n"
+    "                         compiles what keeps running in the background\n"
+    "  --cache-dir DIR        keep compiled code in DIR (default $XDG_CACHE_HOME/oxide)\n"
+    "  --no-cache             compile every time\n"
     "\n"
     "stdio: one JSON-RPC message a line on stdin, answers on stdout, logs on stderr.\n"
     "exit status: 0 at the end of input (or SIGINT/SIGTERM), 2 usage, 3 a module or\n"
@@ -69,6 +75,7 @@ int cmd_mcp(int argc, char **argv)
     oxm_options o = {0};
     const char *http = NULL, *token_file = NULL, *registry = NULL;
     unsigned instances = 1;
+    cli_limits lim = {0}; /* --tier, --cache-dir, --no-cache */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -78,6 +85,14 @@ int cmd_mcp(int argc, char **argv)
         }
         if (!strcmp(a, "--watch")) {
             o.watch = true;
+            continue;
+        }
+        if (!strcmp(a, "--tier") || !strcmp(a, "--cache-dir") || !strcmp(a, "--no-cache") ||
+            !strncmp(a, "--tier=", 7) || !strncmp(a, "--cache-dir=", 12)) {
+            int r = cli_limits_parse("mcp", argc, argv, &i, &lim);
+            if (r < 0)
+                return 2;
+            i--; /* the loop's own step */
             continue;
         }
         bool takes = !strcmp(a, "--modules") || !strcmp(a, "--http") || !strcmp(a, "--token-file") ||
@@ -152,7 +167,10 @@ int cmd_mcp(int argc, char **argv)
     oxm_server *s = NULL;
     if (!err) {
         oxk_kernel_set_instances(k, instances);
-        err = oxm_server_new(k, &o, &s);
+        char cache[4096];
+        err = oxk_kernel_set_tier(k, (ox_tier)lim.tier, cli_cache_dir(&lim, cache, sizeof cache));
+        if (!err)
+            err = oxm_server_new(k, &o, &s);
     }
     if (err) {
         fprintf(stderr, "oxide mcp: %s\n", oxk_err_message(err));

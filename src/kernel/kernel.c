@@ -17,9 +17,22 @@ struct oxk_kernel {
     oxk_decision_log *log;
     unsigned instances; /* per Wasm module; 0 means 1 */
     size_t max_output;  /* call_json output bytes per Wasm module; 0 = any */
+    ox_tier tier;       /* the engine tier of Wasm modules */
+    char *jit_cache_dir; /* compiled code kept here (NULL: none) */
 };
 
 void oxk_kernel_set_max_output(oxk_kernel *k, size_t bytes) { k->max_output = bytes; }
+
+oxk_err *oxk_kernel_set_tier(oxk_kernel *k, ox_tier tier, const char *jit_cache_dir)
+{
+    char *dir = jit_cache_dir ? strdup(jit_cache_dir) : NULL;
+    if (jit_cache_dir && !dir)
+        return oxk_err_new(OXK_ERR_OTHER, "out of memory copying the cache directory's path");
+    free(k->jit_cache_dir);
+    k->jit_cache_dir = dir;
+    k->tier = tier;
+    return NULL;
+}
 
 void oxk_kernel_set_instances(oxk_kernel *k, unsigned n)
 {
@@ -69,6 +82,7 @@ void oxk_kernel_free(oxk_kernel *k)
     oxk_decision_log_free(k->log); /* after the modules that write to it */
     oxk_registry_free(k->reg);
     oxk_bus_free(k->bus);
+    free(k->jit_cache_dir);
     free(k);
 }
 
@@ -152,6 +166,8 @@ oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resol
         } else {
             /* Verify before the engine sees a single byte. */
             ox_config cfg = {0};
+            cfg.tier = k->tier;
+            cfg.jit_cache_dir = k->jit_cache_dir;
             cfg.max_memory_pages =
                 m->max_memory_pages ? m->max_memory_pages : OXK_KERNEL_DEFAULT_MAX_MEMORY_PAGES;
             /* the GC heap: its own limit, or as much as the memory limit */

@@ -255,6 +255,18 @@ tier_tests() {
     *) failures=$((failures + 1)); echo "FAIL: oxide compile: $out" ;; esac
     [ "$(ls "$c" | wc -l)" = 1 ] || { failures=$((failures + 1)); echo "FAIL: one cache file: $(ls "$c")"; }
     expect 0 '3' -- invoke --tier jit --no-cache "$m" add 1 2
+    # the MCP server's modules compiled: the same answer to a tools/call
+    local ex="$dir/../../examples"
+    if [ -f "$ex/compress.wasm" ] && [ -f "$ex/compress/module.json" ]; then
+        local req='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"chunk_text","arguments":{"text":"hello world, this is a test","max_chars":8}}}'
+        local a b
+        a=$(printf '%s\n' "$req" | "$oxide" mcp --modules "$ex" 2>/dev/null | tail -n 1)
+        b=$(printf '%s\n' "$req" | "$oxide" mcp --modules "$ex" --tier jit --cache-dir "$c" 2>/dev/null | tail -n 1)
+        case "$a" in *'"isError":false'*) ;; *) failures=$((failures + 1)); echo "FAIL: mcp interp: $a" ;; esac
+        [ "$a" = "$b" ] || { failures=$((failures + 1)); echo "FAIL: mcp --tier jit: $b (interp: $a)"; }
+    fi
 }
 
 case "$group" in

@@ -61,6 +61,12 @@ OX_API void oxk_kernel_set_instances(oxk_kernel *k, unsigned n);
    answer an invoke with: a longer one is refused unparsed (an .err). 0 (the
    default) = no limit beyond the guest's memory. */
 OX_API void oxk_kernel_set_max_output(oxk_kernel *k, size_t bytes);
+/* The tier that runs Wasm modules registered from now on (ox_config.tier:
+   OX_TIER_INTERP by default) and the directory where compiled code is kept
+   (NULL: none; copied). In a build without LLVM, OX_TIER_JIT makes
+   registration fail (the engine's OX_ERR_UNSUPPORTED) and OX_TIER_AUTO runs
+   the interpreter. An error only when the path cannot be copied. */
+OX_API oxk_err *oxk_kernel_set_tier(oxk_kernel *k, ox_tier tier, const char *jit_cache_dir);
 
 OX_API oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resolved_manifest **out);
 
