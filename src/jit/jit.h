@@ -73,7 +73,7 @@ void ox_jit_module_free(struct ox_jitcode *jc);
 /* jit_rt.c: run compiled function f with its arguments in slots[],
    writing its results there (the interpreter's call of a compiled
    function, through ox_func.enter). */
-ox_error *ox_jit_enter(ox_store *s, ox_func *f, ox_slot *slots);
+ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
 
 /* jit_rt.c: the function index of the compiled code at pc in jc, or
    UINT32_MAX. */

@@ -8,9 +8,13 @@
  * interpreter's next check point (a function entry or a loop back-edge)
  * takes the slow path, which reports the function running
  * (OX_TIER_EV_SAMPLE). A module found running in HOT_SAMPLES samples is
- * queued, and the same thread compiles it whole (the plugin, which also
- * fills the code cache) and publishes the code: each function then runs
- * compiled from its next call on (interp.c, tier_up). A loop already
+ * queued, and the same thread compiles it whole (the compiler library;
+ * the code cache is filled too) and publishes the code. The stores take it
+ * in their own threads: each running store gets OX_POLL_TIERUP in its
+ * interrupt word (and one starting a call later sees a new publication),
+ * and at its next check point its instances' functions take the code
+ * (ox_instance_take_jit): from their next call on they run compiled. The
+ * interpreter's call path has no test of its own for it. A loop already
  * running in the interpreter finishes there (no on-stack replacement yet).
  *
  * A module is compiled at most once per engine (ox_module.tier_state).
@@ -38,7 +42,18 @@ struct ox_tierer {
     bool started, stop;
     ox_ptrvec active;         /* stores inside an outermost call */
     ox_ptrvec queue;          /* modules to compile, a reference each */
+    uint64_t gen;             /* publications so far */
 };
+
+/* Every running store takes the code at its next check point (under t->mu). */
+static void publish(struct ox_tierer *t)
+{
+    t->gen++;
+    for (size_t k = 0; k < t->active.n; k++) {
+        ox_store *s = t->active.v[k];
+        atomic_fetch_or_explicit(&s->interrupt, OX_POLL_TIERUP, memory_order_relaxed);
+    }
+}
 
 static void *run(void *p)
 {
@@ -51,9 +66,13 @@ static void *run(void *p)
                 t->queue.v[k - 1] = t->queue.v[k];
             t->queue.n--;
             pthread_mutex_unlock(&t->mu);
-            ox_error_free(ox_jit_compile_background(m)); /* it stays interpreted */
+            ox_error *err = ox_jit_compile_background(m); /* if so, it stays interpreted */
+            bool compiled = !err && atomic_load(&m->jit);
+            ox_error_free(err);
             ox_module_free(m);
             pthread_mutex_lock(&t->mu);
+            if (compiled)
+                publish(t);
             continue;
         }
         if (!t->active.n) {
@@ -79,6 +98,11 @@ static void *run(void *p)
 static void event(ox_store *s, ox_func *fn, int ev)
 {
     struct ox_tierer *t = s->engine->tierer;
+    if (ev == OX_TIER_EV_TIERUP) { /* the store's own thread */
+        for (size_t k = 0; k < s->instances.n; k++)
+            ox_instance_take_jit(s->instances.v[k]);
+        return;
+    }
     if (ev == OX_TIER_EV_SAMPLE) {
         ox_module *m = fn->inst->module;
         if (atomic_load_explicit(&m->tier_state, memory_order_relaxed) != 0 ||
@@ -103,12 +127,17 @@ static void event(ox_store *s, ox_func *fn, int ev)
             t->started = pthread_create(&t->thread, NULL, run, t) == 0;
         if (t->started && !ox_ptrvec_push(&t->active, s))
             pthread_cond_signal(&t->cv);
+        if (s->tier_gen != t->gen) { /* code published while it was not running */
+            s->tier_gen = t->gen;
+            atomic_fetch_or_explicit(&s->interrupt, OX_POLL_TIERUP, memory_order_relaxed);
+        }
     } else {
         for (size_t k = 0; k < t->active.n; k++)
             if (t->active.v[k] == s) {
                 t->active.v[k] = t->active.v[--t->active.n];
                 break;
             }
+        s->tier_gen = t->gen; /* what it has been told of */
     }
     pthread_mutex_unlock(&t->mu);
 }

@@ -290,9 +290,8 @@ static struct ox_jitcode *shared(ox_engine *e, const ox_module *m, uint64_t key)
 }
 
 /* m's functions take jc's code: the entries first, then the code
-   pointer, then (release) each function's flag that the interpreter
-   reads (acquire) before it looks at the entries: instances may be
-   running while the auto tier's thread installs. */
+   pointer, which instances read (ox_instance_take_jit) before they look at
+   the entries: they may be running while the auto tier's thread installs. */
 static void install(ox_module *m, struct ox_jitcode *jc)
 {
     for (uint32_t d = 0; d < jc->ndef; d++) {
@@ -301,9 +300,6 @@ static void install(ox_module *m, struct ox_jitcode *jc)
     }
     m->jit_enter = ox_jit_enter;
     atomic_store(&m->jit, jc);
-    for (uint32_t d = 0; d < jc->ndef; d++)
-        if (jc->wraps[d])
-            atomic_store_explicit(&m->funcs[d].code->jit_ready, 1, memory_order_release);
 }
 
 /* How code is found: shared or cached, else compiled (and cached); or

@@ -33,7 +33,7 @@ typedef struct ox_jit_host {
     const ox_opinfo *(*opinfo_get)(uint8_t prefix, uint32_t code);
     const ox_opinfo *(*opinfo_of)(enum ox_opcode op);
     ox_error *(*error_new)(ox_errcode code, const char *fmt, ...);
-    ox_error *(*enter)(ox_store *s, ox_func *f, ox_slot *slots); /* ox_jit_enter */
+    ox_enter_fn enter;            /* ox_jit_enter */
     const char *const *runtime_names; /* the runtime functions compiled code calls */
     void (*const *runtime)(void);
     size_t nruntime;

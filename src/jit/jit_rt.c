@@ -168,8 +168,9 @@ uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc)
 
 /* ---- entry --------------------------------------------------------------- */
 
-ox_error *ox_jit_enter(ox_store *s, ox_func *f, ox_slot *slots)
+ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
 {
+    (void)caller;
     pthread_once(&handler_once, install_handler);
     act a;
     a.prev = current;

@@ -33,6 +33,7 @@ ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, 
         goto fail;
     f->store = s;
     f->host = fn;
+    f->enter = ox_exec_host_enter;
     f->user = user;
     f->finalize = finalize;
     if ((err = ox_ptrvec_push(&s->funcs, f)) != NULL)

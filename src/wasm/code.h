@@ -375,7 +375,6 @@ typedef struct ox_stackmap {
 #define OX_MAP_TRACE(w) ((w) >> 30)
 
 struct ox_code {
-    atomic_uchar jit_ready;   /* the auto tier compiled it: install at the next call */
     ox_cell *cells;
     ox_stackmap *maps;    /* nmaps, by cell */
     uint32_t *mapslots;

@@ -175,20 +175,8 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
     for (uint32_t i = m->nimport_mems; i < m->nmems; i++)
         if ((err = ox_memory_new(s, m->mems[i], &inst->mems[i])) != NULL)
             return err;
-    /* Compiled functions (src/jit) run compiled where memory 0 has the
-       guard region their bounds checks rely on (an imported memory of
-       another engine's making may not). */
     inst->jit_mem0 = m->nmems ? inst->mems[0]->data : NULL;
-    if (m->jit && (!m->nmems || inst->mems[0]->reserved >= OX_GUARDED_RESERVE)) {
-        for (uint32_t d = 0; d < m->nfuncs - m->nimport_funcs; d++) {
-            ox_func *f = &inst->own_funcs[d];
-            if (!m->funcs[d].wrap)
-                continue;
-            f->native = m->funcs[d].native;
-            f->wrap = m->funcs[d].wrap;
-            f->enter = m->jit_enter;
-        }
-    }
+    ox_instance_take_jit(inst);
     /* Element segments become vectors of references now (spec: elem
        instances), so table.init later copies from them. */
     for (uint32_t i = 0; i < m->nelems; i++) {
@@ -205,6 +193,27 @@ static ox_error *define_objects(ox_store *s, ox_instance *inst, const ox_extern 
     if (inst->eval_trap != OX_TRAP_NONE) /* an allocation of a constant expression */
         return ox_trap_error(inst->eval_trap, inst, UINT32_MAX);
     return NULL;
+}
+
+void ox_instance_take_jit(ox_instance *inst)
+{
+    ox_module *m = inst->module;
+    /* the module's code pointer is published last (src/jit/jit_load.c) */
+    if (inst->jit_taken || !atomic_load(&m->jit))
+        return;
+    inst->jit_taken = true;
+    /* compiled code relies on memory 0's guard region for its bounds
+       checks (an imported memory of another engine's making may lack it) */
+    if (m->nmems && inst->mems[0]->reserved < OX_GUARDED_RESERVE)
+        return;
+    for (uint32_t d = 0; d < m->nfuncs - m->nimport_funcs; d++) {
+        ox_func *f = &inst->own_funcs[d];
+        if (!m->funcs[d].wrap)
+            continue;
+        f->native = m->funcs[d].native;
+        f->wrap = m->funcs[d].wrap;
+        f->enter = m->jit_enter;
+    }
 }
 
 /* Active segments, in order (spec: table.init/memory.init then drop). */

@@ -143,6 +143,8 @@ static ox_error *exec_get(ox_store *s, struct ox_exec **out)
 
 /* ---- host calls ---------------------------------------------------------- */
 
+#ifndef OX_INTERP_VARIANT /* run() calls host functions through ox_func.enter */
+
 /* Call host function `f` with its args in the cells from slots[0] (laid
    out by their widths, runtime.h), writing its results there too. `caller_inst` is the calling wasm
    function's instance (NULL when called straight from the embedder). */
@@ -178,6 +180,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
     free(heap);
     return err ? ox_trap_from_host(err) : NULL;
 }
+#endif
 
 /* ---- the dispatch loop --------------------------------------------------- */
 
@@ -332,25 +335,6 @@ static OX_NOINLINE catch_site find_catch(const frame *frames, uint32_t depth, co
 }
 
 #include "interp_gc.h"
-
-/* A function the auto tier has compiled (its module published the code,
-   code.h jit_ready) takes it, if its instance can run it (memory 0 with
-   the guard region): once per function, on its next call. */
-static OX_NOINLINE bool tier_up(ox_func *f)
-{
-    if (f->host || f->enter || f->tier_checked ||
-        !atomic_load_explicit(&f->code->jit_ready, memory_order_acquire))
-        return f->enter != NULL;
-    f->tier_checked = true;
-    const ox_module *m = f->inst->module;
-    const ox_funcdef *fd = &m->funcs[f->funcidx - m->nimport_funcs];
-    if (!m->jit_enter || !fd->wrap || (m->nmems && f->inst->mems[0]->reserved < OX_GUARDED_RESERVE))
-        return false;
-    f->native = fd->native;
-    f->wrap = fd->wrap;
-    f->enter = m->jit_enter;
-    return true;
-}
 
 #ifndef OX_THREADED
 static const void *const op_numbers[OXI_COUNT_] = {
@@ -1139,7 +1123,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
 enter:
     /* Call `callee` with its args at newfp; resume at next_pc afterwards.
        A host function, or a compiled one (src/jit), runs outside this loop. */
-    if (callee->host || callee->enter) {
+    if (callee->enter) {
         /* nested runs started by the host go above this frame */
         ox_slot *save_top = x->top;
         ox_slot *end = fn->code ? fp + fn->code->frame_size : newfp;
@@ -1158,7 +1142,7 @@ enter:
             end = newfp + need;
         x->top = end;
         x->depth = depth + 1;
-        err = callee->enter ? callee->enter(s, callee, newfp) : call_host(s, callee, inst, newfp);
+        err = callee->enter(s, inst, callee, newfp);
         x->top = save_top;
         if (err) {
             /* an exception of this store's comes out of the host function
@@ -1187,11 +1171,6 @@ enter:
     }
     {
         code = callee->code;
-        /* the auto tier compiled it since: from now on it runs compiled
-           (not as a run's first function: ox_exec_call looked already) */
-        if (next_pc && atomic_load_explicit(&code->jit_ready, memory_order_acquire) &&
-            !callee->tier_checked && tier_up(callee))
-            goto enter;
         if (depth >= max_depth || code->frame_size > (size_t)(stack_end - newfp)) {
             trap = OX_TRAP_STACK_EXHAUSTED;
             goto do_trap;
@@ -1219,7 +1198,7 @@ tail:
     /* A tail call: the callee takes this frame (its args moved to the
        start), no frame is pushed, and it returns to this function's
        caller, so a chain of tail calls runs in constant stack. */
-    if (callee->host || callee->enter) {
+    if (callee->enter) {
         tail_host = true; /* a host callee: called, then this function returns */
         goto enter;
     }
@@ -1372,10 +1351,10 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
         return ox_trap_error(OX_TRAP_STACK_EXHAUSTED, f->inst, f->funcidx);
     for (uint32_t k = 0, at = 0; k < t->nparams; k++)
         at += ox_val_put(fp + at, &args[k]);
-    if (f->host || tier_up(f)) {
+    if (f->enter) { /* a host function, or a compiled one */
         ox_slot *save_top = x->top;
         x->top = fp + need;
-        err = f->enter ? f->enter(s, f, fp) : call_host(s, f, NULL, fp);
+        err = f->enter(s, NULL, f, fp);
         x->top = save_top;
     } else {
         s->host_depth += reentry;
@@ -1389,6 +1368,11 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
         at += ox_val_slots(t->results[k]);
     }
     return NULL;
+}
+
+ox_error *ox_exec_host_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
+{
+    return call_host(s, f, caller, slots);
 }
 
 ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
@@ -1411,10 +1395,10 @@ ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_sl
     memcpy(fp, slots, np * sizeof *fp);
     /* compiled code's C stack is checked by compiled code (jit_left and
        the stack limit): no host re-entry count here */
-    if (tier_up(f)) {
+    if (f->enter) {
         ox_slot *save_top = x->top;
         x->top = fp + need;
-        err = f->enter(s, f, fp);
+        err = f->enter(s, caller, f, fp);
         x->top = save_top;
     } else {
         err = RUN(x, s, f, fp, NULL);

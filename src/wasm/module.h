@@ -170,6 +170,10 @@ struct ox_code; /* compiled function body: owned by compile.c, see compile.h */
    arguments read from slots, its results written there. */
 typedef union ox_slot ox_slot;
 typedef void (*ox_jit_wrap)(ox_store *s, ox_instance *inst, uint8_t *mem0, ox_slot *slots);
+/* How the interpreter calls a function it does not run itself (a host
+   function, a compiled one): its args in slots[], its results written
+   there; `caller` the calling function's instance (NULL: the embedder). */
+typedef ox_error *(*ox_enter_fn)(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
 
 typedef struct ox_funcdef {
     uint32_t typeidx;
@@ -240,7 +244,7 @@ struct ox_module {
     struct ox_jitcode *_Atomic jit;
     atomic_uint samples;      /* the auto tier's samples of its code running */
     atomic_int tier_state;    /* 0 interpreted, 1 queued for compiling, 2 done */
-    ox_error *(*jit_enter)(ox_store *s, ox_func *f, ox_slot *slots); /* its entry */
+    ox_enter_fn jit_enter;    /* its entry */
 };
 
 /* decode.c: bytes → module (no body validation). On error returns an

@@ -29,8 +29,9 @@ typedef union ox_slot {
 
 
 /* Events of a store for the auto tier (src/jit/jit_auto.c): a store
-   starts or ends its outermost call; a sample found `fn` running. */
-enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE };
+   starts or ends its outermost call; a sample found `fn` running; a check
+   point found OX_POLL_TIERUP (compiled code to take). */
+enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE, OX_TIER_EV_TIERUP };
 
 struct ox_engine {
     ox_config cfg;            /* defaults filled in */
@@ -47,16 +48,17 @@ struct ox_func {
     ox_instance *inst;        /* defining instance; NULL for host functions */
     ox_store *store;          /* the store that owns it */
     const struct ox_code *code; /* compiled body; NULL for host functions */
+    /* Not run by the interpreter: a host function's or a compiled one's
+       entry (one test on the interpreter's call path, beside `code`), NULL
+       otherwise; compiled (src/jit/jit.h): `native` and `wrap`, which
+       enter runs. */
+    ox_enter_fn enter;
     uint32_t funcidx;         /* index in the defining module */
     ox_host_fn host;
     void *user;
     void (*finalize)(void *);
-    /* Compiled (src/jit/jit.h): its machine code, the interpreter's entry
-       to it (enter, which runs `wrap`), all NULL when interpreted. */
     void *native;
     ox_jit_wrap wrap;
-    ox_error *(*enter)(ox_store *s, ox_func *f, ox_slot *slots);
-    bool tier_checked;        /* the auto tier looked at it once compiled */
 };
 
 /* The address space a 32-bit memory reserves when the engine compiles
@@ -138,6 +140,7 @@ struct ox_instance {
     ox_trap eval_trap;        /* a constant expression's allocation failed */
     ox_tag *own_tags;         /* the defined tags' storage */
     uint8_t *jit_mem0;        /* memory 0's base for compiled code (NULL: none) */
+    bool jit_taken;           /* its functions took the module's compiled code */
 };
 
 struct ox_caller {
@@ -230,6 +233,7 @@ struct ox_store {
        stack exhausted", and the lowest address of the C stack it may use. */
     uint32_t jit_left;
     uint64_t jit_stack_limit;
+    uint64_t tier_gen;        /* the auto tier's publications this store has taken */
 };
 
 /* Bits of store->interrupt, which the interpreter's check points read:
@@ -238,6 +242,7 @@ struct ox_store {
 #define OX_POLL_DEADLINE 2u  /* a deadline is set: look at the clock now and then */
 #define OX_POLL_FUEL 4u      /* fuel is metered */
 #define OX_POLL_SAMPLE 8u    /* the auto tier asks what runs (src/jit/jit_auto.c) */
+#define OX_POLL_TIERUP 16u   /* the auto tier has compiled code for the store's instances */
 
 /* store.c: the slow path of the interpreter's check point, taken when
    store->interrupt is non-zero: charges `cost` fuel units (the code about
@@ -273,6 +278,11 @@ const char *ox_typereg_check(const ox_typereg *r, ox_valtype t, const ox_val *v)
 void ox_typereg_free(ox_typereg *r);
 ox_error *ox_ptrvec_push(ox_ptrvec *v, void *p);
 
+/* instance.c: the instance's functions take its module's compiled code
+   (src/jit), once it has some: at instantiation, and (the auto tier) in
+   the store's thread when the code arrives later. */
+void ox_instance_take_jit(ox_instance *inst);
+
 /* instance.c: free an instance's own arrays and its module reference (the
    store frees the objects it made). */
 void ox_instance_destroy(ox_instance *inst);
@@ -289,6 +299,8 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
    results written there: a call from compiled code (src/jit) through the
    runtime, `caller` the calling function's instance. */
 ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
+/* A host function's ox_func.enter (interp.c). */
+ox_error *ox_exec_host_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
 void ox_exec_free(struct ox_exec *x);
 
 /* compile.h functions, implemented by the compiler. */

@@ -106,6 +106,11 @@ ox_trap ox_store_poll(ox_store *s, uint32_t cost, ox_func *fn)
         if (fn && fn->code && s->engine->tier_event)
             s->engine->tier_event(s, fn, OX_TIER_EV_SAMPLE);
     }
+    if (v & OX_POLL_TIERUP) {
+        atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_TIERUP, memory_order_relaxed);
+        if (s->engine->tier_event)
+            s->engine->tier_event(s, NULL, OX_TIER_EV_TIERUP);
+    }
     if (v & OX_POLL_INTERRUPT) {
         atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_INTERRUPT, memory_order_relaxed);
         return OX_TRAP_INTERRUPTED;

@@ -32,10 +32,11 @@ STAGES = [
     ["jit_load", "jit_none"],
     # bytes to a runnable module and back
     ["load"],
-    # the auto tier: sampling, and compiling modules in the background
-    ["jit_auto"],
     # instantiation and linking
     ["constexpr_eval", "instance", "linker"],
+    # the auto tier: sampling, compiling modules in the background, and
+    # handing the code to the stores' instances
+    ["jit_auto"],
     # the embedder's entry points that tie the stages together, and tools
     ["api", "engine", "disasm", "wat_print"],
 ]
