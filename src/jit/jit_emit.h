@@ -140,6 +140,9 @@ void oxj_push(oxj *j, LLVMValueRef v);
 void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind);
 LLVMValueRef oxj_intrinsic(oxj *j, const char *name, LLVMTypeRef ret, LLVMValueRef *args,
                            unsigned n);
+/* The intrinsic llvm.BASE overloaded on (and returning) the type of
+   args[0], a scalar or a vector: "llvm.sqrt.f64", "llvm.ctpop.v16i8". */
+LLVMValueRef oxj_overloaded(oxj *j, const char *base, LLVMValueRef *args, unsigned n);
 /* The LLVM type of a numeric value type (NULL for others). */
 LLVMTypeRef oxj_type(const oxj_mod *jm, ox_valtype t);
 

@@ -3,6 +3,7 @@
  * stack, intrinsics, blocks, calls of the runtime and the shared trap
  * blocks. Used by jit_ops.c and jit_emit.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "jit_emit.h"
@@ -49,6 +50,20 @@ LLVMValueRef oxj_intrinsic(oxj *j, const char *name, LLVMTypeRef ret, LLVMValueR
     if (!f)
         f = LLVMAddFunction(j->jm->mod, name, fty);
     return LLVMBuildCall2(B, fty, f, args, n, "");
+}
+
+LLVMValueRef oxj_overloaded(oxj *j, const char *base, LLVMValueRef *args, unsigned n)
+{
+    LLVMTypeRef t = LLVMTypeOf(args[0]), e = t;
+    char lanes[8] = "", name[64];
+    if (LLVMGetTypeKind(t) == LLVMVectorTypeKind) {
+        snprintf(lanes, sizeof lanes, "v%u", LLVMGetVectorSize(t));
+        e = LLVMGetElementType(t);
+    }
+    bool fl = e == j->jm->f32 || e == j->jm->f64;
+    snprintf(name, sizeof name, "llvm.%s.%s%c%u", base, lanes, fl ? 'f' : 'i',
+             fl ? (e == j->jm->f32 ? 32u : 64u) : LLVMGetIntTypeWidth(e));
+    return oxj_intrinsic(j, name, t, args, n);
 }
 
 LLVMBasicBlockRef oxj_block(oxj *j, const char *name)

@@ -29,38 +29,22 @@ static LLVMValueRef fcmp(oxj *j, LLVMRealPredicate p, LLVMValueRef a, LLVMValueR
     return zext32(j, LLVMBuildFCmp(B, p, a, b, ""));
 }
 
-/* Name of an intrinsic overloaded on one type: "llvm.ctpop" + ".i32". */
 static LLVMValueRef call1(oxj *j, const char *base, LLVMValueRef a)
 {
-    char name[64];
-    LLVMTypeRef t = LLVMTypeOf(a);
-    const char *suffix = t == j->jm->i32 ? "i32" : t == j->jm->i64 ? "i64"
-                       : t == j->jm->f32 ? "f32" : "f64";
-    snprintf(name, sizeof name, "llvm.%s.%s", base, suffix);
-    return oxj_intrinsic(j, name, t, &a, 1);
+    return oxj_overloaded(j, base, &a, 1);
 }
 
 static LLVMValueRef call2(oxj *j, const char *base, LLVMValueRef a, LLVMValueRef b)
 {
-    char name[64];
-    LLVMTypeRef t = LLVMTypeOf(a);
-    const char *suffix = t == j->jm->i32 ? "i32" : t == j->jm->i64 ? "i64"
-                       : t == j->jm->f32 ? "f32" : "f64";
-    snprintf(name, sizeof name, "llvm.%s.%s", base, suffix);
     LLVMValueRef args[2] = {a, b};
-    return oxj_intrinsic(j, name, t, args, 2);
+    return oxj_overloaded(j, base, args, 2);
 }
 
 /* ctlz/cttz: defined for 0 (the second operand, false) */
 static LLVMValueRef count_zeros(oxj *j, const char *base, LLVMValueRef a)
 {
-    char name[64];
-    LLVMTypeRef t = LLVMTypeOf(a);
-    snprintf(name, sizeof name, "llvm.%s.%s", base, t == j->jm->i32 ? "i32" : "i64");
     LLVMValueRef args[2] = {a, LLVMConstInt(j->jm->i1, 0, 0)};
-    LLVMTypeRef ts[2] = {t, j->jm->i1};
-    (void)ts;
-    return oxj_intrinsic(j, name, t, args, 2);
+    return oxj_overloaded(j, base, args, 2);
 }
 
 /* Shift and rotate counts are taken modulo the width (LLVM's shifts are
@@ -73,11 +57,8 @@ static LLVMValueRef masked(oxj *j, LLVMValueRef b)
 
 static LLVMValueRef rotate(oxj *j, const char *fsh, LLVMValueRef a, LLVMValueRef b)
 {
-    char name[32];
-    LLVMTypeRef t = LLVMTypeOf(a);
-    snprintf(name, sizeof name, "llvm.%s.%s", fsh, t == j->jm->i32 ? "i32" : "i64");
     LLVMValueRef args[3] = {a, a, b};
-    return oxj_intrinsic(j, name, t, args, 3);
+    return oxj_overloaded(j, fsh, args, 3);
 }
 
 /* The float's (or float vector's) bits as integers of its width. */

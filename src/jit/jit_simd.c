@@ -60,20 +60,6 @@ static LLVMValueRef as(oxj *j, LLVMValueRef v, int f, unsigned n)
 static LLVMValueRef back(oxj *j, LLVMValueRef v) { return LLVMBuildBitCast(B, v, j->jm->v128, ""); }
 static void push(oxj *j, LLVMValueRef v) { oxj_push(j, back(j, v)); }
 
-/* The intrinsic `base` overloaded on vector type t: "llvm.sqrt.v4f32". */
-static LLVMValueRef vcall(oxj *j, const char *base, LLVMTypeRef t, LLVMValueRef *args, unsigned n)
-{
-    unsigned lanes = LLVMGetVectorSize(t);
-    LLVMTypeRef e = LLVMGetElementType(t);
-    char name[64], ty[16];
-    if (e == j->jm->f32 || e == j->jm->f64)
-        snprintf(ty, sizeof ty, "v%uf%u", lanes, e == j->jm->f32 ? 32u : 64u);
-    else
-        snprintf(ty, sizeof ty, "v%ui%u", lanes, LLVMGetIntTypeWidth(e));
-    snprintf(name, sizeof name, "llvm.%s.%s", base, ty);
-    return oxj_intrinsic(j, name, t, args, n);
-}
-
 static LLVMValueRef splat(oxj *j, LLVMValueRef x, unsigned n)
 {
     LLVMTypeRef t = LLVMVectorType(LLVMTypeOf(x), n);
@@ -148,10 +134,10 @@ static LLVMValueRef lane_binop(oxj *j, enum ox_opcode op, const lanes *l, LLVMVa
     if (!strcmp(what, "mul")) return fl ? LLVMBuildFMul(B, a, b, "") : LLVMBuildMul(B, a, b, "");
     if (!strcmp(what, "div")) return LLVMBuildFDiv(B, a, b, "");
     LLVMValueRef ab[2] = {a, b};
-    if (!strcmp(what, "add_sat_s")) return vcall(j, "sadd.sat", rt, ab, 2);
-    if (!strcmp(what, "add_sat_u")) return vcall(j, "uadd.sat", rt, ab, 2);
-    if (!strcmp(what, "sub_sat_s")) return vcall(j, "ssub.sat", rt, ab, 2);
-    if (!strcmp(what, "sub_sat_u")) return vcall(j, "usub.sat", rt, ab, 2);
+    if (!strcmp(what, "add_sat_s")) return oxj_overloaded(j, "sadd.sat", ab, 2);
+    if (!strcmp(what, "add_sat_u")) return oxj_overloaded(j, "uadd.sat", ab, 2);
+    if (!strcmp(what, "sub_sat_s")) return oxj_overloaded(j, "ssub.sat", ab, 2);
+    if (!strcmp(what, "sub_sat_u")) return oxj_overloaded(j, "usub.sat", ab, 2);
     if (!strcmp(what, "min_s")) return select_cmp(j, LLVMIntSLT, a, b);
     if (!strcmp(what, "min_u")) return select_cmp(j, LLVMIntULT, a, b);
     if (!strcmp(what, "max_s")) return select_cmp(j, LLVMIntSGT, a, b);
@@ -184,16 +170,16 @@ static LLVMValueRef lane_unop(oxj *j, enum ox_opcode op, const lanes *l, LLVMVal
         return is_float(l->in) ? LLVMBuildFNeg(B, a, "") : LLVMBuildNeg(B, a, "");
     if (!strcmp(what, "abs")) {
         if (is_float(l->in))
-            return vcall(j, "fabs", rt, &a, 1);
+            return oxj_overloaded(j, "fabs", &a, 1);
         LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, a, LLVMConstNull(LLVMTypeOf(a)), "");
         return LLVMBuildSelect(B, neg, LLVMBuildNeg(B, a, ""), a, "");
     }
-    if (!strcmp(what, "popcnt")) return vcall(j, "ctpop", rt, &a, 1);
-    if (!strcmp(what, "ceil")) return vcall(j, "ceil", rt, &a, 1);
-    if (!strcmp(what, "floor")) return vcall(j, "floor", rt, &a, 1);
-    if (!strcmp(what, "trunc")) return vcall(j, "trunc", rt, &a, 1);
-    if (!strcmp(what, "nearest")) return vcall(j, "roundeven", rt, &a, 1);
-    if (!strcmp(what, "sqrt")) return vcall(j, "sqrt", rt, &a, 1);
+    if (!strcmp(what, "popcnt")) return oxj_overloaded(j, "ctpop", &a, 1);
+    if (!strcmp(what, "ceil")) return oxj_overloaded(j, "ceil", &a, 1);
+    if (!strcmp(what, "floor")) return oxj_overloaded(j, "floor", &a, 1);
+    if (!strcmp(what, "trunc")) return oxj_overloaded(j, "trunc", &a, 1);
+    if (!strcmp(what, "nearest")) return oxj_overloaded(j, "roundeven", &a, 1);
+    if (!strcmp(what, "sqrt")) return oxj_overloaded(j, "sqrt", &a, 1);
     if (!strncmp(what, "convert_i32x4_", 14))
         return is_signed(l->in) ? LLVMBuildSIToFP(B, a, rt, "") : LLVMBuildUIToFP(B, a, rt, "");
     if (strstr(what, "trunc_sat_f32x4_") || strstr(what, "relaxed_trunc_f32x4_"))
