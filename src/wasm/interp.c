@@ -162,7 +162,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
         res = heap + t->nparams;
     }
     for (uint32_t k = 0, at = 0; k < t->nparams; k++) {
-        args[k] = ox_val_get(slots + at, t->params[k]);
+        ox_val_read(&args[k], slots + at, t->params[k]);
         at += ox_val_slots(t->params[k]);
     }
     for (uint32_t k = 0; k < t->nresults; k++) {
@@ -1364,7 +1364,7 @@ ox_error *ox_exec_call(ox_store *s, ox_func *f, const ox_val *args, ox_val *resu
     if (err)
         return err;
     for (uint32_t k = 0, at = 0; k < t->nresults; k++) {
-        results[k] = ox_val_get(fp + at, t->results[k]);
+        ox_val_read(&results[k], fp + at, t->results[k]);
         at += ox_val_slots(t->results[k]);
     }
     return NULL;

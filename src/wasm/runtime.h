@@ -369,21 +369,30 @@ static inline ox_slot ox_val_to_slot(const ox_val *v)
     return s;
 }
 
+/* Fill *v in place from cell s: callers on a hot path (host calls) use
+   this rather than ox_slot_to_val, whose returned struct is copied whole
+   just after being written in parts (a store-forwarding stall per value). */
+static inline void ox_slot_read(ox_val *v, ox_slot s, ox_valtype t)
+{
+    v->type = t;
+    memset(&v->of, 0, sizeof v->of);
+    switch (t) {
+    case OX_I32: v->of.i32 = (int32_t)s.i32; break;
+    case OX_I64: v->of.i64 = (int64_t)s.i64; break;
+    case OX_F32: v->of.f32 = s.f32; break;
+    case OX_F64: v->of.f64 = s.f64; break;
+    default:
+        if (ox_is_reftype(t))
+            v->of.anyref = s.ref;
+        break;
+    }
+}
+
 static inline ox_val ox_slot_to_val(ox_slot s, ox_valtype t)
 {
     ox_val v;
     memset(&v, 0, sizeof v);
-    v.type = t;
-    switch (t) {
-    case OX_I32: v.of.i32 = (int32_t)s.i32; break;
-    case OX_I64: v.of.i64 = (int64_t)s.i64; break;
-    case OX_F32: v.of.f32 = s.f32; break;
-    case OX_F64: v.of.f64 = s.f64; break;
-    default:
-        if (ox_is_reftype(t))
-            v.of.anyref = s.ref;
-        break;
-    }
+    ox_slot_read(&v, s, t);
     return v;
 }
 
@@ -398,13 +407,21 @@ static inline uint32_t ox_val_put(ox_slot *at, const ox_val *v)
     return 1;
 }
 
+/* The value of type t in its cells at `at`, filled in place (ox_slot_read). */
+static inline void ox_val_read(ox_val *v, const ox_slot *at, ox_valtype t)
+{
+    if (t != OX_V128) {
+        ox_slot_read(v, *at, t);
+        return;
+    }
+    v->type = OX_V128;
+    memcpy(v->of.v128, at, 16);
+}
+
 static inline ox_val ox_val_get(const ox_slot *at, ox_valtype t)
 {
-    if (t != OX_V128)
-        return ox_slot_to_val(*at, t);
     ox_val v;
-    v.type = OX_V128;
-    memcpy(v.of.v128, at, 16);
+    ox_val_read(&v, at, t);
     return v;
 }
 
