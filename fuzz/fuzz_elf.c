@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         return 0;
     }
-    (void)oxj_image_symbol(im, "f");
+    (void)oxj_image_symbol(im, "f", NULL);
     oxj_image_free(im);
     return 0;
 }

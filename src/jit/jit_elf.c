@@ -230,14 +230,17 @@ fail:
     return why;
 }
 
-void *oxj_image_symbol(const oxj_image *im, const char *name)
+void *oxj_image_symbol(const oxj_image *im, const char *name, size_t *size)
 {
     for (size_t k = 1; k < im->nsyms; k++) {
         const Elf64_Sym *s = &im->syms[k];
         if (s->st_shndx == SHN_UNDEF || s->st_name >= im->nstrs)
             continue;
-        if (!strncmp(im->strs + s->st_name, name, im->nstrs - s->st_name))
+        if (!strncmp(im->strs + s->st_name, name, im->nstrs - s->st_name)) {
+            if (size)
+                *size = s->st_size;
             return (void *)sym_addr(im, (uint32_t)k, NULL, NULL);
+        }
     }
     return NULL;
 }

@@ -18,8 +18,9 @@ typedef uintptr_t (*oxj_resolve)(void *user, const char *name);
    why it cannot be loaded. */
 const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, void *user,
                            oxj_image **out);
-/* Where a symbol defined by the object is, or NULL. */
-void *oxj_image_symbol(const oxj_image *im, const char *name);
+/* Where a symbol defined by the object is, or NULL; its size in *size
+   (when not NULL). */
+void *oxj_image_symbol(const oxj_image *im, const char *name, size_t *size);
 /* Unmap the code (nothing of it may run again). */
 void oxj_image_free(oxj_image *im);
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "code.h"
 #include "jit_cache.h"
@@ -208,8 +209,21 @@ static int cmp_start(const void *a, const void *b)
 
 /* Load the object (unless *image is it, loaded: jc takes it) and find
    each function flags[] names. */
-static ox_error *load_code(struct ox_jitcode *jc, const void *obj, size_t len, oxj_image **image,
-                           const uint8_t *flags)
+/* With $OXIDE_PERFMAP set, each compiled function gets a line in
+   /tmp/perf-PID.map (the format perf(1) reads for code it cannot find in a
+   file): `perf record` then names wasm functions in its reports. */
+static FILE *perf_map(void)
+{
+    const char *on = getenv("OXIDE_PERFMAP");
+    if (!on || !*on || !strcmp(on, "0"))
+        return NULL;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    return fopen(path, "a");
+}
+
+static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void *obj, size_t len,
+                           oxj_image **image, const uint8_t *flags)
 {
     jc->image = *image;
     *image = NULL;
@@ -220,19 +234,31 @@ static ox_error *load_code(struct ox_jitcode *jc, const void *obj, size_t len, o
     if (!pairs)
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
     uint32_t n = 0;
+    FILE *map = perf_map();
     for (uint32_t d = 0; d < jc->ndef; d++) {
         if (!(flags[d] & OXJ_COMPILED))
             continue;
         char name[48];
+        size_t size = 0;
         oxj_sym_name(name, sizeof name, jc->key, 'f', d);
-        void *f = oxj_image_symbol(jc->image, name);
+        void *f = oxj_image_symbol(jc->image, name, &size);
         oxj_sym_name(name, sizeof name, jc->key, flags[d] & OXJ_TAIL ? 't' : 'f', d);
-        void *native = oxj_image_symbol(jc->image, name);
+        void *native = oxj_image_symbol(jc->image, name, NULL);
         oxj_sym_name(name, sizeof name, jc->key, 'w', d);
-        void *w = oxj_image_symbol(jc->image, name);
+        void *w = oxj_image_symbol(jc->image, name, NULL);
         if (!f || !native || !w) {
             free(pairs);
+            if (map)
+                fclose(map);
             return ox_error_new(OX_ERR_INTERNAL, "compiled code lacks function %u", jc->nimports + d);
+        }
+        if (map) {
+            const char *fname = ox_module_func_name(m, jc->nimports + d);
+            if (fname)
+                fprintf(map, "%lx %zx wasm::%s\n", (unsigned long)(uintptr_t)f, size, fname);
+            else
+                fprintf(map, "%lx %zx wasm::func[%u]\n", (unsigned long)(uintptr_t)f, size,
+                        jc->nimports + d);
         }
         jc->natives[d] = native;
         jc->wraps[d] = (ox_jit_wrap)(uintptr_t)w;
@@ -246,6 +272,8 @@ static ox_error *load_code(struct ox_jitcode *jc, const void *obj, size_t len, o
         jc->funcidx[k] = (uint32_t)pairs[2 * k + 1];
     }
     free(pairs);
+    if (map)
+        fclose(map);
     jc->nstarts = n;
     return NULL;
 }
@@ -350,7 +378,7 @@ static ox_error *provide(ox_module *m, int how)
     }
     if (!err && obj) {
         jc = jitcode_new(e, m, key);
-        err = jc ? load_code(jc, obj, len, &image, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
+        err = jc ? load_code(jc, m, obj, len, &image, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
         if (!err) {
             pthread_mutex_lock(&e->jit_lock);
             struct ox_jitcode *other = shared(e, m, key); /* loaded meanwhile */
