@@ -29,6 +29,7 @@
 
 #include "oxide/wasm.h"
 #include "wasm.h"
+#include "wasm_oxide.h"
 
 typedef enum oxc_kind {
     OXC_FUNC,

@@ -10,6 +10,7 @@
 
 wasm_config_t *wasm_config_new(void) { return calloc(1, sizeof(wasm_config_t)); }
 void wasm_config_delete(wasm_config_t *c) { free(c); }
+ox_config *wasm_config_oxide(wasm_config_t *c) { return c ? &c->cfg : NULL; }
 
 wasm_engine_t *wasm_engine_new(void) { return wasm_engine_new_with_config(wasm_config_new()); }
 

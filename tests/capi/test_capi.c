@@ -2,12 +2,14 @@
    bad modules and serialized forms, calls with the wrong arity or types, a
    host callback answering the wrong kind, references across stores, v128,
    tables out of bounds, host info shared by every handle of an object and
-   its finalizer run once, when the store goes. */
+   its finalizer run once, when the store goes; and Oxide's extension
+   (wasm_oxide.h): each tier and a call-depth limit set through it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wasm.h"
+#include "wasm_oxide.h"
 
 static int failures;
 #define CHECK(c)                                                                                   \
@@ -205,8 +207,60 @@ static void globals_and_memories(wasm_store_t *s)
     wasm_memory_delete(mem);
 }
 
+/* r(n) recurses n deep; r(n) = n. */
+static const char *const recursive =
+    "(module (func $r (export \"r\") (param i32) (result i32)"
+    "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))"
+    "    (else (i32.add (call $r (i32.sub (local.get 0) (i32.const 1))) (i32.const 1))))))";
+
+/* r(n) on an engine made with `tier` and a depth limit of 50 frames:
+   the answer below it, "call stack exhausted" above, the same in every tier. */
+static void tier_and_depth(ox_tier tier)
+{
+    wasm_config_t *c = wasm_config_new();
+    ox_config *oc = wasm_config_oxide(c);
+    CHECK(oc && oc->tier == OX_TIER_INTERP && oc->max_call_depth == 0); /* the defaults */
+    oc->tier = tier;
+    oc->max_call_depth = 50;
+    wasm_engine_t *e = wasm_engine_new_with_config(c); /* takes c */
+    if (tier == OX_TIER_JIT && !ox_jit_available()) {
+        CHECK(e == NULL); /* refused, not approximated */
+        return;
+    }
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    wasm_store_t *s = wasm_store_new(e);
+    wasm_module_t *m = module_of(s, recursive);
+    wasm_extern_vec_t imports = WASM_EMPTY_VEC, exports = WASM_EMPTY_VEC;
+    wasm_instance_t *inst = m ? wasm_instance_new(s, m, &imports, NULL) : NULL;
+    CHECK(inst != NULL);
+    if (inst) {
+        wasm_instance_exports(inst, &exports);
+        const wasm_func_t *r = wasm_extern_as_func(exports.data[0]);
+        wasm_val_t args[1] = {WASM_I32_VAL(40)}, res[1] = {WASM_INIT_VAL};
+        wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+        wasm_trap_t *t = wasm_func_call(r, &av, &rv);
+        CHECK(!t && res[0].kind == WASM_I32 && res[0].of.i32 == 40);
+        if (t)
+            wasm_trap_delete(t);
+        args[0].of.i32 = 60;
+        trap_says(wasm_func_call(r, &av, &rv), "call stack exhausted");
+        wasm_extern_vec_delete(&exports);
+        wasm_instance_delete(inst);
+    }
+    if (m)
+        wasm_module_delete(m);
+    wasm_store_delete(s);
+    wasm_engine_delete(e);
+}
+
 int main(void)
 {
+    CHECK(wasm_config_oxide(NULL) == NULL);
+    tier_and_depth(OX_TIER_INTERP);
+    tier_and_depth(OX_TIER_JIT);
+    tier_and_depth(OX_TIER_AUTO);
     wasm_engine_t *engine = wasm_engine_new();
     wasm_store_t *s = wasm_store_new(engine), *other = wasm_store_new(engine);
     modules(s);

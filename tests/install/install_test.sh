@@ -32,9 +32,10 @@ check "SONAME liboxide-wasm.so.0" test "$(soname "$libdir/liboxide-wasm.so")" = 
 # Exports: the OX_API names of the headers, exactly.
 declared() { grep -rhoE 'OX_API [^;(]*\b(ox|oxk|oxm)_[A-Za-z0-9_]+ *\(' "$@" | grep -oE '\b(ox|oxk|oxm)_[A-Za-z0-9_]+ *\($' | tr -d ' (' | sort -u; }
 exported() { nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sort -u; }
-# the standard API's functions: its header preprocessed, each name declared
-# with the export attribute
-capi() { echo '#include <wasm.h>' | ${CC:-cc} -E -P -I"$p/include/oxide/c-api" - |
+# the standard API's functions (and Oxide's extension to it): its headers
+# preprocessed, each name declared with the export attribute
+capi() { printf '#include <wasm.h>\n#include <wasm_oxide.h>\n' |
+    ${CC:-cc} -E -P -I"$p/include/oxide/c-api" -I"$p/include" - |
     grep -oP 'visibility\("default"\)\)\)\s*[^(;]*?\bwasm_\w+\s*\(' | grep -oP 'wasm_\w+(?=\s*\($)' | sort -u; }
 { declared "$p/include/oxide/wasm.h" "$p/include/oxide/wasi.h"; capi; } | sort -u >"$tmp/want-wasm"
 exported "$libdir/liboxide-wasm.so" >"$tmp/got-wasm"
