@@ -166,7 +166,10 @@ oxk_err *oxk_kernel_register_manifest(oxk_kernel *k, const char *path, oxk_resol
         } else {
             /* Verify before the engine sees a single byte. */
             ox_config cfg = {0};
-            cfg.tier = k->tier;
+            cfg.tier = !m->tier                    ? k->tier
+                       : !strcmp(m->tier, "jit")   ? OX_TIER_JIT
+                       : !strcmp(m->tier, "auto")  ? OX_TIER_AUTO
+                                                   : OX_TIER_INTERP;
             cfg.jit_cache_dir = k->jit_cache_dir;
             cfg.max_memory_pages =
                 m->max_memory_pages ? m->max_memory_pages : OXK_KERNEL_DEFAULT_MAX_MEMORY_PAGES;

@@ -18,7 +18,7 @@ void oxk_manifest_free(oxk_manifest *m)
     if (!m)
         return;
     char **strs[] = {&m->id, &m->name, &m->version, &m->description, &m->spec_kind, &m->binary,
-                     &m->skill, &m->mcp, &m->base_url, &m->wasm, &m->sha256};
+                     &m->skill, &m->mcp, &m->base_url, &m->wasm, &m->sha256, &m->tier};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     for (size_t i = 0; i < m->noperations; i++)
@@ -146,6 +146,7 @@ oxk_err *oxk_manifest_from_json(const char *text, size_t len, oxk_manifest **out
         (err = get_str(o, "base_url", false, &m->base_url)) ||
         (err = get_str(o, "wasm", false, &m->wasm)) ||
         (err = get_str(o, "sha256", false, &m->sha256)) ||
+        (err = get_str(o, "tier", false, &m->tier)) ||
         (err = get_list(o, "operations", &m->operations, &m->noperations)) ||
         (err = get_list(o, "capabilities", &m->capabilities, &m->ncapabilities)) ||
         (err = get_limits(o, m)) || (err = oxk_manifest_wasi_parse(o, &m->wasi)))
@@ -162,6 +163,12 @@ oxk_err *oxk_manifest_from_json(const char *text, size_t len, oxk_manifest **out
     if (m->sha256 && !hex64(m->sha256)) {
         err = oxk_err_new(OXK_ERR_SERDE,
                           "manifest `%s`: `sha256` must be 64 hexadecimal digits", m->id);
+        goto out;
+    }
+    if (m->tier && strcmp(m->tier, "interp") && strcmp(m->tier, "jit") && strcmp(m->tier, "auto")) {
+        err = oxk_err_new(OXK_ERR_SERDE,
+                          "manifest `%s`: `tier` must be \"interp\", \"jit\" or \"auto\", not \"%.40s\"",
+                          m->id, m->tier);
         goto out;
     }
 out:

@@ -1,6 +1,7 @@
 /* test_kernel.c — the kernel façade and manifest-driven loading: the
    reference's kernel test, Wasm modules loaded from module.json (with digest
    check), per-module capability grants, file-backed kernels, isolation. */
+#include <dirent.h>
 #include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -191,6 +192,53 @@ static void missing_wasm_file_is_named(void)
     oxk_kernel_free(k);
 }
 
+/* Files in directory `dir` (0 when it does not exist). */
+static int files_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A manifest's `tier` overrides the kernel's: what the code cache holds
+   after registering tells which tier loaded the module. */
+static void manifest_tier_overrides_the_kernel(void)
+{
+    char dir[256], path[300], cache[300];
+    snprintf(dir, sizeof dir, "%s/tiered", tmpdir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/module.json", dir);
+    const char *tiers[2] = {"jit", "interp"};
+    for (int t = 0; t < 2; t++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "{\"id\":\"tiered\",\"name\":\"T\",\"version\":\"1\",\"kind\":\"wasm\","
+                 "\"wasm\":\"%s\",\"tier\":\"%s\"}", OX_KGUEST_DIR "/accounting.wasm", tiers[t]);
+        write_file(path, text);
+        snprintf(cache, sizeof cache, "%s/cache-%s", tmpdir, tiers[t]);
+        oxk_kernel *k;
+        OK(oxk_kernel_new(&k));
+        /* the kernel's own tier is the other one */
+        OK(oxk_kernel_set_tier(k, t == 0 || !ox_jit_available() ? OX_TIER_INTERP : OX_TIER_JIT, cache));
+        if (t == 0 && !ox_jit_available()) {
+            oxk_err *e = EXPECT_ERR(oxk_kernel_register_manifest(k, dir, NULL), OXK_ERR_WASM);
+            CHECK_CONTAINS(oxk_err_message(e), "no compiling tier");
+            oxk_err_free(e);
+            oxk_kernel_free(k);
+            continue;
+        }
+        OK(oxk_kernel_register_manifest(k, dir, NULL));
+        OK(oxk_modules_start(oxk_kernel_modules(k), "tiered"));
+        CHECK(serves(k, "tiered", "ping"));
+        CHECK(files_in(cache) == (t == 0 ? 1 : 0)); /* compiled and cached, or not compiled */
+        oxk_kernel_free(k);
+    }
+}
+
 static void native_manifest_registers_a_passive_module(void)
 {
     char dir[256], path[300];
@@ -258,6 +306,7 @@ int main(void)
     RUN(text_manifest_loads_and_serves);
     RUN(digest_mismatch_refuses_to_load);
     RUN(missing_wasm_file_is_named);
+    RUN(manifest_tier_overrides_the_kernel);
     RUN(native_manifest_registers_a_passive_module);
     RUN(file_backed_kernel_persists);
     RUN(two_kernels_share_nothing);

@@ -112,6 +112,10 @@ static void field_rules_are_enforced(void)
         {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
          "\"wasi\":[]}", "field `wasi` must be an object"},
         {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"tier\":\"fast\"}", "`tier` must be \"interp\", \"jit\" or \"auto\", not \"fast\""},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+         "\"tier\":1}", "`tier`"},
+        {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
          "\"wasi\":{\"dirs\":{}}}", "`wasi.dirs` must be an array"},
         {"{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
          "\"wasi\":{\"dirs\":[{\"host\":\"a\",\"guest\":\"/a\"},{\"host\":\"b\"}]}}", "`wasi.dirs[1].guest` must be a non-empty string"},
@@ -157,6 +161,12 @@ static void field_rules_are_enforced(void)
     CHECK(m->max_memory_pages == 8 && m->timeout_ms == 99 && m->fuel == 7);
     CHECK(m->max_gc_bytes == 1048576); /* the GC heap's own limit (3.0 GC) */
     CHECK(m->wasi == NULL);
+    CHECK(m->tier == NULL); /* the kernel's tier */
+    oxk_manifest_free(m);
+    const char *tiered = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
+                         "\"tier\":\"auto\"}";
+    OK(oxk_manifest_from_json(tiered, strlen(tiered), &m));
+    CHECK(m->tier && !strcmp(m->tier, "auto"));
     oxk_manifest_free(m);
     const char *wasi = "{\"id\":\"x\",\"name\":\"n\",\"version\":\"1\",\"kind\":\"native\","
                        "\"wasi\":{\"dirs\":[{\"host\":\"d\",\"guest\":\"/g\",\"read_only\":true},"

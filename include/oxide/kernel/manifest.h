@@ -14,6 +14,10 @@
  *             integers, at the top level or inside a "limits" object (not
  *             both); absent or 0 means the kernel's default (see
  *             oxk_kernel_register_manifest)
+ *   tier      (new, optional) "interp" | "jit" | "auto": which engine tier
+ *             runs the module (ox_tier); absent: the kernel's
+ *             (oxk_kernel_set_tier). "jit" in a build without the compiler
+ *             makes registering the module fail.
  *   wasi      (new, optional) WASI preview 1 for a Wasm module:
  *             {"dirs": [{"host": "data", "guest": "/data", "read_only": true}],
  *              "args": ["tool", "-v"], "env": {"NAME": "value"}}
@@ -63,6 +67,7 @@ typedef struct oxk_manifest {
     oxk_module_kind kind;
     char *description, *spec_kind, *binary, *skill, *mcp, *base_url; /* NULL when absent */
     char *wasm, *sha256;                                              /* NULL when absent */
+    char *tier; /* "interp", "jit" or "auto" (checked); NULL when absent */
     uint32_t max_memory_pages; /* limits; 0 when absent */
     uint64_t max_gc_bytes;     /* the GC heap (3.0 GC); 0: as much as the memory limit */
     uint64_t timeout_ms, fuel;
