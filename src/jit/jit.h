@@ -39,6 +39,7 @@ struct ox_jitcode {
     uint32_t ndef, nimports;  /* defined functions, imported ones before them */
     void **natives;           /* ndef: machine code, or NULL (interpreted) */
     ox_jit_wrap *wraps;       /* ndef: their entries */
+    ox_jit_osr *osrs;         /* ndef: their entries at loops, or NULL */
     struct oxj_image *image;  /* the loaded object */
     uintptr_t *starts;        /* nstarts, ascending */
     uint32_t *funcidx;        /* the function at each start */
@@ -74,6 +75,9 @@ void ox_jit_module_free(struct ox_jitcode *jc);
    writing its results there (the interpreter's call of a compiled
    function, through ox_func.enter). */
 ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
+/* jit_rt.c: run f's OSR entry (module.h, ox_jit_osr) on the interpreter's
+   frame: *ran false when f has no loop of that key (nothing done). */
+ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, uint32_t key, bool *ran);
 
 /* jit_rt.c: the function index of the compiled code at pc in jc, or
    UINT32_MAX. */

@@ -543,6 +543,15 @@ static void branch(oxj *j, uint32_t depth)
     }
 }
 
+/* Cell k of the interpreter's frame (the OSR entry), as a pointer to t. */
+static LLVMValueRef frame_ptr(oxj *j, uint32_t k, LLVMTypeRef t)
+{
+    LLVMValueRef idx = LLVMConstInt(j->jm->i64, k, 0);
+    LLVMValueRef cells = LLVMBuildBitCast(B, j->osr_frame, LLVMPointerType(j->jm->i64, 0), "");
+    return LLVMBuildBitCast(B, LLVMBuildGEP2(B, j->jm->i64, cells, &idx, 1, ""),
+                            LLVMPointerType(t, 0), "");
+}
+
 static void set_dead(oxj *j)
 {
     j->cs[j->ncs - 1].dead = true;
@@ -554,7 +563,13 @@ static void emit_return(oxj *j)
 {
     LLVMBuildStore(B, j->left, field_ptr(j, j->s, offsetof(ox_store, jit_left), j->jm->i32));
     const oxj_ctl *fn = &j->cs[0];
-    if (fn->nr == 0) {
+    if (j->osr_switch) { /* to the interpreter's frame, laid out by widths */
+        for (uint32_t k = 0, at = 0; k < fn->nr; at += ox_val_slots(fn->rt[k]), k++)
+            LLVMSetAlignment(LLVMBuildStore(B, j->vs[j->nvs - fn->nr + k],
+                                            frame_ptr(j, at, oxj_type(j->jm, fn->rt[k]))),
+                             8);
+        LLVMBuildRet(B, oxj_i32(j, 1));
+    } else if (fn->nr == 0) {
         LLVMBuildRetVoid(B);
     } else if (fn->nr == 1) {
         LLVMBuildRet(B, j->vs[j->nvs - 1]);
@@ -1008,6 +1023,10 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
         LLVMBuildBr(B, f->head);
         LLVMPositionBuilderAtEnd(B, f->head);
+        /* a loop entered with an empty stack is an OSR target: the
+           interpreter (compile_ctl.c) keys the same loops the same way */
+        if (j->osr_switch && j->nvs == 0)
+            LLVMAddCase(j->osr_switch, oxj_i32(j, (uint32_t)(j->op_at - j->body) + 1), f->head);
         for (uint32_t k = 0; k < f->np; k++) {
             LLVMValueRef *v = &j->vs[f->height + k];
             f->phis[k] = LLVMBuildPhi(B, oxj_type(jm, f->pt[k]), "");
@@ -1132,8 +1151,9 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
     return !j->nomem;
 }
 
-/* Translate function `defidx` into jm->fns[defidx] (declared). */
-bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
+/* Translate function `defidx` into `fn`: the function itself, or (osr)
+   its on-stack-replacement entry. */
+static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueRef fn, bool osr)
 {
     const ox_module *m = jm->m;
     const ox_functype *ft = &m->types[m->funcs[defidx].typeidx];
@@ -1142,7 +1162,7 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     j.jm = jm;
     j.b = jm->b;
     j.funcidx = m->nimport_funcs + defidx;
-    j.fn = jm->fns[defidx];
+    j.fn = fn;
     j.s = LLVMGetParam(j.fn, 0);
     j.inst = LLVMGetParam(j.fn, 1);
     j.mem = LLVMGetParam(j.fn, 2);
@@ -1151,7 +1171,10 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     ox_valtype *lt = NULL;
     if (!rd_locals(m, defidx, &lt, &j.nlocals, &j.p))
         return false;
-    j.end = m->bytes + m->funcs[defidx].body.off + m->funcs[defidx].body.len;
+    j.body = m->bytes + m->funcs[defidx].body.off;
+    j.end = j.body + m->funcs[defidx].body.len;
+    if (osr)
+        j.osr_frame = LLVMGetParam(j.fn, 3);
     j.locals = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.locals);
     j.ltys = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.ltys);
     j.capvs = 64; /* never NULL: slices of it are taken even when empty */
@@ -1160,11 +1183,17 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
 
     LLVMBasicBlockRef entry = oxj_block(&j, "entry");
     LLVMPositionBuilderAtEnd(j.b, entry);
-    for (uint32_t k = 0; ok && k < j.nlocals; k++) {
+    for (uint32_t k = 0, at = 0; ok && k < j.nlocals; at += ox_val_slots(lt[k]), k++) {
         j.ltys[k] = oxj_type(jm, lt[k]);
         j.locals[k] = LLVMBuildAlloca(j.b, j.ltys[k], "");
-        LLVMBuildStore(j.b, k < ft->nparams ? LLVMGetParam(j.fn, 3 + k) : LLVMConstNull(j.ltys[k]),
-                       j.locals[k]);
+        LLVMValueRef v;
+        if (osr) { /* the interpreter's frame: locals from cell 0, by widths */
+            v = LLVMBuildLoad2(j.b, j.ltys[k], frame_ptr(&j, at, j.ltys[k]), "");
+            LLVMSetAlignment(v, 8);
+        } else {
+            v = k < ft->nparams ? LLVMGetParam(j.fn, 3 + k) : LLVMConstNull(j.ltys[k]);
+        }
+        LLVMBuildStore(j.b, v, j.locals[k]);
     }
     if (plan->nslots)
         j.slots = LLVMBuildArrayAlloca(j.b, jm->i64, LLVMConstInt(jm->i32, plan->nslots, 0), "");
@@ -1190,7 +1219,19 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
 #endif
     LLVMValueRef limit = load_field(&j, j.s, offsetof(ox_store, jit_stack_limit), jm->i64);
     oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
-    poll(&j, plan->fuel);
+    if (!osr) {
+        poll(&j, plan->fuel);
+    } else {
+        /* from the key to its loop's header (cases added as loops are
+           met); the interpreter polled at the back-edge it came from. The
+           function's own start has no way in. */
+        LLVMBasicBlockRef none = oxj_block(&j, "no_entry"), start = oxj_block(&j, "start");
+        j.osr_switch = LLVMBuildSwitch(j.b, LLVMGetParam(j.fn, 4), none, 4);
+        LLVMPositionBuilderAtEnd(j.b, none);
+        LLVMBuildStore(j.b, j.left, leftp);
+        LLVMBuildRet(j.b, oxj_i32(&j, 0));
+        LLVMPositionBuilderAtEnd(j.b, start);
+    }
 
     oxj_imm fim;
     memset(&fim, 0, sizeof fim);
@@ -1201,6 +1242,7 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
         ok = false;
     while (ok && j.ncs > 0) {
         oxj_imm im;
+        j.op_at = j.p;
         const ox_opinfo *oi = rd_instr(m, &j.p, j.end, &im);
         if (!oi) {
             ok = false;
@@ -1233,6 +1275,20 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
     free(j.locals);
     free(j.ltys);
     return ok && !j.nomem;
+}
+
+bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan)
+{
+    return emit_body(jm, defidx, plan, jm->fns[defidx], false);
+}
+
+/* Only functions with loops need one; a return_call would have to become a
+   call there (not done: such functions finish in the interpreter). */
+bool oxj_wants_osr(const oxj_plan *plan) { return plan->nloops > 0 && plan->ntails == 0; }
+
+bool oxj_emit_osr(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueRef o)
+{
+    return emit_body(jm, defidx, plan, o, true);
 }
 
 /* The entry from the interpreter: `w(s, inst, mem, slots)` reads the

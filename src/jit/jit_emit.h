@@ -72,6 +72,11 @@ typedef struct oxj {
     uint32_t nslots;
     const uint32_t *loop_fuel; /* each loop's fuel, in order */
     uint32_t nloops;
+    /* the on-stack-replacement entry (oxj_emit_osr): the switch from its
+       key to the loop headers, and the interpreter's frame; NULL else */
+    LLVMValueRef osr_switch, osr_frame;
+    const uint8_t *body;      /* the body's first byte (OSR keys are offsets from it) */
+    const uint8_t *op_at;     /* the instruction being translated */
     bool nomem;
 } oxj;
 
@@ -111,6 +116,13 @@ void oxj_plan_free(oxj_plan *plan);
 bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan);
 LLVMTypeRef oxj_fn_type(oxj_mod *jm, const ox_functype *ft);
 bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w);
+/* Whether function `defidx` gets an on-stack-replacement entry, and that
+   entry `o(s, inst, mem, frame, key)` (jit.h, ox_jit_osr): the function
+   again, entered at the loop whose `loop` opcode is at body offset key-1
+   with its locals read from the interpreter's frame, its results written
+   there; it returns 1, or 0 when no loop has that key. */
+bool oxj_wants_osr(const oxj_plan *plan);
+bool oxj_emit_osr(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueRef o);
 bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t);
 
 /* jit_ops.c: the numeric instructions (the table's BIN, UN, TRUNC, SAT

@@ -92,7 +92,8 @@ static void declare_runtime(oxj_mod *jm)
 
 /* Translate the module's compilable functions into jm->mod (flags[d] set
    for those); *any when there is one. */
-static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *flags, bool *any)
+static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, unsigned want, uint8_t *flags,
+                           bool *any)
 {
     const ox_module *m = jm->m;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
@@ -154,6 +155,15 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
             if (!oxj_emit_thunk(jm, d, t))
                 return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
         }
+        if ((want & OXJ_WANT_OSR) && oxj_wants_osr(&plans[d])) {
+            oxj_sym_name(name, sizeof name, key, 'o', d);
+            LLVMTypeRef ps[5] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr, jm->i32};
+            LLVMValueRef o = LLVMAddFunction(jm->mod, name, LLVMFunctionType(jm->i32, ps, 5, 0));
+            if (!oxj_emit_osr(jm, d, &plans[d], o))
+                return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u's OSR entry",
+                                    m->nimport_funcs + d);
+            flags[d] |= OXJ_OSR;
+        }
     }
     char *msg = NULL;
     if (LLVMVerifyModule(jm->mod, LLVMReturnStatusAction, &msg)) {
@@ -166,7 +176,8 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
 }
 
 /* Compile m to an object file (*obj NULL when nothing is compilable). */
-static ox_error *compile(const ox_module *m, uint64_t key, uint8_t *flags, LLVMMemoryBufferRef *obj)
+static ox_error *compile(const ox_module *m, uint64_t key, unsigned want, uint8_t *flags,
+                         LLVMMemoryBufferRef *obj)
 {
     *obj = NULL;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
@@ -203,7 +214,7 @@ static ox_error *compile(const ox_module *m, uint64_t key, uint8_t *flags, LLVMM
     if (!jm.fns || !jm.fntys || !plans)
         err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
     if (!err)
-        err = translate(&jm, plans, key, flags, &any);
+        err = translate(&jm, plans, key, want, flags, &any);
     if (!err && any) {
         LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
         LLVMErrorRef le = LLVMRunPasses(jm.mod, "default<O2>", tm, opts);
@@ -232,14 +243,14 @@ static ox_error *compile(const ox_module *m, uint64_t key, uint8_t *flags, LLVMM
 const ox_jit_host *oxj_host;
 
 /* The library's entry: the object file of m's compilable functions. */
-static ox_error *compile_module(const ox_module *m, uint64_t key, uint8_t *flags, void **obj,
-                                size_t *len)
+static ox_error *compile_module(const ox_module *m, uint64_t key, unsigned want, uint8_t *flags,
+                                void **obj, size_t *len)
 {
     *obj = NULL;
     *len = 0;
     pthread_once(&llvm_once, llvm_init);
     LLVMMemoryBufferRef buf = NULL;
-    ox_error *err = compile(m, key, flags, &buf);
+    ox_error *err = compile(m, key, want, flags, &buf);
     if (!err && buf) {
         *len = LLVMGetBufferSize(buf);
         *obj = malloc(*len ? *len : 1);

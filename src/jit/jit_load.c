@@ -171,6 +171,7 @@ static void jitcode_free(struct ox_jitcode *jc)
     free(jc->funcidx);
     free(jc->natives);
     free(jc->wraps);
+    free(jc->osrs);
     free(jc->bytes);
     free(jc);
 }
@@ -262,6 +263,18 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
         }
         jc->natives[d] = native;
         jc->wraps[d] = (ox_jit_wrap)(uintptr_t)w;
+        if (flags[d] & OXJ_OSR) {
+            oxj_sym_name(name, sizeof name, jc->key, 'o', d);
+            void *o = oxj_image_symbol(jc->image, name, NULL);
+            if (!o) {
+                free(pairs);
+                if (map)
+                    fclose(map);
+                return ox_error_new(OX_ERR_INTERNAL, "compiled code lacks function %u's OSR entry",
+                                    jc->nimports + d);
+            }
+            jc->osrs[d] = (ox_jit_osr)(uintptr_t)o;
+        }
         pairs[2 * n] = (uintptr_t)f;
         pairs[2 * n + 1] = jc->nimports + d;
         n++;
@@ -295,7 +308,8 @@ static struct ox_jitcode *jitcode_new(ox_engine *e, const ox_module *m, uint64_t
     jc->funcidx = malloc((ndef ? ndef : 1) * sizeof *jc->funcidx);
     jc->natives = calloc(ndef ? ndef : 1, sizeof *jc->natives);
     jc->wraps = calloc(ndef ? ndef : 1, sizeof *jc->wraps);
-    if (!jc->bytes || !jc->starts || !jc->funcidx || !jc->natives || !jc->wraps) {
+    jc->osrs = calloc(ndef ? ndef : 1, sizeof *jc->osrs);
+    if (!jc->bytes || !jc->starts || !jc->funcidx || !jc->natives || !jc->wraps || !jc->osrs) {
         jitcode_free(jc);
         return NULL;
     }
@@ -325,14 +339,16 @@ static void install(ox_module *m, struct ox_jitcode *jc)
     for (uint32_t d = 0; d < jc->ndef; d++) {
         m->funcs[d].native = jc->natives[d];
         m->funcs[d].wrap = jc->wraps[d];
+        m->funcs[d].osr = jc->osrs[d];
     }
     m->jit_enter = ox_jit_enter;
+    m->jit_osr = ox_jit_osr_enter;
     atomic_store(&m->jit, jc);
 }
 
 /* How code is found: shared or cached, else compiled (and cached); or
-   shared or cached only. */
-enum { FIND_OR_COMPILE, FIND_ONLY };
+   shared or cached only; or as the first, compiled with OSR entries. */
+enum { FIND_OR_COMPILE, FIND_ONLY, FIND_OR_COMPILE_OSR };
 
 static ox_error *provide(ox_module *m, int how)
 {
@@ -366,12 +382,13 @@ static ox_error *provide(ox_module *m, int how)
         obj = NULL;
         cached = false;
     }
-    if (!cached && how == FIND_OR_COMPILE) {
+    if (!cached && how != FIND_ONLY) {
         memset(flags, 0, ndef);
         const char *no = ox_jit_unavailable();
         void *o = NULL;
         err = no ? ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", no)
-                 : plugin.compile(m, key, flags, &o, &len);
+                 : plugin.compile(m, key, how == FIND_OR_COMPILE_OSR ? OXJ_WANT_OSR : 0, flags, &o,
+                                  &len);
         obj = o;
         if (!err && obj && cacheable)
             (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
@@ -430,7 +447,9 @@ ox_error *ox_jit_compile_module(ox_module *m)
 
 ox_error *ox_jit_compile_background(ox_module *m)
 {
-    ox_error *err = provide(m, FIND_OR_COMPILE);
+    /* its functions may be running in the interpreter: with entries at
+       their loops, so a long-running call moves over too */
+    ox_error *err = provide(m, FIND_OR_COMPILE_OSR);
     atomic_store(&m->tier_state, 2);
     return err;
 }

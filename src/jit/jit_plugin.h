@@ -24,7 +24,7 @@
 #include "jit.h"
 #include "opcodes.h"
 
-#define OXJ_PLUGIN_ABI 3
+#define OXJ_PLUGIN_ABI 4
 
 /* What the plugin needs of the engine. */
 typedef struct ox_jit_host {
@@ -40,11 +40,17 @@ typedef struct ox_jit_host {
 } ox_jit_host;
 
 /* A function's flags in a compiled object (and the code cache): compiled,
-   and with tailcc (its native entry is then its thunk, `t`). */
-enum { OXJ_COMPILED = 1, OXJ_TAIL = 2 };
+   with tailcc (its native entry is then its thunk, `t`), with an
+   on-stack-replacement entry (`o`). */
+enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4 };
+
+/* What a compilation makes besides the functions: OSR entries (for the
+   auto tier, whose functions may be running in the interpreter). */
+enum { OXJ_WANT_OSR = 1 };
 
 /* The names of a function's symbols in the object: its code (f), its
-   entry from the interpreter (w), its C-convention thunk (t). */
+   entry from the interpreter (w), its C-convention thunk (t), its OSR
+   entry (o). */
 static inline void oxj_sym_name(char *buf, size_t n, uint64_t key, char kind, uint32_t d)
 {
     snprintf(buf, n, "ox%016llx_%c%u", (unsigned long long)key, kind, d);
@@ -52,9 +58,10 @@ static inline void oxj_sym_name(char *buf, size_t n, uint64_t key, char kind, ui
 
 /* What the engine calls: compile m's functions into an ELF object (*obj
    malloc'd, the caller's; NULL when none compiles), flags[d] per defined
-   function, symbols named by key. */
+   function, symbols named by key; `want` OXJ_WANT_* bits. */
 typedef struct ox_jit_plugin {
-    ox_error *(*compile)(const ox_module *m, uint64_t key, uint8_t *flags, void **obj, size_t *len);
+    ox_error *(*compile)(const ox_module *m, uint64_t key, unsigned want, uint8_t *flags, void **obj,
+                         size_t *len);
 } ox_jit_plugin;
 
 /* The plugin's one exported function: fills *out, or returns why not. */

@@ -168,9 +168,11 @@ uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc)
 
 /* ---- entry --------------------------------------------------------------- */
 
-ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
+/* An activation running f: its wrapper with the arguments in slots, or
+   (osr) its OSR entry at loop `key` on the interpreter's frame `slots`,
+   setting *ran. */
+static ox_error *activate(ox_store *s, ox_func *f, ox_slot *slots, bool osr, uint32_t key, bool *ran)
 {
-    (void)caller;
     pthread_once(&handler_once, install_handler);
     act a;
     a.prev = current;
@@ -189,14 +191,32 @@ ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *sl
     }
     current = &a;
     ox_error *err = NULL;
-    if (sigsetjmp(a.jb, 0) == 0)
-        f->wrap(s, f->inst, f->inst->jit_mem0, slots);
-    else
+    if (sigsetjmp(a.jb, 0) == 0) {
+        if (osr)
+            *ran = f->osr(s, f->inst, f->inst->jit_mem0, slots, key) != 0;
+        else
+            f->wrap(s, f->inst, f->inst->jit_mem0, slots);
+    } else {
+        if (osr)
+            *ran = true; /* it ran, and trapped */
         err = a.err ? a.err : fault_error(&a);
+    }
     current = a.prev;
     s->jit_left = left;
     s->jit_stack_limit = limit;
     return err;
+}
+
+ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
+{
+    (void)caller;
+    return activate(s, f, slots, false, 0, NULL);
+}
+
+ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, uint32_t key, bool *ran)
+{
+    *ran = false;
+    return activate(s, f, frame, true, key, ran);
 }
 
 /* Leave compiled code with err, to the innermost activation. */

@@ -37,9 +37,11 @@ typedef union ox_cell {
    in interp.c and at the emitter in compile.c. */
 #define OX_IOPS_CONTROL(X) \
     X(UNREACHABLE, 0)      /* trap */ \
-    X(LOOP, 1)             /* fuel: a loop's start, before its header; \
+    X(LOOP, 2)             /* fuel, osr: a loop's start, before its header; \
                               back-edges charge this (read at header[-1]), \
-                              so loops sharing a header stay apart */ \
+                              so loops sharing a header stay apart; osr: \
+                              the loop's key for compiled code to take \
+                              over at its header (compile_ctl.c), 0: none */ \
     X(BR, 1)               /* off */ \
     X(BR_IF, 2)            /* cond, off: jump when cond != 0 */ \
     X(BR_UNLESS, 2)        /* cond, off: jump when cond == 0 */ \

@@ -690,7 +690,7 @@ static bool body_pass(cc *c, uint32_t defidx)
 {
     ox_module *m = c->m;
     const ox_funcdef *fd = &m->funcs[defidx];
-    c->p = c->ip = m->bytes + fd->body.off;
+    c->p = c->ip = c->body = m->bytes + fd->body.off;
     c->end = c->p + fd->body.len;
     c->nvs = c->maxh = c->ncs = c->ncode = c->npt = c->ncatches = c->nhandlers = 0;
     c->fold_insn = c->label_pos = c->copy_insn = UINT32_MAX;

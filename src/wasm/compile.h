@@ -58,6 +58,7 @@ typedef struct cc {
     ox_module *m;
     bool fuse;           /* superinstructions on (fuse.c) */
     const uint8_t *p, *end, *ip; /* cursor, body end, current instruction */
+    const uint8_t *body;      /* the body's first byte (its locals vector) */
     ox_error *err;
 
     uint32_t nparams, nlocals;  /* local indices: params, then declared locals */

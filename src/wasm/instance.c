@@ -212,6 +212,7 @@ void ox_instance_take_jit(ox_instance *inst)
             continue;
         f->native = m->funcs[d].native;
         f->wrap = m->funcs[d].wrap;
+        f->osr = m->funcs[d].osr;
         f->enter = m->jit_enter;
     }
 }

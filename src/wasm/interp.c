@@ -242,13 +242,37 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 /* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
 #define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
 
+/* A loop's back-edge to its header `hdr`: the check point, as POLL; on
+   its slow path (where the auto tier hands compiled code over) a loop
+   with an OSR key whose function now has compiled code moves there
+   (`osr:` below), so a call that runs one long loop does not stay
+   interpreted. */
+#define BACK_EDGE(hdr) \
+    do { \
+        const ox_cell *h_ = (hdr); \
+        unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
+        if (v_) { \
+            uint32_t c_ = LOOP_FUEL(h_); \
+            if (v_ == OX_POLL_FUEL && s->fuel >= c_) { \
+                s->fuel -= c_; \
+            } else { \
+                ox_trap t_ = ox_store_poll(s, c_, fn); \
+                if (t_ != OX_TRAP_NONE) TRAP(t_); \
+                if (fn->osr && h_[-1].w[1]) { \
+                    next_pc = h_; \
+                    goto osr; \
+                } \
+            } \
+        } \
+    } while (0)
+
 /* A taken branch. Only loops branch backwards (or to themselves), so a
    non-positive offset is a loop back-edge: the interruption check point,
    a predictable compare on the taken path instead of an instruction. */
 #define JUMP(off) \
     do { \
         int32_t off_ = (off); \
-        if (off_ <= 0) POLL(LOOP_FUEL(pc + off_)); \
+        if (off_ <= 0) BACK_EDGE(pc + off_); \
         NEXT(off_); \
     } while (0)
 
@@ -407,7 +431,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
         vmdispatch() {
 
         vmcase(UNREACHABLE) TRAP(OX_TRAP_UNREACHABLE);
-        vmcase(LOOP) NEXT(LEN(1)); /* its word is read by the back-edges */
+        vmcase(LOOP) NEXT(LEN(2)); /* its words are read by the back-edges */
 
         vmcase(BR) JUMP((int32_t)W(0));
         vmcase(BR_IF) {
@@ -1029,7 +1053,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             b = SO(3, 3).F_##t; \
             if (cond) { \
                 int32_t off_ = (int32_t)WO(3, 4); /* relative to the BR_ADD */ \
-                if (off_ <= 0) POLL(LOOP_FUEL(pc + 3 + off_)); \
+                if (off_ <= 0) BACK_EDGE(pc + 3 + off_); \
                 NEXT(3 + off_); \
             } \
             NEXT(3 + LEN(5)); \
@@ -1211,6 +1235,40 @@ tail:
         }
         goto start_body;
     }
+
+osr:
+    /* On-stack replacement: fn's compiled code takes this frame over at
+       the header of the loop next_pc (BACK_EDGE), with the locals in their
+       cells (the only live values there: compile_ctl.c keys only loops
+       entered with an empty stack), runs the function to its end and
+       leaves the results at fp[0..]; this frame then returns. The fuel of
+       this back-edge is charged already. */
+    if (depth < max_depth) {
+        bool ran;
+        ox_slot *save_top = x->top;
+        frames[depth] = (frame){NULL, fp, fn};
+        x->top = fp + fn->code->frame_size;
+        x->depth = depth + 1;
+        err = inst->module->jit_osr(s, fn, fp, next_pc[-1].w[1], &ran);
+        x->top = save_top;
+        x->depth = depth;
+        if (ran) {
+            s->osr_taken++;
+            RELOAD_MEM(); /* compiled code may have grown the memory */
+            if (!err)
+                goto do_return;
+            const ox_tag *tag = ox_error_exception_tag(err);
+            if (!tag || tag->store != s)
+                goto unwind;
+            exn = ox_error_take_exn(err); /* thrown on from this frame */
+            ox_error_free(err);
+            err = NULL;
+            at = UINT32_MAX;
+            goto throw_at;
+        }
+    }
+    pc = next_pc; /* no entry at this loop: on, interpreted */
+    vmnext();
 
 throw_op:
     /* A throw instruction (two cells, whichever) collects when the exposed

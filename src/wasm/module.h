@@ -174,6 +174,15 @@ typedef void (*ox_jit_wrap)(ox_store *s, ox_instance *inst, uint8_t *mem0, ox_sl
    function, a compiled one): its args in slots[], its results written
    there; `caller` the calling function's instance (NULL: the embedder). */
 typedef ox_error *(*ox_enter_fn)(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
+/* A compiled function's on-stack-replacement entry (src/jit): the
+   function entered at the loop keyed `key` (compile_ctl.c) with its locals
+   in the interpreter's frame, run to its end, its results written to the
+   frame's first cells; returns 1, or 0 when it has no loop of that key. */
+typedef int32_t (*ox_jit_osr)(ox_store *s, ox_instance *inst, uint8_t *mem0, ox_slot *frame,
+                              uint32_t key);
+/* How the interpreter runs one (src/jit/jit_rt.c): *ran tells whether it did. */
+typedef ox_error *(*ox_osr_enter_fn)(ox_store *s, ox_func *f, ox_slot *frame, uint32_t key,
+                                     bool *ran);
 
 typedef struct ox_funcdef {
     uint32_t typeidx;
@@ -181,6 +190,7 @@ typedef struct ox_funcdef {
     struct ox_code *code;     /* set by the compiler; freed by ox_code_free */
     void *native;             /* the compiling tier's machine code, or NULL */
     ox_jit_wrap wrap;         /* its entry from the interpreter */
+    ox_jit_osr osr;           /* its entry at a loop (auto tier), or NULL */
 } ox_funcdef;
 
 struct ox_module {
@@ -245,6 +255,7 @@ struct ox_module {
     atomic_uint samples;      /* the auto tier's samples of its code running */
     atomic_int tier_state;    /* 0 interpreted, 1 queued for compiling, 2 done */
     ox_enter_fn jit_enter;    /* its entry */
+    ox_osr_enter_fn jit_osr;  /* its entry at a loop */
 };
 
 /* decode.c: bytes → module (no body validation). On error returns an

@@ -59,6 +59,7 @@ struct ox_func {
     void (*finalize)(void *);
     void *native;
     ox_jit_wrap wrap;
+    ox_jit_osr osr;           /* compiled, entered at a loop (interp.c, OSR) */
 };
 
 /* The address space a 32-bit memory reserves when the engine compiles
@@ -234,6 +235,7 @@ struct ox_store {
     uint32_t jit_left;
     uint64_t jit_stack_limit;
     uint64_t tier_gen;        /* the auto tier's publications this store has taken */
+    uint64_t osr_taken;       /* interpreted frames compiled code took over (interp.c) */
 };
 
 /* Bits of store->interrupt, which the interpreter's check points read:

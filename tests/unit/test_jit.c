@@ -5,7 +5,10 @@
  * fault included), the same "call stack exhausted" depth, the same fuel
  * spent; compiled code calls host functions that call back into it, and
  * an interrupt from another thread stops a compiled loop. The auto tier
- * compiles a busy module in the background and its functions switch over.
+ * compiles a busy module in the background and its functions switch over;
+ * a call running one long loop moves to compiled code at a back-edge (on-
+ * stack replacement) with its locals of every type, and finishes with the
+ * interpreter's results, trap and fuel.
  * In a build without LLVM, OX_TIER_JIT is refused and the rest is skipped.
  */
 #include <dirent.h>
@@ -15,6 +18,7 @@
 #include <time.h>
 
 #include "oxide/wasm.h"
+#include "runtime.h" /* ox_store.osr_taken */
 #include "test.h"
 
 static const char *const wat =
@@ -121,6 +125,97 @@ static void outcome(ox_instance *inst, const char *name, const ox_val *a, size_t
     ox_error *err = call(inst, name, a, n, res, nr);
     snprintf(buf, len, "%s", err ? ox_error_message(err) : "");
     ox_error_free(err);
+}
+
+/* A message, printing both on failure. */
+#define CHECK_STR(got, want)                                                      \
+    do {                                                                          \
+        CHECK(!strcmp((got), (want)));                                            \
+        if (strcmp((got), (want)))                                                \
+            fprintf(stderr, "  got \"%s\", want \"%s\"\n", (got), (want));         \
+    } while (0)
+
+/* One call, one long loop: under auto it is taken over by compiled code
+   at a back-edge (OSR) once the module is compiled in the background. */
+static const char *const osr_wat =
+    "(module (memory 1)\n"
+    "  (func (export \"long\") (param $n i32) (param $oob i32) (result i64 i32 f64)\n"
+    "    (local $i i32) (local $acc i64) (local $f f64) (local $v v128) (local $x f32)\n"
+    "    (local.set $v (v128.const i32x4 1 2 3 4))\n"
+    "    (block $done (loop $l\n"
+    "      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))\n"
+    "      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))\n"
+    "      (local.set $f (f64.add (local.get $f) (f64.const 0.5)))\n"
+    "      (local.set $x (f32.add (local.get $x) (f32.const 1)))\n"
+    "      (local.set $v (i32x4.add (local.get $v) (v128.const i32x4 1 1 1 1)))\n"
+    "      (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))\n"
+    "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+    "      (br $l)))\n"
+    "    (if (local.get $oob) (then (drop (i32.load (i32.const 70000)))))\n"
+    "    (local.get $acc)\n"
+    "    (i32.add (i32.load (i32.const 0))\n"
+    "      (i32.add (i32x4.extract_lane 3 (local.get $v)) (i32.trunc_f32_u (local.get $x))))\n"
+    "    (local.get $f)))\n";
+
+/* long(n, oob) on a fresh engine of `tier` (fuel: metered with it): the
+   error's message ("" for none), results, fuel left and frames taken over. */
+static void osr_run(ox_tier tier, uint32_t n, int oob, uint64_t fuel, char *msg, size_t len,
+                    ox_val *res, uint64_t *left, uint64_t *taken)
+{
+    ox_config cfg = {.tier = tier};
+    ox_engine *e = NULL;
+    ox_store *s = NULL;
+    ox_module *m = NULL;
+    ox_instance *inst = NULL;
+    CHECK(!ox_engine_new(&cfg, &e) && !ox_store_new(e, &s));
+    CHECK(!ox_module_new(e, (const uint8_t *)osr_wat, strlen(osr_wat), &m));
+    CHECK(m && !ox_instance_new(s, m, NULL, 0, &inst));
+    if (fuel)
+        ox_store_set_fuel(s, fuel);
+    ox_val a[2] = {ox_val_i32((int32_t)n), ox_val_i32(oob)};
+    if (inst)
+        outcome(inst, "long", a, 2, res, 3, msg, len);
+    *left = ox_store_fuel(s);
+    *taken = s->osr_taken;
+    ox_store_free(s);
+    ox_module_free(m);
+    ox_engine_free(e);
+}
+
+static void osr(void)
+{
+    /* about five seconds interpreted: the module is sampled and compiled,
+       and the loop taken over, long before (about 0.1 s; compiled, the
+       loop then takes about 0.4 s) */
+    const uint32_t n = 1000u * 1000u * 1000u;
+    char msg[200];
+    ox_val r[3];
+    uint64_t left, taken;
+    osr_run(OX_TIER_AUTO, n, 0, 0, msg, sizeof msg, r, &left, &taken);
+    CHECK_STR(msg, "");
+    CHECK(taken == 1);
+    CHECK_EQ((uint64_t)r[0].of.i64, (uint64_t)n * (n - 1) / 2);
+    CHECK_EQ((uint32_t)r[1].of.i32, n + (4 + n) + 16777216u); /* f32 stops counting at 2^24 */
+    CHECK(r[2].of.f64 == n * 0.5);
+    /* a trap after the switch: the interpreter's message */
+    char want[200];
+    osr_run(OX_TIER_INTERP, 10, 1, 0, want, sizeof want, r, &left, &taken);
+    CHECK(strstr(want, "out of bounds memory access") != NULL);
+    osr_run(OX_TIER_AUTO, n, 1, 0, msg, sizeof msg, r, &left, &taken);
+    CHECK_STR(msg, want);
+    CHECK(taken == 1);
+    /* metered: the fuel the interpreter would spend, which is linear in
+       the iterations (measured on two short runs) */
+    const uint64_t fuel = UINT64_C(1) << 50;
+    uint64_t left1, left2;
+    osr_run(OX_TIER_INTERP, 1000, 0, fuel, msg, sizeof msg, r, &left1, &taken);
+    osr_run(OX_TIER_INTERP, 2000, 0, fuel, msg, sizeof msg, r, &left2, &taken);
+    uint64_t per = (left1 - left2) / 1000, base = (fuel - left1) - 1000 * per;
+    CHECK(per > 0 && left1 - left2 == 1000 * per);
+    osr_run(OX_TIER_AUTO, n, 0, fuel, msg, sizeof msg, r, &left, &taken);
+    CHECK_STR(msg, "");
+    CHECK(taken == 1);
+    CHECK_EQ(fuel - left, base + (uint64_t)n * per);
 }
 
 static void *interrupt_later(void *p)
@@ -273,6 +368,8 @@ int main(void)
     pthread_join(th, NULL);
     CHECK(strstr(msg[1], "interrupted") != NULL);
     close_run(&a3); /* stops the background thread */
+
+    osr();
 
     /* the code cache: a second engine loads what the first compiled (and
        runs it the same); a damaged file is a miss, compiled again */
