@@ -309,6 +309,12 @@ typedef struct ox_config {
                                      engine copies the path), so a module
                                      compiled once loads compiled. NULL: no
                                      cache. `oxide` uses $XDG_CACHE_HOME/oxide */
+    bool jit_osr_test;            /* OX_TIER_JIT, for testing on-stack
+                                     replacement: functions are compiled but
+                                     called in the interpreter, and every
+                                     loop the compiler can enter moves to
+                                     compiled code at its first back-edge.
+                                     Slow; not for production. */
 } ox_config;
 
 /* cfg may be NULL for defaults. */

@@ -30,6 +30,9 @@ static void usage(FILE *f)
             "  --no-fusion    compile without superinstructions\n"
             "  --tier T       interp (the default), jit (compile every function the\n"
             "                 compiling tier handles first; builds with LLVM) or auto\n"
+            "  --osr-test     test on-stack replacement: functions compiled (as\n"
+            "                 --tier jit) but called interpreted, every loop moved to\n"
+            "                 compiled code at its first back-edge\n"
             "  --round-trip   also print each module that loads as text and read it\n"
             "                 back: a module from text must give the same binary\n"
             "  --superseded LIST  skip the commands LIST names, one NAME.wast:LINE a\n"
@@ -82,6 +85,8 @@ int cmd_wast(int argc, char **argv)
             opt.round_trip = true;
         } else if (!strcmp(a, "--no-fusion")) {
             opt.no_fusion = true;
+        } else if (!strcmp(a, "--osr-test")) {
+            opt.osr_test = true;
         } else if (!strcmp(a, "--tier") && i + 1 < argc) {
             if (!cli_parse_tier("wast", argv[++i], &opt.tier))
                 return 2;

@@ -437,7 +437,7 @@ ox_error *ox_jit_compile_module(ox_module *m)
     if (tier == OX_TIER_INTERP)
         return NULL;
     if (tier == OX_TIER_JIT)
-        return provide(m, FIND_OR_COMPILE);
+        return provide(m, m->engine->cfg.jit_osr_test ? FIND_OR_COMPILE_OSR : FIND_OR_COMPILE);
     /* auto: compiled from the start when the cache has it */
     ox_error *err = provide(m, FIND_ONLY);
     if (!err && atomic_load(&m->jit))

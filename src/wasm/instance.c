@@ -213,7 +213,8 @@ void ox_instance_take_jit(ox_instance *inst)
         f->native = m->funcs[d].native;
         f->wrap = m->funcs[d].wrap;
         f->osr = m->funcs[d].osr;
-        f->enter = m->jit_enter;
+        /* testing OSR: called interpreted, entered compiled at loops */
+        f->enter = m->engine->cfg.jit_osr_test ? NULL : m->jit_enter;
     }
 }
 

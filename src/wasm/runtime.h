@@ -245,6 +245,8 @@ struct ox_store {
 #define OX_POLL_FUEL 4u      /* fuel is metered */
 #define OX_POLL_SAMPLE 8u    /* the auto tier asks what runs (src/jit/jit_auto.c) */
 #define OX_POLL_TIERUP 16u   /* the auto tier has compiled code for the store's instances */
+#define OX_POLL_OSR_TEST 32u /* ox_config.jit_osr_test: every check point's slow path
+                                runs (back-edges try OSR there); never cleared */
 
 /* store.c: the slow path of the interpreter's check point, taken when
    store->interrupt is non-zero: charges `cost` fuel units (the code about

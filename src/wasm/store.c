@@ -38,7 +38,8 @@ ox_error *ox_store_new(ox_engine *e, ox_store **out)
         return ox_error_new(OX_ERR_NOMEM, "out of memory creating a store");
     s->engine = e;
     s->gc.next_exns = 4096; /* exposed exceptions before the first collection (gc.c) */
-    atomic_init(&s->interrupt, 0);
+    atomic_init(&s->interrupt,
+                e->cfg.tier == OX_TIER_JIT && e->cfg.jit_osr_test ? OX_POLL_OSR_TEST : 0u);
     *out = s;
     return NULL;
 }

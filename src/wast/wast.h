@@ -17,6 +17,7 @@
 
 typedef struct oxw_options {
     bool no_fusion;      /* compile without superinstructions */
+    bool osr_test;       /* tier jit, testing OSR (ox_config.jit_osr_test) */
     int tier;            /* ox_tier */
     bool verbose;        /* every command, and spectest.print output */
     unsigned timeout_ms; /* per invocation (deadline); 0 = none */

@@ -805,6 +805,10 @@ void oxw_run_text(const char *name, const char *text, size_t len, const oxw_opti
     memset(&cfg, 0, sizeof cfg);
     cfg.disable_fusion = opt->no_fusion;
     cfg.tier = (ox_tier)opt->tier;
+    if (opt->osr_test) {
+        cfg.tier = OX_TIER_JIT;
+        cfg.jit_osr_test = true;
+    }
     if (!(err = ox_engine_new(&cfg, &s.engine)) && !(err = ox_store_new(s.engine, &s.store)) &&
         !(err = ox_linker_new(&s.linker)))
         err = oxw_define_spectest(s.linker, s.store, opt->verbose);

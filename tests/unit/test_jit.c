@@ -162,7 +162,8 @@ static const char *const osr_wat =
 static void osr_run(ox_tier tier, uint32_t n, int oob, uint64_t fuel, char *msg, size_t len,
                     ox_val *res, uint64_t *left, uint64_t *taken)
 {
-    ox_config cfg = {.tier = tier};
+    /* OX_TIER_JIT here: the testing mode, OSR at the first back-edge */
+    ox_config cfg = {.tier = tier, .jit_osr_test = tier == OX_TIER_JIT};
     ox_engine *e = NULL;
     ox_store *s = NULL;
     ox_module *m = NULL;
@@ -216,6 +217,13 @@ static void osr(void)
     CHECK_STR(msg, "");
     CHECK(taken == 1);
     CHECK_EQ(fuel - left, base + (uint64_t)n * per);
+    /* the testing mode (oxide wast --osr-test runs the spec suite so):
+       the first back-edge moves over, with the same results and fuel */
+    osr_run(OX_TIER_JIT, 1000, 0, fuel, msg, sizeof msg, r, &left, &taken);
+    CHECK_STR(msg, "");
+    CHECK(taken == 1);
+    CHECK_EQ((uint64_t)r[0].of.i64, 1000u * 999u / 2);
+    CHECK_EQ(left, left1);
 }
 
 static void *interrupt_later(void *p)
