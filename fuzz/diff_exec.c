@@ -99,17 +99,19 @@ static void call_export(ox_func *f, const char *name)
 
 int main(int argc, char **argv)
 {
-    /* --tier jit|auto: the same run by the compiling tier (scripts/difftest
-       --tier), compared with the same reference */
+    /* --tier jit|auto|osr: the same run by the compiling tier (scripts/difftest
+       --tier; osr: ox_config.jit_osr_test), compared with the same reference */
     ox_config cfg = {.tier = OX_TIER_INTERP};
     if (argc == 4 && !strcmp(argv[1], "--tier")) {
-        cfg.tier = !strcmp(argv[2], "jit") ? OX_TIER_JIT : !strcmp(argv[2], "auto") ? OX_TIER_AUTO
-                                                                                  : OX_TIER_INTERP;
+        cfg.tier = !strcmp(argv[2], "jit") || !strcmp(argv[2], "osr") ? OX_TIER_JIT
+                   : !strcmp(argv[2], "auto")                          ? OX_TIER_AUTO
+                                                                       : OX_TIER_INTERP;
+        cfg.jit_osr_test = !strcmp(argv[2], "osr");
         argv += 2;
         argc -= 2;
     }
     if (argc != 2) {
-        fprintf(stderr, "usage: ox_diffexec [--tier interp|jit|auto] FILE.wasm\n");
+        fprintf(stderr, "usage: ox_diffexec [--tier interp|jit|auto|osr] FILE.wasm\n");
         return 2;
     }
     ox_engine *e = NULL;

@@ -105,6 +105,9 @@ static void event(ox_store *s, ox_func *fn, int ev)
     }
     if (ev == OX_TIER_EV_SAMPLE) {
         ox_module *m = fn->inst->module;
+        if (m->osr_hint) /* running here: an OSR entry may be needed */
+            atomic_store_explicit(&m->osr_hint[fn->funcidx - m->nimport_funcs], 1,
+                                  memory_order_relaxed);
         if (atomic_load_explicit(&m->tier_state, memory_order_relaxed) != 0 ||
             atomic_fetch_add_explicit(&m->samples, 1, memory_order_relaxed) + 1 < HOT_SAMPLES)
             return;

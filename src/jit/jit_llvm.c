@@ -90,17 +90,57 @@ static void declare_runtime(oxj_mod *jm)
                                                                     "cold", 4), 0));
 }
 
+/* Function d's code, its entry from the interpreter, its C-convention
+   thunk (tailcc) and, when wanted, its OSR entry, setting flags[d]. */
+static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t d, bool want_osr,
+                      uint8_t *flags)
+{
+    const ox_module *m = jm->m;
+    if (!oxj_emit_function(jm, d, &plans[d]))
+        return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u",
+                            m->nimport_funcs + d);
+    char name[48];
+    oxj_sym_name(name, sizeof name, key, 'w', d);
+    LLVMTypeRef ps[5] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr, jm->i32};
+    LLVMValueRef w =
+        LLVMAddFunction(jm->mod, name, LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
+    if (!oxj_emit_wrapper(jm, d, w))
+        return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    if (flags[d] & OXJ_TAIL) {
+        oxj_sym_name(name, sizeof name, key, 't', d);
+        LLVMValueRef t = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
+        if (!oxj_emit_thunk(jm, d, t))
+            return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    }
+    if (want_osr && oxj_wants_osr(&plans[d])) {
+        oxj_sym_name(name, sizeof name, key, 'o', d);
+        LLVMValueRef o = LLVMAddFunction(jm->mod, name, LLVMFunctionType(jm->i32, ps, 5, 0));
+        if (!oxj_emit_osr(jm, d, &plans[d], o))
+            return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u's OSR entry",
+                                m->nimport_funcs + d);
+        flags[d] |= OXJ_OSR;
+    }
+    return NULL;
+}
+
 /* Translate the module's compilable functions into jm->mod (flags[d] set
    for those); *any when there is one. */
-static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, unsigned want, uint8_t *flags,
-                           bool *any)
+static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *flags, bool *any)
 {
     const ox_module *m = jm->m;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
     *any = false;
     bool *ok = calloc(ndef ? ndef : 1, sizeof *ok);
-    if (!ok)
+    uint8_t *want = malloc(ndef ? ndef : 1); /* the OSR entries asked for */
+    if (!ok || !want) {
+        free(ok);
+        free(want);
         return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    }
+    for (uint32_t d = 0; d < ndef; d++) {
+        want[d] = flags[d] & OXJ_OSR;
+        flags[d] = 0;
+    }
     for (uint32_t d = 0; d < ndef; d++)
         ok[d] = oxj_scan(m, d, &plans[d]);
     /* a return_call stays a tail call only if its target compiles too */
@@ -121,6 +161,7 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, unsigned 
         jm->fntys[d] = oxj_fn_type(jm, &m->types[m->funcs[d].typeidx]);
         if (!jm->fntys[d]) {
             free(ok);
+            free(want);
             return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
         }
         jm->fns[d] = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
@@ -136,35 +177,13 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, unsigned 
         if (flags[d] & OXJ_TAIL)
             LLVMSetFunctionCallConv(jm->fns[d], OXJ_TAILCC);
     free(ok);
-    for (uint32_t d = 0; d < ndef; d++) {
-        if (!jm->fns[d])
-            continue;
-        if (!oxj_emit_function(jm, d, &plans[d]))
-            return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u",
-                                m->nimport_funcs + d);
-        char name[48];
-        oxj_sym_name(name, sizeof name, key, 'w', d);
-        LLVMTypeRef ps[4] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr};
-        LLVMValueRef w = LLVMAddFunction(jm->mod, name,
-                                         LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
-        if (!oxj_emit_wrapper(jm, d, w))
-            return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
-        if (flags[d] & OXJ_TAIL) {
-            oxj_sym_name(name, sizeof name, key, 't', d);
-            LLVMValueRef t = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
-            if (!oxj_emit_thunk(jm, d, t))
-                return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
-        }
-        if ((want & OXJ_WANT_OSR) && oxj_wants_osr(&plans[d])) {
-            oxj_sym_name(name, sizeof name, key, 'o', d);
-            LLVMTypeRef ps[5] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr, jm->i32};
-            LLVMValueRef o = LLVMAddFunction(jm->mod, name, LLVMFunctionType(jm->i32, ps, 5, 0));
-            if (!oxj_emit_osr(jm, d, &plans[d], o))
-                return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u's OSR entry",
-                                    m->nimport_funcs + d);
-            flags[d] |= OXJ_OSR;
-        }
-    }
+    ox_error *err = NULL;
+    for (uint32_t d = 0; !err && d < ndef; d++)
+        if (jm->fns[d])
+            err = emit(jm, plans, key, d, want[d], flags);
+    free(want);
+    if (err)
+        return err;
     char *msg = NULL;
     if (LLVMVerifyModule(jm->mod, LLVMReturnStatusAction, &msg)) {
         ox_error *err = ox_error_new(OX_ERR_INTERNAL, "the compiler made invalid code: %.300s", msg);
@@ -176,8 +195,7 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, unsigned 
 }
 
 /* Compile m to an object file (*obj NULL when nothing is compilable). */
-static ox_error *compile(const ox_module *m, uint64_t key, unsigned want, uint8_t *flags,
-                         LLVMMemoryBufferRef *obj)
+static ox_error *compile(const ox_module *m, uint64_t key, uint8_t *flags, LLVMMemoryBufferRef *obj)
 {
     *obj = NULL;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
@@ -214,7 +232,7 @@ static ox_error *compile(const ox_module *m, uint64_t key, unsigned want, uint8_
     if (!jm.fns || !jm.fntys || !plans)
         err = ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
     if (!err)
-        err = translate(&jm, plans, key, want, flags, &any);
+        err = translate(&jm, plans, key, flags, &any);
     if (!err && any) {
         LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
         LLVMErrorRef le = LLVMRunPasses(jm.mod, "default<O2>", tm, opts);
@@ -243,14 +261,14 @@ static ox_error *compile(const ox_module *m, uint64_t key, unsigned want, uint8_
 const ox_jit_host *oxj_host;
 
 /* The library's entry: the object file of m's compilable functions. */
-static ox_error *compile_module(const ox_module *m, uint64_t key, unsigned want, uint8_t *flags,
-                                void **obj, size_t *len)
+static ox_error *compile_module(const ox_module *m, uint64_t key, uint8_t *flags, void **obj,
+                                size_t *len)
 {
     *obj = NULL;
     *len = 0;
     pthread_once(&llvm_once, llvm_init);
     LLVMMemoryBufferRef buf = NULL;
-    ox_error *err = compile(m, key, want, flags, &buf);
+    ox_error *err = compile(m, key, flags, &buf);
     if (!err && buf) {
         *len = LLVMGetBufferSize(buf);
         *obj = malloc(*len ? *len : 1);

@@ -383,12 +383,17 @@ static ox_error *provide(ox_module *m, int how)
         cached = false;
     }
     if (!cached && how != FIND_ONLY) {
-        memset(flags, 0, ndef);
+        /* OSR entries for the functions seen running (or all, testing) */
+        for (uint32_t d = 0; d < ndef; d++)
+            flags[d] = how == FIND_OR_COMPILE_OSR &&
+                               (e->cfg.jit_osr_test ||
+                                (m->osr_hint && atomic_load_explicit(&m->osr_hint[d], memory_order_relaxed)))
+                           ? OXJ_OSR
+                           : 0;
         const char *no = ox_jit_unavailable();
         void *o = NULL;
         err = no ? ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", no)
-                 : plugin.compile(m, key, how == FIND_OR_COMPILE_OSR ? OXJ_WANT_OSR : 0, flags, &o,
-                                  &len);
+                 : plugin.compile(m, key, flags, &o, &len);
         obj = o;
         if (!err && obj && cacheable)
             (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
@@ -438,7 +443,11 @@ ox_error *ox_jit_compile_module(ox_module *m)
         return NULL;
     if (tier == OX_TIER_JIT)
         return provide(m, m->engine->cfg.jit_osr_test ? FIND_OR_COMPILE_OSR : FIND_OR_COMPILE);
-    /* auto: compiled from the start when the cache has it */
+    /* auto: compiled from the start when the cache has it; else the
+       sampler notes which functions run, for OSR entries */
+    uint32_t ndef = m->nfuncs - m->nimport_funcs;
+    if (!m->osr_hint && ndef && !(m->osr_hint = calloc(ndef, sizeof *m->osr_hint)))
+        return ox_error_new(OX_ERR_NOMEM, "out of memory");
     ox_error *err = provide(m, FIND_ONLY);
     if (!err && atomic_load(&m->jit))
         atomic_store(&m->tier_state, 2);

@@ -44,9 +44,6 @@ typedef struct ox_jit_host {
    on-stack-replacement entry (`o`). */
 enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4 };
 
-/* What a compilation makes besides the functions: OSR entries (for the
-   auto tier, whose functions may be running in the interpreter). */
-enum { OXJ_WANT_OSR = 1 };
 
 /* The names of a function's symbols in the object: its code (f), its
    entry from the interpreter (w), its C-convention thunk (t), its OSR
@@ -57,11 +54,12 @@ static inline void oxj_sym_name(char *buf, size_t n, uint64_t key, char kind, ui
 }
 
 /* What the engine calls: compile m's functions into an ELF object (*obj
-   malloc'd, the caller's; NULL when none compiles), flags[d] per defined
-   function, symbols named by key; `want` OXJ_WANT_* bits. */
+   malloc'd, the caller's; NULL when none compiles), symbols named by key;
+   flags[d] per defined function: on entry OXJ_OSR where an OSR entry is
+   wanted (the auto tier saw the function running), on return what was
+   made. */
 typedef struct ox_jit_plugin {
-    ox_error *(*compile)(const ox_module *m, uint64_t key, unsigned want, uint8_t *flags, void **obj,
-                         size_t *len);
+    ox_error *(*compile)(const ox_module *m, uint64_t key, uint8_t *flags, void **obj, size_t *len);
 } ox_jit_plugin;
 
 /* The plugin's one exported function: fills *out, or returns why not. */

@@ -23,6 +23,7 @@ static void module_destroy(ox_module *m)
     /* nfuncs is set only once every section decoded; before that no body
        has been compiled, so there is no code to free. */
     ox_jit_module_free(m->jit);
+    free(m->osr_hint);
     if (m->funcs && m->nfuncs > m->nimport_funcs) {
         for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
             if (m->funcs[i].code)

@@ -256,6 +256,9 @@ struct ox_module {
     atomic_int tier_state;    /* 0 interpreted, 1 queued for compiling, 2 done */
     ox_enter_fn jit_enter;    /* its entry */
     ox_osr_enter_fn jit_osr;  /* its entry at a loop */
+    /* the auto tier: per defined function, 1 once a sample found it
+       running interpreted (its compilation then adds an OSR entry) */
+    atomic_uchar *osr_hint;
 };
 
 /* decode.c: bytes → module (no body validation). On error returns an
