@@ -77,7 +77,8 @@ void ox_jit_module_free(struct ox_jitcode *jc);
 ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
 /* jit_rt.c: run f's OSR entry (module.h, ox_jit_osr) on the interpreter's
    frame: *ran false when f has no loop of that key (nothing done). */
-ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, uint32_t key, bool *ran);
+ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, ox_slot *stack, uint32_t key,
+                           bool *ran);
 
 /* jit_rt.c: the function index of the compiled code at pc in jc, or
    UINT32_MAX. */

@@ -483,10 +483,81 @@ static void poll(oxj *j, uint32_t cost)
     LLVMPositionBuilderAtEnd(B, cont);
 }
 
+/* ---- the OSR entry's values ---------------------------------------------- */
+
+/* Cell k from `base` (the interpreter's frame or operand stack, for the
+   OSR entry), as a pointer to t. */
+static LLVMValueRef cell_ptr(oxj *j, LLVMValueRef base, uint32_t k, LLVMTypeRef t)
+{
+    LLVMValueRef idx = LLVMConstInt(j->jm->i64, k, 0);
+    LLVMValueRef cells = LLVMBuildBitCast(B, base, LLVMPointerType(j->jm->i64, 0), "");
+    return LLVMBuildBitCast(B, LLVMBuildGEP2(B, j->jm->i64, cells, &idx, 1, ""),
+                            LLVMPointerType(t, 0), "");
+}
+#define frame_ptr(j, k, t) cell_ptr((j), (j)->osr_frame, (k), (t))
+
+/* The OSR entry's alloca for operand height k holding type t (made in the
+   entry block on first use). */
+static LLVMValueRef spill_slot(oxj *j, uint32_t k, LLVMTypeRef t)
+{
+    const oxj_mod *jm = j->jm;
+    uint32_t ti = t == jm->i32 ? 0 : t == jm->i64 ? 1 : t == jm->f32 ? 2 : t == jm->f64 ? 3 : 4;
+    uint32_t at = 5 * k + ti;
+    if (at >= j->nosr_spills) {
+        uint32_t n = 5 * (k + 8);
+        LLVMValueRef *a = realloc(j->osr_spills, n * sizeof *a);
+        if (!a) {
+            j->nomem = true;
+            return NULL;
+        }
+        memset(a + j->nosr_spills, 0, (n - j->nosr_spills) * sizeof *a);
+        j->osr_spills = a;
+        j->nosr_spills = n;
+    }
+    if (!j->osr_spills[at]) {
+        LLVMBuilderRef eb = LLVMCreateBuilderInContext(jm->ctx);
+        LLVMValueRef first = LLVMGetFirstInstruction(j->entry);
+        if (first)
+            LLVMPositionBuilderBefore(eb, first);
+        else
+            LLVMPositionBuilderAtEnd(eb, j->entry);
+        j->osr_spills[at] = LLVMBuildAlloca(eb, t, "");
+        LLVMDisposeBuilder(eb);
+    }
+    return j->osr_spills[at];
+}
+
+/* OSR entry: the values below height n to their allocas (a control frame
+   starts there), or back from them (one ended: its end may be reached
+   from a loop the switch entered, past the values' definitions). */
+static void osr_spill(oxj *j, uint32_t n)
+{
+    for (uint32_t k = 0; k < n && !j->nomem; k++) {
+        LLVMValueRef a = spill_slot(j, k, LLVMTypeOf(j->vs[k]));
+        if (a)
+            LLVMBuildStore(B, j->vs[k], a);
+    }
+}
+
+static void osr_reload(oxj *j, uint32_t n)
+{
+    for (uint32_t k = 0; k < n && !j->nomem; k++) {
+        LLVMTypeRef t = LLVMTypeOf(j->vs[k]);
+        LLVMValueRef a = spill_slot(j, k, t);
+        if (a)
+            j->vs[k] = LLVMBuildLoad2(B, t, a, "");
+    }
+}
+
+/* Cells a value of LLVM type t takes in the interpreter: 2 for a v128. */
+static uint32_t cells_of(const oxj *j, LLVMTypeRef t) { return t == j->jm->v128 ? 2 : 1; }
+
 /* ---- control ------------------------------------------------------------- */
 
 static oxj_ctl *push_ctl(oxj *j, uint8_t kind, const oxj_imm *im)
 {
+    if (j->osr_switch)
+        osr_spill(j, j->nvs - im->np);
     if (j->ncs == j->capcs) {
         uint32_t cap = j->capcs ? j->capcs * 2 : 16;
         oxj_ctl *n = realloc(j->cs, cap * sizeof *n);
@@ -543,14 +614,6 @@ static void branch(oxj *j, uint32_t depth)
     }
 }
 
-/* Cell k of the interpreter's frame (the OSR entry), as a pointer to t. */
-static LLVMValueRef frame_ptr(oxj *j, uint32_t k, LLVMTypeRef t)
-{
-    LLVMValueRef idx = LLVMConstInt(j->jm->i64, k, 0);
-    LLVMValueRef cells = LLVMBuildBitCast(B, j->osr_frame, LLVMPointerType(j->jm->i64, 0), "");
-    return LLVMBuildBitCast(B, LLVMBuildGEP2(B, j->jm->i64, cells, &idx, 1, ""),
-                            LLVMPointerType(t, 0), "");
-}
 
 static void set_dead(oxj *j)
 {
@@ -576,6 +639,32 @@ static void emit_return(oxj *j)
     } else {
         LLVMBuildAggregateRet(B, j->vs + j->nvs - fn->nr, fn->nr);
     }
+}
+
+/* OSR entry: the way in at loop f from the switch, keyed as the
+   interpreter keys it (compile_ctl.c: its opcode's body offset, plus 1):
+   the values below it to their allocas and its parameters to its header,
+   read from the interpreter's operand stack, each in its cells. */
+static void osr_landing(oxj *j, oxj_ctl *f)
+{
+    LLVMBasicBlockRef land = oxj_block(j, "osr"), head = LLVMGetInsertBlock(B);
+    LLVMAddCase(j->osr_switch, oxj_i32(j, (uint32_t)(j->op_at - j->body) + 1), land);
+    LLVMPositionBuilderAtEnd(B, land);
+    for (uint32_t k = 0, at = 0; k < f->height + f->np && !j->nomem; k++) {
+        LLVMTypeRef t = LLVMTypeOf(j->vs[k]);
+        LLVMValueRef v = LLVMBuildLoad2(B, t, cell_ptr(j, j->osr_stack, at, t), "");
+        LLVMSetAlignment(v, 8);
+        at += cells_of(j, t);
+        if (k >= f->height) {
+            LLVMAddIncoming(f->phis[k - f->height], &v, &land, 1);
+        } else {
+            LLVMValueRef a = spill_slot(j, k, t);
+            if (a)
+                LLVMBuildStore(B, v, a);
+        }
+    }
+    LLVMBuildBr(B, f->head);
+    LLVMPositionBuilderAtEnd(B, head);
 }
 
 static void do_end(oxj *j)
@@ -608,6 +697,8 @@ static void do_end(oxj *j)
             set_dead(j);
         return;
     }
+    if (j->osr_switch)
+        osr_reload(j, done.height);
     for (uint32_t k = 0; k < done.nr; k++)
         oxj_push(j, done.phis[done.np + k]);
     free(done.phis);
@@ -1023,15 +1114,17 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
         LLVMBuildBr(B, f->head);
         LLVMPositionBuilderAtEnd(B, f->head);
-        /* a loop entered with an empty stack is an OSR target: the
-           interpreter (compile_ctl.c) keys the same loops the same way */
-        if (j->osr_switch && j->nvs == 0)
-            LLVMAddCase(j->osr_switch, oxj_i32(j, (uint32_t)(j->op_at - j->body) + 1), f->head);
         for (uint32_t k = 0; k < f->np; k++) {
             LLVMValueRef *v = &j->vs[f->height + k];
             f->phis[k] = LLVMBuildPhi(B, oxj_type(jm, f->pt[k]), "");
             LLVMAddIncoming(f->phis[k], v, &from, 1);
             *v = f->phis[k];
+        }
+        if (j->osr_switch) {
+            osr_landing(j, f);
+            /* the values below, inside: as the landing left them, not
+               their definitions before the loop, which it bypasses */
+            osr_reload(j, f->height);
         }
         break;
     }
@@ -1065,6 +1158,8 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         for (uint32_t k = 0; k < f->np; k++)
             oxj_push(j, f->params[k]);
         LLVMPositionBuilderAtEnd(B, f->els);
+        if (j->osr_switch) /* the then-arm's reloads do not reach here */
+            osr_reload(j, f->height);
         break;
     }
     case OXO_END:
@@ -1173,8 +1268,10 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
         return false;
     j.body = m->bytes + m->funcs[defidx].body.off;
     j.end = j.body + m->funcs[defidx].body.len;
-    if (osr)
+    if (osr) {
         j.osr_frame = LLVMGetParam(j.fn, 3);
+        j.osr_stack = LLVMGetParam(j.fn, 4);
+    }
     j.locals = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.locals);
     j.ltys = malloc((j.nlocals ? j.nlocals : 1) * sizeof *j.ltys);
     j.capvs = 64; /* never NULL: slices of it are taken even when empty */
@@ -1182,6 +1279,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
     bool ok = j.locals && j.ltys && j.vs;
 
     LLVMBasicBlockRef entry = oxj_block(&j, "entry");
+    j.entry = entry;
     LLVMPositionBuilderAtEnd(j.b, entry);
     for (uint32_t k = 0, at = 0; ok && k < j.nlocals; at += ox_val_slots(lt[k]), k++) {
         j.ltys[k] = oxj_type(jm, lt[k]);
@@ -1226,7 +1324,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
            met); the interpreter polled at the back-edge it came from. The
            function's own start has no way in. */
         LLVMBasicBlockRef none = oxj_block(&j, "no_entry"), start = oxj_block(&j, "start");
-        j.osr_switch = LLVMBuildSwitch(j.b, LLVMGetParam(j.fn, 4), none, 4);
+        j.osr_switch = LLVMBuildSwitch(j.b, LLVMGetParam(j.fn, 5), none, 4);
         LLVMPositionBuilderAtEnd(j.b, none);
         LLVMBuildStore(j.b, j.left, leftp);
         LLVMBuildRet(j.b, oxj_i32(&j, 0));
@@ -1274,6 +1372,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
     free(j.vs);
     free(j.locals);
     free(j.ltys);
+    free(j.osr_spills);
     return ok && !j.nomem;
 }
 

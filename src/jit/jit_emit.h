@@ -73,8 +73,14 @@ typedef struct oxj {
     const uint32_t *loop_fuel; /* each loop's fuel, in order */
     uint32_t nloops;
     /* the on-stack-replacement entry (oxj_emit_osr): the switch from its
-       key to the loop headers, and the interpreter's frame; NULL else */
-    LLVMValueRef osr_switch, osr_frame;
+       key to the loop headers, the interpreter's frame and its operand
+       stack; NULL else. Operand values below a control frame go through
+       allocas there (osr_spills, per height and type; mem2reg makes them
+       SSA again), so a loop entered from the switch defines them too. */
+    LLVMValueRef osr_switch, osr_frame, osr_stack;
+    LLVMValueRef *osr_spills;
+    uint32_t nosr_spills;
+    LLVMBasicBlockRef entry;
     const uint8_t *body;      /* the body's first byte (OSR keys are offsets from it) */
     const uint8_t *op_at;     /* the instruction being translated */
     bool nomem;
@@ -117,10 +123,12 @@ bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan);
 LLVMTypeRef oxj_fn_type(oxj_mod *jm, const ox_functype *ft);
 bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w);
 /* Whether function `defidx` gets an on-stack-replacement entry, and that
-   entry `o(s, inst, mem, frame, key)` (jit.h, ox_jit_osr): the function
-   again, entered at the loop whose `loop` opcode is at body offset key-1
-   with its locals read from the interpreter's frame, its results written
-   there; it returns 1, or 0 when no loop has that key. */
+   entry `o(s, inst, mem, frame, stack, key)` (module.h, ox_jit_osr): the
+   function again, entered at the loop whose `loop` opcode is at body
+   offset key-1 with its locals read from the interpreter's frame and the
+   operand values below and as its parameters from `stack` (each in its
+   cells, by widths), its results written to the frame; it returns 1, or 0
+   when no loop has that key. */
 bool oxj_wants_osr(const oxj_plan *plan);
 bool oxj_emit_osr(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueRef o);
 bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t);

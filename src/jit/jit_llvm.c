@@ -101,7 +101,7 @@ static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t
                             m->nimport_funcs + d);
     char name[48];
     oxj_sym_name(name, sizeof name, key, 'w', d);
-    LLVMTypeRef ps[5] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr, jm->i32};
+    LLVMTypeRef ps[6] = {jm->ptr, jm->ptr, jm->ptr, jm->ptr, jm->ptr, jm->i32};
     LLVMValueRef w =
         LLVMAddFunction(jm->mod, name, LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
     if (!oxj_emit_wrapper(jm, d, w))
@@ -114,7 +114,7 @@ static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t
     }
     if (want_osr && oxj_wants_osr(&plans[d])) {
         oxj_sym_name(name, sizeof name, key, 'o', d);
-        LLVMValueRef o = LLVMAddFunction(jm->mod, name, LLVMFunctionType(jm->i32, ps, 5, 0));
+        LLVMValueRef o = LLVMAddFunction(jm->mod, name, LLVMFunctionType(jm->i32, ps, 6, 0));
         if (!oxj_emit_osr(jm, d, &plans[d], o))
             return ox_error_new(OX_ERR_INTERNAL, "the compiler failed on function %u's OSR entry",
                                 m->nimport_funcs + d);

@@ -231,7 +231,9 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
     const char *no = jc->image ? NULL : oxj_image_load(obj, len, resolve, NULL, &jc->image);
     if (no)
         return ox_error_new(OX_ERR_INTERNAL, "cannot load compiled code: %s", no);
-    uintptr_t *pairs = malloc((jc->ndef ? jc->ndef : 1) * 2 * sizeof *pairs);
+    /* (start, function index) of every function's code and OSR entry,
+       which a fault's address is looked up in (ox_jit_func_at) */
+    uintptr_t *pairs = malloc((jc->ndef ? jc->ndef : 1) * 4 * sizeof *pairs);
     if (!pairs)
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
     uint32_t n = 0;
@@ -274,6 +276,9 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
                                     jc->nimports + d);
             }
             jc->osrs[d] = (ox_jit_osr)(uintptr_t)o;
+            pairs[2 * n] = (uintptr_t)o;
+            pairs[2 * n + 1] = jc->nimports + d;
+            n++;
         }
         pairs[2 * n] = (uintptr_t)f;
         pairs[2 * n + 1] = jc->nimports + d;
@@ -304,8 +309,8 @@ static struct ox_jitcode *jitcode_new(ox_engine *e, const ox_module *m, uint64_t
     jc->refs = 1;
     jc->nbytes = m->nbytes;
     jc->bytes = malloc(m->nbytes ? m->nbytes : 1);
-    jc->starts = malloc((ndef ? ndef : 1) * sizeof *jc->starts);
-    jc->funcidx = malloc((ndef ? ndef : 1) * sizeof *jc->funcidx);
+    jc->starts = malloc((ndef ? 2 * ndef : 1) * sizeof *jc->starts); /* code and OSR entries */
+    jc->funcidx = malloc((ndef ? 2 * ndef : 1) * sizeof *jc->funcidx);
     jc->natives = calloc(ndef ? ndef : 1, sizeof *jc->natives);
     jc->wraps = calloc(ndef ? ndef : 1, sizeof *jc->wraps);
     jc->osrs = calloc(ndef ? ndef : 1, sizeof *jc->osrs);

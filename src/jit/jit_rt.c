@@ -169,9 +169,10 @@ uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc)
 /* ---- entry --------------------------------------------------------------- */
 
 /* An activation running f: its wrapper with the arguments in slots, or
-   (osr) its OSR entry at loop `key` on the interpreter's frame `slots`,
-   setting *ran. */
-static ox_error *activate(ox_store *s, ox_func *f, ox_slot *slots, bool osr, uint32_t key, bool *ran)
+   (osr) its OSR entry at loop `key` on the interpreter's frame `slots`
+   and operand stack `stack`, setting *ran. */
+static ox_error *activate(ox_store *s, ox_func *f, ox_slot *slots, ox_slot *stack, bool osr,
+                          uint32_t key, bool *ran)
 {
     pthread_once(&handler_once, install_handler);
     act a;
@@ -193,7 +194,7 @@ static ox_error *activate(ox_store *s, ox_func *f, ox_slot *slots, bool osr, uin
     ox_error *err = NULL;
     if (sigsetjmp(a.jb, 0) == 0) {
         if (osr)
-            *ran = f->osr(s, f->inst, f->inst->jit_mem0, slots, key) != 0;
+            *ran = f->osr(s, f->inst, f->inst->jit_mem0, slots, stack, key) != 0;
         else
             f->wrap(s, f->inst, f->inst->jit_mem0, slots);
     } else {
@@ -210,13 +211,14 @@ static ox_error *activate(ox_store *s, ox_func *f, ox_slot *slots, bool osr, uin
 ox_error *ox_jit_enter(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots)
 {
     (void)caller;
-    return activate(s, f, slots, false, 0, NULL);
+    return activate(s, f, slots, NULL, false, 0, NULL);
 }
 
-ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, uint32_t key, bool *ran)
+ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, ox_slot *stack, uint32_t key,
+                           bool *ran)
 {
     *ran = false;
-    return activate(s, f, frame, true, key, ran);
+    return activate(s, f, frame, stack, true, key, ran);
 }
 
 /* Leave compiled code with err, to the innermost activation. */

@@ -305,12 +305,13 @@ bool oxc_enter_block(cc *c, uint8_t kind, ctl bt)
            they are the branches with offsets <= 0, which poll for
            interruption and charge the fuel LOOP holds, read at header[-1]
            (interp.c JUMP). The count is known at the loop's end. */
-        /* A loop entered with an empty stack can be taken over by
-           compiled code at its header (the auto tier's OSR, interp.c):
-           only its locals are live there, all in their own cells. Its
-           key is its opcode's offset in the body, plus 1, which the
-           compiler finds the same way (src/jit/jit_emit.c). */
-        uint32_t osr = c->nvs == 0 && np == 0 ? (uint32_t)(c->ip - c->body) + 1 : 0;
+        /* Any loop can be taken over by compiled code at its header (the
+           auto tier's OSR, interp.c): there the locals are in their cells
+           and the operand values below the loop and its parameters in
+           their own (materialised above). Its key is its opcode's offset
+           in the body, plus 1, which the compiler finds the same way
+           (src/jit/jit_emit.c). */
+        uint32_t osr = (uint32_t)(c->ip - c->body) + 1;
         f->fuel_at = EMIT(c, OXI_LOOP, 0, osr);
         if (f->fuel_at == UINT32_MAX && c->err)
             return false;

@@ -1239,8 +1239,9 @@ tail:
 osr:
     /* On-stack replacement: fn's compiled code takes this frame over at
        the header of the loop next_pc (BACK_EDGE), with the locals in their
-       cells (the only live values there: compile_ctl.c keys only loops
-       entered with an empty stack), runs the function to its end and
+       cells and the operand values below the loop and its parameters in
+       their own cells of the operand stack (where a control frame's entry
+       leaves them: compile_ctl.c), runs the function to its end and
        leaves the results at fp[0..]; this frame then returns. The fuel of
        this back-edge is charged already. */
     if (depth < max_depth) {
@@ -1249,7 +1250,9 @@ osr:
         frames[depth] = (frame){NULL, fp, fn};
         x->top = fp + fn->code->frame_size;
         x->depth = depth + 1;
-        err = inst->module->jit_osr(s, fn, fp, next_pc[-1].w[1], &ran);
+        const struct ox_code *oc = fn->code; /* its operand stack follows locals, pool, exceptions */
+        err = inst->module->jit_osr(s, fn, fp, fp + oc->nlocals + oc->nconsts + oc->nexn,
+                                    next_pc[-1].w[1], &ran);
         x->top = save_top;
         x->depth = depth;
         if (ran) {

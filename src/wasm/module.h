@@ -176,13 +176,15 @@ typedef void (*ox_jit_wrap)(ox_store *s, ox_instance *inst, uint8_t *mem0, ox_sl
 typedef ox_error *(*ox_enter_fn)(ox_store *s, ox_instance *caller, ox_func *f, ox_slot *slots);
 /* A compiled function's on-stack-replacement entry (src/jit): the
    function entered at the loop keyed `key` (compile_ctl.c) with its locals
-   in the interpreter's frame, run to its end, its results written to the
-   frame's first cells; returns 1, or 0 when it has no loop of that key. */
+   in the interpreter's frame and the operand values below the loop (and
+   its parameters) in the frame's operand stack `stack`, run to its end,
+   its results written to the frame's first cells; returns 1, or 0 when it
+   has no loop of that key. */
 typedef int32_t (*ox_jit_osr)(ox_store *s, ox_instance *inst, uint8_t *mem0, ox_slot *frame,
-                              uint32_t key);
+                              ox_slot *stack, uint32_t key);
 /* How the interpreter runs one (src/jit/jit_rt.c): *ran tells whether it did. */
-typedef ox_error *(*ox_osr_enter_fn)(ox_store *s, ox_func *f, ox_slot *frame, uint32_t key,
-                                     bool *ran);
+typedef ox_error *(*ox_osr_enter_fn)(ox_store *s, ox_func *f, ox_slot *frame, ox_slot *stack,
+                                     uint32_t key, bool *ran);
 
 typedef struct ox_funcdef {
     uint32_t typeidx;

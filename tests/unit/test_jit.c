@@ -155,7 +155,20 @@ static const char *const osr_wat =
     "    (local.get $acc)\n"
     "    (i32.add (i32.load (i32.const 0))\n"
     "      (i32.add (i32x4.extract_lane 3 (local.get $v)) (i32.trunc_f32_u (local.get $x))))\n"
-    "    (local.get $f)))\n";
+    "    (local.get $f))\n"
+    "  (func (export \"deep\") (param $n i32) (result i64) (local $i i32)\n"
+    "    i64.const 1000\n"
+    "    block (result i64)\n"
+    "      i64.const 7\n"
+    "      i64.const 0\n"
+    "      loop (param i64) (result i64)\n"
+    "        local.get $i i64.extend_i32_u i64.add\n"
+    "        local.get $i i32.const 1 i32.add local.tee $i\n"
+    "        local.get $n i32.lt_u br_if 0\n"
+    "      end\n"
+    "      i64.add\n"
+    "    end\n"
+    "    i64.add))\n";
 
 /* long(n, oob) on a fresh engine of `tier` (fuel: metered with it): the
    error's message ("" for none), results, fuel left and frames taken over. */
@@ -181,6 +194,28 @@ static void osr_run(ox_tier tier, uint32_t n, int oob, uint64_t fuel, char *msg,
     ox_store_free(s);
     ox_module_free(m);
     ox_engine_free(e);
+}
+
+/* deep(n) = 1000 + 7 + 0 + 1 + ... + (n-1): a loop with a parameter, under
+   values of two frames, on a fresh engine of `tier` (JIT: the testing
+   mode); the frames taken over in *taken. */
+static uint64_t osr_deep(ox_tier tier, uint32_t n, uint64_t *taken)
+{
+    ox_config cfg = {.tier = tier, .jit_osr_test = tier == OX_TIER_JIT};
+    ox_engine *e = NULL;
+    ox_store *s = NULL;
+    ox_module *m = NULL;
+    ox_instance *inst = NULL;
+    CHECK(!ox_engine_new(&cfg, &e) && !ox_store_new(e, &s));
+    CHECK(!ox_module_new(e, (const uint8_t *)osr_wat, strlen(osr_wat), &m));
+    CHECK(m && !ox_instance_new(s, m, NULL, 0, &inst));
+    ox_val a = ox_val_i32((int32_t)n), r = ox_val_i64(0);
+    CHECK(inst && !call(inst, "deep", &a, 1, &r, 1));
+    *taken = s->osr_taken;
+    ox_store_free(s);
+    ox_module_free(m);
+    ox_engine_free(e);
+    return (uint64_t)r.of.i64;
 }
 
 static void osr(void)
@@ -224,6 +259,11 @@ static void osr(void)
     CHECK(taken == 1);
     CHECK_EQ((uint64_t)r[0].of.i64, 1000u * 999u / 2);
     CHECK_EQ(left, left1);
+    /* values below the loop, and its parameter, carried over too */
+    CHECK_EQ(osr_deep(OX_TIER_JIT, 1000, &taken), 1007 + 1000 * 999 / 2);
+    CHECK(taken == 1);
+    CHECK_EQ(osr_deep(OX_TIER_AUTO, n, &taken), 1007 + (uint64_t)n * (n - 1) / 2);
+    CHECK(taken == 1);
 }
 
 static void *interrupt_later(void *p)
