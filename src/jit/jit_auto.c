@@ -103,6 +103,13 @@ static void event(ox_store *s, ox_func *fn, int ev)
             ox_instance_take_jit(s->instances.v[k]);
         return;
     }
+    if (ev == OX_TIER_EV_CALLER) {
+        ox_module *m = fn->inst->module;
+        if (m->osr_hint && fn->code)
+            atomic_store_explicit(&m->osr_hint[fn->funcidx - m->nimport_funcs], 1,
+                                  memory_order_relaxed);
+        return;
+    }
     if (ev == OX_TIER_EV_SAMPLE) {
         ox_module *m = fn->inst->module;
         if (m->osr_hint) /* running here: an OSR entry may be needed */

@@ -458,10 +458,13 @@ static LLVMValueRef load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k)
    `cost` fuel or traps. */
 static void poll(oxj *j, uint32_t cost)
 {
-    LLVMValueRef v = LLVMBuildLoad2(B, j->jm->i32,
-                                    field_ptr(j, j->s, offsetof(ox_store, interrupt), j->jm->i32), "");
-    LLVMSetOrdering(v, LLVMAtomicOrderingMonotonic);
-    LLVMSetAlignment(v, 4);
+    LLVMValueRef word = LLVMBuildLoad2(B, j->jm->i32,
+                                       field_ptr(j, j->s, offsetof(ox_store, interrupt), j->jm->i32), "");
+    LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
+    LLVMSetAlignment(word, 4);
+    /* the auto tier's samples are for interpreted code: left for the
+       interpreter's next check point, they cost compiled code nothing */
+    LLVMValueRef v = LLVMBuildAnd(B, word, oxj_i32(j, ~OX_POLL_SAMPLE), "");
     LLVMBasicBlockRef slow = oxj_block(j, "poll"), cont = oxj_block(j, "polled");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
     /* fuel alone, and enough of it: charged here, as the interpreter does */

@@ -219,10 +219,20 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
 
 
-/* Function entry and loop back-edges: one relaxed load when nothing is
-   metered. Fuel alone is charged here (`cost` units, code.h); interrupts
-   and deadlines take the slow path in store.c. */
-#define POLL(cost) \
+/* Function entry and loop back-edges (ENTRY_POLL, BACK_EDGE): one relaxed
+   load when nothing is metered. Fuel alone is charged there (`cost`
+   units, code.h); interrupts and deadlines take the slow path in store.c. */
+/* A fill loop (SAL_*) reaches its check point every SAL_BATCH iterations:
+   the loop is a handful of instructions, and a check on each iteration
+   would cost it a third of its speed with fuel on. */
+#define SAL_BATCH 16u
+/* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
+#define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
+
+/* A function's entry: POLL, and on its slow path a sample names the
+   caller too (OX_TIER_EV_CALLER): a loop calling short functions is
+   seldom sampled at its own back-edges, and may want an OSR entry. */
+#define ENTRY_POLL(cost) \
     do { \
         unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
         if (v_) { \
@@ -230,17 +240,14 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
             if (v_ == OX_POLL_FUEL && s->fuel >= c_) { \
                 s->fuel -= c_; \
             } else { \
+                if ((v_ & OX_POLL_SAMPLE) && depth > entry_depth && frames[depth - 1].pc && \
+                    s->engine->tier_event) \
+                    s->engine->tier_event(s, frames[depth - 1].fn, OX_TIER_EV_CALLER); \
                 ox_trap t_ = ox_store_poll(s, c_, fn); \
                 if (t_ != OX_TRAP_NONE) TRAP(t_); \
             } \
         } \
     } while (0)
-/* A fill loop (SAL_*) reaches its check point every SAL_BATCH iterations:
-   the loop is a handful of instructions, and a check on each iteration
-   would cost it a third of its speed with fuel on. */
-#define SAL_BATCH 16u
-/* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
-#define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
 
 /* A loop's back-edge to its header `hdr`: the check point, as POLL; on
    its slow path (where the auto tier hands compiled code over) a loop
@@ -1214,7 +1221,7 @@ enter:
             inst = callee->inst;
             RELOAD_MEM();
         }
-        POLL(code->fuel);
+        ENTRY_POLL(code->fuel);
         vmnext();
     }
 

@@ -30,8 +30,10 @@ typedef union ox_slot {
 
 /* Events of a store for the auto tier (src/jit/jit_auto.c): a store
    starts or ends its outermost call; a sample found `fn` running; a check
-   point found OX_POLL_TIERUP (compiled code to take). */
-enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE, OX_TIER_EV_TIERUP };
+   point found OX_POLL_TIERUP (compiled code to take); a sample found `fn`
+   calling (interp.c: at a function's entry, its caller, whose loop may
+   then want an OSR entry). */
+enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE, OX_TIER_EV_TIERUP, OX_TIER_EV_CALLER };
 
 struct ox_engine {
     ox_config cfg;            /* defaults filled in */
