@@ -168,7 +168,13 @@ static const char *const osr_wat =
     "      end\n"
     "      i64.add\n"
     "    end\n"
-    "    i64.add))\n";
+    "    i64.add)\n"
+    "  (func $inc (param i64 i32) (result i64) (i64.add (local.get 0) (i64.extend_i32_u (local.get 1))))\n"
+    "  (func (export \"calls\") (param $n i32) (result i64) (local $i i32) (local $acc i64)\n"
+    "    (loop $l\n"
+    "      (local.set $acc (call $inc (local.get $acc) (local.get $i)))\n"
+    "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n"
+    "    (local.get $acc)))\n";
 
 /* long(n, oob) on a fresh engine of `tier` (fuel: metered with it): the
    error's message ("" for none), results, fuel left and frames taken over. */
@@ -196,10 +202,12 @@ static void osr_run(ox_tier tier, uint32_t n, int oob, uint64_t fuel, char *msg,
     ox_engine_free(e);
 }
 
-/* deep(n) = 1000 + 7 + 0 + 1 + ... + (n-1): a loop with a parameter, under
-   values of two frames, on a fresh engine of `tier` (JIT: the testing
-   mode); the frames taken over in *taken. */
-static uint64_t osr_deep(ox_tier tier, uint32_t n, uint64_t *taken)
+/* name(n) on a fresh engine of `tier` (JIT: the testing mode), the frames
+   taken over in *taken: deep(n) = 1000 + 7 + 0 + 1 + ... + (n-1), a loop
+   with a parameter under values of two frames; calls(n) = 0 + 1 + ... +
+   (n-1), one call of a short function per iteration (its samples land in
+   the callee, which names its caller). */
+static uint64_t osr_call(ox_tier tier, const char *name, uint32_t n, uint64_t *taken)
 {
     ox_config cfg = {.tier = tier, .jit_osr_test = tier == OX_TIER_JIT};
     ox_engine *e = NULL;
@@ -210,7 +218,7 @@ static uint64_t osr_deep(ox_tier tier, uint32_t n, uint64_t *taken)
     CHECK(!ox_module_new(e, (const uint8_t *)osr_wat, strlen(osr_wat), &m));
     CHECK(m && !ox_instance_new(s, m, NULL, 0, &inst));
     ox_val a = ox_val_i32((int32_t)n), r = ox_val_i64(0);
-    CHECK(inst && !call(inst, "deep", &a, 1, &r, 1));
+    CHECK(inst && !call(inst, name, &a, 1, &r, 1));
     *taken = s->osr_taken;
     ox_store_free(s);
     ox_module_free(m);
@@ -260,9 +268,13 @@ static void osr(void)
     CHECK_EQ((uint64_t)r[0].of.i64, 1000u * 999u / 2);
     CHECK_EQ(left, left1);
     /* values below the loop, and its parameter, carried over too */
-    CHECK_EQ(osr_deep(OX_TIER_JIT, 1000, &taken), 1007 + 1000 * 999 / 2);
+    CHECK_EQ(osr_call(OX_TIER_JIT, "deep", 1000, &taken), 1007 + 1000 * 999 / 2);
     CHECK(taken == 1);
-    CHECK_EQ(osr_deep(OX_TIER_AUTO, n, &taken), 1007 + (uint64_t)n * (n - 1) / 2);
+    CHECK_EQ(osr_call(OX_TIER_AUTO, "deep", n, &taken), 1007 + (uint64_t)n * (n - 1) / 2);
+    CHECK(taken == 1);
+    /* about five seconds interpreted, too */
+    const uint32_t calls = 300u * 1000u * 1000u;
+    CHECK_EQ(osr_call(OX_TIER_AUTO, "calls", calls, &taken), (uint64_t)calls * (calls - 1) / 2);
     CHECK(taken == 1);
 }
 
