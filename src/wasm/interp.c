@@ -1120,6 +1120,10 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
                     s->fuel = fuel; \
                     ox_trap t_ = ox_store_poll(s, cost, fn); \
                     if (t_ != OX_TRAP_NONE) TRAP(t_); \
+                    if (fn->osr && pc[-1].w[1]) { /* at the header: as BACK_EDGE */ \
+                        next_pc = pc; \
+                        goto osr; \
+                    } \
                     fuel = s->fuel; \
                 } \
             } \

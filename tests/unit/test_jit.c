@@ -174,7 +174,14 @@ static const char *const osr_wat =
     "    (loop $l\n"
     "      (local.set $acc (call $inc (local.get $acc) (local.get $i)))\n"
     "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n"
-    "    (local.get $acc)))\n";
+    "    (local.get $acc))\n"
+    "  (func (export \"fill\") (param $n i32) (result i64) (local $p i32) (local $k i32)\n"
+    "    (local.set $k (local.get $n))\n"
+    "    (loop $l\n"
+    "      (i32.store8 offset=16 (local.get $p) (i32.const 7))\n"
+    "      (local.set $p (i32.add (local.get $p) (i32.const 1)))\n"
+    "      (br_if $l (local.tee $k (i32.add (local.get $k) (i32.const -1)))))\n"
+    "    (i64.extend_i32_u (i32.add (local.get $p) (i32.load8_u (i32.const 20))))))\n";
 
 /* long(n, oob) on a fresh engine of `tier` (fuel: metered with it): the
    error's message ("" for none), results, fuel left and frames taken over. */
@@ -271,6 +278,9 @@ static void osr(void)
     CHECK_EQ(osr_call(OX_TIER_JIT, "deep", 1000, &taken), 1007 + 1000 * 999 / 2);
     CHECK(taken == 1);
     CHECK_EQ(osr_call(OX_TIER_AUTO, "deep", n, &taken), 1007 + (uint64_t)n * (n - 1) / 2);
+    CHECK(taken == 1);
+    /* the interpreter's fused fill loop (SAL_*) polls on a path of its own */
+    CHECK_EQ(osr_call(OX_TIER_JIT, "fill", 1000, &taken), 1007);
     CHECK(taken == 1);
     /* about five seconds interpreted, too */
     const uint32_t calls = 300u * 1000u * 1000u;
