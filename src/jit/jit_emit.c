@@ -486,81 +486,12 @@ static void poll(oxj *j, uint32_t cost)
     LLVMPositionBuilderAtEnd(B, cont);
 }
 
-/* ---- the OSR entry's values ---------------------------------------------- */
-
-/* Cell k from `base` (the interpreter's frame or operand stack, for the
-   OSR entry), as a pointer to t. */
-static LLVMValueRef cell_ptr(oxj *j, LLVMValueRef base, uint32_t k, LLVMTypeRef t)
-{
-    LLVMValueRef idx = LLVMConstInt(j->jm->i64, k, 0);
-    LLVMValueRef cells = LLVMBuildBitCast(B, base, LLVMPointerType(j->jm->i64, 0), "");
-    return LLVMBuildBitCast(B, LLVMBuildGEP2(B, j->jm->i64, cells, &idx, 1, ""),
-                            LLVMPointerType(t, 0), "");
-}
-#define frame_ptr(j, k, t) cell_ptr((j), (j)->osr_frame, (k), (t))
-
-/* The OSR entry's alloca for operand height k holding type t (made in the
-   entry block on first use). */
-static LLVMValueRef spill_slot(oxj *j, uint32_t k, LLVMTypeRef t)
-{
-    const oxj_mod *jm = j->jm;
-    uint32_t ti = t == jm->i32 ? 0 : t == jm->i64 ? 1 : t == jm->f32 ? 2 : t == jm->f64 ? 3 : 4;
-    uint32_t at = 5 * k + ti;
-    if (at >= j->nosr_spills) {
-        uint32_t n = 5 * (k + 8);
-        LLVMValueRef *a = realloc(j->osr_spills, n * sizeof *a);
-        if (!a) {
-            j->nomem = true;
-            return NULL;
-        }
-        memset(a + j->nosr_spills, 0, (n - j->nosr_spills) * sizeof *a);
-        j->osr_spills = a;
-        j->nosr_spills = n;
-    }
-    if (!j->osr_spills[at]) {
-        LLVMBuilderRef eb = LLVMCreateBuilderInContext(jm->ctx);
-        LLVMValueRef first = LLVMGetFirstInstruction(j->entry);
-        if (first)
-            LLVMPositionBuilderBefore(eb, first);
-        else
-            LLVMPositionBuilderAtEnd(eb, j->entry);
-        j->osr_spills[at] = LLVMBuildAlloca(eb, t, "");
-        LLVMDisposeBuilder(eb);
-    }
-    return j->osr_spills[at];
-}
-
-/* OSR entry: the values below height n to their allocas (a control frame
-   starts there), or back from them (one ended: its end may be reached
-   from a loop the switch entered, past the values' definitions). */
-static void osr_spill(oxj *j, uint32_t n)
-{
-    for (uint32_t k = 0; k < n && !j->nomem; k++) {
-        LLVMValueRef a = spill_slot(j, k, LLVMTypeOf(j->vs[k]));
-        if (a)
-            LLVMBuildStore(B, j->vs[k], a);
-    }
-}
-
-static void osr_reload(oxj *j, uint32_t n)
-{
-    for (uint32_t k = 0; k < n && !j->nomem; k++) {
-        LLVMTypeRef t = LLVMTypeOf(j->vs[k]);
-        LLVMValueRef a = spill_slot(j, k, t);
-        if (a)
-            j->vs[k] = LLVMBuildLoad2(B, t, a, "");
-    }
-}
-
-/* Cells a value of LLVM type t takes in the interpreter: 2 for a v128. */
-static uint32_t cells_of(const oxj *j, LLVMTypeRef t) { return t == j->jm->v128 ? 2 : 1; }
-
 /* ---- control ------------------------------------------------------------- */
 
 static oxj_ctl *push_ctl(oxj *j, uint8_t kind, const oxj_imm *im)
 {
     if (j->osr_switch)
-        osr_spill(j, j->nvs - im->np);
+        oxj_osr_spill(j, j->nvs - im->np);
     if (j->ncs == j->capcs) {
         uint32_t cap = j->capcs ? j->capcs * 2 : 16;
         oxj_ctl *n = realloc(j->cs, cap * sizeof *n);
@@ -630,10 +561,10 @@ static void emit_return(oxj *j)
     LLVMBuildStore(B, j->left, field_ptr(j, j->s, offsetof(ox_store, jit_left), j->jm->i32));
     const oxj_ctl *fn = &j->cs[0];
     if (j->osr_switch) { /* to the interpreter's frame, laid out by widths */
-        for (uint32_t k = 0, at = 0; k < fn->nr; at += ox_val_slots(fn->rt[k]), k++)
-            LLVMSetAlignment(LLVMBuildStore(B, j->vs[j->nvs - fn->nr + k],
-                                            frame_ptr(j, at, oxj_type(j->jm, fn->rt[k]))),
-                             8);
+        for (uint32_t k = 0, at = 0; k < fn->nr; at += ox_val_slots(fn->rt[k]), k++) {
+            LLVMValueRef to = oxj_cell_ptr(j, j->osr_frame, at, oxj_type(j->jm, fn->rt[k]));
+            LLVMSetAlignment(LLVMBuildStore(B, j->vs[j->nvs - fn->nr + k], to), 8);
+        }
         LLVMBuildRet(B, oxj_i32(j, 1));
     } else if (fn->nr == 0) {
         LLVMBuildRetVoid(B);
@@ -642,32 +573,6 @@ static void emit_return(oxj *j)
     } else {
         LLVMBuildAggregateRet(B, j->vs + j->nvs - fn->nr, fn->nr);
     }
-}
-
-/* OSR entry: the way in at loop f from the switch, keyed as the
-   interpreter keys it (compile_ctl.c: its opcode's body offset, plus 1):
-   the values below it to their allocas and its parameters to its header,
-   read from the interpreter's operand stack, each in its cells. */
-static void osr_landing(oxj *j, oxj_ctl *f)
-{
-    LLVMBasicBlockRef land = oxj_block(j, "osr"), head = LLVMGetInsertBlock(B);
-    LLVMAddCase(j->osr_switch, oxj_i32(j, (uint32_t)(j->op_at - j->body) + 1), land);
-    LLVMPositionBuilderAtEnd(B, land);
-    for (uint32_t k = 0, at = 0; k < f->height + f->np && !j->nomem; k++) {
-        LLVMTypeRef t = LLVMTypeOf(j->vs[k]);
-        LLVMValueRef v = LLVMBuildLoad2(B, t, cell_ptr(j, j->osr_stack, at, t), "");
-        LLVMSetAlignment(v, 8);
-        at += cells_of(j, t);
-        if (k >= f->height) {
-            LLVMAddIncoming(f->phis[k - f->height], &v, &land, 1);
-        } else {
-            LLVMValueRef a = spill_slot(j, k, t);
-            if (a)
-                LLVMBuildStore(B, v, a);
-        }
-    }
-    LLVMBuildBr(B, f->head);
-    LLVMPositionBuilderAtEnd(B, head);
 }
 
 static void do_end(oxj *j)
@@ -701,7 +606,7 @@ static void do_end(oxj *j)
         return;
     }
     if (j->osr_switch)
-        osr_reload(j, done.height);
+        oxj_osr_reload(j, done.height);
     for (uint32_t k = 0; k < done.nr; k++)
         oxj_push(j, done.phis[done.np + k]);
     free(done.phis);
@@ -1124,10 +1029,10 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
             *v = f->phis[k];
         }
         if (j->osr_switch) {
-            osr_landing(j, f);
+            oxj_osr_landing(j, f);
             /* the values below, inside: as the landing left them, not
                their definitions before the loop, which it bypasses */
-            osr_reload(j, f->height);
+            oxj_osr_reload(j, f->height);
         }
         break;
     }
@@ -1162,7 +1067,7 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
             oxj_push(j, f->params[k]);
         LLVMPositionBuilderAtEnd(B, f->els);
         if (j->osr_switch) /* the then-arm's reloads do not reach here */
-            osr_reload(j, f->height);
+            oxj_osr_reload(j, f->height);
         break;
     }
     case OXO_END:
@@ -1289,7 +1194,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
         j.locals[k] = LLVMBuildAlloca(j.b, j.ltys[k], "");
         LLVMValueRef v;
         if (osr) { /* the interpreter's frame: locals from cell 0, by widths */
-            v = LLVMBuildLoad2(j.b, j.ltys[k], frame_ptr(&j, at, j.ltys[k]), "");
+            v = LLVMBuildLoad2(j.b, j.ltys[k], oxj_cell_ptr(&j, j.osr_frame, at, j.ltys[k]), "");
             LLVMSetAlignment(v, 8);
         } else {
             v = k < ft->nparams ? LLVMGetParam(j.fn, 3 + k) : LLVMConstNull(j.ltys[k]);

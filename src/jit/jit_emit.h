@@ -130,6 +130,15 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w);
    cells, by widths), its results written to the frame; it returns 1, or 0
    when no loop has that key. */
 bool oxj_wants_osr(const oxj_plan *plan);
+
+/* jit_osr.c: cell k from `base` (the interpreter's frame or operand stack)
+   as a pointer to t; the operand values below height n to their allocas
+   (a control frame starts) or back (one ended, an else, a loop header);
+   the landing from the entry's switch into loop f. */
+LLVMValueRef oxj_cell_ptr(oxj *j, LLVMValueRef base, uint32_t k, LLVMTypeRef t);
+void oxj_osr_spill(oxj *j, uint32_t n);
+void oxj_osr_reload(oxj *j, uint32_t n);
+void oxj_osr_landing(oxj *j, oxj_ctl *f);
 bool oxj_emit_osr(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueRef o);
 bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t);
 
