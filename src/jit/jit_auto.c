@@ -15,7 +15,10 @@
  * and at its next check point its instances' functions take the code
  * (ox_instance_take_jit): from their next call on they run compiled. The
  * interpreter's call path has no test of its own for it. A loop already
- * running in the interpreter finishes there (no on-stack replacement yet).
+ * running in the interpreter moves over at a back-edge (on-stack
+ * replacement, interp.c `osr:`) if its function has an OSR entry: the
+ * compilation makes one for each function a sample found running or
+ * calling (ox_module.osr_hint).
  *
  * A module is compiled at most once per engine (ox_module.tier_state).
  * The thread holds a reference to each module it has queued, so the
@@ -95,6 +98,15 @@ static void *run(void *p)
     return NULL;
 }
 
+/* fn was seen in the interpreter (running, or calling): if its module is
+   compiled later, fn gets an OSR entry. */
+static void want_osr(const ox_func *fn)
+{
+    ox_module *m = fn->inst->module;
+    if (m->osr_hint && fn->code)
+        atomic_store_explicit(&m->osr_hint[fn->funcidx - m->nimport_funcs], 1, memory_order_relaxed);
+}
+
 static void event(ox_store *s, ox_func *fn, int ev)
 {
     struct ox_tierer *t = s->engine->tierer;
@@ -104,17 +116,12 @@ static void event(ox_store *s, ox_func *fn, int ev)
         return;
     }
     if (ev == OX_TIER_EV_CALLER) {
-        ox_module *m = fn->inst->module;
-        if (m->osr_hint && fn->code)
-            atomic_store_explicit(&m->osr_hint[fn->funcidx - m->nimport_funcs], 1,
-                                  memory_order_relaxed);
+        want_osr(fn);
         return;
     }
     if (ev == OX_TIER_EV_SAMPLE) {
         ox_module *m = fn->inst->module;
-        if (m->osr_hint) /* running here: an OSR entry may be needed */
-            atomic_store_explicit(&m->osr_hint[fn->funcidx - m->nimport_funcs], 1,
-                                  memory_order_relaxed);
+        want_osr(fn);
         if (atomic_load_explicit(&m->tier_state, memory_order_relaxed) != 0 ||
             atomic_fetch_add_explicit(&m->samples, 1, memory_order_relaxed) + 1 < HOT_SAMPLES)
             return;

@@ -548,7 +548,6 @@ static void branch(oxj *j, uint32_t depth)
     }
 }
 
-
 static void set_dead(oxj *j)
 {
     j->cs[j->ncs - 1].dead = true;

@@ -208,8 +208,6 @@ static int cmp_start(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Load the object (unless *image is it, loaded: jc takes it) and find
-   each function flags[] names. */
 /* With $OXIDE_PERFMAP set, each compiled function gets a line in
    /tmp/perf-PID.map (the format perf(1) reads for code it cannot find in a
    file): `perf record` then names wasm functions in its reports. */
@@ -223,6 +221,8 @@ static FILE *perf_map(void)
     return fopen(path, "a");
 }
 
+/* Load the object (unless *image is it, loaded: jc takes it) and find
+   each function flags[] names. */
 static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void *obj, size_t len,
                            oxj_image **image, const uint8_t *flags)
 {
@@ -249,7 +249,12 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
         void *native = oxj_image_symbol(jc->image, name, NULL);
         oxj_sym_name(name, sizeof name, jc->key, 'w', d);
         void *w = oxj_image_symbol(jc->image, name, NULL);
-        if (!f || !native || !w) {
+        void *o = NULL;
+        if (flags[d] & OXJ_OSR) {
+            oxj_sym_name(name, sizeof name, jc->key, 'o', d);
+            o = oxj_image_symbol(jc->image, name, NULL);
+        }
+        if (!f || !native || !w || (!o && (flags[d] & OXJ_OSR))) {
             free(pairs);
             if (map)
                 fclose(map);
@@ -265,16 +270,7 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
         }
         jc->natives[d] = native;
         jc->wraps[d] = (ox_jit_wrap)(uintptr_t)w;
-        if (flags[d] & OXJ_OSR) {
-            oxj_sym_name(name, sizeof name, jc->key, 'o', d);
-            void *o = oxj_image_symbol(jc->image, name, NULL);
-            if (!o) {
-                free(pairs);
-                if (map)
-                    fclose(map);
-                return ox_error_new(OX_ERR_INTERNAL, "compiled code lacks function %u's OSR entry",
-                                    jc->nimports + d);
-            }
+        if (o) {
             jc->osrs[d] = (ox_jit_osr)(uintptr_t)o;
             pairs[2 * n] = (uintptr_t)o;
             pairs[2 * n + 1] = jc->nimports + d;

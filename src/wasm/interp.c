@@ -219,9 +219,6 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define TRAP(kind) do { trap = (kind); goto do_trap; } while (0)
 
 
-/* Function entry and loop back-edges (ENTRY_POLL, BACK_EDGE): one relaxed
-   load when nothing is metered. Fuel alone is charged there (`cost`
-   units, code.h); interrupts and deadlines take the slow path in store.c. */
 /* A fill loop (SAL_*) reaches its check point every SAL_BATCH iterations:
    the loop is a handful of instructions, and a check on each iteration
    would cost it a third of its speed with fuel on. */
@@ -229,7 +226,10 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 /* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
 #define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
 
-/* A function's entry: POLL, and on its slow path a sample names the
+/* The check points, at function entries (ENTRY_POLL) and loop back-edges
+   (BACK_EDGE): one relaxed load when nothing is metered. Fuel alone is
+   charged there (`cost` units, code.h); interrupts and deadlines take the
+   slow path in store.c. At an entry, a sample on the slow path names the
    caller too (OX_TIER_EV_CALLER): a loop calling short functions is
    seldom sampled at its own back-edges, and may want an OSR entry. */
 #define ENTRY_POLL(cost) \
@@ -249,11 +249,10 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
         } \
     } while (0)
 
-/* A loop's back-edge to its header `hdr`: the check point, as POLL; on
-   its slow path (where the auto tier hands compiled code over) a loop
-   with an OSR key whose function now has compiled code moves there
-   (`osr:` below), so a call that runs one long loop does not stay
-   interpreted. */
+/* A loop's back-edge to its header `hdr`: on the check point's slow path
+   (where the auto tier hands compiled code over) a loop with an OSR key
+   whose function now has compiled code moves there (`osr:` below), so a
+   call that runs one long loop does not stay interpreted. */
 #define BACK_EDGE(hdr) \
     do { \
         const ox_cell *h_ = (hdr); \
