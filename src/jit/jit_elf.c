@@ -1,8 +1,12 @@
 /*
  * jit_elf.c — compiled code loaded into the process: an x86-64 ELF
  * relocatable object, as LLVM emits it for the compiling tier (jit_llvm.c:
- * the large code model, so every reference is a 64-bit absolute or
- * PC-relative relocation and there are no GOT or PLT entries to make).
+ * the small code model, position-independent). The object's own sections
+ * are placed together, so its references to itself are 32-bit relative;
+ * each symbol from outside (the runtime's functions, the C library's) gets
+ * a 16-byte entry after the code: its address (what a GOT entry would
+ * hold) and a jump through it (what a PLT entry would do), so code may be
+ * placed however far from them.
  *
  * The engine loads objects itself instead of through LLVM's JIT linker:
  * a module found in the code cache then starts compiled without loading
@@ -39,7 +43,11 @@ struct oxj_image {
     size_t nstrs;
     uintptr_t *addr;          /* per section: where it was placed (0: not loaded) */
     uint16_t nsec;
+    uint8_t *stubs;           /* per undefined symbol, 16 bytes: its address, a jump */
+    uint32_t *stub_of;        /* per symbol: its entry's number (undefined ones) */
 };
+
+#define STUB 16u
 
 static bool in(size_t off, size_t n, size_t len) { return off <= len && n <= len - off; }
 /* The tables read in place (headers, symbols, relocations) must be
@@ -60,6 +68,7 @@ void oxj_image_free(oxj_image *im)
         munmap(im->base, im->size);
     free((void *)im->obj);
     free(im->addr);
+    free(im->stub_of);
     free(im);
 }
 
@@ -162,6 +171,19 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
         why = "no symbol table";
         goto fail;
     }
+    /* the outside symbols' entries, after the code */
+    im->stub_of = calloc(im->nsyms ? im->nsyms : 1, sizeof *im->stub_of);
+    if (!im->stub_of) {
+        why = "out of memory";
+        goto fail;
+    }
+    size_t nstubs = 0;
+    for (size_t k = 1; k < im->nsyms; k++)
+        if (im->syms[k].st_shndx == SHN_UNDEF)
+            im->stub_of[k] = (uint32_t)nstubs++;
+    size[0] = (size[0] + STUB - 1) & ~(size_t)(STUB - 1);
+    size_t stubs_at = size[0];
+    size[0] += nstubs * STUB;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t text = (size[0] + page - 1) & ~(page - 1), rest = (size[1] + page - 1) & ~(page - 1);
     im->size = text + rest ? text + rest : page;
@@ -171,6 +193,7 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
         goto fail;
     }
     im->base = base;
+    im->stubs = im->base + stubs_at;
     for (uint16_t k = 0; k < im->nsec; k++) {
         if (!im->addr[k])
             continue;
@@ -196,26 +219,54 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
         const Elf64_Shdr *target = &sh[r->sh_info];
         const Elf64_Rela *rel = (const Elf64_Rela *)(obj + r->sh_offset);
         for (size_t i = 0; i < r->sh_size / sizeof *rel; i++) {
-            uint32_t type = ELF64_R_TYPE(rel[i].r_info);
-            if (!in(rel[i].r_offset, 8, target->sh_size)) {
+            uint32_t type = ELF64_R_TYPE(rel[i].r_info), k = ELF64_R_SYM(rel[i].r_info);
+            size_t width = type == R_X86_64_64 || type == R_X86_64_PC64 ? 8 : 4;
+            if (!in(rel[i].r_offset, width, target->sh_size)) {
                 why = "relocation outside its section";
                 goto fail;
             }
-            uintptr_t s = sym_addr(im, ELF64_R_SYM(rel[i].r_info), resolve, user);
+            uintptr_t s = sym_addr(im, k, resolve, user);
             if (!s) {
                 why = "a symbol of the object is not defined";
                 goto fail;
             }
             uint8_t *at = (uint8_t *)im->addr[r->sh_info] + rel[i].r_offset;
-            uint64_t v = (uint64_t)s + (uint64_t)rel[i].r_addend;
             switch (type) {
-            case R_X86_64_64: break;
-            case R_X86_64_PC64: v -= (uint64_t)(uintptr_t)at; break;
+            case R_X86_64_PLT32: /* a call: straight to the object's own code, else the stub */
+            case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
+                if (im->syms[k].st_shndx != SHN_UNDEF) {
+                    if (type == R_X86_64_PLT32)
+                        break;
+                    why = "a GOT entry for a symbol of the object";
+                    goto fail;
+                }
+                /* the entry: the address, then `jmp *-14(%rip)` (to it) */
+                uint8_t *e = im->stubs + (size_t)im->stub_of[k] * STUB;
+                static const uint8_t jmp[8] = {0xFF, 0x25, 0xF2, 0xFF, 0xFF, 0xFF, 0xCC, 0xCC};
+                memcpy(e, &s, 8);
+                memcpy(e + 8, jmp, 8);
+                s = (uintptr_t)(type == R_X86_64_PLT32 ? e + 8 : e);
+                break;
+            case R_X86_64_64: case R_X86_64_PC64: case R_X86_64_PC32:
+                break;
             default:
                 why = "a relocation the loader does not know";
                 goto fail;
             }
-            memcpy(at, &v, 8);
+            uint64_t v = (uint64_t)s + (uint64_t)rel[i].r_addend;
+            if (type != R_X86_64_64)
+                v -= (uint64_t)(uintptr_t)at;
+            if (width == 8) {
+                memcpy(at, &v, 8);
+            } else {
+                int64_t d = (int64_t)v;
+                if (d != (int32_t)d) {
+                    why = "a relative relocation out of range";
+                    goto fail;
+                }
+                int32_t d32 = (int32_t)d;
+                memcpy(at, &d32, 4);
+            }
         }
     }
     if ((text && mprotect(im->base, text, PROT_READ | PROT_EXEC)) ||

@@ -67,7 +67,8 @@ typedef struct oxj {
     uint32_t ncs, capcs;
     const uint8_t *p, *end;   /* the body being read */
     LLVMBasicBlockRef traps[32]; /* a shared block per trap kind */
-    LLVMValueRef left;        /* calls left (ox_store.jit_left) on entry */
+    LLVMValueRef left;        /* calls left on entry (the argument `left`) */
+    LLVMValueRef callee_left; /* left - 1: what a call passes */
     LLVMValueRef slots;       /* an array for calls through the runtime */
     uint32_t nslots;
     const uint32_t *loop_fuel; /* each loop's fuel, in order */
@@ -113,6 +114,10 @@ typedef struct oxj_plan {
    others keep the C convention: tailcc's callee-popped stack and frame
    cost fib 25% (measured). */
 #define OXJ_TAILCC 18u
+
+/* A compiled function's arguments before its parameters: s, inst, mem,
+   left (jit_emit.c). */
+#define OXJ_NFIXED 4
 
 /* jit_emit.c: whether function `defidx` of m can be compiled (and what
    its translation needs); translate it into jm->fns[defidx], declared
