@@ -34,12 +34,15 @@ case $h in
     done
     true ;;
   fuzz_elf)
-    # objects shaped like the compiler's: x86-64, the large code model
+    # objects shaped like the compiler's: x86-64, small code model, PIC
+    # (calls through PLT32 entries, constants PC32), and one of the large
+    # model (64-bit absolute relocations) for the other paths
     printf 'extern int g(int); static const double k[4] = {1, 2, 3, 4};\n
 int f(int x) { switch (x & 7) { case 0: return g(x); case 1: return (int)k[x & 3];
 case 2: return x * 3; case 3: return x - 1; case 4: return x ^ 5; default: return 0; } }\n' \
       >"$corpus/seed.c"
-    clang -c -O2 -mcmodel=large -fno-pic -o "$corpus/seed.o" "$corpus/seed.c" 2>/dev/null || true
+    clang -c -O2 -fPIC -o "$corpus/seed.o" "$corpus/seed.c" 2>/dev/null || true
+    clang -c -O2 -mcmodel=large -fno-pic -o "$corpus/seed-large.o" "$corpus/seed.c" 2>/dev/null || true
     rm -f "$corpus/seed.c"
     true ;;
   *)
