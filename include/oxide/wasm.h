@@ -291,6 +291,10 @@ OX_API bool ox_func_is_compiled(const ox_func *f);
 /* How many of m's defined functions the compiling tier compiled (0 with
    the interpreter), their total in *total (may be NULL). */
 OX_API size_t ox_module_compiled_funcs(const ox_module *m, size_t *total);
+/* Why the auto tier's background compilation of m failed (it then runs
+   interpreted), or NULL: not failed, or not finished. Owned by m. (With
+   OX_TIER_JIT a failure is ox_module_new's error instead.) */
+OX_API const ox_error *ox_module_jit_error(const ox_module *m);
 
 typedef struct ox_config {
     uint32_t max_call_depth;      /* wasm frames per call; 0 = default (20000) */

@@ -109,6 +109,14 @@ bool cli_parse_tier(const char *cmd, const char *v, int *tier)
     return true;
 }
 
+void cli_warn_uncompiled(const char *cmd, const char *path, const struct ox_module *m)
+{
+    const ox_error *why = m ? ox_module_jit_error(m) : NULL;
+    if (why)
+        fprintf(stderr, "oxide %s: warning: %s ran interpreted, compiling it failed: %s\n", cmd, path,
+                ox_error_message(why));
+}
+
 void cli_exit_if_auto(int tier, int status)
 {
     if (tier == OX_TIER_AUTO) {

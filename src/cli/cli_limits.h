@@ -64,7 +64,11 @@ const char *cli_cache_dir(const cli_limits *l, char *buf, size_t n);
    background thread has under way (ox_engine_free would): its work would
    only be thrown away. */
 struct ox_engine;
+struct ox_module;
 int cli_engine_free(struct ox_engine *e, int tier, int status);
+/* Under --tier auto: if compiling m in the background failed (it ran
+   interpreted, slower), say so on stderr, naming path and the cause. */
+void cli_warn_uncompiled(const char *cmd, const char *path, const struct ox_module *m);
 /* The same for a command whose engine is inside something else (the
    kernel's executor): with the auto tier, exit with status now. */
 void cli_exit_if_auto(int tier, int status);

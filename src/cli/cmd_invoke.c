@@ -102,6 +102,7 @@ static int invoke_main(const char *cmd, int argc, char **argv)
     if (status == CLI_EXIT_OK)
         status = cli_call(cmd, inst, fname, argc - i, argv + i);
 out:
+    cli_warn_uncompiled(cmd, path, m);
     if (store)
         ox_store_free(store);
     if (m)

@@ -239,6 +239,7 @@ static int run(const run_opts *o, int argc, char **argv)
         status = e ? cli_fail("run", program, e) : CLI_EXIT_OK;
     }
     fflush(stdout);
+    cli_warn_uncompiled("run", program, module);
     ox_store_free(store);
     ox_wasi_free(wasi);
     ox_linker_free(linker);

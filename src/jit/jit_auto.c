@@ -69,9 +69,10 @@ static void *run(void *p)
                 t->queue.v[k - 1] = t->queue.v[k];
             t->queue.n--;
             pthread_mutex_unlock(&t->mu);
-            ox_error *err = ox_jit_compile_background(m); /* if so, it stays interpreted */
+            /* failed: it stays interpreted, the error kept for
+               ox_module_jit_error */
+            ox_error *err = ox_jit_compile_background(m);
             bool compiled = !err && atomic_load(&m->jit);
-            ox_error_free(err);
             ox_module_free(m);
             pthread_mutex_lock(&t->mu);
             if (compiled)

@@ -460,6 +460,7 @@ ox_error *ox_jit_compile_background(ox_module *m)
     /* its functions may be running in the interpreter: with entries at
        their loops, so a long-running call moves over too */
     ox_error *err = provide(m, FIND_OR_COMPILE_OSR);
-    atomic_store(&m->tier_state, 2);
+    m->jit_error = err;
+    atomic_store(&m->tier_state, 2); /* publishes jit_error */
     return err;
 }

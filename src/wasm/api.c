@@ -175,6 +175,11 @@ bool ox_jit_available(void) { return ox_jit_built(); }
 
 bool ox_func_is_compiled(const ox_func *f) { return f && f->native != NULL; }
 
+const ox_error *ox_module_jit_error(const ox_module *m)
+{
+    return m && atomic_load(&m->tier_state) == 2 ? m->jit_error : NULL;
+}
+
 size_t ox_module_compiled_funcs(const ox_module *m, size_t *total)
 {
     size_t n = 0, ndef = m->nfuncs - m->nimport_funcs;

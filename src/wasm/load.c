@@ -24,6 +24,7 @@ static void module_destroy(ox_module *m)
        has been compiled, so there is no code to free. */
     ox_jit_module_free(m->jit);
     free(m->osr_hint);
+    ox_error_free(m->jit_error);
     if (m->funcs && m->nfuncs > m->nimport_funcs) {
         for (uint32_t i = 0; i < m->nfuncs - m->nimport_funcs; i++)
             if (m->funcs[i].code)

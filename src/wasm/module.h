@@ -256,6 +256,8 @@ struct ox_module {
     struct ox_jitcode *_Atomic jit;
     atomic_uint samples;      /* the auto tier's samples of its code running */
     atomic_int tier_state;    /* 0 interpreted, 1 queued for compiling, 2 done */
+    ox_error *jit_error;      /* why the background compilation failed, or NULL
+                                 (written before tier_state becomes 2) */
     ox_enter_fn jit_enter;    /* its entry */
     ox_osr_enter_fn jit_osr;  /* its entry at a loop */
     /* the auto tier: per defined function, 1 once a sample found it

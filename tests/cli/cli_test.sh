@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# cli_test.sh GROUP OXIDE WASMDIR [SRCDIR] — end-to-end checks of `oxide
+# cli_test.sh GROUP OXIDE WASMDIR [SRCDIR [REFUSE]] — end-to-end checks of `oxide
 # inspect` and `oxide invoke` on modules `oxide wat2wasm` built from
 # tests/cli/*.wat, and (group text) of every command on text modules read
 # straight from SRCDIR (the source tree). Each check
 # compares the exact stdout and exit status, and for errors looks for the
-# words that must appear in the message.
+# words that must appear in the message. REFUSE: a compiler library that
+# refuses every module (group tier).
 set -u
-group=$1 oxide=$2 dir=$3 src=${4:-}
+group=$1 oxide=$2 dir=$3 src=${4:-} refuse=${5:-}
 failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ox-cli-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -255,6 +256,12 @@ tier_tests() {
     *) failures=$((failures + 1)); echo "FAIL: oxide compile: $out" ;; esac
     [ "$(ls "$c" | wc -l)" = 1 ] || { failures=$((failures + 1)); echo "FAIL: one cache file: $(ls "$c")"; }
     expect 0 '3' -- invoke --tier jit --no-cache "$m" add 1 2
+    # a background compilation that fails: the right answer, and a warning
+    if [ -n "$refuse" ]; then
+        OXIDE_JIT_LIB=$refuse expect 0 '0' "warning: $dir/loop.wasm ran interpreted, compiling it failed" \
+            "refuses every module" -- invoke --tier auto --no-cache "$dir/loop.wasm" count 100000000
+        expect 0 '0' -- invoke --tier auto --no-cache "$dir/loop.wasm" count 100000000
+    fi
     # the MCP server's modules compiled: the same answer to a tools/call
     local ex="$dir/../../examples"
     if [ -f "$ex/compress.wasm" ] && [ -f "$ex/compress/module.json" ]; then
