@@ -132,6 +132,14 @@ int cli_engine_free(ox_engine *e, int tier, int status)
     return status;
 }
 
+void cli_limits_init(cli_limits *l)
+{
+    memset(l, 0, sizeof *l);
+    /* the interpreter's start-up, compiled code's speed for what runs
+       long: 0.1 ms more for a hello-world (a thread, a cache lookup) */
+    l->tier = OX_TIER_AUTO;
+}
+
 const char *cli_cache_dir(const cli_limits *l, char *buf, size_t len)
 {
     if (l->no_cache)

@@ -41,13 +41,17 @@ typedef struct cli_limits {
     "                          (charged per call and loop iteration for the code they\n" \
     "                          run); when spent the call traps \"fuel exhausted\"\n"       \
     "  --timeout MS            each call traps \"deadline exceeded\" after MS milliseconds\n" \
-    "  --tier interp|jit|auto  run in the interpreter (the default); compile every\n"   \
-    "                          function it can to machine code first (jit, builds with\n" \
-    "                          LLVM); or start interpreted and compile what keeps\n"     \
-    "                          running in the background (auto)\n"                       \
-    "  --cache-dir DIR         keep compiled code in DIR (--tier jit; default\n"      \
+    "  --tier interp|jit|auto  start interpreted and compile what keeps running to\n"  \
+    "                          machine code in the background (auto, the default;\n"  \
+    "                          without LLVM in the build: the interpreter alone); run\n" \
+    "                          in the interpreter alone (interp); or compile every\n"   \
+    "                          function it can first (jit, builds with LLVM)\n"         \
+    "  --cache-dir DIR         keep compiled code in DIR (jit and auto; default\n"     \
     "                          $XDG_CACHE_HOME/oxide, else ~/.cache/oxide)\n"          \
     "  --no-cache              compile every time, keep nothing\n"
+
+/* The options' defaults: no limits, the auto tier, the default cache. */
+void cli_limits_init(cli_limits *l);
 
 /* If argv[*i] is one of the options above, consume it (and its value),
    record it in *l and return 1; return 0 if it is not one of them; on a bad

@@ -49,7 +49,8 @@ static int invoke_main(const char *cmd, int argc, char **argv)
     }
     /* Limits come before FILE, so an argument like "--fuel" after it is
        still an argument. */
-    cli_limits lim = {0};
+    cli_limits lim;
+    cli_limits_init(&lim);
     for (;;) {
         if (i >= argc)
             break;

@@ -105,7 +105,8 @@ int cmd_exports(int argc, char **argv)
 
 int cmd_call_json(int argc, char **argv)
 {
-    cli_limits lim = {0};
+    cli_limits lim;
+    cli_limits_init(&lim);
     if (take_limits(argv[0], &argc, &argv, &lim) < 0)
         return 2;
     if (wants_help(argc, argv) || argc != 4) {

@@ -32,7 +32,7 @@ static const char usage_text[] =
     "                         ones), telling stdio clients notifications/tools/list_changed\n"
     "  --instances N          instances of each module, 1 to 64 (default 1): up to N calls\n"
     "                         to one module run at once, each instance with its own state\n"
-    "  --tier interp|jit|auto which tier runs the modules (default interp): jit compiles\n"
+    "  --tier interp|jit|auto which tier runs the modules (default auto): jit compiles\n"
     "                         them to machine code when they load (builds with LLVM), auto\n"
     "                         compiles what keeps running in the background\n"
     "  --cache-dir DIR        keep compiled code in DIR (default $XDG_CACHE_HOME/oxide)\n"
@@ -75,7 +75,8 @@ int cmd_mcp(int argc, char **argv)
     oxm_options o = {0};
     const char *http = NULL, *token_file = NULL, *registry = NULL;
     unsigned instances = 1;
-    cli_limits lim = {0}; /* --tier, --cache-dir, --no-cache */
+    cli_limits lim; /* --tier, --cache-dir, --no-cache */
+    cli_limits_init(&lim);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;

@@ -251,6 +251,7 @@ int cmd_run(int argc, char **argv)
 {
     run_opts o;
     memset(&o, 0, sizeof o);
+    cli_limits_init(&o.limits);
     int first = 0;
     int status = parse(argc, argv, &o, &first);
     /* A program writing to a closed pipe gets EPIPE from fd_write and
