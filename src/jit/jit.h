@@ -101,13 +101,16 @@ OX_NORETURN void ox_jitrt_trap(ox_store *s, ox_instance *inst, uint32_t funcidx,
 void ox_jitrt_poll(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t cost);
 void ox_jitrt_call(ox_store *s, ox_instance *caller, ox_func *callee, ox_slot *slots);
 uint32_t ox_jitrt_sub(ox_store *s, uint32_t a, uint32_t b);
-uint32_t ox_jitrt_memory_grow(ox_instance *inst, uint32_t delta);
-void ox_jitrt_memory_fill(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t d,
-                          uint32_t val, uint32_t n);
-void ox_jitrt_memory_copy(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t d,
-                          uint32_t src, uint32_t n);
+/* The memory instructions of memory `mem` (memory.copy's: dmem <- smem);
+   addresses and lengths as u64 whatever the memory's type. grow answers
+   the old size in pages, or -1. */
+uint64_t ox_jitrt_memory_grow(ox_instance *inst, uint32_t mem, uint64_t delta);
+void ox_jitrt_memory_fill(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t mem,
+                          uint64_t d, uint32_t val, uint64_t n);
+void ox_jitrt_memory_copy(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t dmem,
+                          uint32_t smem, uint64_t d, uint64_t src, uint64_t n);
 void ox_jitrt_memory_init(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t seg,
-                          uint32_t d, uint32_t src, uint32_t n);
+                          uint32_t mem, uint64_t d, uint32_t src, uint32_t n);
 void ox_jitrt_data_drop(ox_instance *inst, uint32_t seg);
 
 #endif

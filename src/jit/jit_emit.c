@@ -155,9 +155,7 @@ static const ox_opinfo *rd_instr(const ox_module *m, const uint8_t **p, const ui
         break;
     case OX_IMM_MEM_MEM:
         im->mem = (uint32_t)rd_u(p, end, 32);
-        im->b = (uint32_t)rd_u(p, end, 32);
-        if (im->b != 0)
-            return NULL;
+        im->b = (uint32_t)rd_u(p, end, 32); /* memory.copy's source */
         break;
     case OX_IMM_DATA_MEM:
         im->a = (uint32_t)rd_u(p, end, 32);
@@ -281,11 +279,6 @@ static bool global_ok(const ox_module *m, uint32_t g)
     return g < m->nglobals && is_numeric(m->globals[g].type);
 }
 
-static bool mem_ok(const ox_module *m, uint32_t mem)
-{
-    return mem == 0 && m->nmems > 0 && !m->mems[0].is64;
-}
-
 /* The cells a call through the runtime takes: its arguments or results
    (a v128 two), at least one. */
 static uint32_t call_cells(const ox_functype *ft)
@@ -327,7 +320,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
         }
         bool access = oi->shape == OX_SHAPE_LOAD || oi->shape == OX_SHAPE_STORE ||
                       oi->shape == OX_SHAPE_LOAD_LANE || oi->shape == OX_SHAPE_STORE_LANE;
-        if (access && !mem_ok(m, im.mem))
+        if (access && !oxj_mem_ok(m, im.mem))
             ok = false;
         switch (op) {
         case OXO_BLOCK: case OXO_LOOP: case OXO_IF:
@@ -409,7 +402,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
             break;
         case OXO_MEMORY_SIZE: case OXO_MEMORY_GROW: case OXO_MEMORY_INIT: case OXO_MEMORY_COPY:
         case OXO_MEMORY_FILL:
-            ok = mem_ok(m, im.mem);
+            ok = oxj_mem_ok(m, im.mem) && (op != OXO_MEMORY_COPY || oxj_mem_ok(m, im.b));
             break;
         default:
             break;
@@ -436,34 +429,13 @@ void oxj_plan_free(oxj_plan *plan)
 
 /* ---- the operand stack and helpers -------------------------------------- */
 
-/* A pointer `off` bytes into the object at `base`, as a pointer to t. */
-static LLVMValueRef field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
-{
-    LLVMValueRef idx = LLVMConstInt(j->jm->i64, off, 0);
-    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, base, &idx, 1, "");
-    return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
-}
-
-static LLVMValueRef load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
-{
-    return LLVMBuildLoad2(B, t, field_ptr(j, base, off, t), "");
-}
-
-/* Element k of an array of pointers at p. */
-static LLVMValueRef load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k)
-{
-    LLVMTypeRef pp = LLVMPointerType(j->jm->ptr, 0);
-    LLVMValueRef arr = LLVMBuildBitCast(B, p, pp, "");
-    return LLVMBuildLoad2(B, j->jm->ptr, LLVMBuildGEP2(B, j->jm->ptr, arr, &k, 1, ""), "");
-}
-
 /* The interruption check point: with nothing metered one load and a
    branch; with fuel alone, the charge inline; else the runtime charges
    `cost` fuel or traps. */
 static void poll(oxj *j, uint32_t cost)
 {
     LLVMValueRef word = LLVMBuildLoad2(B, j->jm->i32,
-                                       field_ptr(j, j->s, offsetof(ox_store, interrupt), j->jm->i32), "");
+                                       oxj_field_ptr(j, j->s, offsetof(ox_store, interrupt), j->jm->i32), "");
     LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
     LLVMSetAlignment(word, 4);
     /* the auto tier's samples are for interpreted code: left for the
@@ -473,7 +445,7 @@ static void poll(oxj *j, uint32_t cost)
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
     /* fuel alone, and enough of it: charged here, as the interpreter does */
     LLVMPositionBuilderAtEnd(B, slow);
-    LLVMValueRef fuelp = field_ptr(j, j->s, offsetof(ox_store, fuel), j->jm->i64);
+    LLVMValueRef fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), j->jm->i64);
     LLVMValueRef fuel = LLVMBuildLoad2(B, j->jm->i64, fuelp, "");
     LLVMValueRef c = LLVMConstInt(j->jm->i64, cost, 0);
     LLVMValueRef inline_ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntEQ, v, oxj_i32(j, OX_POLL_FUEL), ""),
@@ -633,7 +605,7 @@ static void call_slow(oxj *j, LLVMValueRef f, const ox_functype *ft, LLVMValueRe
     for (uint32_t k = 0, at = 0; k < ft->nparams; at += ox_val_slots(ft->params[k]), k++)
         LLVMSetAlignment(LLVMBuildStore(B, args[k], slot_ptr(j, at, LLVMTypeOf(args[k]))), 8);
     /* the depth for whatever the runtime enters (a wrapper reads it) */
-    LLVMBuildStore(B, j->callee_left, field_ptr(j, j->s, offsetof(ox_store, jit_left), j->jm->i32));
+    LLVMBuildStore(B, j->callee_left, oxj_field_ptr(j, j->s, offsetof(ox_store, jit_left), j->jm->i32));
     LLVMValueRef a[4] = {j->s, j->inst, f, LLVMBuildBitCast(B, j->slots, j->jm->ptr, "")};
     oxj_call_rt(j, OXJ_RT_CALL, a, 4);
     for (uint32_t k = 0, at = 0; k < ft->nresults; at += ox_val_slots(ft->results[k]), k++) {
@@ -749,8 +721,8 @@ static void emit_call(oxj *j, uint32_t funcidx)
             push_results(j, r, ft);
         return;
     }
-    LLVMValueRef funcs = load_field(j, j->inst, offsetof(ox_instance, funcs), j->jm->ptr);
-    LLVMValueRef f = load_elem(j, funcs, LLVMConstInt(j->jm->i64, funcidx, 0));
+    LLVMValueRef funcs = oxj_load_field(j, j->inst, offsetof(ox_instance, funcs), j->jm->ptr);
+    LLVMValueRef f = oxj_load_elem(j, funcs, LLVMConstInt(j->jm->i64, funcidx, 0));
     call_slow(j, f, ft, args);
 }
 
@@ -768,17 +740,17 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
     }
     if (ft->nparams)
         memcpy(args, j->vs + j->nvs, ft->nparams * sizeof *args);
-    LLVMValueRef tables = load_field(j, j->inst, offsetof(ox_instance, tables), jm->ptr);
-    LLVMValueRef t = load_elem(j, tables, LLVMConstInt(jm->i64, table, 0));
-    LLVMValueRef size = load_field(j, t, offsetof(ox_table, size), jm->i32);
+    LLVMValueRef tables = oxj_load_field(j, j->inst, offsetof(ox_instance, tables), jm->ptr);
+    LLVMValueRef t = oxj_load_elem(j, tables, LLVMConstInt(jm->i64, table, 0));
+    LLVMValueRef size = oxj_load_field(j, t, offsetof(ox_table, size), jm->i32);
     oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntUGE, idx, size, ""), OX_TRAP_UNDEFINED_ELEMENT);
-    LLVMValueRef elems = load_field(j, t, offsetof(ox_table, elems), jm->ptr);
-    LLVMValueRef f = load_elem(j, elems, LLVMBuildZExt(B, idx, jm->i64, ""));
+    LLVMValueRef elems = oxj_load_field(j, t, offsetof(ox_table, elems), jm->ptr);
+    LLVMValueRef f = oxj_load_elem(j, elems, LLVMBuildZExt(B, idx, jm->i64, ""));
     oxj_trap_if(j, LLVMBuildIsNull(B, f, ""), OX_TRAP_UNINITIALIZED_ELEMENT);
     /* the type: equal ids, else the store's subtyping */
-    LLVMValueRef have = load_field(j, f, offsetof(ox_func, type_id), jm->i32);
-    LLVMValueRef ids = load_field(j, j->inst, offsetof(ox_instance, type_ids), jm->ptr);
-    LLVMValueRef want = load_field(j, ids, (size_t)typeidx * sizeof(uint32_t), jm->i32);
+    LLVMValueRef have = oxj_load_field(j, f, offsetof(ox_func, type_id), jm->i32);
+    LLVMValueRef ids = oxj_load_field(j, j->inst, offsetof(ox_instance, type_ids), jm->ptr);
+    LLVMValueRef want = oxj_load_field(j, ids, (size_t)typeidx * sizeof(uint32_t), jm->i32);
     LLVMBasicBlockRef sub = oxj_block(j, "sub"), typed = oxj_block(j, "typed");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, have, want, ""), typed, sub);
     LLVMPositionBuilderAtEnd(B, sub);
@@ -788,13 +760,13 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
     LLVMBuildBr(B, typed);
     LLVMPositionBuilderAtEnd(B, typed);
     /* compiled: a call of its native code in its instance; else the runtime */
-    LLVMValueRef native = load_field(j, f, offsetof(ox_func, native), jm->ptr);
+    LLVMValueRef native = oxj_load_field(j, f, offsetof(ox_func, native), jm->ptr);
     LLVMBasicBlockRef fast = oxj_block(j, "native"), slow = oxj_block(j, "slow"),
                       join = oxj_block(j, "called");
     LLVMBuildCondBr(B, LLVMBuildIsNull(B, native, ""), slow, fast);
     LLVMPositionBuilderAtEnd(B, fast);
-    LLVMValueRef finst = load_field(j, f, offsetof(ox_func, inst), jm->ptr);
-    LLVMValueRef fmem = load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr);
+    LLVMValueRef finst = oxj_load_field(j, f, offsetof(ox_func, inst), jm->ptr);
+    LLVMValueRef fmem = oxj_load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr);
     LLVMTypeRef fty = oxj_fn_type(jm, ft);
     LLVMValueRef fn = LLVMBuildBitCast(B, native, LLVMPointerType(fty, 0), "");
     /* native code is always entered with the C convention (a tailcc
@@ -835,77 +807,13 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
         free(fr);
 }
 
-/* ---- memory -------------------------------------------------------------- */
-
-/* The address of an access: base + the i32 address zero-extended + the
-   offset; beyond the memory's pages it lands in the guard region
-   (32-bit address + 32-bit offset < 8 GiB, all reserved). */
-LLVMValueRef oxj_address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t)
-{
-    LLVMValueRef ea = LLVMBuildZExt(B, addr, j->jm->i64, "");
-    if (off)
-        ea = LLVMBuildAdd(B, ea, LLVMConstInt(j->jm->i64, off, 0), "");
-    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, j->mem, &ea, 1, "");
-    return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
-}
-
-/* A load: its memory type and how it widens. */
-static void emit_load(oxj *j, enum ox_opcode op, const oxj_imm *im)
-{
-    oxj_mod *jm = j->jm;
-    LLVMTypeRef mt, rt;
-    bool sext = false;
-    switch (op) {
-    case OXO_I32_LOAD: mt = rt = jm->i32; break;
-    case OXO_I64_LOAD: mt = rt = jm->i64; break;
-    case OXO_F32_LOAD: mt = rt = jm->f32; break;
-    case OXO_F64_LOAD: mt = rt = jm->f64; break;
-    case OXO_I32_LOAD8_S: sext = true; /* fall through */
-    case OXO_I32_LOAD8_U: mt = jm->i8; rt = jm->i32; break;
-    case OXO_I32_LOAD16_S: sext = true; /* fall through */
-    case OXO_I32_LOAD16_U: mt = LLVMInt16TypeInContext(jm->ctx); rt = jm->i32; break;
-    case OXO_I64_LOAD8_S: sext = true; /* fall through */
-    case OXO_I64_LOAD8_U: mt = jm->i8; rt = jm->i64; break;
-    case OXO_I64_LOAD16_S: sext = true; /* fall through */
-    case OXO_I64_LOAD16_U: mt = LLVMInt16TypeInContext(jm->ctx); rt = jm->i64; break;
-    case OXO_I64_LOAD32_S: sext = true; /* fall through */
-    default: mt = jm->i32; rt = jm->i64; break;
-    }
-    LLVMValueRef v = LLVMBuildLoad2(B, mt, oxj_address(j, oxj_pop(j), im->v, mt), "");
-    LLVMSetAlignment(v, 1);
-    /* Volatile: LLVM deletes a load whose value goes unused (or folds it
-       away, x * 0), but out of bounds it must still trap, by faulting.
-       Measured: no difference on bench/ (the producer optimised already). */
-    LLVMSetVolatile(v, 1);
-    if (mt != rt)
-        v = sext ? LLVMBuildSExt(B, v, rt, "") : LLVMBuildZExt(B, v, rt, "");
-    oxj_push(j, v);
-}
-
-static void emit_store(oxj *j, enum ox_opcode op, const oxj_imm *im)
-{
-    oxj_mod *jm = j->jm;
-    LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
-    LLVMTypeRef mt = LLVMTypeOf(v);
-    switch (op) {
-    case OXO_I32_STORE8: case OXO_I64_STORE8: mt = jm->i8; break;
-    case OXO_I32_STORE16: case OXO_I64_STORE16: mt = LLVMInt16TypeInContext(jm->ctx); break;
-    case OXO_I64_STORE32: mt = jm->i32; break;
-    default: break;
-    }
-    if (mt != LLVMTypeOf(v))
-        v = LLVMBuildTrunc(B, v, mt, "");
-    LLVMValueRef st = LLVMBuildStore(B, v, oxj_address(j, addr, im->v, mt));
-    LLVMSetAlignment(st, 1);
-}
-
 /* ---- the body ------------------------------------------------------------ */
 
 static LLVMValueRef global_ptr(oxj *j, uint32_t g, LLVMTypeRef t)
 {
-    LLVMValueRef globals = load_field(j, j->inst, offsetof(ox_instance, globals), j->jm->ptr);
-    LLVMValueRef gp = load_elem(j, globals, LLVMConstInt(j->jm->i64, g, 0));
-    return field_ptr(j, gp, offsetof(ox_global, val), t);
+    LLVMValueRef globals = oxj_load_field(j, j->inst, offsetof(ox_instance, globals), j->jm->ptr);
+    LLVMValueRef gp = oxj_load_elem(j, globals, LLVMConstInt(j->jm->i64, g, 0));
+    return oxj_field_ptr(j, gp, offsetof(ox_global, val), t);
 }
 
 static void emit_br_table(oxj *j, const oxj_imm *im)
@@ -960,25 +868,6 @@ static void emit_select(oxj *j)
     oxj_push(j, LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), ""), a, b, ""));
 }
 
-/* The bulk memory instructions go to the runtime, which checks bounds. */
-static void emit_bulk(oxj *j, enum ox_opcode op, const oxj_imm *im)
-{
-    if (op == OXO_DATA_DROP) {
-        LLVMValueRef a[2] = {j->inst, oxj_i32(j, im->a)};
-        oxj_call_rt(j, OXJ_RT_DROP, a, 2);
-        return;
-    }
-    LLVMValueRef n = oxj_pop(j), y = oxj_pop(j), x = oxj_pop(j);
-    LLVMValueRef base[3] = {j->s, j->inst, oxj_i32(j, j->funcidx)};
-    if (op == OXO_MEMORY_INIT) {
-        LLVMValueRef a[7] = {base[0], base[1], base[2], oxj_i32(j, im->a), x, y, n};
-        oxj_call_rt(j, OXJ_RT_INIT, a, 7);
-    } else {
-        LLVMValueRef a[6] = {base[0], base[1], base[2], x, y, n};
-        oxj_call_rt(j, op == OXO_MEMORY_FILL ? OXJ_RT_FILL : OXJ_RT_COPY, a, 6);
-    }
-}
-
 static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
 {
     oxj_mod *jm = j->jm;
@@ -1001,14 +890,8 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
     enum ox_opcode op = (enum ox_opcode)oi->op;
     if (oi->prefix == 0xFD)
         return oxj_simd(j, oi, im) && !j->nomem;
-    if (oi->shape == OX_SHAPE_LOAD) {
-        emit_load(j, op, im);
-        return true;
-    }
-    if (oi->shape == OX_SHAPE_STORE) {
-        emit_store(j, op, im);
-        return true;
-    }
+    if (oxj_memory(j, oi, im))
+        return !j->nomem;
     if (oxj_numeric(j, oi))
         return true;
     switch (op) {
@@ -1141,20 +1024,6 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
     case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
         emit_const(j, op, im->v);
         break;
-    case OXO_MEMORY_SIZE: {
-        LLVMValueRef mems = load_field(j, j->inst, offsetof(ox_instance, mems), jm->ptr);
-        LLVMValueRef m0 = load_elem(j, mems, LLVMConstInt(jm->i64, 0, 0));
-        oxj_push(j, load_field(j, m0, offsetof(ox_memory, pages), jm->i32));
-        break;
-    }
-    case OXO_MEMORY_GROW: {
-        LLVMValueRef a[2] = {j->inst, oxj_pop(j)};
-        oxj_push(j, oxj_call_rt(j, OXJ_RT_GROW, a, 2));
-        break;
-    }
-    case OXO_MEMORY_INIT: case OXO_DATA_DROP: case OXO_MEMORY_COPY: case OXO_MEMORY_FILL:
-        emit_bulk(j, op, im);
-        break;
     default:
         return false;
     }
@@ -1214,7 +1083,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
 
     /* entry: a call less left, the C stack, then the check point; an OSR
        entry, called by the runtime, finds its depth in the store */
-    j.left = osr ? load_field(&j, j.s, offsetof(ox_store, jit_left), jm->i32) : LLVMGetParam(j.fn, 3);
+    j.left = osr ? oxj_load_field(&j, j.s, offsetof(ox_store, jit_left), jm->i32) : LLVMGetParam(j.fn, 3);
     oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntEQ, j.left, oxj_i32(&j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
     j.callee_left = LLVMBuildSub(j.b, j.left, oxj_i32(&j, 1), "");
     /* where the C stack is: the stack pointer read (an alloca's address
@@ -1230,7 +1099,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
     LLVMValueRef sp = LLVMBuildPtrToInt(
         j.b, oxj_intrinsic(&j, "llvm.frameaddress.p0i8", jm->ptr, &zero, 1), jm->i64, "");
 #endif
-    LLVMValueRef limit = load_field(&j, j.s, offsetof(ox_store, jit_stack_limit), jm->i64);
+    LLVMValueRef limit = oxj_load_field(&j, j.s, offsetof(ox_store, jit_stack_limit), jm->i64);
     oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
     if (!osr) {
         poll(&j, plan->fuel);

@@ -1,6 +1,6 @@
 /*
  * jit_emit.h — the translator's state, shared by jit_emit.c (control,
- * variables, calls, memory) and jit_ops.c (numeric instructions).
+ * variables, calls), jit_mem.c (memory) and jit_ops.c (numeric instructions).
  * Internal to src/jit.
  */
 #ifndef OX_JIT_EMIT_H
@@ -160,10 +160,20 @@ LLVMValueRef oxj_minmax(oxj *j, LLVMValueRef a, LLVMValueRef b, bool is_min);
 bool oxj_simd(oxj *j, const ox_opinfo *oi, const oxj_imm *im);
 bool oxj_simd_known(enum ox_opcode op);
 
-/* jit_emit.c: the address of an access of memory 0 as a pointer to t. */
-LLVMValueRef oxj_address(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t);
+/* jit_mem.c: whether a function may use memory `mem`; the address of an
+   access of memory `mem` at addr + off as a pointer to t (a 64-bit
+   memory's address checked); the memory instructions but SIMD's (false
+   when oi is not one). */
+bool oxj_mem_ok(const ox_module *m, uint32_t mem);
+LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, LLVMTypeRef t);
+bool oxj_memory(oxj *j, const ox_opinfo *oi, const oxj_imm *im);
 
 /* jit_ir.c: the stack, blocks, constants, the runtime, traps. */
+/* A pointer `off` bytes into the object at base, as a pointer to t; the
+   t there; element k of an array of pointers at p. */
+LLVMValueRef oxj_field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t);
+LLVMValueRef oxj_load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t);
+LLVMValueRef oxj_load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k);
 LLVMBasicBlockRef oxj_block(oxj *j, const char *name);
 LLVMValueRef oxj_i32(oxj *j, uint64_t v);
 LLVMValueRef oxj_call_rt(oxj *j, int which, LLVMValueRef *args, unsigned n);

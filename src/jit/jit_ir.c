@@ -66,6 +66,27 @@ LLVMValueRef oxj_overloaded(oxj *j, const char *base, LLVMValueRef *args, unsign
     return oxj_intrinsic(j, name, t, args, n);
 }
 
+/* A pointer `off` bytes into the object at `base`, as a pointer to t. */
+LLVMValueRef oxj_field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
+{
+    LLVMValueRef idx = LLVMConstInt(j->jm->i64, off, 0);
+    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, base, &idx, 1, "");
+    return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
+}
+
+LLVMValueRef oxj_load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
+{
+    return LLVMBuildLoad2(B, t, oxj_field_ptr(j, base, off, t), "");
+}
+
+/* Element k of an array of pointers at p. */
+LLVMValueRef oxj_load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k)
+{
+    LLVMTypeRef pp = LLVMPointerType(j->jm->ptr, 0);
+    LLVMValueRef arr = LLVMBuildBitCast(B, p, pp, "");
+    return LLVMBuildLoad2(B, j->jm->ptr, LLVMBuildGEP2(B, j->jm->ptr, arr, &k, 1, ""), "");
+}
+
 LLVMBasicBlockRef oxj_block(oxj *j, const char *name)
 {
     return LLVMAppendBasicBlockInContext(j->jm->ctx, j->fn, name);

@@ -66,21 +66,21 @@ static LLVMTargetMachineRef host_machine(void)
 
 static void declare_runtime(oxj_mod *jm)
 {
-    LLVMTypeRef v = LLVMVoidTypeInContext(jm->ctx), p = jm->ptr, i = jm->i32;
+    LLVMTypeRef v = LLVMVoidTypeInContext(jm->ctx), p = jm->ptr, i = jm->i32, l = jm->i64;
     LLVMTypeRef sigs[][8] = {
         [OXJ_RT_TRAP] = {p, p, i, i},
         [OXJ_RT_POLL] = {p, p, i, i},
         [OXJ_RT_CALL] = {p, p, p, p},
         [OXJ_RT_SUB] = {p, i, i},
-        [OXJ_RT_GROW] = {p, i},
-        [OXJ_RT_FILL] = {p, p, i, i, i, i},
-        [OXJ_RT_COPY] = {p, p, i, i, i, i},
-        [OXJ_RT_INIT] = {p, p, i, i, i, i, i},
+        [OXJ_RT_GROW] = {p, i, l},
+        [OXJ_RT_FILL] = {p, p, i, i, l, i, l},
+        [OXJ_RT_COPY] = {p, p, i, i, i, l, l, l},
+        [OXJ_RT_INIT] = {p, p, i, i, i, l, i, i},
         [OXJ_RT_DROP] = {p, i},
     };
-    static const unsigned nargs[] = {4, 4, 4, 3, 2, 6, 6, 7, 2};
+    static const unsigned nargs[] = {4, 4, 4, 3, 3, 7, 8, 8, 2};
     for (size_t k = 0; k < OXJ_RT_COUNT; k++) {
-        LLVMTypeRef ret = k == OXJ_RT_SUB || k == OXJ_RT_GROW ? i : v;
+        LLVMTypeRef ret = k == OXJ_RT_SUB ? i : k == OXJ_RT_GROW ? l : v;
         jm->rtty[k] = LLVMFunctionType(ret, sigs[k], nargs[k], 0);
         jm->rt[k] = LLVMAddFunction(jm->mod, oxj_host->runtime_names[k], jm->rtty[k]);
     }

@@ -33,7 +33,7 @@
 #include "jit_plugin.h"
 
 #define LIB_NAME "liboxide-jit.so"
-#define OXJ_ABI 4 /* bumped when the translation or the runtime's interface changes */
+#define OXJ_ABI 5 /* bumped when the translation or the runtime's interface changes */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static ox_jit_plugin plugin;
@@ -134,7 +134,8 @@ static uint64_t identity(void)
         offsetof(ox_instance, tables), offsetof(ox_instance, globals), offsetof(ox_instance, mems),
         offsetof(ox_instance, jit_mem0), offsetof(ox_instance, type_ids), offsetof(ox_func, native),
         offsetof(ox_func, inst), offsetof(ox_func, type_id), offsetof(ox_table, elems),
-        offsetof(ox_table, size), offsetof(ox_memory, pages), offsetof(ox_global, val),
+        offsetof(ox_table, size), offsetof(ox_memory, pages), offsetof(ox_memory, data),
+        offsetof(ox_global, val),
     };
     uint64_t h = oxj_hash(facts, sizeof facts, 0);
     /* the CPU's features: cpuid leaves 1, 7 and 0x80000001, and which

@@ -24,7 +24,7 @@
 #include "jit.h"
 #include "opcodes.h"
 
-#define OXJ_PLUGIN_ABI 4
+#define OXJ_PLUGIN_ABI 5
 
 /* What the plugin needs of the engine. */
 typedef struct ox_jit_host {

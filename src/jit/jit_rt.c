@@ -261,36 +261,36 @@ uint32_t ox_jitrt_sub(ox_store *s, uint32_t a, uint32_t b)
     return ox_typereg_sub(&s->typereg, a, b);
 }
 
-uint32_t ox_jitrt_memory_grow(ox_instance *inst, uint32_t delta)
+uint64_t ox_jitrt_memory_grow(ox_instance *inst, uint32_t mem, uint64_t delta)
 {
-    return (uint32_t)ox_memory_grow_raw(inst->mems[0], delta);
+    return (uint64_t)(delta > UINT32_MAX ? -1 : ox_memory_grow_raw(inst->mems[mem], (uint32_t)delta));
 }
 
 /* Whether [a, a + n) leaves [0, size). */
 static bool outside(uint64_t a, uint64_t n, uint64_t size) { return a > size || n > size - a; }
 
-void ox_jitrt_memory_fill(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t d,
-                          uint32_t val, uint32_t n)
+void ox_jitrt_memory_fill(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t mem,
+                          uint64_t d, uint32_t val, uint64_t n)
 {
-    ox_memory *m = inst->mems[0];
+    ox_memory *m = inst->mems[mem];
     if (outside(d, n, m->size))
         ox_jitrt_trap(s, inst, funcidx, OX_TRAP_MEMORY_OOB);
     memset(m->data + d, (int)(uint8_t)val, n);
 }
 
-void ox_jitrt_memory_copy(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t d,
-                          uint32_t src, uint32_t n)
+void ox_jitrt_memory_copy(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t dmem,
+                          uint32_t smem, uint64_t d, uint64_t src, uint64_t n)
 {
-    ox_memory *m = inst->mems[0];
-    if (outside(src, n, m->size) || outside(d, n, m->size))
+    ox_memory *dm = inst->mems[dmem], *sm = inst->mems[smem];
+    if (outside(src, n, sm->size) || outside(d, n, dm->size))
         ox_jitrt_trap(s, inst, funcidx, OX_TRAP_MEMORY_OOB);
-    memmove(m->data + d, m->data + src, n);
+    memmove(dm->data + d, sm->data + src, n);
 }
 
 void ox_jitrt_memory_init(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t seg,
-                          uint32_t d, uint32_t src, uint32_t n)
+                          uint32_t mem, uint64_t d, uint32_t src, uint32_t n)
 {
-    ox_memory *m = inst->mems[0];
+    ox_memory *m = inst->mems[mem];
     const ox_module *mod = inst->module;
     uint64_t len = inst->data_dropped[seg] ? 0 : mod->datas[seg].data.len;
     if (outside(src, n, len) || outside(d, n, m->size))

@@ -382,14 +382,14 @@ static bool ternop(oxj *j, enum ox_opcode op)
 
 /* ---- memory -------------------------------------------------------------- */
 
-static LLVMValueRef ptr_to(oxj *j, LLVMValueRef addr, uint64_t off, LLVMTypeRef t)
+static LLVMValueRef ptr_to(oxj *j, LLVMValueRef addr, const oxj_imm *im, LLVMTypeRef t)
 {
-    return oxj_address(j, addr, off, t);
+    return oxj_address(j, im->mem, addr, im->v, t);
 }
 
-static LLVMValueRef load(oxj *j, LLVMTypeRef t, LLVMValueRef addr, uint64_t off)
+static LLVMValueRef load(oxj *j, LLVMTypeRef t, LLVMValueRef addr, const oxj_imm *im)
 {
-    LLVMValueRef v = LLVMBuildLoad2(B, t, ptr_to(j, addr, off, t), "");
+    LLVMValueRef v = LLVMBuildLoad2(B, t, ptr_to(j, addr, im, t), "");
     LLVMSetAlignment(v, 1);
     LLVMSetVolatile(v, 1); /* see emit_load */
     return v;
@@ -400,11 +400,11 @@ static bool memop(oxj *j, enum ox_opcode op, const oxj_imm *im)
     const lanes *l = &lane_info[op];
     switch (op) {
     case OXO_V128_LOAD:
-        oxj_push(j, load(j, j->jm->v128, oxj_pop(j), im->v));
+        oxj_push(j, load(j, j->jm->v128, oxj_pop(j), im));
         return true;
     case OXO_V128_STORE: {
         LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
-        LLVMValueRef st = LLVMBuildStore(B, v, ptr_to(j, addr, im->v, j->jm->v128));
+        LLVMValueRef st = LLVMBuildStore(B, v, ptr_to(j, addr, im, j->jm->v128));
         LLVMSetAlignment(st, 1);
         return true;
     }
@@ -413,7 +413,7 @@ static bool memop(oxj *j, enum ox_opcode op, const oxj_imm *im)
         int f = op <= OXO_V128_LOAD8X8_U ? F_i8 : op <= OXO_V128_LOAD16X4_U ? F_i16 : F_i32;
         unsigned n = f == F_i8 ? 8 : f == F_i16 ? 4 : 2;
         bool sign = op == OXO_V128_LOAD8X8_S || op == OXO_V128_LOAD16X4_S || op == OXO_V128_LOAD32X2_S;
-        LLVMValueRef v = load(j, vec(j, f, n), oxj_pop(j), im->v);
+        LLVMValueRef v = load(j, vec(j, f, n), oxj_pop(j), im);
         LLVMTypeRef wt = LLVMVectorType(LLVMIntTypeInContext(j->jm->ctx, 2 * LLVMGetIntTypeWidth(elem(j, f))), n);
         push(j, sign ? LLVMBuildSExt(B, v, wt, "") : LLVMBuildZExt(B, v, wt, ""));
         return true;
@@ -423,13 +423,13 @@ static bool memop(oxj *j, enum ox_opcode op, const oxj_imm *im)
         int f = op == OXO_V128_LOAD8_SPLAT ? F_u8 : op == OXO_V128_LOAD16_SPLAT ? F_u16
               : op == OXO_V128_LOAD32_SPLAT ? F_u32 : F_u64;
         unsigned n = f == F_u8 ? 16 : f == F_u16 ? 8 : f == F_u32 ? 4 : 2;
-        push(j, splat(j, load(j, elem(j, f), oxj_pop(j), im->v), n));
+        push(j, splat(j, load(j, elem(j, f), oxj_pop(j), im), n));
         return true;
     }
     case OXO_V128_LOAD32_ZERO: case OXO_V128_LOAD64_ZERO: {
         int f = op == OXO_V128_LOAD32_ZERO ? F_u32 : F_u64;
         unsigned n = f == F_u32 ? 4 : 2;
-        LLVMValueRef v = load(j, elem(j, f), oxj_pop(j), im->v);
+        LLVMValueRef v = load(j, elem(j, f), oxj_pop(j), im);
         push(j, LLVMBuildInsertElement(B, LLVMConstNull(vec(j, f, n)), v, oxj_i32(j, 0), ""));
         return true;
     }
@@ -438,14 +438,14 @@ static bool memop(oxj *j, enum ox_opcode op, const oxj_imm *im)
     }
     if (op >= OXO_V128_LOAD8_LANE && op <= OXO_V128_LOAD64_LANE) {
         LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
-        LLVMValueRef x = load(j, elem(j, l->in), addr, im->v);
+        LLVMValueRef x = load(j, elem(j, l->in), addr, im);
         push(j, LLVMBuildInsertElement(B, as(j, v, l->in, l->n), x, oxj_i32(j, im->lane), ""));
         return true;
     }
     if (op >= OXO_V128_STORE8_LANE && op <= OXO_V128_STORE64_LANE) {
         LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
         LLVMValueRef x = LLVMBuildExtractElement(B, as(j, v, l->in, l->n), oxj_i32(j, im->lane), "");
-        LLVMValueRef st = LLVMBuildStore(B, x, ptr_to(j, addr, im->v, elem(j, l->in)));
+        LLVMValueRef st = LLVMBuildStore(B, x, ptr_to(j, addr, im, elem(j, l->in)));
         LLVMSetAlignment(st, 1);
         return true;
     }

@@ -202,10 +202,11 @@ void ox_instance_take_jit(ox_instance *inst)
     if (inst->jit_taken || !atomic_load(&m->jit))
         return;
     inst->jit_taken = true;
-    /* compiled code relies on memory 0's guard region for its bounds
-       checks (an imported memory of another engine's making may lack it) */
-    if (m->nmems && inst->mems[0]->reserved < OX_GUARDED_RESERVE)
-        return;
+    /* compiled code relies on the memories' guard regions for its bounds
+       checks (an imported memory of another engine's making may lack one) */
+    for (uint32_t k = 0; k < m->nmems; k++)
+        if (inst->mems[k]->reserved < OX_GUARDED_RESERVE)
+            return;
     for (uint32_t d = 0; d < m->nfuncs - m->nimport_funcs; d++) {
         ox_func *f = &inst->own_funcs[d];
         if (!m->funcs[d].wrap)

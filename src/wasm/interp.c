@@ -645,8 +645,8 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
             NEXT(LEN(1));
         }
         vmcase(MEMORY_GROW) {
-            uint32_t wide = W(2);
-            uint64_t delta = WIDE(1, wide);
+            uint32_t wide = W(2); /* 1 for a 64-bit memory */
+            uint64_t delta = wide ? S(1).i64 : S(1).i32;
             int64_t r = delta > UINT32_MAX ? -1 : ox_memory_grow_raw(mem, (uint32_t)delta);
             S(0).i64 = wide ? (uint64_t)r : (uint32_t)(int32_t)r;
             msize = mem->size;

@@ -44,8 +44,10 @@ ox_error *ox_memory_new(ox_store *s, ox_limits limits, ox_memory **out)
     if (!m)
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
     m->reserved = (size_t)max * OX_PAGE_SIZE;
-    if (s->engine->cfg.tier != OX_TIER_INTERP && !limits.is64 && sizeof(size_t) >= 8)
-        m->reserved = OX_GUARDED_RESERVE + OX_PAGE_SIZE; /* the page: an 8-byte access at the end */
+    /* compiled code's bounds checks: every access below 8 GiB faults past
+       the pages (no memory, 64-bit ones included, exceeds 2^32 bytes) */
+    if (s->engine->cfg.tier != OX_TIER_INTERP && sizeof(size_t) >= 8)
+        m->reserved = OX_GUARDED_RESERVE + OX_PAGE_SIZE; /* the page: a 16-byte access at the end */
     m->data = ox_os_reserve(m->reserved, (size_t)limits.min * OX_PAGE_SIZE);
     if (!m->data) {
         free(m);
