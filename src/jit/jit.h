@@ -41,6 +41,7 @@ struct ox_jitcode {
     ox_jit_wrap *wraps;       /* ndef: their entries */
     ox_jit_osr *osrs;         /* ndef: their entries at loops, or NULL */
     struct oxj_image *image;  /* the loaded object */
+    uintptr_t lo, hi;         /* the image's addresses: [lo, hi) */
     uintptr_t *starts;        /* nstarts, ascending */
     uint32_t *funcidx;        /* the function at each start */
     uint32_t nstarts;
@@ -58,8 +59,12 @@ bool ox_jit_built(void);
    there; sets m->funcs[i].native/.wrap for those compiled and m->jit. An
    error here is the compiler's (out of memory, LLVM failing). */
 ox_error *ox_jit_compile_module(ox_module *m);
-/* jit_load.c: compile m now, whole (the auto tier's thread), and publish
-   its code to the instances running it; fills the code cache. */
+/* jit_load.c, the auto tier's thread: compile the functions of m found
+   running (ox_module.osr_hint), when they are some but not all of them,
+   into m->jit_hot and publish that (none compiled: nothing done); then
+   compile m whole, publish its code to the instances running it (the
+   functions found running switch again) and fill the code cache. */
+ox_error *ox_jit_compile_hot(ox_module *m);
 ox_error *ox_jit_compile_background(ox_module *m);
 
 /* jit_auto.c: the auto tier's sampling and background thread for engine

@@ -8,8 +8,10 @@
  * interpreter's next check point (a function entry or a loop back-edge)
  * takes the slow path, which reports the function running
  * (OX_TIER_EV_SAMPLE). A module found running in HOT_SAMPLES samples is
- * queued, and the same thread compiles it whole (the compiler library;
- * the code cache is filled too) and publishes the code. The stores take it
+ * queued, and the same thread compiles the functions the samples found
+ * running (or calling), then, after the other queued modules' first
+ * compilations, the module whole (the compiler library; the code cache is
+ * filled too), publishing the code each time. The stores take it
  * in their own threads: each running store gets OX_POLL_TIERUP in its
  * interrupt word (and one starting a call later sees a new publication),
  * and at its next check point its instances' functions take the code
@@ -20,7 +22,7 @@
  * compilation makes one for each function a sample found running or
  * calling (ox_module.osr_hint).
  *
- * A module is compiled at most once per engine (ox_module.tier_state).
+ * A module is queued at most once per engine (ox_module.tier_state).
  * The thread holds a reference to each module it has queued, so the
  * embedder may free a module at any time; ox_engine_free stops the thread
  * after the compilation under way, if any.
@@ -69,8 +71,25 @@ static void *run(void *p)
                 t->queue.v[k - 1] = t->queue.v[k];
             t->queue.n--;
             pthread_mutex_unlock(&t->mu);
-            /* failed: it stays interpreted, the error kept for
-               ox_module_jit_error */
+            if (!m->jit_hot_tried) {
+                /* first the functions found running: they switch sooner
+                   (a few functions compile in a fraction of the module's
+                   time); the module goes back in the queue for the rest,
+                   after the other modules' first compilations */
+                m->jit_hot_tried = true;
+                ox_error *herr = ox_jit_compile_hot(m);
+                bool hot = !herr && atomic_load(&m->jit_hot);
+                ox_error_free(herr); /* the whole module's compilation says, failing too */
+                pthread_mutex_lock(&t->mu);
+                if (hot) {
+                    publish(t);
+                    if (!ox_ptrvec_push(&t->queue, m))
+                        continue;
+                }
+                pthread_mutex_unlock(&t->mu);
+            }
+            /* failed: it stays interpreted (or runs its first code), the
+               error kept for ox_module_jit_error */
             ox_error *err = ox_jit_compile_background(m);
             bool compiled = !err && atomic_load(&m->jit);
             ox_module_free(m);

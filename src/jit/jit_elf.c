@@ -281,6 +281,12 @@ fail:
     return why;
 }
 
+void oxj_image_range(const oxj_image *im, uintptr_t *lo, uintptr_t *hi)
+{
+    *lo = (uintptr_t)im->base;
+    *hi = (uintptr_t)im->base + im->size;
+}
+
 void *oxj_image_symbol(const oxj_image *im, const char *name, size_t *size)
 {
     for (size_t k = 1; k < im->nsyms; k++) {

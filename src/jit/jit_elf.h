@@ -21,6 +21,8 @@ const char *oxj_image_load(const void *bytes, size_t len, oxj_resolve resolve, v
 /* Where a symbol defined by the object is, or NULL; its size in *size
    (when not NULL). */
 void *oxj_image_symbol(const oxj_image *im, const char *name, size_t *size);
+/* The addresses the loaded object occupies: [*lo, *hi). */
+void oxj_image_range(const oxj_image *im, uintptr_t *lo, uintptr_t *hi);
 /* Unmap the code (nothing of it may run again). */
 void oxj_image_free(oxj_image *im);
 

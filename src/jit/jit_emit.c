@@ -287,6 +287,21 @@ static uint32_t call_cells(const ox_functype *ft)
     return p > r ? p : r ? r : 1;
 }
 
+/* Append v to *a (n entries, capacity the next power of two); false
+   when out of memory. */
+static bool push_index(uint32_t **a, uint32_t *n, uint32_t v)
+{
+    if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
+        uint32_t cap = *n ? *n * 2 : 4;
+        uint32_t *a2 = realloc(*a, cap * sizeof *a2);
+        if (!a2)
+            return false;
+        *a = a2;
+    }
+    (*a)[(*n)++] = v;
+    return true;
+}
+
 bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
@@ -301,7 +316,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
     /* frames: the count where each open loop's body started, or UINT64_MAX */
     uint64_t *open = NULL;
     uint32_t *fuel = NULL;
-    uint32_t nopen = 0, capopen = 0, nloop = 0, capfuel = 0;
+    uint32_t nopen = 0, capopen = 0, nloop = 0, capfuel = 0, inloop = 0;
     uint64_t count = 0;
     bool ok = true;
     while (ok && p < end) {
@@ -345,6 +360,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
                 }
                 fuel[nloop] = 0;
                 open[nopen++] = count | (uint64_t)nloop++ << 40;
+                inloop++;
             } else {
                 open[nopen++] = UINT64_MAX;
             }
@@ -353,6 +369,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
             if (nopen > 0) {
                 uint64_t o = open[--nopen];
                 if (o != UINT64_MAX) {
+                    inloop--;
                     uint64_t f = count - (o & ((UINT64_C(1) << 40) - 1));
                     fuel[o >> 40] = f > UINT32_MAX ? UINT32_MAX : (uint32_t)f;
                 }
@@ -361,24 +378,20 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
         case OXO_RETURN_CALL:
             /* a tail call stays one only between compiled functions of the
                module: the targets must compile too (oxj_tail_targets_ok) */
-            if (im.a < m->nimport_funcs) {
+            if (im.a < m->nimport_funcs || !push_index(&plan->tails, &plan->ntails, im.a - m->nimport_funcs)) {
                 ok = false;
                 break;
             }
-            if (plan->ntails == plan->captails) {
-                plan->captails = plan->captails ? plan->captails * 2 : 4;
-                uint32_t *t2 = realloc(plan->tails, plan->captails * sizeof *t2);
-                if (!t2) {
-                    ok = false;
-                    break;
-                }
-                plan->tails = t2;
-            }
-            plan->tails[plan->ntails++] = im.a - m->nimport_funcs;
             /* typed as a call */
             /* fall through */
         case OXO_CALL: {
             if (im.a >= m->nfuncs) {
+                ok = false;
+                break;
+            }
+            if (op == OXO_CALL && im.a >= m->nimport_funcs &&
+                !push_index(&plan->calls, &plan->ncalls,
+                            (im.a - m->nimport_funcs) | (inloop ? OXJ_IN_LOOP : 0))) {
                 ok = false;
                 break;
             }
@@ -411,8 +424,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
     free(open);
     if (!ok) {
         free(fuel);
-        free(plan->tails);
-        plan->tails = NULL;
+        oxj_plan_free(plan);
         return false;
     }
     plan->loop_fuel = fuel;
@@ -425,6 +437,10 @@ void oxj_plan_free(oxj_plan *plan)
 {
     free(plan->loop_fuel);
     free(plan->tails);
+    free(plan->calls);
+    plan->loop_fuel = NULL;
+    plan->tails = plan->calls = NULL;
+    plan->ntails = plan->ncalls = 0;
 }
 
 /* ---- the operand stack and helpers -------------------------------------- */

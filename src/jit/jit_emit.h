@@ -105,8 +105,13 @@ typedef struct oxj_plan {
     uint32_t fuel;            /* the function's (charged at entry) */
     uint32_t nslots;          /* the widest call through the runtime */
     uint32_t *tails;          /* defined functions it return_calls */
-    uint32_t ntails, captails;
+    uint32_t ntails;
+    uint32_t *calls;          /* defined functions it calls (with `call`), each
+                                 | OXJ_IN_LOOP when the call is inside a loop */
+    uint32_t ncalls;
 } oxj_plan;
+
+#define OXJ_IN_LOOP 0x80000000u
 
 /* Functions that make or take a return_call use LLVM's tailcc convention
    (its number: the C API names no constant for it): a call marked tail in

@@ -125,26 +125,81 @@ static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t
     return NULL;
 }
 
-/* Translate the module's compilable functions into jm->mod (flags[d] set
-   for those); *any when there is one. */
+/* When only some functions are asked for (the auto tier's first
+   compilation, of the functions found running), the functions they call
+   are wanted too, transitively, within a budget: each call from compiled
+   code to an interpreted function crosses between the tiers (and back for
+   what that one calls), slower than staying interpreted, and LLVM inlines
+   what it compiles together. But a large function called outside the
+   loops of one found running (main's printf at the end) would cost more
+   time to compile than it saves; the functions called from those called
+   are all wanted, as they run at every call. */
+#define SMALL_CALLEE 4096u   /* bytes of body */
+#define CALLEE_BUDGET 49152u /* bytes of bodies added in all */
+
+static void want_callees(const ox_module *m, const oxj_plan *plans, const bool *ok, uint8_t *want)
+{
+    uint32_t ndef = m->nfuncs - m->nimport_funcs, n = 0, budget = CALLEE_BUDGET;
+    uint32_t *work = malloc((ndef ? ndef : 1) * sizeof *work);
+    if (!work)
+        return; /* only those asked for */
+    for (uint32_t d = 0; d < ndef; d++)
+        if (want[d] & OXJ_WANT)
+            work[n++] = d;
+    uint32_t asked = n; /* work[0..asked) were asked for */
+    while (n > 0) {
+        uint32_t d = work[--n];
+        bool first = n < asked;
+        if (first)
+            asked = n;
+        for (uint32_t k = 0; ok[d] && k < plans[d].ncalls; k++) {
+            uint32_t c = plans[d].calls[k] & ~OXJ_IN_LOOP, len = m->funcs[c].body.len;
+            bool hot = !first || (plans[d].calls[k] & OXJ_IN_LOOP) || len <= SMALL_CALLEE;
+            if ((want[c] & OXJ_WANT) || !ok[c] || !hot || len > budget)
+                continue;
+            budget -= len;
+            want[c] |= OXJ_WANT;
+            work[n++] = c;
+        }
+    }
+    free(work);
+}
+
+/* Translate the module's compilable functions (or those asked for) into
+   jm->mod (flags[d] set for those); *any when there is one. */
 static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *flags, bool *any)
 {
     const ox_module *m = jm->m;
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
     *any = false;
     bool *ok = calloc(ndef ? ndef : 1, sizeof *ok);
-    uint8_t *want = malloc(ndef ? ndef : 1); /* the OSR entries asked for */
+    uint8_t *want = malloc(ndef ? ndef : 1); /* OXJ_OSR, OXJ_WANT as asked */
     if (!ok || !want) {
         free(ok);
         free(want);
         return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
     }
+    bool some = false; /* only the functions asked for, and those they return_call */
     for (uint32_t d = 0; d < ndef; d++) {
-        want[d] = flags[d] & OXJ_OSR;
+        want[d] = flags[d] & (OXJ_OSR | OXJ_WANT);
+        some |= (flags[d] & OXJ_WANT) != 0;
         flags[d] = 0;
     }
     for (uint32_t d = 0; d < ndef; d++)
         ok[d] = oxj_scan(m, d, &plans[d]);
+    if (some)
+        want_callees(m, plans, ok, want);
+    for (bool changed = some; changed;) {
+        changed = false;
+        for (uint32_t d = 0; d < ndef; d++)
+            for (uint32_t k = 0; ok[d] && (want[d] & OXJ_WANT) && k < plans[d].ntails; k++)
+                if (!(want[plans[d].tails[k]] & OXJ_WANT)) {
+                    want[plans[d].tails[k]] |= OXJ_WANT;
+                    changed = true;
+                }
+    }
+    for (uint32_t d = 0; some && d < ndef; d++)
+        ok[d] = ok[d] && (want[d] & OXJ_WANT);
     /* a return_call stays a tail call only if its target compiles too */
     for (bool changed = true; changed;) {
         changed = false;
@@ -182,7 +237,7 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
     ox_error *err = NULL;
     for (uint32_t d = 0; !err && d < ndef; d++)
         if (jm->fns[d])
-            err = emit(jm, plans, key, d, want[d], flags);
+            err = emit(jm, plans, key, d, want[d] & OXJ_OSR, flags);
     free(want);
     if (err)
         return err;

@@ -232,6 +232,7 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
     const char *no = jc->image ? NULL : oxj_image_load(obj, len, resolve, NULL, &jc->image);
     if (no)
         return ox_error_new(OX_ERR_INTERNAL, "cannot load compiled code: %s", no);
+    oxj_image_range(jc->image, &jc->lo, &jc->hi);
     /* (start, function index) of every function's code and OSR entry,
        which a fault's address is looked up in (ox_jit_func_at) */
     uintptr_t *pairs = malloc((jc->ndef ? jc->ndef : 1) * 4 * sizeof *pairs);
@@ -320,6 +321,21 @@ static struct ox_jitcode *jitcode_new(ox_engine *e, const ox_module *m, uint64_t
     return jc;
 }
 
+/* m's code from the object (or *image, that object loaded: taken) and the
+   flags the compiler returned. */
+static ox_error *new_code(ox_module *m, uint64_t key, const void *obj, size_t len, oxj_image **image,
+                          const uint8_t *flags, struct ox_jitcode **out)
+{
+    struct ox_jitcode *jc = jitcode_new(m->engine, m, key);
+    ox_error *err = jc ? load_code(jc, m, obj, len, image, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
+    if (err) {
+        jitcode_free(jc);
+        jc = NULL;
+    }
+    *out = jc;
+    return err;
+}
+
 /* An equal module's code in e (a reference more), or NULL. Under the lock. */
 static struct ox_jitcode *shared(ox_engine *e, const ox_module *m, uint64_t key)
 {
@@ -401,8 +417,7 @@ static ox_error *provide(ox_module *m, int how)
             (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
     }
     if (!err && obj) {
-        jc = jitcode_new(e, m, key);
-        err = jc ? load_code(jc, m, obj, len, &image, flags) : ox_error_new(OX_ERR_NOMEM, "out of memory");
+        err = new_code(m, key, obj, len, &image, flags, &jc);
         if (!err) {
             pthread_mutex_lock(&e->jit_lock);
             struct ox_jitcode *other = shared(e, m, key); /* loaded meanwhile */
@@ -453,6 +468,42 @@ ox_error *ox_jit_compile_module(ox_module *m)
     ox_error *err = provide(m, FIND_ONLY);
     if (!err && atomic_load(&m->jit))
         atomic_store(&m->tier_state, 2);
+    return err;
+}
+
+ox_error *ox_jit_compile_hot(ox_module *m)
+{
+    uint32_t ndef = m->nfuncs - m->nimport_funcs, n = 0;
+    if (ndef == 0 || !m->osr_hint || atomic_load(&m->jit))
+        return NULL;
+    uint8_t *flags = calloc(ndef, 1);
+    if (!flags)
+        return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
+    for (uint32_t d = 0; d < ndef; d++)
+        if (atomic_load_explicit(&m->osr_hint[d], memory_order_relaxed)) {
+            flags[d] = OXJ_WANT | OXJ_OSR;
+            n++;
+        }
+    ox_error *err = NULL;
+    const char *no = ox_jit_unavailable();
+    /* all of them, or none: the whole module's compilation is next */
+    if (n > 0 && n < ndef && !no) {
+        pthread_once(&identity_once, identity_init);
+        uint64_t key = oxj_hash(m->bytes, m->nbytes, identity_hash);
+        void *obj = NULL;
+        size_t len = 0;
+        oxj_image *image = NULL;
+        struct ox_jitcode *jc = NULL;
+        err = plugin.compile(m, key, flags, &obj, &len);
+        if (!err && obj)
+            err = new_code(m, key, obj, len, &image, flags, &jc);
+        if (jc) {
+            atomic_store(&m->jit_hot, jc);
+            install(m, jc);
+        }
+        free(obj);
+    }
+    free(flags);
     return err;
 }
 

@@ -24,7 +24,7 @@
 #include "jit.h"
 #include "opcodes.h"
 
-#define OXJ_PLUGIN_ABI 5
+#define OXJ_PLUGIN_ABI 6
 
 /* What the plugin needs of the engine. */
 typedef struct ox_jit_host {
@@ -41,8 +41,10 @@ typedef struct ox_jit_host {
 
 /* A function's flags in a compiled object (and the code cache): compiled,
    with tailcc (its native entry is then its thunk, `t`), with an
-   on-stack-replacement entry (`o`). */
-enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4 };
+   on-stack-replacement entry (`o`). OXJ_WANT asks the compiler for a
+   function: when some function has it, only those (and the functions
+   they return_call) are compiled. */
+enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4, OXJ_WANT = 8 };
 
 
 /* The names of a function's symbols in the object: its code (f), its
@@ -56,8 +58,8 @@ static inline void oxj_sym_name(char *buf, size_t n, uint64_t key, char kind, ui
 /* What the engine calls: compile m's functions into an ELF object (*obj
    malloc'd, the caller's; NULL when none compiles), symbols named by key;
    flags[d] per defined function: on entry OXJ_OSR where an OSR entry is
-   wanted (the auto tier saw the function running), on return what was
-   made. */
+   wanted (the auto tier saw the function running) and OXJ_WANT where only
+   some functions are, on return what was made. */
 typedef struct ox_jit_plugin {
     ox_error *(*compile)(const ox_module *m, uint64_t key, uint8_t *flags, void **obj, size_t *len);
 } ox_jit_plugin;

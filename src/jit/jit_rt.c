@@ -95,8 +95,10 @@ static uint32_t compiled_at(const ox_store *s, uintptr_t pc, const ox_instance *
 {
     for (size_t k = 0; k < s->instances.n; k++) {
         const ox_instance *in = s->instances.v[k];
-        const struct ox_jitcode *jc = in->module->jit;
+        const struct ox_jitcode *jc = in->module->jit, *hot = in->module->jit_hot;
         uint32_t f = jc ? ox_jit_func_at(jc, pc) : UINT32_MAX;
+        if (f == UINT32_MAX && hot) /* code the whole module's replaced, maybe still running */
+            f = ox_jit_func_at(hot, pc);
         if (f != UINT32_MAX) {
             *inst = in;
             return f;
@@ -150,6 +152,8 @@ static ox_error *fault_error(const act *a)
 
 uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc)
 {
+    if (pc < jc->lo || pc >= jc->hi) /* another module's, or another copy of this one's */
+        return UINT32_MAX;
     /* the last start at or below pc */
     uint32_t lo = 0, hi = jc->nstarts;
     while (lo < hi) {
@@ -159,9 +163,7 @@ uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc)
         else
             hi = mid;
     }
-    /* a pc beyond the last function by more than any function is long is
-       another module's: functions are under 1 MiB of code */
-    if (lo == 0 || pc - jc->starts[lo - 1] > (1u << 20))
+    if (lo == 0)
         return UINT32_MAX;
     return jc->funcidx[lo - 1];
 }

@@ -199,9 +199,10 @@ void ox_instance_take_jit(ox_instance *inst)
 {
     ox_module *m = inst->module;
     /* the module's code pointer is published last (src/jit/jit_load.c) */
-    if (inst->jit_taken || !atomic_load(&m->jit))
+    const struct ox_jitcode *jc = atomic_load(&m->jit);
+    if (!jc || inst->jit_taken == jc) /* none, or taken (the auto tier may replace it) */
         return;
-    inst->jit_taken = true;
+    inst->jit_taken = jc;
     /* compiled code relies on the memories' guard regions for its bounds
        checks (an imported memory of another engine's making may lack one) */
     for (uint32_t k = 0; k < m->nmems; k++)

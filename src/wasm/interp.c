@@ -226,12 +226,36 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 /* The fuel of the loop whose header is at cell `hdr`: its LOOP op's word. */
 #define LOOP_FUEL(hdr) ((hdr)[-1].w[0])
 
+/* The fused families below use only some of these helpers; clang (unlike
+   gcc) warns about unused static inline functions in a .c file. */
+#if defined(__GNUC__)
+#define OX_MAYBE_UNUSED __attribute__((unused))
+#define OX_NOINLINE __attribute__((noinline))
+#else
+#define OX_MAYBE_UNUSED
+#define OX_NOINLINE
+#endif
+
+/* The check points' slow path. A sample (OX_POLL_SAMPLE) names the calls
+   under way in this run too, the innermost 8: the auto tier compiles the
+   functions found running first, and a leaf compiled is worth little while
+   the loop calling it stays interpreted (each call crosses the tiers); a
+   loop calling short functions is seldom sampled at its own back-edges. */
+static OX_NOINLINE ox_trap slow_poll(ox_store *s, uint32_t cost, ox_func *fn, const frame *frames,
+                                     uint32_t depth, uint32_t entry_depth)
+{
+    if ((atomic_load_explicit(&s->interrupt, memory_order_relaxed) & OX_POLL_SAMPLE) &&
+        s->engine->tier_event)
+        for (uint32_t n = 0; depth > entry_depth && frames[depth - 1].pc && n < 8; depth--, n++)
+            s->engine->tier_event(s, frames[depth - 1].fn, OX_TIER_EV_CALLER);
+    return ox_store_poll(s, cost, fn);
+}
+#define SLOW_POLL(cost) slow_poll(s, (cost), fn, frames, depth, entry_depth)
+
 /* The check points, at function entries (ENTRY_POLL) and loop back-edges
    (BACK_EDGE): one relaxed load when nothing is metered. Fuel alone is
    charged there (`cost` units, code.h); interrupts and deadlines take the
-   slow path in store.c. At an entry, a sample on the slow path names the
-   caller too (OX_TIER_EV_CALLER): a loop calling short functions is
-   seldom sampled at its own back-edges, and may want an OSR entry. */
+   slow path in store.c; a sample there names the callers too. */
 #define ENTRY_POLL(cost) \
     do { \
         unsigned v_ = atomic_load_explicit(&s->interrupt, memory_order_relaxed); \
@@ -240,10 +264,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
             if (v_ == OX_POLL_FUEL && s->fuel >= c_) { \
                 s->fuel -= c_; \
             } else { \
-                if ((v_ & OX_POLL_SAMPLE) && depth > entry_depth && frames[depth - 1].pc && \
-                    s->engine->tier_event) \
-                    s->engine->tier_event(s, frames[depth - 1].fn, OX_TIER_EV_CALLER); \
-                ox_trap t_ = ox_store_poll(s, c_, fn); \
+                ox_trap t_ = SLOW_POLL(c_); \
                 if (t_ != OX_TRAP_NONE) TRAP(t_); \
             } \
         } \
@@ -262,7 +283,7 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
             if (v_ == OX_POLL_FUEL && s->fuel >= c_) { \
                 s->fuel -= c_; \
             } else { \
-                ox_trap t_ = ox_store_poll(s, c_, fn); \
+                ox_trap t_ = SLOW_POLL(c_); \
                 if (t_ != OX_TRAP_NONE) TRAP(t_); \
                 if (fn->osr && h_[-1].w[1]) { \
                     next_pc = h_; \
@@ -300,16 +321,6 @@ static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox
 #define EFFECTIVE(ea, addr, off, size) \
     uint64_t ea = (uint64_t)(addr) + (off); \
     if (ea + (size) > msize) TRAP(OX_TRAP_MEMORY_OOB)
-
-/* The fused families below use only some of these helpers; clang (unlike
-   gcc) warns about unused static inline functions in a .c file. */
-#if defined(__GNUC__)
-#define OX_MAYBE_UNUSED __attribute__((unused))
-#define OX_NOINLINE __attribute__((noinline))
-#else
-#define OX_MAYBE_UNUSED
-#define OX_NOINLINE
-#endif
 
 /* Each non-trapping binop as a function, for the chained ops. */
 #define OX_X(name, txt, pfx, code, ta, tr, expr) \
@@ -1117,7 +1128,7 @@ OX_RUN_DECL(struct ox_exec *x, ox_store *s, ox_func *f, ox_slot *fp, const void 
                     fp[d].i32 = ptr; \
                     fp[e].F_##t = ctr; \
                     s->fuel = fuel; \
-                    ox_trap t_ = ox_store_poll(s, cost, fn); \
+                    ox_trap t_ = SLOW_POLL(cost); \
                     if (t_ != OX_TRAP_NONE) TRAP(t_); \
                     if (fn->osr && pc[-1].w[1]) { /* at the header: as BACK_EDGE */ \
                         next_pc = pc; \

@@ -22,6 +22,8 @@ static void module_destroy(ox_module *m)
 {
     /* nfuncs is set only once every section decoded; before that no body
        has been compiled, so there is no code to free. */
+    if (m->jit_hot != m->jit) /* the first code, replaced by the whole module's */
+        ox_jit_module_free(m->jit_hot);
     ox_jit_module_free(m->jit);
     free(m->osr_hint);
     ox_error_free(m->jit_error);

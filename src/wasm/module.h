@@ -254,6 +254,10 @@ struct ox_module {
     /* compiled code (src/jit), freed with the module; the auto tier's
        background thread sets it while instances run */
     struct ox_jitcode *_Atomic jit;
+    /* the auto tier's first code, of the functions found hot, until the
+       whole module's replaces it (kept: a call may still be running it) */
+    struct ox_jitcode *_Atomic jit_hot;
+    bool jit_hot_tried;       /* the auto tier's thread tried it */
     atomic_uint samples;      /* the auto tier's samples of its code running */
     atomic_int tier_state;    /* 0 interpreted, 1 queued for compiling, 2 done */
     ox_error *jit_error;      /* why the background compilation failed, or NULL

@@ -143,7 +143,7 @@ struct ox_instance {
     ox_trap eval_trap;        /* a constant expression's allocation failed */
     ox_tag *own_tags;         /* the defined tags' storage */
     uint8_t *jit_mem0;        /* memory 0's base for compiled code (NULL: none) */
-    bool jit_taken;           /* its functions took the module's compiled code */
+    const struct ox_jitcode *jit_taken; /* the module's compiled code its functions took */
 };
 
 struct ox_caller {

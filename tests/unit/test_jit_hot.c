@@ -1,0 +1,101 @@
+/*
+ * test_jit_hot.c — the auto tier's first compilation, of the functions
+ * found running, before the whole module's (jit_auto.c), driven here by
+ * hand through the engine's internal calls: only the function marked hot
+ * and the small function it calls are compiled, the cold one is not; the
+ * compiled code gives the interpreter's results and traps; once the whole
+ * module's code has replaced it, an instance still running the first code
+ * traps in it as it should (the fault handler knows both), and switching
+ * over compiles the rest.
+ * In a build without LLVM it is skipped.
+ */
+#include <string.h>
+
+#include "jit.h"
+#include "oxide/wasm.h"
+#include "test.h"
+
+static const char *const wat =
+    "(module (memory 1)\n"
+    "  (func $leaf (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))\n"
+    "  (func $hot (export \"hot\") (param $n i32) (param $at i32) (result i32) (local $s i32)\n"
+    "    (block $d (loop $l\n"
+    "      (br_if $d (i32.eqz (local.get $n)))\n"
+    "      (local.set $s (i32.add (local.get $s) (call $leaf (local.get $n))))\n"
+    "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
+    "      (br $l)))\n"
+    "    (i32.add (local.get $s) (i32.load (local.get $at))))\n"
+    "  (func $cold (export \"cold\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))\n";
+
+/* hot(n, at): its message ("" when it returned) and result. */
+static int32_t hot(ox_instance *inst, int32_t n, int32_t at, char *msg, size_t len)
+{
+    ox_extern f;
+    ox_val a[2] = {ox_val_i32(n), ox_val_i32(at)}, r = ox_val_i32(-1);
+    ox_error *err = ox_instance_export(inst, "hot", &f) ? ox_func_call(f.of.func, a, 2, &r, 1)
+                                                         : ox_error_new(OX_ERR_NOTFOUND, "hot");
+    snprintf(msg, len, "%s", err ? ox_error_message(err) : "");
+    ox_error_free(err);
+    return r.of.i32;
+}
+
+static bool compiled(ox_instance *inst, const char *name)
+{
+    ox_extern f;
+    return ox_instance_export(inst, name, &f) && ox_func_is_compiled(f.of.func);
+}
+
+int main(void)
+{
+    if (!ox_jit_available())
+        return test_summary("jit_hot (no LLVM in this build)");
+    ox_config cfg = {.tier = OX_TIER_AUTO};
+    ox_engine *e = NULL;
+    ox_store *s = NULL;
+    ox_module *m = NULL;
+    ox_instance *inst = NULL;
+    CHECK(!ox_engine_new(&cfg, &e) && !ox_store_new(e, &s));
+    CHECK(!ox_module_new(e, (const uint8_t *)wat, strlen(wat), &m));
+    CHECK(m && !ox_instance_new(s, m, NULL, 0, &inst));
+    if (!inst)
+        return test_summary("jit_hot");
+    char msg[200];
+    const int32_t want = 3 * (100 * 101 / 2);
+    CHECK_EQ(hot(inst, 100, 0, msg, sizeof msg), want);
+    CHECK(!compiled(inst, "hot"));
+
+    /* $hot found running (defined function 1): it and $leaf compile,
+       $cold does not */
+    CHECK(m->osr_hint != NULL);
+    atomic_store(&m->osr_hint[1], 1);
+    CHECK(!ox_jit_compile_hot(m));
+    CHECK(m->jit_hot != NULL && m->jit == m->jit_hot);
+    CHECK_EQ(ox_module_compiled_funcs(m, NULL), 2);
+    ox_instance_take_jit(inst);
+    CHECK(compiled(inst, "hot") && !compiled(inst, "cold"));
+    CHECK_EQ(hot(inst, 100, 0, msg, sizeof msg), want);
+    CHECK(!msg[0]);
+    hot(inst, 5, 65534, msg, sizeof msg); /* past the page: a fault */
+    CHECK(strstr(msg, "out of bounds memory access") != NULL);
+
+    /* the whole module's code replaces it; the instance has not switched
+       yet, and a fault in the first code still traps */
+    CHECK(!ox_jit_compile_background(m));
+    CHECK(m->jit != NULL && m->jit != m->jit_hot);
+    CHECK_EQ(ox_module_compiled_funcs(m, NULL), 3);
+    CHECK(!compiled(inst, "cold"));
+    hot(inst, 5, 70000, msg, sizeof msg);
+    CHECK(strstr(msg, "out of bounds memory access") != NULL);
+    CHECK_EQ(hot(inst, 100, 0, msg, sizeof msg), want);
+
+    /* switched: everything compiled, the same answers */
+    ox_instance_take_jit(inst);
+    CHECK(compiled(inst, "hot") && compiled(inst, "cold"));
+    CHECK_EQ(hot(inst, 100, 0, msg, sizeof msg), want);
+    hot(inst, 5, -1, msg, sizeof msg);
+    CHECK(strstr(msg, "out of bounds memory access") != NULL);
+    ox_store_free(s);
+    ox_module_free(m);
+    ox_engine_free(e);
+    return test_summary("jit_hot");
+}
