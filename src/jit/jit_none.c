@@ -21,3 +21,9 @@ ox_error *ox_jit_compile_background(ox_module *m)
     (void)m;
     return NULL;
 }
+
+ox_error *ox_jit_compile_hot(ox_module *m)
+{
+    (void)m;
+    return NULL;
+}
