@@ -172,6 +172,7 @@ bool oxj_simd_known(enum ox_opcode op);
 bool oxj_mem_ok(const ox_module *m, uint32_t mem);
 LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, LLVMTypeRef t);
 bool oxj_memory(oxj *j, const ox_opinfo *oi, const oxj_imm *im);
+LLVMValueRef oxj_keep_load(oxj *j, LLVMValueRef load);
 
 /* jit_ir.c: the stack, blocks, constants, the runtime, traps. */
 /* A pointer `off` bytes into the object at base, as a pointer to t; the

@@ -391,7 +391,7 @@ static LLVMValueRef load(oxj *j, LLVMTypeRef t, LLVMValueRef addr, const oxj_imm
 {
     LLVMValueRef v = LLVMBuildLoad2(B, t, ptr_to(j, addr, im, t), "");
     LLVMSetAlignment(v, 1);
-    LLVMSetVolatile(v, 1); /* see emit_load */
+    oxj_keep_load(j, v);
     return v;
 }
 

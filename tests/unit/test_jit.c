@@ -46,6 +46,11 @@ static const char *const wat =
     "    (call_indirect (type $ii) (local.get 1) (local.get 0)))\n"
     "  (func (export \"load\") (param i32) (result i32) (i32.load (local.get 0)))\n"
     "  (func (export \"dead_load\") (param i32) (drop (i32.load8_u (local.get 0))))\n"
+    "  (func (export \"zero_load\") (param i32) (result i64)\n"
+    "    (i64.mul (i64.load offset=8 (local.get 0)) (i64.const 0)))\n"
+    "  (func $pick (param i32 f64) (result f64) (select (local.get 1) (f64.const 1) (local.get 0)))\n"
+    "  (func (export \"unused_arg\") (param i32) (result f64)\n"
+    "    (call $pick (i32.const 0) (f64.load (local.get 0))))\n"
     "  (func (export \"grow_then_load\") (result i32)\n"
     "    (drop (memory.grow (i32.const 1)))\n"
     "    (i32.store (i32.const 70000) (i32.const 42))\n"
@@ -325,6 +330,10 @@ int main(void)
         {"load", {ox_val_i32(65534)}, 1, 1},                   /* straddles the end */
         {"load", {ox_val_i32(-1)}, 1, 1},                      /* 4 GiB - 1 */
         {"dead_load", {ox_val_i32(65536)}, 1, 0},              /* traps though unused */
+        {"zero_load", {ox_val_i32(65530)}, 1, 1},              /* x * 0: traps all the same */
+        {"zero_load", {ox_val_i32(65520)}, 1, 1},
+        {"unused_arg", {ox_val_i32(65532)}, 1, 1},             /* inlined, its value unused */
+        {"unused_arg", {ox_val_i32(8)}, 1, 1},
         {"grow_then_load", {{0}}, 0, 1},
         {"div", {ox_val_i32(7), ox_val_i32(0)}, 2, 1},
         {"div", {ox_val_i32(INT32_MIN), ox_val_i32(-1)}, 2, 1},
