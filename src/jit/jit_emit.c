@@ -737,8 +737,9 @@ static void emit_call(oxj *j, uint32_t funcidx)
             push_results(j, r, ft);
         return;
     }
-    LLVMValueRef funcs = oxj_load_field(j, j->inst, offsetof(ox_instance, funcs), j->jm->ptr);
-    LLVMValueRef f = oxj_load_elem(j, funcs, LLVMConstInt(j->jm->i64, funcidx, 0));
+    LLVMValueRef funcs =
+        oxj_invariant(j, oxj_load_field(j, j->inst, offsetof(ox_instance, funcs), j->jm->ptr));
+    LLVMValueRef f = oxj_invariant(j, oxj_load_elem(j, funcs, LLVMConstInt(j->jm->i64, funcidx, 0)));
     call_slow(j, f, ft, args);
 }
 
@@ -756,17 +757,19 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
     }
     if (ft->nparams)
         memcpy(args, j->vs + j->nvs, ft->nparams * sizeof *args);
-    LLVMValueRef tables = oxj_load_field(j, j->inst, offsetof(ox_instance, tables), jm->ptr);
-    LLVMValueRef t = oxj_load_elem(j, tables, LLVMConstInt(jm->i64, table, 0));
+    /* what never changes: the instance's arrays, a table's and a function's
+       identity; a table's size and entries do */
+    LLVMValueRef tables = oxj_invariant(j, oxj_load_field(j, j->inst, offsetof(ox_instance, tables), jm->ptr));
+    LLVMValueRef t = oxj_invariant(j, oxj_load_elem(j, tables, LLVMConstInt(jm->i64, table, 0)));
     LLVMValueRef size = oxj_load_field(j, t, offsetof(ox_table, size), jm->i32);
     oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntUGE, idx, size, ""), OX_TRAP_UNDEFINED_ELEMENT);
     LLVMValueRef elems = oxj_load_field(j, t, offsetof(ox_table, elems), jm->ptr);
     LLVMValueRef f = oxj_load_elem(j, elems, LLVMBuildZExt(B, idx, jm->i64, ""));
     oxj_trap_if(j, LLVMBuildIsNull(B, f, ""), OX_TRAP_UNINITIALIZED_ELEMENT);
     /* the type: equal ids, else the store's subtyping */
-    LLVMValueRef have = oxj_load_field(j, f, offsetof(ox_func, type_id), jm->i32);
-    LLVMValueRef ids = oxj_load_field(j, j->inst, offsetof(ox_instance, type_ids), jm->ptr);
-    LLVMValueRef want = oxj_load_field(j, ids, (size_t)typeidx * sizeof(uint32_t), jm->i32);
+    LLVMValueRef have = oxj_invariant(j, oxj_load_field(j, f, offsetof(ox_func, type_id), jm->i32));
+    LLVMValueRef ids = oxj_invariant(j, oxj_load_field(j, j->inst, offsetof(ox_instance, type_ids), jm->ptr));
+    LLVMValueRef want = oxj_invariant(j, oxj_load_field(j, ids, (size_t)typeidx * sizeof(uint32_t), jm->i32));
     LLVMBasicBlockRef sub = oxj_block(j, "sub"), typed = oxj_block(j, "typed");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, have, want, ""), typed, sub);
     LLVMPositionBuilderAtEnd(B, sub);
@@ -781,8 +784,8 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
                       join = oxj_block(j, "called");
     LLVMBuildCondBr(B, LLVMBuildIsNull(B, native, ""), slow, fast);
     LLVMPositionBuilderAtEnd(B, fast);
-    LLVMValueRef finst = oxj_load_field(j, f, offsetof(ox_func, inst), jm->ptr);
-    LLVMValueRef fmem = oxj_load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr);
+    LLVMValueRef finst = oxj_invariant(j, oxj_load_field(j, f, offsetof(ox_func, inst), jm->ptr));
+    LLVMValueRef fmem = oxj_invariant(j, oxj_load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr));
     LLVMTypeRef fty = oxj_fn_type(jm, ft);
     LLVMValueRef fn = LLVMBuildBitCast(B, native, LLVMPointerType(fty, 0), "");
     /* native code is always entered with the C convention (a tailcc
@@ -827,8 +830,9 @@ static void emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
 
 static LLVMValueRef global_ptr(oxj *j, uint32_t g, LLVMTypeRef t)
 {
-    LLVMValueRef globals = oxj_load_field(j, j->inst, offsetof(ox_instance, globals), j->jm->ptr);
-    LLVMValueRef gp = oxj_load_elem(j, globals, LLVMConstInt(j->jm->i64, g, 0));
+    LLVMValueRef globals =
+        oxj_invariant(j, oxj_load_field(j, j->inst, offsetof(ox_instance, globals), j->jm->ptr));
+    LLVMValueRef gp = oxj_invariant(j, oxj_load_elem(j, globals, LLVMConstInt(j->jm->i64, g, 0)));
     return oxj_field_ptr(j, gp, offsetof(ox_global, val), t);
 }
 
@@ -1029,12 +1033,15 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         LLVMTypeRef t = oxj_type(jm, jm->m->globals[im->a].type);
         LLVMValueRef v = LLVMBuildLoad2(B, t, global_ptr(j, im->a, t), "");
         LLVMSetAlignment(v, 8);
+        oxj_tbaa(j, v, OXJ_TBAA_GLOBAL);
         oxj_push(j, v);
         break;
     }
     case OXO_GLOBAL_SET: {
         LLVMValueRef v = oxj_pop(j);
-        LLVMSetAlignment(LLVMBuildStore(B, v, global_ptr(j, im->a, LLVMTypeOf(v))), 8);
+        LLVMValueRef st = LLVMBuildStore(B, v, global_ptr(j, im->a, LLVMTypeOf(v)));
+        LLVMSetAlignment(st, 8);
+        oxj_tbaa(j, st, OXJ_TBAA_GLOBAL);
         break;
     }
     case OXO_I32_CONST: case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:

@@ -24,6 +24,7 @@ typedef struct oxj_mod {
     LLVMValueRef *fns;        /* per defined function: its LLVM function, NULL if interpreted */
     LLVMTypeRef *fntys;       /* per defined function: its LLVM type */
     LLVMValueRef rt[16];      /* the runtime functions, in OX_JIT_RUNTIME order */
+    LLVMValueRef tbaa[2];     /* oxj_tbaa's access tags, made on first use */
     LLVMTypeRef rtty[16];
     char prefix[24];          /* symbol prefix, unique in the engine */
 } oxj_mod;
@@ -180,6 +181,12 @@ LLVMValueRef oxj_keep_load(oxj *j, LLVMValueRef load);
 LLVMValueRef oxj_field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t);
 LLVMValueRef oxj_load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t);
 LLVMValueRef oxj_load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k);
+/* Mark a load of what never changes once the instance exists (LLVM may
+   read it once); tag a load or store of wasm memory or of a global's value
+   for alias analysis. Both return what they mark. */
+LLVMValueRef oxj_invariant(oxj *j, LLVMValueRef load);
+enum { OXJ_TBAA_MEMORY, OXJ_TBAA_GLOBAL };
+LLVMValueRef oxj_tbaa(oxj *j, LLVMValueRef access, int kind);
 LLVMBasicBlockRef oxj_block(oxj *j, const char *name);
 LLVMValueRef oxj_i32(oxj *j, uint64_t v);
 LLVMValueRef oxj_call_rt(oxj *j, int which, LLVMValueRef *args, unsigned n);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jit_emit.h"
 
@@ -85,6 +86,35 @@ LLVMValueRef oxj_load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k)
     LLVMTypeRef pp = LLVMPointerType(j->jm->ptr, 0);
     LLVMValueRef arr = LLVMBuildBitCast(B, p, pp, "");
     return LLVMBuildLoad2(B, j->jm->ptr, LLVMBuildGEP2(B, j->jm->ptr, arr, &k, 1, ""), "");
+}
+
+LLVMValueRef oxj_invariant(oxj *j, LLVMValueRef load)
+{
+    LLVMSetMetadata(load, LLVMGetMDKindIDInContext(j->jm->ctx, "invariant.load", 14),
+                    LLVMMDNodeInContext(j->jm->ctx, NULL, 0));
+    return load;
+}
+
+/* Type-based alias analysis, two kinds: wasm memory and globals' values
+   never overlap (a memory is its own mapping, a global a structure of the
+   store), so a store to memory does not make LLVM read a global again, nor
+   a global.set a memory value. Every other access compiled code makes is
+   left untagged: LLVM assumes it may alias anything. */
+LLVMValueRef oxj_tbaa(oxj *j, LLVMValueRef access, int kind)
+{
+    oxj_mod *jm = j->jm;
+    if (!jm->tbaa[kind]) {
+        LLVMValueRef root_s = LLVMMDStringInContext(jm->ctx, "oxide", 5);
+        LLVMValueRef root = LLVMMDNodeInContext(jm->ctx, &root_s, 1);
+        const char *name = kind == OXJ_TBAA_MEMORY ? "wasm memory" : "wasm global";
+        LLVMValueRef tn[3] = {LLVMMDStringInContext(jm->ctx, name, (unsigned)strlen(name)), root,
+                              LLVMConstInt(jm->i64, 0, 0)};
+        LLVMValueRef type = LLVMMDNodeInContext(jm->ctx, tn, 3);
+        LLVMValueRef tag[3] = {type, type, LLVMConstInt(jm->i64, 0, 0)};
+        jm->tbaa[kind] = LLVMMDNodeInContext(jm->ctx, tag, 3);
+    }
+    LLVMSetMetadata(access, LLVMGetMDKindIDInContext(jm->ctx, "tbaa", 4), jm->tbaa[kind]);
+    return access;
 }
 
 LLVMBasicBlockRef oxj_block(oxj *j, const char *name)

@@ -26,27 +26,19 @@ bool oxj_mem_ok(const ox_module *m, uint32_t mem) { return mem < m->nmems; }
 
 static bool is64(oxj *j, uint32_t mem) { return j->jm->m->mems[mem].is64; }
 
-/* A load of something that never changes once the instance exists. */
-static LLVMValueRef invariant(oxj *j, LLVMValueRef load)
-{
-    LLVMSetMetadata(load, LLVMGetMDKindIDInContext(j->jm->ctx, "invariant.load", 14),
-                    LLVMMDNodeInContext(j->jm->ctx, NULL, 0));
-    return load;
-}
-
 /* Memory k's ox_memory. */
 static LLVMValueRef memory(oxj *j, uint32_t k)
 {
     LLVMValueRef mems =
-        invariant(j, oxj_load_field(j, j->inst, offsetof(ox_instance, mems), j->jm->ptr));
-    return invariant(j, oxj_load_elem(j, mems, LLVMConstInt(j->jm->i64, k, 0)));
+        oxj_invariant(j, oxj_load_field(j, j->inst, offsetof(ox_instance, mems), j->jm->ptr));
+    return oxj_invariant(j, oxj_load_elem(j, mems, LLVMConstInt(j->jm->i64, k, 0)));
 }
 
 static LLVMValueRef base(oxj *j, uint32_t k)
 {
     if (k == 0)
         return j->mem;
-    return invariant(j, oxj_load_field(j, memory(j, k), offsetof(ox_memory, data), j->jm->ptr));
+    return oxj_invariant(j, oxj_load_field(j, memory(j, k), offsetof(ox_memory, data), j->jm->ptr));
 }
 
 LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, LLVMTypeRef t)
@@ -125,6 +117,7 @@ static void emit_load(oxj *j, enum ox_opcode op, const oxj_imm *im)
     }
     LLVMValueRef v = LLVMBuildLoad2(B, mt, oxj_address(j, im->mem, oxj_pop(j), im->v, mt), "");
     LLVMSetAlignment(v, 1);
+    oxj_tbaa(j, v, OXJ_TBAA_MEMORY);
     oxj_keep_load(j, v);
     if (mt != rt)
         v = sext ? LLVMBuildSExt(B, v, rt, "") : LLVMBuildZExt(B, v, rt, "");
@@ -146,6 +139,7 @@ static void emit_store(oxj *j, enum ox_opcode op, const oxj_imm *im)
         v = LLVMBuildTrunc(B, v, mt, "");
     LLVMValueRef st = LLVMBuildStore(B, v, oxj_address(j, im->mem, addr, im->v, mt));
     LLVMSetAlignment(st, 1);
+    oxj_tbaa(j, st, OXJ_TBAA_MEMORY);
 }
 
 /* An operand of the runtime's bulk functions, which take them as u64. */

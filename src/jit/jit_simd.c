@@ -391,6 +391,7 @@ static LLVMValueRef load(oxj *j, LLVMTypeRef t, LLVMValueRef addr, const oxj_imm
 {
     LLVMValueRef v = LLVMBuildLoad2(B, t, ptr_to(j, addr, im, t), "");
     LLVMSetAlignment(v, 1);
+    oxj_tbaa(j, v, OXJ_TBAA_MEMORY);
     oxj_keep_load(j, v);
     return v;
 }
@@ -406,6 +407,7 @@ static bool memop(oxj *j, enum ox_opcode op, const oxj_imm *im)
         LLVMValueRef v = oxj_pop(j), addr = oxj_pop(j);
         LLVMValueRef st = LLVMBuildStore(B, v, ptr_to(j, addr, im, j->jm->v128));
         LLVMSetAlignment(st, 1);
+        oxj_tbaa(j, st, OXJ_TBAA_MEMORY);
         return true;
     }
     case OXO_V128_LOAD8X8_S: case OXO_V128_LOAD8X8_U: case OXO_V128_LOAD16X4_S:
@@ -447,6 +449,7 @@ static bool memop(oxj *j, enum ox_opcode op, const oxj_imm *im)
         LLVMValueRef x = LLVMBuildExtractElement(B, as(j, v, l->in, l->n), oxj_i32(j, im->lane), "");
         LLVMValueRef st = LLVMBuildStore(B, x, ptr_to(j, addr, im, elem(j, l->in)));
         LLVMSetAlignment(st, 1);
+        oxj_tbaa(j, st, OXJ_TBAA_MEMORY);
         return true;
     }
     return false;
