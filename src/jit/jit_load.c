@@ -393,12 +393,16 @@ static ox_error *provide(ox_module *m, int how)
     size_t len = 0;
     ox_error *err = NULL;
     bool cached = cacheable && oxj_cache_read(path, key, m->bytes, m->nbytes, ndef, flags, &obj, &len);
+    /* the auto tier's first code (OXJ_PARTIAL): what a run found hot, kept
+       for the next runs, whose background compilation replaces it; a miss
+       for anything that wants the whole module */
+    bool partial = cached && (flags[0] & OXJ_PARTIAL);
     oxj_image *image = NULL;
-    if (cached && oxj_image_load(obj, len, resolve, NULL, &image)) {
+    if (cached && ((partial && how != FIND_ONLY) || oxj_image_load(obj, len, resolve, NULL, &image))) {
         /* a cached object that does not load (damaged on disk) is a miss */
         free(obj);
         obj = NULL;
-        cached = false;
+        cached = partial = false;
     }
     if (!cached && how != FIND_ONLY) {
         /* OSR entries for the functions seen running (or all, testing) */
@@ -416,7 +420,13 @@ static ox_error *provide(ox_module *m, int how)
         if (!err && obj && cacheable)
             (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
     }
-    if (!err && obj) {
+    if (!err && obj && partial) {
+        err = new_code(m, key, obj, len, &image, flags, &jc);
+        if (jc) { /* the module's own, as ox_jit_compile_hot's */
+            atomic_store(&m->jit_hot, jc);
+            m->jit_hot_tried = true;
+        }
+    } else if (!err && obj) {
         err = new_code(m, key, obj, len, &image, flags, &jc);
         if (!err) {
             pthread_mutex_lock(&e->jit_lock);
@@ -466,7 +476,7 @@ ox_error *ox_jit_compile_module(ox_module *m)
     if (!m->osr_hint && ndef && !(m->osr_hint = calloc(ndef, sizeof *m->osr_hint)))
         return ox_error_new(OX_ERR_NOMEM, "out of memory");
     ox_error *err = provide(m, FIND_ONLY);
-    if (!err && atomic_load(&m->jit))
+    if (!err && atomic_load(&m->jit) && !m->jit_hot) /* the first code only: the rest is to come */
         atomic_store(&m->tier_state, 2);
     return err;
 }
@@ -497,6 +507,15 @@ ox_error *ox_jit_compile_hot(ox_module *m)
         err = plugin.compile(m, key, flags, &obj, &len);
         if (!err && obj)
             err = new_code(m, key, obj, len, &image, flags, &jc);
+        /* kept for the next runs unless the cache has something already
+           (the whole module's code, from another process) */
+        const char *dir = m->engine->cfg.jit_cache_dir;
+        char path[4096];
+        if (jc && dir && oxj_cache_path(dir, key, path, sizeof path) && access(path, F_OK) != 0) {
+            for (uint32_t d = 0; d < ndef; d++)
+                flags[d] |= OXJ_PARTIAL;
+            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
+        }
         if (jc) {
             atomic_store(&m->jit_hot, jc);
             install(m, jc);

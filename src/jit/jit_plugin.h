@@ -43,8 +43,9 @@ typedef struct ox_jit_host {
    with tailcc (its native entry is then its thunk, `t`), with an
    on-stack-replacement entry (`o`). OXJ_WANT asks the compiler for a
    function: when some function has it, only those (and the functions
-   they return_call) are compiled. */
-enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4, OXJ_WANT = 8 };
+   they return_call) are compiled. OXJ_PARTIAL marks (on every function)
+   a cached object of only some functions, the auto tier's first code. */
+enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4, OXJ_WANT = 8, OXJ_PARTIAL = 16 };
 
 
 /* The names of a function's symbols in the object: its code (f), its

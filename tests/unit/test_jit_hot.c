@@ -6,10 +6,15 @@
  * compiled code gives the interpreter's results and traps; once the whole
  * module's code has replaced it, an instance still running the first code
  * traps in it as it should (the fault handler knows both), and switching
- * over compiles the rest.
+ * over compiles the rest. The first code goes to the code cache for the
+ * next runs (an auto engine starts with it, and still compiles the rest;
+ * a jit engine takes it for a miss), until the whole module's replaces it.
  * In a build without LLVM it is skipped.
  */
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jit.h"
 #include "oxide/wasm.h"
@@ -43,6 +48,84 @@ static bool compiled(ox_instance *inst, const char *name)
 {
     ox_extern f;
     return ox_instance_export(inst, name, &f) && ox_func_is_compiled(f.of.func);
+}
+
+typedef struct run {
+    ox_engine *e;
+    ox_store *s;
+    ox_module *m;
+    ox_instance *inst;
+} run;
+
+static bool open_run(run *r, ox_tier tier, const char *cache)
+{
+    memset(r, 0, sizeof *r);
+    ox_config cfg = {.tier = tier, .jit_cache_dir = cache};
+    return !ox_engine_new(&cfg, &r->e) && !ox_store_new(r->e, &r->s) &&
+           !ox_module_new(r->e, (const uint8_t *)wat, strlen(wat), &r->m) &&
+           !ox_instance_new(r->s, r->m, NULL, 0, &r->inst);
+}
+
+static void close_run(run *r)
+{
+    ox_store_free(r->s);
+    ox_module_free(r->m);
+    ox_engine_free(r->e);
+}
+
+static size_t files_in(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *de; d && (de = readdir(d));)
+        n += de->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* The first code through the code cache. */
+static void cached(void)
+{
+    char dir[] = "/tmp/oxide-jit-hot-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char msg[200];
+    run a, b, c, d;
+    /* a run compiles $hot first: kept in the cache */
+    CHECK(open_run(&a, OX_TIER_AUTO, dir));
+    atomic_store(&a.m->osr_hint[1], 1);
+    CHECK(!ox_jit_compile_hot(a.m));
+    CHECK_EQ(files_in(dir), 1);
+    close_run(&a);
+    /* the next starts with it, and still has the rest to compile */
+    CHECK(open_run(&b, OX_TIER_AUTO, dir));
+    CHECK_EQ(ox_module_compiled_funcs(b.m, NULL), 2);
+    CHECK(compiled(b.inst, "hot") && !compiled(b.inst, "cold"));
+    CHECK(atomic_load(&b.m->tier_state) == 0);
+    CHECK_EQ(hot(b.inst, 10, 0, msg, sizeof msg), 3 * 55);
+    /* a jit engine wants the whole module: a miss, compiled and cached */
+    CHECK(open_run(&c, OX_TIER_JIT, dir));
+    CHECK_EQ(ox_module_compiled_funcs(c.m, NULL), 3);
+    close_run(&c);
+    /* the auto run's background compilation now finds the whole module's */
+    CHECK(!ox_jit_compile_background(b.m));
+    CHECK_EQ(ox_module_compiled_funcs(b.m, NULL), 3);
+    close_run(&b);
+    CHECK(open_run(&d, OX_TIER_AUTO, dir));
+    CHECK_EQ(ox_module_compiled_funcs(d.m, NULL), 3);
+    CHECK(atomic_load(&d.m->tier_state) == 2);
+    close_run(&d);
+    CHECK_EQ(files_in(dir), 1);
+    DIR *dd = opendir(dir);
+    for (struct dirent *de; dd && (de = readdir(dd));) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] != '.')
+            unlink(path);
+    }
+    if (dd)
+        closedir(dd);
+    rmdir(dir);
 }
 
 int main(void)
@@ -97,5 +180,6 @@ int main(void)
     ox_store_free(s);
     ox_module_free(m);
     ox_engine_free(e);
+    cached();
     return test_summary("jit_hot");
 }
