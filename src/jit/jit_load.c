@@ -161,6 +161,13 @@ static uint64_t identity_hash;
 static pthread_once_t identity_once = PTHREAD_ONCE_INIT;
 static void identity_init(void) { identity_hash = identity(); }
 
+/* A module's key: its bytes and what its code depends on besides them. */
+static uint64_t module_key(const ox_module *m)
+{
+    pthread_once(&identity_once, identity_init);
+    return oxj_hash(m->bytes, m->nbytes, identity_hash);
+}
+
 /* ---- a module's code ----------------------------------------------------- */
 
 static void jitcode_free(struct ox_jitcode *jc)
@@ -374,8 +381,7 @@ static ox_error *provide(ox_module *m, int how)
     uint32_t ndef = m->nfuncs - m->nimport_funcs;
     if (ndef == 0)
         return NULL;
-    pthread_once(&identity_once, identity_init);
-    uint64_t key = oxj_hash(m->bytes, m->nbytes, identity_hash);
+    uint64_t key = module_key(m);
     pthread_mutex_lock(&e->jit_lock);
     struct ox_jitcode *jc = shared(e, m, key);
     pthread_mutex_unlock(&e->jit_lock);
@@ -498,8 +504,7 @@ ox_error *ox_jit_compile_hot(ox_module *m)
     const char *no = ox_jit_unavailable();
     /* all of them, or none: the whole module's compilation is next */
     if (n > 0 && n < ndef && !no) {
-        pthread_once(&identity_once, identity_init);
-        uint64_t key = oxj_hash(m->bytes, m->nbytes, identity_hash);
+        uint64_t key = module_key(m);
         void *obj = NULL;
         size_t len = 0;
         oxj_image *image = NULL;
