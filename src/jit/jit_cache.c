@@ -114,7 +114,7 @@ bool oxj_cache_read(const char *path, uint64_t key, const uint8_t *mod, size_t m
 
 bool oxj_cache_write(const char *dir, const char *path, uint64_t key, const uint8_t *mod,
                      size_t modlen, uint32_t ndef, const uint8_t *flags, const void *obj,
-                     size_t objlen)
+                     size_t objlen, bool only_new)
 {
     if (!make_dirs(dir))
         return false;
@@ -134,9 +134,9 @@ bool oxj_cache_write(const char *dir, const char *path, uint64_t key, const uint
     bool ok = fwrite(&h, sizeof h, 1, f) == 1 && fwrite(mod, 1, modlen, f) == modlen &&
               fwrite(flags, 1, ndef, f) == ndef && fwrite(obj, 1, objlen, f) == objlen;
     ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    /* in place at once either way: link fails where a file exists */
+    ok = ok && (only_new ? link(tmp, path) == 0 : rename(tmp, path) == 0);
+    if (!ok || only_new)
         unlink(tmp);
-        return false;
-    }
-    return true;
+    return ok;
 }

@@ -17,9 +17,11 @@ bool oxj_cache_path(const char *dir, uint64_t key, char *buf, size_t n);
    module (*obj is then NULL). *obj is malloc'd, the caller's. */
 bool oxj_cache_read(const char *path, uint64_t key, const uint8_t *mod, size_t modlen,
                     uint32_t ndef, uint8_t *flags, uint8_t **obj, size_t *objlen);
-/* Store them (creating dir); false on any failure, which leaves no file. */
+/* Store them (creating dir), replacing a file there, or (only_new) only
+   where there is none; false on any failure, which leaves the file as it
+   was. */
 bool oxj_cache_write(const char *dir, const char *path, uint64_t key, const uint8_t *mod,
                      size_t modlen, uint32_t ndef, const uint8_t *flags, const void *obj,
-                     size_t objlen);
+                     size_t objlen, bool only_new);
 
 #endif

@@ -424,7 +424,7 @@ static ox_error *provide(ox_module *m, int how)
                  : plugin.compile(m, key, flags, &o, &len);
         obj = o;
         if (!err && obj && cacheable)
-            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
+            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len, false);
     }
     if (!err && obj && partial) {
         err = new_code(m, key, obj, len, &image, flags, &jc);
@@ -516,10 +516,10 @@ ox_error *ox_jit_compile_hot(ox_module *m)
            (the whole module's code, from another process) */
         const char *dir = m->engine->cfg.jit_cache_dir;
         char path[4096];
-        if (jc && dir && oxj_cache_path(dir, key, path, sizeof path) && access(path, F_OK) != 0) {
+        if (jc && dir && oxj_cache_path(dir, key, path, sizeof path)) {
             for (uint32_t d = 0; d < ndef; d++)
                 flags[d] |= OXJ_PARTIAL;
-            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len);
+            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len, true);
         }
         if (jc) {
             atomic_store(&m->jit_hot, jc);

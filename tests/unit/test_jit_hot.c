@@ -84,6 +84,19 @@ static size_t files_in(const char *dir)
     return n;
 }
 
+static void empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    for (struct dirent *de; d && (de = readdir(d));) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] != '.')
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
+}
+
 /* The first code through the code cache. */
 static void cached(void)
 {
@@ -116,15 +129,21 @@ static void cached(void)
     CHECK(atomic_load(&d.m->tier_state) == 2);
     close_run(&d);
     CHECK_EQ(files_in(dir), 1);
-    DIR *dd = opendir(dir);
-    for (struct dirent *de; dd && (de = readdir(dd));) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        if (de->d_name[0] != '.')
-            unlink(path);
-    }
-    if (dd)
-        closedir(dd);
+    empty(dir);
+    /* a first code compiled while another engine cached the whole module
+       does not replace it */
+    run e, f, g;
+    CHECK(open_run(&e, OX_TIER_AUTO, dir));
+    CHECK(open_run(&f, OX_TIER_JIT, dir));
+    close_run(&f);
+    atomic_store(&e.m->osr_hint[1], 1);
+    CHECK(!ox_jit_compile_hot(e.m));
+    CHECK_EQ(ox_module_compiled_funcs(e.m, NULL), 2);
+    close_run(&e);
+    CHECK(open_run(&g, OX_TIER_AUTO, dir));
+    CHECK_EQ(ox_module_compiled_funcs(g.m, NULL), 3);
+    close_run(&g);
+    empty(dir);
     rmdir(dir);
 }
 
