@@ -61,10 +61,12 @@ bool ox_jit_built(void);
 ox_error *ox_jit_compile_module(ox_module *m);
 /* jit_load.c, the auto tier's thread: compile the functions of m found
    running (ox_module.osr_hint), when they are some but not all of them,
-   into m->jit_hot and publish that (none compiled: nothing done); then
-   compile m whole, publish its code to the instances running it (the
-   functions found running switch again) and fill the code cache. */
-ox_error *ox_jit_compile_hot(ox_module *m);
+   with what they call, into m->jit_hot and publish that (none compiled:
+   nothing done; *whole when that was nearly all of m, so all of it was
+   compiled: nothing is left to do); then compile m whole, publish its
+   code to the instances running it (the functions found running switch
+   again) and fill the code cache. */
+ox_error *ox_jit_compile_hot(ox_module *m, bool *whole);
 ox_error *ox_jit_compile_background(ox_module *m);
 
 /* jit_auto.c: the auto tier's sampling and background thread for engine

@@ -77,9 +77,17 @@ static void *run(void *p)
                    time); the module goes back in the queue for the rest,
                    after the other modules' first compilations */
                 m->jit_hot_tried = true;
-                ox_error *herr = ox_jit_compile_hot(m);
+                bool whole = false;
+                ox_error *herr = ox_jit_compile_hot(m, &whole);
                 bool hot = !herr && atomic_load(&m->jit_hot);
                 ox_error_free(herr); /* the whole module's compilation says, failing too */
+                if (hot && whole) { /* they were nearly all of it: all of it, done */
+                    atomic_store(&m->tier_state, 2);
+                    ox_module_free(m);
+                    pthread_mutex_lock(&t->mu);
+                    publish(t);
+                    continue;
+                }
                 pthread_mutex_lock(&t->mu);
                 if (hot) {
                     publish(t);

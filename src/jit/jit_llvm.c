@@ -198,6 +198,16 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
                     changed = true;
                 }
     }
+    /* nearly all of it asked for: all of it, once, rather than most of it
+       now and all of it again next */
+    uint64_t asked = 0, all = 0;
+    for (uint32_t d = 0; some && d < ndef; d++)
+        if (ok[d]) {
+            all += m->funcs[d].body.len;
+            asked += (want[d] & OXJ_WANT) ? m->funcs[d].body.len : 0;
+        }
+    if (some && 4 * asked >= 3 * all)
+        some = false;
     for (uint32_t d = 0; some && d < ndef; d++)
         ok[d] = ok[d] && (want[d] & OXJ_WANT);
     /* a return_call stays a tail call only if its target compiles too */
@@ -241,6 +251,8 @@ static ox_error *translate(oxj_mod *jm, oxj_plan *plans, uint64_t key, uint8_t *
     free(want);
     if (err)
         return err;
+    for (uint32_t d = 0; some && d < ndef; d++)
+        flags[d] |= OXJ_PARTIAL;
     char *msg = NULL;
     if (LLVMVerifyModule(jm->mod, LLVMReturnStatusAction, &msg)) {
         ox_error *err = ox_error_new(OX_ERR_INTERNAL, "the compiler made invalid code: %.300s", msg);

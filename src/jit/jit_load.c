@@ -487,9 +487,10 @@ ox_error *ox_jit_compile_module(ox_module *m)
     return err;
 }
 
-ox_error *ox_jit_compile_hot(ox_module *m)
+ox_error *ox_jit_compile_hot(ox_module *m, bool *whole)
 {
     uint32_t ndef = m->nfuncs - m->nimport_funcs, n = 0;
+    *whole = false;
     if (ndef == 0 || !m->osr_hint || atomic_load(&m->jit))
         return NULL;
     uint8_t *flags = calloc(ndef, 1);
@@ -512,15 +513,14 @@ ox_error *ox_jit_compile_hot(ox_module *m)
         err = plugin.compile(m, key, flags, &obj, &len);
         if (!err && obj)
             err = new_code(m, key, obj, len, &image, flags, &jc);
-        /* kept for the next runs unless the cache has something already
-           (the whole module's code, from another process) */
+        /* the compiler made all of it (asked for nearly all), or only
+           some: kept for the next runs unless the cache has something
+           already (the whole module's code, from another process) */
+        *whole = jc && !(flags[0] & OXJ_PARTIAL);
         const char *dir = m->engine->cfg.jit_cache_dir;
         char path[4096];
-        if (jc && dir && oxj_cache_path(dir, key, path, sizeof path)) {
-            for (uint32_t d = 0; d < ndef; d++)
-                flags[d] |= OXJ_PARTIAL;
-            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len, true);
-        }
+        if (jc && dir && oxj_cache_path(dir, key, path, sizeof path))
+            (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len, !*whole);
         if (jc) {
             atomic_store(&m->jit_hot, jc);
             install(m, jc);

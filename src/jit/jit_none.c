@@ -22,8 +22,9 @@ ox_error *ox_jit_compile_background(ox_module *m)
     return NULL;
 }
 
-ox_error *ox_jit_compile_hot(ox_module *m)
+ox_error *ox_jit_compile_hot(ox_module *m, bool *whole)
 {
     (void)m;
+    *whole = false;
     return NULL;
 }

@@ -43,8 +43,9 @@ typedef struct ox_jit_host {
    with tailcc (its native entry is then its thunk, `t`), with an
    on-stack-replacement entry (`o`). OXJ_WANT asks the compiler for a
    function: when some function has it, only those (and the functions
-   they return_call) are compiled. OXJ_PARTIAL marks (on every function)
-   a cached object of only some functions, the auto tier's first code. */
+   they return_call) are compiled, unless they are nearly all of them.
+   OXJ_PARTIAL marks (on every function, on return and in the code cache)
+   an object of only some functions, the auto tier's first code. */
 enum { OXJ_COMPILED = 1, OXJ_TAIL = 2, OXJ_OSR = 4, OXJ_WANT = 8, OXJ_PARTIAL = 16 };
 
 
@@ -60,7 +61,8 @@ static inline void oxj_sym_name(char *buf, size_t n, uint64_t key, char kind, ui
    malloc'd, the caller's; NULL when none compiles), symbols named by key;
    flags[d] per defined function: on entry OXJ_OSR where an OSR entry is
    wanted (the auto tier saw the function running) and OXJ_WANT where only
-   some functions are, on return what was made. */
+   some functions are, on return what was made (OXJ_PARTIAL when only
+   some were). */
 typedef struct ox_jit_plugin {
     ox_error *(*compile)(const ox_module *m, uint64_t key, uint8_t *flags, void **obj, size_t *len);
 } ox_jit_plugin;

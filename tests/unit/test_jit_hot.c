@@ -9,6 +9,8 @@
  * over compiles the rest. The first code goes to the code cache for the
  * next runs (an auto engine starts with it, and still compiles the rest;
  * a jit engine takes it for a miss), until the whole module's replaces it.
+ * Hot functions that are nearly all of the module's code are compiled
+ * whole at once, and cached whole.
  * In a build without LLVM it is skipped.
  */
 #include <dirent.h>
@@ -20,6 +22,10 @@
 #include "oxide/wasm.h"
 #include "test.h"
 
+/* $cold is the larger part of the module, so that $hot and $leaf are not
+   "nearly all of it" (which is compiled whole at once) */
+#define R4(x) x x x x
+#define R64(x) R4(R4(R4(x)))
 static const char *const wat =
     "(module (memory 1)\n"
     "  (func $leaf (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))\n"
@@ -30,7 +36,8 @@ static const char *const wat =
     "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
     "      (br $l)))\n"
     "    (i32.add (local.get $s) (i32.load (local.get $at))))\n"
-    "  (func $cold (export \"cold\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))\n";
+    "  (func $cold (export \"cold\") (param i32) (result i32) (local.get 0)\n"
+    "    " R64("i32.const 1 i32.add ") "))\n";
 
 /* hot(n, at): its message ("" when it returned) and result. */
 static int32_t hot(ox_instance *inst, int32_t n, int32_t at, char *msg, size_t len)
@@ -107,7 +114,8 @@ static void cached(void)
     /* a run compiles $hot first: kept in the cache */
     CHECK(open_run(&a, OX_TIER_AUTO, dir));
     atomic_store(&a.m->osr_hint[1], 1);
-    CHECK(!ox_jit_compile_hot(a.m));
+    bool whole = true;
+    CHECK(!ox_jit_compile_hot(a.m, &whole) && !whole);
     CHECK_EQ(files_in(dir), 1);
     close_run(&a);
     /* the next starts with it, and still has the rest to compile */
@@ -137,12 +145,28 @@ static void cached(void)
     CHECK(open_run(&f, OX_TIER_JIT, dir));
     close_run(&f);
     atomic_store(&e.m->osr_hint[1], 1);
-    CHECK(!ox_jit_compile_hot(e.m));
+    CHECK(!ox_jit_compile_hot(e.m, &whole) && !whole);
     CHECK_EQ(ox_module_compiled_funcs(e.m, NULL), 2);
     close_run(&e);
     CHECK(open_run(&g, OX_TIER_AUTO, dir));
     CHECK_EQ(ox_module_compiled_funcs(g.m, NULL), 3);
     close_run(&g);
+    empty(dir);
+    /* all of it found running: compiled whole at once, cached whole */
+    run h, k;
+    CHECK(open_run(&h, OX_TIER_AUTO, dir));
+    for (uint32_t d = 0; d < 3; d++)
+        atomic_store(&h.m->osr_hint[d], 1);
+    atomic_store(&h.m->osr_hint[1], 0); /* but $hot: two of three, by far the most code */
+    CHECK(!ox_jit_compile_hot(h.m, &whole) && whole);
+    CHECK_EQ(ox_module_compiled_funcs(h.m, NULL), 3);
+    ox_instance_take_jit(h.inst);
+    CHECK(compiled(h.inst, "hot") && compiled(h.inst, "cold"));
+    close_run(&h);
+    CHECK(open_run(&k, OX_TIER_AUTO, dir));
+    CHECK_EQ(ox_module_compiled_funcs(k.m, NULL), 3);
+    CHECK(atomic_load(&k.m->tier_state) == 2);
+    close_run(&k);
     empty(dir);
     rmdir(dir);
 }
@@ -170,7 +194,8 @@ int main(void)
        $cold does not */
     CHECK(m->osr_hint != NULL);
     atomic_store(&m->osr_hint[1], 1);
-    CHECK(!ox_jit_compile_hot(m));
+    bool whole = true;
+    CHECK(!ox_jit_compile_hot(m, &whole) && !whole);
     CHECK(m->jit_hot != NULL && m->jit == m->jit_hot);
     CHECK_EQ(ox_module_compiled_funcs(m, NULL), 2);
     ox_instance_take_jit(inst);
