@@ -131,9 +131,10 @@ static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t
    code to an interpreted function crosses between the tiers (and back for
    what that one calls), slower than staying interpreted, and LLVM inlines
    what it compiles together. But a large function called outside the
-   loops of one found running (main's printf at the end) would cost more
-   time to compile than it saves; the functions called from those called
-   are all wanted, as they run at every call. */
+   loops of one found running in a loop of its own (main's printf at the
+   end) would cost more time to compile than it saves; the functions called
+   from one without loops (found running: called in a loop, snprintf) or
+   from those added are all wanted, as they run at every call. */
 #define SMALL_CALLEE 4096u   /* bytes of body */
 #define CALLEE_BUDGET 49152u /* bytes of bodies added in all */
 
@@ -154,7 +155,8 @@ static void want_callees(const ox_module *m, const oxj_plan *plans, const bool *
             asked = n;
         for (uint32_t k = 0; ok[d] && k < plans[d].ncalls; k++) {
             uint32_t c = plans[d].calls[k] & ~OXJ_IN_LOOP, len = m->funcs[c].body.len;
-            bool hot = !first || (plans[d].calls[k] & OXJ_IN_LOOP) || len <= SMALL_CALLEE;
+            bool hot = !first || plans[d].nloops == 0 || (plans[d].calls[k] & OXJ_IN_LOOP) ||
+                       len <= SMALL_CALLEE;
             if ((want[c] & OXJ_WANT) || !ok[c] || !hot || len > budget)
                 continue;
             budget -= len;
