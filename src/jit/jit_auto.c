@@ -9,9 +9,10 @@
  * takes the slow path, which reports the function running
  * (OX_TIER_EV_SAMPLE). A module found running in HOT_SAMPLES samples is
  * queued, and the same thread compiles the functions the samples found
- * running (or calling), then, after the other queued modules' first
- * compilations, the module whole (the compiler library; the code cache is
- * filled too), publishing the code each time. The stores take it
+ * running (or calling) with what they call; if interpreted code of the
+ * module is then found running in HOT_SAMPLES samples again, the module
+ * whole (the compiler library; the code cache is filled too), publishing
+ * the code each time. The stores take it
  * in their own threads: each running store gets OX_POLL_TIERUP in its
  * interrupt word (and one starting a call later sees a new publication),
  * and at its next check point its instances' functions take the code
@@ -22,7 +23,8 @@
  * compilation makes one for each function a sample found running or
  * calling (ox_module.osr_hint).
  *
- * A module is queued at most once per engine (ox_module.tier_state).
+ * A module is queued at most twice per engine (ox_module.tier_state,
+ * jit_hot_tried).
  * The thread holds a reference to each module it has queued, so the
  * embedder may free a module at any time; ox_engine_free stops the thread
  * after the compilation under way, if any.
@@ -74,8 +76,7 @@ static void *run(void *p)
             if (!m->jit_hot_tried) {
                 /* first the functions found running: they switch sooner
                    (a few functions compile in a fraction of the module's
-                   time); the module goes back in the queue for the rest,
-                   after the other modules' first compilations */
+                   time) */
                 m->jit_hot_tried = true;
                 bool whole = false;
                 ox_error *herr = ox_jit_compile_hot(m, &whole);
@@ -88,13 +89,18 @@ static void *run(void *p)
                     publish(t);
                     continue;
                 }
-                pthread_mutex_lock(&t->mu);
                 if (hot) {
+                    /* the rest when interpreted code of the module is found
+                       running again (a sample takes the interpreter's check
+                       points only): a run whose hot loops now run compiled
+                       is not slowed by compiling what it does not use */
+                    atomic_store(&m->samples, 0);
+                    atomic_store(&m->tier_state, 0);
+                    ox_module_free(m);
+                    pthread_mutex_lock(&t->mu);
                     publish(t);
-                    if (!ox_ptrvec_push(&t->queue, m))
-                        continue;
+                    continue;
                 }
-                pthread_mutex_unlock(&t->mu);
             }
             /* failed: it stays interpreted (or runs its first code), the
                error kept for ox_module_jit_error */
