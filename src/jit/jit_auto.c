@@ -82,20 +82,15 @@ static void *run(void *p)
                 ox_error *herr = ox_jit_compile_hot(m, &whole);
                 bool hot = !herr && atomic_load(&m->jit_hot);
                 ox_error_free(herr); /* the whole module's compilation says, failing too */
-                if (hot && whole) { /* they were nearly all of it: all of it, done */
-                    atomic_store(&m->tier_state, 2);
-                    ox_module_free(m);
-                    pthread_mutex_lock(&t->mu);
-                    publish(t);
-                    continue;
-                }
                 if (hot) {
-                    /* the rest when interpreted code of the module is found
-                       running again (a sample takes the interpreter's check
-                       points only): a run whose hot loops now run compiled
-                       is not slowed by compiling what it does not use */
+                    /* whole: they were nearly all of it, so all of it was
+                       compiled. Else the rest when interpreted code of the
+                       module is found running again (a sample takes the
+                       interpreter's check points only): a run whose hot
+                       loops now run compiled is not slowed by compiling
+                       what it does not use */
                     atomic_store(&m->samples, 0);
-                    atomic_store(&m->tier_state, 0);
+                    atomic_store(&m->tier_state, whole ? 2 : 0);
                     ox_module_free(m);
                     pthread_mutex_lock(&t->mu);
                     publish(t);
