@@ -103,7 +103,7 @@ static bool rd_blocktype(const ox_module *m, const uint8_t **p, const uint8_t *e
 
 /* Read the next instruction: its line in the table and immediates. NULL
    when this translator does not handle it. */
-static const ox_opinfo *rd_instr(const ox_module *m, const uint8_t **p, const uint8_t *end, oxj_imm *im)
+const ox_opinfo *oxj_rd_instr(const ox_module *m, const uint8_t **p, const uint8_t *end, oxj_imm *im)
 {
     if (*p >= end)
         return NULL;
@@ -321,7 +321,7 @@ bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan)
     bool ok = true;
     while (ok && p < end) {
         oxj_imm im;
-        const ox_opinfo *oi = rd_instr(m, &p, end, &im);
+        const ox_opinfo *oi = oxj_rd_instr(m, &p, end, &im);
         count++;
         if (!oi) {
             ok = false;
@@ -530,7 +530,10 @@ static void branch(oxj *j, uint32_t depth)
 {
     oxj_ctl *f = &j->cs[j->ncs - 1 - depth];
     if (f->kind == OXJ_LOOP) {
-        poll(j, j->loop_fuel[f->fuel]);
+        if (f->copy != 1) /* a fast copy's check polled for all its back-edges */
+            poll(j, j->loop_fuel[f->fuel]);
+        else
+            oxj_loop_backedge(j, j->fast);
         add_incoming(f->phis, j->vs + j->nvs - f->np, f->np, LLVMGetInsertBlock(B));
         LLVMBuildBr(B, f->head);
     } else {
@@ -903,6 +906,114 @@ static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
     }
 }
 
+/* ---- loops translated twice (jit_loop.c) -------------------------------- */
+
+/* At a loop: when it qualifies for a fast copy, the check before it and a
+   branch to that copy (returns 1: translate the fast copy now) or to the
+   usual one, translated after it. 0: one usual copy. */
+static uint8_t loop_copies(oxj *j, const oxj_imm *im, uint32_t loops)
+{
+    if (j->osr_switch || j->fast || j->twice.lv || im->np)
+        return 0; /* OSR entries land in the usual copy; no copy nests */
+    oxj_lv *lv = oxj_loop_scan(j, j->p);
+    if (!lv)
+        return 0;
+    LLVMValueRef ok = oxj_loop_check(j, lv);
+    LLVMBasicBlockRef fast = oxj_block(j, "fast_loop");
+    j->twice.usual = oxj_block(j, "usual_loop");
+    LLVMBuildCondBr(B, ok, fast, j->twice.usual);
+    LLVMPositionBuilderAtEnd(B, fast);
+    j->twice.lv = lv;
+    j->twice.p = j->p;
+    j->twice.loops = loops;
+    j->twice.height = j->nvs;
+    j->twice.fast_end = NULL;
+    j->fast = lv;
+    return 1;
+}
+
+/* The end of a loop translated twice: after the fast copy, go back and
+   translate the usual one; after that, join the two. */
+static bool loop_copy_end(oxj *j, uint32_t *loops)
+{
+    oxj_ctl *f = &j->cs[j->ncs - 1];
+    uint32_t nr = f->nr;
+    const ox_valtype *rt = f->rt;
+    oxj_imm im;
+    memset(&im, 0, sizeof im);
+    im.nr = nr;
+    im.rt = rt;
+    if (f->copy == 1) {
+        do_end(j);
+        oxj_ctl *outer = &j->cs[j->ncs - 1];
+        if (!outer->dead) {
+            j->twice.fast_end = LLVMGetInsertBlock(B);
+            j->twice.fast_res = malloc((nr ? nr : 1) * sizeof *j->twice.fast_res);
+            if (!j->twice.fast_res)
+                return false;
+            memcpy(j->twice.fast_res, j->vs + j->nvs - nr, nr * sizeof *j->twice.fast_res);
+        }
+        /* back to the loop's start, live again, for the usual copy */
+        outer->dead = false;
+        j->nvs = j->twice.height;
+        j->p = j->twice.p;
+        j->fast = NULL;
+        *loops = j->twice.loops;
+        LLVMPositionBuilderAtEnd(B, j->twice.usual);
+        oxj_ctl *u = push_ctl(j, OXJ_LOOP, &im);
+        if (!u)
+            return false;
+        u->copy = 2;
+        u->fuel = (*loops)++;
+        u->head = oxj_block(j, "loop");
+        LLVMBuildBr(B, u->head);
+        LLVMPositionBuilderAtEnd(B, u->head);
+        return !j->nomem;
+    }
+    do_end(j);
+    oxj_ctl *outer = &j->cs[j->ncs - 1];
+    LLVMBasicBlockRef fast_end = j->twice.fast_end, usual_end = outer->dead ? NULL : LLVMGetInsertBlock(B);
+    LLVMValueRef *fr = j->twice.fast_res;
+    uint32_t height = j->twice.height;
+    oxj_loop_free(j->twice.lv);
+    memset(&j->twice, 0, sizeof j->twice);
+    if (!fast_end) { /* the usual copy's results (or its dead end) stand */
+        free(fr);
+        return true;
+    }
+    LLVMBasicBlockRef join = oxj_block(j, "loop_join");
+    LLVMValueRef *ur = j->vs + j->nvs - (usual_end ? nr : 0);
+    LLVMPositionBuilderAtEnd(B, fast_end);
+    LLVMBuildBr(B, join);
+    if (usual_end) {
+        LLVMPositionBuilderAtEnd(B, usual_end);
+        LLVMBuildBr(B, join);
+    } else { /* only the fast copy ends: what follows is live */
+        outer->dead = false;
+        j->nvs = height;
+    }
+    LLVMPositionBuilderAtEnd(B, join);
+    LLVMValueRef phis[8], *ph = nr <= 8 ? phis : malloc(nr * sizeof *ph);
+    if (!ph) {
+        free(fr);
+        return false;
+    }
+    for (uint32_t k = 0; k < nr; k++) {
+        ph[k] = LLVMBuildPhi(B, LLVMTypeOf(fr[k]), "");
+        LLVMAddIncoming(ph[k], &fr[k], &fast_end, 1);
+        if (usual_end)
+            LLVMAddIncoming(ph[k], &ur[k], &usual_end, 1);
+    }
+    if (usual_end)
+        j->nvs -= nr;
+    for (uint32_t k = 0; k < nr; k++)
+        oxj_push(j, ph[k]);
+    if (ph != phis)
+        free(ph);
+    free(fr);
+    return !j->nomem;
+}
+
 /* One instruction in live code. */
 static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t *loops)
 {
@@ -924,14 +1035,18 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
     case OXO_BLOCK:
         return push_ctl(j, OXJ_BLOCK, im) != NULL;
     case OXO_LOOP: {
+        uint8_t copy = loop_copies(j, im, *loops);
         oxj_ctl *f = push_ctl(j, OXJ_LOOP, im);
         if (!f)
             return false;
+        f->copy = copy;
         f->fuel = (*loops)++;
         f->head = oxj_block(j, "loop");
         LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
         LLVMBuildBr(B, f->head);
         LLVMPositionBuilderAtEnd(B, f->head);
+        if (copy == 1)
+            oxj_loop_header(j, j->fast, from);
         for (uint32_t k = 0; k < f->np; k++) {
             LLVMValueRef *v = &j->vs[f->height + k];
             f->phis[k] = LLVMBuildPhi(B, oxj_type(jm, f->pt[k]), "");
@@ -981,6 +1096,8 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         break;
     }
     case OXO_END:
+        if (j->cs[j->ncs - 1].kind == OXJ_LOOP && j->cs[j->ncs - 1].copy)
+            return loop_copy_end(j, loops);
         do_end(j);
         break;
     case OXO_BR:
@@ -1147,7 +1264,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
     while (ok && j.ncs > 0) {
         oxj_imm im;
         j.op_at = j.p;
-        const ox_opinfo *oi = rd_instr(m, &j.p, j.end, &im);
+        const ox_opinfo *oi = oxj_rd_instr(m, &j.p, j.end, &im);
         if (!oi) {
             ok = false;
             break;
@@ -1179,6 +1296,8 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
     free(j.locals);
     free(j.ltys);
     free(j.osr_spills);
+    oxj_loop_free(j.twice.lv);
+    free(j.twice.fast_res);
     return ok && !j.nomem;
 }
 

@@ -49,6 +49,8 @@ typedef struct oxj_ctl {
     LLVMValueRef *params;     /* an if's parameters, for its else */
     uint32_t nin;             /* branches to the end so far */
     uint32_t fuel;            /* a loop's: what a back-edge charges */
+    uint8_t copy;             /* a loop translated twice (jit_loop.c): 1 the fast
+                                 copy, 2 the usual one after it; else 0 */
 } oxj_ctl;
 
 enum { OXJ_BLOCK, OXJ_LOOP, OXJ_IF, OXJ_FUNC };
@@ -85,6 +87,18 @@ typedef struct oxj {
     LLVMBasicBlockRef entry;
     const uint8_t *body;      /* the body's first byte (OSR keys are offsets from it) */
     const uint8_t *op_at;     /* the instruction being translated */
+    /* a loop translated twice (jit_loop.c): the loop, where its body
+       starts, the loops met and the stack height at its start, the block
+       of the usual copy, and where the fast copy ended with its results
+       (fast_end NULL when nothing reaches it) */
+    struct oxj_lv *fast;      /* set while the fast copy is translated */
+    struct {
+        struct oxj_lv *lv;
+        const uint8_t *p;
+        uint32_t loops, height;
+        LLVMBasicBlockRef usual, fast_end;
+        LLVMValueRef *fast_res;
+    } twice;
     bool nomem;
 } oxj;
 
@@ -174,6 +188,28 @@ bool oxj_mem_ok(const ox_module *m, uint32_t mem);
 LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, LLVMTypeRef t);
 bool oxj_memory(oxj *j, const ox_opinfo *oi, const oxj_imm *im);
 LLVMValueRef oxj_keep_load(oxj *j, LLVMValueRef load);
+
+/* jit_mem.c: memory `mem`'s accessible size in bytes (i64), read now. */
+LLVMValueRef oxj_mem_size(oxj *j, uint32_t mem);
+
+/* jit_loop.c: a loop whose body starts at p, if it can have a fast copy
+   (NULL else; free with oxj_loop_free); the check before it (an i1: the
+   fast copy may run); whether the access at `at` is one it proved in
+   bounds. */
+typedef struct oxj_lv oxj_lv;
+oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p);
+LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv);
+bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at);
+/* In the fast copy: the iteration number's phi at its header (entered
+   from `from`) and its step at the back-edge; the address (i64, offset
+   not added) of the proven access at `at`, or NULL. */
+void oxj_loop_header(oxj *j, oxj_lv *lv, LLVMBasicBlockRef from);
+void oxj_loop_backedge(oxj *j, oxj_lv *lv);
+LLVMValueRef oxj_loop_address(oxj *j, const oxj_lv *lv, const uint8_t *at);
+void oxj_loop_free(oxj_lv *lv);
+/* jit_emit.c: read the instruction at *p (advancing it), with its
+   immediates; NULL when the translator does not handle it. */
+const ox_opinfo *oxj_rd_instr(const ox_module *m, const uint8_t **p, const uint8_t *end, oxj_imm *im);
 
 /* jit_ir.c: the stack, blocks, constants, the runtime, traps. */
 /* A pointer `off` bytes into the object at base, as a pointer to t; the

@@ -34,6 +34,11 @@ static LLVMValueRef memory(oxj *j, uint32_t k)
     return oxj_invariant(j, oxj_load_elem(j, mems, LLVMConstInt(j->jm->i64, k, 0)));
 }
 
+LLVMValueRef oxj_mem_size(oxj *j, uint32_t mem)
+{
+    return oxj_load_field(j, memory(j, mem), offsetof(ox_memory, size), j->jm->i64);
+}
+
 static LLVMValueRef base(oxj *j, uint32_t k)
 {
     if (k == 0)
@@ -53,6 +58,9 @@ LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, 
         if (off)
             bad = LLVMBuildOr(B, bad, LLVMBuildICmp(B, LLVMIntULT, ea, o, ""), "");
         oxj_trap_if(j, bad, OX_TRAP_MEMORY_OOB);
+    } else if (j->fast && (ea = oxj_loop_address(j, j->fast, j->op_at)) != NULL) {
+        if (off) /* proven in bounds: no wrap (jit_loop.c) */
+            ea = LLVMBuildNUWAdd(B, ea, LLVMConstInt(i64, off, 0), "");
     } else {
         ea = LLVMBuildZExt(B, addr, i64, "");
         if (off)
@@ -75,7 +83,8 @@ LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, 
    bench/ 1.4% slower. */
 LLVMValueRef oxj_keep_load(oxj *j, LLVMValueRef load)
 {
-    (void)j;
+    if (j->fast && oxj_loop_proven(j->fast, j->op_at))
+        return load; /* cannot fault: a plain load (jit_loop.c) */
     LLVMSetVolatile(load, 1);
     return load;
 }

@@ -1,0 +1,862 @@
+/*
+ * jit_loop.c — counted loops proven in bounds before they start.
+ *
+ * Compiled code keeps two costs in every loop for the sake of exact
+ * semantics: each iteration polls the interrupt word, and each load of
+ * wasm memory is volatile so that one out of bounds still faults where
+ * the interpreter would trap, even when its value goes unused (jit_mem.c,
+ * oxj_keep_load). Both stop LLVM from vectorising or otherwise reshaping
+ * the loop (a poll is a second exit; volatile loads are never merged,
+ * hoisted or widened).
+ *
+ * Many hot loops need neither. When a loop's trip count and the address
+ * of every access it makes are affine in the iteration number, one check
+ * before the loop can compute the number of iterations T and the range
+ * each access covers over all of them. If every range is inside its
+ * memory, no access of the loop can fault; if T times the loop's size is
+ * within a budget, the loop ends soon enough that the check's poll stands
+ * for its back-edges'. Such a loop is translated twice (jit_emit.c): a
+ * fast copy with plain loads and no polls, entered when the check holds,
+ * and the usual copy otherwise. Both compute the same thing, so what a
+ * program observes does not depend on the copy taken, traps included.
+ *
+ * The analysis reads the loop's body as the interpreter would run one
+ * iteration, with symbolic values: an i32 is either an affine form
+ * c + sum(m * H[x]) over the locals' values H at the loop header, or
+ * unknown. A local written exactly once per iteration, at the body's top
+ * level, as H[x] + c, is an induction variable of step c (H[x] = E[x] +
+ * c * k in iteration k, E[x] its value on entry); a local never written
+ * is invariant; any other written local is unknown at the header. Which
+ * locals are inductions is found by assuming all candidates are and
+ * dropping those whose write disagrees, until none does.
+ *
+ * What qualifies: an innermost loop without parameters, one back-edge (a
+ * br_if to it at its top level; whatever follows runs once, on exit),
+ * only instructions whose stack effect is known here, every load and
+ * store of a 32-bit memory at an affine address, and an exit condition
+ * of the back-edge that gives T: x != y, x < y, x <= y, x > y or x >= y
+ * (signed or not) between an induction and an invariant, or a plain
+ * value counting down. Everything else keeps the one usual copy.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit_emit.h"
+#include "leb.h"
+
+#define B (j->b)
+
+/* Wasm instructions a fast copy may run between two polls (a few
+   milliseconds of compiled code): T * body size stays under it. */
+#define LOOP_BUDGET (1u << 24)
+#define MAX_BODY 2000   /* instructions in a loop analysed at most */
+#define MAX_NEST 32     /* blocks and ifs nested in it */
+#define NT 3            /* terms an affine form holds */
+
+/* An affine form c + sum m[i] * H[x[i]] (wrapping, as i32 arithmetic);
+   n == UNKNOWN for a value that is not one. */
+#define UNKNOWN 0xFF
+typedef struct aff {
+    uint32_t c;
+    uint8_t n;
+    uint32_t x[NT];
+    uint32_t m[NT];
+} aff;
+
+/* A stack value: an affine form, or (cmp != 0) the comparison cmp of two. */
+typedef struct sval {
+    aff a, b;
+    uint16_t cmp;
+} sval;
+
+typedef struct access {
+    const uint8_t *at;  /* the instruction, as jit_emit.c's op_at */
+    uint32_t mem, size;
+    uint64_t off;
+    aff addr;
+    LLVMValueRef first; /* its address in the first iteration (i64), from the check */
+} access;
+
+struct oxj_lv {
+    access *acc;        /* in body order */
+    uint32_t nacc, capacc;
+    uint16_t cmp;       /* the back-edge's condition: cmp(ca, cb) */
+    aff ca, cb;
+    uint32_t *step;     /* per local: an induction's step (0: invariant) */
+    bool *ind;          /* per local: an induction variable */
+    uint32_t *writes;   /* per local: writes at the top level, before the back-edge */
+    bool *other_write;  /* per local: written elsewhere in the loop */
+    LLVMValueRef k;     /* the fast copy's iteration number (i64 phi) */
+    const uint8_t *backedge;
+    const uint8_t *spine[MAX_NEST]; /* the blocks around the back-edge */
+    uint32_t nspine;
+    uint32_t ninstr;
+};
+
+static const aff unknown = {.n = UNKNOWN};
+
+static aff konst(uint32_t c)
+{
+    aff a;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    return a;
+}
+
+static aff header_value(uint32_t x)
+{
+    aff a = konst(0);
+    a.n = 1;
+    a.x[0] = x;
+    a.m[0] = 1;
+    return a;
+}
+
+/* a + s * b, s being 1 or -1 (as u32). */
+static aff add(aff a, aff b, uint32_t s)
+{
+    if (a.n == UNKNOWN || b.n == UNKNOWN)
+        return unknown;
+    a.c += s * b.c;
+    for (uint8_t i = 0; i < b.n; i++) {
+        uint8_t k = 0;
+        while (k < a.n && a.x[k] != b.x[i])
+            k++;
+        if (k == a.n) {
+            if (a.n == NT)
+                return unknown;
+            a.x[a.n] = b.x[i];
+            a.m[a.n++] = 0;
+        }
+        a.m[k] += s * b.m[i];
+        if (a.m[k] == 0) { /* the term cancelled: drop it */
+            a.n--;
+            a.x[k] = a.x[a.n];
+            a.m[k] = a.m[a.n];
+        }
+    }
+    return a;
+}
+
+static aff scale(aff a, uint32_t f)
+{
+    if (a.n == UNKNOWN)
+        return unknown;
+    if (f == 0)
+        return konst(0);
+    a.c *= f;
+    for (uint8_t i = 0; i < a.n; i++)
+        a.m[i] *= f;
+    return a;
+}
+
+static bool is_const(const aff *a) { return a->n == 0; }
+
+/* ---- the scan: shape, branches, writes ------------------------------------ */
+
+/* The body's shape, read twice: first to find the back-edge and the
+   blocks around it (the spine), then to count writes knowing them. A
+   spine block's code before the back-edge runs in every iteration that
+   goes on (a branch out of it leaves the loop: nothing after the
+   back-edge leads back), so it counts as the top level. */
+static bool body_shape(oxj *j, const uint8_t *p, oxj_lv *lv, bool writes)
+{
+    const ox_module *m = j->jm->m;
+    const uint8_t *starts[MAX_NEST]; /* the open blocks' instructions */
+    bool is_block[MAX_NEST];
+    uint32_t nest = 0;
+    lv->ninstr = 0;
+    for (bool seen = false;;) {
+        oxj_imm im;
+        const uint8_t *at = p;
+        const ox_opinfo *oi = oxj_rd_instr(m, &p, j->end, &im);
+        if (!oi || ++lv->ninstr > MAX_BODY)
+            return false;
+        /* at the top level or in the spine, before the back-edge */
+        bool iter = !seen && (nest == 0 || (writes && nest <= lv->nspine &&
+                                            starts[nest - 1] == lv->spine[nest - 1]));
+        switch ((enum ox_opcode)oi->op) {
+        case OXO_LOOP:
+            return false; /* innermost loops only */
+        case OXO_BLOCK: case OXO_IF:
+            if (nest == MAX_NEST)
+                return false;
+            starts[nest] = at;
+            is_block[nest++] = oi->op == OXO_BLOCK;
+            break;
+        case OXO_END:
+            if (nest == 0)
+                return seen;
+            nest--;
+            break;
+        case OXO_BR_IF:
+            if (im.a == nest) {
+                if (seen)
+                    return false; /* a second back-edge */
+                for (uint32_t k = 0; k < nest; k++)
+                    if (!is_block[k])
+                        return false;
+                seen = true;
+                lv->backedge = at;
+                lv->nspine = nest;
+                memcpy(lv->spine, starts, nest * sizeof *starts);
+            }
+            break;
+        case OXO_BR:
+            if (im.a == nest || iter)
+                return false;
+            break;
+        case OXO_BR_TABLE: {
+            if (iter)
+                return false;
+            const uint8_t *v = im.vec;
+            for (uint32_t k = 0; k <= im.a; k++) {
+                uint64_t l = 0;
+                (void)ox_leb_u(&v, j->end, 32, &l);
+                if (l == nest)
+                    return false;
+            }
+            break;
+        }
+        case OXO_RETURN: case OXO_UNREACHABLE: case OXO_RETURN_CALL:
+            if (iter)
+                return false;
+            break;
+        case OXO_LOCAL_SET: case OXO_LOCAL_TEE:
+            if (im.a >= j->nlocals)
+                return false;
+            if (!writes)
+                break;
+            if (iter)
+                lv->writes[im.a]++;
+            else
+                lv->other_write[im.a] = true;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* ---- one symbolic iteration ---------------------------------------------- */
+
+typedef struct frame {
+    uint32_t height, np, nr;
+    bool dead;
+    bool spine;         /* a block around the back-edge: as the top level */
+    aff *saved;         /* the locals at its start (an if's else restores them) */
+    uint8_t *written;   /* the locals written inside */
+} frame;
+
+typedef struct eval {
+    oxj *j;
+    oxj_lv *lv;
+    aff *cur;           /* the locals now */
+    aff *top;           /* the value each local last got at the top level */
+    sval *st;
+    uint32_t nst, capst;
+    frame fs[MAX_NEST];
+    uint32_t nfs;
+} eval;
+
+/* A value as an affine form (a comparison is not one). */
+static aff form(sval v) { return v.cmp ? unknown : v.a; }
+
+static bool push(eval *e, sval v)
+{
+    if (e->nst == e->capst) {
+        uint32_t cap = e->capst ? e->capst * 2 : 32;
+        sval *n = realloc(e->st, cap * sizeof *n);
+        if (!n)
+            return false;
+        e->st = n;
+        e->capst = cap;
+    }
+    e->st[e->nst++] = v;
+    return true;
+}
+
+static bool push_aff(eval *e, aff a)
+{
+    sval v;
+    memset(&v, 0, sizeof v);
+    v.a = a;
+    return push(e, v);
+}
+
+static sval pop(eval *e)
+{
+    /* a validated body never pops below its block; a dead one's values
+       are unknown */
+    frame *f = e->nfs ? &e->fs[e->nfs - 1] : NULL;
+    if (e->nst == 0 || (f && e->nst <= f->height)) {
+        sval v;
+        memset(&v, 0, sizeof v);
+        v.a = unknown;
+        return v;
+    }
+    return e->st[--e->nst];
+}
+
+static bool pop_push(eval *e, uint32_t npop, uint32_t npush)
+{
+    while (npop--)
+        (void)pop(e);
+    while (npush--)
+        if (!push_aff(e, unknown))
+            return false;
+    return true;
+}
+
+static void write_local(eval *e, uint32_t x, aff v)
+{
+    if (x >= e->j->nlocals)
+        return;
+    e->cur[x] = v;
+    if (e->nfs && !e->fs[e->nfs - 1].spine)
+        e->fs[e->nfs - 1].written[x] = 1;
+    else
+        e->top[x] = v;
+}
+
+static bool record(eval *e, const uint8_t *at, const ox_opinfo *oi, const oxj_imm *im, aff addr)
+{
+    oxj_lv *lv = e->lv;
+    const ox_module *m = e->j->jm->m;
+    if (addr.n == UNKNOWN || im->mem >= m->nmems || m->mems[im->mem].is64)
+        return false;
+    if (lv->nacc == lv->capacc) {
+        uint32_t cap = lv->capacc ? lv->capacc * 2 : 16;
+        access *n = realloc(lv->acc, cap * sizeof *n);
+        if (!n)
+            return false;
+        lv->acc = n;
+        lv->capacc = cap;
+    }
+    access *a = &lv->acc[lv->nacc++];
+    a->at = at;
+    a->mem = im->mem;
+    a->size = 1u << oi->align;
+    a->off = im->v;
+    a->addr = addr;
+    return true;
+}
+
+static bool open_frame(eval *e, uint32_t np, uint32_t nr, const uint8_t *at)
+{
+    uint32_t n = e->j->nlocals;
+    frame *f = &e->fs[e->nfs];
+    f->spine = e->nfs < e->lv->nspine && e->lv->spine[e->nfs] == at &&
+               (e->nfs == 0 || e->fs[e->nfs - 1].spine);
+    f->saved = malloc((n ? n : 1) * sizeof *f->saved);
+    f->written = calloc(n ? n : 1, 1);
+    if (!f->saved || !f->written) {
+        free(f->saved);
+        free(f->written);
+        return false;
+    }
+    memcpy(f->saved, e->cur, n * sizeof *e->cur);
+    f->height = e->nst >= np ? e->nst - np : 0;
+    f->np = np;
+    f->nr = nr;
+    f->dead = false;
+    e->nfs++;
+    return true;
+}
+
+/* A nested block's end: what it wrote is unknown after it (written on
+   some path only), and so are its results. */
+static bool close_frame(eval *e)
+{
+    frame *f = &e->fs[--e->nfs];
+    for (uint32_t x = 0; x < e->j->nlocals; x++) {
+        if (!f->written[x])
+            continue;
+        e->cur[x] = unknown;
+        if (e->nfs)
+            e->fs[e->nfs - 1].written[x] = 1;
+    }
+    e->nst = f->height;
+    uint32_t nr = f->nr;
+    free(f->saved);
+    free(f->written);
+    return pop_push(e, 0, nr);
+}
+
+static void set_dead(eval *e)
+{
+    frame *f = &e->fs[e->nfs - 1];
+    f->dead = true;
+    e->nst = f->height;
+}
+
+/* Run the iteration symbolically with the inductions lv->ind assumes;
+   false when the loop does not qualify. */
+static bool run(eval *e, const uint8_t *p)
+{
+    oxj *j = e->j;
+    oxj_lv *lv = e->lv;
+    const ox_module *m = j->jm->m;
+    for (uint32_t x = 0; x < j->nlocals; x++) {
+        bool written = lv->writes[x] || lv->other_write[x];
+        bool i32 = j->ltys[x] == j->jm->i32;
+        e->cur[x] = !i32 || (written && !lv->ind[x]) ? unknown : header_value(x);
+        e->top[x] = unknown;
+    }
+    e->nst = 0;
+    e->nfs = 0;
+    lv->nacc = 0;
+    uint32_t dead_depth = 0;
+    bool ok = true;
+    while (ok) {
+        oxj_imm im;
+        const uint8_t *at = p;
+        const ox_opinfo *oi = oxj_rd_instr(m, &p, j->end, &im);
+        if (!oi)
+            return false;
+        enum ox_opcode op = (enum ox_opcode)oi->op;
+        if (e->nfs && e->fs[e->nfs - 1].dead) {
+            if (op == OXO_BLOCK || op == OXO_IF) {
+                dead_depth++;
+                continue;
+            }
+            if (op == OXO_END && dead_depth > 0) {
+                dead_depth--;
+                continue;
+            }
+            if (dead_depth > 0 || (op != OXO_END && op != OXO_ELSE))
+                continue;
+        }
+        if (at == lv->backedge) {
+            sval c = pop(e);
+            if (c.cmp) {
+                lv->cmp = c.cmp;
+                lv->ca = c.a;
+                lv->cb = c.b;
+            } else { /* br_if on a value: while it is not zero */
+                lv->cmp = OXO_I32_NE;
+                lv->ca = c.a;
+                lv->cb = konst(0);
+            }
+            return lv->ca.n != UNKNOWN && lv->cb.n != UNKNOWN;
+        }
+        switch (oi->shape) {
+        case OX_SHAPE_LOAD: {
+            aff a = form(pop(e));
+            ok = record(e, at, oi, &im, a) && push_aff(e, unknown);
+            continue;
+        }
+        case OX_SHAPE_STORE:
+            (void)pop(e);
+            ok = record(e, at, oi, &im, form(pop(e)));
+            continue;
+        case OX_SHAPE_LOAD_LANE: {
+            (void)pop(e);
+            aff a = form(pop(e));
+            ok = record(e, at, oi, &im, a) && push_aff(e, unknown);
+            continue;
+        }
+        case OX_SHAPE_STORE_LANE: {
+            (void)pop(e);
+            ok = record(e, at, oi, &im, form(pop(e)));
+            continue;
+        }
+        case OX_SHAPE_BIN: case OX_SHAPE_SHIFT: {
+            aff b = form(pop(e)), a = form(pop(e));
+            aff r = unknown;
+            switch (op) {
+            case OXO_I32_ADD: r = add(a, b, 1); break;
+            case OXO_I32_SUB: r = add(a, b, UINT32_MAX); break;
+            case OXO_I32_MUL:
+                if (is_const(&b))
+                    r = scale(a, b.c);
+                else if (is_const(&a))
+                    r = scale(b, a.c);
+                break;
+            case OXO_I32_SHL:
+                if (is_const(&b))
+                    r = scale(a, 1u << (b.c & 31));
+                break;
+            case OXO_I32_NE: case OXO_I32_LT_U: case OXO_I32_LT_S: case OXO_I32_LE_U:
+            case OXO_I32_LE_S: case OXO_I32_GT_U: case OXO_I32_GT_S: case OXO_I32_GE_U:
+            case OXO_I32_GE_S:
+                if (a.n != UNKNOWN && b.n != UNKNOWN) {
+                    sval c;
+                    memset(&c, 0, sizeof c);
+                    c.a = a;
+                    c.b = b;
+                    c.cmp = (uint16_t)op;
+                    ok = push(e, c);
+                    continue;
+                }
+                break;
+            default:
+                break;
+            }
+            ok = push_aff(e, r);
+            continue;
+        }
+        case OX_SHAPE_UN: case OX_SHAPE_EXTRACT:
+            ok = pop_push(e, 1, 1);
+            continue;
+        case OX_SHAPE_REPLACE:
+            ok = pop_push(e, 2, 1);
+            continue;
+        case OX_SHAPE_TERN:
+            ok = pop_push(e, 3, 1);
+            continue;
+        default:
+            break;
+        }
+        switch (op) {
+        case OXO_NOP:
+            break;
+        case OXO_BLOCK:
+            ok = open_frame(e, im.np, im.nr, at);
+            break;
+        case OXO_IF:
+            (void)pop(e);
+            ok = open_frame(e, im.np, im.nr, at);
+            break;
+        case OXO_ELSE: {
+            frame *f = &e->fs[e->nfs - 1];
+            memcpy(e->cur, f->saved, j->nlocals * sizeof *e->cur);
+            f->dead = false;
+            e->nst = f->height;
+            ok = pop_push(e, 0, f->np);
+            break;
+        }
+        case OXO_END:
+            if (e->nfs == 0)
+                return false; /* the loop's own end before its back-edge */
+            ok = close_frame(e);
+            break;
+        case OXO_BR: case OXO_BR_TABLE: case OXO_RETURN: case OXO_UNREACHABLE:
+            if (op == OXO_BR_TABLE)
+                (void)pop(e);
+            if (e->nfs == 0 || e->fs[e->nfs - 1].spine)
+                return false;
+            set_dead(e);
+            break;
+        case OXO_RETURN_CALL:
+            if (e->nfs == 0 || e->fs[e->nfs - 1].spine)
+                return false;
+            set_dead(e);
+            break;
+        case OXO_BR_IF:
+            (void)pop(e);
+            break;
+        case OXO_CALL: {
+            const ox_functype *t = &m->types[m->functypes[im.a]];
+            ok = pop_push(e, t->nparams, t->nresults);
+            break;
+        }
+        case OXO_CALL_INDIRECT: {
+            const ox_functype *t = &m->types[im.a];
+            ok = pop_push(e, t->nparams + 1, t->nresults);
+            break;
+        }
+        case OXO_DROP:
+            (void)pop(e);
+            break;
+        case OXO_SELECT: case OXO_SELECT_T:
+            ok = pop_push(e, 3, 1);
+            break;
+        case OXO_LOCAL_GET:
+            ok = push_aff(e, im.a < j->nlocals ? e->cur[im.a] : unknown);
+            break;
+        case OXO_LOCAL_SET: {
+            write_local(e, im.a, form(pop(e)));
+            break;
+        }
+        case OXO_LOCAL_TEE: {
+            aff v = form(pop(e));
+            write_local(e, im.a, v);
+            ok = push_aff(e, v);
+            break;
+        }
+        case OXO_GLOBAL_GET: case OXO_MEMORY_SIZE:
+            ok = pop_push(e, 0, 1);
+            break;
+        case OXO_GLOBAL_SET:
+            (void)pop(e);
+            break;
+        case OXO_MEMORY_GROW:
+            ok = pop_push(e, 1, 1);
+            break;
+        case OXO_MEMORY_FILL: case OXO_MEMORY_COPY: case OXO_MEMORY_INIT:
+            ok = pop_push(e, 3, 0); /* the runtime checks their bounds */
+            break;
+        case OXO_DATA_DROP:
+            break;
+        case OXO_I32_CONST:
+            ok = push_aff(e, konst((uint32_t)im.v));
+            break;
+        case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
+            ok = pop_push(e, 0, 1);
+            break;
+        default:
+            return false; /* a stack effect not known here */
+        }
+    }
+    return false;
+}
+
+/* The k coefficient of form a: how much it moves per iteration. */
+static uint32_t per_iteration(const oxj_lv *lv, const aff *a)
+{
+    uint32_t s = 0;
+    for (uint8_t i = 0; i < a->n; i++)
+        s += a->m[i] * lv->step[a->x[i]];
+    return s;
+}
+
+/* Whether the exit condition gives a trip count (checked again, with
+   values, before the loop). */
+static bool countable(oxj_lv *lv)
+{
+    uint32_t da = per_iteration(lv, &lv->ca), db = per_iteration(lv, &lv->cb);
+    if (lv->cmp == OXO_I32_NE) {
+        uint32_t d = da - db, mag = (int32_t)d < 0 ? 0u - d : d;
+        return d != 0 && (mag & (mag - 1)) == 0 && mag <= (1u << 30);
+    }
+    if ((da != 0) == (db != 0))
+        return false; /* one side moves, the other stays */
+    int32_t s = (int32_t)(da ? da : db);
+    return s != INT32_MIN;
+}
+
+oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
+{
+    uint32_t n = j->nlocals ? j->nlocals : 1;
+    oxj_lv *lv = calloc(1, sizeof *lv);
+    eval e;
+    memset(&e, 0, sizeof e);
+    e.j = j;
+    e.lv = lv;
+    if (!lv)
+        return NULL;
+    lv->step = calloc(n, sizeof *lv->step);
+    lv->ind = calloc(n, sizeof *lv->ind);
+    lv->writes = calloc(n, sizeof *lv->writes);
+    lv->other_write = calloc(n, sizeof *lv->other_write);
+    e.cur = malloc(n * sizeof *e.cur);
+    e.top = malloc(n * sizeof *e.top);
+    bool ok = lv->step && lv->ind && lv->writes && lv->other_write && e.cur && e.top &&
+              body_shape(j, p, lv, false) && body_shape(j, p, lv, true);
+    for (uint32_t x = 0; ok && x < j->nlocals; x++)
+        lv->ind[x] = lv->writes[x] == 1 && !lv->other_write[x] && j->ltys[x] == j->jm->i32;
+    /* drop the candidates whose write is not H + c until none is left */
+    for (bool again = ok; again;) {
+        again = false;
+        ok = run(&e, p);
+        while (e.nfs > 0) { /* a failed run may leave frames open */
+            e.nfs--;
+            free(e.fs[e.nfs].saved);
+            free(e.fs[e.nfs].written);
+        }
+        for (uint32_t x = 0; ok && x < j->nlocals; x++) {
+            if (!lv->ind[x])
+                continue;
+            const aff *t = &e.top[x];
+            if (t->n == 1 && t->x[0] == x && t->m[0] == 1) {
+                lv->step[x] = t->c;
+            } else {
+                lv->ind[x] = false;
+                again = true;
+            }
+        }
+    }
+    ok = ok && countable(lv);
+    free(e.cur);
+    free(e.top);
+    free(e.st);
+    if (!ok) {
+        oxj_loop_free(lv);
+        return NULL;
+    }
+    return lv;
+}
+
+void oxj_loop_free(oxj_lv *lv)
+{
+    if (!lv)
+        return;
+    free(lv->acc);
+    free(lv->step);
+    free(lv->ind);
+    free(lv->writes);
+    free(lv->other_write);
+    free(lv);
+}
+
+static const access *find(const oxj_lv *lv, const uint8_t *at)
+{
+    uint32_t lo = 0, hi = lv->nacc;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (lv->acc[mid].at == at)
+            return &lv->acc[mid];
+        if (lv->acc[mid].at < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at) { return find(lv, at) != NULL; }
+
+/* The address the body computes, address(k) mod 2^32, is address(k)
+   itself: the check proved it does not wrap. Computed in 64 bits from the
+   iteration number, it is an induction LLVM's loop passes see through
+   (the body's i32 arithmetic and its zero extension hide it). */
+LLVMValueRef oxj_loop_address(oxj *j, const oxj_lv *lv, const uint8_t *at)
+{
+    const access *a = find(lv, at);
+    if (!a || !lv->k)
+        return NULL;
+    int32_t s = (int32_t)per_iteration(lv, &a->addr);
+    if (!s)
+        return a->first;
+    LLVMValueRef step = LLVMBuildMul(B, lv->k, LLVMConstInt(j->jm->i64, (uint64_t)(int64_t)s, 1), "");
+    return LLVMBuildAdd(B, a->first, step, "");
+}
+
+void oxj_loop_header(oxj *j, oxj_lv *lv, LLVMBasicBlockRef from)
+{
+    lv->k = LLVMBuildPhi(B, j->jm->i64, "k");
+    LLVMValueRef zero = LLVMConstInt(j->jm->i64, 0, 0);
+    LLVMAddIncoming(lv->k, &zero, &from, 1);
+}
+
+void oxj_loop_backedge(oxj *j, oxj_lv *lv)
+{
+    LLVMValueRef next = LLVMBuildNUWAdd(B, lv->k, LLVMConstInt(j->jm->i64, 1, 0), "");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+    LLVMAddIncoming(lv->k, &next, &here, 1);
+}
+
+/* ---- the check before the loop ------------------------------------------- */
+
+/* Form a's value on entry (k = 0), as an i32. */
+static LLVMValueRef value(oxj *j, const aff *a)
+{
+    LLVMValueRef v = oxj_i32(j, a->c);
+    for (uint8_t i = 0; i < a->n; i++) {
+        LLVMValueRef h = LLVMBuildLoad2(B, j->jm->i32, j->locals[a->x[i]], "");
+        v = LLVMBuildAdd(B, v, LLVMBuildMul(B, h, oxj_i32(j, a->m[i]), ""), "");
+    }
+    return v;
+}
+
+static LLVMValueRef i64c(oxj *j, int64_t v) { return LLVMConstInt(j->jm->i64, (uint64_t)v, 1); }
+
+static LLVMValueRef u64(oxj *j, LLVMValueRef v32) { return LLVMBuildZExt(B, v32, j->jm->i64, ""); }
+
+static LLVMValueRef both(oxj *j, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildAnd(B, a, b, ""); }
+
+/* The trip count T (i64, at least 1) into *t; returns when it is valid. */
+static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
+{
+    uint32_t da = per_iteration(lv, &lv->ca), db = per_iteration(lv, &lv->cb);
+    LLVMValueRef a = value(j, &lv->ca), b = value(j, &lv->cb);
+    LLVMValueRef one = i64c(j, 1);
+    if (lv->cmp == OXO_I32_NE) {
+        /* a - b + (da - db) k reaches 0 at k*: T = k* + 1 */
+        uint32_t d = da - db, mag = (int32_t)d < 0 ? 0u - d : d;
+        LLVMValueRef diff = LLVMBuildSub(B, a, b, "");
+        LLVMValueRef u = (int32_t)d > 0 ? LLVMBuildNeg(B, diff, "") : diff;
+        unsigned shift = 0;
+        while ((1u << shift) != mag)
+            shift++;
+        LLVMValueRef exact = LLVMBuildICmp(B, LLVMIntEQ, LLVMBuildAnd(B, u, oxj_i32(j, mag - 1), ""),
+                                           oxj_i32(j, 0), "");
+        *t = LLVMBuildAdd(B, LLVMBuildLShr(B, u64(j, u), i64c(j, shift), ""), one, "");
+        return exact;
+    }
+    /* the moving side on the left: continue while a + s k OP b */
+    LLVMIntPredicate pred;
+    switch (lv->cmp) {
+    case OXO_I32_LT_U: case OXO_I32_LT_S: pred = LLVMIntULT; break;
+    case OXO_I32_LE_U: case OXO_I32_LE_S: pred = LLVMIntULE; break;
+    case OXO_I32_GT_U: case OXO_I32_GT_S: pred = LLVMIntUGT; break;
+    default: pred = LLVMIntUGE; break;
+    }
+    int32_t s = (int32_t)(da ? da : db);
+    if (!da) { /* b OP a: a OP' b with the operands' roles swapped */
+        LLVMValueRef tmp = a;
+        a = b;
+        b = tmp;
+        pred = pred == LLVMIntULT ? LLVMIntUGT : pred == LLVMIntULE ? LLVMIntUGE
+             : pred == LLVMIntUGT ? LLVMIntULT : LLVMIntULE;
+    }
+    bool is_signed = lv->cmp == OXO_I32_LT_S || lv->cmp == OXO_I32_LE_S || lv->cmp == OXO_I32_GT_S ||
+                     lv->cmp == OXO_I32_GE_S;
+    if (is_signed) { /* signed order is unsigned order with the sign bit flipped */
+        a = LLVMBuildXor(B, a, oxj_i32(j, 0x80000000u), "");
+        b = LLVMBuildXor(B, b, oxj_i32(j, 0x80000000u), "");
+    }
+    LLVMValueRef a64 = u64(j, a), l = u64(j, b);
+    bool up = s > 0;
+    if ((pred == LLVMIntULT || pred == LLVMIntULE) != up) {
+        *t = one;
+        return LLVMConstInt(j->jm->i1, 0, 0); /* runs until it wraps: not counted */
+    }
+    /* continue while a + s k < L (up) or > L (down); L as i64 */
+    if (pred == LLVMIntULE)
+        l = LLVMBuildAdd(B, l, one, "");
+    else if (pred == LLVMIntUGE)
+        l = LLVMBuildSub(B, l, one, "");
+    LLVMValueRef step = i64c(j, up ? s : -(int64_t)s);
+    LLVMValueRef valid, done, dist;
+    if (up) { /* no wrap: the first value >= L is below 2^32 */
+        valid = LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, l, step, ""), i64c(j, INT64_C(1) << 32), "");
+        done = LLVMBuildICmp(B, LLVMIntSGE, a64, l, "");
+        dist = LLVMBuildSub(B, l, a64, "");
+    } else { /* no wrap: the first value <= L is at least 0 */
+        valid = LLVMBuildICmp(B, LLVMIntSGE, LLVMBuildAdd(B, l, one, ""), step, "");
+        done = LLVMBuildICmp(B, LLVMIntSLE, a64, l, "");
+        dist = LLVMBuildSub(B, a64, l, "");
+    }
+    LLVMValueRef k = LLVMBuildUDiv(B, LLVMBuildAdd(B, dist, LLVMBuildSub(B, step, one, ""), ""), step, "");
+    k = LLVMBuildSelect(B, done, i64c(j, 0), k, "");
+    *t = LLVMBuildAdd(B, k, one, "");
+    return valid;
+}
+
+LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
+{
+    oxj_mod *jm = j->jm;
+    /* nothing asks compiled code to stop, count fuel or test OSR */
+    LLVMValueRef word = LLVMBuildLoad2(B, jm->i32, oxj_field_ptr(j, j->s, offsetof(ox_store, interrupt), jm->i32), "");
+    LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
+    LLVMSetAlignment(word, 4);
+    LLVMValueRef busy = LLVMBuildAnd(B, word, oxj_i32(j, ~(OX_POLL_SAMPLE | OX_POLL_TIERUP)), "");
+    LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, busy, oxj_i32(j, 0), "");
+    LLVMValueRef t;
+    ok = both(j, ok, trips(j, lv, &t));
+    uint64_t cap = LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1);
+    ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, t, i64c(j, (int64_t)cap), ""));
+    LLVMValueRef last_k = LLVMBuildSub(B, t, i64c(j, 1), "");
+    for (uint32_t i = 0; i < lv->nacc; i++) {
+        access *a = &lv->acc[i];
+        int32_t s = (int32_t)per_iteration(lv, &a->addr);
+        LLVMValueRef first = u64(j, value(j, &a->addr)), lo = first, hi = first;
+        a->first = first;
+        if (s) {
+            LLVMValueRef last = LLVMBuildAdd(B, first, LLVMBuildMul(B, last_k, i64c(j, s), ""), "");
+            if (s > 0)
+                hi = last;
+            else
+                lo = last;
+            /* the addresses do not wrap around 2^32 on the way */
+            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSGE, lo, i64c(j, 0), ""));
+            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSLE, hi, i64c(j, UINT32_MAX), ""));
+        }
+        LLVMValueRef end = LLVMBuildAdd(B, hi, LLVMConstInt(jm->i64, a->off + a->size, 0), "");
+        ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, end, oxj_mem_size(j, a->mem), ""));
+    }
+    return ok;
+}
