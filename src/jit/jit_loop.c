@@ -89,8 +89,6 @@ struct oxj_lv {
     bool *other_write;  /* per local: written elsewhere in the loop */
     LLVMValueRef k;     /* the fast copy's iteration number (i64 phi) */
     const uint8_t *backedge;
-    const uint8_t *spine[MAX_NEST]; /* the blocks around the back-edge */
-    uint32_t nspine;
     uint32_t ninstr;
 };
 
@@ -155,79 +153,63 @@ static bool is_const(const aff *a) { return a->n == 0; }
 
 /* ---- the scan: shape, branches, writes ------------------------------------ */
 
-/* The body's shape, read twice: first to find the back-edge and the
-   blocks around it (the spine), then to count writes knowing them. A
-   spine block's code before the back-edge runs in every iteration that
-   goes on (a branch out of it leaves the loop: nothing after the
-   back-edge leads back), so it counts as the top level. */
-static bool body_shape(oxj *j, const uint8_t *p, oxj_lv *lv, bool writes)
+/* The body's shape: nested loops, branches, and which locals are
+   written where. */
+static bool body_shape(oxj *j, const uint8_t *p, oxj_lv *lv)
 {
     const ox_module *m = j->jm->m;
-    const uint8_t *starts[MAX_NEST]; /* the open blocks' instructions */
-    bool is_block[MAX_NEST];
     uint32_t nest = 0;
-    lv->ninstr = 0;
-    for (bool seen = false;;) {
+    for (;;) {
         oxj_imm im;
         const uint8_t *at = p;
         const ox_opinfo *oi = oxj_rd_instr(m, &p, j->end, &im);
         if (!oi || ++lv->ninstr > MAX_BODY)
             return false;
-        /* at the top level or in the spine, before the back-edge */
-        bool iter = !seen && (nest == 0 || (writes && nest <= lv->nspine &&
-                                            starts[nest - 1] == lv->spine[nest - 1]));
+        bool iter = nest == 0 && !lv->backedge; /* at the top level, in the iteration */
         switch ((enum ox_opcode)oi->op) {
         case OXO_LOOP:
             return false; /* innermost loops only */
         case OXO_BLOCK: case OXO_IF:
-            if (nest == MAX_NEST)
+            if (++nest > MAX_NEST)
                 return false;
-            starts[nest] = at;
-            is_block[nest++] = oi->op == OXO_BLOCK;
             break;
         case OXO_END:
             if (nest == 0)
-                return seen;
+                return lv->backedge != NULL;
             nest--;
             break;
-        case OXO_BR_IF:
-            if (im.a == nest) {
-                if (seen)
-                    return false; /* a second back-edge */
-                for (uint32_t k = 0; k < nest; k++)
-                    if (!is_block[k])
-                        return false;
-                seen = true;
-                lv->backedge = at;
-                lv->nspine = nest;
-                memcpy(lv->spine, starts, nest * sizeof *starts);
-            }
-            break;
-        case OXO_BR:
-            if (im.a == nest || iter)
+        case OXO_BR_IF: case OXO_BR:
+            /* within the iteration, forward; or the back-edge */
+            if (im.a > nest || (im.a == nest && (oi->op == OXO_BR || !iter)))
                 return false;
+            if (im.a == nest)
+                lv->backedge = at;
             break;
         case OXO_BR_TABLE: {
-            if (iter)
-                return false;
             const uint8_t *v = im.vec;
             for (uint32_t k = 0; k <= im.a; k++) {
                 uint64_t l = 0;
                 (void)ox_leb_u(&v, j->end, 32, &l);
-                if (l == nest)
+                if (l >= nest)
                     return false;
             }
             break;
         }
-        case OXO_RETURN: case OXO_UNREACHABLE: case OXO_RETURN_CALL:
+        case OXO_RETURN:
+            return false;
+        case OXO_UNREACHABLE: /* a trap is no way out: it ends the call */
             if (iter)
                 return false;
             break;
+        case OXO_CALL: case OXO_CALL_INDIRECT: case OXO_RETURN_CALL: case OXO_MEMORY_GROW:
+        case OXO_MEMORY_FILL: case OXO_MEMORY_COPY: case OXO_MEMORY_INIT:
+            /* a call costs more than the poll a fast copy saves, and the
+               check would be paid at every entry (fib's loop around its
+               recursive call: 25% slower) */
+            return false;
         case OXO_LOCAL_SET: case OXO_LOCAL_TEE:
             if (im.a >= j->nlocals)
                 return false;
-            if (!writes)
-                break;
             if (iter)
                 lv->writes[im.a]++;
             else
@@ -244,7 +226,6 @@ static bool body_shape(oxj *j, const uint8_t *p, oxj_lv *lv, bool writes)
 typedef struct frame {
     uint32_t height, np, nr;
     bool dead;
-    bool spine;         /* a block around the back-edge: as the top level */
     aff *saved;         /* the locals at its start (an if's else restores them) */
     uint8_t *written;   /* the locals written inside */
 } frame;
@@ -314,7 +295,7 @@ static void write_local(eval *e, uint32_t x, aff v)
     if (x >= e->j->nlocals)
         return;
     e->cur[x] = v;
-    if (e->nfs && !e->fs[e->nfs - 1].spine)
+    if (e->nfs)
         e->fs[e->nfs - 1].written[x] = 1;
     else
         e->top[x] = v;
@@ -343,12 +324,10 @@ static bool record(eval *e, const uint8_t *at, const ox_opinfo *oi, const oxj_im
     return true;
 }
 
-static bool open_frame(eval *e, uint32_t np, uint32_t nr, const uint8_t *at)
+static bool open_frame(eval *e, uint32_t np, uint32_t nr)
 {
     uint32_t n = e->j->nlocals;
     frame *f = &e->fs[e->nfs];
-    f->spine = e->nfs < e->lv->nspine && e->lv->spine[e->nfs] == at &&
-               (e->nfs == 0 || e->fs[e->nfs - 1].spine);
     f->saved = malloc((n ? n : 1) * sizeof *f->saved);
     f->written = calloc(n ? n : 1, 1);
     if (!f->saved || !f->written) {
@@ -397,7 +376,6 @@ static bool run(eval *e, const uint8_t *p)
 {
     oxj *j = e->j;
     oxj_lv *lv = e->lv;
-    const ox_module *m = j->jm->m;
     for (uint32_t x = 0; x < j->nlocals; x++) {
         bool written = lv->writes[x] || lv->other_write[x];
         bool i32 = j->ltys[x] == j->jm->i32;
@@ -412,7 +390,7 @@ static bool run(eval *e, const uint8_t *p)
     while (ok) {
         oxj_imm im;
         const uint8_t *at = p;
-        const ox_opinfo *oi = oxj_rd_instr(m, &p, j->end, &im);
+        const ox_opinfo *oi = oxj_rd_instr(j->jm->m, &p, j->end, &im);
         if (!oi)
             return false;
         enum ox_opcode op = (enum ox_opcode)oi->op;
@@ -513,11 +491,11 @@ static bool run(eval *e, const uint8_t *p)
         case OXO_NOP:
             break;
         case OXO_BLOCK:
-            ok = open_frame(e, im.np, im.nr, at);
+            ok = open_frame(e, im.np, im.nr);
             break;
         case OXO_IF:
             (void)pop(e);
-            ok = open_frame(e, im.np, im.nr, at);
+            ok = open_frame(e, im.np, im.nr);
             break;
         case OXO_ELSE: {
             frame *f = &e->fs[e->nfs - 1];
@@ -535,28 +513,13 @@ static bool run(eval *e, const uint8_t *p)
         case OXO_BR: case OXO_BR_TABLE: case OXO_RETURN: case OXO_UNREACHABLE:
             if (op == OXO_BR_TABLE)
                 (void)pop(e);
-            if (e->nfs == 0 || e->fs[e->nfs - 1].spine)
-                return false;
-            set_dead(e);
-            break;
-        case OXO_RETURN_CALL:
-            if (e->nfs == 0 || e->fs[e->nfs - 1].spine)
+            if (e->nfs == 0)
                 return false;
             set_dead(e);
             break;
         case OXO_BR_IF:
             (void)pop(e);
             break;
-        case OXO_CALL: {
-            const ox_functype *t = &m->types[m->functypes[im.a]];
-            ok = pop_push(e, t->nparams, t->nresults);
-            break;
-        }
-        case OXO_CALL_INDIRECT: {
-            const ox_functype *t = &m->types[im.a];
-            ok = pop_push(e, t->nparams + 1, t->nresults);
-            break;
-        }
         case OXO_DROP:
             (void)pop(e);
             break;
@@ -581,12 +544,6 @@ static bool run(eval *e, const uint8_t *p)
             break;
         case OXO_GLOBAL_SET:
             (void)pop(e);
-            break;
-        case OXO_MEMORY_GROW:
-            ok = pop_push(e, 1, 1);
-            break;
-        case OXO_MEMORY_FILL: case OXO_MEMORY_COPY: case OXO_MEMORY_INIT:
-            ok = pop_push(e, 3, 0); /* the runtime checks their bounds */
             break;
         case OXO_DATA_DROP:
             break;
@@ -644,7 +601,7 @@ oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
     e.cur = malloc(n * sizeof *e.cur);
     e.top = malloc(n * sizeof *e.top);
     bool ok = lv->step && lv->ind && lv->writes && lv->other_write && e.cur && e.top &&
-              body_shape(j, p, lv, false) && body_shape(j, p, lv, true);
+              body_shape(j, p, lv);
     for (uint32_t x = 0; ok && x < j->nlocals; x++)
         lv->ind[x] = lv->writes[x] == 1 && !lv->other_write[x] && j->ltys[x] == j->jm->i32;
     /* drop the candidates whose write is not H + c until none is left */
@@ -826,6 +783,23 @@ static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
     return valid;
 }
 
+/* Whether two accesses' addresses differ by a constant: the same
+   memory, terms and step. */
+static bool same_group(const oxj_lv *lv, const access *a, const access *b)
+{
+    if (a->mem != b->mem || a->addr.n != b->addr.n ||
+        per_iteration(lv, &a->addr) != per_iteration(lv, &b->addr))
+        return false;
+    for (uint8_t i = 0; i < a->addr.n; i++) {
+        uint8_t k = 0;
+        while (k < b->addr.n && b->addr.x[k] != a->addr.x[i])
+            k++;
+        if (k == b->addr.n || b->addr.m[k] != a->addr.m[i])
+            return false;
+    }
+    return true;
+}
+
 LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
 {
     oxj_mod *jm = j->jm;
@@ -840,23 +814,59 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
     uint64_t cap = LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1);
     ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, t, i64c(j, (int64_t)cap), ""));
     LLVMValueRef last_k = LLVMBuildSub(B, t, i64c(j, 1), "");
+    /* accesses whose addresses differ by a constant (an unrolled body's:
+       p, p + 1, p + 2...) are checked together, from the lowest */
+    uint32_t nmems = jm->m->nmems;
+    LLVMValueRef *sizes = calloc(nmems ? nmems : 1, sizeof *sizes);
+    bool *done = calloc(lv->nacc ? lv->nacc : 1, 1);
+    if (!sizes || !done) {
+        free(sizes);
+        free(done);
+        j->nomem = true;
+        return LLVMConstInt(jm->i1, 0, 0);
+    }
     for (uint32_t i = 0; i < lv->nacc; i++) {
-        access *a = &lv->acc[i];
+        if (done[i])
+            continue;
+        const access *a = &lv->acc[i];
         int32_t s = (int32_t)per_iteration(lv, &a->addr);
-        LLVMValueRef first = u64(j, value(j, &a->addr)), lo = first, hi = first;
-        a->first = first;
+        int64_t cmin = (int32_t)a->addr.c;
+        for (uint32_t k = i + 1; k < lv->nacc; k++)
+            if (same_group(lv, a, &lv->acc[k]) && (int32_t)lv->acc[k].addr.c < cmin)
+                cmin = (int32_t)lv->acc[k].addr.c;
+        aff low = a->addr;
+        low.c = (uint32_t)cmin;
+        LLVMValueRef first = u64(j, value(j, &low)), lo = first, hi = first;
+        int64_t dmax = 0, endmax = 0;
+        for (uint32_t k = i; k < lv->nacc; k++) {
+            access *b = &lv->acc[k];
+            if (k > i && !same_group(lv, a, b))
+                continue;
+            done[k] = true;
+            int64_t d = (int64_t)(int32_t)b->addr.c - cmin;
+            b->first = d ? LLVMBuildNUWAdd(B, first, i64c(j, d), "") : first;
+            dmax = d > dmax ? d : dmax;
+            int64_t e = d + (int64_t)b->off + b->size;
+            endmax = e > endmax ? e : endmax;
+        }
         if (s) {
             LLVMValueRef last = LLVMBuildAdd(B, first, LLVMBuildMul(B, last_k, i64c(j, s), ""), "");
             if (s > 0)
                 hi = last;
             else
                 lo = last;
-            /* the addresses do not wrap around 2^32 on the way */
             ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSGE, lo, i64c(j, 0), ""));
-            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSLE, hi, i64c(j, UINT32_MAX), ""));
         }
-        LLVMValueRef end = LLVMBuildAdd(B, hi, LLVMConstInt(jm->i64, a->off + a->size, 0), "");
-        ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, end, oxj_mem_size(j, a->mem), ""));
+        /* no address wraps around 2^32 on the way */
+        if (s || dmax)
+            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, hi, i64c(j, dmax), ""),
+                                           i64c(j, UINT32_MAX), ""));
+        if (!sizes[a->mem])
+            sizes[a->mem] = oxj_mem_size(j, a->mem);
+        LLVMValueRef end = LLVMBuildAdd(B, hi, i64c(j, endmax), "");
+        ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, end, sizes[a->mem], ""));
     }
+    free(sizes);
+    free(done);
     return ok;
 }
