@@ -129,6 +129,8 @@ void ox_store_free(ox_store *s)
 {
     if (!s)
         return;
+    if (s->armed) /* freed inside its own call: the watchdog must forget it */
+        ox_watchdog_disarm(s->engine->watchdog, s);
     if (s->exec)
         ox_exec_free(s->exec);
     for (size_t i = 0; i < s->instances.n; i++)

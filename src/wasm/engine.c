@@ -53,6 +53,7 @@ ox_error *ox_engine_new(const ox_config *cfg, ox_engine **out)
         return ox_error_new(OX_ERR_NOMEM, "out of memory creating an engine");
     }
     pthread_mutex_init(&e->jit_lock, NULL);
+    e->watchdog = ox_watchdog_new();
     *out = e;
     return NULL;
 }
@@ -62,6 +63,7 @@ void ox_engine_free(ox_engine *e)
     if (!e)
         return;
     ox_tierer_stop(e);
+    ox_watchdog_free(e->watchdog);
     free(e->jit_codes); /* empty: every module is freed before its engine */
     pthread_mutex_destroy(&e->jit_lock);
     free((char *)e->cfg.jit_cache_dir);

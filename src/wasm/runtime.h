@@ -35,8 +35,18 @@ typedef union ox_slot {
    then want an OSR entry). */
 enum { OX_TIER_EV_START, OX_TIER_EV_END, OX_TIER_EV_SAMPLE, OX_TIER_EV_TIERUP, OX_TIER_EV_CALLER };
 
+/* watchdog.c: a thread that marks the stores whose call's deadline has
+   passed (OX_POLL_EXPIRED), started by the first arming. Arming fails when
+   the thread cannot start (or w is NULL); the store reads the clock then. */
+typedef struct ox_watchdog ox_watchdog;
+ox_watchdog *ox_watchdog_new(void);
+bool ox_watchdog_arm(ox_watchdog *w, ox_store *s);
+void ox_watchdog_disarm(ox_watchdog *w, ox_store *s);
+void ox_watchdog_free(ox_watchdog *w);
+
 struct ox_engine {
     ox_config cfg;            /* defaults filled in */
+    ox_watchdog *watchdog;    /* for deadlines (NULL if out of memory: the clock is read) */
     pthread_mutex_t jit_lock; /* guards jit_codes */
     struct ox_jitcode **jit_codes; /* compiled code loaded now (src/jit/jit_load.c) */
     size_t njit_codes, capjit_codes;
@@ -221,9 +231,8 @@ struct ox_store {
     ox_ptrvec exns;           /* exposed exceptions (ox_exn*) */
     struct ox_exec *exec;     /* created on first call */
     /* Non-zero when the interpreter must look at the store at its next
-       check point (function entry, loop back-edge): bit 0 = interrupt
-       requested (any thread), bit 1 = metering (fuel or deadline) is on.
-       Zero keeps the check to one load and branch. */
+       check point (function entry, loop back-edge): the OX_POLL_ bits
+       below. Zero keeps the check to one load and branch. */
     atomic_uint interrupt;
     uint32_t host_depth;      /* host→wasm re-entries under way */
     uint32_t calls_active;    /* ox_func_call nesting (0: none running) */
@@ -231,7 +240,8 @@ struct ox_store {
     bool fuel_on;
     uint64_t timeout_ns;      /* per outermost call; 0 = none */
     uint64_t deadline_ns;     /* CLOCK_MONOTONIC time of the running call's deadline */
-    uint32_t poll_count;
+    bool armed;               /* the engine's watchdog looks after that deadline */
+    uint32_t poll_count;      /* OX_POLL_CLOCK: check points since the clock was read */
     /* Compiled code (src/jit): the calls it may still make before "call
        stack exhausted", and the lowest address of the C stack it may use. */
     uint32_t jit_left;
@@ -243,12 +253,13 @@ struct ox_store {
 /* Bits of store->interrupt, which the interpreter's check points read:
    zero means nothing to do. */
 #define OX_POLL_INTERRUPT 1u /* ox_store_interrupt was called */
-#define OX_POLL_DEADLINE 2u  /* a deadline is set: look at the clock now and then */
+#define OX_POLL_EXPIRED 2u   /* the running call's deadline has passed (watchdog.c) */
 #define OX_POLL_FUEL 4u      /* fuel is metered */
 #define OX_POLL_SAMPLE 8u    /* the auto tier asks what runs (src/jit/jit_auto.c) */
 #define OX_POLL_TIERUP 16u   /* the auto tier has compiled code for the store's instances */
 #define OX_POLL_OSR_TEST 32u /* ox_config.jit_osr_test: every check point's slow path
                                 runs (back-edges try OSR there); never cleared */
+#define OX_POLL_CLOCK 64u    /* a deadline without the watchdog: read the clock now and then */
 
 /* store.c: the slow path of the interpreter's check point, taken when
    store->interrupt is non-zero: charges `cost` fuel units (the code about

@@ -66,10 +66,11 @@ void ox_store_set_fuel(ox_store *s, uint64_t fuel)
 
 uint64_t ox_store_fuel(const ox_store *s) { return s->fuel; }
 
+/* The timeout takes effect at the next outermost call, which arms the
+   engine's watchdog (watchdog.c) with its deadline. */
 void ox_store_set_timeout(ox_store *s, uint64_t ms)
 {
     s->timeout_ns = ms > UINT64_MAX / 1000000 ? UINT64_MAX : ms * 1000000;
-    set_bit(s, OX_POLL_DEADLINE, s->timeout_ns != 0);
 }
 
 static uint64_t now_ns(void)
@@ -85,17 +86,28 @@ void ox_store_call_begin(ox_store *s)
         return;
     if (s->engine->tier_event)
         s->engine->tier_event(s, NULL, OX_TIER_EV_START);
-    /* An interrupt aimed at an earlier call must not kill this one. */
-    atomic_fetch_and_explicit(&s->interrupt, ~OX_POLL_INTERRUPT, memory_order_relaxed);
+    /* An interrupt or a deadline aimed at an earlier call must not kill
+       this one. */
+    atomic_fetch_and_explicit(&s->interrupt, ~(OX_POLL_INTERRUPT | OX_POLL_EXPIRED | OX_POLL_CLOCK),
+                              memory_order_relaxed);
     if (s->timeout_ns) {
         uint64_t t = now_ns();
         s->deadline_ns = t + s->timeout_ns < t ? UINT64_MAX : t + s->timeout_ns;
+        s->armed = ox_watchdog_arm(s->engine->watchdog, s);
+        if (!s->armed)
+            set_bit(s, OX_POLL_CLOCK, true);
     }
 }
 
 void ox_store_call_end(ox_store *s)
 {
-    if (s->calls_active && --s->calls_active == 0 && s->engine->tier_event)
+    if (!s->calls_active || --s->calls_active > 0)
+        return;
+    if (s->armed) {
+        ox_watchdog_disarm(s->engine->watchdog, s);
+        s->armed = false;
+    }
+    if (s->engine->tier_event)
         s->engine->tier_event(s, NULL, OX_TIER_EV_END);
 }
 
@@ -123,9 +135,12 @@ ox_trap ox_store_poll(ox_store *s, uint32_t cost, ox_func *fn)
         }
         s->fuel -= cost;
     }
-    /* Reading the clock costs tens of nanoseconds: look every 1024 checks,
-       which is still well under a millisecond of guest work. */
-    if (s->timeout_ns && (++s->poll_count & 1023) == 0 && now_ns() >= s->deadline_ns)
+    if (v & OX_POLL_EXPIRED)
+        return OX_TRAP_DEADLINE;
+    /* Without the watchdog: reading the clock costs tens of nanoseconds,
+       so look every 1024 checks, still well under a millisecond of guest
+       work. */
+    if ((v & OX_POLL_CLOCK) && (++s->poll_count & 1023) == 0 && now_ns() >= s->deadline_ns)
         return OX_TRAP_DEADLINE;
     return OX_TRAP_NONE;
 }
@@ -134,7 +149,9 @@ ox_trap ox_store_should_stop(ox_store *s)
 {
     if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) & OX_POLL_INTERRUPT)
         return OX_TRAP_INTERRUPTED;
-    if (s->timeout_ns && s->calls_active && now_ns() >= s->deadline_ns)
+    if (s->timeout_ns && s->calls_active &&
+        ((atomic_load_explicit(&s->interrupt, memory_order_relaxed) & OX_POLL_EXPIRED) ||
+         now_ns() >= s->deadline_ns))
         return OX_TRAP_DEADLINE;
     return OX_TRAP_NONE;
 }

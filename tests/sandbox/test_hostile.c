@@ -89,6 +89,14 @@ typedef struct guest {
 
 /* env.reenter(n): call the guest's "down"(n) again — unbounded mutual
    recursion between Wasm and the host, which the engine must cut off. */
+static ox_error *no_reenter_echo(ox_caller *c, void *u, const ox_val *a, ox_val *r)
+{
+    (void)c;
+    (void)u;
+    r[0] = a[0];
+    return NULL;
+}
+
 static ox_error *reenter(ox_caller *c, void *user, const ox_val *args, ox_val *results)
 {
     guest *g = user;
@@ -164,6 +172,89 @@ static void deadline_stops_a_tight_loop(void)
     /* The next call gets a fresh deadline and runs normally. */
     int32_t r = 0;
     CHECK(!call1(&g, "count", 1000, &r) && r == 1000);
+    guest_close(&g);
+}
+
+/* Deadlines are watched by a thread of the engine (watchdog.c): a call
+   that ended before its deadline is not stopped by it later, many short
+   calls each arm and disarm it, and compiled code (whose loops no longer
+   poll a clock) is stopped all the same. */
+static void deadline_ends_with_its_call(void)
+{
+    for (int tier = 0; tier < 2; tier++) {
+        if (tier == 1 && !ox_jit_available())
+            break;
+        ox_config cfg = {.tier = tier ? OX_TIER_JIT : OX_TIER_INTERP};
+        guest g;
+        guest_open(&g, "hostile.wasm", &cfg);
+        ox_store_set_timeout(g.store, 50);
+        int32_t r = 0;
+        CHECK(!call1(&g, "count", 1000, &r) && r == 1000);
+        struct timespec nap = {0, 120 * 1000000L}; /* past that call's deadline */
+        nanosleep(&nap, NULL);
+        CHECK(!call1(&g, "count", 1000, &r) && r == 1000);
+        ox_store_set_timeout(g.store, 10000);
+        bool all = true;
+        for (int i = 0; i < 20000; i++)
+            all = all && !call1(&g, "count", 10, &r) && r == 10;
+        CHECK(all);
+        ox_store_set_timeout(g.store, 100);
+        double t0 = now_s();
+        CHECK(is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_DEADLINE));
+        double took = now_s() - t0;
+        CHECK(took >= 0.05 && took < 5.0);
+        guest_close(&g);
+    }
+}
+
+typedef struct spinner {
+    ox_store *store;
+    ox_func *spin;
+    uint64_t ms;
+    double took;
+    ox_trap trap;
+} spinner;
+
+static void *spin_until_deadline(void *arg)
+{
+    spinner *sp = arg;
+    ox_store_set_timeout(sp->store, sp->ms);
+    double t0 = now_s();
+    ox_val a = ox_val_i32(0), r;
+    ox_error *e = ox_func_call(sp->spin, &a, ox_func_type(sp->spin)->nparams, &r, 1);
+    sp->took = now_s() - t0;
+    sp->trap = e ? ox_error_trap(e) : OX_TRAP_NONE;
+    ox_error_free(e);
+    return NULL;
+}
+
+/* Two stores of one engine, each with its own deadline, on two threads:
+   the watchdog wakes for the earlier one, then for the later one. */
+static void two_deadlines_one_watchdog(void)
+{
+    guest g;
+    guest_open(&g, "hostile.wasm", NULL);
+    ox_store *s2;
+    ox_instance *i2;
+    MUST(ox_store_new(g.engine, &s2));
+    static const ox_valtype i32[] = {OX_I32};
+    ox_functype t = {1, 1, i32, i32};
+    ox_extern im = {.kind = OX_EXTERN_FUNC};
+    MUST(ox_func_new_host(s2, &t, no_reenter_echo, NULL, NULL, &im.of.func));
+    MUST(ox_instance_new(s2, g.module, &im, ox_module_import_count(g.module), &i2));
+    ox_extern f2;
+    CHECK(ox_instance_export(i2, "spin", &f2));
+    spinner late = {.store = g.store, .spin = fn(&g, "spin"), .ms = 600};
+    spinner early = {.store = s2, .spin = f2.of.func, .ms = 50};
+    pthread_t ta, tb;
+    CHECK(pthread_create(&ta, NULL, spin_until_deadline, &late) == 0);
+    CHECK(pthread_create(&tb, NULL, spin_until_deadline, &early) == 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    CHECK(early.trap == OX_TRAP_DEADLINE && late.trap == OX_TRAP_DEADLINE);
+    CHECK(early.took >= 0.04 && early.took < 5.0);
+    CHECK(late.took >= 0.5 && late.took < 10.0);
+    ox_store_free(s2);
     guest_close(&g);
 }
 
@@ -639,6 +730,8 @@ int main(int argc, char **argv)
     }
     guest_dir = argv[1];
     RUN(deadline_stops_a_tight_loop);
+    RUN(deadline_ends_with_its_call);
+    RUN(two_deadlines_one_watchdog);
     RUN(interrupt_from_another_thread);
     RUN(memory_bomb_stops_at_the_limit);
     RUN(table_bomb_stops_at_the_limit);

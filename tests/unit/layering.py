@@ -21,7 +21,8 @@ STAGES = [
     # function bodies validated and compiled; fuse.c the superinstructions
     ["compile_read", "compile_pool", "fuse", "compile_ctl", "compile_mem", "compile_exn", "compile_ref", "compile_gc", "compile"],
     # the runtime's objects
-    ["store", "typereg", "gc", "memory", "table", "global", "exn"],
+    # (watchdog.c: the thread that marks expired deadlines)
+    ["watchdog", "store", "typereg", "gc", "memory", "table", "global", "exn"],
     # running compiled code
     ["interp", "interp_x86v3"],
     # the compiling tier (src/jit): running machine code, WebAssembly to
