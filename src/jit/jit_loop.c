@@ -558,8 +558,11 @@ static bool run(eval *e, const uint8_t *p)
         case OXO_I32_CONST:
             ok = push_aff(e, konst((uint32_t)im.v));
             break;
-        case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST:
+        case OXO_I64_CONST: case OXO_F32_CONST: case OXO_F64_CONST: case OXO_V128_CONST:
             ok = pop_push(e, 0, 1);
+            break;
+        case OXO_I8X16_SHUFFLE:
+            ok = pop_push(e, 2, 1);
             break;
         default:
             return false; /* a stack effect not known here */
