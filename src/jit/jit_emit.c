@@ -929,6 +929,7 @@ static uint8_t loop_copies(oxj *j, const oxj_imm *im, uint32_t loops)
     j->twice.height = j->nvs;
     j->twice.fast_end = NULL;
     j->fast = lv;
+    j->twice.idiom = oxj_loop_idiom(j, lv);
     return 1;
 }
 
@@ -1045,8 +1046,16 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
         LLVMBuildBr(B, f->head);
         LLVMPositionBuilderAtEnd(B, f->head);
-        if (copy == 1)
+        if (copy == 1) {
             oxj_loop_header(j, j->fast, from);
+            if (j->twice.idiom) { /* the copy done by memmove: past the loop */
+                LLVMPositionBuilderAtEnd(B, j->twice.idiom);
+                LLVMBuildBr(B, f->end);
+                f->nin++;
+                j->twice.idiom = NULL;
+                LLVMPositionBuilderAtEnd(B, f->head);
+            }
+        }
         for (uint32_t k = 0; k < f->np; k++) {
             LLVMValueRef *v = &j->vs[f->height + k];
             f->phis[k] = LLVMBuildPhi(B, oxj_type(jm, f->pt[k]), "");

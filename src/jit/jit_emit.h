@@ -97,6 +97,7 @@ typedef struct oxj {
         const uint8_t *p;
         uint32_t loops, height;
         LLVMBasicBlockRef usual, fast_end;
+        LLVMBasicBlockRef idiom;  /* oxj_loop_idiom's block, to end past the fast copy */
         LLVMValueRef *fast_res;
     } twice;
     bool nomem;
@@ -191,6 +192,8 @@ LLVMValueRef oxj_keep_load(oxj *j, LLVMValueRef load);
 
 /* jit_mem.c: memory `mem`'s accessible size in bytes (i64), read now. */
 LLVMValueRef oxj_mem_size(oxj *j, uint32_t mem);
+/* jit_mem.c: memory `mem`'s base address (an i8 pointer). */
+LLVMValueRef oxj_mem_base(oxj *j, uint32_t mem);
 
 /* jit_loop.c: a loop whose body starts at p, if it can have a fast copy
    (NULL else; free with oxj_loop_free); the check before it (an i1: the
@@ -206,6 +209,10 @@ bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at);
 void oxj_loop_header(oxj *j, oxj_lv *lv, LLVMBasicBlockRef from);
 void oxj_loop_backedge(oxj *j, oxj_lv *lv);
 LLVMValueRef oxj_loop_address(oxj *j, const oxj_lv *lv, const uint8_t *at);
+/* After the check, in the fast copy's first block: when the loop is a
+   copy that memmove may do, the test and the block doing it (to be ended
+   with a branch past the loop), else NULL. */
+LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv);
 void oxj_loop_free(oxj_lv *lv);
 /* jit_emit.c: read the instruction at *p (advancing it), with its
    immediates; NULL when the translator does not handle it. */

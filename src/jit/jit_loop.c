@@ -76,6 +76,7 @@ typedef struct aff {
 typedef struct sval {
     aff a, b;
     uint16_t cmp;
+    uint16_t loaded;    /* 1 + the access that loaded it; 0 for other values */
 } sval;
 
 typedef struct access {
@@ -83,6 +84,7 @@ typedef struct access {
     uint32_t mem, size;
     uint64_t off;
     aff addr;
+    bool integer;       /* an integer load or store (the copy idiom's) */
     LLVMValueRef first; /* its address in the first iteration (i64), from the check */
 } access;
 
@@ -96,8 +98,17 @@ struct oxj_lv {
     uint32_t *writes;   /* per local: writes at the top level, before the back-edge */
     bool *other_write;  /* per local: written elsewhere in the loop */
     LLVMValueRef k;     /* the fast copy's iteration number (i64 phi) */
+    LLVMValueRef t;     /* the trip count (i64), from the check */
     const uint8_t *backedge;
     uint32_t ninstr;
+    /* the copy idiom: the body stores what it loads, element by element,
+       and does nothing else that shows */
+    bool plain;         /* only instructions that cannot trap or write */
+    uint32_t copy_pairs; /* loads each followed by a store of its value */
+    bool copy;          /* the idiom holds (copy_idiom) */
+    bool ordered;       /* the pairs run in the direction of the stride */
+    aff *last;          /* per local: the form of its last write at the top level */
+    int64_t lo;         /* the lowest load's constant offset (offset_of) */
 };
 
 static const aff unknown = {.n = UNKNOWN};
@@ -329,6 +340,9 @@ static bool record(eval *e, const uint8_t *at, const ox_opinfo *oi, const oxj_im
     a->size = 1u << oi->align;
     a->off = im->v;
     a->addr = addr;
+    uint8_t t = oi->shape == OX_SHAPE_LOAD ? oi->tr : oi->ta;
+    a->integer = (oi->shape == OX_SHAPE_LOAD || oi->shape == OX_SHAPE_STORE) &&
+                 (t == OX_I32 || t == OX_I64);
     return true;
 }
 
@@ -378,6 +392,22 @@ static void set_dead(eval *e)
     e->nst = f->height;
 }
 
+/* Instructions a copy loop may have besides its load and store: none
+   that traps, writes or calls. */
+static bool plain_op(enum ox_opcode op, const ox_opinfo *oi)
+{
+    switch (op) {
+    case OXO_LOCAL_GET: case OXO_LOCAL_SET: case OXO_LOCAL_TEE: case OXO_I32_CONST:
+    case OXO_I32_ADD: case OXO_I32_SUB: case OXO_I32_MUL: case OXO_I32_SHL: case OXO_I32_EQZ:
+    case OXO_I32_NE: case OXO_I32_EQ: case OXO_I32_LT_U: case OXO_I32_LT_S: case OXO_I32_LE_U:
+    case OXO_I32_LE_S: case OXO_I32_GT_U: case OXO_I32_GT_S: case OXO_I32_GE_U: case OXO_I32_GE_S:
+    case OXO_BR_IF: case OXO_NOP: case OXO_DROP:
+        return true;
+    default:
+        return oi->shape == OX_SHAPE_LOAD || oi->shape == OX_SHAPE_STORE;
+    }
+}
+
 /* Run the iteration symbolically with the inductions lv->ind assumes;
    false when the loop does not qualify. */
 static bool run(eval *e, const uint8_t *p)
@@ -393,6 +423,8 @@ static bool run(eval *e, const uint8_t *p)
     e->nst = 0;
     e->nfs = 0;
     lv->nacc = 0;
+    lv->plain = true;
+    lv->copy_pairs = 0;
     uint32_t dead_depth = 0;
     bool ok = true;
     while (ok) {
@@ -414,6 +446,8 @@ static bool run(eval *e, const uint8_t *p)
             if (dead_depth > 0 || (op != OXO_END && op != OXO_ELSE))
                 continue;
         }
+        if (!plain_op(op, oi))
+            lv->plain = false;
         if (at == lv->backedge) {
             sval c = pop(e);
             if (c.cmp) {
@@ -430,13 +464,21 @@ static bool run(eval *e, const uint8_t *p)
         switch (oi->shape) {
         case OX_SHAPE_LOAD: {
             aff a = form(pop(e));
-            ok = record(e, at, oi, &im, a) && push_aff(e, unknown);
+            sval v;
+            memset(&v, 0, sizeof v);
+            v.a = unknown;
+            v.loaded = (uint16_t)(lv->nacc + 1);
+            ok = record(e, at, oi, &im, a) && push(e, v);
             continue;
         }
-        case OX_SHAPE_STORE:
-            (void)pop(e);
+        case OX_SHAPE_STORE: {
+            sval v = pop(e);
+            uint32_t before = lv->nacc;
             ok = record(e, at, oi, &im, form(pop(e)));
+            if (before % 2 == 1 && v.loaded == before) /* stores what was just loaded */
+                lv->copy_pairs++;
             continue;
+        }
         case OX_SHAPE_LOAD_LANE: {
             (void)pop(e);
             aff a = form(pop(e));
@@ -595,6 +637,65 @@ static bool countable(oxj_lv *lv)
     return s != INT32_MIN;
 }
 
+static bool same_group(const oxj_lv *lv, const access *a, const access *b);
+
+/* An access's offset from acc[0]'s address, in the same group. */
+static int64_t offset_of(const access *a)
+{
+    return (int64_t)(int32_t)a->addr.c + (int64_t)a->off;
+}
+
+/* Whether the loop is a block copy and nothing else: pairs of an integer
+   load and a store of its value, all of one width w; the loads a constant
+   apart and together one contiguous block of P * w bytes, the stores the
+   same block shifted (each store as far from its load), the whole moving by P * w each
+   iteration; plain instructions besides; every local it writes an
+   induction (its value after the loop is known). */
+static bool copy_idiom(const oxj *j, oxj_lv *lv)
+{
+    uint32_t pairs = lv->copy_pairs;
+    if (!lv->plain || !pairs || lv->nacc != 2 * pairs || pairs > 64)
+        return false;
+    const access *l0 = &lv->acc[0], *s0 = &lv->acc[1];
+    uint32_t w = l0->size;
+    int32_t stride = (int32_t)per_iteration(lv, &l0->addr);
+    if ((stride != (int32_t)(pairs * w) && stride != -(int32_t)(pairs * w)) ||
+        (int32_t)per_iteration(lv, &s0->addr) != stride) /* a reversing copy is none */
+        return false;
+    int64_t lo = INT64_MAX, delta = offset_of(s0) - offset_of(l0);
+    uint64_t seen = 0;
+    bool up = true, down = true;
+    for (uint32_t i = 0; i < pairs; i++) {
+        const access *l = &lv->acc[2 * i], *st = &lv->acc[2 * i + 1];
+        if (!l->integer || !st->integer || l->size != w || st->size != w || l->mem != l0->mem ||
+            st->mem != l0->mem || !same_group(lv, l, l0) || !same_group(lv, st, s0) ||
+            offset_of(st) - offset_of(l) != delta)
+            return false;
+        int64_t o = offset_of(l);
+        lo = o < lo ? o : lo;
+        if (i) {
+            int64_t prev = offset_of(&lv->acc[2 * i - 2]);
+            up = up && o > prev;
+            down = down && o < prev;
+        }
+    }
+    for (uint32_t i = 0; i < pairs; i++) { /* the block: each w-slot once */
+        int64_t slot = offset_of(&lv->acc[2 * i]) - lo;
+        if (slot % w || slot / w >= pairs || (seen >> (slot / w) & 1))
+            return false;
+        seen |= UINT64_C(1) << (slot / w);
+    }
+    /* after the loop, a local written in it holds what its last write at
+       the top level gave, in the last iteration: an induction's, or an
+       affine form's */
+    for (uint32_t x = 0; x < j->nlocals; x++)
+        if (lv->other_write[x] || (lv->writes[x] && !lv->ind[x] && lv->last[x].n == UNKNOWN))
+            return false;
+    lv->lo = lo;
+    lv->ordered = stride > 0 ? up || pairs == 1 : down || pairs == 1;
+    return true;
+}
+
 oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
 {
     uint32_t n = j->nlocals ? j->nlocals : 1;
@@ -637,6 +738,10 @@ oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
         }
     }
     ok = ok && countable(lv);
+    lv->last = ok ? malloc(n * sizeof *lv->last) : NULL;
+    if (lv->last)
+        memcpy(lv->last, e.top, j->nlocals * sizeof *lv->last);
+    lv->copy = lv->last && copy_idiom(j, lv);
     free(e.cur);
     free(e.top);
     free(e.st);
@@ -652,6 +757,7 @@ void oxj_loop_free(oxj_lv *lv)
     if (!lv)
         return;
     free(lv->acc);
+    free(lv->last);
     free(lv->step);
     free(lv->ind);
     free(lv->writes);
@@ -822,6 +928,7 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
     LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, busy, oxj_i32(j, 0), "");
     LLVMValueRef t;
     ok = both(j, ok, trips(j, lv, &t));
+    lv->t = t;
     uint64_t cap = LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1);
     ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, t, i64c(j, (int64_t)cap), ""));
     LLVMValueRef last_k = LLVMBuildSub(B, t, i64c(j, 1), "");
@@ -880,4 +987,68 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
     free(sizes);
     free(done);
     return ok;
+}
+
+/* A block copy whose elements never read what it wrote before copies as
+   memmove would: when source and destination do not overlap; or when
+   its pairs run in the direction of its stride and the destination is
+   on the side it moves away from (forward at or below the source,
+   backward at or above it). Then the fast copy is one memmove (LLVM's,
+   to the C library's), and its inductions get their values after T
+   iterations; else it runs as it is. Returns the block doing so (its end
+   left to the caller), or NULL. */
+LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
+{
+    if (!lv->copy)
+        return NULL;
+    oxj_mod *jm = j->jm;
+    const access *l0 = &lv->acc[0];
+    int64_t stride = (int32_t)per_iteration(lv, &l0->addr), step = stride < 0 ? -stride : stride;
+    /* the lowest byte either block covers, k = 0: l0's address + lo (+ delta) */
+    LLVMValueRef src = LLVMBuildAdd(B, l0->first, i64c(j, lv->lo - offset_of(l0) + (int64_t)l0->off), "");
+    LLVMValueRef len = LLVMBuildMul(B, lv->t, i64c(j, step), "");
+    if (stride < 0) /* the last iteration's block is the lowest */
+        src = LLVMBuildSub(B, src, LLVMBuildMul(B, LLVMBuildSub(B, lv->t, i64c(j, 1), ""), i64c(j, step), ""), "");
+    /* every store is as far from its load as the first pair's */
+    const access *s0 = &lv->acc[1];
+    LLVMValueRef apart = LLVMBuildSub(B, LLVMBuildAdd(B, s0->first, i64c(j, (int64_t)s0->off), ""),
+                                      LLVMBuildAdd(B, l0->first, i64c(j, (int64_t)l0->off), ""), "");
+    LLVMValueRef dst = LLVMBuildAdd(B, src, apart, "");
+    LLVMValueRef safe = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, dst, len, ""), src, ""),
+                                    LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, src, len, ""), dst, ""), "");
+    if (lv->ordered)
+        safe = LLVMBuildOr(B, safe, LLVMBuildICmp(B, stride > 0 ? LLVMIntULE : LLVMIntUGE, dst, src, ""), "");
+    LLVMBasicBlockRef idiom = oxj_block(j, "memmove"), loop = oxj_block(j, "copy_loop");
+    LLVMBuildCondBr(B, safe, idiom, loop);
+    LLVMPositionBuilderAtEnd(B, idiom);
+    LLVMValueRef base = oxj_mem_base(j, l0->mem);
+    LLVMValueRef args[4] = {LLVMBuildGEP2(B, jm->i8, base, &dst, 1, ""),
+                            LLVMBuildGEP2(B, jm->i8, base, &src, 1, ""), len,
+                            LLVMConstInt(jm->i1, 0, 0)};
+    oxj_intrinsic(j, "llvm.memmove.p0i8.p0i8.i64", LLVMVoidTypeInContext(jm->ctx), args, 4);
+    /* the locals the loop writes, as after T iterations: an induction
+       moved T steps, another local its last write's form in iteration
+       T - 1 (all computed from the values on entry, then stored) */
+    LLVMValueRef t32 = LLVMBuildTrunc(B, lv->t, jm->i32, "");
+    LLVMValueRef last_k = LLVMBuildSub(B, t32, oxj_i32(j, 1), "");
+    LLVMValueRef *after = calloc(j->nlocals ? j->nlocals : 1, sizeof *after);
+    if (!after) {
+        j->nomem = true;
+        return NULL;
+    }
+    for (uint32_t x = 0; x < j->nlocals; x++) {
+        if (lv->ind[x]) {
+            LLVMValueRef v = LLVMBuildLoad2(B, jm->i32, j->locals[x], "");
+            after[x] = LLVMBuildAdd(B, v, LLVMBuildMul(B, t32, oxj_i32(j, lv->step[x]), ""), "");
+        } else if (lv->writes[x]) {
+            after[x] = LLVMBuildAdd(B, value(j, &lv->last[x]),
+                                    LLVMBuildMul(B, last_k, oxj_i32(j, per_iteration(lv, &lv->last[x])), ""), "");
+        }
+    }
+    for (uint32_t x = 0; x < j->nlocals; x++)
+        if (after[x])
+            LLVMBuildStore(B, after[x], j->locals[x]);
+    free(after);
+    LLVMPositionBuilderAtEnd(B, loop);
+    return idiom;
 }

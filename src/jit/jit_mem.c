@@ -39,7 +39,11 @@ LLVMValueRef oxj_mem_size(oxj *j, uint32_t mem)
     return oxj_load_field(j, memory(j, mem), offsetof(ox_memory, size), j->jm->i64);
 }
 
-static LLVMValueRef base(oxj *j, uint32_t k)
+LLVMValueRef oxj_mem_base(oxj *j, uint32_t mem);
+
+static LLVMValueRef base(oxj *j, uint32_t k) { return oxj_mem_base(j, k); }
+
+LLVMValueRef oxj_mem_base(oxj *j, uint32_t k)
 {
     if (k == 0)
         return j->mem;

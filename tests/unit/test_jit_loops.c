@@ -111,7 +111,60 @@ static const char *const wat =
     "      (call $tick)\n"
     "      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n"
     "    (call $nop))\n"
-    "  (func (export \"unroll\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
+    "  (func (export \"copy_fwd\") (param $d i32) (param $s i32) (param $n i32)\n"
+    "    (loop $l\n"
+    "      (i32.store8 (local.get $d) (i32.load8_u (local.get $s)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 1)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 1)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))\n"
+    "  (func (export \"copy_w\") (param $d i32) (param $s i32) (param $n i32) (result i32)\n"
+    "    (loop $l\n"
+    "      (i64.store32 offset=2 (local.get $d) (i64.load32_s offset=2 (local.get $s)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 4)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 4)))\n"
+    "      (br_if $l (i32.gt_u (local.tee $n (i32.sub (local.get $n) (i32.const 4))) (i32.const 3))))\n"
+    "    (i32.add (local.get $d) (i32.mul (local.get $s) (i32.const 3))))\n"
+  "  (func (export \"copy4\") (param $d i32) (param $s i32) (param $n i32)\n"
+    "    (loop $l\n"
+    "      (i32.store offset=0 (local.get $d) (i32.load offset=0 (local.get $s)))\n"
+    "      (i32.store offset=4 (local.get $d) (i32.load offset=4 (local.get $s)))\n"
+    "      (i32.store offset=8 (local.get $d) (i32.load offset=8 (local.get $s)))\n"
+    "      (i32.store offset=12 (local.get $d) (i32.load offset=12 (local.get $s)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 16)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 16)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))\n"
+  "  (func (export \"copy4r\") (param $d i32) (param $s i32) (param $n i32)\n"
+    "    (loop $l\n"
+    "      (i32.store offset=12 (local.get $d) (i32.load offset=12 (local.get $s)))\n"
+    "      (i32.store offset=8 (local.get $d) (i32.load offset=8 (local.get $s)))\n"
+    "      (i32.store offset=4 (local.get $d) (i32.load offset=4 (local.get $s)))\n"
+    "      (i32.store offset=0 (local.get $d) (i32.load offset=0 (local.get $s)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 16)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 16)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))\n"
+  "  (func (export \"back4\") (param $d i32) (param $s i32) (param $n i32)\n"
+    "    (loop $l\n"
+    "      (i32.store offset=12 (local.get $d) (i32.load offset=12 (local.get $s)))\n"
+    "      (i32.store offset=8 (local.get $d) (i32.load offset=8 (local.get $s)))\n"
+    "      (i32.store offset=4 (local.get $d) (i32.load offset=4 (local.get $s)))\n"
+    "      (i32.store offset=0 (local.get $d) (i32.load offset=0 (local.get $s)))\n"
+    "      (local.set $d (i32.sub (local.get $d) (i32.const 16)))\n"
+    "      (local.set $s (i32.sub (local.get $s) (i32.const 16)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))\n"
+  "  (func (export \"copyt\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $t i32) (local $u i32)\n"
+    "    (loop $l\n"
+    "      (i32.store16 (local.tee $u (i32.add (local.get $d) (local.get $n)))\n"
+    "        (i32.load16_u (local.tee $t (i32.add (local.get $s) (local.get $n)))))\n"
+    "      (i32.store16 offset=2 (local.get $u) (i32.load16_s offset=2 (local.get $t)))\n"
+    "      (br_if $l (i32.ge_s (local.tee $n (i32.sub (local.get $n) (i32.const 4))) (i32.const 0))))\n"
+    "    (i32.add (i32.mul (local.get $t) (i32.const 1000)) (i32.add (local.get $u) (local.get $n))))\n"
+  "  (func (export \"reverse\") (param $d i32) (param $s i32) (param $n i32) (local $i i32)\n"
+    "    (loop $l\n"
+    "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
+    "      (i32.store8 (i32.add (local.get $d) (local.get $i)) (i32.load8_u (i32.add (local.get $s) (local.get $n))))\n"
+    "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
+    "      (br_if $l (local.get $n))))\n"
+  "  (func (export \"unroll\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
     "    (loop $l\n"
     "      (local.set $s (i32.add (local.get $s) (i32.add (i32.load8_u (local.get $p))\n"
     "        (i32.sub (i32.mul (i32.load16_u offset=1 (i32.add (local.get $p) (i32.const 3))) (i32.const 0))\n"
@@ -248,6 +301,52 @@ int main(void)
         {"copy_back", 3, 0, {I32(2001), I32(2000), I32(3000)}},
         {"copy_back", 3, 0, {I32(top - 100), I32(0), I32(200)}}, /* the first store traps */
         {"copy_back", 3, 0, {I32(10), I32(top - 100), I32(200)}}, /* the first load traps */
+        {"seed", 1, 0, {I32(top)}},
+        {"copy_back", 3, 0, {I32(2000), I32(2001), I32(3000)}}, /* backward, below: repeats */
+        {"copy_back", 3, 0, {I32(100), I32(3000), I32(500)}}, /* backward, disjoint below */
+        {"seed", 1, 0, {I32(top)}},
+        {"copy_fwd", 3, 0, {I32(1000), I32(1001), I32(500)}}, /* forward, below: memmove */
+        {"copy_fwd", 3, 0, {I32(1001), I32(1000), I32(500)}}, /* forward, above: repeats */
+        {"copy_fwd", 3, 0, {I32(5000), I32(1000), I32(500)}}, /* disjoint */
+        {"copy_fwd", 3, 0, {I32(1500), I32(1000), I32(500)}}, /* ends where the source starts */
+        {"copy_fwd", 3, 0, {I32(1499), I32(1000), I32(500)}}, /* one byte over it */
+        {"copy_fwd", 3, 0, {I32(top - 100), I32(0), I32(200)}}, /* 100 stores, then a trap */
+        {"seed", 1, 0, {I32(top)}},
+        {"copy_w", 3, 1, {I32(4000), I32(4002), I32(400)}}, /* words, forward, below */
+        {"copy_w", 3, 1, {I32(4002), I32(4000), I32(400)}}, /* words, forward, above: repeats */
+        {"copy_w", 3, 1, {I32(8000), I32(4000), I32(401)}}, /* disjoint, n not a multiple */
+        {"seed", 1, 0, {I32(top)}}, /* distinct bytes again: a repeated pattern hides mistakes */
+        {"copy4", 3, 0, {I32(3000), I32(3004), I32(60)}},
+        {"copy4", 3, 0, {I32(3004), I32(3000), I32(60)}},
+        {"copy4", 3, 0, {I32(3000), I32(3016), I32(60)}},
+        {"copy4", 3, 0, {I32(3016), I32(3000), I32(60)}},
+        {"copy4", 3, 0, {I32(3000), I32(3020), I32(60)}},
+        {"copy4", 3, 0, {I32(9000), I32(3000), I32(60)}},
+        {"copy4", 3, 0, {I32(3000), I32(3000), I32(60)}},
+        {"seed", 1, 0, {I32(top)}},
+        {"copy4r", 3, 0, {I32(3000), I32(3004), I32(60)}},
+        {"copy4r", 3, 0, {I32(3004), I32(3000), I32(60)}},
+        {"copy4r", 3, 0, {I32(3000), I32(3016), I32(60)}},
+        {"copy4r", 3, 0, {I32(3016), I32(3000), I32(60)}},
+        {"copy4r", 3, 0, {I32(3000), I32(3020), I32(60)}},
+        {"copy4r", 3, 0, {I32(9000), I32(3000), I32(60)}},
+        {"copy4r", 3, 0, {I32(3000), I32(3000), I32(60)}},
+        {"seed", 1, 0, {I32(top)}},
+        {"back4", 3, 0, {I32(5000), I32(5004), I32(60)}},
+        {"back4", 3, 0, {I32(5004), I32(5000), I32(60)}},
+        {"back4", 3, 0, {I32(5000), I32(5016), I32(60)}},
+        {"back4", 3, 0, {I32(5016), I32(5000), I32(60)}},
+        {"back4", 3, 0, {I32(5000), I32(5020), I32(60)}},
+        {"back4", 3, 0, {I32(11000), I32(5000), I32(60)}},
+        {"back4", 3, 0, {I32(5000), I32(5000), I32(60)}},
+        {"copy4", 3, 0, {I32(top - 500), I32(1000), I32(60)}}, /* past the end: traps */
+        {"back4", 3, 0, {I32(400), I32(8000), I32(60)}},       /* below 0: traps */
+        {"seed", 1, 0, {I32(top)}},
+        {"reverse", 3, 0, {I32(9000), I32(1000), I32(500)}}, /* not a copy: reversed */
+        {"copyt", 3, 1, {I32(6000), I32(7000), I32(400)}},  /* backward, disjoint */
+        {"copyt", 3, 1, {I32(6002), I32(6000), I32(400)}},  /* overlapping, pairs against the stride */
+        {"copyt", 3, 1, {I32(6000), I32(6002), I32(400)}},  /* the same, below */
+        {"copyt", 3, 1, {I32(top - 300), I32(100), I32(400)}}, /* traps at the first store */
         {"lt_s", 2, 1, {I32(-9000), I32(12000)}},
         {"lt_s", 2, 1, {I32(-20001), I32(100)}},          /* starts below the memory */
         {"lt_s", 2, 1, {I32(5), I32(-7)}},                /* one trip */
