@@ -392,6 +392,22 @@ static void set_dead(eval *e)
     e->nst = f->height;
 }
 
+/* The comparison that holds when `cmp` does not (0: none taken here). */
+static uint16_t negated(uint16_t cmp)
+{
+    switch (cmp) {
+    case OXO_I32_LT_U: return OXO_I32_GE_U;
+    case OXO_I32_GE_U: return OXO_I32_LT_U;
+    case OXO_I32_LT_S: return OXO_I32_GE_S;
+    case OXO_I32_GE_S: return OXO_I32_LT_S;
+    case OXO_I32_LE_U: return OXO_I32_GT_U;
+    case OXO_I32_GT_U: return OXO_I32_LE_U;
+    case OXO_I32_LE_S: return OXO_I32_GT_S;
+    case OXO_I32_GT_S: return OXO_I32_LE_S;
+    default: return 0; /* eqz(x != y) is x == y: no loop is counted by that */
+    }
+}
+
 /* Instructions a copy loop may have besides its load and store: none
    that traps, writes or calls. */
 static bool plain_op(enum ox_opcode op, const ox_opinfo *oi)
@@ -525,9 +541,17 @@ static bool run(eval *e, const uint8_t *p)
             ok = push_aff(e, r);
             continue;
         }
-        case OX_SHAPE_UN: case OX_SHAPE_EXTRACT:
-            ok = pop_push(e, 1, 1);
+        case OX_SHAPE_UN: case OX_SHAPE_EXTRACT: {
+            sval v = pop(e);
+            uint16_t neg = op == OXO_I32_EQZ ? negated(v.cmp) : 0;
+            if (neg) { /* eqz(x < y) is x >= y, and so on */
+                v.cmp = neg;
+                ok = push(e, v);
+            } else {
+                ok = push_aff(e, unknown);
+            }
             continue;
+        }
         case OX_SHAPE_REPLACE:
             ok = pop_push(e, 2, 1);
             continue;

@@ -108,7 +108,11 @@ static void gen_func(buf *b, int f)
     put(b, "  (local.set $a (i32.add (local.get $a) (i32.const %d)))\n", sa);
     put(b, "  (local.set $b (i32.add (local.get $b) (i32.const %d)))\n", sb);
     int step = 1 + (int)rnd(4);
-    switch (rnd(6)) {
+    switch (rnd(7)) {
+    case 6:
+        put(b, "  (br_if $l (i32.eqz (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const %d)))"
+               " (local.get $n)))))\n", step);
+        break;
     case 0:
         put(b, "  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n");
         break;
