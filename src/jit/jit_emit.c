@@ -913,11 +913,23 @@ static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
    usual one, translated after it. 0: one usual copy. */
 static uint8_t loop_copies(oxj *j, const oxj_imm *im, uint32_t loops)
 {
-    if (j->osr_switch || j->fast || j->twice.lv || im->np)
-        return 0; /* OSR entries land in the usual copy; no copy nests */
+    if (j->fast || j->twice.lv || im->np)
+        return 0; /* no copy nests */
     oxj_lv *lv = oxj_loop_scan(j, j->p);
     if (!lv)
         return 0;
+    if (j->osr_switch) {
+        /* an OSR entry lands in the usual copy (keyed by this loop opcode),
+           which starts from the values below as they are here */
+        j->twice.below = malloc((j->nvs ? j->nvs : 1) * sizeof *j->twice.below);
+        if (!j->twice.below) {
+            oxj_loop_free(lv);
+            j->nomem = true;
+            return 0;
+        }
+        memcpy(j->twice.below, j->vs, j->nvs * sizeof *j->vs);
+        j->twice.op_at = j->op_at;
+    }
     LLVMValueRef ok = oxj_loop_check(j, lv);
     LLVMBasicBlockRef fast = oxj_block(j, "fast_loop");
     j->twice.usual = oxj_block(j, "usual_loop");
@@ -957,6 +969,8 @@ static bool loop_copy_end(oxj *j, uint32_t *loops)
         /* back to the loop's start, live again, for the usual copy */
         outer->dead = false;
         j->nvs = j->twice.height;
+        if (j->twice.below) /* the fast copy's end reloaded them, there */
+            memcpy(j->vs, j->twice.below, j->nvs * sizeof *j->vs);
         j->p = j->twice.p;
         j->fast = NULL;
         *loops = j->twice.loops;
@@ -969,6 +983,13 @@ static bool loop_copy_end(oxj *j, uint32_t *loops)
         u->head = oxj_block(j, "loop");
         LLVMBuildBr(B, u->head);
         LLVMPositionBuilderAtEnd(B, u->head);
+        if (j->osr_switch) { /* the landing, keyed by the loop opcode */
+            const uint8_t *at = j->op_at;
+            j->op_at = j->twice.op_at;
+            oxj_osr_landing(j, u);
+            oxj_osr_reload(j, u->height);
+            j->op_at = at;
+        }
         return !j->nomem;
     }
     do_end(j);
@@ -977,6 +998,7 @@ static bool loop_copy_end(oxj *j, uint32_t *loops)
     LLVMValueRef *fr = j->twice.fast_res;
     uint32_t height = j->twice.height;
     oxj_loop_free(j->twice.lv);
+    free(j->twice.below);
     memset(&j->twice, 0, sizeof j->twice);
     if (!fast_end) { /* the usual copy's results (or its dead end) stand */
         free(fr);
@@ -1007,6 +1029,8 @@ static bool loop_copy_end(oxj *j, uint32_t *loops)
     }
     if (usual_end)
         j->nvs -= nr;
+    if (j->osr_switch) /* the values below, from either copy */
+        oxj_osr_reload(j, height);
     for (uint32_t k = 0; k < nr; k++)
         oxj_push(j, ph[k]);
     if (ph != phis)
@@ -1062,7 +1086,7 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
             LLVMAddIncoming(f->phis[k], v, &from, 1);
             *v = f->phis[k];
         }
-        if (j->osr_switch) {
+        if (j->osr_switch && copy != 1) {
             oxj_osr_landing(j, f);
             /* the values below, inside: as the landing left them, not
                their definitions before the loop, which it bypasses */
@@ -1307,6 +1331,7 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
     free(j.osr_spills);
     oxj_loop_free(j.twice.lv);
     free(j.twice.fast_res);
+    free(j.twice.below);
     return ok && !j.nomem;
 }
 

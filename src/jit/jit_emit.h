@@ -98,6 +98,8 @@ typedef struct oxj {
         uint32_t loops, height;
         LLVMBasicBlockRef usual, fast_end;
         LLVMBasicBlockRef idiom;  /* oxj_loop_idiom's block, to end past the fast copy */
+        LLVMValueRef *below;      /* an OSR entry's: the values below the loop, and */
+        const uint8_t *op_at;     /* its opcode (the usual copy's landing key) */
         LLVMValueRef *fast_res;
     } twice;
     bool nomem;

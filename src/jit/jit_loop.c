@@ -944,11 +944,12 @@ static bool same_group(const oxj_lv *lv, const access *a, const access *b)
 LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
 {
     oxj_mod *jm = j->jm;
-    /* nothing asks compiled code to stop, count fuel or test OSR */
+    /* nothing asks compiled code to stop or count fuel (the auto tier's
+       bits and OSR testing's are for the interpreter) */
     LLVMValueRef word = LLVMBuildLoad2(B, jm->i32, oxj_field_ptr(j, j->s, offsetof(ox_store, interrupt), jm->i32), "");
     LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
     LLVMSetAlignment(word, 4);
-    LLVMValueRef busy = LLVMBuildAnd(B, word, oxj_i32(j, ~(OX_POLL_SAMPLE | OX_POLL_TIERUP)), "");
+    LLVMValueRef busy = LLVMBuildAnd(B, word, oxj_i32(j, ~(OX_POLL_SAMPLE | OX_POLL_TIERUP | OX_POLL_OSR_TEST)), "");
     LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, busy, oxj_i32(j, 0), "");
     LLVMValueRef t;
     ok = both(j, ok, trips(j, lv, &t));

@@ -164,6 +164,18 @@ static const char *const wat =
     "      (i32.store8 (i32.add (local.get $d) (local.get $i)) (i32.load8_u (i32.add (local.get $s) (local.get $n))))\n"
     "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n"
     "      (br_if $l (local.get $n))))\n"
+  "  (func (export \"rows\") (param $p i32) (param $w i32) (param $r i32) (result i32)\n"
+    "    (local $i i32) (local $s i32)\n"
+    "    (loop $row\n"
+    "      (local.set $i (i32.const 0))\n"
+    "      (loop $l\n"
+    "        (i32.store8 (i32.add (local.get $p) (local.get $i))\n"
+    "          (i32.add (local.get $r) (i32.load8_u offset=1 (i32.add (local.get $p) (local.get $i)))))\n"
+    "        (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $p) (local.get $i)))))\n"
+    "        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $w))))\n"
+    "      (local.set $p (i32.add (local.get $p) (local.get $w)))\n"
+    "      (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))\n"
+    "    (local.get $s))\n"
   "  (func (export \"unroll\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
     "    (loop $l\n"
     "      (local.set $s (i32.add (local.get $s) (i32.add (i32.load8_u (local.get $p))\n"
@@ -205,10 +217,12 @@ static ox_error *tick(ox_caller *c, void *user, const ox_val *args, ox_val *res)
     return NULL;
 }
 
-static bool open_run(run *r, ox_tier tier)
+/* tier, or (osr) every loop taken over by compiled code at its first
+   back-edge in the interpreter: an OSR entry's fast copies */
+static bool open_run(run *r, ox_tier tier, bool osr)
 {
     memset(r, 0, sizeof *r);
-    ox_config cfg = {.tier = tier};
+    ox_config cfg = {.tier = tier, .jit_osr_test = osr};
     if (ox_engine_new(&cfg, &r->e) || ox_store_new(r->e, &r->s))
         return false;
     ox_error *err = ox_module_new(r->e, (const uint8_t *)wat, strlen(wat), &r->m);
@@ -283,8 +297,9 @@ int main(void)
 {
     if (!ox_jit_available())
         return test_summary("jit_loops (no LLVM in this build)");
-    run t[2];
-    bool opened = open_run(&t[0], OX_TIER_INTERP) && open_run(&t[1], OX_TIER_JIT);
+    run t[3];
+    bool opened = open_run(&t[0], OX_TIER_INTERP, false) && open_run(&t[1], OX_TIER_JIT, false) &&
+                  open_run(&t[2], OX_TIER_JIT, true);
     CHECK(opened);
     if (!opened)
         return test_summary("jit_loops");
@@ -347,6 +362,8 @@ int main(void)
         {"copyt", 3, 1, {I32(6002), I32(6000), I32(400)}},  /* overlapping, pairs against the stride */
         {"copyt", 3, 1, {I32(6000), I32(6002), I32(400)}},  /* the same, below */
         {"copyt", 3, 1, {I32(top - 300), I32(100), I32(400)}}, /* traps at the first store */
+        {"rows", 3, 1, {I32(100), I32(300), I32(50)}},   /* an inner loop, entered again and again */
+        {"rows", 3, 1, {I32(top - 3000), I32(300), I32(10)}}, /* the last row's last load traps */
         {"lt_s", 2, 1, {I32(-9000), I32(12000)}},
         {"lt_s", 2, 1, {I32(-20001), I32(100)}},          /* starts below the memory */
         {"lt_s", 2, 1, {I32(5), I32(-7)}},                /* one trip */
@@ -381,24 +398,26 @@ int main(void)
         {"vsum", 2, 1, {I32(2 * top - 1600), I32(101)}},  /* the last vector traps */
     };
     for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
-        char msg[2][200];
-        ox_val res[2];
+        char msg[3][200];
+        ox_val res[3];
         memset(res, 0, sizeof res);
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < 3; k++)
             outcome(&t[k], calls[c].name, calls[c].a, calls[c].n, calls[c].nr, &res[k], msg[k],
                     sizeof msg[k]);
-        bool same = strcmp(msg[0], msg[1]) == 0 && (msg[0][0] || !calls[c].nr || same_val(&res[0], &res[1]));
-        if (!same)
-            fprintf(stderr, "call %zu %s: interpreter '%s' %lld, compiled '%s' %lld\n", c, calls[c].name,
-                    msg[0], (long long)res[0].of.i64, msg[1], (long long)res[1].of.i64);
-        CHECK(same);
-        ox_memory *mem[2] = {ox_instance_memory(t[0].inst), ox_instance_memory(t[1].inst)};
-        CHECK(ox_memory_size(mem[0]) == ox_memory_size(mem[1]));
-        bool bytes = ox_memory_size(mem[0]) == ox_memory_size(mem[1]) &&
-                     memcmp(ox_memory_data(mem[0]), ox_memory_data(mem[1]), ox_memory_size(mem[0])) == 0;
-        if (!bytes)
-            fprintf(stderr, "call %zu %s: the memories differ\n", c, calls[c].name);
-        CHECK(bytes);
+        for (int k = 1; k < 3; k++) {
+            bool same = strcmp(msg[0], msg[k]) == 0 && (msg[0][0] || !calls[c].nr || same_val(&res[0], &res[k]));
+            if (!same)
+                fprintf(stderr, "call %zu %s: interpreter '%s' %lld, compiled%s '%s' %lld\n", c, calls[c].name,
+                        msg[0], (long long)res[0].of.i64, k == 2 ? " (OSR)" : "", msg[k], (long long)res[k].of.i64);
+            CHECK(same);
+            ox_memory *mem[2] = {ox_instance_memory(t[0].inst), ox_instance_memory(t[k].inst)};
+            CHECK(ox_memory_size(mem[0]) == ox_memory_size(mem[1]));
+            bool bytes = ox_memory_size(mem[0]) == ox_memory_size(mem[1]) &&
+                         memcmp(ox_memory_data(mem[0]), ox_memory_data(mem[1]), ox_memory_size(mem[0])) == 0;
+            if (!bytes)
+                fprintf(stderr, "call %zu %s: the memories differ%s\n", c, calls[c].name, k == 2 ? " (OSR)" : "");
+            CHECK(bytes);
+        }
     }
     /* the traps above are the ones meant (the memory has 2 pages now) */
     char msg[200];
@@ -454,5 +473,6 @@ int main(void)
     CHECK(left[0] == left[1]);
     close_run(&t[0]);
     close_run(&t[1]);
+    close_run(&t[2]);
     return test_summary("jit_loops");
 }
