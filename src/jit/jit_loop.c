@@ -104,6 +104,8 @@ struct oxj_lv {
     /* the copy idiom: the body stores what it loads, element by element,
        and does nothing else that shows */
     bool plain;         /* only instructions that cannot trap or write */
+    uint32_t tail;      /* instructions after the back-edge (run once, on exit) */
+    uint32_t left;      /* values left on the stack by the iteration (the loop's results) */
     uint32_t copy_pairs; /* loads each followed by a store of its value */
     bool copy;          /* the idiom holds (copy_idiom) */
     bool ordered;       /* the pairs run in the direction of the stride */
@@ -185,6 +187,8 @@ static bool body_shape(oxj *j, const uint8_t *p, oxj_lv *lv)
         if (!oi || ++lv->ninstr > MAX_BODY)
             return false;
         bool iter = nest == 0 && !lv->backedge; /* at the top level, in the iteration */
+        if (lv->backedge && oi->op != OXO_END)
+            lv->tail++;
         switch ((enum ox_opcode)oi->op) {
         case OXO_LOOP:
             return false; /* innermost loops only */
@@ -466,6 +470,7 @@ static bool run(eval *e, const uint8_t *p)
             lv->plain = false;
         if (at == lv->backedge) {
             sval c = pop(e);
+            lv->left = e->nst;
             if (c.cmp) {
                 lv->cmp = c.cmp;
                 lv->ca = c.a;
@@ -678,7 +683,8 @@ static int64_t offset_of(const access *a)
 static bool copy_idiom(const oxj *j, oxj_lv *lv)
 {
     uint32_t pairs = lv->copy_pairs;
-    if (!lv->plain || !pairs || lv->nacc != 2 * pairs || pairs > 64)
+    /* nothing after the back-edge or left as results: memmove skips to the end */
+    if (!lv->plain || !pairs || lv->nacc != 2 * pairs || pairs > 64 || lv->tail || lv->left)
         return false;
     const access *l0 = &lv->acc[0], *s0 = &lv->acc[1];
     uint32_t w = l0->size;

@@ -111,32 +111,35 @@ static void gen_func(buf *b, int f)
     switch (rnd(7)) {
     case 6:
         put(b, "  (br_if $l (i32.eqz (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const %d)))"
-               " (local.get $n)))))\n", step);
+               " (local.get $n))))\n", step);
         break;
     case 0:
-        put(b, "  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n");
+        put(b, "  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))\n");
         break;
     case 1:
-        put(b, "  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n))))\n",
+        put(b, "  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
             step);
         break;
     case 2:
-        put(b, "  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n))))\n",
+        put(b, "  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
             step);
         break;
     case 3:
-        put(b, "  (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const %d))) (i32.const %d))))\n",
+        put(b, "  (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const %d))) (i32.const %d)))\n",
             step, (int)rnd(5) - 2);
         break;
     case 4:
-        put(b, "  (br_if $l (i32.ge_u (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const %d))))))\n",
+        put(b, "  (br_if $l (i32.ge_u (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const %d)))))\n",
             step);
         break;
     default:
-        put(b, "  (br_if $l (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n))))\n",
+        put(b, "  (br_if $l (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
             step);
         break;
     }
+    if (rnd(4) == 0) /* code after the back-edge: runs once, on the way out */
+        put(b, "  (i32.store8 (local.get $b) (i32.const 77))");
+    put(b, ")\n"); /* the loop's end */
     put(b, " (i32.add (i32.add (local.get $acc) (i32.mul (local.get $a) (i32.const 7)))\n"
            "  (i32.add (i32.mul (local.get $b) (i32.const 5)) (i32.add (local.get $t)"
            " (i32.mul (i32.add (local.get $n) (local.get $i)) (i32.const 13))))))\n");

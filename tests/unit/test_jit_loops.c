@@ -176,6 +176,21 @@ static const char *const wat =
     "      (local.set $p (i32.add (local.get $p) (local.get $w)))\n"
     "      (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))\n"
     "    (local.get $s))\n"
+  "  (func (export \"copy_exit\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $x i32)\n"
+    "    (loop $l\n"
+    "      (i32.store8 (local.get $d) (i32.load8_u (local.get $s)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 1)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 1)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))\n"
+    "      (i32.store8 (local.get $d) (i32.const 77)))\n"
+    "    (i32.add (local.get $x) (local.get $d)))\n"
+  "  (func (export \"copy_result\") (param $d i32) (param $s i32) (param $n i32) (result i32)\n"
+    "    (loop $l (result i32)\n"
+    "      (i32.store8 (local.get $d) (i32.load8_u (local.get $s)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 1)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 1)))\n"
+    "      (i32.add (local.get $s) (local.get $d))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))\n"
   "  (func (export \"unroll\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
     "    (loop $l\n"
     "      (local.set $s (i32.add (local.get $s) (i32.add (i32.load8_u (local.get $p))\n"
@@ -358,6 +373,8 @@ int main(void)
         {"back4", 3, 0, {I32(400), I32(8000), I32(60)}},       /* below 0: traps */
         {"seed", 1, 0, {I32(top)}},
         {"reverse", 3, 0, {I32(9000), I32(1000), I32(500)}}, /* not a copy: reversed */
+        {"copy_exit", 3, 1, {I32(9000), I32(1000), I32(500)}}, /* code after the back-edge */
+        {"copy_result", 3, 1, {I32(9000), I32(1000), I32(500)}}, /* a result left by the body */
         {"copyt", 3, 1, {I32(6000), I32(7000), I32(400)}},  /* backward, disjoint */
         {"copyt", 3, 1, {I32(6002), I32(6000), I32(400)}},  /* overlapping, pairs against the stride */
         {"copyt", 3, 1, {I32(6000), I32(6002), I32(400)}},  /* the same, below */
