@@ -60,6 +60,7 @@
 #define LOOP_BUDGET (1u << 24)
 #define MAX_BODY 2000   /* instructions in a loop analysed at most */
 #define MAX_NEST 32     /* blocks and ifs nested in it */
+#define MAX_LOCALS 1024 /* locals of a function whose loops are analysed */
 #define NT 3            /* terms an affine form holds */
 
 /* An affine form c + sum m[i] * H[x[i]] (wrapping, as i32 arithmetic);
@@ -728,6 +729,10 @@ static bool copy_idiom(const oxj *j, oxj_lv *lv)
 
 oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
 {
+    /* the analysis copies the locals' forms per nested block and pass:
+       bounded, so a hostile function cannot make compiling quadratic */
+    if (j->nlocals > MAX_LOCALS)
+        return NULL;
     uint32_t n = j->nlocals ? j->nlocals : 1;
     oxj_lv *lv = calloc(1, sizeof *lv);
     eval e;
