@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "runtime.h"
 
@@ -28,6 +29,7 @@ struct ox_watchdog {
     pthread_mutex_t mu;
     pthread_cond_t cv;      /* on CLOCK_MONOTONIC */
     pthread_t thread;
+    pid_t pid;              /* the process that started it: a fork's child has no thread */
     bool started, stop;
     ox_store **armed;       /* stores whose running call has a deadline */
     size_t n, cap;
@@ -90,9 +92,15 @@ bool ox_watchdog_arm(ox_watchdog *w, ox_store *s)
         return false;
     pthread_mutex_lock(&w->mu);
     bool ok = true;
+    if (w->started && w->pid != getpid()) { /* forked: the thread stayed with the parent */
+        w->started = false;
+        w->n = 0;
+        w->sleeping_for = 0;
+    }
     if (!w->started) {
         ok = pthread_create(&w->thread, NULL, watch, w) == 0;
         w->started = ok;
+        w->pid = getpid();
     }
     if (ok && w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
@@ -132,7 +140,7 @@ void ox_watchdog_free(ox_watchdog *w)
     w->stop = true;
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
-    if (w->started)
+    if (w->started && w->pid == getpid())
         pthread_join(w->thread, NULL);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "oxide/wasi.h"
@@ -205,6 +206,27 @@ static void deadline_ends_with_its_call(void)
         CHECK(took >= 0.05 && took < 5.0);
         guest_close(&g);
     }
+}
+
+/* After fork(), the child's deadlines are watched too: the watchdog's
+   thread stayed in the parent, so the child starts its own. */
+static void deadline_in_a_forked_child(void)
+{
+    guest g;
+    guest_open(&g, "hostile.wasm", NULL);
+    ox_store_set_timeout(g.store, 50);
+    CHECK(is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_DEADLINE)); /* the thread runs now */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(10); /* a deadline that never comes kills the child instead */
+        bool ok = is_trap(call1(&g, "spin", 0, NULL), OX_TRAP_DEADLINE);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    guest_close(&g);
 }
 
 typedef struct spinner {
@@ -732,6 +754,7 @@ int main(int argc, char **argv)
     RUN(deadline_stops_a_tight_loop);
     RUN(deadline_ends_with_its_call);
     RUN(two_deadlines_one_watchdog);
+    RUN(deadline_in_a_forked_child);
     RUN(interrupt_from_another_thread);
     RUN(memory_bomb_stops_at_the_limit);
     RUN(table_bomb_stops_at_the_limit);
