@@ -930,11 +930,12 @@ static uint8_t loop_copies(oxj *j, const oxj_imm *im, uint32_t loops)
         memcpy(j->twice.below, j->vs, j->nvs * sizeof *j->vs);
         j->twice.op_at = j->op_at;
     }
-    LLVMValueRef ok = oxj_loop_check(j, lv);
+    LLVMValueRef ok = oxj_loop_check(j, lv, j->loop_fuel[loops]);
     LLVMBasicBlockRef fast = oxj_block(j, "fast_loop");
     j->twice.usual = oxj_block(j, "usual_loop");
     LLVMBuildCondBr(B, ok, fast, j->twice.usual);
     LLVMPositionBuilderAtEnd(B, fast);
+    oxj_loop_charge(j, lv);
     j->twice.lv = lv;
     j->twice.p = j->p;
     j->twice.loops = loops;

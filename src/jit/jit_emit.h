@@ -199,11 +199,13 @@ LLVMValueRef oxj_mem_base(oxj *j, uint32_t mem);
 
 /* jit_loop.c: a loop whose body starts at p, if it can have a fast copy
    (NULL else; free with oxj_loop_free); the check before it (an i1: the
-   fast copy may run); whether the access at `at` is one it proved in
-   bounds. */
+   fast copy may run; `cost` is the fuel a back-edge charges) and, first
+   in the fast copy, the fuel charged for all its back-edges; whether the
+   access at `at` is one it proved in bounds. */
 typedef struct oxj_lv oxj_lv;
 oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p);
-LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv);
+LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost);
+void oxj_loop_charge(oxj *j, const oxj_lv *lv);
 bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at);
 /* In the fast copy: the iteration number's phi at its header (entered
    from `from`) and its step at the back-edge; the address (i64, offset

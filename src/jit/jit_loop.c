@@ -100,6 +100,8 @@ struct oxj_lv {
     bool *other_write;  /* per local: written elsewhere in the loop */
     LLVMValueRef k;     /* the fast copy's iteration number (i64 phi) */
     LLVMValueRef t;     /* the trip count (i64), from the check */
+    bool trapless;      /* nothing in the iteration can trap (its accesses proven) */
+    LLVMValueRef metered, fuelp, fuel, need; /* the check's: fuel on; where, how much, to charge */
     const uint8_t *backedge;
     uint32_t ninstr;
     /* the copy idiom: the body stores what it loads, element by element,
@@ -413,6 +415,21 @@ static uint16_t negated(uint16_t cmp)
     }
 }
 
+/* Whether an instruction the analysis lets into a loop can trap, besides
+   loads and stores (proven in bounds in a fast copy). */
+static bool may_trap(enum ox_opcode op)
+{
+    switch (op) {
+#define OX_X(name, ...) case OXO_##name:
+    OX_TRAP_BINOPS(OX_X) OX_TRUNC_OPS(OX_X)
+#undef OX_X
+    case OXO_UNREACHABLE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Instructions a copy loop may have besides its load and store: none
    that traps, writes or calls. */
 static bool plain_op(enum ox_opcode op, const ox_opinfo *oi)
@@ -445,6 +462,7 @@ static bool run(eval *e, const uint8_t *p)
     e->nfs = 0;
     lv->nacc = 0;
     lv->plain = true;
+    lv->trapless = true;
     lv->copy_pairs = 0;
     uint32_t dead_depth = 0;
     bool ok = true;
@@ -469,6 +487,8 @@ static bool run(eval *e, const uint8_t *p)
         }
         if (!plain_op(op, oi))
             lv->plain = false;
+        if (may_trap(op))
+            lv->trapless = false;
         if (at == lv->backedge) {
             sval c = pop(e);
             lv->left = e->nst;
@@ -952,15 +972,16 @@ static bool same_group(const oxj_lv *lv, const access *a, const access *b)
     return true;
 }
 
-LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
+LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost)
 {
     oxj_mod *jm = j->jm;
-    /* nothing asks compiled code to stop or count fuel (the auto tier's
-       bits and OSR testing's are for the interpreter) */
+    /* nothing asks compiled code to stop (the auto tier's bits and OSR
+       testing's are for the interpreter); fuel, below */
     LLVMValueRef word = LLVMBuildLoad2(B, jm->i32, oxj_field_ptr(j, j->s, offsetof(ox_store, interrupt), jm->i32), "");
     LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
     LLVMSetAlignment(word, 4);
-    LLVMValueRef busy = LLVMBuildAnd(B, word, oxj_i32(j, ~(OX_POLL_SAMPLE | OX_POLL_TIERUP | OX_POLL_OSR_TEST)), "");
+    LLVMValueRef busy = LLVMBuildAnd(
+        B, word, oxj_i32(j, ~(OX_POLL_SAMPLE | OX_POLL_TIERUP | OX_POLL_OSR_TEST | OX_POLL_FUEL)), "");
     LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, busy, oxj_i32(j, 0), "");
     LLVMValueRef t;
     ok = both(j, ok, trips(j, lv, &t));
@@ -968,6 +989,22 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv)
     uint64_t cap = LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1);
     ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, t, i64c(j, (int64_t)cap), ""));
     LLVMValueRef last_k = LLVMBuildSub(B, t, i64c(j, 1), "");
+    /* Fuel metered: the usual copy charges `cost` at each of the T - 1
+       back-edges. A loop that cannot end early (one exit, and nothing in
+       it traps) charges that sum before it, when there is enough; else
+       it runs the usual copy, which traps where the interpreter would. */
+    LLVMValueRef metered = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, word, oxj_i32(j, OX_POLL_FUEL), ""),
+                                         oxj_i32(j, 0), "");
+    lv->metered = metered;
+    if (lv->trapless) {
+        lv->fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), jm->i64);
+        lv->fuel = LLVMBuildLoad2(B, jm->i64, lv->fuelp, "");
+        lv->need = LLVMBuildMul(B, last_k, i64c(j, cost), "");
+        ok = both(j, ok, LLVMBuildOr(B, LLVMBuildNot(B, metered, ""),
+                                     LLVMBuildICmp(B, LLVMIntUGE, lv->fuel, lv->need, ""), ""));
+    } else {
+        ok = both(j, ok, LLVMBuildNot(B, metered, ""));
+    }
     /* accesses whose addresses differ by a constant (an unrolled body's:
        p, p + 1, p + 2...) are checked together, from the lowest */
     uint32_t nmems = jm->m->nmems;
@@ -1087,4 +1124,14 @@ LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
     free(after);
     LLVMPositionBuilderAtEnd(B, loop);
     return idiom;
+}
+
+/* In the fast copy's first block: the fuel its back-edges would have
+   charged, charged now (when fuel is metered). */
+void oxj_loop_charge(oxj *j, const oxj_lv *lv)
+{
+    if (!lv->trapless)
+        return;
+    LLVMValueRef left = LLVMBuildSelect(B, lv->metered, LLVMBuildSub(B, lv->fuel, lv->need, ""), lv->fuel, "");
+    LLVMBuildStore(B, left, lv->fuelp);
 }

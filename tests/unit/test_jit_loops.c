@@ -191,6 +191,11 @@ static const char *const wat =
     "      (local.set $s (i32.add (local.get $s) (i32.const 1)))\n"
     "      (i32.add (local.get $s) (local.get $d))\n"
     "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))\n"
+  "  (func (export \"divs\") (param $n i32) (param $d i32) (result i32) (local $s i32)\n"
+    "    (loop $l\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.div_u (i32.load8_u (local.get $n)) (local.get $d))))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n"
+    "    (local.get $s))\n"
   "  (func (export \"unroll\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
     "    (loop $l\n"
     "      (local.set $s (i32.add (local.get $s) (i32.add (i32.load8_u (local.get $p))\n"
@@ -477,17 +482,55 @@ int main(void)
             fprintf(stderr, "spin: interrupted after iteration %u of 100000 (%s)\n", last, msg);
         CHECK(last == 100000 - 1 || last == 0);
     }
-    /* with fuel metered, compiled loops poll at each back-edge again: the
-       same fuel is left in both */
-    uint64_t left[2];
-    for (int k = 0; k < 2; k++) {
-        ox_store_set_fuel(t[k].s, 100000);
-        ox_val args[2] = {I32(0), I32(top)};
-        outcome(&t[k], "sum8", args, 2, 1, &r, msg, sizeof msg);
-        CHECK(strstr(msg, "fuel") != NULL);
-        left[k] = ox_store_fuel(t[k].s);
+    /* Fuel metered: a loop that cannot trap charges its back-edges' fuel
+       before a fast copy, or runs the usual copy when that is too much;
+       one that can trap (a division) always runs the usual copy. The same
+       fuel is left in all three engines, and the same trap comes. */
+    const struct {
+        const char *name;
+        uint64_t fuel;
+        ox_val a[2];
+        bool traps;
+    } metered[] = {
+        {"sum8", 100000, {I32(0), I32(top)}, true},       /* not enough: the usual copy */
+        {"sum8", 10000000, {I32(0), I32(top)}, false},    /* enough: charged up front */
+        {"sum8", 10000000, {I32(2 * top - 10), I32(20)}, true}, /* out of bounds */
+        {"divs", 10000000, {I32(100), I32(7)}, false},    /* may trap: the usual copy */
+        {"divs", 10000000, {I32(100), I32(0)}, true},     /* does */
+    };
+    for (size_t c = 0; c < sizeof metered / sizeof metered[0]; c++) {
+        uint64_t left[3];
+        char m[3][200];
+        for (int k = 0; k < 3; k++) {
+            ox_store_set_fuel(t[k].s, metered[c].fuel);
+            outcome(&t[k], metered[c].name, metered[c].a, 2, 1, &r, m[k], sizeof m[k]);
+            left[k] = ox_store_fuel(t[k].s);
+        }
+        CHECK((m[0][0] != 0) == metered[c].traps);
+        CHECK(strcmp(m[0], m[1]) == 0 && strcmp(m[0], m[2]) == 0);
+        if (left[0] != left[1] || left[0] != left[2])
+            fprintf(stderr, "metered %zu %s: fuel left %llu, compiled %llu, OSR %llu\n", c, metered[c].name,
+                    (unsigned long long)left[0], (unsigned long long)left[1], (unsigned long long)left[2]);
+        CHECK(left[0] == left[1] && left[0] == left[2]);
     }
-    CHECK(left[0] == left[1]);
+    /* and the fast copy runs with fuel metered: the interrupt check again */
+    {
+        ox_store_set_fuel(t[1].s, UINT64_C(1) << 40);
+        uint8_t *mem = ox_memory_data(ox_instance_memory(t[1].inst));
+        watcher w = {.s = t[1].s, .mark = mem + 16};
+        mem[16] = 0;
+        pthread_t th;
+        CHECK(pthread_create(&th, NULL, watch, &w) == 0);
+        ox_val a2[2] = {I32(100000), I32(1000)};
+        outcome(&t[1], "spin", a2, 2, 0, NULL, msg, sizeof msg);
+        pthread_join(th, NULL);
+        CHECK(w.seen);
+        uint32_t last;
+        memcpy(&last, mem + 20, 4);
+        if (last != 100000 - 1 && last != 0)
+            fprintf(stderr, "spin, metered: interrupted after iteration %u of 100000 (%s)\n", last, msg);
+        CHECK(last == 100000 - 1 || last == 0);
+    }
     close_run(&t[0]);
     close_run(&t[1]);
     close_run(&t[2]);
