@@ -45,6 +45,14 @@
  * apart (an unrolled body's p, p + 1, p + 2... make one) on each entry,
  * so loops that exit early after a few iterations (json's scans of
  * short strings) are left alone.
+ *
+ * Fuel: the usual copy charges a back-edge's cost at each of its T - 1
+ * back-edges. A loop that cannot end early (nothing in it traps) charges
+ * that sum before its fast copy when the store has it; else the usual
+ * copy runs and traps where the interpreter would.
+ *
+ * A fast copy that only copies a block (copy_idiom) is one memmove when
+ * nothing it reads was written by it before (oxj_loop_idiom).
  */
 #include <stddef.h>
 #include <stdlib.h>
