@@ -450,10 +450,7 @@ void oxj_plan_free(oxj_plan *plan)
    `cost` fuel or traps. */
 static void poll(oxj *j, uint32_t cost)
 {
-    LLVMValueRef word = LLVMBuildLoad2(B, j->jm->i32,
-                                       oxj_field_ptr(j, j->s, offsetof(ox_store, interrupt), j->jm->i32), "");
-    LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
-    LLVMSetAlignment(word, 4);
+    LLVMValueRef word = oxj_interrupt_word(j);
     /* the auto tier's samples are for interpreted code: left for the
        interpreter's next check point, they cost compiled code nothing */
     LLVMValueRef v = LLVMBuildAnd(B, word, oxj_i32(j, ~OX_POLL_SAMPLE), "");

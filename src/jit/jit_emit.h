@@ -228,6 +228,8 @@ const ox_opinfo *oxj_rd_instr(const ox_module *m, const uint8_t **p, const uint8
 LLVMValueRef oxj_field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t);
 LLVMValueRef oxj_load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t);
 LLVMValueRef oxj_load_elem(oxj *j, LLVMValueRef p, LLVMValueRef k);
+/* The store's interrupt word (the OX_POLL_ bits), an atomic load. */
+LLVMValueRef oxj_interrupt_word(oxj *j);
 /* Mark a load of what never changes once the instance exists (LLVM may
    read it once); tag a load or store of wasm memory or of a global's value
    for alias analysis. Both return what they mark. */

@@ -3,6 +3,7 @@
  * stack, intrinsics, blocks, calls of the runtime and the shared trap
  * blocks. Used by jit_ops.c and jit_emit.c.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,15 @@ LLVMValueRef oxj_field_ptr(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
 LLVMValueRef oxj_load_field(oxj *j, LLVMValueRef base, size_t off, LLVMTypeRef t)
 {
     return LLVMBuildLoad2(B, t, oxj_field_ptr(j, base, off, t), "");
+}
+
+/* The store's interrupt word, read atomically (another thread sets it). */
+LLVMValueRef oxj_interrupt_word(oxj *j)
+{
+    LLVMValueRef word = oxj_load_field(j, j->s, offsetof(ox_store, interrupt), j->jm->i32);
+    LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
+    LLVMSetAlignment(word, 4);
+    return word;
 }
 
 /* Element k of an array of pointers at p. */

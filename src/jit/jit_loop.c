@@ -748,7 +748,7 @@ static bool copy_idiom(const oxj *j, oxj_lv *lv)
        the top level gave, in the last iteration: an induction's, or an
        affine form's */
     for (uint32_t x = 0; x < j->nlocals; x++)
-        if (lv->other_write[x] || (lv->writes[x] && !lv->ind[x] && lv->last[x].n == UNKNOWN))
+        if (lv->other_write[x] || (lv->writes[x] && lv->last[x].n == UNKNOWN))
             return false;
     lv->lo = lo;
     lv->ordered = stride > 0 ? up || pairs == 1 : down || pairs == 1;
@@ -985,9 +985,7 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost)
     oxj_mod *jm = j->jm;
     /* nothing asks compiled code to stop (the auto tier's bits and OSR
        testing's are for the interpreter); fuel, below */
-    LLVMValueRef word = LLVMBuildLoad2(B, jm->i32, oxj_field_ptr(j, j->s, offsetof(ox_store, interrupt), jm->i32), "");
-    LLVMSetOrdering(word, LLVMAtomicOrderingMonotonic);
-    LLVMSetAlignment(word, 4);
+    LLVMValueRef word = oxj_interrupt_word(j);
     LLVMValueRef busy = LLVMBuildAnd(
         B, word, oxj_i32(j, ~(OX_POLL_SAMPLE | OX_POLL_TIERUP | OX_POLL_OSR_TEST | OX_POLL_FUEL)), "");
     LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, busy, oxj_i32(j, 0), "");
@@ -1107,25 +1105,19 @@ LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
                             LLVMBuildGEP2(B, jm->i8, base, &src, 1, ""), len,
                             LLVMConstInt(jm->i1, 0, 0)};
     oxj_intrinsic(j, "llvm.memmove.p0i8.p0i8.i64", LLVMVoidTypeInContext(jm->ctx), args, 4);
-    /* the locals the loop writes, as after T iterations: an induction
-       moved T steps, another local its last write's form in iteration
-       T - 1 (all computed from the values on entry, then stored) */
-    LLVMValueRef t32 = LLVMBuildTrunc(B, lv->t, jm->i32, "");
-    LLVMValueRef last_k = LLVMBuildSub(B, t32, oxj_i32(j, 1), "");
+    /* the locals the loop writes, as after T iterations: what their last
+       write's form gives in iteration T - 1 (an induction's is H + step),
+       all computed from the values on entry, then stored */
+    LLVMValueRef last_k = LLVMBuildTrunc(B, LLVMBuildSub(B, lv->t, i64c(j, 1), ""), jm->i32, "");
     LLVMValueRef *after = calloc(j->nlocals ? j->nlocals : 1, sizeof *after);
     if (!after) {
         j->nomem = true;
         return NULL;
     }
-    for (uint32_t x = 0; x < j->nlocals; x++) {
-        if (lv->ind[x]) {
-            LLVMValueRef v = LLVMBuildLoad2(B, jm->i32, j->locals[x], "");
-            after[x] = LLVMBuildAdd(B, v, LLVMBuildMul(B, t32, oxj_i32(j, lv->step[x]), ""), "");
-        } else if (lv->writes[x]) {
+    for (uint32_t x = 0; x < j->nlocals; x++)
+        if (lv->writes[x])
             after[x] = LLVMBuildAdd(B, value(j, &lv->last[x]),
                                     LLVMBuildMul(B, last_k, oxj_i32(j, per_iteration(lv, &lv->last[x])), ""), "");
-        }
-    }
     for (uint32_t x = 0; x < j->nlocals; x++)
         if (after[x])
             LLVMBuildStore(B, after[x], j->locals[x]);

@@ -39,10 +39,6 @@ LLVMValueRef oxj_mem_size(oxj *j, uint32_t mem)
     return oxj_load_field(j, memory(j, mem), offsetof(ox_memory, size), j->jm->i64);
 }
 
-LLVMValueRef oxj_mem_base(oxj *j, uint32_t mem);
-
-static LLVMValueRef base(oxj *j, uint32_t k) { return oxj_mem_base(j, k); }
-
 LLVMValueRef oxj_mem_base(oxj *j, uint32_t k)
 {
     if (k == 0)
@@ -70,7 +66,7 @@ LLVMValueRef oxj_address(oxj *j, uint32_t mem, LLVMValueRef addr, uint64_t off, 
         if (off)
             ea = LLVMBuildAdd(B, ea, LLVMConstInt(i64, off, 0), "");
     }
-    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, base(j, mem), &ea, 1, "");
+    LLVMValueRef p = LLVMBuildGEP2(B, j->jm->i8, oxj_mem_base(j, mem), &ea, 1, "");
     return LLVMBuildBitCast(B, p, LLVMPointerType(t, 0), "");
 }
 
