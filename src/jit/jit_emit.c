@@ -455,7 +455,7 @@ static void poll(oxj *j, uint32_t cost)
        interpreter's next check point, they cost compiled code nothing */
     LLVMValueRef v = LLVMBuildAnd(B, word, oxj_i32(j, ~OX_POLL_SAMPLE), "");
     LLVMBasicBlockRef slow = oxj_block(j, "poll"), cont = oxj_block(j, "polled");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
+    oxj_unlikely_br(j, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
     /* fuel alone, and enough of it: charged here, as the interpreter does */
     LLVMPositionBuilderAtEnd(B, slow);
     LLVMValueRef fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), j->jm->i64);
@@ -521,6 +521,12 @@ static void add_incoming(LLVMValueRef *phis, LLVMValueRef *vals, uint32_t n, LLV
         LLVMAddIncoming(phis[k], &vals[k], &from, 1);
 }
 
+/* Iterations a loop runs in the usual copy before its fast copy is worth
+   the check: a loop that ends sooner (a hash of a short key, a scan of a
+   few bytes) pays only for its trip count (or, with early ways out, a
+   count of its back-edges). */
+#define LOOP_TRIES 16
+
 /* Branch to label `depth` with its values on top of the stack (left
    there). A loop's label is its header: the back-edge polls first. */
 static void branch(oxj *j, uint32_t depth)
@@ -532,7 +538,16 @@ static void branch(oxj *j, uint32_t depth)
         else
             oxj_loop_backedge(j, j->fast);
         add_incoming(f->phis, j->vs + j->nvs - f->np, f->np, LLVMGetInsertBlock(B));
-        LLVMBuildBr(B, f->head);
+        if (f->copy == 2 && j->twice.tries) { /* a deferred check, at the LOOP_TRIES-th back-edge */
+            LLVMValueRef n = LLVMBuildAdd(B, LLVMBuildLoad2(B, j->jm->i32, j->twice.tries, ""), oxj_i32(j, 1), "");
+            LLVMBuildStore(B, n, j->twice.tries);
+            oxj_unlikely_br(j, LLVMBuildICmp(B, LLVMIntEQ, n, oxj_i32(j, LOOP_TRIES), ""), j->twice.check,
+                            f->head);
+        } else {
+            LLVMValueRef br = LLVMBuildBr(B, f->head);
+            if (f->copy == 1)
+                oxj_loop_latch(j, br);
+        }
     } else {
         add_incoming(f->phis + f->np, j->vs + j->nvs - f->nr, f->nr, LLVMGetInsertBlock(B));
         f->nin++;
@@ -905,6 +920,7 @@ static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
 
 /* ---- loops translated twice (jit_loop.c) -------------------------------- */
 
+
 /* At a loop: when it qualifies for a fast copy, the check before it and a
    branch to that copy (returns 1: translate the fast copy now) or to the
    usual one, translated after it. 0: one usual copy. */
@@ -927,11 +943,26 @@ static uint8_t loop_copies(oxj *j, const oxj_imm *im, uint32_t loops)
         memcpy(j->twice.below, j->vs, j->nvs * sizeof *j->vs);
         j->twice.op_at = j->op_at;
     }
-    LLVMValueRef ok = oxj_loop_check(j, lv, j->loop_fuel[loops]);
-    LLVMBasicBlockRef fast = oxj_block(j, "fast_loop");
+    j->twice.check = oxj_block(j, "loop_check");
     j->twice.usual = oxj_block(j, "usual_loop");
-    LLVMBuildCondBr(B, ok, fast, j->twice.usual);
+    j->twice.resume = oxj_block(j, "loop_resume");
+    bool defer = oxj_loop_exits(lv);
+    if (defer) {
+        /* a loop that may end early (a scan) runs the usual copy first and
+           goes to the check at its LOOP_TRIES-th back-edge */
+        j->twice.tries = oxj_entry_alloca(j, j->jm->i32, oxj_i32(j, 0));
+        LLVMBuildStore(B, oxj_i32(j, 0), j->twice.tries);
+        LLVMBuildBr(B, j->twice.usual);
+    } else {
+        LLVMBuildBr(B, j->twice.check);
+    }
+    LLVMPositionBuilderAtEnd(B, j->twice.check);
+    LLVMValueRef ok = oxj_loop_check(j, lv, j->loop_fuel[loops], defer ? 0 : LOOP_TRIES, j->twice.resume);
+    LLVMBasicBlockRef fast = oxj_block(j, "fast_loop");
+    LLVMBuildCondBr(B, ok, fast, j->twice.resume);
     LLVMPositionBuilderAtEnd(B, fast);
+    if (defer && j->osr_switch) /* the usual copy may have been entered by the OSR landing */
+        oxj_osr_reload(j, j->nvs);
     oxj_loop_charge(j, lv);
     j->twice.lv = lv;
     j->twice.p = j->p;
@@ -979,6 +1010,12 @@ static bool loop_copy_end(oxj *j, uint32_t *loops)
         u->copy = 2;
         u->fuel = (*loops)++;
         u->head = oxj_block(j, "loop");
+        LLVMBuildBr(B, u->head);
+        /* the check failed: the usual copy goes on (and a deferred check
+           is not tried again until its count wraps) */
+        LLVMPositionBuilderAtEnd(B, j->twice.resume);
+        if (j->twice.tries)
+            LLVMBuildStore(B, oxj_i32(j, LOOP_TRIES + 1), j->twice.tries);
         LLVMBuildBr(B, u->head);
         LLVMPositionBuilderAtEnd(B, u->head);
         if (j->osr_switch) { /* the landing, keyed by the loop opcode */
@@ -1137,11 +1174,22 @@ static bool emit_instr(oxj *j, const ox_opinfo *oi, const oxj_imm *im, uint32_t 
         break;
     case OXO_BR_IF: {
         LLVMValueRef c = oxj_pop(j);
+        const oxj_ctl *to = &j->cs[j->ncs - 1 - im->a];
+        bool fast_back = to->kind == OXJ_LOOP && to->copy == 1;
         LLVMBasicBlockRef take = oxj_block(j, "br_if"), cont = oxj_block(j, "cont");
-        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), ""), take, cont);
+        c = fast_back ? oxj_loop_continues(j, j->fast) : LLVMBuildICmp(B, LLVMIntNE, c, oxj_i32(j, 0), "");
+        LLVMBuildCondBr(B, c, take, cont);
         LLVMPositionBuilderAtEnd(B, take);
         branch(j, im->a);
         LLVMPositionBuilderAtEnd(B, cont);
+        if (fast_back) { /* this run's iterations done, not the loop's */
+            LLVMBasicBlockRef again = oxj_block(j, "loop_again"), done = oxj_block(j, "loop_done");
+            LLVMBuildCondBr(B, oxj_loop_more(j->fast), again, done);
+            LLVMPositionBuilderAtEnd(B, again);
+            poll(j, j->loop_fuel[to->fuel]);
+            LLVMBuildBr(B, j->twice.check);
+            LLVMPositionBuilderAtEnd(B, done);
+        }
         break;
     }
     case OXO_BR_TABLE:

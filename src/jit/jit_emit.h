@@ -97,6 +97,12 @@ typedef struct oxj {
         const uint8_t *p;
         uint32_t loops, height;
         LLVMBasicBlockRef usual, fast_end;
+        LLVMBasicBlockRef check;  /* the check, entered again after each run of the fast copy */
+        /* the usual copy runs first and goes to the check after a few
+           iterations (short loops never pay for it): their count, and
+           where a failed check resumes the usual copy */
+        LLVMValueRef tries;
+        LLVMBasicBlockRef resume;
         LLVMBasicBlockRef idiom;  /* oxj_loop_idiom's block, to end past the fast copy */
         LLVMValueRef *below;      /* an OSR entry's: the values below the loop, and */
         const uint8_t *op_at;     /* its opcode (the usual copy's landing key) */
@@ -199,12 +205,13 @@ LLVMValueRef oxj_mem_base(oxj *j, uint32_t mem);
 
 /* jit_loop.c: a loop whose body starts at p, if it can have a fast copy
    (NULL else; free with oxj_loop_free); the check before it (an i1: the
-   fast copy may run; `cost` is the fuel a back-edge charges) and, first
+   fast copy may run; `cost` is the fuel a back-edge charges; with fewer
+   than min_trips iterations to go it branches to `fewer`) and, first
    in the fast copy, the fuel charged for all its back-edges; whether the
    access at `at` is one it proved in bounds. */
 typedef struct oxj_lv oxj_lv;
 oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p);
-LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost);
+LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trips, LLVMBasicBlockRef fewer);
 void oxj_loop_charge(oxj *j, const oxj_lv *lv);
 bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at);
 /* In the fast copy: the iteration number's phi at its header (entered
@@ -212,6 +219,15 @@ bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at);
    not added) of the proven access at `at`, or NULL. */
 void oxj_loop_header(oxj *j, oxj_lv *lv, LLVMBasicBlockRef from);
 void oxj_loop_backedge(oxj *j, oxj_lv *lv);
+void oxj_loop_latch(oxj *j, LLVMValueRef br);
+/* At the fast copy's back-edge: its condition (an i1, in place of the
+   body's); past it, whether the loop goes on after this run (an i1: poll
+   and check again). */
+LLVMValueRef oxj_loop_continues(oxj *j, const oxj_lv *lv);
+LLVMValueRef oxj_loop_more(const oxj_lv *lv);
+/* Whether the loop has ways out besides its back-edge (T bounds its
+   iterations: its check waits for some). */
+bool oxj_loop_exits(const oxj_lv *lv);
 LLVMValueRef oxj_loop_address(oxj *j, const oxj_lv *lv, const uint8_t *at);
 /* After the check, in the fast copy's first block: when the loop is a
    copy that memmove may do, the test and the block doing it (to be ended
@@ -244,6 +260,12 @@ LLVMValueRef oxj_pop(oxj *j);
 void oxj_push(oxj *j, LLVMValueRef v);
 /* Branch to the trap of `kind` when cond holds; continue after it. */
 void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind);
+/* A variable of type t for the whole function (an alloca in its entry
+   block, mem2reg makes it SSA), holding init (may be NULL) from the start. */
+LLVMValueRef oxj_entry_alloca(oxj *j, LLVMTypeRef t, LLVMValueRef init);
+/* A conditional branch to `rare` when cond holds, marked unlikely for the
+   optimiser (block order, register allocation). */
+void oxj_unlikely_br(oxj *j, LLVMValueRef cond, LLVMBasicBlockRef rare, LLVMBasicBlockRef usual);
 LLVMValueRef oxj_intrinsic(oxj *j, const char *name, LLVMTypeRef ret, LLVMValueRef *args,
                            unsigned n);
 /* The intrinsic llvm.BASE overloaded on (and returning) the type of

@@ -154,15 +154,34 @@ LLVMBasicBlockRef oxj_trap_block(oxj *j, ox_trap kind)
     return j->traps[kind];
 }
 
-void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind)
+LLVMValueRef oxj_entry_alloca(oxj *j, LLVMTypeRef t, LLVMValueRef init)
 {
-    LLVMBasicBlockRef ok = oxj_block(j, "ok");
-    LLVMValueRef br = LLVMBuildCondBr(B, cond, oxj_trap_block(j, kind), ok);
-    /* traps are cold: tell the optimiser so */
+    LLVMBuilderRef eb = LLVMCreateBuilderInContext(j->jm->ctx);
+    LLVMValueRef first = LLVMGetFirstInstruction(j->entry);
+    if (first)
+        LLVMPositionBuilderBefore(eb, first);
+    else
+        LLVMPositionBuilderAtEnd(eb, j->entry);
+    LLVMValueRef a = LLVMBuildAlloca(eb, t, "");
+    if (init)
+        LLVMBuildStore(eb, init, a);
+    LLVMDisposeBuilder(eb);
+    return a;
+}
+
+void oxj_unlikely_br(oxj *j, LLVMValueRef cond, LLVMBasicBlockRef rare, LLVMBasicBlockRef usual)
+{
+    LLVMValueRef br = LLVMBuildCondBr(B, cond, rare, usual);
     LLVMValueRef w[3] = {LLVMMDStringInContext(j->jm->ctx, "branch_weights", 14),
                          LLVMConstInt(j->jm->i32, 1, 0), LLVMConstInt(j->jm->i32, 1 << 20, 0)};
     LLVMSetMetadata(br, LLVMGetMDKindIDInContext(j->jm->ctx, "prof", 4),
                     LLVMMDNodeInContext(j->jm->ctx, w, 3));
+}
+
+void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind)
+{
+    LLVMBasicBlockRef ok = oxj_block(j, "ok");
+    oxj_unlikely_br(j, cond, oxj_trap_block(j, kind), ok); /* traps are cold */
     LLVMPositionBuilderAtEnd(B, ok);
 }
 

@@ -13,43 +13,42 @@
  * of every access it makes are affine in the iteration number, one check
  * before the loop can compute the number of iterations T and the range
  * each access covers over all of them. If every range is inside its
- * memory, no access of the loop can fault; if T times the loop's size is
- * within a budget, the loop ends soon enough that the check's poll stands
- * for its back-edges'. Such a loop is translated twice (jit_emit.c): a
- * fast copy with plain loads and no polls, entered when the check holds,
- * and the usual copy otherwise. Both compute the same thing, so what a
- * program observes does not depend on the copy taken, traps included.
+ * memory, no access of the loop can fault. Such a loop is translated
+ * twice (jit_emit.c): a fast copy with plain loads and no polls, entered
+ * when the check holds, and the usual copy otherwise. Both compute the
+ * same thing, so what a program observes does not depend on the copy
+ * taken, traps included. A run of the fast copy does at most a budget of
+ * iterations (T times the body's size within 2^24 instructions, a few
+ * milliseconds), so that the check's poll stands for its back-edges'; a
+ * longer loop runs it a run at a time, polling and checking again in
+ * between (from the locals as the last run left them).
  *
  * The analysis reads the loop's body as the interpreter would run one
  * iteration, with symbolic values: an i32 is either an affine form
  * c + sum(m * H[x]) over the locals' values H at the loop header, or
- * unknown. A local written exactly once per iteration, at the body's top
- * level, as H[x] + c, is an induction variable of step c (H[x] = E[x] +
- * c * k in iteration k, E[x] its value on entry); a local never written
- * is invariant; any other written local is unknown at the header. Which
- * locals are inductions is found by assuming all candidates are and
- * dropping those whose write disagrees, until none does.
+ * unknown. A local whose value at the back-edge is H[x] + c, on every
+ * path that reaches it, is an induction variable of step c (H[x] = E[x]
+ * + c * k in iteration k, E[x] its value on entry; c = 0: invariant);
+ * any other is unknown at the header. Which locals are inductions is
+ * found by assuming all are and dropping those whose value at the
+ * back-edge disagrees, until none does.
  *
- * What qualifies: an innermost loop without parameters and with one
- * way out, the fall-through of its one back-edge (a br_if to it at its
- * top level; what follows runs once, on exit), so T is the number of
- * iterations it runs, not a bound; no calls (a call costs more than the
- * poll saved, and the check is paid at every entry: fib's loop around
- * its recursive call ran 25% slower); only instructions whose stack
- * effect is known here; every load and store of a 32-bit memory at an
- * affine address; and an exit condition that gives T: x != y, x < y,
+ * What qualifies: an innermost loop without parameters whose one
+ * back-edge is a br_if (at any depth in it); no calls (a call costs more
+ * than the poll saved, and the check is paid at every entry: fib's loop
+ * around its recursive call ran 25% slower); only instructions whose
+ * stack effect is known here; every load and store of a 32-bit memory at
+ * an affine address; and an exit condition that gives T: x != y, x < y,
  * x <= y, x > y or x >= y (signed or not) between an induction and an
- * invariant, or a plain value counting down.
- *
- * The check costs a few instructions per group of accesses a constant
- * apart (an unrolled body's p, p + 1, p + 2... make one) on each entry,
- * so loops that exit early after a few iterations (json's scans of
- * short strings) are left alone.
+ * invariant, or a plain value counting down. Other ways out (a branch
+ * out of the loop, a return, a path that misses the back-edge: find's
+ * early exit) make T a bound, not the count: the ranges over T
+ * iterations still cover every access the loop makes.
  *
  * Fuel: the usual copy charges a back-edge's cost at each of its T - 1
- * back-edges. A loop that cannot end early (nothing in it traps) charges
- * that sum before its fast copy when the store has it; else the usual
- * copy runs and traps where the interpreter would.
+ * back-edges. A loop that cannot end early (nothing in it traps, no other
+ * way out) charges that sum before its fast copy when the store has it;
+ * else the usual copy runs and traps where the interpreter would.
  *
  * A fast copy that only copies a block (copy_idiom) is one memmove when
  * nothing it reads was written by it before (oxj_loop_idiom).
@@ -57,6 +56,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <llvm-c/DebugInfo.h>
 
 #include "jit_emit.h"
 #include "leb.h"
@@ -106,8 +107,11 @@ struct oxj_lv {
     bool *ind;          /* per local: an induction variable */
     uint32_t *writes;   /* per local: writes at the top level, before the back-edge */
     bool *other_write;  /* per local: written elsewhere in the loop */
+    bool exits;         /* a way out besides the back-edge's fall-through at the top level:
+                           T bounds the iterations, not counts them */
     LLVMValueRef k;     /* the fast copy's iteration number (i64 phi) */
-    LLVMValueRef t;     /* the trip count (i64), from the check */
+    LLVMValueRef t;     /* the iterations this run of the fast copy does (i64), from the check */
+    LLVMValueRef more;  /* i1: the loop goes on after them (a run is at most the budget) */
     bool trapless;      /* nothing in the iteration can trap (its accesses proven) */
     LLVMValueRef metered, fuelp, fuel, need; /* the check's: fuel on; where, how much, to charge */
     const uint8_t *backedge;
@@ -213,24 +217,31 @@ static bool body_shape(oxj *j, const uint8_t *p, oxj_lv *lv)
             nest--;
             break;
         case OXO_BR_IF: case OXO_BR:
-            /* within the iteration, forward; or the back-edge */
-            if (im.a > nest || (im.a == nest && (oi->op == OXO_BR || !iter)))
-                return false;
-            if (im.a == nest)
+            /* within the iteration, forward; out of the loop; or the one
+               back-edge, a br_if (its fall-through leaves the loop unless
+               it is at the top level) */
+            if (im.a == nest) {
+                if (oi->op == OXO_BR || lv->backedge)
+                    return false;
                 lv->backedge = at;
+                lv->exits |= nest > 0;
+            }
+            lv->exits |= im.a > nest;
             break;
         case OXO_BR_TABLE: {
             const uint8_t *v = im.vec;
             for (uint32_t k = 0; k <= im.a; k++) {
                 uint64_t l = 0;
                 (void)ox_leb_u(&v, j->end, 32, &l);
-                if (l >= nest)
+                if (l == nest)
                     return false;
+                lv->exits |= l > nest;
             }
             break;
         }
         case OXO_RETURN:
-            return false;
+            lv->exits = true;
+            break;
         case OXO_UNREACHABLE: /* a trap is no way out: it ends the call */
             if (iter)
                 return false;
@@ -269,6 +280,7 @@ typedef struct eval {
     oxj_lv *lv;
     aff *cur;           /* the locals now */
     aff *top;           /* the value each local last got at the top level */
+    aff *back;          /* the locals at the back-edge: the next iteration's */
     sval *st;
     uint32_t nst, capst;
     frame fs[MAX_NEST];
@@ -461,9 +473,7 @@ static bool run(eval *e, const uint8_t *p)
     oxj *j = e->j;
     oxj_lv *lv = e->lv;
     for (uint32_t x = 0; x < j->nlocals; x++) {
-        bool written = lv->writes[x] || lv->other_write[x];
-        bool i32 = j->ltys[x] == j->jm->i32;
-        e->cur[x] = !i32 || (written && !lv->ind[x]) ? unknown : header_value(x);
+        e->cur[x] = lv->ind[x] ? header_value(x) : unknown;
         e->top[x] = unknown;
     }
     e->nst = 0;
@@ -498,6 +508,7 @@ static bool run(eval *e, const uint8_t *p)
         if (may_trap(op))
             lv->trapless = false;
         if (at == lv->backedge) {
+            memcpy(e->back, e->cur, j->nlocals * sizeof *e->cur);
             sval c = pop(e);
             lv->left = e->nst;
             if (c.cmp) {
@@ -713,7 +724,8 @@ static bool copy_idiom(const oxj *j, oxj_lv *lv)
 {
     uint32_t pairs = lv->copy_pairs;
     /* nothing after the back-edge or left as results: memmove skips to the end */
-    if (!lv->plain || !pairs || lv->nacc != 2 * pairs || pairs > 64 || lv->tail || lv->left)
+    if (!lv->plain || lv->exits || !pairs || lv->nacc != 2 * pairs || pairs > 64 || lv->tail ||
+        lv->left)
         return false;
     const access *l0 = &lv->acc[0], *s0 = &lv->acc[1];
     uint32_t w = l0->size;
@@ -775,11 +787,13 @@ oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
     lv->other_write = calloc(n, sizeof *lv->other_write);
     e.cur = malloc(n * sizeof *e.cur);
     e.top = malloc(n * sizeof *e.top);
-    bool ok = lv->step && lv->ind && lv->writes && lv->other_write && e.cur && e.top &&
+    e.back = malloc(n * sizeof *e.back);
+    bool ok = lv->step && lv->ind && lv->writes && lv->other_write && e.cur && e.top && e.back &&
               body_shape(j, p, lv);
     for (uint32_t x = 0; ok && x < j->nlocals; x++)
-        lv->ind[x] = lv->writes[x] == 1 && !lv->other_write[x] && j->ltys[x] == j->jm->i32;
-    /* drop the candidates whose write is not H + c until none is left */
+        lv->ind[x] = j->ltys[x] == j->jm->i32;
+    /* drop the candidates whose value at the back-edge is not H + c
+       until none is left (c = 0: an invariant) */
     for (bool again = ok; again;) {
         again = false;
         ok = run(&e, p);
@@ -791,7 +805,7 @@ oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
         for (uint32_t x = 0; ok && x < j->nlocals; x++) {
             if (!lv->ind[x])
                 continue;
-            const aff *t = &e.top[x];
+            const aff *t = &e.back[x];
             if (t->n == 1 && t->x[0] == x && t->m[0] == 1) {
                 lv->step[x] = t->c;
             } else {
@@ -807,6 +821,7 @@ oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
     lv->copy = lv->last && copy_idiom(j, lv);
     free(e.cur);
     free(e.top);
+    free(e.back);
     free(e.st);
     if (!ok) {
         oxj_loop_free(lv);
@@ -866,6 +881,35 @@ void oxj_loop_header(oxj *j, oxj_lv *lv, LLVMBasicBlockRef from)
     lv->k = LLVMBuildPhi(B, j->jm->i64, "k");
     LLVMValueRef zero = LLVMConstInt(j->jm->i64, 0, 0);
     LLVMAddIncoming(lv->k, &zero, &from, 1);
+}
+
+/* The back-edge's condition holds in iterations 0 to T - 2 (the check
+   proved it): the fast copy's is k + 1 < T, for this run's T, which LLVM
+   counts the loop by. */
+LLVMValueRef oxj_loop_continues(oxj *j, const oxj_lv *lv)
+{
+    LLVMValueRef next = LLVMBuildNUWAdd(B, lv->k, LLVMConstInt(j->jm->i64, 1, 0), "");
+    return LLVMBuildICmp(B, LLVMIntULT, next, lv->t, "");
+}
+
+LLVMValueRef oxj_loop_more(const oxj_lv *lv) { return lv->more; }
+
+bool oxj_loop_exits(const oxj_lv *lv) { return lv->exits; }
+
+/* The fast copy's latch: no runtime unrolling. Its trip count is plain
+   to LLVM (k + 1 < T), which then unrolls it with a prologue and an
+   epilogue that short loops pay for (json's hashes of short keys: 7%
+   more instructions); the vectoriser still interleaves what it
+   vectorises. */
+void oxj_loop_latch(oxj *j, LLVMValueRef br)
+{
+    LLVMContextRef c = j->jm->ctx;
+    LLVMMetadataRef hint = LLVMMDStringInContext2(c, "llvm.loop.unroll.runtime.disable", 32);
+    LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
+    LLVMMetadataRef ops[2] = {tmp, LLVMMDNodeInContext2(c, &hint, 1)};
+    LLVMMetadataRef id = LLVMMDNodeInContext2(c, ops, 2);
+    LLVMMetadataReplaceAllUsesWith(tmp, id); /* a loop ID names itself first */
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(c, "llvm.loop", 9), LLVMMetadataAsValue(c, id));
 }
 
 void oxj_loop_backedge(oxj *j, oxj_lv *lv)
@@ -980,7 +1024,7 @@ static bool same_group(const oxj_lv *lv, const access *a, const access *b)
     return true;
 }
 
-LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost)
+LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trips, LLVMBasicBlockRef fewer)
 {
     oxj_mod *jm = j->jm;
     /* nothing asks compiled code to stop (the auto tier's bits and OSR
@@ -991,9 +1035,17 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost)
     LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, busy, oxj_i32(j, 0), "");
     LLVMValueRef t;
     ok = both(j, ok, trips(j, lv, &t));
+    if (min_trips) { /* a short loop: the usual copy, without the rest of the check */
+        LLVMBasicBlockRef rest = oxj_block(j, "loop_check_ranges");
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, t, i64c(j, min_trips), ""), rest, fewer);
+        LLVMPositionBuilderAtEnd(B, rest);
+    }
+    /* a run of the fast copy does at most the budget's iterations; then
+       the loop polls and comes back here (oxj_loop_continues) */
+    LLVMValueRef cap = i64c(j, (int64_t)(LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1)));
+    lv->more = LLVMBuildICmp(B, LLVMIntUGT, t, cap, "");
+    t = LLVMBuildSelect(B, lv->more, cap, t, "");
     lv->t = t;
-    uint64_t cap = LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1);
-    ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, t, i64c(j, (int64_t)cap), ""));
     LLVMValueRef last_k = LLVMBuildSub(B, t, i64c(j, 1), "");
     /* Fuel metered: the usual copy charges `cost` at each of the T - 1
        back-edges. A loop that cannot end early (one exit, and nothing in
@@ -1002,7 +1054,7 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost)
     LLVMValueRef metered = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, word, oxj_i32(j, OX_POLL_FUEL), ""),
                                          oxj_i32(j, 0), "");
     lv->metered = metered;
-    if (lv->trapless) {
+    if (lv->trapless && !lv->exits) {
         lv->fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), jm->i64);
         lv->fuel = LLVMBuildLoad2(B, jm->i64, lv->fuelp, "");
         lv->need = LLVMBuildMul(B, last_k, i64c(j, cost), "");
@@ -1097,6 +1149,7 @@ LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
                                     LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, src, len, ""), dst, ""), "");
     if (lv->ordered)
         safe = LLVMBuildOr(B, safe, LLVMBuildICmp(B, stride > 0 ? LLVMIntULE : LLVMIntUGE, dst, src, ""), "");
+    safe = LLVMBuildAnd(B, safe, LLVMBuildNot(B, lv->more, ""), ""); /* all of it, or a run at a time */
     LLVMBasicBlockRef idiom = oxj_block(j, "memmove"), loop = oxj_block(j, "copy_loop");
     LLVMBuildCondBr(B, safe, idiom, loop);
     LLVMPositionBuilderAtEnd(B, idiom);
@@ -1130,7 +1183,7 @@ LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
    charged, charged now (when fuel is metered). */
 void oxj_loop_charge(oxj *j, const oxj_lv *lv)
 {
-    if (!lv->trapless)
+    if (!lv->trapless || lv->exits)
         return;
     LLVMValueRef left = LLVMBuildSelect(B, lv->metered, LLVMBuildSub(B, lv->fuel, lv->need, ""), lv->fuel, "");
     LLVMBuildStore(B, left, lv->fuelp);

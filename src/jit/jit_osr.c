@@ -40,16 +40,8 @@ static LLVMValueRef spill_slot(oxj *j, uint32_t k, LLVMTypeRef t)
         j->osr_spills = a;
         j->nosr_spills = n;
     }
-    if (!j->osr_spills[at]) {
-        LLVMBuilderRef eb = LLVMCreateBuilderInContext(jm->ctx);
-        LLVMValueRef first = LLVMGetFirstInstruction(j->entry);
-        if (first)
-            LLVMPositionBuilderBefore(eb, first);
-        else
-            LLVMPositionBuilderAtEnd(eb, j->entry);
-        j->osr_spills[at] = LLVMBuildAlloca(eb, t, "");
-        LLVMDisposeBuilder(eb);
-    }
+    if (!j->osr_spills[at])
+        j->osr_spills[at] = oxj_entry_alloca(j, t, NULL);
     return j->osr_spills[at];
 }
 

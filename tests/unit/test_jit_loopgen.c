@@ -5,7 +5,9 @@
  * loads and stores of every width at two moving pointers, copies of
  * blocks forward and backward with their pairs in any order, strides that
  * agree or not, dead loads, an accumulator, exit conditions of every
- * kind. Each loop is called with random pointers (apart, overlapping,
+ * kind, ways out of the loop besides its back-edge (a br_if out, a
+ * return, the back-edge inside a block that a br_if leaves) and bodies
+ * so long that a run of the fast copy does only some of the iterations. Each loop is called with random pointers (apart, overlapping,
  * near either end of memory) and counts (zero, small, too large), on an
  * interpreting engine and on one that compiles every function; results,
  * traps and memory must be the same. OX_LOOPGEN_SEED=N picks another
@@ -83,8 +85,15 @@ static void gen_func(buf *b, int f)
             perm[k] = perm[r];
             perm[r] = t;
         }
+    /* ways out besides the back-edge: 0 none, 1 a br_if out of the loop,
+       2 a return, 3 the back-edge inside a block that a br_if leaves */
+    int exit = rnd(2) ? 0 : 1 + (int)rnd(3);
     put(b, "(func (export \"f%d\") (param $a i32) (param $b i32) (param $n i32) (result i32)"
-           " (local $i i32) (local $acc i32) (local $t i32)\n (loop $l\n", f);
+           " (local $i i32) (local $acc i32) (local $t i32)\n (block $out (loop $l%s\n", f,
+        exit == 3 ? " (block $b" : "");
+    if (rnd(4) == 0) /* a long body: a run of the fast copy does fewer iterations */
+        for (int k = 600 + (int)rnd(900); k > 0; k--)
+            put(b, "(nop)");
     bool temp = rnd(3) == 0; /* the pointer through a temporary */
     if (temp)
         put(b, "  (local.set $t (i32.add (local.get $a) (i32.const %d)))\n", (int)rnd(4));
@@ -103,6 +112,14 @@ static void gen_func(buf *b, int f)
                 put(b, "  (i32.store%s offset=%d (local.get $b) (local.get $acc))\n", rnd(2) ? "8" : "", o);
         }
     }
+    /* the exit's condition: a byte at $a (one in 64 of them) */
+    const char *cond = "(i32.eq (i32.and (i32.load8_u (local.get $a)) (i32.const 63)) (i32.const 5))";
+    if (exit == 1)
+        put(b, "  (br_if $out %s)\n", cond);
+    else if (exit == 2)
+        put(b, "  (if %s (then (return (i32.add (local.get $a) (local.get $acc)))))\n", cond);
+    else if (exit == 3)
+        put(b, "  (br_if $b %s)\n", cond);
     if (!copy && rnd(3) == 0) /* a load whose value goes unused */
         put(b, "  (drop (%s offset=%d (local.get $a)))\n", loads[wl], base + pairs * w + (int)rnd(8));
     put(b, "  (local.set $a (i32.add (local.get $a) (i32.const %d)))\n", sa);
@@ -137,9 +154,11 @@ static void gen_func(buf *b, int f)
             step);
         break;
     }
+    if (exit == 3)
+        put(b, "  )"); /* block $b's end */
     if (rnd(4) == 0) /* code after the back-edge: runs once, on the way out */
         put(b, "  (i32.store8 (local.get $b) (i32.const 77))");
-    put(b, ")\n"); /* the loop's end */
+    put(b, "))\n"); /* the loop's end, $out's */
     put(b, " (i32.add (i32.add (local.get $acc) (i32.mul (local.get $a) (i32.const 7)))\n"
            "  (i32.add (i32.mul (local.get $b) (i32.const 5)) (i32.add (local.get $t)"
            " (i32.mul (i32.add (local.get $n) (local.get $i)) (i32.const 13))))))\n");

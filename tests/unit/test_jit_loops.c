@@ -87,6 +87,30 @@ static const char *const wat =
     "          (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))\n"
     "      (return (i32.const -1)))\n"
     "    (local.get $i))\n"
+    /* a return from inside the loop */
+    "  (func (export \"find_ret\") (param $p i32) (param $n i32) (param $c i32) (result i32)\n"
+    "    (loop $l\n"
+    "      (if (i32.eq (i32.load8_u (local.get $p)) (local.get $c)) (then (return (local.get $p))))\n"
+    "      (local.set $p (i32.add (local.get $p) (i32.const 1)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n"
+    "    (i32.const -1))\n"
+    /* a br_if out with a value, a store before it, words counted by 2 */
+    "  (func (export \"find_val\") (param $p i32) (param $end i32) (param $c i32) (result i32)\n"
+    "    (block $out (result i32)\n"
+    "      (loop $l\n"
+    "        (i32.store8 offset=1 (local.get $p) (i32.const 0))\n"
+    "        (drop (br_if $out (local.get $p) (i32.eq (i32.load16_u (local.get $p)) (local.get $c))))\n"
+    "        (local.set $p (i32.add (local.get $p) (i32.const 2)))\n"
+    "        (br_if $l (i32.lt_u (local.get $p) (local.get $end))))\n"
+    "      (i32.const -1)))\n"
+    /* 2^31 short iterations: the fast copy runs them a budget at a time */
+    "  (func (export \"long\") (param $n i32) (result i32) (local $i i32) (local $s i32)\n"
+    "    (i32.store8 (i32.const 16) (i32.const 1))\n"
+    "    (loop $l\n"
+    "      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (local.get $i)))\n"
+    "      (i32.store (i32.const 20) (local.get $i))\n"
+    "      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n"
+    "    (i32.add (local.get $i) (local.get $s)))\n"
     /* the memory grows inside the loop: it only gets larger */
     "  (func (export \"grow\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
     "    (loop $l\n"
@@ -411,6 +435,14 @@ int main(void)
         {"find", 3, 1, {I32(0), I32(top), I32(1000)}},    /* not there */
         {"find", 3, 1, {I32(top - 10), I32(20), I32(1000)}}, /* runs off the end */
         {"find", 3, 1, {I32(top - 10), I32(20), I32((top - 4) * 7 & 255)}}, /* found first */
+        {"find_ret", 3, 1, {I32(0), I32(top), I32(49)}},
+        {"find_ret", 3, 1, {I32(7), I32(top - 7), I32(1000)}}, /* to the last byte, not there */
+        {"find_ret", 3, 1, {I32(8), I32(top - 7), I32(1000)}}, /* one past: traps */
+        {"find_val", 3, 1, {I32(100), I32(5000), I32(3 * 7 & 255)}},
+        {"find_val", 3, 1, {I32(100), I32(5000), I32(1 << 16)}}, /* not there: a store at each */
+        {"find_val", 3, 1, {I32(top - 100), I32(top + 2), I32(1 << 16)}}, /* the last store traps */
+        {"long", 1, 1, {I32(5000000)}},                  /* runs of the fast copy */
+        {"seed", 1, 0, {I32(top)}},
         {"grow", 2, 1, {I32(100), I32(50)}},
         {"grow", 2, 1, {I32(top - 20), I32(50)}},         /* traps at the page's end */
         {"grow1", 0, 1, {{0}}},
@@ -482,6 +514,36 @@ int main(void)
             fprintf(stderr, "spin: interrupted after iteration %u of 100000 (%s)\n", last, msg);
         CHECK(last == 100000 - 1 || last == 0);
     }
+    /* A loop longer than the budget runs in the fast copy a run at a time
+       and polls between runs: interrupted, it stops where a run ends, so
+       two interrupted calls stop at multiples of the run's length (the
+       usual copy would stop at any iteration). */
+    {
+        uint32_t stop[2] = {0, 0};
+        uint8_t *mem = ox_memory_data(ox_instance_memory(t[1].inst));
+        for (int k = 0; k < 2; k++) {
+            watcher w = {.s = t[1].s, .mark = mem + 16};
+            mem[16] = 0;
+            pthread_t th;
+            CHECK(pthread_create(&th, NULL, watch, &w) == 0);
+            ox_val n = I32(INT32_MAX);
+            outcome(&t[1], "long", &n, 1, 1, &r, msg, sizeof msg);
+            pthread_join(th, NULL);
+            CHECK(w.seen);
+            CHECK(strstr(msg, "interrupt") != NULL);
+            memcpy(&stop[k], mem + 20, 4);
+            stop[k]++;
+        }
+        uint32_t x = stop[0], y = stop[1];
+        while (y) {
+            uint32_t t2 = x % y;
+            x = y;
+            y = t2;
+        }
+        if (x < 4096)
+            fprintf(stderr, "long: interrupted after %u and %u iterations\n", stop[0], stop[1]);
+        CHECK(x >= 4096);
+    }
     /* Fuel metered: a loop that cannot trap charges its back-edges' fuel
        before a fast copy, or runs the usual copy when that is too much;
        one that can trap (a division) always runs the usual copy. The same
@@ -489,21 +551,26 @@ int main(void)
     const struct {
         const char *name;
         uint64_t fuel;
-        ox_val a[2];
+        size_t n;
+        ox_val a[3];
         bool traps;
     } metered[] = {
-        {"sum8", 100000, {I32(0), I32(top)}, true},       /* not enough: the usual copy */
-        {"sum8", 10000000, {I32(0), I32(top)}, false},    /* enough: charged up front */
-        {"sum8", 10000000, {I32(2 * top - 10), I32(20)}, true}, /* out of bounds */
-        {"divs", 10000000, {I32(100), I32(7)}, false},    /* may trap: the usual copy */
-        {"divs", 10000000, {I32(100), I32(0)}, true},     /* does */
+        {"sum8", 100000, 2, {I32(0), I32(top)}, true},       /* not enough: the usual copy */
+        {"sum8", 10000000, 2, {I32(0), I32(top)}, false},    /* enough: charged up front */
+        {"sum8", 10000000, 2, {I32(2 * top - 10), I32(20)}, true}, /* out of bounds */
+        {"divs", 10000000, 2, {I32(100), I32(7)}, false},    /* may trap: the usual copy */
+        {"divs", 10000000, 2, {I32(100), I32(0)}, true},     /* does */
+        {"find", 10000000, 3, {I32(0), I32(top), I32(49)}, false}, /* ends early: the usual copy */
+        {"find_ret", 10000000, 3, {I32(0), I32(top), I32(1000)}, false},
+        {"long", 100000000, 1, {I32(5000000)}, false},       /* a run at a time, charged for each */
+        {"long", 30000000, 1, {I32(5000000)}, true},         /* runs out in a later run */
     };
     for (size_t c = 0; c < sizeof metered / sizeof metered[0]; c++) {
         uint64_t left[3];
         char m[3][200];
         for (int k = 0; k < 3; k++) {
             ox_store_set_fuel(t[k].s, metered[c].fuel);
-            outcome(&t[k], metered[c].name, metered[c].a, 2, 1, &r, m[k], sizeof m[k]);
+            outcome(&t[k], metered[c].name, metered[c].a, metered[c].n, 1, &r, m[k], sizeof m[k]);
             left[k] = ox_store_fuel(t[k].s);
         }
         CHECK((m[0][0] != 0) == metered[c].traps);
