@@ -920,10 +920,11 @@ static void emit_const(oxj *j, enum ox_opcode op, uint64_t v)
 
 /* ---- loops translated twice (jit_loop.c) -------------------------------- */
 
-
-/* At a loop: when it qualifies for a fast copy, the check before it and a
-   branch to that copy (returns 1: translate the fast copy now) or to the
-   usual one, translated after it. 0: one usual copy. */
+/* At a loop: when it qualifies for a fast copy, the check that chooses
+   between that copy (returns 1: translate the fast copy now) and the
+   usual one, translated after it; the check comes before the loop, or,
+   for a loop with early ways out, at the usual copy's LOOP_TRIES-th
+   back-edge. 0: one usual copy. */
 static uint8_t loop_copies(oxj *j, const oxj_imm *im, uint32_t loops)
 {
     if (j->fast || j->twice.lv || im->np)

@@ -215,8 +215,9 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trip
 void oxj_loop_charge(oxj *j, const oxj_lv *lv);
 bool oxj_loop_proven(const oxj_lv *lv, const uint8_t *at);
 /* In the fast copy: the iteration number's phi at its header (entered
-   from `from`) and its step at the back-edge; the address (i64, offset
-   not added) of the proven access at `at`, or NULL. */
+   from `from`) and its step at the back-edge; the hints on its latch
+   `br`; the address (i64, offset not added) of the proven access at
+   `at`, or NULL. */
 void oxj_loop_header(oxj *j, oxj_lv *lv, LLVMBasicBlockRef from);
 void oxj_loop_backedge(oxj *j, oxj_lv *lv);
 void oxj_loop_latch(oxj *j, LLVMValueRef br);

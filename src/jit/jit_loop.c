@@ -1024,6 +1024,10 @@ static bool same_group(const oxj_lv *lv, const access *a, const access *b)
     return true;
 }
 
+/* Whether a loop's fast copy charges its back-edges' fuel before it runs:
+   it runs all T iterations (nothing in it traps, no other way out). */
+static bool charged_ahead(const oxj_lv *lv) { return lv->trapless && !lv->exits; }
+
 LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trips, LLVMBasicBlockRef fewer)
 {
     oxj_mod *jm = j->jm;
@@ -1054,7 +1058,7 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trip
     LLVMValueRef metered = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, word, oxj_i32(j, OX_POLL_FUEL), ""),
                                          oxj_i32(j, 0), "");
     lv->metered = metered;
-    if (lv->trapless && !lv->exits) {
+    if (charged_ahead(lv)) {
         lv->fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), jm->i64);
         lv->fuel = LLVMBuildLoad2(B, jm->i64, lv->fuelp, "");
         lv->need = LLVMBuildMul(B, last_k, i64c(j, cost), "");
@@ -1183,7 +1187,7 @@ LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
    charged, charged now (when fuel is metered). */
 void oxj_loop_charge(oxj *j, const oxj_lv *lv)
 {
-    if (!lv->trapless || lv->exits)
+    if (!charged_ahead(lv))
         return;
     LLVMValueRef left = LLVMBuildSelect(B, lv->metered, LLVMBuildSub(B, lv->fuel, lv->need, ""), lv->fuel, "");
     LLVMBuildStore(B, left, lv->fuelp);
