@@ -91,6 +91,14 @@ ox_error *ox_jit_osr_enter(ox_store *s, ox_func *f, ox_slot *frame, ox_slot *sta
    UINT32_MAX. */
 uint32_t ox_jit_func_at(const struct ox_jitcode *jc, uintptr_t pc);
 
+/* The C stack a compiled function's frame may take below the stack
+   pointer its caller checked against ox_store.jit_stack_limit: the limit
+   leaves that room (jit_rt.c) and a function whose frame could be bigger
+   checks its own (jit_emit.c, big_frame). Compiled code checks the stack
+   before each call, not at each function's entry: the entry of a small
+   function then does nothing that needs saved registers. */
+#define OX_JIT_FRAME_ROOM (64u * 1024u)
+
 /* jit_rt.c: the runtime functions compiled code calls, by name (their
    addresses are given to the linker, jit_llvm.c). */
 #define OX_JIT_RUNTIME(X) \

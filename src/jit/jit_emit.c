@@ -445,10 +445,10 @@ void oxj_plan_free(oxj_plan *plan)
 
 /* ---- the operand stack and helpers -------------------------------------- */
 
-/* The interruption check point: with nothing metered one load and a
-   branch; with fuel alone, the charge inline; else the runtime charges
-   `cost` fuel or traps. */
-static void poll(oxj *j, uint32_t cost)
+/* The interruption check point, in the name of function `funcidx`: with
+   nothing metered one load and a branch; with fuel alone, the charge
+   inline; else the runtime charges `cost` fuel or traps. */
+static void poll_as(oxj *j, uint32_t funcidx, uint32_t cost)
 {
     LLVMValueRef word = oxj_interrupt_word(j);
     /* the auto tier's samples are for interpreted code: left for the
@@ -469,10 +469,60 @@ static void poll(oxj *j, uint32_t cost)
     LLVMBuildStore(B, LLVMBuildSub(B, fuel, c, ""), fuelp);
     LLVMBuildBr(B, cont);
     LLVMPositionBuilderAtEnd(B, rt);
-    LLVMValueRef args[4] = {j->s, j->inst, oxj_i32(j, j->funcidx), oxj_i32(j, cost)};
+    LLVMValueRef args[4] = {j->s, j->inst, oxj_i32(j, funcidx), oxj_i32(j, cost)};
     oxj_call_rt(j, OXJ_RT_POLL, args, 4);
     LLVMBuildBr(B, cont);
     LLVMPositionBuilderAtEnd(B, cont);
+}
+
+static void poll(oxj *j, uint32_t cost) { poll_as(j, j->funcidx, cost); }
+
+/* Whether the C stack is used up to the store's limit, which leaves room
+   for a frame below it (jit.h, OX_JIT_FRAME_ROOM): where the stack is, the
+   stack pointer read (an alloca's address would escape, and LLVM makes
+   no tail call from a function whose alloca escapes); elsewhere the
+   frame's address, which costs a frame pointer. */
+static void stack_check(oxj *j)
+{
+#if defined(__x86_64__)
+    LLVMMetadataRef rsp = LLVMMDStringInContext2(j->jm->ctx, "rsp", 3);
+    LLVMValueRef reg = LLVMMetadataAsValue(j->jm->ctx, LLVMMDNodeInContext2(j->jm->ctx, &rsp, 1));
+    LLVMValueRef sp = oxj_intrinsic(j, "llvm.read_register.i64", j->jm->i64, &reg, 1);
+#else
+    LLVMValueRef zero = LLVMConstInt(j->jm->i32, 0, 0);
+    LLVMValueRef sp = LLVMBuildPtrToInt(
+        B, oxj_intrinsic(j, "llvm.frameaddress.p0i8", j->jm->ptr, &zero, 1), j->jm->i64, "");
+#endif
+    LLVMValueRef limit = oxj_load_field(j, j->s, offsetof(ox_store, jit_stack_limit), j->jm->i64);
+    oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
+}
+
+/* Whether a function's frame could be larger than the room the stack
+   check leaves (OX_JIT_FRAME_ROOM): then it checks the stack at its own
+   entry too. A frame holds the locals, the values the body computes
+   (each made by a byte of code at least; a loop may be translated
+   twice), the slots of runtime calls: 16 bytes each bounds it loosely,
+   and half the room is left for what LLVM inlines. */
+static bool big_frame(uint32_t nlocals, uint32_t body_len, uint32_t nslots)
+{
+    uint64_t bytes = ((uint64_t)nlocals + 2 * (uint64_t)body_len) * 16 + (uint64_t)nslots * 8 + 1024;
+    return bytes > OX_JIT_FRAME_ROOM / 2;
+}
+
+/* What entering defined function `defidx` checks, in that order as the
+   interpreter does: a call left (`left` is what the entry is passed), the
+   C stack (the caller's, with room for the callee's frame below: a
+   function whose frame may be bigger checks again, big_frame), then the
+   function's entry check point (its entry fuel, in its name). The
+   caller makes them -- a direct call here, else the function's thunk or
+   wrapper -- not the function: its entry then calls nothing that returns,
+   so LLVM saves registers only on the paths that need them (fib's leaves
+   return before any push). */
+static void entry_checks(oxj *j, LLVMValueRef left, uint32_t defidx)
+{
+    oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntEQ, left, oxj_i32(j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
+    stack_check(j);
+    poll_as(j, j->jm->m->nimport_funcs + defidx, j->jm->plans[defidx].fuel);
 }
 
 /* ---- control ------------------------------------------------------------- */
@@ -726,6 +776,7 @@ static void emit_return_call(oxj *j, uint32_t funcidx)
     const ox_functype *ft = &m->types[m->functypes[funcidx]];
     uint32_t d = funcidx - m->nimport_funcs;
     j->nvs -= ft->nparams;
+    entry_checks(j, j->left, d);
     LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d], OXJ_TAILCC, j->inst, j->mem,
                                  j->left, j->vs + j->nvs, ft->nparams);
     if (!r)
@@ -745,6 +796,7 @@ static void emit_call(oxj *j, uint32_t funcidx)
     LLVMValueRef *args = j->vs + j->nvs;
     if (funcidx >= m->nimport_funcs && j->jm->fns[funcidx - m->nimport_funcs]) {
         uint32_t d = funcidx - m->nimport_funcs;
+        entry_checks(j, j->callee_left, d);
         LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d],
                                      LLVMGetFunctionCallConv(j->jm->fns[d]), j->inst, j->mem,
                                      j->callee_left, args, ft->nparams);
@@ -1301,29 +1353,19 @@ static bool emit_body(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMVa
         j.slots = LLVMBuildArrayAlloca(j.b, jm->i64, LLVMConstInt(jm->i32, plan->nslots, 0), "");
     free(lt);
 
-    /* entry: a call less left, the C stack, then the check point; an OSR
-       entry, called by the runtime, finds its depth in the store */
-    j.left = osr ? oxj_load_field(&j, j.s, offsetof(ox_store, jit_left), jm->i32) : LLVMGetParam(j.fn, 3);
-    oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntEQ, j.left, oxj_i32(&j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
-    j.callee_left = LLVMBuildSub(j.b, j.left, oxj_i32(&j, 1), "");
-    /* where the C stack is: the stack pointer read (an alloca's address
-       would escape, and LLVM makes no tail call from a function whose
-       alloca escapes); elsewhere the frame's address, which costs a frame
-       pointer */
-#if defined(__x86_64__)
-    LLVMMetadataRef rsp = LLVMMDStringInContext2(jm->ctx, "rsp", 3);
-    LLVMValueRef reg = LLVMMetadataAsValue(jm->ctx, LLVMMDNodeInContext2(jm->ctx, &rsp, 1));
-    LLVMValueRef sp = oxj_intrinsic(&j, "llvm.read_register.i64", jm->i64, &reg, 1);
-#else
-    LLVMValueRef zero = LLVMConstInt(jm->i32, 0, 0);
-    LLVMValueRef sp = LLVMBuildPtrToInt(
-        j.b, oxj_intrinsic(&j, "llvm.frameaddress.p0i8", jm->ptr, &zero, 1), jm->i64, "");
-#endif
-    LLVMValueRef limit = oxj_load_field(&j, j.s, offsetof(ox_store, jit_stack_limit), jm->i64);
-    oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntULT, sp, limit, ""), OX_TRAP_STACK_EXHAUSTED);
-    if (!osr) {
-        poll(&j, plan->fuel);
+    /* entry: a call less left and the C stack (whoever called checked
+       them: entry_checks), but a big frame's stack; an OSR entry, called
+       by the runtime, finds its depth in the store and checks both */
+    if (osr) {
+        j.left = oxj_load_field(&j, j.s, offsetof(ox_store, jit_left), jm->i32);
+        oxj_trap_if(&j, LLVMBuildICmp(j.b, LLVMIntEQ, j.left, oxj_i32(&j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
     } else {
+        j.left = LLVMGetParam(j.fn, 3);
+    }
+    j.callee_left = LLVMBuildSub(j.b, j.left, oxj_i32(&j, 1), "");
+    if (osr || big_frame(j.nlocals, m->funcs[defidx].body.len, plan->nslots))
+        stack_check(&j);
+    if (osr) {
         /* from the key to its loop's header (cases added as loops are
            met); the interpreter polled at the back-edge it came from. The
            function's own start has no way in. */
@@ -1396,6 +1438,29 @@ bool oxj_emit_osr(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueR
     return emit_body(jm, defidx, plan, o, true);
 }
 
+/* A call of function defidx's code from one of its entries (`fn`, its
+   arguments `a`: s, inst, mem, left, the parameters) after the entry
+   checks; kept out of line (a fault's address then names the function,
+   and its body is not copied into each entry). */
+static LLVMValueRef call_from_entry(oxj_mod *jm, uint32_t defidx, LLVMValueRef fn, LLVMValueRef *a)
+{
+    oxj j;
+    memset(&j, 0, sizeof j);
+    j.jm = jm;
+    j.b = jm->b;
+    j.funcidx = jm->m->nimport_funcs + defidx;
+    j.fn = fn;
+    j.s = a[0];
+    j.inst = a[1];
+    entry_checks(&j, a[3], defidx);
+    uint32_t n = OXJ_NFIXED + jm->m->types[jm->m->funcs[defidx].typeidx].nparams;
+    LLVMValueRef r = LLVMBuildCall2(jm->b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
+    LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(jm->fns[defidx]));
+    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+    LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(jm->ctx, noinline, 0));
+    return r;
+}
+
 /* The entry from the interpreter: `w(s, inst, mem, slots)` reads the
    arguments from the slots and the depth from the store, calls the
    function, writes its results back. */
@@ -1423,13 +1488,8 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
         a[OXJ_NFIXED + k] = LLVMBuildLoad2(b, t, p, "");
         LLVMSetAlignment(a[OXJ_NFIXED + k], 8);
     }
-    LLVMValueRef r = LLVMBuildCall2(b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
-    LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(jm->fns[defidx]));
+    LLVMValueRef r = call_from_entry(jm, defidx, w, a);
     free(a);
-    /* kept out of line: a fault's address then names the function */
-    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
-    LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
-                             LLVMCreateEnumAttribute(jm->ctx, noinline, 0));
     for (uint32_t k = 0, at = 0; k < ft->nresults; at += ox_val_slots(ft->results[k]), k++) {
         LLVMTypeRef t = oxj_type(jm, ft->results[k]);
         LLVMValueRef v = ft->nresults == 1 ? r : LLVMBuildExtractValue(b, r, k, "");
@@ -1442,9 +1502,10 @@ bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w)
     return true;
 }
 
-/* A tailcc function's entry with the C convention, `t(s, inst, mem,
-   left, args...)`: what its native pointer (call_indirect, another instance)
-   calls. */
+/* Function defidx's native entry, `t(s, inst, mem, left, args...)` with
+   the C convention: what its native pointer (call_indirect, another
+   instance) calls. It makes the entry checks and calls the code (a jump,
+   but from a C thunk to a tailcc function). */
 bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t)
 {
     LLVMBuilderRef b = jm->b;
@@ -1455,9 +1516,10 @@ bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t)
         return false;
     for (unsigned k = 0; k < n; k++)
         a[k] = LLVMGetParam(t, k);
-    LLVMValueRef r = LLVMBuildCall2(b, jm->fntys[defidx], jm->fns[defidx], a, n, "");
-    LLVMSetInstructionCallConv(r, OXJ_TAILCC);
+    LLVMValueRef r = call_from_entry(jm, defidx, t, a);
     free(a);
+    if (LLVMGetFunctionCallConv(jm->fns[defidx]) == LLVMCCallConv)
+        LLVMSetTailCall(r, 1);
     if (LLVMGetTypeKind(LLVMGetReturnType(jm->fntys[defidx])) == LLVMVoidTypeKind)
         LLVMBuildRetVoid(b);
     else

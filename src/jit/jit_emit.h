@@ -23,6 +23,7 @@ typedef struct oxj_mod {
     LLVMTypeRef v128;         /* <2 x i64>: how a v128 travels */
     LLVMValueRef *fns;        /* per defined function: its LLVM function, NULL if interpreted */
     LLVMTypeRef *fntys;       /* per defined function: its LLVM type */
+    const struct oxj_plan *plans; /* per defined function: its scan's plan */
     LLVMValueRef rt[16];      /* the runtime functions, in OX_JIT_RUNTIME order */
     LLVMValueRef tbaa[2];     /* oxj_tbaa's access tags, made on first use */
     LLVMTypeRef rtty[16];

@@ -92,8 +92,8 @@ static void declare_runtime(oxj_mod *jm)
                                                                     "cold", 4), 0));
 }
 
-/* Function d's code, its entry from the interpreter, its C-convention
-   thunk (tailcc) and, when wanted, its OSR entry, setting flags[d]. */
+/* Function d's code, its entry from the interpreter, its native entry
+   (the thunk) and, when wanted, its OSR entry, setting flags[d]. */
 static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t d, bool want_osr,
                       uint8_t *flags)
 {
@@ -108,12 +108,10 @@ static ox_error *emit(oxj_mod *jm, const oxj_plan *plans, uint64_t key, uint32_t
         LLVMAddFunction(jm->mod, name, LLVMFunctionType(LLVMVoidTypeInContext(jm->ctx), ps, 4, 0));
     if (!oxj_emit_wrapper(jm, d, w))
         return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
-    if (flags[d] & OXJ_TAIL) {
-        oxj_sym_name(name, sizeof name, key, 't', d);
-        LLVMValueRef t = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
-        if (!oxj_emit_thunk(jm, d, t))
-            return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
-    }
+    oxj_sym_name(name, sizeof name, key, 't', d);
+    LLVMValueRef t = LLVMAddFunction(jm->mod, name, jm->fntys[d]);
+    if (!oxj_emit_thunk(jm, d, t))
+        return ox_error_new(OX_ERR_NOMEM, "out of memory compiling");
     if (want_osr && oxj_wants_osr(&plans[d])) {
         oxj_sym_name(name, sizeof name, key, 'o', d);
         LLVMValueRef o = LLVMAddFunction(jm->mod, name, LLVMFunctionType(jm->i32, ps, 6, 0));
@@ -298,6 +296,7 @@ static ox_error *compile(const ox_module *m, uint64_t key, uint8_t *flags, LLVMM
     jm.fns = calloc(ndef, sizeof *jm.fns);
     jm.fntys = calloc(ndef, sizeof *jm.fntys);
     oxj_plan *plans = calloc(ndef, sizeof *plans);
+    jm.plans = plans;
     ox_error *err = NULL;
     bool any = false;
     if (!jm.fns || !jm.fntys || !plans)

@@ -33,7 +33,7 @@
 #include "jit_plugin.h"
 
 #define LIB_NAME "liboxide-jit.so"
-#define OXJ_ABI 5 /* bumped when the translation or the runtime's interface changes */
+#define OXJ_ABI 6 /* bumped when the translation or the runtime's interface changes */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static ox_jit_plugin plugin;
@@ -121,6 +121,48 @@ const char *ox_jit_unavailable(void)
 {
     pthread_once(&once, load);
     return plugin.compile ? NULL : why[0] ? why : "the compiler library was not found";
+}
+
+/* ---- compiling ----------------------------------------------------------- */
+
+/* LLVM recurses as deep as the code it is given is large or nested, far
+   deeper than the stack of an embedder's thread may be: it runs on a
+   thread of its own with a stack this size (reserved, touched as used). */
+#define COMPILE_STACK ((size_t)256 << 20)
+
+typedef struct compile_job {
+    const ox_module *m;
+    uint64_t key;
+    uint8_t *flags;
+    void *obj;
+    size_t len;
+    ox_error *err;
+} compile_job;
+
+static void *compile_thread(void *arg)
+{
+    compile_job *cj = arg;
+    cj->err = plugin.compile(cj->m, cj->key, cj->flags, &cj->obj, &cj->len);
+    return NULL;
+}
+
+static ox_error *compile_with(const ox_module *m, uint64_t key, uint8_t *flags, void **obj, size_t *len)
+{
+    compile_job cj = {m, key, flags, NULL, 0, NULL};
+    pthread_attr_t attr;
+    pthread_t th;
+    bool ran = false;
+    if (pthread_attr_init(&attr) == 0) {
+        ran = pthread_attr_setstacksize(&attr, COMPILE_STACK) == 0 &&
+              pthread_create(&th, &attr, compile_thread, &cj) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!ran)
+        return ox_error_new(OX_ERR_NOMEM, "cannot start the compiler's thread");
+    pthread_join(th, NULL);
+    *obj = cj.obj;
+    *len = cj.len;
+    return cj.err;
 }
 
 /* ---- the key ------------------------------------------------------------- */
@@ -254,7 +296,7 @@ static ox_error *load_code(struct ox_jitcode *jc, const ox_module *m, const void
         size_t size = 0;
         oxj_sym_name(name, sizeof name, jc->key, 'f', d);
         void *f = oxj_image_symbol(jc->image, name, &size);
-        oxj_sym_name(name, sizeof name, jc->key, flags[d] & OXJ_TAIL ? 't' : 'f', d);
+        oxj_sym_name(name, sizeof name, jc->key, 't', d);
         void *native = oxj_image_symbol(jc->image, name, NULL);
         oxj_sym_name(name, sizeof name, jc->key, 'w', d);
         void *w = oxj_image_symbol(jc->image, name, NULL);
@@ -421,7 +463,7 @@ static ox_error *provide(ox_module *m, int how)
         const char *no = ox_jit_unavailable();
         void *o = NULL;
         err = no ? ox_error_new(OX_ERR_UNSUPPORTED, "no compiling tier: %s", no)
-                 : plugin.compile(m, key, flags, &o, &len);
+                 : compile_with(m, key, flags, &o, &len);
         obj = o;
         if (!err && obj && cacheable)
             (void)oxj_cache_write(dir, path, key, m->bytes, m->nbytes, ndef, flags, obj, len, false);
@@ -510,7 +552,7 @@ ox_error *ox_jit_compile_hot(ox_module *m, bool *whole)
         size_t len = 0;
         oxj_image *image = NULL;
         struct ox_jitcode *jc = NULL;
-        err = plugin.compile(m, key, flags, &obj, &len);
+        err = compile_with(m, key, flags, &obj, &len);
         if (!err && obj)
             err = new_code(m, key, obj, len, &image, flags, &jc);
         /* the compiler made all of it (asked for nearly all), or only

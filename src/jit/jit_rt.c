@@ -40,7 +40,9 @@ static _Thread_local act *current;
 
 /* How much of the thread's C stack compiled code may use: all but a
    margin the runtime's own calls (the interpreter, host functions) and
-   the signal handler need below the last compiled frame. */
+   the signal handler need below the last compiled frame, and the room
+   that frame may take below the stack pointer checked before it was
+   entered (jit.h, OX_JIT_FRAME_ROOM). */
 #define STACK_MARGIN (256u * 1024u)
 static _Thread_local uintptr_t stack_floor;
 
@@ -55,8 +57,10 @@ static uintptr_t stack_limit(void)
             pthread_attr_destroy(&attr);
         }
         uintptr_t margin = size / 4 < STACK_MARGIN ? size / 4 : STACK_MARGIN;
+        uintptr_t room = size / 8 < OX_JIT_FRAME_ROOM ? size / 8 : OX_JIT_FRAME_ROOM;
         /* unknown bounds: assume 1 MiB below here */
-        stack_floor = lo ? (uintptr_t)lo + margin : (uintptr_t)&attr - (1u << 20) + STACK_MARGIN;
+        stack_floor = lo ? (uintptr_t)lo + margin + room
+                         : (uintptr_t)&attr - (1u << 20) + STACK_MARGIN + OX_JIT_FRAME_ROOM;
     }
     return stack_floor;
 }
