@@ -448,6 +448,29 @@ typedef ox_error *(*ox_host_fn)(ox_caller *caller, void *user, const ox_val *arg
    store is freed. */
 OX_API ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, void *user,
                            void (*finalize)(void *), ox_func **out);
+
+/* A value in a cell of the engine's own stack, untagged: an i32 or f32 in
+   the low half (the rest undefined), a reference as its pointer (NULL is
+   null), a v128 in two cells, its low 8 bytes first. */
+typedef union ox_raw {
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    void *ref;
+} ox_raw;
+
+/* A host function on raw cells, for imports called often (WASI's are):
+   no tagged copies of the values. `cells` holds the arguments in order,
+   each in its cells (one, two for a v128); the function writes its
+   results over them from cells[0], in the same layout. There are as many
+   cells as the arguments or the results take, whichever is more. Results
+   are not checked: a reference result must be one of the store's, of
+   the type the signature gives. Same ownership and errors as
+   ox_func_new_host. */
+typedef ox_error *(*ox_host_raw_fn)(ox_caller *caller, void *user, ox_raw *cells);
+OX_API ox_error *ox_func_new_host_raw(ox_store *s, const ox_functype *type, ox_host_raw_fn fn,
+                                      void *user, void (*finalize)(void *), ox_func **out);
 OX_API const ox_functype *ox_func_type(const ox_func *f);
 /* Call with nargs arguments (checked against the type) into nresults slots. */
 OX_API ox_error *ox_func_call(ox_func *f, const ox_val *args, size_t nargs, ox_val *results,

@@ -257,7 +257,9 @@ void ox_jitrt_poll(ox_store *s, ox_instance *inst, uint32_t funcidx, uint32_t co
 
 void ox_jitrt_call(ox_store *s, ox_instance *caller, ox_func *callee, ox_slot *slots)
 {
-    ox_error *err = ox_exec_call_slots(s, caller, callee, slots);
+    /* WASI's functions (raw cells) straight from here */
+    ox_error *err = callee->host_raw ? ox_call_host_raw(s, callee, caller, slots)
+                                     : ox_exec_call_slots(s, caller, callee, slots);
     if (err)
         unwind(err);
 }

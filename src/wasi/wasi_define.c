@@ -61,7 +61,9 @@ static const wasi_fn_desc wasi_fns[] = {
 };
 #define NFNS (sizeof wasi_fns / sizeof wasi_fns[0])
 
-static ox_error *trampoline(ox_caller *caller, void *user, const ox_val *args, ox_val *results)
+/* Every WASI function, on the caller's cells (ox_func_new_host_raw): its
+   arguments are i32s and i64s, its one result an errno. */
+static ox_error *trampoline(ox_caller *caller, void *user, ox_raw *cells)
 {
     const wasi_binding *b = user;
     ox_memory *m = ox_caller_memory(caller);
@@ -72,11 +74,11 @@ static ox_error *trampoline(ox_caller *caller, void *user, const ox_val *args, o
         .err = NULL,
         .caller = caller,
     };
-    uint32_t err = b->desc->impl(&c, args);
+    uint32_t err = b->desc->impl(&c, cells);
     if (c.err)
         return c.err;
     if (b->desc->returns_errno)
-        results[0] = ox_val_i32((int32_t)err);
+        cells[0].i32 = (int32_t)err;
     return NULL;
 }
 
@@ -107,7 +109,7 @@ ox_error *ox_wasi_define(ox_wasi *w, ox_linker *linker, ox_store *store)
             .results = i32_result,
         };
         ox_func *f;
-        ox_error *e = ox_func_new_host(store, &ft, trampoline, &w->bindings[i], NULL, &f);
+        ox_error *e = ox_func_new_host_raw(store, &ft, trampoline, &w->bindings[i], NULL, &f);
         if (e)
             return e;
         ox_extern ext = {.kind = OX_EXTERN_FUNC, .of.func = f};

@@ -128,29 +128,29 @@ static uint32_t do_io(wasi_call *c, int kind, uint32_t fd, uint32_t iovs, uint32
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_read(wasi_call *c, const ox_val *a)
+uint32_t w_fd_read(wasi_call *c, const ox_raw *a)
 {
     return do_io(c, IO_READ, A32(0), A32(1), A32(2), 0, A32(3));
 }
-uint32_t w_fd_write(wasi_call *c, const ox_val *a)
+uint32_t w_fd_write(wasi_call *c, const ox_raw *a)
 {
     return do_io(c, IO_WRITE, A32(0), A32(1), A32(2), 0, A32(3));
 }
-uint32_t w_fd_pread(wasi_call *c, const ox_val *a)
+uint32_t w_fd_pread(wasi_call *c, const ox_raw *a)
 {
     return do_io(c, IO_PREAD, A32(0), A32(1), A32(2), A64(3), A32(4));
 }
-uint32_t w_fd_pwrite(wasi_call *c, const ox_val *a)
+uint32_t w_fd_pwrite(wasi_call *c, const ox_raw *a)
 {
     return do_io(c, IO_PWRITE, A32(0), A32(1), A32(2), A64(3), A32(4));
 }
 
 /* ---- position ---- */
 
-uint32_t w_fd_seek(wasi_call *c, const ox_val *a)
+uint32_t w_fd_seek(wasi_call *c, const ox_raw *a)
 {
     uint32_t fd = A32(0), whence = A32(2), out = A32(3);
-    int64_t off = a[1].of.i64;
+    int64_t off = a[1].i64;
     /* Asking for the position only needs the tell right. */
     uint64_t need = (whence == W_WHENCE_CUR && off == 0) ? 0 : W_RIGHT_FD_SEEK;
     wasi_fd *f;
@@ -175,7 +175,7 @@ uint32_t w_fd_seek(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_tell(wasi_call *c, const ox_val *a)
+uint32_t w_fd_tell(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_TELL, &f);
@@ -192,7 +192,7 @@ uint32_t w_fd_tell(wasi_call *c, const ox_val *a)
 
 /* ---- lifetime and syncing ---- */
 
-uint32_t w_fd_close(wasi_call *c, const ox_val *a)
+uint32_t w_fd_close(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
@@ -202,7 +202,7 @@ uint32_t w_fd_close(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_sync(wasi_call *c, const ox_val *a)
+uint32_t w_fd_sync(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_SYNC, &f);
@@ -211,7 +211,7 @@ uint32_t w_fd_sync(wasi_call *c, const ox_val *a)
     return fsync(f->host) < 0 ? wasi_errno_from_host(errno) : W_ESUCCESS;
 }
 
-uint32_t w_fd_datasync(wasi_call *c, const ox_val *a)
+uint32_t w_fd_datasync(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_DATASYNC, &f);
@@ -220,7 +220,7 @@ uint32_t w_fd_datasync(wasi_call *c, const ox_val *a)
     return fdatasync(f->host) < 0 ? wasi_errno_from_host(errno) : W_ESUCCESS;
 }
 
-uint32_t w_fd_advise(wasi_call *c, const ox_val *a)
+uint32_t w_fd_advise(wasi_call *c, const ox_raw *a)
 {
     static const int advice[] = {
         [W_ADVICE_NORMAL] = POSIX_FADV_NORMAL, [W_ADVICE_SEQUENTIAL] = POSIX_FADV_SEQUENTIAL,
@@ -241,7 +241,7 @@ uint32_t w_fd_advise(wasi_call *c, const ox_val *a)
     return wasi_errno_from_host(r);
 }
 
-uint32_t w_fd_allocate(wasi_call *c, const ox_val *a)
+uint32_t w_fd_allocate(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_ALLOCATE, &f);
@@ -272,7 +272,7 @@ static uint16_t host_fdflags(int host)
     return r;
 }
 
-uint32_t w_fd_fdstat_get(wasi_call *c, const ox_val *a)
+uint32_t w_fd_fdstat_get(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
@@ -289,7 +289,7 @@ uint32_t w_fd_fdstat_get(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_fdstat_set_flags(wasi_call *c, const ox_val *a)
+uint32_t w_fd_fdstat_set_flags(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_FDSTAT_SET_FLAGS, &f);
@@ -312,7 +312,7 @@ uint32_t w_fd_fdstat_set_flags(wasi_call *c, const ox_val *a)
     return fcntl(f->host, F_SETFL, fl) < 0 ? wasi_errno_from_host(errno) : W_ESUCCESS;
 }
 
-uint32_t w_fd_fdstat_set_rights(wasi_call *c, const ox_val *a)
+uint32_t w_fd_fdstat_set_rights(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
@@ -371,7 +371,7 @@ uint32_t wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec 
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_filestat_get(wasi_call *c, const ox_val *a)
+uint32_t w_fd_filestat_get(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_FILESTAT_GET, &f);
@@ -386,7 +386,7 @@ uint32_t w_fd_filestat_get(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_filestat_set_size(wasi_call *c, const ox_val *a)
+uint32_t w_fd_filestat_set_size(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_FILESTAT_SET_SIZE, &f);
@@ -397,7 +397,7 @@ uint32_t w_fd_filestat_set_size(wasi_call *c, const ox_val *a)
     return ftruncate(f->host, (off_t)A64(1)) < 0 ? wasi_errno_from_host(errno) : W_ESUCCESS;
 }
 
-uint32_t w_fd_filestat_set_times(wasi_call *c, const ox_val *a)
+uint32_t w_fd_filestat_set_times(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), W_RIGHT_FD_FILESTAT_SET_TIMES, &f);
@@ -412,7 +412,7 @@ uint32_t w_fd_filestat_set_times(wasi_call *c, const ox_val *a)
 
 /* ---- preopens ---- */
 
-uint32_t w_fd_prestat_get(wasi_call *c, const ox_val *a)
+uint32_t w_fd_prestat_get(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
@@ -429,7 +429,7 @@ uint32_t w_fd_prestat_get(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_prestat_dir_name(wasi_call *c, const ox_val *a)
+uint32_t w_fd_prestat_dir_name(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
@@ -469,7 +469,7 @@ static uint8_t dirent_type(DIR *d, const struct dirent *de)
 
 /* Cookies are entry indices: entry k's d_next is k+1. A cookie behind the
    stream's position (the guest re-reads after a truncated entry) rewinds. */
-uint32_t w_fd_readdir(wasi_call *c, const ox_val *a)
+uint32_t w_fd_readdir(wasi_call *c, const ox_raw *a)
 {
     uint32_t fd = A32(0), buf = A32(1), buf_len = A32(2), used_ptr = A32(4);
     uint64_t cookie = A64(3);
@@ -538,7 +538,7 @@ uint32_t w_fd_readdir(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_fd_renumber(wasi_call *c, const ox_val *a)
+uint32_t w_fd_renumber(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *from, *to;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &from);

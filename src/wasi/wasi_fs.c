@@ -43,7 +43,7 @@ static uint32_t host_result(int rc)
     return rc < 0 ? wasi_errno_from_host(errno) : W_ESUCCESS;
 }
 
-uint32_t w_path_open(wasi_call *c, const ox_val *a)
+uint32_t w_path_open(wasi_call *c, const ox_raw *a)
 {
     uint32_t dirfd = A32(0), dirflags = A32(1), path = A32(2), len = A32(3);
     uint32_t oflags = A32(4), fdflags = A32(7), out = A32(8);
@@ -129,7 +129,7 @@ uint32_t w_path_open(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_path_create_directory(wasi_call *c, const ox_val *a)
+uint32_t w_path_create_directory(wasi_call *c, const ox_raw *a)
 {
     wasi_resolved r;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_CREATE_DIRECTORY, A32(1), A32(2),
@@ -141,7 +141,7 @@ uint32_t w_path_create_directory(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_remove_directory(wasi_call *c, const ox_val *a)
+uint32_t w_path_remove_directory(wasi_call *c, const ox_raw *a)
 {
     wasi_resolved r;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_REMOVE_DIRECTORY, A32(1), A32(2),
@@ -153,7 +153,7 @@ uint32_t w_path_remove_directory(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_unlink_file(wasi_call *c, const ox_val *a)
+uint32_t w_path_unlink_file(wasi_call *c, const ox_raw *a)
 {
     wasi_resolved r;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_UNLINK_FILE, A32(1), A32(2),
@@ -165,7 +165,7 @@ uint32_t w_path_unlink_file(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_filestat_get(wasi_call *c, const ox_val *a)
+uint32_t w_path_filestat_get(wasi_call *c, const ox_raw *a)
 {
     uint32_t buf = A32(4);
     if (!wm_ok(c, buf, W_FILESTAT_SIZE)) {
@@ -186,7 +186,7 @@ uint32_t w_path_filestat_get(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_filestat_set_times(wasi_call *c, const ox_val *a)
+uint32_t w_path_filestat_set_times(wasi_call *c, const ox_raw *a)
 {
     struct timespec ts[2];
     uint32_t err = wasi_times(A64(4), A64(5), A32(6), ts);
@@ -202,7 +202,7 @@ uint32_t w_path_filestat_set_times(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_link(wasi_call *c, const ox_val *a)
+uint32_t w_path_link(wasi_call *c, const ox_raw *a)
 {
     wasi_resolved from, to;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_LINK_SOURCE, A32(2), A32(3),
@@ -220,7 +220,7 @@ uint32_t w_path_link(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_rename(wasi_call *c, const ox_val *a)
+uint32_t w_path_rename(wasi_call *c, const ox_raw *a)
 {
     wasi_resolved from, to;
     uint32_t err = resolve_at(c, A32(0), W_RIGHT_PATH_RENAME_SOURCE, A32(1), A32(2),
@@ -239,7 +239,7 @@ uint32_t w_path_rename(wasi_call *c, const ox_val *a)
     return err;
 }
 
-uint32_t w_path_readlink(wasi_call *c, const ox_val *a)
+uint32_t w_path_readlink(wasi_call *c, const ox_raw *a)
 {
     uint32_t buf = A32(3), buf_len = A32(4), used = A32(5);
     wasi_fd *f;
@@ -266,7 +266,7 @@ uint32_t w_path_readlink(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_path_symlink(wasi_call *c, const ox_val *a)
+uint32_t w_path_symlink(wasi_call *c, const ox_raw *a)
 {
     uint32_t target = A32(0), tlen = A32(1);
     wasi_fd *f;

@@ -38,19 +38,19 @@ static uint32_t put_sizes(wasi_call *c, size_t n, size_t bytes, uint32_t count_p
     return W_ESUCCESS;
 }
 
-uint32_t w_args_get(wasi_call *c, const ox_val *a)
+uint32_t w_args_get(wasi_call *c, const ox_raw *a)
 {
     return put_strings(c, c->w->argv, c->w->argc, c->w->argv_bytes, A32(0), A32(1));
 }
-uint32_t w_args_sizes_get(wasi_call *c, const ox_val *a)
+uint32_t w_args_sizes_get(wasi_call *c, const ox_raw *a)
 {
     return put_sizes(c, c->w->argc, c->w->argv_bytes, A32(0), A32(1));
 }
-uint32_t w_environ_get(wasi_call *c, const ox_val *a)
+uint32_t w_environ_get(wasi_call *c, const ox_raw *a)
 {
     return put_strings(c, c->w->env, c->w->envc, c->w->env_bytes, A32(0), A32(1));
 }
-uint32_t w_environ_sizes_get(wasi_call *c, const ox_val *a)
+uint32_t w_environ_sizes_get(wasi_call *c, const ox_raw *a)
 {
     return put_sizes(c, c->w->envc, c->w->env_bytes, A32(0), A32(1));
 }
@@ -80,7 +80,7 @@ uint32_t wasi_clock_now(uint32_t id, uint64_t *ns)
     return W_ESUCCESS;
 }
 
-uint32_t w_clock_res_get(wasi_call *c, const ox_val *a)
+uint32_t w_clock_res_get(wasi_call *c, const ox_raw *a)
 {
     clockid_t cid;
     struct timespec ts;
@@ -94,7 +94,7 @@ uint32_t w_clock_res_get(wasi_call *c, const ox_val *a)
     return W_ESUCCESS;
 }
 
-uint32_t w_clock_time_get(wasi_call *c, const ox_val *a)
+uint32_t w_clock_time_get(wasi_call *c, const ox_raw *a)
 {
     /* a[1] is the requested precision: the host clock is always at least
        as precise as asked, so it needs no action. */
@@ -112,7 +112,7 @@ uint32_t w_clock_time_get(wasi_call *c, const ox_val *a)
 
 /* ---- randomness ---- */
 
-uint32_t w_random_get(wasi_call *c, const ox_val *a)
+uint32_t w_random_get(wasi_call *c, const ox_raw *a)
 {
     uint32_t buf = A32(0), len = A32(1);
     if (!wm_ok(c, buf, len))
@@ -133,7 +133,7 @@ uint32_t w_random_get(wasi_call *c, const ox_val *a)
 
 /* ---- process ---- */
 
-uint32_t w_proc_exit(wasi_call *c, const ox_val *a)
+uint32_t w_proc_exit(wasi_call *c, const ox_raw *a)
 {
     c->err = ox_error_exit((int)A32(0));
     return W_ESUCCESS;
@@ -143,7 +143,7 @@ uint32_t w_proc_exit(wasi_call *c, const ox_val *a)
    delivery in the sandbox, so a raised signal takes its default action:
    the ignored ones do nothing, the rest end the program the way a shell
    reports a death by signal, with status 128 + signal. */
-uint32_t w_proc_raise(wasi_call *c, const ox_val *a)
+uint32_t w_proc_raise(wasi_call *c, const ox_raw *a)
 {
     enum { SIG_CHLD = 16, SIG_CONT = 17, SIG_STOP = 18, SIG_TSTP = 19, SIG_TTIN = 20,
            SIG_TTOU = 21, SIG_URG = 22, SIG_WINCH = 27, SIG_MAX = 30 };
@@ -160,7 +160,7 @@ uint32_t w_proc_raise(wasi_call *c, const ox_val *a)
     }
 }
 
-uint32_t w_sched_yield(wasi_call *c, const ox_val *a)
+uint32_t w_sched_yield(wasi_call *c, const ox_raw *a)
 {
     (void)c;
     (void)a;
@@ -172,14 +172,14 @@ uint32_t w_sched_yield(wasi_call *c, const ox_val *a)
 
 /* As the host answers: EBADF for a descriptor that is not open, ENOTSOCK
    for any open one (none is a socket). */
-static uint32_t not_a_socket(wasi_call *c, const ox_val *a)
+static uint32_t not_a_socket(wasi_call *c, const ox_raw *a)
 {
     wasi_fd *f;
     uint32_t err = wasi_fd_get(c->w, A32(0), 0, &f);
     return err ? err : W_ENOTSOCK;
 }
 
-uint32_t w_sock_accept(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
-uint32_t w_sock_recv(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
-uint32_t w_sock_send(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
-uint32_t w_sock_shutdown(wasi_call *c, const ox_val *a) { return not_a_socket(c, a); }
+uint32_t w_sock_accept(wasi_call *c, const ox_raw *a) { return not_a_socket(c, a); }
+uint32_t w_sock_recv(wasi_call *c, const ox_raw *a) { return not_a_socket(c, a); }
+uint32_t w_sock_send(wasi_call *c, const ox_raw *a) { return not_a_socket(c, a); }
+uint32_t w_sock_shutdown(wasi_call *c, const ox_raw *a) { return not_a_socket(c, a); }

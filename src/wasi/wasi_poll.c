@@ -88,7 +88,7 @@ static void decode_fd(wasi_call *c, const uint8_t *p, sub *s)
     }
 }
 
-uint32_t w_poll_oneoff(wasi_call *c, const ox_val *a)
+uint32_t w_poll_oneoff(wasi_call *c, const ox_raw *a)
 {
     uint32_t in = A32(0), out = A32(1), n = A32(2), nevents_ptr = A32(3);
     if (n == 0)

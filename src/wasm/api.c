@@ -14,12 +14,12 @@
 
 /* ---- functions -------------------------------------------------------- */
 
-ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, void *user,
-                           void (*finalize)(void *), ox_func **out)
+_Static_assert(sizeof(ox_raw) == sizeof(ox_slot), "a raw value is a cell");
+
+/* A host function calling fn (tagged values) or raw (cells). */
+static ox_error *new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, ox_host_raw_fn raw,
+                          void *user, void (*finalize)(void *), ox_func **out)
 {
-    *out = NULL;
-    if (!s || !type || !fn)
-        return ox_error_new(OX_ERR_ARG, "ox_func_new_host: missing store, type or callback");
     ox_func *f = calloc(1, sizeof *f);
     ox_functype *t = ox_functype_dup(type);
     ox_error *err = NULL;
@@ -33,6 +33,7 @@ ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, 
         goto fail;
     f->store = s;
     f->host = fn;
+    f->host_raw = raw;
     f->enter = ox_exec_host_enter;
     f->user = user;
     f->finalize = finalize;
@@ -44,6 +45,26 @@ fail:
     free(t);
     free(f);
     return err;
+}
+
+ox_error *ox_func_new_host(ox_store *s, const ox_functype *type, ox_host_fn fn, void *user,
+                           void (*finalize)(void *), ox_func **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !type || !fn || !out)
+        return ox_error_new(OX_ERR_ARG, "ox_func_new_host: missing store, type, callback or out");
+    return new_host(s, type, fn, NULL, user, finalize, out);
+}
+
+ox_error *ox_func_new_host_raw(ox_store *s, const ox_functype *type, ox_host_raw_fn fn, void *user,
+                               void (*finalize)(void *), ox_func **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !type || !fn || !out)
+        return ox_error_new(OX_ERR_ARG, "ox_func_new_host_raw: missing store, type, callback or out");
+    return new_host(s, type, NULL, fn, user, finalize, out);
 }
 
 const ox_functype *ox_func_type(const ox_func *f) { return f->type; }

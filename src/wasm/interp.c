@@ -150,6 +150,8 @@ static ox_error *exec_get(ox_store *s, struct ox_exec **out)
    function's instance (NULL when called straight from the embedder). */
 static ox_error *call_host(ox_store *s, ox_func *f, ox_instance *caller_inst, ox_slot *slots)
 {
+    if (f->host_raw)
+        return ox_call_host_raw(s, f, caller_inst, slots);
     const ox_functype *t = f->type;
     ox_val small[16];
     ox_val *args = small, *res = small + 8;
@@ -1461,6 +1463,8 @@ ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_sl
 {
     /* a host function reads and writes the caller's cells where they are
        (a WASI call from compiled code: no copies, no value stack) */
+    if (f->host_raw)
+        return ox_call_host_raw(s, f, caller, slots);
     if (f->host)
         return call_host(s, f, caller, slots);
     struct ox_exec *x = NULL;

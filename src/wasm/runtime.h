@@ -66,7 +66,8 @@ struct ox_func {
        enter runs. */
     ox_enter_fn enter;
     uint32_t funcidx;         /* index in the defining module */
-    ox_host_fn host;
+    ox_host_fn host;          /* a host function's callback: tagged values, */
+    ox_host_raw_fn host_raw;  /* or cells (one of the two is set) */
     void *user;
     void (*finalize)(void *);
     void *native;
@@ -354,6 +355,14 @@ ox_error *ox_trap_error(ox_trap kind, const ox_instance *inst, uint32_t funcidx)
    and traps pass through, anything else becomes an OX_TRAP_HOST trap that
    keeps the host's message. Takes ownership. */
 ox_error *ox_trap_from_host(ox_error *host_err);
+
+/* A host function on raw cells (ox_func_new_host_raw) called on slots. */
+static inline ox_error *ox_call_host_raw(ox_store *s, ox_func *f, ox_instance *caller_inst, ox_slot *slots)
+{
+    ox_caller caller = {s, caller_inst};
+    ox_error *err = f->host_raw(&caller, f->user, (ox_raw *)slots);
+    return err ? ox_trap_from_host(err) : NULL;
+}
 
 /* Cells a value of type t takes: 2 for v128, else 1. */
 static inline uint32_t ox_val_slots(ox_valtype t) { return t == OX_V128 ? 2u : 1u; }
