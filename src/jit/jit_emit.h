@@ -146,7 +146,7 @@ typedef struct oxj_plan {
 #define OXJ_TAILCC 18u
 
 /* A compiled function's arguments before its parameters: s, inst, mem,
-   left (jit_emit.c). */
+   left (jit_call.c). */
 #define OXJ_NFIXED 4
 
 /* jit_emit.c: whether function `defidx` of m can be compiled (and what
@@ -155,8 +155,6 @@ typedef struct oxj_plan {
 bool oxj_scan(const ox_module *m, uint32_t defidx, oxj_plan *plan);
 void oxj_plan_free(oxj_plan *plan);
 bool oxj_emit_function(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan);
-LLVMTypeRef oxj_fn_type(oxj_mod *jm, const ox_functype *ft);
-bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w);
 /* Whether function `defidx` gets an on-stack-replacement entry, and that
    entry `o(s, inst, mem, frame, stack, key)` (module.h, ox_jit_osr): the
    function again, entered at the loop whose `loop` opcode is at body
@@ -175,7 +173,23 @@ void oxj_osr_spill(oxj *j, uint32_t n);
 void oxj_osr_reload(oxj *j, uint32_t n);
 void oxj_osr_landing(oxj *j, oxj_ctl *f);
 bool oxj_emit_osr(oxj_mod *jm, uint32_t defidx, const oxj_plan *plan, LLVMValueRef o);
+
+/* jit_call.c: the LLVM type of a compiled function of type ft; function
+   defidx's wrapper `w(s, inst, mem, slots)` (the interpreter's way in:
+   arguments and results in slots, the depth in the store) and thunk `t`
+   (its native entry, the C convention, the function's own type); call,
+   return_call, call_indirect on j's stack; whether the C stack is used
+   up to the store's limit (a trap); whether a function's frame could
+   outgrow the room the limit leaves it (it then checks its own stack at
+   its entry). */
+LLVMTypeRef oxj_fn_type(oxj_mod *jm, const ox_functype *ft);
+bool oxj_emit_wrapper(oxj_mod *jm, uint32_t defidx, LLVMValueRef w);
 bool oxj_emit_thunk(oxj_mod *jm, uint32_t defidx, LLVMValueRef t);
+void oxj_emit_call(oxj *j, uint32_t funcidx);
+void oxj_emit_return_call(oxj *j, uint32_t funcidx);
+void oxj_emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table);
+void oxj_stack_check(oxj *j);
+bool oxj_big_frame(uint32_t nlocals, uint32_t body_len, uint32_t nslots);
 
 /* jit_ops.c: the numeric instructions (the table's BIN, UN, TRUNC, SAT
    groups and the trapping binops): emit `oi` on j's stack. False when
@@ -260,6 +274,10 @@ LLVMValueRef oxj_call_rt(oxj *j, int which, LLVMValueRef *args, unsigned n);
 LLVMBasicBlockRef oxj_trap_block(oxj *j, ox_trap kind);
 LLVMValueRef oxj_pop(oxj *j);
 void oxj_push(oxj *j, LLVMValueRef v);
+/* The interruption check point, in the name of function `funcidx`: with
+   nothing metered one load and a branch; with fuel alone, the charge
+   inline; else the runtime charges `cost` fuel or traps. */
+void oxj_poll_as(oxj *j, uint32_t funcidx, uint32_t cost);
 /* Branch to the trap of `kind` when cond holds; continue after it. */
 void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind);
 /* A variable of type t for the whole function (an alloca in its entry

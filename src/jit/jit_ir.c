@@ -185,3 +185,30 @@ void oxj_trap_if(oxj *j, LLVMValueRef cond, ox_trap kind)
     LLVMPositionBuilderAtEnd(B, ok);
 }
 
+/* The interruption check point, in the name of function `funcidx`. */
+void oxj_poll_as(oxj *j, uint32_t funcidx, uint32_t cost)
+{
+    LLVMValueRef word = oxj_interrupt_word(j);
+    /* the auto tier's samples are for interpreted code: left for the
+       interpreter's next check point, they cost compiled code nothing */
+    LLVMValueRef v = LLVMBuildAnd(B, word, oxj_i32(j, ~OX_POLL_SAMPLE), "");
+    LLVMBasicBlockRef slow = oxj_block(j, "poll"), cont = oxj_block(j, "polled");
+    oxj_unlikely_br(j, LLVMBuildICmp(B, LLVMIntNE, v, oxj_i32(j, 0), ""), slow, cont);
+    /* fuel alone, and enough of it: charged here, as the interpreter does */
+    LLVMPositionBuilderAtEnd(B, slow);
+    LLVMValueRef fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), j->jm->i64);
+    LLVMValueRef fuel = LLVMBuildLoad2(B, j->jm->i64, fuelp, "");
+    LLVMValueRef c = LLVMConstInt(j->jm->i64, cost, 0);
+    LLVMValueRef inline_ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntEQ, v, oxj_i32(j, OX_POLL_FUEL), ""),
+                                          LLVMBuildICmp(B, LLVMIntUGE, fuel, c, ""), "");
+    LLVMBasicBlockRef charge = oxj_block(j, "charge"), rt = oxj_block(j, "poll_rt");
+    LLVMBuildCondBr(B, inline_ok, charge, rt);
+    LLVMPositionBuilderAtEnd(B, charge);
+    LLVMBuildStore(B, LLVMBuildSub(B, fuel, c, ""), fuelp);
+    LLVMBuildBr(B, cont);
+    LLVMPositionBuilderAtEnd(B, rt);
+    LLVMValueRef args[4] = {j->s, j->inst, oxj_i32(j, funcidx), oxj_i32(j, cost)};
+    oxj_call_rt(j, OXJ_RT_POLL, args, 4);
+    LLVMBuildBr(B, cont);
+    LLVMPositionBuilderAtEnd(B, cont);
+}
