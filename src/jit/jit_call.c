@@ -65,8 +65,9 @@ bool oxj_big_frame(uint32_t nlocals, uint32_t body_len, uint32_t nslots)
    function's entry check point (its entry fuel, in its name). The
    caller makes them -- a direct call here, else the function's thunk or
    wrapper -- not the function: its entry then calls nothing that returns,
-   so LLVM saves registers only on the paths that need them (fib's leaves
-   return before any push). */
+   and a leaf's path through it makes no check at all (fib warm 1.29 ->
+   1.09 s; LLVM 14 still saves its registers on entry, as clang's fib
+   does, where gcc's returns from a leaf first). */
 static void entry_checks(oxj *j, LLVMValueRef left, uint32_t defidx)
 {
     oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntEQ, left, oxj_i32(j, 0), ""), OX_TRAP_STACK_EXHAUSTED);

@@ -494,42 +494,49 @@ uint32_t oxf_cond_branch(cc *c, uint32_t cond, bool when_true, uint32_t *word)
 
 /* ---- chained binops ------------------------------------------------------ */
 
-#define OX_R(X, f) OXI_##f,
-static const uint16_t ch_i32[] = {OX_CH_I32_F(OX_R, _)};
-static const uint16_t ch_i64[] = {OX_CH_I64_F(OX_R, _)};
-static const uint16_t ch_f32[] = {OX_CH_F32_F(OX_R, _)};
-static const uint16_t ch_f64[] = {OX_CH_F64_F(OX_R, _)};
+/* Each op's place in its type's set (code.h), from 1 (0: in none), and
+   the set: a table each, so pairing two ops looks nothing up (the linear
+   searches were 4% of compiling a small module). */
+#define OX_R(X, f) CHX_##f,
+enum { OX_CH_I32_F(OX_R, _) CHX_I32_N_ };
+enum { OX_CH_I64_F(OX_R, _) CHX_I64_N_ };
+enum { OX_CH_F32_F(OX_R, _) CHX_F32_N_ };
+enum { OX_CH_F64_F(OX_R, _) CHX_F64_N_ };
 #undef OX_R
-static_assert(sizeof ch_i32 / sizeof ch_i32[0] == OX_CH_I32_N, "OX_CH_I32_N");
-static_assert(sizeof ch_i64 / sizeof ch_i64[0] == OX_CH_I64_N, "OX_CH_I64_N");
-static_assert(sizeof ch_f32 / sizeof ch_f32[0] == OX_CH_F32_N, "OX_CH_F32_N");
-static_assert(sizeof ch_f64 / sizeof ch_f64[0] == OX_CH_F64_N, "OX_CH_F64_N");
-
-static int ch_index(const uint16_t *set, uint32_t n, enum ox_iop op)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (set[i] == op)
-            return (int)i;
-    return -1;
-}
+static_assert(CHX_I32_N_ == OX_CH_I32_N, "OX_CH_I32_N");
+static_assert(CHX_I64_N_ == OX_CH_I64_N, "OX_CH_I64_N");
+static_assert(CHX_F32_N_ == OX_CH_F32_N, "OX_CH_F32_N");
+static_assert(CHX_F64_N_ == OX_CH_F64_N, "OX_CH_F64_N");
+#define OX_R(X, f) [OXI_##f] = CHX_##f + 1,
+static const uint8_t ch_place[OXI_COUNT_] = {
+    OX_CH_I32_F(OX_R, _) OX_CH_I64_F(OX_R, _) OX_CH_F32_F(OX_R, _) OX_CH_F64_F(OX_R, _)};
+#undef OX_R
+#define OX_R1(X, f) [OXI_##f] = 1,
+#define OX_R2(X, f) [OXI_##f] = 2,
+#define OX_R3(X, f) [OXI_##f] = 3,
+#define OX_R4(X, f) [OXI_##f] = 4,
+static const uint8_t ch_set[OXI_COUNT_] = {
+    OX_CH_I32_F(OX_R1, _) OX_CH_I64_F(OX_R2, _) OX_CH_F32_F(OX_R3, _) OX_CH_F64_F(OX_R4, _)};
+#undef OX_R1
+#undef OX_R2
+#undef OX_R3
+#undef OX_R4
 
 /* The chained op for F then G (code.h), the intermediate being G's left
    operand or not; OXI_COUNT_ when the pair has none. */
 static enum ox_iop chain_op(enum ox_iop f, enum ox_iop g, bool right)
 {
-    static const struct { const uint16_t *set; uint32_t n; enum ox_iop base; } sets[] = {
-        {ch_i32, OX_CH_I32_N, OXI_CH_I32_ADD_I32_ADD_L},
-        {ch_i64, OX_CH_I64_N, OXI_CH_I64_ADD_I64_ADD_L},
-        {ch_f32, OX_CH_F32_N, OXI_CH_F32_ADD_F32_ADD_L},
-        {ch_f64, OX_CH_F64_N, OXI_CH_F64_ADD_F64_ADD_L},
+    static const struct { uint32_t n; enum ox_iop base; } sets[5] = {
+        {0, OXI_COUNT_},
+        {OX_CH_I32_N, OXI_CH_I32_ADD_I32_ADD_L},
+        {OX_CH_I64_N, OXI_CH_I64_ADD_I64_ADD_L},
+        {OX_CH_F32_N, OXI_CH_F32_ADD_F32_ADD_L},
+        {OX_CH_F64_N, OXI_CH_F64_ADD_F64_ADD_L},
     };
-    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
-        int fi = ch_index(sets[k].set, sets[k].n, f), gi = ch_index(sets[k].set, sets[k].n, g);
-        if (fi >= 0 && gi >= 0)
-            return (enum ox_iop)(sets[k].base + ((uint32_t)fi * sets[k].n + (uint32_t)gi) * 2 +
-                                 (right ? 1 : 0));
-    }
-    return OXI_COUNT_;
+    if ((unsigned)f >= OXI_COUNT_ || (unsigned)g >= OXI_COUNT_ || !ch_set[f] || ch_set[f] != ch_set[g])
+        return OXI_COUNT_;
+    uint32_t n = sets[ch_set[f]].n, fi = ch_place[f] - 1u, gi = ch_place[g] - 1u;
+    return (enum ox_iop)(sets[ch_set[f]].base + (fi * n + gi) * 2 + (right ? 1 : 0));
 }
 
 /* Whether one operand (a or b) of a binop is the value the instruction
