@@ -157,8 +157,8 @@ static ox_error *compile_with(const ox_module *m, uint64_t key, uint8_t *flags, 
               pthread_create(&th, &attr, compile_thread, &cj) == 0;
         pthread_attr_destroy(&attr);
     }
-    if (!ran)
-        return ox_error_new(OX_ERR_NOMEM, "cannot start the compiler's thread");
+    if (!ran) /* no thread (an address-space limit, say): on the caller's stack */
+        return plugin.compile(m, key, flags, obj, len);
     pthread_join(th, NULL);
     *obj = cj.obj;
     *len = cj.len;
