@@ -299,7 +299,7 @@ static bool check_global(cc *c, uint32_t x)
 }
 
 static bool op_other(cc *c, enum ox_opcode op, imm *im);
-static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim);
+static bool instr_body(cc *c, const ox_opinfo *oi, imm *im);
 
 /* One instruction: its table line says how to read and type it. */
 static bool instr(cc *c, uint8_t byte)
@@ -315,8 +315,18 @@ static bool instr(cc *c, uint8_t byte)
         return oxc_malformed(c, "illegal opcode");
     imm im;
     memset(&im, 0, sizeof im);
-    if (!oxc_rd_imm(c, oi, &im))
-        return false;
+    /* the commonest immediates inline: none, one index (local.get...) */
+    switch (oi->imm) {
+    case OX_IMM_NONE:
+        break;
+    case OX_IMM_LOCAL: case OX_IMM_LABEL: case OX_IMM_GLOBAL: case OX_IMM_FUNC:
+        if (!oxc_rd_u32(c, &im.a))
+            return false;
+        break;
+    default:
+        if (!oxc_rd_imm(c, oi, &im))
+            return false;
+    }
     /* Multi-memory: an access to memory k != 0 runs between MEM_SELECT k and
        MEM_SELECT 0 (the interpreter keeps memory 0 at hand; fusion sees the
        selects and joins nothing across them). memory.copy between two
@@ -330,9 +340,8 @@ static bool instr(cc *c, uint8_t byte)
     return !other || emitted(c, EMIT(c, OXI_MEM_SELECT, 0));
 }
 
-static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim)
+static bool instr_body(cc *c, const ox_opinfo *oi, imm *im)
 {
-    imm im = *pim;
     enum ox_iop iop = iop_of((enum ox_opcode)oi->op);
     switch (oi->shape) {
     case OX_SHAPE_BIN: {
@@ -382,7 +391,7 @@ static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim)
         if (!pop_expect(c, OX_V128))
             return false;
         uint32_t h = c->nvs;
-        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), im.lane)))
+        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), im->lane)))
             return false;
         return push(c, oi->tr);
     }
@@ -391,12 +400,12 @@ static bool instr_body(cc *c, const ox_opinfo *oi, imm *pim)
             return false;
         uint32_t h = c->nvs;
         if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1),
-                                   im.lane)))
+                                   im->lane)))
             return false;
         return push(c, OX_V128);
     }
     default:
-        return op_other(c, (enum ox_opcode)oi->op, &im);
+        return op_other(c, (enum ox_opcode)oi->op, im);
     }
 }
 

@@ -238,7 +238,7 @@ bool oxc_op_call_ref(cc *c, uint32_t typeidx, bool tail);
 bool oxc_need_memory(cc *c);
 bool oxc_check_elem(cc *c, uint32_t e);
 bool oxc_check_data(cc *c, uint32_t d);
-bool oxc_memory_access(cc *c, const ox_opinfo *oi, enum ox_iop iop, oxc_imm im);
+bool oxc_memory_access(cc *c, const ox_opinfo *oi, enum ox_iop iop, oxc_imm *im);
 bool oxc_table_memory(cc *c, enum ox_opcode op, const oxc_imm *im);
 bool oxc_call_index(cc *c, uint32_t table);
 

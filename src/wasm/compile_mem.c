@@ -212,36 +212,36 @@ static bool op_bulk(cc *c, enum ox_opcode op, const oxc_imm *im)
     }
 }
 
-bool oxc_memory_access(cc *c, const ox_opinfo *oi, enum ox_iop iop, oxc_imm im)
+bool oxc_memory_access(cc *c, const ox_opinfo *oi, enum ox_iop iop, oxc_imm *im)
 {
     ox_valtype at = addr_type(c->mem < c->m->nmems && mem64(c, c->mem));
     uint32_t h;
     switch (oi->shape) {
     case OX_SHAPE_LOAD: /* [dst, addr, offset] */
-        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, at))
+        if (!check_memarg(c, im, oi->align) || !pop_expect(c, at))
             return false;
         h = c->nvs;
-        if (!wide_address(c, h, &im) ||
-            !emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), im.b)))
+        if (!wide_address(c, h, im) ||
+            !emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), im->b)))
             return false;
         return push(c, oi->tr);
     case OX_SHAPE_STORE: /* [addr, value, offset] */
-        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, oi->ta) || !pop_expect(c, at))
+        if (!check_memarg(c, im, oi->align) || !pop_expect(c, oi->ta) || !pop_expect(c, at))
             return false;
         h = c->nvs;
-        return wide_address(c, h, &im) &&
-               emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im.b));
+        return wide_address(c, h, im) &&
+               emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im->b));
     case OX_SHAPE_LOAD_LANE: /* [dst, addr, v, offset, lane] */
     case OX_SHAPE_STORE_LANE: /* [addr, v, offset, lane] */
-        if (!check_memarg(c, &im, oi->align) || !pop_expect(c, OX_V128) || !pop_expect(c, at))
+        if (!check_memarg(c, im, oi->align) || !pop_expect(c, OX_V128) || !pop_expect(c, at))
             return false;
         h = c->nvs;
-        if (!wide_address(c, h, &im))
+        if (!wide_address(c, h, im))
             return false;
         if (oi->shape == OX_SHAPE_STORE_LANE)
-            return emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im.b, im.lane));
-        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1), im.b,
-                                   im.lane)))
+            return emitted(c, EMIT(c, iop, loc_of(c, h), loc_of(c, h + 1), im->b, im->lane));
+        if (!emitted(c, EMIT_VALUE(c, iop, slot_of(c, h), loc_of(c, h), loc_of(c, h + 1), im->b,
+                                   im->lane)))
             return false;
         return push(c, OX_V128);
     default:
