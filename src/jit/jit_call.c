@@ -70,8 +70,10 @@ bool oxj_big_frame(uint32_t nlocals, uint32_t body_len, uint32_t nslots)
    does, where gcc's returns from a leaf first). */
 static void entry_checks(oxj *j, LLVMValueRef left, uint32_t defidx)
 {
-    oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntEQ, left, oxj_i32(j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
-    oxj_stack_check(j);
+    if (left) { /* NULL: a return_call, in the place whose depth and stack were checked */
+        oxj_trap_if(j, LLVMBuildICmp(B, LLVMIntEQ, left, oxj_i32(j, 0), ""), OX_TRAP_STACK_EXHAUSTED);
+        oxj_stack_check(j);
+    }
     oxj_poll_as(j, j->jm->m->nimport_funcs + defidx, j->jm->plans[defidx].fuel);
 }
 
@@ -182,7 +184,7 @@ void oxj_emit_return_call(oxj *j, uint32_t funcidx)
     const ox_functype *ft = &m->types[m->functypes[funcidx]];
     uint32_t d = funcidx - m->nimport_funcs;
     j->nvs -= ft->nparams;
-    entry_checks(j, j->left, d);
+    entry_checks(j, NULL, d);
     LLVMValueRef r = call_native(j, j->jm->fntys[d], j->jm->fns[d], OXJ_TAILCC, j->inst, j->mem,
                                  j->left, j->vs + j->nvs, ft->nparams);
     if (!r)
@@ -261,8 +263,9 @@ void oxj_emit_call_indirect(oxj *j, uint32_t typeidx, uint32_t table)
     LLVMValueRef fmem = oxj_invariant(j, oxj_load_field(j, finst, offsetof(ox_instance, jit_mem0), jm->ptr));
     LLVMTypeRef fty = oxj_fn_type(jm, ft);
     LLVMValueRef fn = LLVMBuildBitCast(B, native, LLVMPointerType(fty, 0), "");
-    /* native code is always entered with the C convention (a tailcc
-       function's native pointer is its thunk, oxj_emit_thunk) */
+    /* native code is entered with the C convention: every function's
+       native pointer is its thunk (oxj_emit_thunk), which makes the entry
+       checks */
     LLVMValueRef r = call_native(j, fty, fn, LLVMCCallConv, finst, fmem, j->callee_left, args,
                                  ft->nparams);
     if (!r) {

@@ -1463,9 +1463,7 @@ ox_error *ox_exec_call_slots(ox_store *s, ox_instance *caller, ox_func *f, ox_sl
 {
     /* a host function reads and writes the caller's cells where they are
        (a WASI call from compiled code: no copies, no value stack) */
-    if (f->host_raw)
-        return ox_call_host_raw(s, f, caller, slots);
-    if (f->host)
+    if (f->host || f->host_raw)
         return call_host(s, f, caller, slots);
     struct ox_exec *x = NULL;
     ox_error *err = exec_get(s, &x);
