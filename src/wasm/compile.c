@@ -298,6 +298,36 @@ static bool check_global(cc *c, uint32_t x)
     return x < c->m->nglobals || oxc_unknown(c, "global", x);
 }
 
+static bool op_local_get(cc *c, uint32_t x)
+{
+    if (!check_local(c, x))
+        return false;
+    if (c->nondef && !c->linit[x])
+        return oxc_invalid(c, "uninitialized local");
+    return push_at(c, c->ltypes[x], c->lslot[x]); /* pending: no instruction */
+}
+
+static bool op_local_set(cc *c, uint32_t i, bool tee)
+{
+    if (!check_local(c, i) || !pop_expect(c, c->ltypes[i]))
+        return false;
+    if (c->nondef && !c->linit[i] && !oxc_init_local(c, i))
+        return false;
+    uint32_t h = c->nvs, x = c->lslot[i];
+    ox_valtype t = c->ltypes[i];
+    if (!live(c))
+        return tee ? push(c, t) : true;
+    /* values still reading the local's old contents get their own copy */
+    for (uint32_t k = top_ctl(c)->height; k < h; k++)
+        if (c->loc[k] == x && !oxc_materialize(c, k))
+            return false;
+    uint32_t src = loc_of(c, h);
+    /* the instruction that computed the value writes the local */
+    if (!oxf_retarget(c, src, x) && src != x && !oxc_emit_copy(c, x, src, width(t)))
+        return false;
+    return tee ? push_at(c, t, x) : true;
+}
+
 static bool op_other(cc *c, enum ox_opcode op, imm *im);
 static bool instr_body(cc *c, const ox_opinfo *oi, imm *im);
 
@@ -522,33 +552,9 @@ static bool op_other(cc *c, enum ox_opcode op, imm *im)
             return false;
         return push(c, want);
     }
-    case OXO_LOCAL_GET:
-        if (!check_local(c, im->a))
-            return false;
-        if (c->nondef && !c->linit[im->a])
-            return oxc_invalid(c, "uninitialized local");
-        return push_at(c, c->ltypes[im->a], c->lslot[im->a]); /* pending: no instruction */
-    case OXO_LOCAL_SET:
-    case OXO_LOCAL_TEE: {
-        if (!check_local(c, im->a) || !pop_expect(c, c->ltypes[im->a]))
-            return false;
-        if (c->nondef && !c->linit[im->a] && !oxc_init_local(c, im->a))
-            return false;
-        uint32_t h = c->nvs, x = c->lslot[im->a];
-        ox_valtype t = c->ltypes[im->a];
-        bool tee = op == OXO_LOCAL_TEE;
-        if (!live(c))
-            return tee ? push(c, t) : true;
-        /* values still reading the local's old contents get their own copy */
-        for (uint32_t k = top_ctl(c)->height; k < h; k++)
-            if (c->loc[k] == x && !oxc_materialize(c, k))
-                return false;
-        uint32_t src = loc_of(c, h);
-        /* the instruction that computed the value writes the local */
-        if (!oxf_retarget(c, src, x) && src != x && !oxc_emit_copy(c, x, src, width(t)))
-            return false;
-        return tee ? push_at(c, t, x) : true;
-    }
+    case OXO_LOCAL_GET: return op_local_get(c, im->a);
+    case OXO_LOCAL_SET: return op_local_set(c, im->a, false);
+    case OXO_LOCAL_TEE: return op_local_set(c, im->a, true);
     case OXO_GLOBAL_GET: {
         if (!check_global(c, im->a))
             return false;
@@ -735,7 +741,19 @@ static bool body_pass(cc *c, uint32_t defidx)
         }
         uint8_t op = *c->p++;
         c->fuel_run++; /* one unit per instruction (code.h, fuel) */
-        if (!instr(c, op))
+        /* Over half of a typical body is local.get, local.set, local.tee
+           and i32.const: they skip the table's dispatch. */
+        bool ok;
+        uint32_t x;
+        int64_t k;
+        switch (op) {
+        case 0x20: ok = oxc_rd_u32(c, &x) && op_local_get(c, x); break;
+        case 0x21: ok = oxc_rd_u32(c, &x) && op_local_set(c, x, false); break;
+        case 0x22: ok = oxc_rd_u32(c, &x) && op_local_set(c, x, true); break;
+        case 0x41: ok = oxc_rd_sleb(c, 32, &k) && push_const(c, OX_I32, (uint32_t)k); break;
+        default: ok = instr(c, op);
+        }
+        if (!ok)
             return false;
     }
     if (c->p != c->end) {

@@ -69,7 +69,7 @@ typedef struct cc {
     uint32_t *lslot;
     uint32_t caplslot, npslots, nlslots;
 
-    ox_valtype *vs;      /* operand type stack */
+    ox_valtype *vs;      /* operand type stack; vs, loc and own have room for capvs */
     uint32_t nvs, capvs, maxh;
     ctl *cs;
     uint32_t ncs, capcs;
@@ -109,9 +109,7 @@ typedef struct cc {
        materialises them, and local.set/tee first materialises pending
        copies of the local it overwrites. */
     uint32_t *loc;
-    uint32_t caploc;
     uint32_t *own;       /* own[h]: the stack slot of height h (widths vary) */
-    uint32_t capown;
     uint32_t mem;        /* the memory the instruction being compiled names */
     uint32_t fuel_frame; /* the innermost loop or function frame */
     uint32_t fuel_run;   /* instructions counted since the last frame change */
@@ -151,6 +149,8 @@ bool oxc_invalid(cc *c, const char *msg);
 bool oxc_malformed(cc *c, const char *msg);
 bool oxc_nomem(cc *c);
 bool oxc_grow_to(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem);
+/* Make room for `need` values on the operand stack (vs, loc and own). */
+bool oxc_grow_stack(cc *c, uint32_t need);
 bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
 bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);

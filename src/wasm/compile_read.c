@@ -51,6 +51,19 @@ bool oxc_grow_to(cc *c, void **v, uint32_t *cap, uint32_t need, size_t elem)
     return true;
 }
 
+bool oxc_grow_stack(cc *c, uint32_t need)
+{
+    /* the three grow alike from the same capacity; if one fails, capvs
+       keeps the old one, which all three still have room for */
+    uint32_t cv = c->capvs, cl = c->capvs, co = c->capvs;
+    if (!oxc_grow_to(c, (void **)&c->vs, &cv, need, sizeof(ox_valtype)) ||
+        !oxc_grow_to(c, (void **)&c->loc, &cl, need, sizeof(uint32_t)) ||
+        !oxc_grow_to(c, (void **)&c->own, &co, need, sizeof(uint32_t)))
+        return false;
+    c->capvs = cv;
+    return true;
+}
+
 /* LEB128 past the one-byte fast path of compile.h (leb.h has the rules). */
 static bool leb_fail(cc *c, ox_leb st)
 {

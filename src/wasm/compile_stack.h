@@ -25,9 +25,7 @@ static inline uint32_t slot_of(cc *c, uint32_t h)
 /* Push a value living in slot `at`. */
 static inline bool push_at(cc *c, ox_valtype t, uint32_t at)
 {
-    if (!oxc_grow(c, (void **)&c->vs, &c->capvs, c->nvs + 1, sizeof(ox_valtype)) ||
-        !oxc_grow(c, (void **)&c->loc, &c->caploc, c->nvs + 1, sizeof(uint32_t)) ||
-        !oxc_grow(c, (void **)&c->own, &c->capown, c->nvs + 1, sizeof(uint32_t)))
+    if (c->nvs >= c->capvs && !oxc_grow_stack(c, c->nvs + 1))
         return false;
     uint32_t own = slot_of(c, c->nvs);
     c->own[c->nvs] = own;
@@ -41,7 +39,7 @@ static inline bool push_at(cc *c, ox_valtype t, uint32_t at)
 static inline bool push(cc *c, ox_valtype t) { return push_at(c, t, slot_of(c, c->nvs)); }
 
 /* The slot holding the value at height h (meaningful in live code only). */
-static inline uint32_t loc_of(cc *c, uint32_t h) { return h < c->caploc ? c->loc[h] : 0; }
+static inline uint32_t loc_of(cc *c, uint32_t h) { return h < c->capvs ? c->loc[h] : 0; }
 
 /* Pop any type; T_UNKNOWN at the bottom of an unreachable frame. */
 static inline bool pop(cc *c, ox_valtype *out)
