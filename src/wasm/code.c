@@ -88,9 +88,10 @@ static const char *const kinds[OXI_COUNT_] = {
     OX_CODE_OPERANDS
 #undef K
 };
-/* The same as word counts: the interpreter threads code by them. */
-static const uint8_t nwords[OXI_COUNT_] = {
-#define K(name, str) [OXI_##name] = sizeof(str) - 1,
+/* The same as lengths in cells (the op's, then two words a cell): the
+   interpreter threads code by them. */
+const uint8_t ox_code_ncells[OXI_COUNT_] = {
+#define K(name, str) [OXI_##name] = 1 + sizeof(str) / 2,
     OX_CODE_OPERANDS
 #undef K
 };
@@ -117,8 +118,3 @@ const char *ox_code_op_name(unsigned op)
 }
 const char *ox_code_op_operands(unsigned op) { return op < OXI_COUNT_ ? kinds[op] : NULL; }
 
-uint32_t ox_code_insn_cells(const ox_cell *insn, unsigned op)
-{
-    uint32_t nw = op == OXI_BR_TABLE ? 3 + insn[1].w[1] /* idx, n, n+1 offsets */ : nwords[op];
-    return 1 + (nw + 1) / 2;
-}

@@ -413,8 +413,13 @@ struct ox_code {
    words: the second follows as an instruction of its own. */
 const char *ox_code_op_name(unsigned op);
 const char *ox_code_op_operands(unsigned op);
-/* The length in cells of instruction `insn`, whose op is `op`. */
-uint32_t ox_code_insn_cells(const ox_cell *insn, unsigned op);
+/* The length in cells of instruction `insn`, whose op is `op`: the op's
+   cell, then its words two a cell (BR_TABLE's: idx, n, n + 1 offsets). */
+extern const uint8_t ox_code_ncells[OXI_COUNT_];
+static inline uint32_t ox_code_insn_cells(const ox_cell *insn, unsigned op)
+{
+    return op == OXI_BR_TABLE ? 1 + (4 + insn[1].w[1]) / 2 : ox_code_ncells[op];
+}
 
 /* interp.c: the handler table, indexed by enum ox_iop. Read-only, shared
    by all threads. */

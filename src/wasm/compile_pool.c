@@ -341,40 +341,57 @@ static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *n
     for (uint64_t g = 0; g < n; g++)
         if (!skip_leb(&s) || !skip_valtype(&s))
             return;
-    while (s.p < s.end) {
-        uint8_t opcode = *s.p++, k = kinds[opcode], kind = last_kind;
+    /* The cursor stays in a register (p) for the frequent kinds, and goes
+       through s for the helpers of the others. */
+    const uint8_t *p = s.p;
+    while (p < end) {
+        uint8_t opcode = *p++, k = kinds[opcode], kind = last_kind;
         uint64_t v;
         bool ok = true;
         last_kind = 0;
         /* The frequent kinds first, without a jump table: no immediate
-           (numeric instructions) and one index (local.get/set/tee). */
+           (numeric instructions), one index (local.get/set/tee) and an
+           i32 constant of one or two bytes. */
         if (k == K_NONE) {
-            bool zero = false;
             if (opcode == 0x0B)
                 close_block(nest);
             if (opcode == 0x6A || opcode == 0x6B || opcode == 0x7D) { /* i32.add/sub, i64.sub */
+                bool zero = false;
                 uint8_t cmp_lo = opcode == 0x7D ? 0x51 : 0x46;
-                bool neg = fusing_use(s.p, s.end, cmp_lo, &zero);
+                bool neg = fusing_use(p, end, cmp_lo, &zero);
                 if (neg && opcode == 0x6B && kind == K_I32)
-                    ok = pool(&pl, (uint32_t)(0u - (uint32_t)last_k));
+                    pool(&pl, (uint32_t)(0u - (uint32_t)last_k));
                 else if (neg && opcode == 0x7D && kind == K_I64)
-                    ok = pool(&pl, 0u - last_k);
-                if (ok && zero && opcode != 0x7D)
-                    ok = pool(&pl, 0);
-                if (!ok)
-                    return;
+                    pool(&pl, 0u - last_k);
+                if (zero && opcode != 0x7D)
+                    pool(&pl, 0);
             }
             continue;
         }
         if (k == K_IDX) {
             if (opcode == 0x18) /* delegate: the try's end */
                 close_block(nest);
-            if (s.p < s.end && *s.p < 0x80)
-                s.p++;
-            else if (!skip_leb(&s))
+            if (p < end && *p < 0x80) {
+                p++;
+                continue;
+            }
+            s.p = p;
+            if (!skip_leb(&s))
                 return;
+            p = s.p;
             continue;
         }
+        if (k == K_I32 && end - p >= 2 && (p[0] < 0x80 || p[1] < 0x80)) {
+            /* the slot image the compiler pools: zero-extended */
+            int32_t x = p[0] < 0x80 ? (int32_t)((uint32_t)p[0] << 25) >> 25
+                                    : (int32_t)((uint32_t)((p[0] & 0x7F) | p[1] << 7) << 18) >> 18;
+            p += p[0] < 0x80 ? 1 : 2;
+            pool(&pl, (uint32_t)x);
+            last_k = (uint64_t)(int64_t)x;
+            last_kind = K_I32;
+            continue;
+        }
+        s.p = p;
         switch (k) {
         case K_IDX2:
             ok = skip_lebs(&s, 2);
@@ -439,6 +456,7 @@ static void scan_body(cc *c, const uint8_t *body, const uint8_t *end, nesting *n
         }
         if (!ok)
             return;
+        p = s.p;
     }
 }
 
