@@ -32,15 +32,31 @@ static const char magic[8] = {'O', 'X', 'J', 'I', 'T', 0, 0, 1};
 
 uint64_t oxj_hash(const void *p, size_t n, uint64_t h)
 {
-    /* FNV-1a, 64-bit: fast, and collisions only cost a miss (see above) */
+    /* Eight bytes a step, each word mixed in by a multiply and a shift,
+       then MurmurHash3's finaliser: hashing a module must cost little next
+       to loading it (FNV-1a, a byte a step, was a tenth of instantiating a
+       3.7 KB module in an auto engine). Collisions only cost a miss (see
+       above). */
+    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
     const uint8_t *b = p;
-    if (!h)
-        h = UINT64_C(0xcbf29ce484222325);
-    for (size_t k = 0; k < n; k++) {
-        h ^= b[k];
-        h *= UINT64_C(0x100000001b3);
+    h ^= (uint64_t)n * k;
+    for (; n >= 8; b += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
     }
-    return h;
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, b, n);
+        h = (h ^ w ^ 0xff) * k;
+        h ^= h >> 29;
+    }
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    return h ^ (h >> 33);
 }
 
 /* mkdir -p, owner only. */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* FNV-1a over n bytes, continuing from h (0: start). */
+/* A 64-bit hash of n bytes, continuing from h (0: start). */
 uint64_t oxj_hash(const void *p, size_t n, uint64_t h);
 /* DIR/KEY.oxjit into buf; false when it does not fit. */
 bool oxj_cache_path(const char *dir, uint64_t key, char *buf, size_t n);
