@@ -345,18 +345,8 @@ static bool instr(cc *c, uint8_t byte)
         return oxc_malformed(c, "illegal opcode");
     imm im;
     memset(&im, 0, sizeof im);
-    /* the commonest immediates inline: none, one index (local.get...) */
-    switch (oi->imm) {
-    case OX_IMM_NONE:
-        break;
-    case OX_IMM_LOCAL: case OX_IMM_LABEL: case OX_IMM_GLOBAL: case OX_IMM_FUNC:
-        if (!oxc_rd_u32(c, &im.a))
-            return false;
-        break;
-    default:
-        if (!oxc_rd_imm(c, oi, &im))
-            return false;
-    }
+    if (!oxc_rd_imm(c, oi, &im))
+        return false;
     /* Multi-memory: an access to memory k != 0 runs between MEM_SELECT k and
        MEM_SELECT 0 (the interpreter keeps memory 0 at hand; fusion sees the
        selects and joins nothing across them). memory.copy between two

@@ -155,7 +155,7 @@ bool oxc_rd_uleb(cc *c, unsigned bits, uint64_t *out);
 bool oxc_rd_u32_any(cc *c, uint32_t *out);
 bool oxc_rd_sleb_any(cc *c, unsigned bits, int64_t *out);
 bool oxc_zero_byte(cc *c);
-bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im);
+bool oxc_rd_imm_any(cc *c, const ox_opinfo *oi, oxc_imm *im);
 /* A value type (or, ref_only, a reference type) or a heap type, whose
    type index, if any, is the module's. */
 bool oxc_rd_valtype(cc *c, bool ref_only, ox_valtype *t);
@@ -326,6 +326,20 @@ static inline bool oxc_rd_u32(cc *c, uint32_t *out)
         return true;
     }
     return oxc_rd_u32_any(c, out);
+}
+
+/* An instruction's immediates, as its table line says (oxc_rd_imm_any);
+   the commonest, none or one index (local.get, br, call...), read here. */
+static inline bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
+{
+    switch (oi->imm) {
+    case OX_IMM_NONE:
+        return true;
+    case OX_IMM_LOCAL: case OX_IMM_LABEL: case OX_IMM_GLOBAL: case OX_IMM_FUNC:
+        return oxc_rd_u32(c, &im->a);
+    default:
+        return oxc_rd_imm_any(c, oi, im);
+    }
 }
 
 /* One byte: 7 bits, sign-extended from bit 6; within the limits for any

@@ -135,7 +135,7 @@ static bool rd_memarg(cc *c, oxc_imm *im)
     return true;
 }
 
-bool oxc_rd_imm(cc *c, const ox_opinfo *oi, oxc_imm *im)
+bool oxc_rd_imm_any(cc *c, const ox_opinfo *oi, oxc_imm *im)
 {
     uint8_t kind = oi->imm;
     switch (kind) {
@@ -229,6 +229,10 @@ static bool check_heap(cc *c, ox_heaptype h)
 
 bool oxc_rd_valtype(cc *c, bool ref_only, ox_valtype *t)
 {
+    if (!ref_only && c->p < c->end && ox_is_numtype(*c->p)) { /* a byte, the type itself */
+        *t = *c->p++;
+        return true;
+    }
     *t = 0;
     const char *why = ox_valtype_parse(&c->p, c->end, ref_only, t);
     if (why)
