@@ -64,8 +64,9 @@ typedef struct oxm_http_options {
     void *ready_user;
 } oxm_http_options;
 
-/* Serve Streamable HTTP at /mcp until *stop becomes nonzero. An error when
-   the build has no libmicrohttpd. */
+/* Serve Streamable HTTP at /mcp until *stop becomes nonzero. libmicrohttpd
+   is opened on the first call (the process does not load it otherwise); an
+   error when it cannot be, or when the build has no libmicrohttpd. */
 OX_API oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_atomic_t *stop);
 
 #ifdef __cplusplus

@@ -20,14 +20,24 @@ oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_a
                                       "(apt-get install libmicrohttpd-dev and rebuild)");
 }
 #else
+#include "http_lib.h"
+
 #include <arpa/inet.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+/* libmicrohttpd's function f, through the table loaded by oxm_serve_http
+   before any of them is called (http_lib.h) */
+static const oxm_mhd *mhd(void)
+{
+    const char *why;
+    return oxm_mhd_load(&why);
+}
+#define MHD(f) (mhd()->f)
 
 /* ---- Sessions ---------------------------------------------------------- */
 
@@ -327,11 +337,11 @@ static void stream_end(http_channel *c)
 
 static struct MHD_Response *sse_response(http_channel *c)
 {
-    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, c,
+    struct MHD_Response *resp = MHD(create_response_from_callback)(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, c,
                                                                   sse_free);
     if (resp) {
-        MHD_add_response_header(resp, "Content-Type", "text/event-stream");
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD(add_response_header)(resp, "Content-Type", "text/event-stream");
+        MHD(add_response_header)(resp, "Cache-Control", "no-store");
     }
     return resp;
 }
@@ -348,19 +358,19 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const
                              const char *session)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+        MHD(create_response_from_buffer)(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
     if (type)
-        MHD_add_response_header(r, "Content-Type", type);
+        MHD(add_response_header)(r, "Content-Type", type);
     if (session)
-        MHD_add_response_header(r, "Mcp-Session-Id", session);
+        MHD(add_response_header)(r, "Mcp-Session-Id", session);
     if (status == MHD_HTTP_UNAUTHORIZED)
-        MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+        MHD(add_response_header)(r, "WWW-Authenticate", "Bearer");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(r, "Allow", "POST, DELETE");
-    enum MHD_Result ok = MHD_queue_response(conn, status, r);
-    MHD_destroy_response(r);
+        MHD(add_response_header)(r, "Allow", "POST, DELETE");
+    enum MHD_Result ok = MHD(queue_response)(conn, status, r);
+    MHD(destroy_response)(r);
     return ok;
 }
 
@@ -435,8 +445,8 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
     bool is_call = method && !strcmp(method, "tools/call");
     json_decref(m);
 
-    const char *sid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
-    if (!known_version(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "MCP-Protocol-Version")))
+    const char *sid = MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
+    if (!known_version(MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "MCP-Protocol-Version")))
         return reply_error(conn, MHD_HTTP_BAD_REQUEST, -32600, "unsupported MCP-Protocol-Version");
     http_session *hs;
     bool opened = false;
@@ -452,7 +462,7 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
         return reply_error(conn, MHD_HTTP_BAD_REQUEST, -32600, "no Mcp-Session-Id: initialize first");
     }
 
-    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+    const char *accept = MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Accept");
     bool stream = is_call && accept && strstr(accept, "text/event-stream");
     http_channel *c = channel_new(h, stream);
     enum MHD_Result r;
@@ -470,8 +480,8 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
             channel_put(c);
             r = MHD_NO;
         } else {
-            r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
-            MHD_destroy_response(resp);
+            r = MHD(queue_response)(conn, MHD_HTTP_OK, resp);
+            MHD(destroy_response)(resp);
         }
     } else {
         oxm_session_receive(hs->ss, up->body, up->len, &c->ch);
@@ -498,8 +508,8 @@ static enum MHD_Result post(http_server *h, struct MHD_Connection *conn, upload 
    notifications/tools/list_changed); one at a time per session. */
 static enum MHD_Result get(http_server *h, struct MHD_Connection *conn)
 {
-    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
-    const char *sid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
+    const char *accept = MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Accept");
+    const char *sid = MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
     if (!accept || !strstr(accept, "text/event-stream"))
         return reply_error(conn, MHD_HTTP_NOT_ACCEPTABLE, -32600, "GET opens an event stream: Accept text/event-stream");
     if (!sid)
@@ -529,9 +539,9 @@ static enum MHD_Result get(http_server *h, struct MHD_Connection *conn)
         if (old)
             stream_end(old);
         struct MHD_Response *resp = sse_response(c);
-        r = resp ? MHD_queue_response(conn, MHD_HTTP_OK, resp) : MHD_NO;
+        r = resp ? MHD(queue_response)(conn, MHD_HTTP_OK, resp) : MHD_NO;
         if (resp)
-            MHD_destroy_response(resp);
+            MHD(destroy_response)(resp);
         else
             sse_free(c);
         c = NULL;
@@ -579,14 +589,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     }
     if (strcmp(url, "/mcp"))
         return reply_error(conn, MHD_HTTP_NOT_FOUND, -32600, "not found: the endpoint is /mcp");
-    if (!token_ok(h->o->token, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization")))
+    if (!token_ok(h->o->token, MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Authorization")))
         return reply_error(conn, MHD_HTTP_UNAUTHORIZED, -32001, "a bearer token is required");
-    if (!origin_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin")))
+    if (!origin_ok(MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Origin")))
         return reply_error(conn, MHD_HTTP_FORBIDDEN, -32001, "requests from this Origin are refused");
     if (!strcmp(method, "POST"))
         return post(h, conn, up);
     if (!strcmp(method, "DELETE")) {
-        const char *sid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
+        const char *sid = MHD(lookup_connection_value)(conn, MHD_HEADER_KIND, "Mcp-Session-Id");
         if (!sid)
             return reply_error(conn, MHD_HTTP_BAD_REQUEST, -32600, "DELETE needs an Mcp-Session-Id");
         if (!session_delete(h, sid))
@@ -613,6 +623,9 @@ static void completed(void *cls, struct MHD_Connection *conn, void **state, enum
 
 oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_atomic_t *stop)
 {
+    const char *why = NULL;
+    if (!oxm_mhd_load(&why))
+        return oxk_err_new(OXK_ERR_OTHER, "--http: %s", why);
     http_server h = {.s = s, .o = o};
     pthread_mutex_init(&h.mu, NULL);
     atomic_init(&h.stopping, false);
@@ -630,7 +643,7 @@ oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_a
         pthread_mutex_destroy(&h.mu);
         return oxk_err_new(OXK_ERR_OTHER, "--http: '%s' is not an IPv4 or IPv6 address", host);
     }
-    struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR,
+    struct MHD_Daemon *d = MHD(start_daemon)(flags, (uint16_t)o->port, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR,
                                             addr, MHD_OPTION_NOTIFY_COMPLETED, completed, &h,
                                             MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
     if (!d) {
@@ -638,7 +651,7 @@ oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_a
         return oxk_err_new(OXK_ERR_OTHER, "cannot listen on %s:%u (in use, or not an address of this machine)",
                            host, o->port);
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = MHD(get_daemon_info)(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : o->port;
     if (o->ready)
         o->ready(o->ready_user, port);
@@ -656,7 +669,7 @@ oxk_err *oxm_serve_http(oxm_server *s, const oxm_http_options *o, volatile sig_a
             break;
         session_delete(&h, hs->id);
     }
-    MHD_stop_daemon(d);
+    MHD(stop_daemon)(d);
     pthread_mutex_destroy(&h.mu);
     return NULL;
 }

@@ -171,6 +171,16 @@ v128:0x0000002a00000000000000000000000b
     case "$help" in "oxide "*"interpreter: "*) ;; *) failures=$((failures + 1)); echo "FAIL: --version";; esac
     help=$("$oxide" invoke --help)
     case "$help" in "usage: oxide invoke"*) ;; *) failures=$((failures + 1)); echo "FAIL: invoke --help";; esac
+    # libmicrohttpd, and GnuTLS with it, is opened by `oxide mcp --http`
+    # alone: other commands start without loading them (src/mcp/http_lib.h).
+    # Seen through glibc's loader (LD_DEBUG), where it says what it loads.
+    local libs
+    libs=$(LD_DEBUG=libs "$oxide" invoke "$m" add 1 2 2>&1 >/dev/null)
+    case "$libs" in
+    *"find library=libc.so"*)
+        case "$libs" in *microhttpd* | *gnutls*)
+            failures=$((failures + 1)); echo "FAIL: invoke loads libmicrohttpd or GnuTLS" ;; esac ;;
+    esac
 }
 
 # Text modules wherever a module goes, told apart by content, not name.
