@@ -347,6 +347,20 @@ int main(int argc, char **argv)
         return 1;
     }
     bench_instantiate(eng, &small, quick ? 200 : 2000, "small");
+    /* the same in an engine of the auto tier (what `oxide run` uses): the
+       compiling tier must not cost start-up more than its code cache's
+       lookup (here without a cache directory: hashing the module) */
+    if (ox_jit_available()) {
+        ox_config auto_cfg = {0};
+        auto_cfg.tier = OX_TIER_AUTO;
+        ox_engine *auto_eng;
+        if ((e = ox_engine_new(&auto_cfg, &auto_eng)) != NULL) {
+            failed("instantiate_small_auto", "ox_engine_new", e);
+        } else {
+            bench_instantiate(auto_eng, &small, quick ? 200 : 2000, "small_auto");
+            ox_engine_free(auto_eng);
+        }
+    }
     bench_instantiate(eng, &large, quick ? 1 : 5, "large");
     bench_call(eng, &small, quick ? 100000 : 2000000);
     bench_capi_call(quick ? 100000 : 2000000);
