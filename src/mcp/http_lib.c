@@ -4,6 +4,8 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef OXM_MHD_SONAME
@@ -14,20 +16,30 @@
    process shares the one library. */
 static oxm_mhd lib;
 static const char *lib_why;
+static char why_buf[512];
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    void *h = dlopen(OXM_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+    /* $OXIDE_MHD_LIB names another file (tests: one that is not there) */
+    const char *path = getenv("OXIDE_MHD_LIB");
+    if (!path || !*path)
+        path = OXM_MHD_SONAME;
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        lib_why = "cannot load " OXM_MHD_SONAME " (apt-get install libmicrohttpd12)";
+        const char *err = dlerror();
+        snprintf(why_buf, sizeof why_buf,
+                 "cannot load %s (%s): install libmicrohttpd (Debian: libmicrohttpd12), or serve "
+                 "over stdio",
+                 path, err ? err : "not found");
+        lib_why = why_buf;
         return;
     }
     /* dlsym's void * into a function pointer: POSIX guarantees it works */
     void *f;
 #define SYM(field, name)                                                                      \
     if (!(f = dlsym(h, #name))) {                                                             \
-        lib_why = OXM_MHD_SONAME " has no " #name;                                           \
+        lib_why = "libmicrohttpd has no " #name;                                             \
         return;                                                                               \
     }                                                                                         \
     memcpy(&lib.field, &f, sizeof f);

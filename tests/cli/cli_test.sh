@@ -181,6 +181,21 @@ v128:0x0000002a00000000000000000000000b
         case "$libs" in *microhttpd* | *gnutls*)
             failures=$((failures + 1)); echo "FAIL: invoke loads libmicrohttpd or GnuTLS" ;; esac ;;
     esac
+    # ... so `mcp --http` is where a missing libmicrohttpd shows: an error
+    # naming it, not a crash (OXIDE_MHD_LIB: the library to open instead)
+    local ex="$dir/../../examples"
+    local nolib="$tmp/no-such-libmicrohttpd.so" out rc
+    if [ -f "$ex/compress/module.json" ]; then
+        # (a timeout: were the library opened after all, it would serve on)
+        out=$(OXIDE_MHD_LIB=$nolib timeout 30 "$oxide" mcp --modules "$ex" --http 127.0.0.1:0 2>&1 </dev/null)
+        rc=$?
+        case "$out" in
+        *"built without libmicrohttpd"*) ;; # a build without the HTTP transport
+        *"--http: cannot load $nolib"*"install libmicrohttpd"*) [ $rc = 1 ] || {
+            failures=$((failures + 1)); echo "FAIL: mcp --http without its library: exit $rc"; } ;;
+        *) failures=$((failures + 1)); echo "FAIL: mcp --http without its library (exit $rc): $out" ;;
+        esac
+    fi
 }
 
 # Text modules wherever a module goes, told apart by content, not name.
