@@ -50,8 +50,8 @@
  * way out) charges that sum before its fast copy when the store has it;
  * else the usual copy runs and traps where the interpreter would.
  *
- * A fast copy that only copies a block (copy_idiom) is one memmove when
- * nothing it reads was written by it before (oxj_loop_idiom).
+ * A fast copy that only copies a block is one memmove when nothing it
+ * reads was written by it before (jit_idiom.c).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -59,7 +59,7 @@
 
 #include <llvm-c/DebugInfo.h>
 
-#include "jit_emit.h"
+#include "jit_loop.h"
 #include "leb.h"
 
 #define B (j->b)
@@ -70,17 +70,6 @@
 #define MAX_BODY 2000   /* instructions in a loop analysed at most */
 #define MAX_NEST 32     /* blocks and ifs nested in it */
 #define MAX_LOCALS 1024 /* locals of a function whose loops are analysed */
-#define NT 3            /* terms an affine form holds */
-
-/* An affine form c + sum m[i] * H[x[i]] (wrapping, as i32 arithmetic);
-   n == UNKNOWN for a value that is not one. */
-#define UNKNOWN 0xFF
-typedef struct aff {
-    uint32_t c;
-    uint8_t n;
-    uint32_t x[NT];
-    uint32_t m[NT];
-} aff;
 
 /* A stack value: an affine form, or (cmp != 0) the comparison cmp of two. */
 typedef struct sval {
@@ -88,45 +77,6 @@ typedef struct sval {
     uint16_t cmp;
     uint16_t loaded;    /* 1 + the access that loaded it; 0 for other values */
 } sval;
-
-typedef struct access {
-    const uint8_t *at;  /* the instruction, as jit_emit.c's op_at */
-    uint32_t mem, size;
-    uint64_t off;
-    aff addr;
-    bool integer;       /* an integer load or store (the copy idiom's) */
-    LLVMValueRef first; /* its address in the first iteration (i64), from the check */
-} access;
-
-struct oxj_lv {
-    access *acc;        /* in body order */
-    uint32_t nacc, capacc;
-    uint16_t cmp;       /* the back-edge's condition: cmp(ca, cb) */
-    aff ca, cb;
-    uint32_t *step;     /* per local: an induction's step (0: invariant) */
-    bool *ind;          /* per local: an induction variable */
-    uint32_t *writes;   /* per local: writes at the top level, before the back-edge */
-    bool *other_write;  /* per local: written elsewhere in the loop */
-    bool exits;         /* a way out besides the back-edge's fall-through at the top level:
-                           T bounds the iterations, not counts them */
-    LLVMValueRef k;     /* the fast copy's iteration number (i64 phi) */
-    LLVMValueRef t;     /* the iterations this run of the fast copy does (i64), from the check */
-    LLVMValueRef more;  /* i1: the loop goes on after them (a run is at most the budget) */
-    bool trapless;      /* nothing in the iteration can trap (its accesses proven) */
-    LLVMValueRef metered, fuelp, fuel, need; /* the check's: fuel on; where, how much, to charge */
-    const uint8_t *backedge;
-    uint32_t ninstr;
-    /* the copy idiom: the body stores what it loads, element by element,
-       and does nothing else that shows */
-    bool plain;         /* only instructions that cannot trap or write */
-    uint32_t tail;      /* instructions after the back-edge (run once, on exit) */
-    uint32_t left;      /* values left on the stack by the iteration (the loop's results) */
-    uint32_t copy_pairs; /* loads each followed by a store of its value */
-    bool copy;          /* the idiom holds (copy_idiom) */
-    bool ordered;       /* the pairs run in the direction of the stride */
-    aff *last;          /* per local: the form of its last write at the top level */
-    int64_t lo;         /* the lowest load's constant offset (offset_of) */
-};
 
 static const aff unknown = {.n = UNKNOWN};
 
@@ -457,6 +407,7 @@ static bool plain_op(enum ox_opcode op, const ox_opinfo *oi)
     switch (op) {
     case OXO_LOCAL_GET: case OXO_LOCAL_SET: case OXO_LOCAL_TEE: case OXO_I32_CONST:
     case OXO_I32_ADD: case OXO_I32_SUB: case OXO_I32_MUL: case OXO_I32_SHL: case OXO_I32_EQZ:
+    case OXO_I32_SHR_U: case OXO_I32_SHR_S: case OXO_I32_OR: case OXO_I32_AND: case OXO_I32_XOR:
     case OXO_I32_NE: case OXO_I32_EQ: case OXO_I32_LT_U: case OXO_I32_LT_S: case OXO_I32_LE_U:
     case OXO_I32_LE_S: case OXO_I32_GT_U: case OXO_I32_GT_S: case OXO_I32_GE_U: case OXO_I32_GE_S:
     case OXO_BR_IF: case OXO_NOP: case OXO_DROP:
@@ -682,8 +633,7 @@ static bool run(eval *e, const uint8_t *p)
     return false;
 }
 
-/* The k coefficient of form a: how much it moves per iteration. */
-static uint32_t per_iteration(const oxj_lv *lv, const aff *a)
+uint32_t oxj_lv_step(const oxj_lv *lv, const aff *a)
 {
     uint32_t s = 0;
     for (uint8_t i = 0; i < a->n; i++)
@@ -695,7 +645,7 @@ static uint32_t per_iteration(const oxj_lv *lv, const aff *a)
    values, before the loop). */
 static bool countable(oxj_lv *lv)
 {
-    uint32_t da = per_iteration(lv, &lv->ca), db = per_iteration(lv, &lv->cb);
+    uint32_t da = oxj_lv_step(lv, &lv->ca), db = oxj_lv_step(lv, &lv->cb);
     if (lv->cmp == OXO_I32_NE) {
         uint32_t d = da - db, mag = (int32_t)d < 0 ? 0u - d : d;
         return d != 0 && (mag & (mag - 1)) == 0 && mag <= (1u << 30);
@@ -704,67 +654,6 @@ static bool countable(oxj_lv *lv)
         return false; /* one side moves, the other stays */
     int32_t s = (int32_t)(da ? da : db);
     return s != INT32_MIN;
-}
-
-static bool same_group(const oxj_lv *lv, const access *a, const access *b);
-
-/* An access's offset from acc[0]'s address, in the same group. */
-static int64_t offset_of(const access *a)
-{
-    return (int64_t)(int32_t)a->addr.c + (int64_t)a->off;
-}
-
-/* Whether the loop is a block copy and nothing else: pairs of an integer
-   load and a store of its value, all of one width w; the loads a constant
-   apart and together one contiguous block of P * w bytes, the stores the
-   same block shifted (each store as far from its load), the whole moving by P * w each
-   iteration; plain instructions besides; every local it writes an
-   induction (its value after the loop is known). */
-static bool copy_idiom(const oxj *j, oxj_lv *lv)
-{
-    uint32_t pairs = lv->copy_pairs;
-    /* nothing after the back-edge or left as results: memmove skips to the end */
-    if (!lv->plain || lv->exits || !pairs || lv->nacc != 2 * pairs || pairs > 64 || lv->tail ||
-        lv->left)
-        return false;
-    const access *l0 = &lv->acc[0], *s0 = &lv->acc[1];
-    uint32_t w = l0->size;
-    int32_t stride = (int32_t)per_iteration(lv, &l0->addr);
-    if ((stride != (int32_t)(pairs * w) && stride != -(int32_t)(pairs * w)) ||
-        (int32_t)per_iteration(lv, &s0->addr) != stride) /* a reversing copy is none */
-        return false;
-    int64_t lo = INT64_MAX, delta = offset_of(s0) - offset_of(l0);
-    uint64_t seen = 0;
-    bool up = true, down = true;
-    for (uint32_t i = 0; i < pairs; i++) {
-        const access *l = &lv->acc[2 * i], *st = &lv->acc[2 * i + 1];
-        if (!l->integer || !st->integer || l->size != w || st->size != w || l->mem != l0->mem ||
-            st->mem != l0->mem || !same_group(lv, l, l0) || !same_group(lv, st, s0) ||
-            offset_of(st) - offset_of(l) != delta)
-            return false;
-        int64_t o = offset_of(l);
-        lo = o < lo ? o : lo;
-        if (i) {
-            int64_t prev = offset_of(&lv->acc[2 * i - 2]);
-            up = up && o > prev;
-            down = down && o < prev;
-        }
-    }
-    for (uint32_t i = 0; i < pairs; i++) { /* the block: each w-slot once */
-        int64_t slot = offset_of(&lv->acc[2 * i]) - lo;
-        if (slot % w || slot / w >= pairs || (seen >> (slot / w) & 1))
-            return false;
-        seen |= UINT64_C(1) << (slot / w);
-    }
-    /* after the loop, a local written in it holds what its last write at
-       the top level gave, in the last iteration: an induction's, or an
-       affine form's */
-    for (uint32_t x = 0; x < j->nlocals; x++)
-        if (lv->other_write[x] || (lv->writes[x] && lv->last[x].n == UNKNOWN))
-            return false;
-    lv->lo = lo;
-    lv->ordered = stride > 0 ? up || pairs == 1 : down || pairs == 1;
-    return true;
 }
 
 oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
@@ -818,7 +707,8 @@ oxj_lv *oxj_loop_scan(oxj *j, const uint8_t *p)
     lv->last = ok ? malloc(n * sizeof *lv->last) : NULL;
     if (lv->last)
         memcpy(lv->last, e.top, j->nlocals * sizeof *lv->last);
-    lv->copy = lv->last && copy_idiom(j, lv);
+    if (lv->last)
+        oxj_idiom_scan(j, lv, p);
     free(e.cur);
     free(e.top);
     free(e.back);
@@ -836,6 +726,7 @@ void oxj_loop_free(oxj_lv *lv)
         return;
     free(lv->acc);
     free(lv->last);
+    free(lv->reload);
     free(lv->step);
     free(lv->ind);
     free(lv->writes);
@@ -869,7 +760,7 @@ LLVMValueRef oxj_loop_address(oxj *j, const oxj_lv *lv, const uint8_t *at)
     const access *a = find(lv, at);
     if (!a || !lv->k)
         return NULL;
-    int32_t s = (int32_t)per_iteration(lv, &a->addr);
+    int32_t s = (int32_t)oxj_lv_step(lv, &a->addr);
     if (!s)
         return a->first;
     LLVMValueRef step = LLVMBuildMul(B, lv->k, LLVMConstInt(j->jm->i64, (uint64_t)(int64_t)s, 1), "");
@@ -921,8 +812,7 @@ void oxj_loop_backedge(oxj *j, oxj_lv *lv)
 
 /* ---- the check before the loop ------------------------------------------- */
 
-/* Form a's value on entry (k = 0), as an i32. */
-static LLVMValueRef value(oxj *j, const aff *a)
+LLVMValueRef oxj_aff_entry(oxj *j, const aff *a)
 {
     LLVMValueRef v = oxj_i32(j, a->c);
     for (uint8_t i = 0; i < a->n; i++) {
@@ -932,8 +822,6 @@ static LLVMValueRef value(oxj *j, const aff *a)
     return v;
 }
 
-static LLVMValueRef i64c(oxj *j, int64_t v) { return LLVMConstInt(j->jm->i64, (uint64_t)v, 1); }
-
 static LLVMValueRef u64(oxj *j, LLVMValueRef v32) { return LLVMBuildZExt(B, v32, j->jm->i64, ""); }
 
 static LLVMValueRef both(oxj *j, LLVMValueRef a, LLVMValueRef b) { return LLVMBuildAnd(B, a, b, ""); }
@@ -941,9 +829,9 @@ static LLVMValueRef both(oxj *j, LLVMValueRef a, LLVMValueRef b) { return LLVMBu
 /* The trip count T (i64, at least 1) into *t; returns when it is valid. */
 static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
 {
-    uint32_t da = per_iteration(lv, &lv->ca), db = per_iteration(lv, &lv->cb);
-    LLVMValueRef a = value(j, &lv->ca), b = value(j, &lv->cb);
-    LLVMValueRef one = i64c(j, 1);
+    uint32_t da = oxj_lv_step(lv, &lv->ca), db = oxj_lv_step(lv, &lv->cb);
+    LLVMValueRef a = oxj_aff_entry(j, &lv->ca), b = oxj_aff_entry(j, &lv->cb);
+    LLVMValueRef one = oxj_i64c(j, 1);
     if (lv->cmp == OXO_I32_NE) {
         /* a - b + (da - db) k reaches 0 at k*: T = k* + 1 */
         uint32_t d = da - db, mag = (int32_t)d < 0 ? 0u - d : d;
@@ -954,7 +842,7 @@ static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
             shift++;
         LLVMValueRef exact = LLVMBuildICmp(B, LLVMIntEQ, LLVMBuildAnd(B, u, oxj_i32(j, mag - 1), ""),
                                            oxj_i32(j, 0), "");
-        *t = LLVMBuildAdd(B, LLVMBuildLShr(B, u64(j, u), i64c(j, shift), ""), one, "");
+        *t = LLVMBuildAdd(B, LLVMBuildLShr(B, u64(j, u), oxj_i64c(j, shift), ""), one, "");
         return exact;
     }
     /* the moving side on the left: continue while a + s k OP b */
@@ -990,10 +878,10 @@ static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
         l = LLVMBuildAdd(B, l, one, "");
     else if (pred == LLVMIntUGE)
         l = LLVMBuildSub(B, l, one, "");
-    LLVMValueRef step = i64c(j, up ? s : -(int64_t)s);
+    LLVMValueRef step = oxj_i64c(j, up ? s : -(int64_t)s);
     LLVMValueRef valid, done, dist;
     if (up) { /* no wrap: the first value >= L is below 2^32 */
-        valid = LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, l, step, ""), i64c(j, INT64_C(1) << 32), "");
+        valid = LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, l, step, ""), oxj_i64c(j, INT64_C(1) << 32), "");
         done = LLVMBuildICmp(B, LLVMIntSGE, a64, l, "");
         dist = LLVMBuildSub(B, l, a64, "");
     } else { /* no wrap: the first value <= L is at least 0 */
@@ -1002,17 +890,15 @@ static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
         dist = LLVMBuildSub(B, a64, l, "");
     }
     LLVMValueRef k = LLVMBuildUDiv(B, LLVMBuildAdd(B, dist, LLVMBuildSub(B, step, one, ""), ""), step, "");
-    k = LLVMBuildSelect(B, done, i64c(j, 0), k, "");
+    k = LLVMBuildSelect(B, done, oxj_i64c(j, 0), k, "");
     *t = LLVMBuildAdd(B, k, one, "");
     return valid;
 }
 
-/* Whether two accesses' addresses differ by a constant: the same
-   memory, terms and step. */
-static bool same_group(const oxj_lv *lv, const access *a, const access *b)
+bool oxj_lv_same_group(const oxj_lv *lv, const access *a, const access *b)
 {
     if (a->mem != b->mem || a->addr.n != b->addr.n ||
-        per_iteration(lv, &a->addr) != per_iteration(lv, &b->addr))
+        oxj_lv_step(lv, &a->addr) != oxj_lv_step(lv, &b->addr))
         return false;
     for (uint8_t i = 0; i < a->addr.n; i++) {
         uint8_t k = 0;
@@ -1041,16 +927,16 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trip
     ok = both(j, ok, trips(j, lv, &t));
     if (min_trips) { /* a short loop: the usual copy, without the rest of the check */
         LLVMBasicBlockRef rest = oxj_block(j, "loop_check_ranges");
-        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, t, i64c(j, min_trips), ""), rest, fewer);
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, t, oxj_i64c(j, min_trips), ""), rest, fewer);
         LLVMPositionBuilderAtEnd(B, rest);
     }
     /* a run of the fast copy does at most the budget's iterations; then
        the loop polls and comes back here (oxj_loop_continues) */
-    LLVMValueRef cap = i64c(j, (int64_t)(LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1)));
+    LLVMValueRef cap = oxj_i64c(j, (int64_t)(LOOP_BUDGET / (lv->ninstr ? lv->ninstr : 1)));
     lv->more = LLVMBuildICmp(B, LLVMIntUGT, t, cap, "");
     t = LLVMBuildSelect(B, lv->more, cap, t, "");
     lv->t = t;
-    LLVMValueRef last_k = LLVMBuildSub(B, t, i64c(j, 1), "");
+    LLVMValueRef last_k = LLVMBuildSub(B, t, oxj_i64c(j, 1), "");
     /* Fuel metered: the usual copy charges `cost` at each of the T - 1
        back-edges. A loop that cannot end early (one exit, and nothing in
        it traps) charges that sum before it, when there is enough; else
@@ -1061,7 +947,7 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trip
     if (charged_ahead(lv)) {
         lv->fuelp = oxj_field_ptr(j, j->s, offsetof(ox_store, fuel), jm->i64);
         lv->fuel = LLVMBuildLoad2(B, jm->i64, lv->fuelp, "");
-        lv->need = LLVMBuildMul(B, last_k, i64c(j, cost), "");
+        lv->need = LLVMBuildMul(B, last_k, oxj_i64c(j, cost), "");
         ok = both(j, ok, LLVMBuildOr(B, LLVMBuildNot(B, metered, ""),
                                      LLVMBuildICmp(B, LLVMIntUGE, lv->fuel, lv->need, ""), ""));
     } else {
@@ -1082,105 +968,46 @@ LLVMValueRef oxj_loop_check(oxj *j, oxj_lv *lv, uint32_t cost, uint32_t min_trip
         if (done[i])
             continue;
         const access *a = &lv->acc[i];
-        int32_t s = (int32_t)per_iteration(lv, &a->addr);
+        int32_t s = (int32_t)oxj_lv_step(lv, &a->addr);
         int64_t cmin = (int32_t)a->addr.c;
         for (uint32_t k = i + 1; k < lv->nacc; k++)
-            if (same_group(lv, a, &lv->acc[k]) && (int32_t)lv->acc[k].addr.c < cmin)
+            if (oxj_lv_same_group(lv, a, &lv->acc[k]) && (int32_t)lv->acc[k].addr.c < cmin)
                 cmin = (int32_t)lv->acc[k].addr.c;
         aff low = a->addr;
         low.c = (uint32_t)cmin;
-        LLVMValueRef first = u64(j, value(j, &low)), lo = first, hi = first;
+        LLVMValueRef first = u64(j, oxj_aff_entry(j, &low)), lo = first, hi = first;
         int64_t dmax = 0, endmax = 0;
         for (uint32_t k = i; k < lv->nacc; k++) {
             access *b = &lv->acc[k];
-            if (k > i && !same_group(lv, a, b))
+            if (k > i && !oxj_lv_same_group(lv, a, b))
                 continue;
             done[k] = true;
             int64_t d = (int64_t)(int32_t)b->addr.c - cmin;
-            b->first = d ? LLVMBuildNUWAdd(B, first, i64c(j, d), "") : first;
+            b->first = d ? LLVMBuildNUWAdd(B, first, oxj_i64c(j, d), "") : first;
             dmax = d > dmax ? d : dmax;
             int64_t e = d + (int64_t)b->off + b->size;
             endmax = e > endmax ? e : endmax;
         }
         if (s) {
-            LLVMValueRef last = LLVMBuildAdd(B, first, LLVMBuildMul(B, last_k, i64c(j, s), ""), "");
+            LLVMValueRef last = LLVMBuildAdd(B, first, LLVMBuildMul(B, last_k, oxj_i64c(j, s), ""), "");
             if (s > 0)
                 hi = last;
             else
                 lo = last;
-            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSGE, lo, i64c(j, 0), ""));
+            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSGE, lo, oxj_i64c(j, 0), ""));
         }
         /* no address wraps around 2^32 on the way */
         if (s || dmax)
-            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, hi, i64c(j, dmax), ""),
-                                           i64c(j, UINT32_MAX), ""));
+            ok = both(j, ok, LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, hi, oxj_i64c(j, dmax), ""),
+                                           oxj_i64c(j, UINT32_MAX), ""));
         if (!sizes[a->mem])
             sizes[a->mem] = oxj_mem_size(j, a->mem);
-        LLVMValueRef end = LLVMBuildAdd(B, hi, i64c(j, endmax), "");
+        LLVMValueRef end = LLVMBuildAdd(B, hi, oxj_i64c(j, endmax), "");
         ok = both(j, ok, LLVMBuildICmp(B, LLVMIntULE, end, sizes[a->mem], ""));
     }
     free(sizes);
     free(done);
     return ok;
-}
-
-/* A block copy whose elements never read what it wrote before copies as
-   memmove would: when source and destination do not overlap; or when
-   its pairs run in the direction of its stride and the destination is
-   on the side it moves away from (forward at or below the source,
-   backward at or above it). Then the fast copy is one memmove (LLVM's,
-   to the C library's), and its inductions get their values after T
-   iterations; else it runs as it is. Returns the block doing so (its end
-   left to the caller), or NULL. */
-LLVMBasicBlockRef oxj_loop_idiom(oxj *j, oxj_lv *lv)
-{
-    if (!lv->copy)
-        return NULL;
-    oxj_mod *jm = j->jm;
-    const access *l0 = &lv->acc[0];
-    int64_t stride = (int32_t)per_iteration(lv, &l0->addr), step = stride < 0 ? -stride : stride;
-    /* the lowest byte either block covers, k = 0: l0's address + lo (+ delta) */
-    LLVMValueRef src = LLVMBuildAdd(B, l0->first, i64c(j, lv->lo - offset_of(l0) + (int64_t)l0->off), "");
-    LLVMValueRef len = LLVMBuildMul(B, lv->t, i64c(j, step), "");
-    if (stride < 0) /* the last iteration's block is the lowest */
-        src = LLVMBuildSub(B, src, LLVMBuildMul(B, LLVMBuildSub(B, lv->t, i64c(j, 1), ""), i64c(j, step), ""), "");
-    /* every store is as far from its load as the first pair's */
-    const access *s0 = &lv->acc[1];
-    LLVMValueRef apart = LLVMBuildSub(B, LLVMBuildAdd(B, s0->first, i64c(j, (int64_t)s0->off), ""),
-                                      LLVMBuildAdd(B, l0->first, i64c(j, (int64_t)l0->off), ""), "");
-    LLVMValueRef dst = LLVMBuildAdd(B, src, apart, "");
-    LLVMValueRef safe = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, dst, len, ""), src, ""),
-                                    LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, src, len, ""), dst, ""), "");
-    if (lv->ordered)
-        safe = LLVMBuildOr(B, safe, LLVMBuildICmp(B, stride > 0 ? LLVMIntULE : LLVMIntUGE, dst, src, ""), "");
-    safe = LLVMBuildAnd(B, safe, LLVMBuildNot(B, lv->more, ""), ""); /* all of it, or a run at a time */
-    LLVMBasicBlockRef idiom = oxj_block(j, "memmove"), loop = oxj_block(j, "copy_loop");
-    LLVMBuildCondBr(B, safe, idiom, loop);
-    LLVMPositionBuilderAtEnd(B, idiom);
-    LLVMValueRef base = oxj_mem_base(j, l0->mem);
-    LLVMValueRef args[4] = {LLVMBuildGEP2(B, jm->i8, base, &dst, 1, ""),
-                            LLVMBuildGEP2(B, jm->i8, base, &src, 1, ""), len,
-                            LLVMConstInt(jm->i1, 0, 0)};
-    oxj_intrinsic(j, "llvm.memmove.p0i8.p0i8.i64", LLVMVoidTypeInContext(jm->ctx), args, 4);
-    /* the locals the loop writes, as after T iterations: what their last
-       write's form gives in iteration T - 1 (an induction's is H + step),
-       all computed from the values on entry, then stored */
-    LLVMValueRef last_k = LLVMBuildTrunc(B, LLVMBuildSub(B, lv->t, i64c(j, 1), ""), jm->i32, "");
-    LLVMValueRef *after = calloc(j->nlocals ? j->nlocals : 1, sizeof *after);
-    if (!after) {
-        j->nomem = true;
-        return NULL;
-    }
-    for (uint32_t x = 0; x < j->nlocals; x++)
-        if (lv->writes[x])
-            after[x] = LLVMBuildAdd(B, value(j, &lv->last[x]),
-                                    LLVMBuildMul(B, last_k, oxj_i32(j, per_iteration(lv, &lv->last[x])), ""), "");
-    for (uint32_t x = 0; x < j->nlocals; x++)
-        if (after[x])
-            LLVMBuildStore(B, after[x], j->locals[x]);
-    free(after);
-    LLVMPositionBuilderAtEnd(B, loop);
-    return idiom;
 }
 
 /* In the fast copy's first block: the fuel its back-edges would have

@@ -8,7 +8,10 @@
  * at the same iteration, after the same stores), with trip counts that
  * wrap or never end, loads whose value goes unused, addresses that
  * count down, signed bounds, early exits and a memory grown inside the
- * loop. That the fast copy runs at all is seen through an interrupt: it
+ * loop, and block copies (src/jit/jit_idiom.c: plain and, as a C library
+ * copies to a misaligned destination, spliced from aligned words) into
+ * blocks disjoint, adjacent and overlapping. That the fast copy runs at
+ * all is seen through an interrupt: it
  * polls before the loop, not at each back-edge.
  * In a build without LLVM there is nothing to compare.
  */
@@ -238,6 +241,66 @@ static const char *const wat =
     "        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n"
     "      (i32.store (i32.const 24) (local.get $s))\n"
     "      (br_if $outer (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))\n"
+  /* musl's memcpy for a source 3 bytes past its destination's
+     alignment: aligned words spliced, the last carried in $w */
+  "  (func (export \"shift3\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $w i32) (local $x i32)\n"
+    "    (local.set $w (i32.load (local.get $s)))\n"
+    "    (loop $l\n"
+    "      (i32.store (local.get $d) (i32.or (i32.shr_u (local.get $w) (i32.const 24))\n"
+    "        (i32.shl (local.tee $x (i32.load offset=4 (local.get $s))) (i32.const 8))))\n"
+    "      (i32.store offset=4 (local.get $d) (i32.or (i32.shr_u (local.get $x) (i32.const 24))\n"
+    "        (i32.shl (local.tee $w (i32.load offset=8 (local.get $s))) (i32.const 8))))\n"
+    "      (i32.store offset=8 (local.get $d) (i32.or (i32.shr_u (local.get $w) (i32.const 24))\n"
+    "        (i32.shl (local.tee $x (i32.load offset=12 (local.get $s))) (i32.const 8))))\n"
+    "      (i32.store offset=12 (local.get $d) (i32.or (i32.shr_u (local.get $x) (i32.const 24))\n"
+    "        (i32.shl (local.tee $w (i32.load offset=16 (local.get $s))) (i32.const 8))))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 16)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 16)))\n"
+    "      (br_if $l (i32.gt_u (local.tee $n (i32.sub (local.get $n) (i32.const 16))) (i32.const 19))))\n"
+    "    (i32.add (i32.add (local.get $w) (i32.mul (local.get $x) (i32.const 3)))\n"
+    "      (i32.add (i32.mul (local.get $d) (i32.const 5)) (i32.add (i32.mul (local.get $s) (i32.const 7)) (local.get $n)))))\n"
+  /* one word an iteration, two bytes over, the shift first (clang's order) */
+  "  (func (export \"shift2\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $w i32) (local $x i32)\n"
+    "    (local.set $w (i32.const 0x11223344))\n"
+    "    (loop $l\n"
+    "      (i32.store offset=2 (local.get $d) (i32.or (i32.shl (local.tee $x (i32.load offset=6 (local.get $s))) (i32.const 16))\n"
+    "        (i32.shr_u (local.get $w) (i32.const 16))))\n"
+    "      (local.set $w (local.get $x))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 4)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 4)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n"
+    "    (i32.add (local.get $w) (i32.mul (local.get $d) (i32.const 3))))\n"
+  /* two words, one byte over, the indices from one counter */
+  "  (func (export \"shift1\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $i i32) (local $w i32) (local $x i32)\n"
+    "    (loop $l\n"
+    "      (i32.store (i32.add (local.get $d) (local.get $i)) (i32.or (i32.shr_u (local.get $w) (i32.const 8))\n"
+    "        (i32.shl (local.tee $x (i32.load (i32.add (local.get $s) (local.get $i)))) (i32.const 24))))\n"
+    "      (i32.store offset=4 (i32.add (local.get $d) (local.get $i)) (i32.or (i32.shr_u (local.get $x) (i32.const 8))\n"
+    "        (i32.shl (local.tee $w (i32.load offset=4 (i32.add (local.get $s) (local.get $i)))) (i32.const 24))))\n"
+    "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (local.get $n))))\n"
+    "    (i32.xor (local.get $w) (local.get $x)))\n"
+  /* not a splice (shifts of 8 and 16), and a splice whose carried word
+     is not the last one: loops as they are */
+  "  (func (export \"shift_bad\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $w i32)\n"
+    "    (loop $l\n"
+    "      (i32.store (local.get $d) (i32.or (i32.shl (i32.load offset=4 (local.get $s)) (i32.const 8))\n"
+    "        (i32.shr_u (local.get $w) (i32.const 16))))\n"
+    "      (local.set $w (i32.load offset=4 (local.get $s)))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 4)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 4)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n"
+    "    (local.get $w))\n"
+  "  (func (export \"shift_first\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $w i32) (local $x i32)\n"
+    "    (loop $l\n"
+    "      (i32.store (local.get $d) (i32.or (i32.shr_u (local.get $w) (i32.const 16))\n"
+    "        (i32.shl (local.tee $x (i32.load offset=4 (local.get $s))) (i32.const 16))))\n"
+    "      (i32.store offset=4 (local.get $d) (i32.or (i32.shr_u (local.get $x) (i32.const 16))\n"
+    "        (i32.shl (local.tee $w (i32.load offset=8 (local.get $s))) (i32.const 16))))\n"
+    "      (local.set $w (local.get $x))\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.const 8)))\n"
+    "      (local.set $d (i32.add (local.get $d) (i32.const 8)))\n"
+    "      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))\n"
+    "    (local.get $w))\n"
   "  (func (export \"seed\") (param $n i32) (local $i i32)\n"
     "    (loop $l\n"
     "      (i32.store8 (local.get $i) (i32.mul (local.get $i) (i32.const 7)))\n"
@@ -448,6 +511,30 @@ int main(void)
         {"grow1", 0, 1, {{0}}},
         {"grow", 2, 1, {I32(top - 20), I32(50)}},         /* now in bounds */
         {"sum8", 2, 1, {I32(top - 10), I32(top)}},        /* across the new page */
+        {"seed", 1, 0, {I32(top)}},
+        /* shift3 copies 16 T bytes (T = 62 for n = 1000) from s + 7 to d
+           (its loads cover s + 4 .. s + 996) */
+        {"shift3", 3, 1, {I32(20001), I32(30000), I32(1000)}},  /* disjoint: spliced, then memmove */
+        {"shift3", 3, 1, {I32(30002), I32(30000), I32(1000)}},  /* overlapping, above: as it is */
+        {"shift3", 3, 1, {I32(29990), I32(30000), I32(1000)}},  /* overlapping, below */
+        {"shift3", 3, 1, {I32(30000 - 988), I32(30000), I32(1000)}}, /* the stores end where the loads start */
+        {"shift3", 3, 1, {I32(30000 - 987), I32(30000), I32(1000)}}, /* one byte over */
+        {"shift3", 3, 1, {I32(30000 + 996), I32(30000), I32(1000)}}, /* starts where the loads end */
+        {"shift3", 3, 1, {I32(30000 + 995), I32(30000), I32(1000)}}, /* one byte before */
+        {"shift3", 3, 1, {I32(1000), I32(5000), I32(20)}},      /* one iteration */
+        {"shift3", 3, 1, {I32(1001), I32(5003), I32(5)}},       /* one iteration, n under 20 */
+        {"shift3", 3, 1, {I32(1000), I32(top - 600), I32(1000)}}, /* a load traps */
+        {"shift3", 3, 1, {I32(top - 600), I32(1000), I32(1000)}}, /* a store traps */
+        {"seed", 1, 0, {I32(top)}},
+        {"shift2", 3, 1, {I32(40000), I32(10001), I32(900)}},
+        {"shift2", 3, 1, {I32(10003), I32(10001), I32(900)}},   /* overlapping */
+        {"shift2", 3, 1, {I32(10001), I32(10001), I32(900)}},   /* in place */
+        {"shift2", 3, 1, {I32(top - 2000), I32(100), I32(900)}}, /* a store traps */
+        {"shift1", 3, 1, {I32(50000), I32(2000), I32(4000)}},
+        {"shift1", 3, 1, {I32(2003), I32(2000), I32(4000)}},    /* overlapping */
+        {"shift1", 3, 1, {I32(50000), I32(2000), I32(1)}},      /* one iteration */
+        {"shift_bad", 3, 1, {I32(50000), I32(2000), I32(500)}},
+        {"shift_first", 3, 1, {I32(50000), I32(2000), I32(500)}},
         {"vsum", 2, 1, {I32(64), I32(100)}},
         {"vsum", 2, 1, {I32(2 * top - 1600), I32(101)}},  /* the last vector traps */
     };
