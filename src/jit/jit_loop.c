@@ -879,20 +879,27 @@ static LLVMValueRef trips(oxj *j, const oxj_lv *lv, LLVMValueRef *t)
     else if (pred == LLVMIntUGE)
         l = LLVMBuildSub(B, l, one, "");
     LLVMValueRef step = oxj_i64c(j, up ? s : -(int64_t)s);
-    LLVMValueRef valid, done, dist;
-    if (up) { /* no wrap: the first value >= L is below 2^32 */
-        valid = LLVMBuildICmp(B, LLVMIntSLE, LLVMBuildAdd(B, l, step, ""), oxj_i64c(j, INT64_C(1) << 32), "");
+    LLVMValueRef done, dist;
+    if (up) {
         done = LLVMBuildICmp(B, LLVMIntSGE, a64, l, "");
         dist = LLVMBuildSub(B, l, a64, "");
-    } else { /* no wrap: the first value <= L is at least 0 */
-        valid = LLVMBuildICmp(B, LLVMIntSGE, LLVMBuildAdd(B, l, one, ""), step, "");
+    } else {
         done = LLVMBuildICmp(B, LLVMIntSLE, a64, l, "");
         dist = LLVMBuildSub(B, a64, l, "");
     }
     LLVMValueRef k = LLVMBuildUDiv(B, LLVMBuildAdd(B, dist, LLVMBuildSub(B, step, one, ""), ""), step, "");
     k = LLVMBuildSelect(B, done, oxj_i64c(j, 0), k, "");
     *t = LLVMBuildAdd(B, k, one, "");
-    return valid;
+    /* No wrap: the value that ends the loop, the first past L, is inside
+       [0, 2^32). Always when L leaves room for a step (below 2^32 - step
+       going up, at least step - 1 going down); else it depends on where
+       the count starts (a libc's `n -= 32` while n > 15 ends at 0..15
+       when n mod 32 is below 16, as its caller made sure, and wraps
+       otherwise). */
+    LLVMValueRef last = up ? LLVMBuildAdd(B, a64, LLVMBuildMul(B, k, step, ""), "")
+                           : LLVMBuildSub(B, a64, LLVMBuildMul(B, k, step, ""), "");
+    return up ? LLVMBuildICmp(B, LLVMIntSLE, last, oxj_i64c(j, UINT32_MAX), "")
+              : LLVMBuildICmp(B, LLVMIntSGE, last, oxj_i64c(j, 0), "");
 }
 
 bool oxj_lv_same_group(const oxj_lv *lv, const access *a, const access *b)

@@ -7,7 +7,10 @@
  * agree or not, dead loads, an accumulator, exit conditions of every
  * kind, ways out of the loop besides its back-edge (a br_if out, a
  * return, the back-edge inside a block that a br_if leaves) and bodies
- * so long that a run of the fast copy does only some of the iterations. Each loop is called with random pointers (apart, overlapping,
+ * so long that a run of the fast copy does only some of the iterations;
+ * and copies spliced from aligned words, as a C library copies to a
+ * misaligned destination (jit_idiom.c), and near misses of them. Each
+ * loop is called with random pointers (apart, overlapping,
  * near either end of memory) and counts (zero, small, too large), on an
  * interpreting engine and on one that compiles every function; results,
  * traps and memory must be the same. OX_LOOPGEN_SEED=N picks another
@@ -62,6 +65,42 @@ static void put(buf *b, const char *fmt, ...)
 
 static const char *const loads[4] = {"i32.load8_u", "i32.load16_s", "i32.load", "i64.load"};
 static const char *const stores[4] = {"i32.store8", "i32.store16", "i32.store", "i64.store"};
+
+/* The back-edge: a br_if on a condition of one of the kinds that give a
+   trip count, from $i counting up or $n counting down. */
+static void gen_backedge(buf *b)
+{
+    int step = 1 + (int)rnd(4);
+    switch (rnd(7)) {
+    case 6:
+        put(b, "  (br_if $l (i32.eqz (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const %d)))"
+               " (local.get $n))))\n", step);
+        break;
+    case 0:
+        put(b, "  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))\n");
+        break;
+    case 1:
+        put(b, "  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
+            step);
+        break;
+    case 2:
+        put(b, "  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
+            step);
+        break;
+    case 3:
+        put(b, "  (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const %d))) (i32.const %d)))\n",
+            step, (int)rnd(5) - 2);
+        break;
+    case 4:
+        put(b, "  (br_if $l (i32.ge_u (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const %d)))))\n",
+            step);
+        break;
+    default:
+        put(b, "  (br_if $l (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
+            step);
+        break;
+    }
+}
 
 /* One loop function: fN(a, b, n) -> i32. */
 static void gen_func(buf *b, int f)
@@ -124,36 +163,7 @@ static void gen_func(buf *b, int f)
         put(b, "  (drop (%s offset=%d (local.get $a)))\n", loads[wl], base + pairs * w + (int)rnd(8));
     put(b, "  (local.set $a (i32.add (local.get $a) (i32.const %d)))\n", sa);
     put(b, "  (local.set $b (i32.add (local.get $b) (i32.const %d)))\n", sb);
-    int step = 1 + (int)rnd(4);
-    switch (rnd(7)) {
-    case 6:
-        put(b, "  (br_if $l (i32.eqz (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const %d)))"
-               " (local.get $n))))\n", step);
-        break;
-    case 0:
-        put(b, "  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))\n");
-        break;
-    case 1:
-        put(b, "  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
-            step);
-        break;
-    case 2:
-        put(b, "  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
-            step);
-        break;
-    case 3:
-        put(b, "  (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const %d))) (i32.const %d)))\n",
-            step, (int)rnd(5) - 2);
-        break;
-    case 4:
-        put(b, "  (br_if $l (i32.ge_u (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const %d)))))\n",
-            step);
-        break;
-    default:
-        put(b, "  (br_if $l (i32.le_s (local.tee $i (i32.add (local.get $i) (i32.const %d))) (local.get $n)))\n",
-            step);
-        break;
-    }
+    gen_backedge(b);
     if (exit == 3)
         put(b, "  )"); /* block $b's end */
     if (rnd(4) == 0) /* code after the back-edge: runs once, on the way out */
@@ -161,6 +171,46 @@ static void gen_func(buf *b, int f)
     put(b, "))\n"); /* the loop's end, $out's */
     put(b, " (i32.add (i32.add (local.get $acc) (i32.mul (local.get $a) (i32.const 7)))\n"
            "  (i32.add (i32.mul (local.get $b) (i32.const 5)) (i32.add (local.get $t)"
+           " (i32.mul (i32.add (local.get $n) (local.get $i)) (i32.const 13))))))\n");
+}
+
+/* A spliced copy, as a C library copies to a destination misaligned with
+   its source (jit_idiom.c): P aligned words loaded from $a, each stored
+   at $b spliced with the one before, (x << (32 - 8a)) | (prev >> 8a), the
+   last carried into the next iteration in $acc; or, one time in four, a
+   near miss (shifts that do not splice, words not adjacent, $b moving
+   another way). */
+static void gen_splice(buf *b, int f)
+{
+    int pairs = 1 + (int)rnd(4), sh = 8 * (1 + (int)rnd(3)), hi = 32 - sh;
+    int miss = rnd(4) ? 0 : 1 + (int)rnd(3), apart = miss == 2 ? 5 : 4;
+    if (miss == 1)
+        hi = hi == 8 ? 16 : 8;
+    int la = (int)rnd(3) * 4 + (int)rnd(2) * (int)rnd(4), lb = (int)rnd(8);
+    int sa = 4 * pairs, sb = miss == 3 ? sa + (int)rnd(3) - 4 : sa;
+    put(b, "(func (export \"f%d\") (param $a i32) (param $b i32) (param $n i32) (result i32)"
+           " (local $i i32) (local $acc i32) (local $t i32) (local $u i32)\n"
+           " (local.set $acc (i32.load offset=%d (local.get $a)))\n (block $out (loop $l\n", f, la);
+    for (int k = 0; k < pairs; k++) {
+        /* word k into a local other than the one holding word k - 1; the
+           last into $acc */
+        const char *cur = k == pairs - 1 ? "$acc" : k % 2 ? "$u" : "$t";
+        const char *prev = k == 0 ? "$acc" : (k - 1) % 2 ? "$u" : "$t";
+        char load[96], lo[64];
+        snprintf(load, sizeof load, "(i32.shl (local.tee %s (i32.load offset=%d (local.get $a))) (i32.const %d))",
+                 cur, la + 4 + apart * k, hi);
+        snprintf(lo, sizeof lo, "(i32.shr_u (local.get %s) (i32.const %d))", prev, sh);
+        /* the low word first when it is read from the local the load sets */
+        bool lo_first = strcmp(cur, prev) == 0 || rnd(2);
+        put(b, "  (i32.store offset=%d (local.get $b) (i32.or %s %s))\n", lb + 4 * k, lo_first ? lo : load,
+            lo_first ? load : lo);
+    }
+    put(b, "  (local.set $a (i32.add (local.get $a) (i32.const %d)))\n", sa);
+    put(b, "  (local.set $b (i32.add (local.get $b) (i32.const %d)))\n", sb);
+    gen_backedge(b);
+    put(b, "))\n");
+    put(b, " (i32.add (i32.add (local.get $acc) (i32.mul (local.get $a) (i32.const 7)))\n"
+           "  (i32.add (i32.mul (local.get $b) (i32.const 5)) (i32.add (i32.xor (local.get $t) (local.get $u))"
            " (i32.mul (i32.add (local.get $n) (local.get $i)) (i32.const 13))))))\n");
 }
 
@@ -242,7 +292,10 @@ int main(void)
         size_t starts[FUNCS];
         for (int f = 0; f < FUNCS; f++) {
             starts[f] = src.n;
-            gen_func(&src, f);
+            if (f % 4 == 3)
+                gen_splice(&src, f);
+            else
+                gen_func(&src, f);
         }
         put(&src, ")\n");
         run t[2];

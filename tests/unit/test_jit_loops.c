@@ -241,6 +241,18 @@ static const char *const wat =
     "        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n"
     "      (i32.store (i32.const 24) (local.get $s))\n"
     "      (br_if $outer (local.tee $r (i32.sub (local.get $r) (i32.const 1))))))\n"
+  /* n -= 32 while n > 15: counted when it ends at 0..15, wraps else */
+  "  (func (export \"down32\") (param $p i32) (param $n i32) (result i32) (local $s i32)\n"
+    "    (loop $l\n"
+    "      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 3)) (i32.load offset=4 (i32.add (local.get $p) (local.get $n)))))\n"
+    "      (br_if $l (i32.gt_u (local.tee $n (i32.sub (local.get $n) (i32.const 32))) (i32.const 15))))\n"
+    "    (i32.add (local.get $s) (local.get $n)))\n"
+  /* i += 64 while i < L, L near 2^32: wraps unless it ends below 2^32 */
+  "  (func (export \"up64\") (param $i i32) (param $l i32) (result i32) (local $s i32)\n"
+    "    (loop $l\n"
+    "      (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $i) (i32.const 64064)))))\n"
+    "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 64))) (local.get $l))))\n"
+    "    (i32.add (local.get $s) (local.get $i)))\n"
   /* musl's memcpy for a source 3 bytes past its destination's
      alignment: aligned words spliced, the last carried in $w */
   "  (func (export \"shift3\") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $w i32) (local $x i32)\n"
@@ -512,6 +524,15 @@ int main(void)
         {"grow", 2, 1, {I32(top - 20), I32(50)}},         /* now in bounds */
         {"sum8", 2, 1, {I32(top - 10), I32(top)}},        /* across the new page */
         {"seed", 1, 0, {I32(top)}},
+        {"down32", 2, 1, {I32(100), I32(4000)}},            /* ends at 0 */
+        {"down32", 2, 1, {I32(100), I32(4015)}},            /* ends at 15 */
+        {"down32", 2, 1, {I32(100), I32(4016)}},            /* ends at -16: wraps, traps */
+        {"down32", 2, 1, {I32(100), I32(4031)}},            /* ends at -1: wraps, traps */
+        {"down32", 2, 1, {I32(100), I32(10)}},              /* one iteration */
+        {"up64", 2, 1, {I32(-64000), I32(-64)}},            /* ends at 2^32 - 64 */
+        {"up64", 2, 1, {I32(-64000 - 63), I32(-63)}},       /* ends at 2^32 - 63 */
+        {"up64", 2, 1, {I32(-64000 + 10), I32(-50)}},       /* would end at 2^32 + 10: wraps */
+        {"up64", 2, 1, {I32(-64000), I32(-1)}},             /* ends at 2^32: wraps to 0 */
         /* shift3 copies 16 T bytes (T = 62 for n = 1000) from s + 7 to d
            (its loads cover s + 4 .. s + 996) */
         {"shift3", 3, 1, {I32(20001), I32(30000), I32(1000)}},  /* disjoint: spliced, then memmove */
