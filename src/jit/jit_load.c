@@ -33,7 +33,7 @@
 #include "jit_plugin.h"
 
 #define LIB_NAME "liboxide-jit.so"
-#define OXJ_ABI 6 /* bumped when the translation or the runtime's interface changes */
+#define OXJ_ABI 7 /* bumped when the translation or the runtime's interface changes */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static ox_jit_plugin plugin;
