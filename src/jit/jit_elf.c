@@ -25,9 +25,11 @@
 #define _GNU_SOURCE 1 /* RTLD_DEFAULT */
 #include <dlfcn.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jit_elf.h"
@@ -300,4 +302,57 @@ void *oxj_image_symbol(const oxj_image *im, const char *name, size_t *size)
         }
     }
     return NULL;
+}
+
+/* ---- a shared library's identity ----------------------------------------- */
+
+/* The GNU build ID among the notes of an ELF64 file open at fd: the
+   linker's hash of what it wrote. */
+static size_t build_id(int fd, uint8_t *out, size_t cap)
+{
+    Elf64_Ehdr eh;
+    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 64)
+        return 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        uint8_t notes[1024];
+        if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph)
+            return 0;
+        if (ph.p_type != PT_NOTE || ph.p_filesz > sizeof notes ||
+            pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+            continue;
+        for (size_t at = 0; at + sizeof(Elf64_Nhdr) <= ph.p_filesz;) {
+            Elf64_Nhdr nh;
+            memcpy(&nh, notes + at, sizeof nh);
+            size_t name = at + sizeof nh, desc = name + ((nh.n_namesz + 3u) & ~3u);
+            size_t next = desc + ((nh.n_descsz + 3u) & ~3u);
+            if (nh.n_namesz > sizeof notes || nh.n_descsz > sizeof notes || next > ph.p_filesz)
+                break;
+            if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && !memcmp(notes + name, "GNU", 4) &&
+                nh.n_descsz && nh.n_descsz <= cap) {
+                memcpy(out, notes + desc, nh.n_descsz);
+                return nh.n_descsz;
+            }
+            at = next;
+        }
+    }
+    return 0;
+}
+
+size_t oxj_file_identity(const char *path, uint8_t *out, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    size_t n = build_id(fd, out, cap);
+    struct stat st;
+    if (!n && fstat(fd, &st) == 0) {
+        uint64_t facts[4] = {(uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
+                             (uint64_t)st.st_ino};
+        n = sizeof facts < cap ? sizeof facts : cap;
+        memcpy(out, facts, n);
+    }
+    close(fd);
+    return n;
 }

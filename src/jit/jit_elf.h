@@ -26,4 +26,10 @@ void oxj_image_range(const oxj_image *im, uintptr_t *lo, uintptr_t *hi);
 /* Unmap the code (nothing of it may run again). */
 void oxj_image_free(oxj_image *im);
 
+/* What tells one build of the shared library at path from another,
+   without loading it: its GNU build ID (the linker's hash of its
+   contents), else its size, time and inode; into out[0..cap), returning
+   the length (0: no such file). */
+size_t oxj_file_identity(const char *path, uint8_t *out, size_t cap);
+
 #endif

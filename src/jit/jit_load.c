@@ -12,9 +12,11 @@
  *
  * The cache key hashes the module's bytes with what the machine code
  * depends on besides them, all known without LLVM: the layout of the
- * structures compiled code reads, the runtime's interface (OXJ_ABI), and
+ * structures compiled code reads, the runtime's interface (OXJ_ABI),
  * this CPU's feature bits (cpuid), so code compiled for one CPU is never
- * run on a CPU without its instructions.
+ * run on a CPU without its instructions, and the compiler library's build
+ * ID, read from its file, so code made by another build of the compiler
+ * is never run.
  */
 #define _GNU_SOURCE 1 /* dladdr */
 #include <cpuid.h>
@@ -69,13 +71,13 @@ static bool try_open(const char *path)
 {
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        snprintf(why, sizeof why, "cannot load %s: %s", path, dlerror());
+        snprintf(why, sizeof why, "cannot load %.300s: %.190s", path, dlerror());
         return false;
     }
     ox_jit_plugin_init_fn init = (ox_jit_plugin_init_fn)dlsym(h, OXJ_PLUGIN_INIT);
     const char *err = init ? init(&host, &plugin) : "it is not Oxide's compiler";
     if (err) {
-        snprintf(why, sizeof why, "%s: %s", path, err);
+        snprintf(why, sizeof why, "%.400s: %.100s", path, err);
         memset(&plugin, 0, sizeof plugin);
         dlclose(h);
         return false;
@@ -84,35 +86,44 @@ static bool try_open(const char *path)
     return true;
 }
 
-static void load(void)
+/* The places the compiler library is looked for, in order, into out;
+   returns how many. */
+#define MAX_PLACES 4
+typedef char place[4096];
+
+static int places(place *out)
 {
+    int n = 0;
     const char *env = getenv("OXIDE_JIT_LIB");
     if (env && *env) {
-        try_open(env);
-        return;
+        snprintf(out[n++], sizeof out[0], "%s", env);
+        return n;
     }
-    char path[4096];
     Dl_info info;
     if (dladdr((void *)&host, &info) && info.dli_fname) {
         char self[4096];
         snprintf(self, sizeof self, "%s", info.dli_fname);
         const char *dir = dirname(self);
         /* lib/liboxide-wasm.so -> lib/oxide/; bin/oxide -> lib/oxide/ */
-        snprintf(path, sizeof path, "%s/oxide/" LIB_NAME, dir);
-        if (try_open(path))
-            return;
-        snprintf(path, sizeof path, "%s/../lib/oxide/" LIB_NAME, dir);
-        if (try_open(path))
-            return;
+        snprintf(out[n++], sizeof out[0], "%s/oxide/" LIB_NAME, dir);
+        snprintf(out[n++], sizeof out[0], "%s/../lib/oxide/" LIB_NAME, dir);
     }
 #ifdef OX_JIT_LIB_INSTALLED
-    if (try_open(OX_JIT_LIB_INSTALLED))
-        return;
+    snprintf(out[n++], sizeof out[0], "%s", OX_JIT_LIB_INSTALLED);
 #endif
 #ifdef OX_JIT_LIB_BUILT
-    if (try_open(OX_JIT_LIB_BUILT))
-        return;
+    snprintf(out[n++], sizeof out[0], "%s", OX_JIT_LIB_BUILT);
 #endif
+    return n;
+}
+
+static void load(void)
+{
+    place p[MAX_PLACES];
+    int n = places(p);
+    for (int k = 0; k < n; k++)
+        if (try_open(p[k]))
+            return;
 }
 
 bool ox_jit_built(void) { return true; }
@@ -195,6 +206,17 @@ static uint64_t identity(void)
         __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
         uint64_t xcr0 = (uint64_t)hi << 32 | lo;
         h = oxj_hash(&xcr0, sizeof xcr0, h);
+    }
+    /* the compiler: every library load() may open, by its build ID, read
+       from the file (loading it would load LLVM), so that code another
+       build of the compiler made is a miss even when OXJ_ABI was not
+       bumped (a developer's rebuild) */
+    place p[MAX_PLACES];
+    int n = places(p);
+    for (int k = 0; k < n; k++) {
+        uint8_t id[64];
+        size_t len = oxj_file_identity(p[k], id, sizeof id);
+        h = oxj_hash(id, len, h ^ (uint64_t)len);
     }
     return h;
 }

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# cli_test.sh GROUP OXIDE WASMDIR [SRCDIR [REFUSE]] — end-to-end checks of `oxide
+# cli_test.sh GROUP OXIDE WASMDIR [SRCDIR [REFUSE [JITLIB]]] — end-to-end checks of `oxide
 # inspect` and `oxide invoke` on modules `oxide wat2wasm` built from
 # tests/cli/*.wat, and (group text) of every command on text modules read
 # straight from SRCDIR (the source tree). Each check
 # compares the exact stdout and exit status, and for errors looks for the
 # words that must appear in the message. REFUSE: a compiler library that
-# refuses every module (group tier).
+# refuses every module, JITLIB: the compiler library (group tier).
 set -u
-group=$1 oxide=$2 dir=$3 src=${4:-} refuse=${5:-}
+group=$1 oxide=$2 dir=$3 src=${4:-} refuse=${5:-} jitlib=${6:-}
 failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ox-cli-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -281,6 +281,27 @@ tier_tests() {
     *) failures=$((failures + 1)); echo "FAIL: oxide compile: $out" ;; esac
     [ "$(ls "$c" | wc -l)" = 1 ] || { failures=$((failures + 1)); echo "FAIL: one cache file: $(ls "$c")"; }
     expect 0 '3' -- invoke --tier jit --no-cache "$m" add 1 2
+    # the cache is keyed by the compiler's build too: a copy of the library
+    # finds its own code; a copy whose build ID differs (another build of
+    # the compiler) does not, and compiles again
+    if [ -n "$jitlib" ] && command -v readelf > /dev/null; then
+        local c2="$tmp/cache2" lib="$tmp/liboxide-jit.so" id
+        cp "$jitlib" "$lib"
+        OXIDE_JIT_LIB=$lib "$oxide" compile --cache-dir "$c2" "$m" > /dev/null
+        touch "$lib"
+        OXIDE_JIT_LIB=$lib expect 0 '3' -- invoke --tier jit --cache-dir "$c2" "$m" add 1 2
+        [ "$(ls "$c2" | wc -l)" = 1 ] || { failures=$((failures + 1)); echo "FAIL: the same build: $(ls "$c2")"; }
+        id=$(readelf -n "$lib" | sed -n 's/.*Build ID: *//p')
+        if [ -n "$id" ]; then
+            python3 -c 'import sys
+p, id = sys.argv[1], bytes.fromhex(sys.argv[2])
+b = open(p, "rb").read()
+assert b.count(id) == 1
+open(p, "wb").write(b.replace(id, bytes([id[0] ^ 1]) + id[1:]))' "$lib" "$id"
+            OXIDE_JIT_LIB=$lib expect 0 '3' -- invoke --tier jit --cache-dir "$c2" "$m" add 1 2
+            [ "$(ls "$c2" | wc -l)" = 2 ] || { failures=$((failures + 1)); echo "FAIL: another build: $(ls "$c2")"; }
+        fi
+    fi
     # a background compilation that fails: the right answer, and a warning
     if [ -n "$refuse" ]; then
         OXIDE_JIT_LIB=$refuse expect 0 '0' "warning: $dir/loop.wasm ran interpreted, compiling it failed" \
