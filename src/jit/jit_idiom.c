@@ -340,23 +340,28 @@ static void memmove_call(oxj *j, LLVMValueRef base, LLVMValueRef dst, LLVMValueR
     oxj_intrinsic(j, "llvm.memmove.p0i8.p0i8.i64", LLVMVoidTypeInContext(jm->ctx), args, 4);
 }
 
-/* A word of memory at addr (i64), which the check proved in bounds; or
-   stored there. */
+/* The word of memory at addr (i64), which the check proved in bounds: a
+   pointer to it, and a load or store of it as jit_mem.c makes them. */
+static LLVMValueRef word_access(oxj *j, LLVMValueRef access)
+{
+    LLVMSetAlignment(access, 1);
+    oxj_tbaa(j, access, OXJ_TBAA_MEMORY);
+    return access;
+}
+
+static LLVMValueRef word_ptr(oxj *j, LLVMValueRef base, LLVMValueRef addr)
+{
+    return LLVMBuildBitCast(B, at_byte(j, base, addr), LLVMPointerType(j->jm->i32, 0), "");
+}
+
 static LLVMValueRef word_at(oxj *j, LLVMValueRef base, LLVMValueRef addr)
 {
-    LLVMValueRef p = LLVMBuildBitCast(B, at_byte(j, base, addr), LLVMPointerType(j->jm->i32, 0), "");
-    LLVMValueRef v = LLVMBuildLoad2(B, j->jm->i32, p, "");
-    LLVMSetAlignment(v, 1);
-    oxj_tbaa(j, v, OXJ_TBAA_MEMORY);
-    return v;
+    return word_access(j, LLVMBuildLoad2(B, j->jm->i32, word_ptr(j, base, addr), ""));
 }
 
 static void store_word(oxj *j, LLVMValueRef base, LLVMValueRef addr, LLVMValueRef v)
 {
-    LLVMValueRef p = LLVMBuildBitCast(B, at_byte(j, base, addr), LLVMPointerType(j->jm->i32, 0), "");
-    LLVMValueRef st = LLVMBuildStore(B, v, p);
-    LLVMSetAlignment(st, 1);
-    oxj_tbaa(j, st, OXJ_TBAA_MEMORY);
+    word_access(j, LLVMBuildStore(B, v, word_ptr(j, base, addr)));
 }
 
 /* An access's address (i64, offset added) in the first iteration. */
@@ -397,6 +402,13 @@ static void locals_after(oxj *j, const oxj_lv *lv, LLVMValueRef base)
     free(after);
 }
 
+/* Whether the blocks [src, src + len) and [dst, dst + len) do not overlap. */
+static LLVMValueRef apart(oxj *j, LLVMValueRef src, LLVMValueRef dst, LLVMValueRef len)
+{
+    return LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, dst, len, ""), src, ""),
+                       LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, src, len, ""), dst, ""), "");
+}
+
 /* Branch on `safe` to the block returned, where the copy is done, or to
    the fast copy as it is. */
 static LLVMBasicBlockRef take_idiom(oxj *j, const oxj_lv *lv, LLVMValueRef safe)
@@ -425,8 +437,7 @@ static LLVMBasicBlockRef copy_block(oxj *j, oxj_lv *lv)
     /* every store is as far from its load as the first pair's */
     const access *s0 = &lv->acc[1];
     LLVMValueRef dst = LLVMBuildAdd(B, src, LLVMBuildSub(B, first_byte(j, s0), first_byte(j, l0), ""), "");
-    LLVMValueRef safe = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, dst, len, ""), src, ""),
-                                    LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, src, len, ""), dst, ""), "");
+    LLVMValueRef safe = apart(j, src, dst, len);
     if (lv->ordered)
         safe = LLVMBuildOr(B, safe, LLVMBuildICmp(B, stride > 0 ? LLVMIntULE : LLVMIntUGE, dst, src, ""), "");
     LLVMBasicBlockRef idiom = take_idiom(j, lv, safe), loop = LLVMGetInsertBlock(B);
@@ -447,8 +458,7 @@ static LLVMBasicBlockRef shift_block(oxj *j, oxj_lv *lv)
     uint32_t a = lv->sh_bytes;
     LLVMValueRef src = first_byte(j, l0), dst = first_byte(j, s0);
     LLVMValueRef len = LLVMBuildMul(B, lv->t, oxj_i64c(j, (int32_t)oxj_lv_step(lv, &l0->addr)), "");
-    LLVMValueRef safe = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, dst, len, ""), src, ""),
-                                    LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, src, len, ""), dst, ""), "");
+    LLVMValueRef safe = apart(j, src, dst, len);
     LLVMBasicBlockRef idiom = take_idiom(j, lv, safe), loop = LLVMGetInsertBlock(B);
     LLVMPositionBuilderAtEnd(B, idiom);
     LLVMValueRef base = oxj_mem_base(j, l0->mem);
